@@ -1,0 +1,191 @@
+"""Fixtures: an app on SQLite (or on TEST_DATABASE_URL), its schema built by the real migrations."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import text
+
+from visitplanner import create_app
+from visitplanner.auth.models import Role, User
+from visitplanner.extensions import db
+from visitplanner.itinerary.models import ProgrammeItem
+from visitplanner.missions.models import DelegationMember, Mission
+from visitplanner.partnerships.models import Partnership
+from visitplanner.timeutil import to_utc
+
+PASSWORD = "correct horse battery staple"
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def make_app(url: str, instance_path: str, **extra):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+    }
+    config.update(extra)
+    return create_app(config, instance_path=instance_path)
+
+
+def reset_schema() -> None:
+    """Drop everything, then build the schema with the migrations, as a fresh install does."""
+    from flask_migrate import upgrade
+
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = make_app(database_url(tmp_path_factory), str(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        reset_schema()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Every test starts with empty tables."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call operations directly."""
+    with app.test_request_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---- factories ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role | str, email: str | None = None, name: str | None = None, active: bool = True) -> User:
+        n = next(counter)
+        user = User(email=email or f"user{n}@example.org", name=name or f"User {n}", active=active)
+        user.set_password(PASSWORD)
+        user.set_roles(roles or [Role.PROTOCOL])
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_partnership(app):
+    def make(**overrides) -> Partnership:
+        values = dict(own_organisation="Gemeente Teststad", partner_region="Wuxi", region_type="city",
+                      kind="sister_city", cooperation_themes="water")
+        values.update(overrides)
+        partnership = Partnership(**values)
+        db.session.add(partnership)
+        db.session.commit()
+        return partnership
+
+    return make
+
+
+@pytest.fixture
+def make_mission(app, make_partnership):
+    def make(direction: str = "outbound", *, start=date(2027, 4, 12), end=date(2027, 4, 15),
+             timezone: str = "Asia/Shanghai", partnership=None, title: str = "Werkbezoek") -> Mission:
+        mission = Mission(partnership=partnership or make_partnership(), direction=direction, title=title,
+                          purpose="", start_date=start, end_date=end, timezone=timezone)
+        db.session.add(mission)
+        db.session.commit()
+        return mission
+
+    return make
+
+
+@pytest.fixture
+def make_member(app):
+    def make(mission: Mission, user: User | None = None, name: str | None = None) -> DelegationMember:
+        member = DelegationMember(mission=mission, user=user, name=None if user else (name or "Extern Lid"))
+        db.session.add(member)
+        db.session.commit()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def make_item(app):
+    def make(mission: Mission, start: str = "2027-04-13T14:00", end: str = "2027-04-13T15:00", *,
+             zone: str | None = None, kind: str = "official_meeting", title: str = "Ontvangst",
+             visibility: str = "delegation", attendees=(), parallel: bool = False, **extra) -> ProgrammeItem:
+        zone = zone or mission.timezone
+        item = ProgrammeItem(
+            mission=mission, kind=kind, title=title, timezone=zone, visibility=visibility, parallel=parallel,
+            starts_at=to_utc(datetime.fromisoformat(start), zone), ends_at=to_utc(datetime.fromisoformat(end), zone),
+            attendees=list(attendees), **extra,
+        )
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return make
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = PASSWORD):
+        email = user_or_email.email if isinstance(user_or_email, User) else user_or_email
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Sign in as a new user with the given roles; returns the user."""
+
+    def do(*roles: Role | str, **kwargs) -> User:
+        user = make_user(*roles, **kwargs)
+        response = Auth(client).login(user)
+        assert response.status_code == 302, "login failed"
+        return user
+
+    return do

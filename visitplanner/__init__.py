@@ -1,0 +1,173 @@
+"""visitplanner: delegation visits with human rights at their centre."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request, session
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import build_config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> str:
+    """``templates`` and ``migrations`` live at the top of the source tree and inside an installed wheel."""
+    inside = PACKAGE_DIR / name
+    if inside.is_dir():
+        return str(inside)
+    return str(PACKAGE_DIR.parent / name)
+
+
+def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """The application factory."""
+    app = Flask(
+        __name__, template_folder=_resource_dir("templates"), instance_path=instance_path,
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(build_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_cli(app)
+    return app
+
+
+def select_locale() -> str:
+    from flask import current_app, has_request_context
+
+    lang = session.get("lang") if has_request_context() else None
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every mapper known before first use)
+    from .access import enforce_access
+    from .auth.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_resource_dir("migrations"), render_as_batch=True)
+    # The access check runs before the CSRF check: a refused role learns nothing more.
+    app.before_request(enforce_access)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not user.active:
+            return None
+        return user
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing when busy."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .itinerary.views import bp as itinerary_bp
+    from .main.views import bp as main_bp
+    from .missions.views import bp as missions_bp
+    from .partnerships.views import bp as partnerships_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp):
+        app.register_blueprint(bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import formatting
+    from .audit.labels import action_label, field_label
+
+    app.jinja_env.globals.update(
+        action_label=action_label,
+        field_label=field_label,
+        format_date=formatting.format_date,
+        format_time=formatting.format_time,
+        format_datetime=formatting.format_datetime,
+        format_day=formatting.format_day,
+        zone_abbreviation=formatting.zone_abbreviation,
+        current_language=select_locale,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    from flask_babel import gettext as _
+
+    def page(code: int, title: str, message: str):
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, _("The form could not be accepted"), _(
+            "The form had expired or was sent from elsewhere. Go back, reload the page and try again."
+        ))
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page(403, _("No access"), _("Your role does not give access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, _("Page not found"), _("This page does not exist, or you have no access to it."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return page(405, _("Not allowed"), _("This page cannot be used in this way."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return page(500, _("Something went wrong"), _("Nothing was saved. Please try again later."))
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'"
+        )
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

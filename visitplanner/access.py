@@ -1,0 +1,74 @@
+"""Who may use which route. Deny by default: an endpoint missing here answers 403 to everyone.
+
+Object-level rules (a delegation member sees only their own missions) are ``can_<verb>``
+methods on the models, checked by the views after loading the object.
+"""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask_login import current_user
+
+from .auth.models import STAFF_ROLES, Role
+from .extensions import login_manager
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+
+STAFF = STAFF_ROLES
+EVERYONE = frozenset(Role)
+PROTOCOL = frozenset({Role.PROTOCOL})
+PLANNERS = frozenset({Role.PROTOCOL, Role.ADVISOR})
+ADMIN = frozenset({Role.ADMIN})
+
+ACCESS: dict[str, str | frozenset[Role]] = {
+    "static": PUBLIC,
+    "auth.login": PUBLIC,
+    "main.set_language": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "main.home": SIGNED_IN,
+    # partnerships
+    "partnerships.index": STAFF,
+    "partnerships.create": PLANNERS,
+    "partnerships.show": STAFF,
+    "partnerships.edit": PLANNERS,
+    # missions, delegation and companies
+    "missions.create": PROTOCOL,
+    "missions.show": EVERYONE,
+    "missions.edit": PROTOCOL,
+    "missions.history": STAFF,
+    "missions.add_member": PROTOCOL,
+    "missions.remove_member": PROTOCOL,
+    "missions.add_company": PROTOCOL,
+    "missions.remove_company": PROTOCOL,
+    # itinerary
+    "itinerary.programme": EVERYONE,
+    "itinerary.printable": EVERYONE,
+    "itinerary.create": PLANNERS,
+    "itinerary.edit": PLANNERS,
+    "itinerary.remove": PLANNERS,
+    # administration
+    "admin.users": ADMIN,
+    "admin.create_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.audit_log": ADMIN,
+}
+
+
+def enforce_access():
+    """Before every request: refuse what the access table does not allow."""
+    endpoint = request.endpoint
+    if endpoint is None:  # no such route: the 404 follows
+        return None
+    rule = ACCESS.get(endpoint)
+    if rule is None:
+        abort(403)
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if rule == SIGNED_IN:
+        return None
+    if not current_user.has_role(*rule):
+        abort(403)
+    return None

@@ -1,0 +1,30 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from ..auth.models import Role
+from ..forms import MultiCheckboxField, VersionedForm, strip
+
+
+def role_choices():
+    return [(r.value, r.label) for r in Role]
+
+
+class UserForm(VersionedForm):
+    email = EmailField(
+        _l("E-mail address"), filters=[strip], validators=[InputRequired(), Email(), Length(max=254)]
+    )
+    name = StringField(_l("Name"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices, validators=[InputRequired()])
+    active = BooleanField(_l("Account active"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 12 characters."),
+        validators=[Optional(), Length(max=1000)],
+    )
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        _l("Password"), description=_l("At least 12 characters."), validators=[InputRequired(), Length(max=1000)]
+    )

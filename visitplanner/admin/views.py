@@ -1,0 +1,87 @@
+"""Administration: accounts and the whole audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..audit.queries import recent
+from ..auth.models import User
+from ..auth.operations import create_user, update_user
+from ..errors import RuleViolation, StaleEdit, attach
+from ..extensions import db
+from .forms import NewUserForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 100
+
+
+@bp.route("/users")
+def users():
+    """All accounts."""
+    accounts = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template("admin/users.html", users=accounts)
+
+
+@bp.route("/users/new", methods=["GET", "POST"], endpoint="create_user")
+def new_user():
+    """Create an account."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                current_user, email=form.email.data, name=form.name.data,
+                password=form.password.data, roles=form.roles.data,
+            )
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Change an account: details, roles, active, password."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.roles.data = sorted(r.value for r in user.role_names)
+        form.version.data = user.version
+    if form.validate_on_submit():
+        try:
+            update_user(
+                current_user, user, expected_version=form.version_value(), email=form.email.data,
+                name=form.name.data, roles=form.roles.data, active=form.active.data,
+                password=form.password.data or None,
+            )
+            db.session.flush()
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        except StaleEdit:
+            db.session.rollback()
+            flash(_("Someone else changed this account while you were editing. Your input is kept below; "
+                    "check it against the current details and save again."), "error")
+            form.version.data = db.session.get(User, user_id).version
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/audit")
+def audit_log():
+    """The whole audit log, newest first."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    entries = recent(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render_template(
+        "admin/audit_log.html", entries=entries[:PAGE_SIZE], page=page, has_more=len(entries) > PAGE_SIZE
+    )

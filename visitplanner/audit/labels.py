@@ -1,0 +1,66 @@
+"""Readable names for audit actions and fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "partnership.create": _l("Partnership created"),
+    "partnership.update": _l("Partnership changed"),
+    "mission.create": _l("Mission created"),
+    "mission.update": _l("Mission changed"),
+    "mission.add_company": _l("Company added"),
+    "mission.remove_company": _l("Company removed"),
+    "company.create": _l("Company record created"),
+    "delegation.add": _l("Added to the delegation"),
+    "delegation.remove": _l("Removed from the delegation"),
+    "item.create": _l("Programme item added"),
+    "item.update": _l("Programme item changed"),
+    "item.remove": _l("Programme item removed"),
+}
+
+FIELDS = {
+    "email": _l("E-mail address"),
+    "name": _l("Name"),
+    "active": _l("Account active"),
+    "role_names": _l("Roles"),
+    "password": _l("Password"),
+    "own_organisation": _l("Own organisation"),
+    "partner_region": _l("Partner region"),
+    "region_type": _l("Region type"),
+    "kind": _l("Kind"),
+    "cooperation_themes": _l("Cooperation themes"),
+    "partnership_id": _l("Partnership"),
+    "direction": _l("Direction"),
+    "title": _l("Title"),
+    "purpose": _l("Purpose"),
+    "start_date": _l("First day"),
+    "end_date": _l("Last day"),
+    "timezone": _l("Time zone"),
+    "status": _l("Status"),
+    "user_id": _l("Account"),
+    "function": _l("Function"),
+    "organisation": _l("Organisation"),
+    "sector": _l("Sector"),
+    "contact": _l("Contact"),
+    "company": _l("Company"),
+    "starts_at": _l("Start"),
+    "ends_at": _l("End"),
+    "location": _l("Location"),
+    "description": _l("Description"),
+    "talking_points": _l("Human-rights talking points"),
+    "visibility": _l("Visibility"),
+    "parallel": _l("Parallel"),
+    "attendee_ids": _l("Attendees"),
+    "removed_at": _l("Removed"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
+
+
+def field_label(name: str) -> str:
+    return str(FIELDS.get(name, name))

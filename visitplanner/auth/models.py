@@ -1,0 +1,120 @@
+"""Accounts and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import UTCDateTime, now_utc
+
+_hasher = PasswordHasher()
+
+
+class Role(StrEnum):
+    ADMIN = "administrator"
+    PROTOCOL = "protocol_officer"
+    ADVISOR = "hr_advisor"
+    APPROVER = "approver"
+    DELEGATE = "delegate"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.PROTOCOL: _l("Protocol officer"),
+    Role.ADVISOR: _l("Human-rights advisor"),
+    Role.APPROVER: _l("Approver"),
+    Role.DELEGATE: _l("Delegation member"),
+}
+
+#: Roles that work in the office (everyone but the delegation member).
+STAFF_ROLES = frozenset({Role.ADMIN, Role.PROTOCOL, Role.ADVISOR, Role.APPROVER})
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-case; unique.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def role_names(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.roles)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.role_names & STAFF_ROLES)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(r) for r in roles}
+        self.roles = [r for r in self.roles if Role(r.role) in wanted] + [
+            UserRole(role=r.value) for r in sorted(wanted - self.role_names)
+        ]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        CheckConstraint("role IN ({})".format(", ".join(f"'{r.value}'" for r in Role)), name="known_role"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("visitplanner-timing-equaliser")
+
+
+def check_dummy_password() -> None:
+    """Spend the time of a real check, so that unknown e-mail addresses are not revealed by timing."""
+    try:
+        _hasher.verify(_dummy_hash(), "not the password")
+    except VerificationError:
+        pass

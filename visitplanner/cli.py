@@ -1,0 +1,65 @@
+"""Command-line tools: ``flask --app visitplanner users create``, ``demo``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from .auth.models import Role, User
+from .errors import RuleViolation
+from .extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+
+
+@click.group(help="Manage accounts.")
+def users() -> None:
+    pass
+
+
+@users.command("create", help="Create an account. The password is asked for unless --password-stdin is given.")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]),
+              help="A role; repeat for several.")
+@click.option("--name", default=None, help="Full name (default: the part of the e-mail address before @).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email: str, roles: tuple[str, ...], name: str | None, password_stdin: bool) -> None:
+    from .auth.operations import create_user
+
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(None, email=email, name=name or email.split("@")[0], password=password, roles=roles)
+    except RuleViolation as violation:
+        db.session.rollback()
+        raise click.ClickException(violation.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles))}")
+
+
+@users.command("list", help="List accounts and their roles.")
+def list_users_command() -> None:
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.email}\t{state}\t{', '.join(sorted(user.role_names))}")
+
+
+@click.command(help="Load the fictional demo data set into an empty database.")
+def demo() -> None:
+    from .demo import DEMO_PASSWORD, load_demo
+
+    if db.session.scalar(select(func.count(User.id))):
+        click.echo("The database already holds data; the demo data set was not loaded.")
+    else:
+        accounts = load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+        click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        for email, role in accounts:
+            click.echo(f"  {email:<26} {role}")

@@ -1,0 +1,54 @@
+"""Settings from the environment, with safe defaults for a single-office install."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY from the environment, or one generated once into the instance folder."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        # Create with owner-only permissions before writing the key into it.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL when set (PostgreSQL above all), else an SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url.removeprefix("postgres://")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return "sqlite:///" + str(Path(instance_path) / "visitplanner.sqlite")
+
+
+def build_config(instance_path: str) -> dict:
+    """The configuration of a running instance."""
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ("nl", "en"),
+        #: The time zone of the organisation itself: "home time" beside outbound programmes.
+        "HOME_TIMEZONE": os.environ.get("HOME_TIMEZONE", "Europe/Amsterdam"),
+        "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Gemeente Voorbeeldstad"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

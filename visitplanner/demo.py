@@ -1,0 +1,177 @@
+"""A realistic, fictional demo data set. Loaded only by ``flask --app visitplanner demo``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .auth.models import Role, User
+from .auth.operations import create_user
+from .itinerary.models import ItemKind, Visibility
+from .itinerary.operations import create_item
+from .missions.models import Direction, Mission
+from .missions.operations import add_company, add_member, create_mission
+from .partnerships.models import Partnership, PartnershipKind, RegionType
+from .partnerships.operations import create_partnership
+
+DEMO_PASSWORD = "visitplanner-demo"
+
+ACCOUNTS = [
+    ("protocol@example.org", "Sanne de Vries", [Role.PROTOCOL]),
+    ("advisor@example.org", "Yusuf Demir", [Role.ADVISOR]),
+    ("approver@example.org", "Joost Bakker", [Role.APPROVER]),
+    ("delegate@example.org", "Marieke Jansen", [Role.DELEGATE]),
+    ("admin@example.org", "Femke Visser", [Role.ADMIN]),
+]
+
+AMS = "Europe/Amsterdam"
+SHA = "Asia/Shanghai"
+
+
+def _item(actor, mission, kind, title, start, end, zone, *, location="", description="", talking_points="",
+          visibility=Visibility.DELEGATION, attendees=(), parallel=False):
+    return create_item(
+        actor, mission, kind=kind.value, title=title,
+        starts_at=datetime.fromisoformat(start), ends_at=datetime.fromisoformat(end), timezone=zone,
+        location=location, description=description, talking_points=talking_points,
+        visibility=visibility.value, parallel=parallel, attendees=[m.id for m in attendees],
+    )
+
+
+def load_demo() -> list[tuple[str, str]]:
+    """Create the demo accounts, partnership and missions (flushed; the caller commits)."""
+    users: dict[str, User] = {}
+    for email, name, roles in ACCOUNTS:
+        users[email] = create_user(None, email=email, name=name, password=DEMO_PASSWORD, roles=roles)
+    protocol = users["protocol@example.org"]
+    advisor = users["advisor@example.org"]
+
+    partnership = create_partnership(
+        protocol,
+        own_organisation="Gemeente Voorbeeldstad",
+        partner_region="Wuxi",
+        region_type=RegionType.CITY.value,
+        kind=PartnershipKind.SISTER_CITY.value,
+        cooperation_themes="Slimme steden (smart cities), waterbeheer, onderwijs",
+    )
+    outbound = _outbound(protocol, advisor, users, partnership)
+    inbound = _inbound(protocol, advisor, users, partnership)
+    assert outbound.id and inbound.id
+    return [(email, ", ".join(r.label for r in roles)) for email, _, roles in ACCOUNTS]
+
+
+def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:
+    mission = create_mission(
+        protocol,
+        partnership_id=partnership.id,
+        direction=Direction.OUTBOUND.value,
+        title="Werkbezoek Wuxi, april 2027",
+        purpose="Samenwerking op slimme steden en waterbeheer verdiepen, met mensenrechten als vast onderdeel: "
+                "arbeidsrechten en privacy bij slimme-stadtoepassingen.",
+        start_date=date(2027, 4, 12),
+        end_date=date(2027, 4, 15),
+        timezone=SHA,
+    )
+    alderman = add_member(protocol, mission, user=users["delegate@example.org"], function="Wethouder Economie",
+                          organisation="Gemeente Voorbeeldstad")
+    officer = add_member(protocol, mission, user=protocol, function="Protocolmedewerker",
+                         organisation="Gemeente Voorbeeldstad")
+    mayor = add_member(protocol, mission, name="Hanneke Smit", function="Burgemeester",
+                       organisation="Gemeente Voorbeeldstad")
+    engineer = add_member(protocol, mission, name="Pieter Mulder", function="Directeur",
+                          organisation="Mulder Waterbouw B.V.")
+    add_company(protocol, mission, name="Mulder Waterbouw B.V.", sector="Waterbouw",
+                contact="p.mulder@mulderwaterbouw.example")
+    add_company(protocol, mission, name="Stadslicht Sensoren B.V.", sector="Slimme verlichting en sensoren",
+                contact="info@stadslicht.example")
+    everyone = (alderman, officer, mayor, engineer)
+    K, V = ItemKind, Visibility
+    _item(advisor, mission, K.COMPANY_BRIEFING, "Mensenrechtenbriefing voor deelnemende bedrijven",
+          "2027-04-12T09:30", "2027-04-12T11:00", AMS, location="Stadhuis Voorbeeldstad, kamer 2.14",
+          description="OESO-richtlijnen, UNGP's en gepaste zorgvuldigheid bij slimme-stadprojecten.",
+          visibility=V.DELEGATION, attendees=everyone)
+    _item(protocol, mission, K.TRANSPORT, "Vlucht Amsterdam – Shanghai", "2027-04-12T14:30", "2027-04-12T23:59",
+          AMS, location="Schiphol", visibility=V.DELEGATION, attendees=everyone)
+    _item(protocol, mission, K.TRANSPORT, "Aankomst Shanghai Pudong, transfer naar Wuxi", "2027-04-13T07:00",
+          "2027-04-13T10:00", SHA, location="Shanghai Pudong International Airport", visibility=V.DELEGATION,
+          attendees=everyone)
+    _item(protocol, mission, K.OFFICIAL_MEETING, "Ontvangst door het stadsbestuur van Wuxi", "2027-04-13T14:00",
+          "2027-04-13T15:30", SHA, location="Stadhuis Wuxi",
+          talking_points="Arbeidsomstandigheden in de bouw; privacy en toezicht bij slimme-stadtoepassingen; "
+                         "vraag naar de situatie van gedetineerde advocaten.",
+          visibility=V.PARTNER, attendees=(alderman, mayor, officer))
+    _item(protocol, mission, K.MEAL, "Welkomstdiner", "2027-04-13T18:30", "2027-04-13T20:30", SHA,
+          location="Hotel Wuxi Lakeside", visibility=V.PARTNER, attendees=everyone)
+    _item(advisor, mission, K.NGO_VISIT, "Gesprek met maatschappelijke organisatie over arbeidsrechten",
+          "2027-04-14T09:00", "2027-04-14T10:30", SHA, location="Afgesproken via de ambassade",
+          description="Vertrouwelijk; geen foto's; deelnemers worden niet bij naam genoemd.",
+          talking_points="Luisteren; vragen wat de organisatie van ons verwacht.",
+          visibility=V.INTERNAL, attendees=(alderman, officer))
+    _item(protocol, mission, K.BUSINESS_SESSION, "Bedrijvensessie OESO-richtlijnen en UNGP's", "2027-04-14T11:00",
+          "2027-04-14T12:30", SHA, location="Wuxi Innovation Park",
+          talking_points="Due diligence in de toeleveringsketen; dwangarbeid uitsluiten.",
+          visibility=V.PARTNER, attendees=(alderman, engineer))
+    _item(protocol, mission, K.COMPANY_VISIT, "Bezoek waterzuiveringsinstallatie Taihu", "2027-04-14T14:00",
+          "2027-04-14T16:30", SHA, location="Taihu-meer, Wuxi", visibility=V.PARTNER, attendees=(mayor, engineer))
+    _item(protocol, mission, K.PUBLIC_MOMENT, "Toespraak wethouder bij het Nederlands-Chinees waterforum",
+          "2027-04-14T17:00", "2027-04-14T17:30", SHA, location="Wuxi Expo Center",
+          description="Noemt het belang van vrije meningsuiting en maatschappelijke organisaties.",
+          visibility=V.PUBLIC, attendees=(alderman,))
+    _item(protocol, mission, K.CULTURAL, "Bezoek aan de Liyuan-tuin", "2027-04-15T09:00", "2027-04-15T11:00", SHA,
+          location="Liyuan Garden", visibility=V.DELEGATION, attendees=(mayor, engineer))
+    _item(protocol, mission, K.OFFICIAL_MEETING, "Afsluitend overleg met de afdeling buitenlandse zaken",
+          "2027-04-15T11:30", "2027-04-15T12:30", SHA, location="Stadhuis Wuxi",
+          talking_points="Opvolging afspraken; vrije toegang voor maatschappelijke organisaties bij een volgend bezoek.",
+          visibility=V.PARTNER, attendees=(alderman, officer))
+    _item(protocol, mission, K.TRANSPORT, "Terugvlucht Shanghai – Amsterdam", "2027-04-15T16:00",
+          "2027-04-15T23:00", SHA, location="Shanghai Pudong International Airport", visibility=V.DELEGATION,
+          attendees=everyone)
+    return mission
+
+
+def _inbound(protocol, advisor, users, partnership: Partnership) -> Mission:
+    mission = create_mission(
+        protocol,
+        partnership_id=partnership.id,
+        direction=Direction.INBOUND.value,
+        title="Bezoek delegatie Wuxi aan Voorbeeldstad, juni 2027",
+        purpose="Ontvangst van een delegatie van het stadsbestuur van Wuxi rond waterbeheer en onderwijs.",
+        start_date=date(2027, 6, 7),
+        end_date=date(2027, 6, 9),
+        timezone=AMS,
+    )
+    host = add_member(protocol, mission, user=users["delegate@example.org"], function="Wethouder Economie",
+                      organisation="Gemeente Voorbeeldstad")
+    officer = add_member(protocol, mission, user=protocol, function="Protocolmedewerker",
+                         organisation="Gemeente Voorbeeldstad")
+    guest = add_member(protocol, mission, name="Zhang Wei", function="Vicedirecteur Buitenlandse Zaken",
+                       organisation="Stadsbestuur Wuxi")
+    interpreter = add_member(protocol, mission, name="Lin Mei", function="Tolk",
+                             organisation="Tolkenbureau Brug")
+    everyone = (host, officer, guest, interpreter)
+    K, V = ItemKind, Visibility
+    _item(protocol, mission, K.TRANSPORT, "Aankomst delegatie op Schiphol", "2027-06-07T08:30",
+          "2027-06-07T10:00", AMS, location="Schiphol", visibility=V.PARTNER, attendees=(officer, guest, interpreter))
+    _item(protocol, mission, K.OFFICIAL_MEETING, "Ontvangst op het stadhuis", "2027-06-07T11:00",
+          "2027-06-07T12:30", AMS, location="Stadhuis Voorbeeldstad, Burgerzaal",
+          talking_points="Vrijheid van meningsuiting; positie van minderheden; arbeidsrechten in de waterbouw.",
+          visibility=V.PARTNER, attendees=everyone)
+    _item(protocol, mission, K.MEAL, "Lunch", "2027-06-07T12:30", "2027-06-07T13:30", AMS,
+          location="Stadhuis Voorbeeldstad", visibility=V.PARTNER, attendees=everyone)
+    _item(protocol, mission, K.COMPANY_VISIT, "Bezoek gemaal De Leeuw", "2027-06-07T14:30", "2027-06-07T16:30",
+          AMS, location="Gemaal De Leeuw, Voorbeeldstad", visibility=V.PARTNER, attendees=everyone)
+    _item(advisor, mission, K.NGO_VISIT, "Bezoek aan een mensenrechtenorganisatie", "2027-06-08T09:30",
+          "2027-06-08T11:00", AMS, location="Huis van de Mensenrechten, Voorbeeldstad",
+          description="Gesprek over vrijheid van meningsuiting met een lokale mensenrechtenorganisatie.",
+          talking_points="Ruimte voor het maatschappelijk middenveld.",
+          visibility=V.DELEGATION, attendees=everyone)
+    _item(protocol, mission, K.CULTURAL, "Rondleiding historische binnenstad", "2027-06-08T11:30",
+          "2027-06-08T13:00", AMS, location="Grote Markt", visibility=V.PUBLIC, attendees=everyone)
+    _item(protocol, mission, K.OFFICIAL_MEETING, "Werksessie waterbeheer", "2027-06-08T14:00", "2027-06-08T16:00",
+          AMS, location="Waterschap Voorbeeldland", visibility=V.PARTNER, attendees=(officer, guest, interpreter))
+    _item(protocol, mission, K.MEAL, "Diner aangeboden door de burgemeester", "2027-06-08T19:00",
+          "2027-06-08T21:00", AMS, location="Restaurant De Waag", visibility=V.PARTNER, attendees=everyone)
+    _item(protocol, mission, K.COMPANY_VISIT, "Bezoek ROC Voorbeeldstad (onderwijs)", "2027-06-09T09:30",
+          "2027-06-09T11:30", AMS, location="ROC Voorbeeldstad", visibility=V.PARTNER, attendees=everyone)
+    _item(protocol, mission, K.TRANSPORT, "Vertrek naar Schiphol", "2027-06-09T13:00", "2027-06-09T14:30", AMS,
+          location="Stadhuis Voorbeeldstad", visibility=V.PARTNER, attendees=(officer, guest, interpreter))
+    return mission

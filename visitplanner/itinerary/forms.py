@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..forms import MultiCheckboxField, VersionedForm, known_timezone, strip
+from .models import ItemKind, Visibility
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+DATETIME_HINT = _l("Enter a date and time, e.g. 2026-05-11 14:00.")
+
+
+class ItemForm(VersionedForm):
+    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ItemKind],
+                       validators=[InputRequired()])
+    title = StringField(_l("Title"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField(
+        _l("Start"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)],
+        description=_l("In the time zone where the item happens."),
+    )
+    ends_at = DateTimeLocalField(
+        _l("End"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)]
+    )
+    timezone = StringField(
+        _l("Time zone"), filters=[strip], validators=[InputRequired(), Length(max=64), known_timezone],
+        description=_l("Where the item happens, as an IANA name; the mission's zone unless it happens elsewhere."),
+    )
+    location = StringField(_l("Location"), filters=[strip], validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=5000)])
+    talking_points = TextAreaField(
+        _l("Human-rights talking points"), filters=[strip], validators=[Optional(), Length(max=5000)],
+        description=_l("What the delegation raises in this meeting. Never shared with the partner."),
+    )
+    attendees = MultiCheckboxField(_l("Who attends from the delegation"), coerce=int, validators=[Optional()])
+    visibility = RadioField(
+        _l("Who may see this item"),
+        choices=lambda: [(v.value, v.label) for v in Visibility],
+        default=Visibility.INTERNAL.value,
+        validators=[InputRequired()],
+    )
+    parallel = BooleanField(
+        _l("Runs in parallel with other items"),
+        description=_l("Attendees of parallel items are not warned about double bookings."),
+    )

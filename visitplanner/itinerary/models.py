@@ -1,0 +1,159 @@
+"""Programme items: the itinerary of a mission."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..missions.models import DelegationMember, Mission
+from ..timeutil import UTCDateTime, in_zone, now_utc
+
+
+class ItemKind(StrEnum):
+    OFFICIAL_MEETING = "official_meeting"
+    NGO_VISIT = "ngo_visit"
+    CITIZEN_MEETING = "citizen_meeting"
+    BUSINESS_SESSION = "business_session"
+    COMPANY_BRIEFING = "company_briefing"
+    COMPANY_VISIT = "company_visit"
+    PUBLIC_MOMENT = "public_moment"
+    CULTURAL = "cultural"
+    TRANSPORT = "transport"
+    MEAL = "meal"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(ITEM_KIND_LABELS[self])
+
+
+ITEM_KIND_LABELS = {
+    ItemKind.OFFICIAL_MEETING: _l("Official meeting with partner authorities"),
+    ItemKind.NGO_VISIT: _l("Visit to an NGO or human-rights organisation"),
+    ItemKind.CITIZEN_MEETING: _l("Meeting with residents"),
+    ItemKind.BUSINESS_SESSION: _l("Business session on OECD Guidelines and UNGPs"),
+    ItemKind.COMPANY_BRIEFING: _l("Human-rights briefing for companies"),
+    ItemKind.COMPANY_VISIT: _l("Company visit"),
+    ItemKind.PUBLIC_MOMENT: _l("Public moment (speech, press)"),
+    ItemKind.CULTURAL: _l("Cultural programme"),
+    ItemKind.TRANSPORT: _l("Transport"),
+    ItemKind.MEAL: _l("Meal"),
+    ItemKind.OTHER: _l("Other"),
+}
+
+
+class Visibility(StrEnum):
+    """Who may see an item, from least to most revealing."""
+
+    INTERNAL = "internal"
+    DELEGATION = "delegation"
+    PARTNER = "partner"
+    PUBLIC = "public"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                Visibility.INTERNAL: _l("Internal (office only)"),
+                Visibility.DELEGATION: _l("Delegation"),
+                Visibility.PARTNER: _l("Shared with the partner"),
+                Visibility.PUBLIC: _l("Public"),
+            }[self]
+        )
+
+
+def _in(enum) -> str:
+    return ", ".join(f"'{m.value}'" for m in enum)
+
+
+def new_uid() -> str:
+    """A UID for calendar clients: random, never derived from position, never reused."""
+    return f"{uuid.uuid4()}@visitplanner"
+
+
+item_attendees = Table(
+    "item_attendees",
+    db.metadata,
+    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("delegation_members.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ProgrammeItem(db.Model):
+    __tablename__ = "programme_items"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(ItemKind)})", name="known_kind"),
+        CheckConstraint(f"visibility IN ({_in(Visibility)})", name="known_visibility"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable identifier for calendar clients.
+    uid: Mapped[str] = mapped_column(String(80), unique=True, default=new_uid)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    #: Aware UTC instants; ``timezone`` is the IANA zone where the item happens.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    talking_points: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.INTERNAL.value)
+    #: Runs alongside other items on purpose: attendees in both are not double-booked.
+    parallel: Mapped[bool] = mapped_column(default=False)
+    #: iCalendar SEQUENCE: raised on every change of time, place, title or status.
+    sequence: Mapped[int] = mapped_column(default=0)
+    #: Set when the item is removed; kept so calendar subscribers see it cancelled.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    mission: Mapped[Mission] = relationship(back_populates="items")
+    attendees: Mapped[list[DelegationMember]] = relationship(
+        secondary=item_attendees, order_by="DelegationMember.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    AUDITED = (
+        "kind", "title", "starts_at", "ends_at", "timezone", "location", "description",
+        "talking_points", "visibility", "parallel", "attendee_ids",
+    )
+    #: A change to one of these is a change calendar clients must notice.
+    SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "location", "removed_at")
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return ItemKind(self.kind).label
+
+    @property
+    def visibility_label(self) -> str:
+        return Visibility(self.visibility).label
+
+    @property
+    def attendee_ids(self) -> list[int]:
+        return sorted(m.id for m in self.attendees)
+
+    @property
+    def local_start(self) -> datetime:
+        return in_zone(self.starts_at, self.timezone)
+
+    @property
+    def local_end(self) -> datetime:
+        return in_zone(self.ends_at, self.timezone)
+
+    def overlaps(self, other: ProgrammeItem) -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at

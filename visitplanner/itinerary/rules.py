@@ -1,0 +1,61 @@
+"""Rules of the itinerary, as plain functions of loaded objects (no request, no queries)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from ..errors import RuleViolation
+from ..missions.models import DelegationMember, Mission
+from ..timeutil import in_zone, is_known_timezone
+from .models import ProgrammeItem
+
+
+def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, zone: str) -> None:
+    """Raise when an item's times are impossible: unknown zone, end not after start, outside the mission."""
+    if not is_known_timezone(zone):
+        raise RuleViolation(
+            _("Unknown time zone. Use an IANA name such as Europe/Amsterdam or Asia/Shanghai."), "timezone"
+        )
+    if ends_at <= starts_at:
+        raise RuleViolation(_("The end must be after the start."), "ends_at")
+    first_day, last_day = in_zone(starts_at, zone).date(), in_zone(ends_at, zone).date()
+    if first_day < mission.start_date or first_day > mission.end_date:
+        raise RuleViolation(
+            _("The start falls outside the mission's dates (%(start)s to %(end)s).",
+              start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
+            "starts_at",
+        )
+    if last_day > mission.end_date:
+        raise RuleViolation(
+            _("The end falls outside the mission's dates (%(start)s to %(end)s).",
+              start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
+            "ends_at",
+        )
+
+
+@dataclass(frozen=True)
+class DoubleBooking:
+    member: DelegationMember
+    other: ProgrammeItem
+
+
+def double_bookings(items: list[ProgrammeItem]) -> dict[int, list[DoubleBooking]]:
+    """For each live item, the attendees it shares with an overlapping item; parallel items excepted."""
+    live = [i for i in items if i.removed_at is None]
+    found: dict[int, list[DoubleBooking]] = defaultdict(list)
+    by_start = sorted(live, key=lambda i: i.starts_at)
+    for n, item in enumerate(by_start):
+        for other in by_start[n + 1:]:
+            if other.starts_at >= item.ends_at:
+                break
+            if item.parallel or other.parallel or not item.overlaps(other):
+                continue
+            shared = {m.id: m for m in item.attendees}.keys() & {m.id for m in other.attendees}
+            for member in (m for m in item.attendees if m.id in shared):
+                found[item.id].append(DoubleBooking(member, other))
+                found[other.id].append(DoubleBooking(member, item))
+    return dict(found)

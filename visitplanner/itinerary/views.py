@@ -1,0 +1,156 @@
+"""The programme of a mission: day by day, printable; adding, editing and removing items."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..disclosure import audiences_for, page_audience, present_programme
+from ..errors import RuleViolation, attach, stale_errors
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..missions.queries import mission_for_page
+from ..timeutil import COMMON_TIMEZONES, local_naive
+from .forms import ItemForm
+from .models import ProgrammeItem
+from .operations import create_item, remove_item, update_item
+from .programme import by_day
+from .rules import double_bookings
+
+bp = Blueprint("itinerary", __name__)
+
+
+def _mission(mission_id: int, check: str = "can_view"):
+    mission = mission_for_page(mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    if not getattr(mission, check)(current_user):
+        abort(403)
+    return mission
+
+
+def _item(item_id: int):
+    item = db.session.get(ProgrammeItem, item_id)
+    if item is None or item.removed_at is not None:
+        abort(404)
+    mission = _mission(item.mission_id, "can_edit_programme")
+    return mission, next(i for i in mission.items if i.id == item_id)
+
+
+def _programme_context(mission):
+    audience = page_audience(current_user, request.args.get("audience"))
+    views = present_programme(mission.items, audience)
+    return {
+        "mission": mission,
+        "audience": audience,
+        "audiences": audiences_for(current_user),
+        "days": by_day(mission, views),
+        "home_timezone": current_app.config["HOME_TIMEZONE"],
+        "conflicts": double_bookings(mission.items) if audience.value == "internal" else {},
+    }
+
+
+@bp.route("/missions/<int:mission_id>/programme")
+def programme(mission_id: int):
+    """The programme day by day, for an audience the viewer may use."""
+    mission = _mission(mission_id)
+    return render_template("itinerary/programme.html", **_programme_context(mission))
+
+
+@bp.route("/missions/<int:mission_id>/programme/print")
+def printable(mission_id: int):
+    """A clean A4 programme to print."""
+    mission = _mission(mission_id)
+    return render_template("itinerary/printable.html", **_programme_context(mission))
+
+
+def _attendee_choices(form: ItemForm, mission) -> None:
+    form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
+
+
+def _form_data(form: ItemForm) -> dict:
+    return {name: form[name].data for name in (
+        "kind", "title", "starts_at", "ends_at", "timezone", "location", "description", "talking_points",
+        "attendees", "visibility", "parallel",
+    )}
+
+
+def _warn_double_bookings(mission, item) -> None:
+    for booking in double_bookings(mission.items).get(item.id, []):
+        flash(_("Double booking: %(name)s is also at “%(other)s” at that time.",
+                name=booking.member.display_name, other=booking.other.title), "warning")
+
+
+@bp.route("/missions/<int:mission_id>/items/new", methods=["GET", "POST"])
+def create(mission_id: int):
+    """Add a programme item."""
+    mission = _mission(mission_id, "can_edit_programme")
+    form = ItemForm()
+    _attendee_choices(form, mission)
+    if request.method == "GET":
+        form.timezone.data = mission.timezone
+    if form.validate_on_submit():
+        try:
+            item = create_item(current_user, mission, **_form_data(form))
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("“%(title)s” added to the programme.", title=item.title), "success")
+            _warn_double_bookings(mission, item)
+            return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+    return render_template("itinerary/form.html", form=form, mission=mission, item=None,
+                           timezones=COMMON_TIMEZONES)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+def edit(item_id: int):
+    """Change a programme item."""
+    mission, item = _item(item_id)
+    form = ItemForm(obj=item)
+    _attendee_choices(form, mission)
+    if request.method == "GET":
+        form.starts_at.data = local_naive(item.starts_at, item.timezone)
+        form.ends_at.data = local_naive(item.ends_at, item.timezone)
+        form.attendees.data = item.attendee_ids
+        form.version.data = item.version
+    if form.validate_on_submit():
+        try:
+            update_item(current_user, item, expected_version=form.version_value(), **_form_data(form))
+            db.session.flush()
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        except stale_errors():
+            db.session.rollback()
+            flash(_("Someone else changed this item while you were editing. Your input is kept below; "
+                    "check it against the current programme and save again."), "error")
+            form.version.data = db.session.get(ProgrammeItem, item_id).version
+        else:
+            db.session.commit()
+            flash(_("“%(title)s” saved.", title=item.title), "success")
+            _warn_double_bookings(mission, item)
+            return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+    return render_template("itinerary/form.html", form=form, mission=mission, item=item,
+                           timezones=COMMON_TIMEZONES)
+
+
+@bp.route("/items/<int:item_id>/remove", methods=["GET", "POST"])
+def remove(item_id: int):
+    """Remove a programme item, after confirmation."""
+    mission, item = _item(item_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        remove_item(current_user, item)
+        db.session.commit()
+        flash(_("“%(title)s” removed from the programme.", title=item.title), "success")
+        return redirect(url_for("itinerary.programme", mission_id=mission.id))
+    return render_template(
+        "confirm.html", form=form,
+        title=_("Remove “%(title)s” from the programme?", title=item.title),
+        message=_("Subscribers to the programme will see it as cancelled."),
+        confirm_label=_("Remove item"),
+        cancel_url=url_for("itinerary.programme", mission_id=mission.id),
+    )

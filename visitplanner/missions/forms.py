@@ -1,0 +1,46 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..forms import VersionedForm, known_timezone, strip
+from .models import Direction
+
+
+class MissionForm(VersionedForm):
+    partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
+    direction = RadioField(
+        _l("Direction"), choices=lambda: [(d.value, d.label) for d in Direction], validators=[InputRequired()]
+    )
+    title = StringField(_l("Title"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    purpose = TextAreaField(_l("Purpose"), filters=[strip], validators=[Length(max=5000)])
+    start_date = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-11."))])
+    end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-13."))])
+    timezone = StringField(
+        _l("Time zone of the visit"),
+        filters=[strip],
+        validators=[InputRequired(), Length(max=64), known_timezone],
+        description=_l("Where the visit takes place, as an IANA name: Asia/Shanghai, Europe/Amsterdam."),
+    )
+
+
+class MemberForm(FlaskForm):
+    user_id = SelectField(
+        _l("Person with an account"),
+        coerce=int,
+        description=_l("Choose “external person” to enter someone without an account."),
+    )
+    name = StringField(
+        _l("Name (external person)"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    function = StringField(_l("Function"), filters=[strip], validators=[Optional(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
+
+
+class CompanyForm(FlaskForm):
+    name = StringField(_l("Company name"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    sector = StringField(_l("Sector"), filters=[strip], validators=[Optional(), Length(max=200)])
+    contact = StringField(
+        _l("Contact"), filters=[strip], validators=[Optional(), Length(max=300)],
+        description=_l("Name, e-mail address or telephone number of the contact person."),
+    )

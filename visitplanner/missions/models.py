@@ -1,0 +1,193 @@
+"""Missions: a delegation visit, inbound or outbound, with its delegation and companies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import Role, User
+from ..extensions import db
+from ..timeutil import UTCDateTime, now_utc
+
+if TYPE_CHECKING:
+    from ..itinerary.models import ProgrammeItem
+    from ..partnerships.models import Partnership
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                Direction.INBOUND: _l("Inbound (partner delegation visits us)"),
+                Direction.OUTBOUND: _l("Outbound (our delegation visits the partner)"),
+            }[self]
+        )
+
+    @property
+    def short_label(self) -> str:
+        return str({Direction.INBOUND: _l("Inbound"), Direction.OUTBOUND: _l("Outbound")}[self])
+
+
+class MissionStatus(StrEnum):
+    DRAFT = "draft"
+    READY = "ready_for_signoff"
+    FINALISED = "finalised"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                MissionStatus.DRAFT: _l("Draft"),
+                MissionStatus.READY: _l("Ready for sign-off"),
+                MissionStatus.FINALISED: _l("Finalised"),
+                MissionStatus.COMPLETED: _l("Completed"),
+                MissionStatus.CANCELLED: _l("Cancelled"),
+            }[self]
+        )
+
+
+def _in(enum) -> str:
+    return ", ".join(f"'{m.value}'" for m in enum)
+
+
+mission_companies = Table(
+    "mission_companies",
+    db.metadata,
+    Column("mission_id", ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True),
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Mission(db.Model):
+    __tablename__ = "missions"
+    __table_args__ = (
+        CheckConstraint(f"direction IN ({_in(Direction)})", name="known_direction"),
+        CheckConstraint(f"status IN ({_in(MissionStatus)})", name="known_status"),
+        CheckConstraint("end_date >= start_date", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    #: IANA name of the zone where the visit takes place; the default for its programme items.
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32), default=MissionStatus.DRAFT.value)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="missions")
+    created_by: Mapped[User | None] = relationship()
+    members: Mapped[list[DelegationMember]] = relationship(
+        back_populates="mission", cascade="all, delete-orphan", order_by="DelegationMember.id"
+    )
+    companies: Mapped[list[Company]] = relationship(
+        secondary=mission_companies, back_populates="missions", order_by="Company.name"
+    )
+    items: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="mission", cascade="all, delete-orphan", order_by="ProgrammeItem.starts_at"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    AUDITED = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone", "status")
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def direction_label(self) -> str:
+        return Direction(self.direction).short_label
+
+    @property
+    def status_label(self) -> str:
+        return MissionStatus(self.status).label
+
+    @property
+    def is_outbound(self) -> bool:
+        return self.direction == Direction.OUTBOUND
+
+    def member_for(self, user: User) -> DelegationMember | None:
+        return next((m for m in self.members if m.user_id == user.id), None)
+
+    def can_view(self, user: User) -> bool:
+        """Staff see every mission; a delegation member sees the missions they take part in."""
+        return user.is_staff or self.member_for(user) is not None
+
+    def can_edit(self, user: User) -> bool:
+        return user.has_role(Role.PROTOCOL)
+
+    def can_edit_programme(self, user: User) -> bool:
+        return user.has_role(Role.PROTOCOL, Role.ADVISOR)
+
+    def can_view_history(self, user: User) -> bool:
+        return user.is_staff
+
+
+class DelegationMember(db.Model):
+    """A person in the delegation: an account, or an external person by name."""
+
+    __tablename__ = "delegation_members"
+    __table_args__ = (
+        UniqueConstraint("mission_id", "user_id", name="uq_delegation_members_mission_user"),
+        CheckConstraint("user_id IS NOT NULL OR name IS NOT NULL", name="account_or_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Only for external persons; members with an account are named by it.
+    name: Mapped[str | None] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    mission: Mapped[Mission] = relationship(back_populates="members")
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    AUDITED = ("user_id", "name", "function", "organisation")
+
+    @property
+    def display_name(self) -> str:
+        return self.user.name if self.user is not None else (self.name or "")
+
+    @property
+    def label(self) -> str:
+        return self.display_name
+
+
+class Company(db.Model):
+    """A business in a delegation or hosting a visit."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sector: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    missions: Mapped[list[Mission]] = relationship(secondary=mission_companies, back_populates="companies")
+
+    AUDITED = ("name", "sector", "contact")
+
+    @property
+    def label(self) -> str:
+        return self.name

@@ -1,0 +1,135 @@
+"""Changes to missions, their delegation and their companies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..audit.operations import changed, record, snapshot
+from ..auth.models import User
+from ..errors import RuleViolation, StaleEdit
+from ..extensions import db
+from ..partnerships.models import Partnership
+from ..timeutil import is_known_timezone
+from .models import Company, DelegationMember, Direction, Mission
+
+FIELDS = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone")
+
+
+def _check_mission(data: dict) -> None:
+    if data["direction"] not in {d.value for d in Direction}:
+        raise RuleViolation(_("Choose inbound or outbound."), "direction")
+    if not is_known_timezone(data["timezone"]):
+        raise RuleViolation(_("Unknown time zone. Use an IANA name such as Europe/Amsterdam or Asia/Shanghai."),
+                            "timezone")
+    if data["end_date"] < data["start_date"]:
+        raise RuleViolation(_("The last day cannot be before the first day."), "end_date")
+    if db.session.get(Partnership, data["partnership_id"]) is None:
+        raise RuleViolation(_("Choose an existing partnership."), "partnership_id")
+
+
+def _audit(actor, action, obj, mission: Mission, changes=None) -> None:
+    record(actor, action, obj, label=obj.label, changes=changes, mission_id=mission.id,
+           partnership_id=mission.partnership_id)
+
+
+def create_mission(actor: User, **data) -> Mission:
+    """Create a mission in draft."""
+    _check_mission(data)
+    mission = Mission(created_by_id=actor.id if actor else None, **{k: data[k] for k in FIELDS})
+    db.session.add(mission)
+    db.session.flush()
+    _audit(actor, "mission.create", mission, mission, changed({}, snapshot(mission, Mission.AUDITED)))
+    return mission
+
+
+def items_outside(mission: Mission, start: date, end: date) -> list:
+    """The live items of ``mission`` that would fall outside the days ``start``..``end``."""
+    return [
+        item for item in mission.items
+        if item.removed_at is None and (item.local_start.date() < start or item.local_end.date() > end)
+    ]
+
+
+def update_mission(actor: User, mission: Mission, *, expected_version: int | None, **data) -> Mission:
+    """Change a mission's details; refuses stale saves and dates that would strand programme items."""
+    if expected_version != mission.version:
+        raise StaleEdit()
+    _check_mission(data)
+    stranded = items_outside(mission, data["start_date"], data["end_date"])
+    if stranded:
+        raise RuleViolation(
+            _("%(n)d programme items fall outside these dates (first: “%(title)s”). Move or remove them first.",
+              n=len(stranded), title=stranded[0].title),
+            "start_date",
+        )
+    before = snapshot(mission, Mission.AUDITED)
+    for key in FIELDS:
+        setattr(mission, key, data[key])
+    changes = changed(before, snapshot(mission, Mission.AUDITED))
+    if changes:
+        db.session.flush()
+        _audit(actor, "mission.update", mission, mission, changes)
+    return mission
+
+
+def add_member(
+    actor: User, mission: Mission, *, user: User | None = None, name: str = "", function: str = "",
+    organisation: str = "",
+) -> DelegationMember:
+    """Add a person to the delegation: an account, or an external person by name."""
+    name = (name or "").strip()
+    if user is None and not name:
+        raise RuleViolation(_("Choose a person with an account, or enter the name of an external person."), "name")
+    if user is not None and mission.member_for(user) is not None:
+        raise RuleViolation(_("%(name)s is already in the delegation.", name=user.name), "user_id")
+    member = DelegationMember(
+        mission=mission, user=user, name=None if user is not None else name,
+        function=function.strip(), organisation=organisation.strip(),
+    )
+    db.session.add(member)
+    db.session.flush()
+    _audit(actor, "delegation.add", member, mission, changed({}, snapshot(member, DelegationMember.AUDITED)))
+    return member
+
+
+def remove_member(actor: User, mission: Mission, member: DelegationMember) -> None:
+    """Take a person out of the delegation (and out of the items they attended)."""
+    if member.mission_id != mission.id:
+        raise RuleViolation(_("This person is not in this delegation."))
+    _audit(actor, "delegation.remove", member, mission,
+           changed(snapshot(member, DelegationMember.AUDITED), {k: None for k in DelegationMember.AUDITED}))
+    for item in mission.items:
+        if member in item.attendees:
+            item.attendees.remove(member)
+    mission.members.remove(member)
+    db.session.flush()
+
+
+def add_company(actor: User, mission: Mission, *, name: str, sector: str = "", contact: str = "") -> Company:
+    """Link a company to the mission, creating its record when the name is new."""
+    name = name.strip()
+    company = db.session.scalar(select(Company).where(func.lower(Company.name) == name.lower()))
+    if company is None:
+        company = Company(name=name, sector=sector.strip(), contact=contact.strip())
+        db.session.add(company)
+        db.session.flush()
+        record(actor, "company.create", company, label=company.name,
+               changes=changed({}, snapshot(company, Company.AUDITED)))
+    if company in mission.companies:
+        raise RuleViolation(_("%(name)s already takes part in this mission.", name=company.name), "name")
+    mission.companies.append(company)
+    db.session.flush()
+    _audit(actor, "mission.add_company", company, mission, {"company": [None, company.name]})
+    return company
+
+
+def remove_company(actor: User, mission: Mission, company: Company) -> None:
+    """Unlink a company from the mission; its record stays."""
+    if company not in mission.companies:
+        raise RuleViolation(_("This company does not take part in this mission."))
+    mission.companies.remove(company)
+    db.session.flush()
+    _audit(actor, "mission.remove_company", company, mission, {"company": [company.name, None]})

@@ -1,0 +1,192 @@
+"""Missions: create, show, edit, history; the delegation and the companies taking part."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..audit.queries import mission_history
+from ..auth.models import User
+from ..errors import RuleViolation, attach, stale_errors
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..partnerships.models import Partnership
+from ..partnerships.queries import all_partnerships
+from ..timeutil import COMMON_TIMEZONES
+from .forms import CompanyForm, MemberForm, MissionForm
+from .models import Company, DelegationMember, Direction
+from .operations import FIELDS, add_company, add_member, create_mission, remove_company, remove_member, update_mission
+from .queries import accounts_for_delegation, mission_for_page
+
+bp = Blueprint("missions", __name__)
+
+
+def _load(mission_id: int, check: str = "can_view"):
+    """Load a mission for the current user: 404 when missing or not theirs to see, 403 when not theirs to change."""
+    mission = mission_for_page(mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    if not getattr(mission, check)(current_user):
+        abort(403)
+    return mission
+
+
+def _partnership_choices(form: MissionForm) -> None:
+    form.partnership_id.choices = [(p.id, p.label) for p in all_partnerships()]
+
+
+@bp.route("/partnerships/<int:partnership_id>/missions/new", methods=["GET", "POST"])
+def create(partnership_id: int):
+    """Create a mission for a partnership."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    form = MissionForm()
+    _partnership_choices(form)
+    if request.method == "GET":
+        form.partnership_id.data = partnership.id
+        form.direction.data = Direction.OUTBOUND.value
+        form.timezone.data = "Asia/Shanghai"
+    if form.validate_on_submit():
+        try:
+            mission = create_mission(current_user, **{k: form[k].data for k in FIELDS})
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("Mission created. Now add the delegation and the programme."), "success")
+            return redirect(url_for("missions.show", mission_id=mission.id))
+    return render_template("missions/form.html", form=form, mission=None, partnership=partnership,
+                           timezones=COMMON_TIMEZONES)
+
+
+@bp.route("/missions/<int:mission_id>")
+def show(mission_id: int):
+    """A mission: its details, delegation and companies."""
+    mission = _load(mission_id)
+    return render_template("missions/show.html", mission=mission, confirm=ConfirmForm())
+
+
+@bp.route("/missions/<int:mission_id>/edit", methods=["GET", "POST"])
+def edit(mission_id: int):
+    """Change a mission's details."""
+    mission = _load(mission_id, "can_edit")
+    form = MissionForm(obj=mission)
+    _partnership_choices(form)
+    if request.method == "GET":
+        form.version.data = mission.version
+    if form.validate_on_submit():
+        try:
+            update_mission(current_user, mission, expected_version=form.version_value(),
+                           **{k: form[k].data for k in FIELDS})
+            db.session.flush()
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        except stale_errors():
+            db.session.rollback()
+            flash(_("Someone else changed this mission while you were editing. Your input is kept below; "
+                    "check it against the current details and save again."), "error")
+            form.version.data = mission_for_page(mission_id).version
+        else:
+            db.session.commit()
+            flash(_("Mission saved."), "success")
+            return redirect(url_for("missions.show", mission_id=mission.id))
+    return render_template("missions/form.html", form=form, mission=mission, partnership=mission.partnership,
+                           timezones=COMMON_TIMEZONES)
+
+
+@bp.route("/missions/<int:mission_id>/history")
+def history(mission_id: int):
+    """Who changed what in this mission, newest first."""
+    mission = _load(mission_id, "can_view_history")
+    return render_template("missions/history.html", mission=mission, entries=mission_history(mission.id))
+
+
+@bp.route("/missions/<int:mission_id>/members/new", methods=["GET", "POST"], endpoint="add_member")
+def add_member_view(mission_id: int):
+    """Add a person to the delegation."""
+    mission = _load(mission_id, "can_edit")
+    form = MemberForm()
+    form.user_id.choices = [(0, _("— external person (enter the name below) —"))] + [
+        (u.id, f"{u.name} ({u.email})") for u in accounts_for_delegation()
+    ]
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data) if form.user_id.data else None
+        try:
+            member = add_member(current_user, mission, user=user, name=form.name.data or "",
+                                function=form.function.data or "", organisation=form.organisation.data or "")
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("%(name)s added to the delegation.", name=member.display_name), "success")
+            return redirect(url_for("missions.show", mission_id=mission.id) + "#delegation")
+    return render_template("missions/member_form.html", form=form, mission=mission)
+
+
+@bp.route("/missions/<int:mission_id>/members/<int:member_id>/remove", methods=["GET", "POST"],
+          endpoint="remove_member")
+def remove_member_view(mission_id: int, member_id: int):
+    """Take a person out of the delegation, after confirmation."""
+    mission = _load(mission_id, "can_edit")
+    member = db.session.get(DelegationMember, member_id)
+    if member is None or member.mission_id != mission.id:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = member.display_name
+        remove_member(current_user, mission, member)
+        db.session.commit()
+        flash(_("%(name)s removed from the delegation.", name=name), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id) + "#delegation")
+    return render_template(
+        "confirm.html", form=form,
+        title=_("Remove %(name)s from the delegation?", name=member.display_name),
+        message=_("They will also be taken off every programme item they attend."),
+        confirm_label=_("Remove from delegation"),
+        cancel_url=url_for("missions.show", mission_id=mission.id),
+    )
+
+
+@bp.route("/missions/<int:mission_id>/companies/new", methods=["GET", "POST"], endpoint="add_company")
+def add_company_view(mission_id: int):
+    """Add a company taking part in the mission."""
+    mission = _load(mission_id, "can_edit")
+    form = CompanyForm()
+    if form.validate_on_submit():
+        try:
+            company = add_company(current_user, mission, name=form.name.data, sector=form.sector.data or "",
+                                  contact=form.contact.data or "")
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("%(name)s added to the mission.", name=company.name), "success")
+            return redirect(url_for("missions.show", mission_id=mission.id) + "#companies")
+    return render_template("missions/company_form.html", form=form, mission=mission)
+
+
+@bp.route("/missions/<int:mission_id>/companies/<int:company_id>/remove", methods=["GET", "POST"],
+          endpoint="remove_company")
+def remove_company_view(mission_id: int, company_id: int):
+    """Unlink a company from the mission, after confirmation."""
+    mission = _load(mission_id, "can_edit")
+    company = db.session.get(Company, company_id)
+    if company is None or company not in mission.companies:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        remove_company(current_user, mission, company)
+        db.session.commit()
+        flash(_("%(name)s no longer takes part in this mission.", name=company.name), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id) + "#companies")
+    return render_template(
+        "confirm.html", form=form,
+        title=_("Remove %(name)s from this mission?", name=company.name),
+        message=_("The company's record is kept; only its part in this mission ends."),
+        confirm_label=_("Remove company"),
+        cancel_url=url_for("missions.show", mission_id=mission.id),
+    )

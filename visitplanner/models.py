@@ -1,0 +1,7 @@
+"""Imports every model, so that the mappers and Alembic see the whole schema."""
+
+from .audit.models import AuditEntry  # noqa: F401
+from .auth.models import User, UserRole  # noqa: F401
+from .itinerary.models import ProgrammeItem  # noqa: F401
+from .missions.models import Company, DelegationMember, Mission  # noqa: F401
+from .partnerships.models import Partnership  # noqa: F401

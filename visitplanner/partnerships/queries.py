@@ -1,0 +1,24 @@
+"""Reading partnerships."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..missions.models import Mission
+from .models import Partnership
+
+
+def all_partnerships() -> list[Partnership]:
+    stmt = select(Partnership).options(selectinload(Partnership.missions)).order_by(Partnership.partner_region)
+    return list(db.session.scalars(stmt))
+
+
+def partnership_with_missions(partnership_id: int) -> Partnership | None:
+    stmt = (
+        select(Partnership)
+        .where(Partnership.id == partnership_id)
+        .options(selectinload(Partnership.missions).selectinload(Mission.members))
+    )
+    return db.session.scalar(stmt)
