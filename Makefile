@@ -1,0 +1,68 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app visitplanner
+
+.PHONY: run test test-unit test-browser browser-deps db demo translations vendor-css wheel clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed-run
+
+## Serve the app on http://127.0.0.1:$(PORT) with its SQLite database and the demo data.
+run: $(VENV)/.installed-run db demo
+	@echo ""
+	@echo "Demo accounts (password: visitplanner-demo):"
+	@echo "  protocol@example.org   protocol officer"
+	@echo "  advisor@example.org    human-rights advisor"
+	@echo "  approver@example.org   approver"
+	@echo "  delegate@example.org   delegation member"
+	@echo "  admin@example.org      administrator"
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+db: $(VENV)/.installed-run
+	$(FLASK) db upgrade
+
+demo: $(VENV)/.installed-run
+	$(FLASK) demo
+
+## The whole suite: model, form, view, migration and access tests, then the browser tests.
+test: test-unit test-browser
+
+test-unit: $(VENV)/.installed-test
+	$(BIN)/pytest -m "not browser"
+
+test-browser: $(VENV)/.installed-test browser-deps
+	$(BIN)/pytest -m browser
+
+## Debian's Chromium for the browser tests (never a browser download by a test tool).
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## Extract, update and compile the Dutch and English message catalogues.
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o visitplanner/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i visitplanner/translations/messages.pot -d visitplanner/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d visitplanner/translations --statistics
+
+## Refresh the vendored NL Design System CSS from the npm registry (versions pinned in the script).
+vendor-css:
+	scripts/vendor-css.sh
+
+wheel: $(VENV)/.installed-test
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache
