@@ -74,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         if user is None or not user.active:
+            # Signed out for good: enabling the account again must not revive this session.
+            for key in ("_user_id", "_fresh", "_id"):
+                session.pop(key, None)
             return None
         return user
 
@@ -105,10 +108,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from . import formatting
-    from .audit.labels import action_label, field_label
+    from .audit.labels import action_label, audit_value, field_label
 
     app.jinja_env.globals.update(
         action_label=action_label,
+        audit_value=audit_value,
         field_label=field_label,
         format_date=formatting.format_date,
         format_time=formatting.format_time,

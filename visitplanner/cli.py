@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .auth.models import Role, User
@@ -16,7 +19,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
 
 
-@click.group(help="Manage accounts.")
+@click.group(cls=AppGroup, help="Manage accounts.")  # AppGroup: every subcommand runs in an app context
 def users() -> None:
     pass
 
@@ -31,7 +34,7 @@ def create_user_command(email: str, roles: tuple[str, ...], name: str | None, pa
     from .auth.operations import create_user
 
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -51,6 +54,7 @@ def list_users_command() -> None:
 
 
 @click.command(help="Load the fictional demo data set into an empty database.")
+@with_appcontext
 def demo() -> None:
     from .demo import DEMO_PASSWORD, load_demo
 

@@ -34,6 +34,18 @@ def known_timezone(form, field) -> None:
         raise ValidationError(_l("Unknown time zone. Use an IANA name such as Europe/Amsterdam or Asia/Shanghai."))
 
 
+def email_address(form, field) -> None:
+    """Something, an @, a dotted domain after it, no spaces: enough for a sign-in name.
+
+    Not WTForms' ``Email()``: that needs the ``email_validator`` package, which is not a dependency
+    (without it every submitted form raised an exception), and nothing here sends mail to the address.
+    """
+    value = field.data or ""
+    local, at, domain = value.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in value):
+        raise ValidationError(_l("Enter an e-mail address, e.g. name@example.org."))
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 

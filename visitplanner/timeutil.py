@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from sqlalchemy import DateTime
@@ -53,6 +53,14 @@ def in_zone(moment: datetime, zone: str) -> datetime:
 def local_naive(moment: datetime, zone: str) -> datetime:
     """The wall-clock time in ``zone``, without tzinfo (what a datetime-local input shows)."""
     return in_zone(moment, zone).replace(tzinfo=None)
+
+
+def last_day(end: datetime, zone: str) -> date:
+    """The last day in ``zone`` that something ending at ``end`` takes up; ending at midnight, the day before."""
+    local = in_zone(end, zone)
+    if local.time() == time.min:
+        return local.date() - timedelta(days=1)
+    return local.date()
 
 
 def day_bounds_utc(day: date, zone: str) -> tuple[datetime, datetime]:

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..auth.models import Role
-from ..forms import MultiCheckboxField, VersionedForm, strip
+from ..forms import MultiCheckboxField, VersionedForm, email_address, strip
 
 
 def role_choices():
@@ -12,9 +12,9 @@ def role_choices():
 
 class UserForm(VersionedForm):
     email = EmailField(
-        _l("E-mail address"), filters=[strip], validators=[InputRequired(), Email(), Length(max=254)]
+        _l("E-mail address"), filters=[strip], validators=[InputRequired(), email_address, Length(max=254)]
     )
-    name = StringField(_l("Name"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices, validators=[InputRequired()])
     active = BooleanField(_l("Account active"), default=True)
     password = PasswordField(

@@ -53,7 +53,13 @@ FIELDS = {
     "talking_points": _l("Human-rights talking points"),
     "visibility": _l("Visibility"),
     "parallel": _l("Parallel"),
-    "attendee_ids": _l("Attendees"),
+    "attendee_names": _l("Attendees"),
+    "starts_local": _l("Start"),
+    "ends_local": _l("End"),
+    "reason": _l("Reason"),
+    "sign_off": _l("Sign-off"),
+    "fingerprint": _l("Fingerprint"),
+    "checklist": _l("Checklist"),
     "removed_at": _l("Removed"),
 }
 
@@ -64,3 +70,41 @@ def action_label(action: str) -> str:
 
 def field_label(name: str) -> str:
     return str(FIELDS.get(name, name))
+
+
+def _enum_labels() -> dict[str, object]:
+    from ..auth.models import Role
+    from ..itinerary.models import ItemKind, Visibility
+    from ..missions.models import Direction, MissionStatus
+    from ..partnerships.models import PartnershipKind, RegionType
+
+    return {
+        "kind": (ItemKind, PartnershipKind),
+        "visibility": (Visibility,),
+        "direction": (Direction,),
+        "status": (MissionStatus,),
+        "region_type": (RegionType,),
+        "role_names": (Role,),
+    }
+
+
+def _one(field: str, value) -> str:
+    for enum in _enum_labels().get(field, ()):
+        try:
+            return enum(value).label
+        except ValueError:
+            continue
+    return str(value)
+
+
+def audit_value(field: str, value) -> str:
+    """A recorded value as a person reads it: yes/no, labels instead of codes, lists joined."""
+    from flask_babel import gettext as _
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_one(field, v) for v in value)
+    return _one(field, value)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -11,20 +9,11 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..redirects import safe_local_path
 from .forms import LoginForm
 from .models import User, check_dummy_password
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site; never an address elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,7 +29,7 @@ def login():
             check_dummy_password()
         if user is not None and user.check_password(form.password.data) and user.active:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(safe_local_path(request.args.get("next")) or url_for("main.home"))
         form.password.errors = [_("E-mail address or password is not correct, or the account is disabled.")]
     return render_template("auth/login.html", form=form)
 

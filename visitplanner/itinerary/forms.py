@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import MultiCheckboxField, VersionedForm, known_timezone, strip
 from .models import ItemKind, Visibility
@@ -12,7 +19,7 @@ DATETIME_HINT = _l("Enter a date and time, e.g. 2026-05-11 14:00.")
 class ItemForm(VersionedForm):
     kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ItemKind],
                        validators=[InputRequired()])
-    title = StringField(_l("Title"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(
         _l("Start"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)],
         description=_l("In the time zone where the item happens."),

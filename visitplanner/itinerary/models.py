@@ -124,9 +124,10 @@ class ProgrammeItem(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    #: Audited as people read them: local wall-clock times with their zone, attendees by name.
     AUDITED = (
-        "kind", "title", "starts_at", "ends_at", "timezone", "location", "description",
-        "talking_points", "visibility", "parallel", "attendee_ids",
+        "kind", "title", "starts_local", "ends_local", "location", "description",
+        "talking_points", "visibility", "parallel", "attendee_names",
     )
     #: A change to one of these is a change calendar clients must notice.
     SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "location", "removed_at")
@@ -146,6 +147,18 @@ class ProgrammeItem(db.Model):
     @property
     def attendee_ids(self) -> list[int]:
         return sorted(m.id for m in self.attendees)
+
+    @property
+    def attendee_names(self) -> list[str]:
+        return sorted(m.display_name for m in self.attendees)
+
+    @property
+    def starts_local(self) -> str:
+        return f"{self.local_start:%Y-%m-%d %H:%M} ({self.timezone})"
+
+    @property
+    def ends_local(self) -> str:
+        return f"{self.local_end:%Y-%m-%d %H:%M} ({self.timezone})"
 
     @property
     def local_start(self) -> datetime:

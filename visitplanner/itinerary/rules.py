@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..errors import RuleViolation
 from ..missions.models import DelegationMember, Mission
-from ..timeutil import in_zone, is_known_timezone
+from ..timeutil import in_zone, is_known_timezone, last_day
 from .models import ProgrammeItem
 
 
@@ -22,14 +22,14 @@ def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, z
         )
     if ends_at <= starts_at:
         raise RuleViolation(_("The end must be after the start."), "ends_at")
-    first_day, last_day = in_zone(starts_at, zone).date(), in_zone(ends_at, zone).date()
+    first_day, final_day = in_zone(starts_at, zone).date(), last_day(ends_at, zone)
     if first_day < mission.start_date or first_day > mission.end_date:
         raise RuleViolation(
             _("The start falls outside the mission's dates (%(start)s to %(end)s).",
               start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
             "starts_at",
         )
-    if last_day > mission.end_date:
+    if final_day > mission.end_date:
         raise RuleViolation(
             _("The end falls outside the mission's dates (%(start)s to %(end)s).",
               start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from ..missions.queries import all_missions, missions_of
 from ..partnerships.queries import all_partnerships
+from ..redirects import safe_local_path
 
 bp = Blueprint("main", __name__)
 
@@ -36,8 +42,5 @@ def set_language():
     if form.validate_on_submit():
         if form.lang.data in current_app.config["LANGUAGES"]:
             session["lang"] = form.lang.data
-        candidate = form.next.data or ""
-        parts = urlsplit(candidate)
-        if candidate.startswith("/") and not candidate.startswith("//") and not parts.netloc:
-            target = candidate
+        target = safe_local_path(form.next.data) or target
     return redirect(target)

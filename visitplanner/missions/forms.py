@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import VersionedForm, known_timezone, strip
 from .models import Direction
@@ -12,7 +12,7 @@ class MissionForm(VersionedForm):
     direction = RadioField(
         _l("Direction"), choices=lambda: [(d.value, d.label) for d in Direction], validators=[InputRequired()]
     )
-    title = StringField(_l("Title"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     purpose = TextAreaField(_l("Purpose"), filters=[strip], validators=[Length(max=5000)])
     start_date = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-11."))])
     end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-13."))])
@@ -38,7 +38,7 @@ class MemberForm(FlaskForm):
 
 
 class CompanyForm(FlaskForm):
-    name = StringField(_l("Company name"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Company name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     sector = StringField(_l("Sector"), filters=[strip], validators=[Optional(), Length(max=200)])
     contact = StringField(
         _l("Contact"), filters=[strip], validators=[Optional(), Length(max=300)],

@@ -12,7 +12,7 @@ from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..partnerships.models import Partnership
-from ..timeutil import is_known_timezone
+from ..timeutil import is_known_timezone, last_day
 from .models import Company, DelegationMember, Direction, Mission
 
 FIELDS = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone")
@@ -49,7 +49,8 @@ def items_outside(mission: Mission, start: date, end: date) -> list:
     """The live items of ``mission`` that would fall outside the days ``start``..``end``."""
     return [
         item for item in mission.items
-        if item.removed_at is None and (item.local_start.date() < start or item.local_end.date() > end)
+        if item.removed_at is None
+        and (item.local_start.date() < start or last_day(item.ends_at, item.timezone) > end)
     ]
 
 

@@ -16,7 +16,15 @@ from ..partnerships.queries import all_partnerships
 from ..timeutil import COMMON_TIMEZONES
 from .forms import CompanyForm, MemberForm, MissionForm
 from .models import Company, DelegationMember, Direction
-from .operations import FIELDS, add_company, add_member, create_mission, remove_company, remove_member, update_mission
+from .operations import (
+    FIELDS,
+    add_company,
+    add_member,
+    create_mission,
+    remove_company,
+    remove_member,
+    update_mission,
+)
 from .queries import accounts_for_delegation, mission_for_page
 
 bp = Blueprint("missions", __name__)

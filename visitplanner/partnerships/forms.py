@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms import VersionedForm, strip
 from .models import PartnershipKind, RegionType
@@ -8,11 +8,11 @@ from .models import PartnershipKind, RegionType
 
 class PartnershipForm(VersionedForm):
     own_organisation = StringField(
-        _l("Own organisation"), filters=[strip], validators=[InputRequired(), Length(max=200)],
+        _l("Own organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)],
         description=_l("The municipality or province, e.g. Gemeente Voorbeeldstad."),
     )
     partner_region = StringField(
-        _l("Partner region"), filters=[strip], validators=[InputRequired(), Length(max=200)],
+        _l("Partner region"), filters=[strip], validators=[DataRequired(), Length(max=200)],
         description=_l("The Chinese city or province."),
     )
     region_type = RadioField(
