@@ -55,6 +55,7 @@ browser-deps:
 translations: $(VENV)/.installed-run
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o visitplanner/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i visitplanner/translations/messages.pot -d visitplanner/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/english_catalogue.py
 	$(BIN)/pybabel compile -d visitplanner/translations --statistics
 
 ## Refresh the vendored NL Design System CSS from the npm registry (versions pinned in the script).
