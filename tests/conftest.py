@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 from datetime import date, datetime
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from visitplanner import create_app
@@ -28,6 +31,25 @@ def database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Without this, a request made while a test holds an app context (the ``ctx`` fixture) would
+    share that context's ``g`` (the signed-in user, the language) and database session.
+    The test's own session is committed before and after each request, so that each side sees
+    what the other wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = has_app_context()
+        if outer:
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if outer:
+            db.session.commit()
+        return response
+
+
 def make_app(url: str, instance_path: str, **extra):
     config = {
         "TESTING": True,
@@ -36,7 +58,9 @@ def make_app(url: str, instance_path: str, **extra):
         "WTF_CSRF_ENABLED": False,
     }
     config.update(extra)
-    return create_app(config, instance_path=instance_path)
+    app = create_app(config, instance_path=instance_path)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def reset_schema() -> None:

@@ -1,0 +1,320 @@
+"""Who may open which page: the access table covers every route, and every role meets the door it should."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import PASSWORD, make_app
+from flask import url_for
+
+from visitplanner.access import ACCESS, PUBLIC, SIGNED_IN
+from visitplanner.auth.models import Role
+from visitplanner.extensions import db
+from visitplanner.missions.models import Company
+
+ANONYMOUS = "anonymous"
+
+ADMIN, PROTOCOL, ADVISOR, APPROVER, DELEGATE = (
+    Role.ADMIN, Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.DELEGATE,
+)
+
+# ---- the expected table, written by hand from DOMAIN.md, independently of visitplanner.access -------------
+#
+# admin manages users and the audit log; the protocol officer creates and edits missions, the delegation
+# and companies; protocol officer and human-rights advisor create and edit partnerships and programme items;
+# all office staff read partnerships, missions and history; a delegation member reads only their own
+# missions and programme. Anonymous visitors reach the login page, the language switch and static files.
+
+VISITORS = (ANONYMOUS, ADMIN, PROTOCOL, ADVISOR, APPROVER, DELEGATE)
+OFFICE = {ADMIN, PROTOCOL, ADVISOR, APPROVER}
+ACCOUNTS = OFFICE | {DELEGATE}
+
+EXPECTED: dict[str, set] = {
+    "static": set(VISITORS),
+    "auth.login": set(VISITORS),
+    "main.set_language": set(VISITORS),
+    "auth.logout": ACCOUNTS,
+    "main.home": ACCOUNTS,
+    "partnerships.index": OFFICE,
+    "partnerships.show": OFFICE,
+    "partnerships.create": {PROTOCOL, ADVISOR},
+    "partnerships.edit": {PROTOCOL, ADVISOR},
+    "missions.show": ACCOUNTS,
+    "missions.history": OFFICE,
+    "missions.create": {PROTOCOL},
+    "missions.edit": {PROTOCOL},
+    "missions.add_member": {PROTOCOL},
+    "missions.remove_member": {PROTOCOL},
+    "missions.add_company": {PROTOCOL},
+    "missions.remove_company": {PROTOCOL},
+    "itinerary.programme": ACCOUNTS,
+    "itinerary.printable": ACCOUNTS,
+    "itinerary.create": {PROTOCOL, ADVISOR},
+    "itinerary.edit": {PROTOCOL, ADVISOR},
+    "itinerary.remove": {PROTOCOL, ADVISOR},
+    "admin.users": {ADMIN},
+    "admin.create_user": {ADMIN},
+    "admin.edit_user": {ADMIN},
+    "admin.audit_log": {ADMIN},
+}
+
+
+def admitted_by_access_table(endpoint: str) -> set:
+    """Who ``visitplanner.access.ACCESS`` lets through, in the vocabulary of EXPECTED."""
+    rule = ACCESS[endpoint]
+    if rule == PUBLIC:
+        return set(VISITORS)
+    if rule == SIGNED_IN:
+        return set(ACCOUNTS)
+    return set(rule)
+
+
+# ---- the routes ------------------------------------------------------------------------------------------
+
+
+def _routes_app():
+    """The routes do not depend on the database; a throwaway app is enough to list them at collection."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as instance:
+        routes = make_app("sqlite://", instance)
+    return routes
+
+
+#: Signing out last: it ends the session the other requests need.
+ROUTES = sorted(
+    (rule for rule in _routes_app().url_map.iter_rules() if rule.endpoint != "static"),
+    key=lambda rule: (rule.endpoint == "auth.logout", rule.endpoint),
+)
+
+
+def method_for(rule) -> str:
+    return "GET" if "GET" in rule.methods else "POST"
+
+
+# ---- the table covers the app ------------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_access_table(app):
+    missing = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - ACCESS.keys())
+    assert not missing, f"routes without an entry in visitplanner.access.ACCESS (everyone gets 403): {missing}"
+
+
+def test_every_access_entry_belongs_to_a_route(app):
+    stale = sorted(ACCESS.keys() - {rule.endpoint for rule in app.url_map.iter_rules()})
+    assert not stale, f"entries in visitplanner.access.ACCESS for routes that no longer exist: {stale}"
+
+
+def test_the_access_table_says_what_the_domain_says(app):
+    differences = {
+        endpoint: {"access.py": sorted(map(str, admitted_by_access_table(endpoint))),
+                   "expected": sorted(map(str, EXPECTED.get(endpoint, set())))}
+        for endpoint in ACCESS
+        if admitted_by_access_table(endpoint) != EXPECTED.get(endpoint)
+    }
+    assert not differences, f"ACCESS differs from who may do what per DOMAIN.md: {differences}"
+
+
+def test_the_expected_table_knows_every_route(app):
+    unknown = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - EXPECTED.keys())
+    assert not unknown, f"add these routes to EXPECTED in this test, deciding who may use them: {unknown}"
+
+
+# ---- every route, every kind of visitor ------------------------------------------------------------------
+
+
+@dataclass
+class Dataset:
+    """One of everything a URL can point at; the delegate account is a member of the mission."""
+
+    delegate_email: str
+    partnership_id: int
+    mission_id: int
+    member_id: int
+    item_id: int
+    company_id: int
+    user_id: int
+
+    def url_values(self, rule) -> dict[str, int]:
+        values = {}
+        for argument in rule.arguments:
+            assert hasattr(self, argument), f"{rule.endpoint}: no test value for URL parameter <{argument}>"
+            values[argument] = getattr(self, argument)
+        return values
+
+
+# Data is made in an app context of its own, closed before the first request: requests made inside a
+# shared app context share ``g``, and Flask-Login keeps the signed-in user there.
+
+
+@pytest.fixture
+def dataset(app, make_user, make_partnership, make_mission, make_member, make_item) -> Dataset:
+    with app.app_context():
+        delegate = make_user(DELEGATE, name="Delegation Member")
+        partnership = make_partnership(partner_region="Wuxi")
+        mission = make_mission(partnership=partnership, title="Werkbezoek Wuxi")
+        member = make_member(mission, user=delegate)
+        item = make_item(mission, title="Ontvangst op het stadhuis")
+        company = Company(name="Waterbedrijf BV")
+        mission.companies.append(company)
+        db.session.commit()
+        return Dataset(
+            delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
+            member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
+        )
+
+
+def new_account(app, make_user, *roles) -> str:
+    """A fresh account with these roles; returns its e-mail address."""
+    with app.app_context():
+        return make_user(*roles).email
+
+
+def sign_in(client, email: str) -> None:
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+
+
+def sign_in_as(app, client, make_user, dataset: Dataset, who) -> None:
+    """Anonymous stays signed out; the delegate is the one in the mission; other roles get a fresh account."""
+    if who == ANONYMOUS:
+        return
+    sign_in(client, dataset.delegate_email if who == DELEGATE else new_account(app, make_user, who))
+
+
+def location_path(response) -> str:
+    return urlsplit(response.headers.get("Location", "")).path
+
+
+def expected_answer(rule, who, method: str) -> tuple[int, str | None]:
+    """The status (and, for a redirect, the path it leads to) that ``who`` should get from ``rule``."""
+    admitted = admitted_by_access_table(rule.endpoint)
+    if who not in admitted:
+        return (302, "/login") if who == ANONYMOUS else (403, None)
+    if rule.endpoint == "main.set_language":
+        return 302, "/"
+    if rule.endpoint == "auth.logout":
+        return 302, "/login"
+    if rule.endpoint == "auth.login" and who != ANONYMOUS:
+        return 302, "/"  # already signed in
+    return 200, None
+
+
+@pytest.mark.parametrize("who", VISITORS, ids=str)
+def test_each_visitor_meets_the_right_door_on_every_route(app, client, make_user, dataset, who):
+    """Every route, with GET when it has one (else POST), its URL filled from one small data set."""
+    disagreements = [
+        rule.endpoint for rule in ROUTES
+        if (who in admitted_by_access_table(rule.endpoint)) != (who in EXPECTED[rule.endpoint])
+    ]
+    assert not disagreements, f"ACCESS and the domain disagree on whether {who} may use: {disagreements}"
+    sign_in_as(app, client, make_user, dataset, who)
+
+    wrong = []
+    for rule in ROUTES:
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **dataset.url_values(rule))
+        method = method_for(rule)
+        response = client.open(url, method=method)
+        status, target = expected_answer(rule, who, method)
+        got_target = location_path(response) if response.status_code == 302 else None
+        if response.status_code != status or (target is not None and got_target != target):
+            wrong.append(f"{method} {url} ({rule.endpoint}): expected {status} {target or ''}, "
+                         f"got {response.status_code} {got_target or ''}")
+
+    assert not wrong, f"{who}:\n  " + "\n  ".join(wrong)
+
+
+# ---- a delegation member sees only their own missions -----------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["/missions/{id}", "/missions/{id}/programme", "/missions/{id}/programme/print"])
+def test_a_delegate_opens_only_missions_they_take_part_in(
+    app, client, make_user, make_mission, make_member, make_item, page
+):
+    with app.app_context():
+        theirs = make_mission(title="Handelsmissie Suzhou")
+        someone_elses = make_mission(title="Vertrouwelijk bezoek Xinjiang")
+        make_item(someone_elses, title="Gesprek met mensenrechtenverdediger")
+        delegate = make_user(DELEGATE)
+        make_member(theirs, user=delegate)
+        make_member(someone_elses, name="Iemand Anders")
+        own_url, other_url, email = page.format(id=theirs.id), page.format(id=someone_elses.id), delegate.email
+    sign_in(client, email)
+
+    own = client.get(own_url)
+    other = client.get(other_url)
+
+    assert own.status_code == 200
+    assert "Handelsmissie Suzhou" in own.get_data(as_text=True)
+    assert other.status_code == 404
+    body = other.get_data(as_text=True)
+    assert "Xinjiang" not in body and "mensenrechtenverdediger" not in body
+
+
+def test_a_delegate_sees_only_their_own_missions_on_the_home_page(
+    app, client, make_user, make_mission, make_member
+):
+    with app.app_context():
+        theirs = make_mission(title="Handelsmissie Suzhou")
+        make_mission(title="Vertrouwelijk bezoek Xinjiang")
+        delegate = make_user(DELEGATE)
+        make_member(theirs, user=delegate)
+        email = delegate.email
+    sign_in(client, email)
+
+    body = client.get("/").get_data(as_text=True)
+
+    assert "Handelsmissie Suzhou" in body
+    assert "Xinjiang" not in body
+
+
+# ---- anonymous visitors ----------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_reach_nothing_but_the_login_page_and_static_files(app, client, dataset):
+    reached = []
+    with app.test_request_context():
+        urls = {
+            rule.endpoint: url_for(rule.endpoint, **dataset.url_values(rule))
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and rule.endpoint != "static"
+        }
+        urls["static"] = url_for("static", filename="app.css")
+    for endpoint, url in sorted(urls.items()):
+        response = client.get(url)
+        if endpoint in ("auth.login", "static"):
+            assert response.status_code == 200, f"{url} got {response.status_code}"
+            response.close()
+            continue
+        if response.status_code != 302 or location_path(response) != "/login":
+            reached.append(f"{url} ({response.status_code})")
+        assert "Wuxi" not in response.get_data(as_text=True), f"{url} showed data to an anonymous visitor"
+    assert not reached, f"anonymous visitors were not sent to the login page from: {reached}"
+
+
+def test_the_login_redirect_comes_back_to_the_page_asked_for(app, client, make_user):
+    email = new_account(app, make_user, PROTOCOL)
+    response = client.get("/partnerships/")
+    assert location_path(response) == "/login"
+
+    signed_in = client.post(response.headers["Location"], data={"email": email, "password": PASSWORD})
+
+    assert signed_in.status_code == 302
+    assert location_path(signed_in) == "/partnerships/"
+
+
+def test_requests_during_a_test_context_do_not_share_the_signed_in_user(app, ctx, make_user, make_mission):
+    """Two people at once: each request sees its own account, never the other's (also in tests)."""
+    from conftest import PASSWORD
+
+    from visitplanner.auth.models import Role
+
+    make_mission()
+    officer, delegate = make_user(Role.PROTOCOL), make_user(Role.DELEGATE)
+    first, second = app.test_client(), app.test_client()
+    first.post("/login", data={"email": officer.email, "password": PASSWORD})
+    second.post("/login", data={"email": delegate.email, "password": PASSWORD})
+    assert first.get("/partnerships/").status_code == 200
+    assert second.get("/partnerships/").status_code == 403
