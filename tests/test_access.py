@@ -13,6 +13,8 @@ from visitplanner.access import ACCESS, PUBLIC, SIGNED_IN
 from visitplanner.auth.models import Role
 from visitplanner.extensions import db
 from visitplanner.missions.models import Company
+from visitplanner.participants.models import Participant
+from visitplanner.readiness.models import ManualCheck
 
 ANONYMOUS = "anonymous"
 
@@ -26,6 +28,17 @@ ADMIN, PROTOCOL, ADVISOR, APPROVER, DELEGATE = (
 # and companies; protocol officer and human-rights advisor create and edit partnerships and programme items;
 # all office staff read partnerships, missions and history; a delegation member reads only their own
 # missions and programme. Anonymous visitors reach the login page, the language switch and static files.
+#
+# Issue 3 (human-rights readiness). Civil-society participants: every office role reads the list and a
+# participant's page (by alias; real names only for the roles that need them); the protocol officer and the
+# human-rights advisor record a participant; editing a participant shows the real name, so only the roles that
+# may see real names (advisor, approver, administrator) edit; consent and safety assessments are the advisor's.
+# The checklist is read by all office staff; the protocol officer moves the mission through its states (submit,
+# complete, return to draft, cancel); the advisor and the approver sign off (four eyes); the protocol officer and
+# the advisor confirm the manual checklist items; only an approver records an override for a partnership advised
+# against; the organisation setting (talking points block or warn) is the administrator's. The partnership's
+# research dossier, focal themes, action-plan objectives and risk/advice are kept by the human-rights advisor.
+# A delegation member reaches none of this.
 
 VISITORS = (ANONYMOUS, ADMIN, PROTOCOL, ADVISOR, APPROVER, DELEGATE)
 OFFICE = {ADMIN, PROTOCOL, ADVISOR, APPROVER}
@@ -54,6 +67,26 @@ EXPECTED: dict[str, set] = {
     "itinerary.create": {PROTOCOL, ADVISOR},
     "itinerary.edit": {PROTOCOL, ADVISOR},
     "itinerary.remove": {PROTOCOL, ADVISOR},
+    "partnerships.advice": {ADVISOR},
+    "partnerships.add_dossier_entry": {ADVISOR},
+    "partnerships.themes": {ADVISOR},
+    "partnerships.add_objective": {ADVISOR},
+    "participants.index": OFFICE,
+    "participants.show": OFFICE,
+    "participants.create": {ADVISOR},
+    "participants.edit": {ADVISOR},
+    "participants.consent": {ADVISOR},
+    "participants.withdraw": {ADVISOR},
+    "participants.assess": {ADVISOR},
+    "readiness.checklist": OFFICE,
+    "readiness.submit": {PROTOCOL},
+    "readiness.complete_view": {PROTOCOL},
+    "readiness.return_view": {PROTOCOL},
+    "readiness.cancel_view": {PROTOCOL},
+    "readiness.sign": {ADVISOR, APPROVER},
+    "readiness.confirm": {PROTOCOL, ADVISOR},
+    "readiness.override": {APPROVER},
+    "readiness.settings": {ADMIN},
     "admin.users": {ADMIN},
     "admin.create_user": {ADMIN},
     "admin.edit_user": {ADMIN},
@@ -127,7 +160,12 @@ def test_the_expected_table_knows_every_route(app):
 
 @dataclass
 class Dataset:
-    """One of everything a URL can point at; the delegate account is a member of the mission."""
+    """One of everything a URL can point at; the delegate account is a member of the mission.
+
+    The civil-society participant takes part in the mission's item, so that the consent, withdrawal and
+    assessment pages (which answer 404 for a participant outside the mission or item) open; ``key`` is a
+    manual checklist item that applies to every mission.
+    """
 
     delegate_email: str
     partnership_id: int
@@ -136,8 +174,10 @@ class Dataset:
     item_id: int
     company_id: int
     user_id: int
+    participant_id: int
+    key: str = ManualCheck.DELEGATION_BRIEFED.value
 
-    def url_values(self, rule) -> dict[str, int]:
+    def url_values(self, rule) -> dict[str, int | str]:
         values = {}
         for argument in rule.arguments:
             assert hasattr(self, argument), f"{rule.endpoint}: no test value for URL parameter <{argument}>"
@@ -159,10 +199,13 @@ def dataset(app, make_user, make_partnership, make_mission, make_member, make_it
         item = make_item(mission, title="Ontvangst op het stadhuis")
         company = Company(name="Waterbedrijf BV")
         mission.companies.append(company)
+        participant = Participant(real_name="Wang Li", alias="Berk-1234", kind="defender", at_risk=True)
+        item.participants.append(participant)
         db.session.commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
+            participant_id=participant.id,
         )
 
 
@@ -187,11 +230,23 @@ def location_path(response) -> str:
     return urlsplit(response.headers.get("Location", "")).path
 
 
-def expected_answer(rule, who, method: str) -> tuple[int, str | None]:
+def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str | None]:
     """The status (and, for a redirect, the path it leads to) that ``who`` should get from ``rule``."""
     admitted = admitted_by_access_table(rule.endpoint)
     if who not in admitted:
         return (302, "/login") if who == ANONYMOUS else (403, None)
+    checklist = f"/missions/{dataset.mission_id}/checklist"
+    # The checklist's POST-only actions, sent with an empty form (CSRF is off in tests):
+    # - submit: the form has nothing required, so it goes through to the operation, which refuses a draft
+    #   whose checks fail (this mission has no human-rights component) and flashes why: back to the checklist;
+    # - complete: likewise refused (only a finalised mission can be completed), flash, back to the checklist;
+    # - confirm: the note is optional and ``delegation_briefed`` applies to every mission, so the item is
+    #   confirmed: back to the checklist;
+    # - sign-off: without the role being signed in, the request is malformed and answers 400.
+    if rule.endpoint in ("readiness.submit", "readiness.complete_view", "readiness.confirm"):
+        return 302, checklist
+    if rule.endpoint == "readiness.sign":
+        return 400, None
     if rule.endpoint == "main.set_language":
         return 302, "/"
     if rule.endpoint == "auth.logout":
@@ -217,7 +272,7 @@ def test_each_visitor_meets_the_right_door_on_every_route(app, client, make_user
             url = url_for(rule.endpoint, **dataset.url_values(rule))
         method = method_for(rule)
         response = client.open(url, method=method)
-        status, target = expected_answer(rule, who, method)
+        status, target = expected_answer(rule, who, method, dataset)
         got_target = location_path(response) if response.status_code == 302 else None
         if response.status_code != status or (target is not None and got_target != target):
             wrong.append(f"{method} {url} ({rule.endpoint}): expected {status} {target or ''}, "
@@ -268,6 +323,26 @@ def test_a_delegate_sees_only_their_own_missions_on_the_home_page(
 
     assert "Handelsmissie Suzhou" in body
     assert "Xinjiang" not in body
+
+
+def test_a_delegate_never_reaches_participant_pages(app, client, dataset):
+    """Even for a participant in the delegate's own mission: no participant page, no checklist, no real name."""
+    sign_in(client, dataset.delegate_email)
+    with app.test_request_context():
+        urls = [
+            (url_for(rule.endpoint, **dataset.url_values(rule)), sorted(rule.methods & {"GET", "POST"}))
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith("participants.") or rule.endpoint == "readiness.checklist"
+        ]
+    assert len(urls) == 8
+    for url, methods in urls:
+        for method in methods:
+            response = client.open(url, method=method)
+            assert response.status_code == 403, f"{method} {url} got {response.status_code}"
+            assert "Wang Li" not in response.get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/participants/' not in home and "/checklist" not in home
+    assert "Wang Li" not in client.get(f"/missions/{dataset.mission_id}/programme").get_data(as_text=True)
 
 
 # ---- anonymous visitors ----------------------------------------------------------------------------------

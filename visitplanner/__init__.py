@@ -100,17 +100,24 @@ def register_blueprints(app: Flask) -> None:
     from .itinerary.views import bp as itinerary_bp
     from .main.views import bp as main_bp
     from .missions.views import bp as missions_bp
+    from .participants.views import bp as participants_bp
     from .partnerships.views import bp as partnerships_bp
+    from .readiness.views import bp as readiness_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp):
+    for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
+               readiness_bp):
         app.register_blueprint(bp)
 
 
 def register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
     from . import formatting
+    from .access import allows
     from .audit.labels import action_label, audit_value, field_label
 
     app.jinja_env.globals.update(
+        may_use=lambda endpoint: allows(current_user, endpoint),
         action_label=action_label,
         audit_value=audit_value,
         field_label=field_label,

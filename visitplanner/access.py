@@ -20,6 +20,9 @@ EVERYONE = frozenset(Role)
 PROTOCOL = frozenset({Role.PROTOCOL})
 PLANNERS = frozenset({Role.PROTOCOL, Role.ADVISOR})
 ADMIN = frozenset({Role.ADMIN})
+ADVISOR = frozenset({Role.ADVISOR})
+SIGNERS = frozenset({Role.ADVISOR, Role.APPROVER})
+APPROVER = frozenset({Role.APPROVER})
 
 ACCESS: dict[str, str | frozenset[Role]] = {
     "static": PUBLIC,
@@ -32,6 +35,10 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "partnerships.create": PLANNERS,
     "partnerships.show": STAFF,
     "partnerships.edit": PLANNERS,
+    "partnerships.advice": ADVISOR,
+    "partnerships.add_dossier_entry": ADVISOR,
+    "partnerships.themes": ADVISOR,
+    "partnerships.add_objective": ADVISOR,
     # missions, delegation and companies
     "missions.create": PROTOCOL,
     "missions.show": EVERYONE,
@@ -47,12 +54,43 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "itinerary.create": PLANNERS,
     "itinerary.edit": PLANNERS,
     "itinerary.remove": PLANNERS,
+    # civil-society participants, consent and safety
+    "participants.index": STAFF,
+    # Only the advisor records and edits civil-society people: whoever types a real name must be allowed to see it.
+    "participants.create": ADVISOR,
+    "participants.show": STAFF,
+    "participants.edit": ADVISOR,
+    "participants.consent": ADVISOR,
+    "participants.withdraw": ADVISOR,
+    "participants.assess": ADVISOR,
+    # readiness: checklist, sign-off, status
+    "readiness.checklist": STAFF,
+    "readiness.submit": PROTOCOL,
+    "readiness.sign": SIGNERS,
+    "readiness.confirm": PLANNERS,
+    "readiness.complete_view": PROTOCOL,
+    "readiness.return_view": PROTOCOL,
+    "readiness.cancel_view": PROTOCOL,
+    "readiness.override": APPROVER,
+    "readiness.settings": ADMIN,
     # administration
     "admin.users": ADMIN,
     "admin.create_user": ADMIN,
     "admin.edit_user": ADMIN,
     "admin.audit_log": ADMIN,
 }
+
+
+def allows(user, endpoint: str) -> bool:
+    """Whether the access table lets ``user`` use ``endpoint`` (for links: never offer a door that is shut)."""
+    rule = ACCESS.get(endpoint)
+    if rule is None:
+        return False
+    if rule == PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    return rule == SIGNED_IN or user.has_role(*rule)
 
 
 def enforce_access():

@@ -17,6 +17,7 @@ from .extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(checklist)
 
 
 @click.group(cls=AppGroup, help="Manage accounts.")  # AppGroup: every subcommand runs in an app context
@@ -67,3 +68,32 @@ def demo() -> None:
         click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, role in accounts:
             click.echo(f"  {email:<26} {role}")
+
+
+@click.command(help="Print the readiness checks of missions (all when none is given). "
+                    "Exits 1 when a listed mission that is not cancelled has a failing check.")
+@click.argument("mission_ids", nargs=-1, type=int)
+@with_appcontext
+def checklist(mission_ids: tuple[int, ...]) -> None:
+    from .missions.models import MissionStatus
+    from .missions.queries import missions_for_checklist
+    from .readiness.checks import Status, run_checks
+    from .readiness.operations import context, refresh
+    from .timeutil import today_utc
+
+    today = today_utc()
+    missions = missions_for_checklist(list(mission_ids) or None)
+    unknown = set(mission_ids) - {m.id for m in missions}
+    if unknown:
+        raise click.ClickException(f"No mission with id {', '.join(map(str, sorted(unknown)))}.")
+    failed = False
+    for mission in missions:
+        if refresh(mission, today):
+            db.session.commit()
+        click.echo(f"Mission {mission.id}: {mission.title} [{mission.status}]")
+        for result in run_checks(mission, context(today)):
+            click.echo(f"{result.status.value} {result.name}: {result.reason}")
+            if result.status == Status.FAIL and mission.status != MissionStatus.CANCELLED:
+                failed = True
+        click.echo("")
+    sys.exit(1 if failed else 0)

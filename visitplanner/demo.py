@@ -53,10 +53,128 @@ def load_demo() -> list[tuple[str, str]]:
         kind=PartnershipKind.SISTER_CITY.value,
         cooperation_themes="Slimme steden (smart cities), waterbeheer, onderwijs",
     )
+    _groundwork(advisor, partnership)
     outbound = _outbound(protocol, advisor, users, partnership)
     inbound = _inbound(protocol, advisor, users, partnership)
-    assert outbound.id and inbound.id
+    _civil_society(protocol, advisor, users, outbound, inbound)
     return [(email, ", ".join(r.label for r in roles)) for email, _, roles in ACCOUNTS]
+
+
+def _groundwork(advisor, partnership: Partnership) -> None:
+    """A research dossier with sources, three focal themes and an action plan."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .partnerships.models import DossierTopic, FocalTheme
+    from .partnerships.operations import (
+        add_dossier_entry,
+        add_objective,
+        set_focal_themes,
+    )
+
+    add_dossier_entry(
+        advisor, partnership, topic=DossierTopic.REGION.value, entry_date=date(2026, 9, 15),
+        summary="Arbeidsrechten in de bouw- en maakindustrie rond Wuxi staan onder druk; onafhankelijke "
+                "vakbonden zijn niet toegestaan. Arbeidsrechtenactivisten melden intimidatie.",
+        sources="China Labour Bulletin, strike map Jiangsu — https://clb.org.hk — 2026-08-01\n"
+                "Amnesty International, jaarrapport China — https://www.amnesty.nl — 2026-04-24",
+    )
+    add_dossier_entry(
+        advisor, partnership, topic=DossierTopic.THEME.value, entry_date=date(2026, 10, 2),
+        summary="Slimme-stadprojecten in Wuxi koppelen camera's met gezichtsherkenning aan politiedatabases "
+                "(predictive policing). Samenwerking op sensoren en data vraagt due diligence.",
+        sources="Human Rights Watch, China's algorithms of repression — https://www.hrw.org — 2019-05-01",
+    )
+    keys = ("labour_rights", "surveillance_smart_cities", "freedom_of_expression")
+    themes = list(db.session.scalars(select(FocalTheme).where(FocalTheme.key.in_(keys))))
+    set_focal_themes(advisor, partnership, [t.id for t in themes])
+    by_key = {t.key: t for t in themes}
+    add_objective(advisor, partnership, what="Arbeidsrechten agenderen bij elk officieel bezoek",
+                  focal_theme_id=by_key["labour_rights"].id,
+                  benchmark="In elk verslag staat de reactie van de partner op onze vragen over arbeidsrechten",
+                  target_date=date(2027, 12, 31), evaluation_due=date(2027, 6, 30))
+    add_objective(advisor, partnership, what="Geen slimme-stadsamenwerking zonder mensenrechtentoets",
+                  focal_theme_id=by_key["surveillance_smart_cities"].id,
+                  benchmark="Elke projectafspraak bevat een due-diligenceclausule", target_date=date(2027, 9, 30),
+                  evaluation_due=date(2027, 3, 31))
+
+
+def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission) -> None:
+    """Participants with consent and safety records; the outbound mission signed off, the inbound not ready."""
+    from .audit.operations import record
+    from .extensions import db
+    from .participants.models import (
+        ConsentRecord,
+        Decision,
+        MeetingVisibility,
+        ParticipantKind,
+        RiskLevel,
+        Scope,
+    )
+    from .participants.operations import (
+        create_participant,
+        record_assessment,
+        record_consent,
+    )
+    from .readiness.models import ManualCheck, SignOffRole
+    from .readiness.operations import confirm_manual_check, sign_off, submit_for_signoff
+    from .timeutil import today_utc
+
+    today = today_utc()
+    defender = create_participant(advisor, real_name="Chen Xiaoli", alias="Reiger-2041", kind=ParticipantKind.DEFENDER.value,
+                                  organisation="Arbeidsrechtennetwerk (informeel)", residence="Wuxi, China", at_risk=True)
+    resident = create_participant(advisor, real_name="Aynur Tursun", alias="Linde-7305", kind=ParticipantKind.RESIDENT.value,
+                                  organisation="Oeigoerse gemeenschap Nederland", residence="Voorbeeldstad",
+                                  at_risk=True)
+    academic = create_participant(advisor, real_name="Pieter de Wit", alias="Valk-1187", kind=ParticipantKind.ACADEMIC.value,
+                                  organisation="Universiteit Voorbeeldstad", residence="Voorbeeldstad", at_risk=False)
+
+    def assess(person, item, **extra):
+        values = dict(
+            risk_level=RiskLevel.HIGH.value, threats="Surveillance of contacts with foreign officials.",
+            vulnerabilities="", capacities="Experienced; has a lawyer.", person_consulted=True,
+            meeting_visibility=MeetingVisibility.CONFIDENTIAL.value, partner_informed=False,
+            names_shared_with_partner=False, family_at_risk=False, trusted_channel="", trusted_channel_on=None,
+            venue="Private room, chosen by the person", photos_allowed=False, social_media_allowed=False,
+            device_precautions="No phones in the room; contact only through Signal.", interpreter_vetted=True,
+            expectations_discussed=True, mitigations="No names in invitations or calendars; meet off-site.",
+            decision=Decision.MITIGATE.value, assessed_on=date(2026, 11, 20), valid_until=date(2027, 6, 30),
+        )
+        values.update(extra)
+        record_assessment(advisor, person, item, **values)
+
+    # Outbound: the defender meets the delegation in Wuxi; everything is in order and signed off.
+    ngo_out = next(i for i in outbound.items if i.kind == ItemKind.NGO_VISIT)
+    ngo_out.participants.append(defender)
+    db.session.flush()
+    record_consent(advisor, defender, outbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL],
+                   method="intermediary", information_version="Informatieblad v3 (2026-11)",
+                   reconfirm_by=date(2027, 5, 15), today=today)
+    assess(defender, ngo_out, risk_level=RiskLevel.CRITICAL.value, trusted_channel="Consulaat-generaal Shanghai",
+           trusted_channel_on=date(2026, 11, 18))
+    for check in (ManualCheck.EMBASSY_INFORMED, ManualCheck.DELEGATION_BRIEFED, ManualCheck.COMPANIES_BRIEFED):
+        confirm_manual_check(protocol, outbound, check)
+    submit_for_signoff(protocol, outbound, today)
+    sign_off(advisor, outbound, SignOffRole.ADVISOR, today)
+    sign_off(users["approver@example.org"], outbound, SignOffRole.APPROVER, today)
+
+    # Inbound: a Dutch Uyghur whose consent has lapsed, and an academic; no meeting with residents yet.
+    ngo_in = next(i for i in inbound.items if i.kind == ItemKind.NGO_VISIT)
+    ngo_in.participants.extend([resident, academic])
+    db.session.flush()
+    record_consent(advisor, academic, inbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL, Scope.NAMED_DELEGATION],
+                   method="in_person", information_version="Informatieblad v3 (2026-11)",
+                   reconfirm_by=date(2027, 6, 30), today=today)
+    lapsed = ConsentRecord(participant=resident, mission_id=inbound.id, kind="given", take_part=True,
+                           named_internal=True, method="phone", information_version="Informatieblad v2 (2026-05)",
+                           reconfirm_by=date(2026, 10, 1), recorded_by_id=advisor.id)
+    db.session.add(lapsed)
+    db.session.flush()
+    record(advisor, "consent.give", resident, label=resident.alias, mission_id=inbound.id,
+           partnership_id=inbound.partnership_id, changes={"scopes": [[], ["named_internal", "take_part"]],
+                                                          "reconfirm_by": [None, "2026-10-01"]})
+    assess(resident, ngo_in, family_at_risk=True, risk_level=RiskLevel.HIGH.value)
+    assess(academic, ngo_in, risk_level=RiskLevel.LOW.value, decision=Decision.PROCEED.value, mitigations="")
 
 
 def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:

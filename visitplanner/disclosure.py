@@ -8,14 +8,16 @@ for anything that leaves the office.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .auth.models import User
+from .auth.models import Role, User
 from .itinerary.models import ProgrammeItem, Visibility
+from .participants.models import Participant, Scope, consent_state
+from .timeutil import today_utc
 
 
 class Audience(StrEnum):
@@ -45,6 +47,46 @@ _SEEN_BY = {
     Visibility.PARTNER: {Audience.INTERNAL, Audience.DELEGATION, Audience.PARTNER},
     Visibility.PUBLIC: set(Audience),
 }
+
+
+#: The roles that may ever see a civil-society participant's real name.
+NAME_ROLES = frozenset({Role.ADVISOR, Role.APPROVER, Role.ADMIN})
+
+#: The consent scope that allows naming a participant to each audience (public: never).
+NAMING_SCOPE = {
+    Audience.INTERNAL: Scope.NAMED_INTERNAL,
+    Audience.DELEGATION: Scope.NAMED_DELEGATION,
+    Audience.PARTNER: Scope.NAMED_PARTNER,
+}
+
+
+def may_see_real_names(viewer: User | None) -> bool:
+    return viewer is not None and viewer.has_role(*NAME_ROLES)
+
+
+def participant_label(participant: Participant, viewer: User | None) -> str:
+    """How a participant is named on their own pages (outside any mission): real name for the roles that need it."""
+    return participant.real_name if may_see_real_names(viewer) else participant.alias
+
+
+def participant_in_mission(
+    participant: Participant, mission_id: int, viewer: User | None, audience: Audience, today: date,
+    *, for_feed: bool = False,
+) -> str | None:
+    """How a participant appears in a mission's programme for an audience: real name, alias, or not at all.
+
+    The real name needs a viewer whose role may see it *and* current consent to be named to that
+    audience; a calendar feed never carries the real name of an at-risk person. The partner and the
+    public learn nothing of a participant unless consent covers naming to them.
+    """
+    state = consent_state(participant.consents, mission_id, today)
+    scope = NAMING_SCOPE.get(audience)
+    named = scope is not None and state.covers(scope)
+    if audience in (Audience.PARTNER, Audience.PUBLIC) and not named:
+        return None
+    if named and may_see_real_names(viewer) and not (for_feed and participant.at_risk):
+        return participant.real_name
+    return participant.alias
 
 
 def audiences_for(user: User) -> list[Audience]:
@@ -78,16 +120,21 @@ class ItemView:
     description: str = ""
     talking_points: str = ""
     attendees: tuple[str, ...] = field(default_factory=tuple)
+    participants: tuple[str, ...] = field(default_factory=tuple)
     visibility_label: str = ""
     parallel: bool = False
 
 
-def present_item(item: ProgrammeItem, audience: Audience) -> ItemView | None:
+def present_item(
+    item: ProgrammeItem, audience: Audience, viewer: User | None = None, today: date | None = None,
+) -> ItemView | None:
     """The item as ``audience`` may see it: whole, as a private appointment, or not at all."""
     if item.removed_at is not None:
         return None
     if audience in _SEEN_BY[Visibility(item.visibility)]:
         shows_people = audience in (Audience.INTERNAL, Audience.DELEGATION)
+        day = today or today_utc()
+        names = (participant_in_mission(p, item.mission_id, viewer, audience, day) for p in item.participants)
         return ItemView(
             item_id=item.id,
             uid=item.uid,
@@ -101,6 +148,7 @@ def present_item(item: ProgrammeItem, audience: Audience) -> ItemView | None:
             description=item.description,
             talking_points=item.talking_points if shows_people else "",
             attendees=tuple(m.display_name for m in item.attendees) if shows_people else (),
+            participants=tuple(n for n in names if n is not None),
             visibility_label=item.visibility_label if audience == Audience.INTERNAL else "",
             parallel=item.parallel,
         )
@@ -117,7 +165,10 @@ def present_item(item: ProgrammeItem, audience: Audience) -> ItemView | None:
     return None
 
 
-def present_programme(items: list[ProgrammeItem], audience: Audience) -> list[ItemView]:
+def present_programme(
+    items: list[ProgrammeItem], audience: Audience, viewer: User | None = None, today: date | None = None,
+) -> list[ItemView]:
     """Every item ``audience`` may see, in time order."""
-    views = (present_item(i, audience) for i in sorted(items, key=lambda i: (i.starts_at, i.id)))
+    ordered = sorted(items, key=lambda i: (i.starts_at, i.id))
+    views = (present_item(i, audience, viewer, today) for i in ordered)
     return [v for v in views if v is not None]

@@ -19,6 +19,24 @@ ACTIONS = {
     "item.create": _l("Programme item added"),
     "item.update": _l("Programme item changed"),
     "item.remove": _l("Programme item removed"),
+    "participant.create": _l("Participant recorded"),
+    "participant.update": _l("Participant changed"),
+    "consent.give": _l("Consent recorded"),
+    "consent.withdraw": _l("Consent withdrawn"),
+    "safety.assess": _l("Safety assessed"),
+    "mission.submit": _l("Submitted for sign-off"),
+    "mission.sign_off": _l("Signed off"),
+    "mission.finalise": _l("Mission finalised"),
+    "mission.confirm": _l("Checklist item confirmed"),
+    "mission.void_sign_off": _l("Sign-off voided: needs attention"),
+    "mission.complete": _l("Mission completed"),
+    "mission.cancel": _l("Mission cancelled"),
+    "mission.override": _l("Override recorded"),
+    "settings.update": _l("Settings changed"),
+    "dossier.add": _l("Dossier entry added"),
+    "partnership.advice": _l("Risk and advice changed"),
+    "partnership.themes": _l("Focal themes changed"),
+    "objective.add": _l("Objective added"),
 }
 
 FIELDS = {
@@ -61,6 +79,31 @@ FIELDS = {
     "fingerprint": _l("Fingerprint"),
     "checklist": _l("Checklist"),
     "removed_at": _l("Removed"),
+    "scopes": _l("Consent"),
+    "reconfirm_by": _l("Reconfirm by"),
+    "item": _l("Programme item"),
+    "risk_level": _l("Risk level"),
+    "decision": _l("Decision"),
+    "override_reason": _l("Override"),
+    "talking_points_block": _l("Talking points block finalisation"),
+    "no_talking_points_reason": _l("Reason for having no talking points"),
+    "participant_aliases": _l("Civil-society participants"),
+    "alias": _l("Alias"),
+    "at_risk": _l("At risk"),
+    "residence": _l("Where they live"),
+    "real_name": _l("Real name"),
+    "advised_against": _l("Engagement advised against"),
+    "advised_against_reason": _l("Reason for the advice"),
+    "focal_themes": _l("Focal themes"),
+    "topic": _l("Topic"),
+    "summary": _l("Summary"),
+    "sources": _l("Sources"),
+    "entry_date": _l("Date"),
+    "what": _l("Objective"),
+    "benchmark": _l("Benchmark"),
+    "target_date": _l("Target date"),
+    "evaluation_due": _l("Evaluation due"),
+    "focal_theme_id": _l("Focal theme"),
 }
 
 
@@ -76,6 +119,7 @@ def _enum_labels() -> dict[str, object]:
     from ..auth.models import Role
     from ..itinerary.models import ItemKind, Visibility
     from ..missions.models import Direction, MissionStatus
+    from ..participants.models import Decision, RiskLevel, Scope
     from ..partnerships.models import PartnershipKind, RegionType
 
     return {
@@ -85,6 +129,9 @@ def _enum_labels() -> dict[str, object]:
         "status": (MissionStatus,),
         "region_type": (RegionType,),
         "role_names": (Role,),
+        "scopes": (Scope,),
+        "decision": (Decision,),
+        "risk_level": (RiskLevel,),
     }
 
 

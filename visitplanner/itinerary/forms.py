@@ -37,6 +37,14 @@ class ItemForm(VersionedForm):
         _l("Human-rights talking points"), filters=[strip], validators=[Optional(), Length(max=5000)],
         description=_l("What the delegation raises in this meeting. Never shared with the partner."),
     )
+    no_talking_points_reason = TextAreaField(
+        _l("Reason for having no talking points"), filters=[strip], validators=[Optional(), Length(max=2000)],
+        description=_l("Only for an official meeting without human-rights talking points: why not."),
+    )
+    participants = MultiCheckboxField(
+        _l("Civil-society participants"), coerce=int, validators=[Optional()],
+        description=_l("Each needs consent to take part and a safety assessment before the mission is finalised."),
+    )
     attendees = MultiCheckboxField(_l("Who attends from the delegation"), coerce=int, validators=[Optional()])
     visibility = RadioField(
         _l("Who may see this item"),

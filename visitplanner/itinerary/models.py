@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..missions.models import DelegationMember, Mission
+
+if TYPE_CHECKING:
+    from ..participants.models import Participant
 from ..timeutil import UTCDateTime, in_zone, now_utc
 
 
@@ -106,6 +110,8 @@ class ProgrammeItem(db.Model):
     location: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     talking_points: Mapped[str] = mapped_column(Text, default="")
+    #: Why an official meeting carries no human-rights talking points (rule 8).
+    no_talking_points_reason: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.INTERNAL.value)
     #: Runs alongside other items on purpose: attendees in both are not double-booked.
     parallel: Mapped[bool] = mapped_column(default=False)
@@ -121,13 +127,17 @@ class ProgrammeItem(db.Model):
     attendees: Mapped[list[DelegationMember]] = relationship(
         secondary=item_attendees, order_by="DelegationMember.id"
     )
+    participants: Mapped[list[Participant]] = relationship(
+        secondary="item_participants", order_by="Participant.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
     #: Audited as people read them: local wall-clock times with their zone, attendees by name.
     AUDITED = (
         "kind", "title", "starts_local", "ends_local", "location", "description",
-        "talking_points", "visibility", "parallel", "attendee_names",
+        "talking_points", "no_talking_points_reason", "visibility", "parallel", "attendee_names",
+        "participant_aliases",
     )
     #: A change to one of these is a change calendar clients must notice.
     SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "location", "removed_at")
@@ -151,6 +161,10 @@ class ProgrammeItem(db.Model):
     @property
     def attendee_names(self) -> list[str]:
         return sorted(m.display_name for m in self.attendees)
+
+    @property
+    def participant_aliases(self) -> list[str]:
+        return sorted(p.alias for p in self.participants)
 
     @property
     def starts_local(self) -> str:

@@ -15,11 +15,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..disclosure import audiences_for, page_audience, present_programme
+from ..disclosure import (
+    audiences_for,
+    page_audience,
+    participant_label,
+    present_programme,
+)
 from ..errors import RuleViolation, attach, stale_errors
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..missions.queries import mission_for_page
+from ..participants.queries import all_participants
 from ..timeutil import COMMON_TIMEZONES, local_naive
 from .forms import ItemForm
 from .models import ProgrammeItem
@@ -49,7 +55,7 @@ def _item(item_id: int):
 
 def _programme_context(mission):
     audience = page_audience(current_user, request.args.get("audience"))
-    views = present_programme(mission.items, audience)
+    views = present_programme(mission.items, audience, current_user)
     return {
         "mission": mission,
         "audience": audience,
@@ -76,12 +82,13 @@ def printable(mission_id: int):
 
 def _attendee_choices(form: ItemForm, mission) -> None:
     form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
+    form.participants.choices = [(p.id, participant_label(p, current_user)) for p in all_participants()]
 
 
 def _form_data(form: ItemForm) -> dict:
     return {name: form[name].data for name in (
         "kind", "title", "starts_at", "ends_at", "timezone", "location", "description", "talking_points",
-        "attendees", "visibility", "parallel",
+        "no_talking_points_reason", "attendees", "participants", "visibility", "parallel",
     )}
 
 
@@ -124,6 +131,7 @@ def edit(item_id: int):
         form.starts_at.data = local_naive(item.starts_at, item.timezone)
         form.ends_at.data = local_naive(item.ends_at, item.timezone)
         form.attendees.data = item.attendee_ids
+        form.participants.data = [p.id for p in item.participants]
         form.version.data = item.version
     if form.validate_on_submit():
         try:

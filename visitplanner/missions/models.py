@@ -25,6 +25,7 @@ from ..timeutil import UTCDateTime, now_utc
 if TYPE_CHECKING:
     from ..itinerary.models import ProgrammeItem
     from ..partnerships.models import Partnership
+    from ..readiness.models import ManualConfirmation, SignOff
 
 
 class Direction(StrEnum):
@@ -83,6 +84,18 @@ class Mission(db.Model):
         CheckConstraint(f"direction IN ({_in(Direction)})", name="known_direction"),
         CheckConstraint(f"status IN ({_in(MissionStatus)})", name="known_status"),
         CheckConstraint("end_date >= start_date", name="ends_after_start"),
+        # Each state carries the columns that say how it was reached, and no others.
+        CheckConstraint(
+            "status NOT IN ('ready_for_signoff', 'finalised', 'completed') "
+            "OR (submitted_by_id IS NOT NULL AND submitted_at IS NOT NULL)",
+            name="submitted_has_submitter",
+        ),
+        CheckConstraint("status NOT IN ('finalised', 'completed') OR finalised_at IS NOT NULL",
+                        name="finalised_has_time"),
+        CheckConstraint("(status = 'completed') = (completed_at IS NOT NULL)", name="completed_has_time"),
+        CheckConstraint("(status = 'cancelled') = (cancelled_at IS NOT NULL AND cancel_reason IS NOT NULL)",
+                        name="cancelled_has_time_and_reason"),
+        CheckConstraint("(override_reason IS NULL) = (override_by_id IS NULL)", name="override_has_approver"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,12 +109,30 @@ class Mission(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32), default=MissionStatus.DRAFT.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: Why the mission needs attention again (its sign-offs were voided); cleared on resubmission.
+    attention_reason: Mapped[str | None] = mapped_column(Text)
+    #: An approver's reasoned override, needed while the partnership is advised against.
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     version: Mapped[int] = mapped_column(default=1)
 
     partnership: Mapped[Partnership] = relationship(back_populates="missions")
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    override_by: Mapped[User | None] = relationship(foreign_keys=[override_by_id])
+    sign_offs: Mapped[list[SignOff]] = relationship(order_by="SignOff.id", cascade="all, delete-orphan")
+    confirmations: Mapped[list[ManualConfirmation]] = relationship(
+        order_by="ManualConfirmation.id", cascade="all, delete-orphan"
+    )
     members: Mapped[list[DelegationMember]] = relationship(
         back_populates="mission", cascade="all, delete-orphan", order_by="DelegationMember.id"
     )
@@ -147,6 +178,22 @@ class Mission(db.Model):
 
     def can_view_history(self, user: User) -> bool:
         return user.is_staff
+
+    def can_view_checklist(self, user: User) -> bool:
+        return user.is_staff
+
+    def can_submit(self, user: User) -> bool:
+        return user.has_role(Role.PROTOCOL)
+
+    def can_sign_off(self, user: User) -> bool:
+        return user.has_role(Role.ADVISOR, Role.APPROVER)
+
+    def can_override(self, user: User) -> bool:
+        return user.has_role(Role.APPROVER)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.attention_reason) and self.status == MissionStatus.DRAFT
 
 
 class DelegationMember(db.Model):

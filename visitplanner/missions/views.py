@@ -13,7 +13,8 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
-from ..timeutil import COMMON_TIMEZONES
+from ..readiness.operations import refresh
+from ..timeutil import COMMON_TIMEZONES, today_utc
 from .forms import CompanyForm, MemberForm, MissionForm
 from .models import Company, DelegationMember, Direction
 from .operations import (
@@ -72,6 +73,8 @@ def create(partnership_id: int):
 def show(mission_id: int):
     """A mission: its details, delegation and companies."""
     mission = _load(mission_id)
+    if refresh(mission, today_utc()):  # a consent or assessment ran out since the last look
+        db.session.commit()
     return render_template("missions/show.html", mission=mission, confirm=ConfirmForm())
 
 

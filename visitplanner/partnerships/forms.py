@@ -1,9 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import VersionedForm, strip
-from .models import PartnershipKind, RegionType
+from ..forms import MultiCheckboxField, VersionedForm, strip
+from .models import DossierTopic, PartnershipKind, RegionType, RiskLevel, ThemeLine
 
 
 class PartnershipForm(VersionedForm):
@@ -29,3 +37,41 @@ class PartnershipForm(VersionedForm):
         _l("Cooperation themes"), filters=[strip], validators=[Length(max=2000)],
         description=_l("For example: smart cities, water management, education."),
     )
+
+
+class AdviceForm(VersionedForm):
+    risk_level = RadioField(_l("Risk level"), choices=lambda: [(r.value, r.label) for r in RiskLevel],
+                            validators=[InputRequired()])
+    advised_against = BooleanField(
+        _l("Engagement advised against"),
+        description=_l("Research shows repression so large that no human-rights engagement is possible "
+                       "(the source text's example: Xinjiang). New missions then need an approver's override."),
+    )
+    advised_against_reason = TextAreaField(_l("Reason for the advice"), filters=[strip],
+                                           validators=[Optional(), Length(max=5000)])
+
+
+class DossierEntryForm(FlaskForm):
+    topic = SelectField(_l("Topic"), choices=lambda: [(t.value, t.label) for t in DossierTopic],
+                        validators=[InputRequired()])
+    summary = TextAreaField(_l("Summary"), filters=[strip], validators=[DataRequired(), Length(max=10000)])
+    sources = TextAreaField(_l("Sources"), filters=[strip], validators=[Optional(), Length(max=5000)],
+                            description=_l("One per line: title, link and date."))
+    entry_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+
+
+class ThemesForm(FlaskForm):
+    themes = MultiCheckboxField(_l("Focal themes of this partnership"), coerce=int, validators=[Optional()],
+                                description=_l("No theme is excluded up front for fear of “red lines”: "
+                                               "self-censorship is the failure to avoid."))
+    custom_name = StringField(_l("Add a theme of your own"), filters=[strip], validators=[Optional(), Length(max=200)])
+    custom_line = SelectField(_l("Line of choice for your own theme"),
+                              choices=lambda: [(t.value, t.label) for t in ThemeLine], validators=[Optional()])
+
+
+class ObjectiveForm(FlaskForm):
+    what = TextAreaField(_l("Objective"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
+    focal_theme_id = SelectField(_l("Focal theme"), coerce=int, validators=[Optional()])
+    benchmark = TextAreaField(_l("Benchmark"), filters=[strip], validators=[Optional(), Length(max=2000)])
+    target_date = DateField(_l("Target date"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+    evaluation_due = DateField(_l("Evaluation due"), validators=[Optional()])

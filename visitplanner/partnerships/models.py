@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
+    from ..auth.models import User
     from ..missions.models import Mission
 
 
@@ -46,11 +47,69 @@ def _in(enum) -> str:
     return ", ".join(f"'{m.value}'" for m in enum)
 
 
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def label(self) -> str:
+        return str({RiskLevel.LOW: _l("Low"), RiskLevel.MEDIUM: _l("Medium"), RiskLevel.HIGH: _l("High"),
+                    RiskLevel.CRITICAL: _l("Critical")}[self])
+
+
+class ThemeLine(StrEnum):
+    """The four lines along which focal themes are chosen (B.b)."""
+
+    REGION = "region"
+    OWN_POLICY = "own_policy"
+    BUSINESS = "business"
+    RESIDENTS = "residents"
+
+    @property
+    def label(self) -> str:
+        return str({
+            ThemeLine.REGION: _l("Strong in the partner region"),
+            ThemeLine.OWN_POLICY: _l("Central to own policy"),
+            ThemeLine.BUSINESS: _l("Tied to business interests"),
+            ThemeLine.RESIDENTS: _l("Alive among own residents"),
+        }[self])
+
+
+class DossierTopic(StrEnum):
+    CHINA = "china"
+    REGION = "region"
+    THEME = "theme"
+    CONSULTATIONS = "consultations"
+    CIVIL_SOCIETY = "civil_society"
+
+    @property
+    def label(self) -> str:
+        return str({
+            DossierTopic.CHINA: _l("Human-rights situation in China"),
+            DossierTopic.REGION: _l("Human-rights situation in the partner region"),
+            DossierTopic.THEME: _l("Human rights within the partnership's theme"),
+            DossierTopic.CONSULTATIONS: _l("Consultations with human-rights organisations, defenders and residents"),
+            DossierTopic.CIVIL_SOCIETY: _l("Reports of civil society in the partner region"),
+        }[self])
+
+
+partnership_focal_themes = Table(
+    "partnership_focal_themes",
+    db.metadata,
+    Column("partnership_id", ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("focal_themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Partnership(db.Model):
     __tablename__ = "partnerships"
     __table_args__ = (
         CheckConstraint(f"kind IN ({_in(PartnershipKind)})", name="known_kind"),
         CheckConstraint(f"region_type IN ({_in(RegionType)})", name="known_region_type"),
+        CheckConstraint(f"risk_level IN ({_in(RiskLevel)})", name="known_risk_level"),
+        CheckConstraint("NOT advised_against OR advised_against_reason <> ''", name="advice_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +119,12 @@ class Partnership(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     #: Free text, e.g. "smart cities, water management".
     cooperation_themes: Mapped[str] = mapped_column(Text, default="")
+    risk_level: Mapped[str] = mapped_column(String(16), default=RiskLevel.MEDIUM.value)
+    #: Research shows repression so large that no human-rights engagement is possible (e.g. Xinjiang).
+    advised_against: Mapped[bool] = mapped_column(default=False)
+    advised_against_reason: Mapped[str] = mapped_column(Text, default="")
+    #: When the research dossier was last reviewed as a whole.
+    dossier_reviewed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     version: Mapped[int] = mapped_column(default=1)
@@ -67,10 +132,18 @@ class Partnership(db.Model):
     missions: Mapped[list[Mission]] = relationship(
         back_populates="partnership", order_by="Mission.start_date"
     )
+    dossier_entries: Mapped[list[DossierEntry]] = relationship(
+        back_populates="partnership", order_by="DossierEntry.entry_date.desc()", cascade="all, delete-orphan"
+    )
+    focal_themes: Mapped[list[FocalTheme]] = relationship(secondary=partnership_focal_themes, order_by="FocalTheme.id")
+    objectives: Mapped[list[Objective]] = relationship(
+        back_populates="partnership", order_by="Objective.target_date", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
     AUDITED = ("own_organisation", "partner_region", "region_type", "kind", "cooperation_themes")
+    ADVICE = ("risk_level", "advised_against", "advised_against_reason")
 
     @property
     def label(self) -> str:
@@ -83,3 +156,86 @@ class Partnership(db.Model):
     @property
     def region_type_label(self) -> str:
         return RegionType(self.region_type).label
+
+    @property
+    def risk_label(self) -> str:
+        return RiskLevel(self.risk_level).label
+
+
+class FocalTheme(db.Model):
+    """A focal theme (speerpuntthema): from the catalogue or custom. No theme is excluded up front."""
+
+    __tablename__ = "focal_themes"
+    __table_args__ = (CheckConstraint(f"line IN ({_in(ThemeLine)})", name="known_line"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Catalogue themes have a key and a translated name; custom themes only a name.
+    key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    line: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def label(self) -> str:
+        from .themes import CATALOGUE
+
+        entry = CATALOGUE.get(self.key or "")
+        return str(entry[0]) if entry else self.name
+
+    @property
+    def line_label(self) -> str:
+        return ThemeLine(self.line).label
+
+
+class DossierEntry(db.Model):
+    """An entry in the partnership's research dossier (B.b "Onderzoek")."""
+
+    __tablename__ = "dossier_entries"
+    __table_args__ = (CheckConstraint(f"topic IN ({_in(DossierTopic)})", name="known_topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text)
+    #: Sources, one per line: title, link and date.
+    sources: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entry_date: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="dossier_entries")
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+    AUDITED = ("topic", "summary", "sources", "entry_date")
+
+    @property
+    def label(self) -> str:
+        return self.topic_label
+
+    @property
+    def topic_label(self) -> str:
+        return DossierTopic(self.topic).label
+
+
+class Objective(db.Model):
+    """An objective of the partnership's human-rights action plan (B.b "Planning")."""
+
+    __tablename__ = "objectives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
+    focal_theme_id: Mapped[int | None] = mapped_column(ForeignKey("focal_themes.id"))
+    what: Mapped[str] = mapped_column(Text)
+    benchmark: Mapped[str] = mapped_column(Text, default="")
+    target_date: Mapped[date]
+    evaluation_due: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="objectives")
+    focal_theme: Mapped[FocalTheme | None] = relationship(lazy="joined")
+
+    AUDITED = ("what", "benchmark", "target_date", "evaluation_due", "focal_theme_id")
+
+    @property
+    def label(self) -> str:
+        return self.what[:80]

@@ -19,6 +19,11 @@ def partnership_with_missions(partnership_id: int) -> Partnership | None:
     stmt = (
         select(Partnership)
         .where(Partnership.id == partnership_id)
-        .options(selectinload(Partnership.missions).selectinload(Mission.members))
+        .options(
+            selectinload(Partnership.missions).selectinload(Mission.members),
+            selectinload(Partnership.dossier_entries),
+            selectinload(Partnership.focal_themes),
+            selectinload(Partnership.objectives),
+        )
     )
     return db.session.scalar(stmt)

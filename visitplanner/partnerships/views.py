@@ -5,12 +5,27 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from ..errors import StaleEdit
+from ..errors import RuleViolation, StaleEdit, attach, stale_errors
 from ..extensions import db
-from .forms import PartnershipForm
-from .models import Partnership
-from .operations import FIELDS, create_partnership, update_partnership
+from .forms import (
+    AdviceForm,
+    DossierEntryForm,
+    ObjectiveForm,
+    PartnershipForm,
+    ThemesForm,
+)
+from .models import FocalTheme, Partnership
+from .operations import (
+    FIELDS,
+    add_dossier_entry,
+    add_objective,
+    create_partnership,
+    set_advice,
+    set_focal_themes,
+    update_partnership,
+)
 from .queries import all_partnerships, partnership_with_missions
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
@@ -69,3 +84,76 @@ def edit(partnership_id: int):
             flash(_("Partnership saved."), "success")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     return render_template("partnerships/form.html", form=form, partnership=partnership)
+
+
+def _simple(partnership_id: int, form, template: str, operation, success: str, **context):
+    """Load, validate, run the operation, commit and go back to the partnership; or show the form again."""
+    partnership = partnership_with_missions(partnership_id) or abort(404)
+    if form.validate_on_submit():
+        try:
+            operation(partnership)
+            db.session.flush()
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        except stale_errors():
+            db.session.rollback()
+            flash(_("Someone else changed this partnership while you were editing. Your input is kept below; "
+                    "check it and save again."), "error")
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(url_for("partnerships.show", partnership_id=partnership_id))
+    return render_template(template, form=form, partnership=partnership, **context)
+
+
+@bp.route("/<int:partnership_id>/advice", methods=["GET", "POST"])
+def advice(partnership_id: int):
+    """Set the risk level and whether engagement is advised against."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    form = AdviceForm(obj=partnership)
+    if request.method == "GET":
+        form.version.data = partnership.version
+    return _simple(partnership_id, form, "partnerships/advice_form.html",
+                   lambda p: set_advice(current_user, p, expected_version=form.version_value(),
+                                        risk_level=form.risk_level.data, advised_against=form.advised_against.data,
+                                        advised_against_reason=form.advised_against_reason.data or ""),
+                   _("Risk and advice saved."))
+
+
+@bp.route("/<int:partnership_id>/dossier/new", methods=["GET", "POST"], endpoint="add_dossier_entry")
+def add_dossier_entry_view(partnership_id: int):
+    """Add an entry to the research dossier."""
+    form = DossierEntryForm()
+    return _simple(partnership_id, form, "partnerships/dossier_form.html",
+                   lambda p: add_dossier_entry(current_user, p, topic=form.topic.data, summary=form.summary.data,
+                                               sources=form.sources.data or "", entry_date=form.entry_date.data),
+                   _("Dossier entry added."))
+
+
+@bp.route("/<int:partnership_id>/themes", methods=["GET", "POST"])
+def themes(partnership_id: int):
+    """Choose the partnership's focal themes."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    form = ThemesForm()
+    catalogue = list(db.session.scalars(select(FocalTheme).order_by(FocalTheme.line, FocalTheme.id)))
+    form.themes.choices = [(t.id, f"{t.label} ({t.line_label})") for t in catalogue]
+    if request.method == "GET":
+        form.themes.data = [t.id for t in partnership.focal_themes]
+    return _simple(partnership_id, form, "partnerships/themes_form.html",
+                   lambda p: set_focal_themes(current_user, p, form.themes.data or [], form.custom_name.data or "",
+                                              form.custom_line.data or ""),
+                   _("Focal themes saved."))
+
+
+@bp.route("/<int:partnership_id>/objectives/new", methods=["GET", "POST"], endpoint="add_objective")
+def add_objective_view(partnership_id: int):
+    """Add an objective to the action plan."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    form = ObjectiveForm()
+    form.focal_theme_id.choices = [(0, _("— no focal theme —"))] + [(t.id, t.label) for t in partnership.focal_themes]
+    return _simple(partnership_id, form, "partnerships/objective_form.html",
+                   lambda p: add_objective(current_user, p, what=form.what.data, benchmark=form.benchmark.data or "",
+                                           focal_theme_id=form.focal_theme_id.data, target_date=form.target_date.data,
+                                           evaluation_due=form.evaluation_due.data),
+                   _("Objective added."))

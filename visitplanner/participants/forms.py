@@ -1,0 +1,88 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..forms import VersionedForm, strip
+from .models import (
+    ConsentMethod,
+    Decision,
+    MeetingVisibility,
+    ParticipantKind,
+    RiskLevel,
+)
+
+
+class ParticipantForm(VersionedForm):
+    real_name = StringField(_l("Real name"), filters=[strip], validators=[DataRequired(), Length(max=200)],
+                            description=_l("Shown only to the human-rights advisor, the approver and the "
+                                           "administrator, and only where the person's consent allows it."))
+    alias = StringField(_l("Alias (code name)"), filters=[strip], validators=[Optional(), Length(max=80)],
+                        description=_l("Used wherever the real name may not go. Leave empty to generate one."))
+    organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ParticipantKind],
+                       validators=[InputRequired()])
+    residence = StringField(_l("Where they live"), filters=[strip], validators=[Optional(), Length(max=200)])
+    at_risk = BooleanField(_l("At risk"), default=True,
+                           description=_l("For example a defender in China, or a resident whose family lives "
+                                          "in Xinjiang. An at-risk person's real name never goes into a calendar feed."))
+
+
+class ConsentForm(VersionedForm):
+    take_part = BooleanField(_l("Take part"))
+    named_internal = BooleanField(_l("Be named in internal documents"))
+    named_delegation = BooleanField(_l("Be named in the delegation's programme"))
+    named_partner = BooleanField(_l("Be named to the partner authorities"))
+    photos_press = BooleanField(_l("Photographs or press"))
+    public_attention = BooleanField(_l("Public attention for their case"))
+    method = RadioField(_l("How consent was obtained"),
+                        choices=lambda: [(m.value, m.label) for m in ConsentMethod], validators=[InputRequired()])
+    information_version = StringField(
+        _l("Version of the information given"), filters=[strip], validators=[DataRequired(), Length(max=80)],
+        description=_l("For example: information sheet v2, 2027-03-01."))
+    reconfirm_by = DateField(_l("Reconfirm by"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))],
+                             description=_l("After this day the consent counts as not given."))
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=2000)])
+
+
+class WithdrawForm(VersionedForm):
+    method = RadioField(_l("How the withdrawal reached us"),
+                        choices=lambda: [(m.value, m.label) for m in ConsentMethod], validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=2000)])
+
+
+class AssessmentForm(VersionedForm):
+    risk_level = RadioField(_l("Risk level"), choices=lambda: [(r.value, r.label) for r in RiskLevel],
+                            validators=[InputRequired()])
+    threats = TextAreaField(_l("Threats"), filters=[strip], validators=[Optional(), Length(max=5000)])
+    vulnerabilities = TextAreaField(_l("Vulnerabilities"), filters=[strip], validators=[Optional(), Length(max=5000)])
+    capacities = TextAreaField(_l("Capacities"), filters=[strip], validators=[Optional(), Length(max=5000)])
+    person_consulted = BooleanField(_l("The person was consulted on the meeting and its visibility"))
+    meeting_visibility = RadioField(_l("Visibility of the meeting"),
+                                    choices=lambda: [(v.value, v.label) for v in MeetingVisibility],
+                                    default=MeetingVisibility.CONFIDENTIAL.value, validators=[InputRequired()])
+    partner_informed = BooleanField(_l("Partner authorities are informed of the meeting"))
+    names_shared_with_partner = BooleanField(_l("Names are shared with the partner authorities"))
+    family_at_risk = BooleanField(_l("Family at risk in China"))
+    trusted_channel = StringField(
+        _l("Embassy or other trusted channel consulted (who)"), filters=[strip],
+        validators=[Optional(), Length(max=300)], description=_l("Required for outbound missions."))
+    trusted_channel_on = DateField(_l("Consulted on"), validators=[Optional()])
+    venue = StringField(_l("Venue"), filters=[strip], validators=[Optional(), Length(max=300)])
+    photos_allowed = BooleanField(_l("Photographs allowed"))
+    social_media_allowed = BooleanField(_l("Social media allowed"))
+    device_precautions = TextAreaField(_l("Device precautions"), filters=[strip],
+                                       validators=[Optional(), Length(max=5000)])
+    interpreter_vetted = BooleanField(_l("Interpreter vetted"))
+    expectations_discussed = BooleanField(_l("Expectations discussed"))
+    mitigations = TextAreaField(_l("Mitigations"), filters=[strip], validators=[Optional(), Length(max=5000)])
+    decision = RadioField(_l("Decision"), choices=lambda: [(d.value, d.label) for d in Decision],
+                          validators=[InputRequired()])
+    assessed_on = DateField(_l("Assessed on"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+    valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])

@@ -1,0 +1,307 @@
+"""Civil-society participants, their consent and the safety assessments of their part in a programme.
+
+Real names are shown only where a viewer's role and the participant's consent allow it; the
+decision is made in :mod:`visitplanner.disclosure`, never here or in a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..extensions import db
+from ..timeutil import UTCDateTime, now_utc
+
+
+def _in(enum) -> str:
+    return ", ".join(f"'{m.value}'" for m in enum)
+
+
+class ParticipantKind(StrEnum):
+    DEFENDER = "defender"
+    NGO = "ngo"
+    RESIDENT = "resident"
+    JOURNALIST = "journalist"
+    ACADEMIC = "academic"
+
+    @property
+    def label(self) -> str:
+        return str({
+            ParticipantKind.DEFENDER: _l("Human-rights defender"),
+            ParticipantKind.NGO: _l("NGO representative"),
+            ParticipantKind.RESIDENT: _l("Resident or diaspora member"),
+            ParticipantKind.JOURNALIST: _l("Journalist"),
+            ParticipantKind.ACADEMIC: _l("Academic"),
+        }[self])
+
+
+item_participants = Table(
+    "item_participants",
+    db.metadata,
+    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Participant(db.Model):
+    """A person from civil society who takes part in programme items."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Shown only where role and consent allow it.
+    real_name: Mapped[str] = mapped_column(String(200))
+    #: The code name used wherever the real name may not go.
+    alias: Mapped[str] = mapped_column(String(80), unique=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    #: Where the person lives (city, country).
+    residence: Mapped[str] = mapped_column(String(200), default="")
+    at_risk: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    consents: Mapped[list[ConsentRecord]] = relationship(
+        back_populates="participant", order_by="ConsentRecord.id", cascade="save-update, merge"
+    )
+    assessments: Mapped[list[SafetyAssessment]] = relationship(
+        back_populates="participant", order_by="SafetyAssessment.id", cascade="save-update, merge"
+    )
+
+    __table_args__ = (CheckConstraint(f"kind IN ({_in(ParticipantKind)})", name="known_kind"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    AUDITED = ("alias", "organisation", "kind", "residence", "at_risk")
+
+    @property
+    def label(self) -> str:
+        return self.alias
+
+    @property
+    def kind_label(self) -> str:
+        return ParticipantKind(self.kind).label
+
+
+class Scope(StrEnum):
+    """What a participant agreed to; each is a separate box that starts unticked."""
+
+    TAKE_PART = "take_part"
+    NAMED_INTERNAL = "named_internal"
+    NAMED_DELEGATION = "named_delegation"
+    NAMED_PARTNER = "named_partner"
+    PHOTOS_PRESS = "photos_press"
+    PUBLIC_ATTENTION = "public_attention"
+
+    @property
+    def label(self) -> str:
+        return str(SCOPE_LABELS[self])
+
+
+SCOPE_LABELS = {
+    Scope.TAKE_PART: _l("Take part"),
+    Scope.NAMED_INTERNAL: _l("Be named in internal documents"),
+    Scope.NAMED_DELEGATION: _l("Be named in the delegation's programme"),
+    Scope.NAMED_PARTNER: _l("Be named to the partner authorities"),
+    Scope.PHOTOS_PRESS: _l("Photographs or press"),
+    Scope.PUBLIC_ATTENTION: _l("Public attention for their case"),
+}
+
+
+class ConsentMethod(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    SECURE_MESSENGER = "secure_messenger"
+    INTERMEDIARY = "intermediary"
+    EMBASSY = "embassy"
+
+    @property
+    def label(self) -> str:
+        return str({
+            ConsentMethod.IN_PERSON: _l("In person"),
+            ConsentMethod.PHONE: _l("By phone"),
+            ConsentMethod.SECURE_MESSENGER: _l("Through a secure messenger"),
+            ConsentMethod.INTERMEDIARY: _l("Through an intermediary"),
+            ConsentMethod.EMBASSY: _l("Through the embassy"),
+        }[self])
+
+
+class ConsentKind(StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentRecord(db.Model):
+    """One statement of consent (or its withdrawal). Append-only: nothing edits or deletes these rows."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(ConsentKind)})", name="known_kind"),
+        CheckConstraint(f"method IN ({_in(ConsentMethod)})", name="known_method"),
+        CheckConstraint(
+            "kind = 'given' OR (NOT take_part AND NOT named_internal AND NOT named_delegation "
+            "AND NOT named_partner AND NOT photos_press AND NOT public_attention)",
+            name="withdrawal_grants_nothing",
+        ),
+        CheckConstraint("kind = 'withdrawn' OR reconfirm_by IS NOT NULL", name="given_has_reconfirm_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default=ConsentKind.GIVEN.value)
+    take_part: Mapped[bool] = mapped_column(default=False)
+    named_internal: Mapped[bool] = mapped_column(default=False)
+    named_delegation: Mapped[bool] = mapped_column(default=False)
+    named_partner: Mapped[bool] = mapped_column(default=False)
+    photos_press: Mapped[bool] = mapped_column(default=False)
+    public_attention: Mapped[bool] = mapped_column(default=False)
+    method: Mapped[str] = mapped_column(String(32))
+    #: Which version of the information sheet the person was given.
+    information_version: Mapped[str] = mapped_column(String(80), default="")
+    #: After this day the consent counts as not given until reconfirmed.
+    reconfirm_by: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    participant: Mapped[Participant] = relationship(back_populates="consents")
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def scopes(self) -> frozenset[Scope]:
+        return frozenset(s for s in Scope if getattr(self, s.value))
+
+    @property
+    def method_label(self) -> str:
+        return ConsentMethod(self.method).label
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What a participant currently agrees to for one mission."""
+
+    scopes: frozenset[Scope]
+    record: ConsentRecord | None
+    expired: bool = False
+    withdrawn: bool = False
+
+    def covers(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+
+NO_CONSENT = ConsentState(frozenset(), None)
+
+
+def consent_state(records: list[ConsentRecord], mission_id: int, today: date) -> ConsentState:
+    """The latest record for the mission decides; a withdrawal or a passed reconfirm-by date grants nothing."""
+    latest = max((r for r in records if r.mission_id == mission_id), key=lambda r: r.id, default=None)
+    if latest is None:
+        return NO_CONSENT
+    if latest.kind == ConsentKind.WITHDRAWN:
+        return ConsentState(frozenset(), latest, withdrawn=True)
+    if latest.reconfirm_by is not None and latest.reconfirm_by < today:
+        return ConsentState(frozenset(), latest, expired=True)
+    return ConsentState(latest.scopes, latest)
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def label(self) -> str:
+        return str({RiskLevel.LOW: _l("Low"), RiskLevel.MEDIUM: _l("Medium"), RiskLevel.HIGH: _l("High"),
+                    RiskLevel.CRITICAL: _l("Critical")}[self])
+
+
+class MeetingVisibility(StrEnum):
+    PUBLIC = "public"
+    LOW_PROFILE = "low_profile"
+    CONFIDENTIAL = "confidential"
+
+    @property
+    def label(self) -> str:
+        return str({MeetingVisibility.PUBLIC: _l("Public"), MeetingVisibility.LOW_PROFILE: _l("Low-profile"),
+                    MeetingVisibility.CONFIDENTIAL: _l("Confidential")}[self])
+
+
+class Decision(StrEnum):
+    PROCEED = "proceed"
+    MITIGATE = "proceed_with_mitigations"
+    STOP = "do_not_proceed"
+
+    @property
+    def label(self) -> str:
+        return str({Decision.PROCEED: _l("Proceed"), Decision.MITIGATE: _l("Proceed with mitigations"),
+                    Decision.STOP: _l("Do not proceed")}[self])
+
+
+class SafetyAssessment(db.Model):
+    """The judgement whether one participant can safely take part in one programme item.
+
+    A new assessment supersedes the previous one; old ones stay as history.
+    """
+
+    __tablename__ = "safety_assessments"
+    __table_args__ = (
+        CheckConstraint(f"risk_level IN ({_in(RiskLevel)})", name="known_risk_level"),
+        CheckConstraint(f"meeting_visibility IN ({_in(MeetingVisibility)})", name="known_meeting_visibility"),
+        CheckConstraint(f"decision IN ({_in(Decision)})", name="known_decision"),
+        CheckConstraint("valid_until >= assessed_on", name="valid_after_assessment"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id"), index=True)
+    risk_level: Mapped[str] = mapped_column(String(16))
+    threats: Mapped[str] = mapped_column(Text, default="")
+    vulnerabilities: Mapped[str] = mapped_column(Text, default="")
+    capacities: Mapped[str] = mapped_column(Text, default="")
+    #: The person was consulted on the meeting and its visibility.
+    person_consulted: Mapped[bool] = mapped_column(default=False)
+    meeting_visibility: Mapped[str] = mapped_column(String(16), default=MeetingVisibility.CONFIDENTIAL.value)
+    partner_informed: Mapped[bool] = mapped_column(default=False)
+    names_shared_with_partner: Mapped[bool] = mapped_column(default=False)
+    family_at_risk: Mapped[bool] = mapped_column(default=False)
+    #: Who at the embassy or another trusted channel was consulted; required for outbound missions.
+    trusted_channel: Mapped[str] = mapped_column(String(300), default="")
+    trusted_channel_on: Mapped[date | None]
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    photos_allowed: Mapped[bool] = mapped_column(default=False)
+    social_media_allowed: Mapped[bool] = mapped_column(default=False)
+    device_precautions: Mapped[str] = mapped_column(Text, default="")
+    interpreter_vetted: Mapped[bool] = mapped_column(default=False)
+    expectations_discussed: Mapped[bool] = mapped_column(default=False)
+    mitigations: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(32))
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assessed_on: Mapped[date]
+    valid_until: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    participant: Mapped[Participant] = relationship(back_populates="assessments")
+    assessor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def decision_label(self) -> str:
+        return Decision(self.decision).label
+
+    @property
+    def risk_label(self) -> str:
+        return RiskLevel(self.risk_level).label
+
+    def is_current(self, today: date) -> bool:
+        return self.valid_until >= today
+
+
+def current_assessment(assessments: list[SafetyAssessment], item_id: int) -> SafetyAssessment | None:
+    """The latest assessment of a participant for one item."""
+    return max((a for a in assessments if a.item_id == item_id), key=lambda a: a.id, default=None)

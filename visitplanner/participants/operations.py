@@ -1,0 +1,162 @@
+"""Changes to participants, their consent and their safety assessments.
+
+Consent and assessments are only ever added: a withdrawal or a new judgement is a new row.
+A change that matters to a submitted or finalised mission voids its sign-offs in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..audit.operations import changed, record, snapshot
+from ..auth.models import User
+from ..errors import RuleViolation, StaleEdit
+from ..extensions import db
+from ..itinerary.models import ProgrammeItem
+from ..missions.models import Direction, Mission
+from ..readiness.operations import void_sign_offs
+from .aliases import generate_alias
+from .models import (
+    ConsentKind,
+    ConsentMethod,
+    ConsentRecord,
+    Decision,
+    Participant,
+    SafetyAssessment,
+    Scope,
+    consent_state,
+    current_assessment,
+)
+
+
+def _alias_taken(alias: str, except_id: int | None = None) -> bool:
+    stmt = select(Participant.id).where(Participant.alias == alias)
+    if except_id is not None:
+        stmt = stmt.where(Participant.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_participant(actor: User, *, real_name: str, alias: str = "", organisation: str = "", kind: str,
+                       residence: str = "", at_risk: bool = True) -> Participant:
+    """Record a civil-society participant; a code name is generated when none is given."""
+    alias = alias.strip() or generate_alias()
+    if _alias_taken(alias):
+        raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
+    participant = Participant(real_name=real_name.strip(), alias=alias, organisation=organisation, kind=kind,
+                              residence=residence, at_risk=at_risk)
+    db.session.add(participant)
+    db.session.flush()
+    # The audit log names the person by alias only; the real name never enters it.
+    record(actor, "participant.create", participant, label=participant.alias,
+           changes=changed({}, snapshot(participant, Participant.AUDITED)))
+    return participant
+
+
+def update_participant(actor: User, participant: Participant, *, expected_version: int | None, real_name: str,
+                       alias: str, organisation: str, kind: str, residence: str, at_risk: bool) -> Participant:
+    """Change a participant's details."""
+    if expected_version != participant.version:
+        raise StaleEdit()
+    alias = alias.strip() or participant.alias
+    if _alias_taken(alias, except_id=participant.id):
+        raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
+    before = snapshot(participant, Participant.AUDITED)
+    name_changed = participant.real_name != real_name.strip()
+    participant.real_name, participant.alias = real_name.strip(), alias
+    participant.organisation, participant.kind = organisation, kind
+    participant.residence, participant.at_risk = residence, at_risk
+    changes = changed(before, snapshot(participant, Participant.AUDITED))
+    if name_changed:
+        changes["real_name"] = ["", _("(changed)")]
+    if changes:
+        db.session.flush()
+        record(actor, "participant.update", participant, label=participant.alias, changes=changes)
+    return participant
+
+
+def missions_of(participant: Participant) -> list[Mission]:
+    """The missions in whose live programme the participant takes part."""
+    stmt = (
+        select(Mission).join(ProgrammeItem, ProgrammeItem.mission_id == Mission.id)
+        .where(ProgrammeItem.participants.contains(participant), ProgrammeItem.removed_at.is_(None))
+        .order_by(Mission.start_date)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def _audit(actor, action, participant: Participant, mission: Mission, changes) -> None:
+    record(actor, action, participant, label=participant.alias, changes=changes, mission_id=mission.id,
+           partnership_id=mission.partnership_id)
+
+
+def record_consent(actor: User, participant: Participant, mission: Mission, *, scopes, method: str,
+                   information_version: str, reconfirm_by: date, note: str = "", today: date) -> ConsentRecord:
+    """Record what the participant agrees to for a mission. Narrowing earlier consent voids sign-offs."""
+    if method not in {m.value for m in ConsentMethod}:
+        raise RuleViolation(_("Choose how consent was obtained."), "method")
+    if reconfirm_by < today:
+        raise RuleViolation(_("The reconfirm-by date has already passed."), "reconfirm_by")
+    scopes = {Scope(s) for s in scopes}
+    before = consent_state(participant.consents, mission.id, today)
+    consent = ConsentRecord(
+        participant=participant, mission_id=mission.id, kind=ConsentKind.GIVEN.value, method=method,
+        information_version=information_version, reconfirm_by=reconfirm_by, note=note, recorded_by_id=actor.id,
+        **{s.value: s in scopes for s in Scope},
+    )
+    db.session.add(consent)
+    db.session.flush()
+    _audit(actor, "consent.give", participant, mission,
+           {"scopes": [sorted(before.scopes), sorted(scopes)], "reconfirm_by": [None, reconfirm_by.isoformat()]})
+    if before.scopes - scopes:
+        void_sign_offs(actor, mission, _("The consent of %(alias)s was narrowed.", alias=participant.alias))
+    return consent
+
+
+def withdraw_consent(actor: User, participant: Participant, mission: Mission, *, method: str,
+                     note: str = "") -> ConsentRecord:
+    """Withdraw consent: one action, effective at once everywhere; voids the mission's sign-offs."""
+    if method not in {m.value for m in ConsentMethod}:
+        raise RuleViolation(_("Choose how the withdrawal reached us."), "method")
+    withdrawal = ConsentRecord(participant=participant, mission_id=mission.id, kind=ConsentKind.WITHDRAWN.value,
+                               method=method, note=note, recorded_by_id=actor.id)
+    db.session.add(withdrawal)
+    db.session.flush()
+    _audit(actor, "consent.withdraw", participant, mission, {"scopes": ["…", []]})
+    void_sign_offs(actor, mission, _("%(alias)s withdrew consent.", alias=participant.alias))
+    return withdrawal
+
+
+ASSESSMENT_FIELDS = (
+    "risk_level", "threats", "vulnerabilities", "capacities", "person_consulted", "meeting_visibility",
+    "partner_informed", "names_shared_with_partner", "family_at_risk", "trusted_channel", "trusted_channel_on",
+    "venue", "photos_allowed", "social_media_allowed", "device_precautions", "interpreter_vetted",
+    "expectations_discussed", "mitigations", "decision", "assessed_on", "valid_until",
+)
+
+
+def record_assessment(actor: User, participant: Participant, item: ProgrammeItem, **data) -> SafetyAssessment:
+    """Record a safety assessment of a participant's part in an item. A changed decision voids sign-offs."""
+    if participant not in item.participants:
+        raise RuleViolation(_("This person does not take part in this programme item."))
+    if data["valid_until"] < data["assessed_on"]:
+        raise RuleViolation(_("“Valid until” cannot be before the assessment date."), "valid_until")
+    if item.mission.direction == Direction.OUTBOUND and not (data.get("trusted_channel") or "").strip():
+        raise RuleViolation(_("For an outbound mission, record who at the embassy or another trusted channel "
+                              "was consulted."), "trusted_channel")
+    if data["decision"] not in {d.value for d in Decision}:
+        raise RuleViolation(_("Choose a decision."), "decision")
+    previous = current_assessment(participant.assessments, item.id)
+    assessment = SafetyAssessment(participant=participant, item_id=item.id, assessor_id=actor.id,
+                                  **{k: data[k] for k in ASSESSMENT_FIELDS})
+    db.session.add(assessment)
+    db.session.flush()
+    _audit(actor, "safety.assess", participant, item.mission,
+           {"item": [None, item.title], "risk_level": [previous.risk_level if previous else None, data["risk_level"]],
+            "decision": [previous.decision if previous else None, data["decision"]]})
+    if previous is not None and previous.decision != assessment.decision:
+        void_sign_offs(actor, item.mission, _("The safety decision for %(alias)s at “%(item)s” changed.",
+                                              alias=participant.alias, item=item.title))
+    return assessment

@@ -1,0 +1,181 @@
+"""Civil-society participants: list, record, edit; consent and safety assessments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..disclosure import may_see_real_names, participant_label
+from ..errors import RuleViolation, attach, stale_errors
+from ..extensions import db
+from ..itinerary.models import ProgrammeItem
+from ..missions.models import Mission
+from ..participants.models import Scope, consent_state, current_assessment
+from ..timeutil import today_utc
+from .forms import AssessmentForm, ConsentForm, ParticipantForm, WithdrawForm
+from .operations import (
+    ASSESSMENT_FIELDS,
+    create_participant,
+    missions_of,
+    record_assessment,
+    record_consent,
+    update_participant,
+    withdraw_consent,
+)
+from .queries import all_participants, participant_for_page
+
+bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+FIELDS = ("real_name", "alias", "organisation", "kind", "residence", "at_risk")
+
+
+def _load(participant_id: int):
+    return participant_for_page(participant_id) or abort(404)
+
+
+def _mission_of(participant, mission_id: int) -> Mission:
+    mission = db.session.get(Mission, mission_id)
+    if mission is None or mission not in missions_of(participant):
+        abort(404)
+    return mission
+
+
+@bp.route("/")
+def index():
+    """All civil-society participants, by alias (real names for the roles that need them)."""
+    return render_template("participants/index.html", participants=all_participants(),
+                           label=lambda p: participant_label(p, current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Record a civil-society participant."""
+    form = ParticipantForm()
+    if form.validate_on_submit():
+        try:
+            participant = create_participant(current_user, **{k: form[k].data for k in FIELDS})
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("Participant recorded as %(alias)s.", alias=participant.alias), "success")
+            return redirect(url_for("participants.show", participant_id=participant.id))
+    return render_template("participants/form.html", form=form, participant=None)
+
+
+@bp.route("/<int:participant_id>")
+def show(participant_id: int):
+    """A participant: details, consent per mission with its history, safety assessments per item."""
+    participant = _load(participant_id)
+    today = today_utc()
+    missions = []
+    for mission in missions_of(participant):
+        items = [i for i in mission.items if participant in i.participants and i.removed_at is None]
+        missions.append({
+            "mission": mission,
+            "consent": consent_state(participant.consents, mission.id, today),
+            "history": [c for c in reversed(participant.consents) if c.mission_id == mission.id],
+            "links": [(i, current_assessment(participant.assessments, i.id)) for i in items],
+        })
+    return render_template(
+        "participants/show.html", participant=participant, missions=missions, today=today,
+        name=participant_label(participant, current_user), show_real_name=may_see_real_names(current_user),
+        scopes=list(Scope),
+    )
+
+
+@bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
+def edit(participant_id: int):
+    """Change a participant's details (real name only for the roles that may see it)."""
+    participant = _load(participant_id)
+    form = ParticipantForm(obj=participant)
+    if request.method == "GET":
+        form.version.data = participant.version
+    if form.validate_on_submit():
+        try:
+            update_participant(current_user, participant, expected_version=form.version_value(),
+                               **{k: form[k].data for k in FIELDS})
+            db.session.flush()
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        except stale_errors():
+            db.session.rollback()
+            flash(_("Someone else changed this participant while you were editing. Your input is kept below; "
+                    "check it and save again."), "error")
+            form.version.data = _load(participant_id).version
+        else:
+            db.session.commit()
+            flash(_("Participant saved."), "success")
+            return redirect(url_for("participants.show", participant_id=participant.id))
+    return render_template("participants/form.html", form=form, participant=participant)
+
+
+@bp.route("/<int:participant_id>/missions/<int:mission_id>/consent", methods=["GET", "POST"])
+def consent(participant_id: int, mission_id: int):
+    """Record consent for a mission; every scope starts unticked."""
+    participant = _load(participant_id)
+    mission = _mission_of(participant, mission_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        scopes = [s.value for s in Scope if form[s.value].data]
+        try:
+            record_consent(current_user, participant, mission, scopes=scopes, method=form.method.data,
+                           information_version=form.information_version.data, reconfirm_by=form.reconfirm_by.data,
+                           note=form.note.data or "", today=today_utc())
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("Consent recorded."), "success")
+            return redirect(url_for("participants.show", participant_id=participant.id))
+    return render_template("participants/consent_form.html", form=form, participant=participant, mission=mission,
+                           name=participant_label(participant, current_user))
+
+
+@bp.route("/<int:participant_id>/missions/<int:mission_id>/withdraw", methods=["GET", "POST"])
+def withdraw(participant_id: int, mission_id: int):
+    """Withdraw consent: one action, effective at once everywhere."""
+    participant = _load(participant_id)
+    mission = _mission_of(participant, mission_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_consent(current_user, participant, mission, method=form.method.data, note=form.note.data or "")
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("Consent withdrawn. The name no longer appears anywhere it was shown by consent."), "success")
+            return redirect(url_for("participants.show", participant_id=participant.id))
+    return render_template("participants/withdraw_form.html", form=form, participant=participant, mission=mission,
+                           name=participant_label(participant, current_user))
+
+
+@bp.route("/<int:participant_id>/items/<int:item_id>/assess", methods=["GET", "POST"])
+def assess(participant_id: int, item_id: int):
+    """Record a safety assessment of a participant's part in a programme item."""
+    participant = _load(participant_id)
+    item = db.session.get(ProgrammeItem, item_id)
+    if item is None or item.removed_at is not None or participant not in item.participants:
+        abort(404)
+    previous = current_assessment(participant.assessments, item.id)
+    form = AssessmentForm(obj=previous)
+    if request.method == "GET" and previous is None:
+        form.assessed_on.data = today_utc()
+    if form.validate_on_submit():
+        try:
+            record_assessment(current_user, participant, item, **{k: form[k].data for k in ASSESSMENT_FIELDS})
+        except RuleViolation as violation:
+            db.session.rollback()
+            attach(form, violation)
+        else:
+            db.session.commit()
+            flash(_("Safety assessment recorded."), "success")
+            return redirect(url_for("participants.show", participant_id=participant.id))
+    return render_template("participants/assessment_form.html", form=form, participant=participant, item=item,
+                           name=participant_label(participant, current_user))

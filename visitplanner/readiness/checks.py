@@ -1,0 +1,281 @@
+"""The rules a mission must meet before it is finalised (DOMAIN.md, rules 1–9).
+
+Each check is a pure function of a loaded mission and a context (today's date, the organisation's
+settings). It returns PASS, FAIL or WARN with a reason a person can read and where to fix it.
+Reasons name civil-society participants by alias only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..itinerary.models import ItemKind, ProgrammeItem
+from ..itinerary.rules import double_bookings
+from ..missions.models import Direction, Mission
+from ..participants.models import Decision, Scope, consent_state, current_assessment
+from ..timeutil import in_zone, last_day
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    WARN = "WARN"
+    FAIL = "FAIL"
+
+
+#: Kinds that count as a human-rights component of an exchange.
+HR_COMPONENT_KINDS = frozenset({
+    ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION, ItemKind.COMPANY_BRIEFING,
+})
+#: Kinds that are a meeting with civil society arranged with the partner (outbound rule).
+CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING})
+
+
+@dataclass(frozen=True)
+class Context:
+    today: date
+    talking_points_block: bool = False
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    title: str
+    status: Status
+    reason: str
+    #: Where the problem is fixed: an endpoint and its arguments.
+    fix_endpoint: str | None = None
+    fix_args: dict = field(default_factory=dict)
+
+
+def live_items(mission: Mission) -> list[ProgrammeItem]:
+    return sorted((i for i in mission.items if i.removed_at is None), key=lambda i: (i.starts_at, i.id))
+
+
+def _kinds(mission: Mission) -> set[str]:
+    return {i.kind for i in live_items(mission)}
+
+
+def _programme(mission: Mission) -> dict:
+    return {"fix_endpoint": "itinerary.programme", "fix_args": {"mission_id": mission.id}}
+
+
+def _result(name, title, ok: bool, reason_ok: str, reason_fail: str, fail=Status.FAIL, **fix) -> CheckResult:
+    return CheckResult(name, str(title), Status.PASS if ok else fail, reason_ok if ok else reason_fail, **fix)
+
+
+def check_hr_component(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 1: every exchange has at least one human-rights component."""
+    found = [i for i in live_items(mission) if i.kind in HR_COMPONENT_KINDS]
+    return _result(
+        "hr_component", _l("Human-rights component"), bool(found),
+        _("%(n)d human-rights component(s) in the programme.", n=len(found)),
+        _("The programme has no human-rights component (an NGO visit, a meeting with residents, a business "
+          "session on the OECD Guidelines and UNGPs, or a company briefing)."),
+        **_programme(mission),
+    )
+
+
+def check_inbound(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 2: an inbound delegation visits a human-rights organisation and meets residents."""
+    title = _l("Inbound: NGO visit and meeting with residents")
+    if mission.direction != Direction.INBOUND:
+        return CheckResult("inbound", str(title), Status.PASS, _("Applies to inbound missions only."))
+    kinds = _kinds(mission)
+    missing = []
+    if ItemKind.NGO_VISIT not in kinds:
+        missing.append(_("a visit to a human-rights or civil-society organisation"))
+    if ItemKind.CITIZEN_MEETING not in kinds:
+        missing.append(_("a meeting with residents concerned with human rights in China"))
+    return _result(
+        "inbound", title, not missing, _("The programme has an NGO visit and a meeting with residents."),
+        _("Missing: %(what)s.", what="; ".join(missing)), **_programme(mission),
+    )
+
+
+def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 3: an outbound mission meets civil society; with companies, a business session and a briefing first."""
+    title = _l("Outbound: civil-society meeting, business session and company briefing")
+    if mission.direction != Direction.OUTBOUND:
+        return CheckResult("outbound", str(title), Status.PASS, _("Applies to outbound missions only."))
+    items = live_items(mission)
+    kinds = {i.kind for i in items}
+    missing = []
+    if not kinds & CIVIL_SOCIETY_KINDS:
+        missing.append(_("a civil-society meeting or dialogue arranged with the partner"))
+    if mission.companies:
+        if ItemKind.BUSINESS_SESSION not in kinds:
+            missing.append(_("a business session on the OECD Guidelines and UNGPs"))
+        abroad = [i for i in items if i.timezone == mission.timezone]
+        departure = abroad[0].starts_at if abroad else None
+        briefed = [i for i in items if i.kind == ItemKind.COMPANY_BRIEFING
+                   and (departure is None or i.ends_at <= departure)]
+        if not briefed:
+            missing.append(_("a human-rights briefing for the companies before departure"))
+    return _result(
+        "outbound", title, not missing, _("The outbound requirements are in the programme."),
+        _("Missing: %(what)s.", what="; ".join(missing)), **_programme(mission),
+    )
+
+
+def participant_links(mission: Mission):
+    """Every (item, participant) pair in the live programme."""
+    return [(item, p) for item in live_items(mission) for p in item.participants]
+
+
+def check_consent(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 4: every civil-society participant has current consent to take part."""
+    people = {p.id: p for _, p in participant_links(mission)}
+    problems = []
+    for p in sorted(people.values(), key=lambda p: p.alias):
+        state = consent_state(p.consents, mission.id, ctx.today)
+        if state.withdrawn:
+            problems.append(_("%(alias)s withdrew consent", alias=p.alias))
+        elif state.expired:
+            problems.append(_("%(alias)s: consent expired on %(day)s", alias=p.alias,
+                              day=state.record.reconfirm_by.isoformat()))
+        elif not state.covers(Scope.TAKE_PART):
+            problems.append(_("%(alias)s has not agreed to take part", alias=p.alias))
+    first = next((p for p in people.values()
+                  if not consent_state(p.consents, mission.id, ctx.today).covers(Scope.TAKE_PART)), None)
+    fix = {"fix_endpoint": "participants.show", "fix_args": {"participant_id": first.id}} if first else {}
+    return _result(
+        "consent", _l("Consent of civil-society participants"), not problems,
+        _("%(n)d participant(s), each with current consent to take part.", n=len(people)) if people
+        else _("No civil-society participants in the programme."),
+        "; ".join(problems) + ".", **fix,
+    )
+
+
+def check_safety(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 5: every participant has a current safety assessment to proceed; outbound: a trusted channel consulted."""
+    problems, first = [], None
+    links = participant_links(mission)
+    for item, p in links:
+        a = current_assessment(p.assessments, item.id)
+        problem = None
+        if a is None:
+            problem = _("%(alias)s at “%(item)s”: no safety assessment", alias=p.alias, item=item.title)
+        elif not a.is_current(ctx.today):
+            problem = _("%(alias)s at “%(item)s”: assessment expired on %(day)s", alias=p.alias, item=item.title,
+                        day=a.valid_until.isoformat())
+        elif a.decision == Decision.STOP:
+            problem = _("%(alias)s at “%(item)s”: decision is do not proceed", alias=p.alias, item=item.title)
+        elif mission.direction == Direction.OUTBOUND and not a.trusted_channel.strip():
+            problem = _("%(alias)s at “%(item)s”: the embassy or another trusted channel was not consulted",
+                        alias=p.alias, item=item.title)
+        if problem:
+            problems.append(problem)
+            first = first or (p, item)
+    fix = ({"fix_endpoint": "participants.assess", "fix_args": {"participant_id": first[0].id,
+                                                                 "item_id": first[1].id}} if first else {})
+    return _result(
+        "safety", _l("Safety of civil-society participants"), not problems,
+        _("Every participant has a current assessment to proceed.") if links
+        else _("No civil-society participants in the programme."),
+        "; ".join(problems) + ".", **fix,
+    )
+
+
+def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 6: the partnership has a research dossier and an action plan with a focal theme; advice against needs an override."""
+    partnership = mission.partnership
+    missing = []
+    if not partnership.dossier_entries:
+        missing.append(_("a research dossier"))
+    if not partnership.focal_themes:
+        missing.append(_("at least one focal theme"))
+    if not partnership.objectives:
+        missing.append(_("an action plan with at least one objective"))
+    if partnership.advised_against and not mission.override_reason:
+        missing.append(_("an override with a reason, because engagement with this partner is advised against"))
+    ok_reason = _("The partnership has a research dossier and an action plan.")
+    if partnership.advised_against and mission.override_reason:
+        ok_reason += " " + _("Advised against; override recorded: %(reason)s", reason=mission.override_reason)
+    return _result(
+        "groundwork", _l("Partnership groundwork"), not missing, ok_reason,
+        _("The partnership needs %(what)s.", what="; ".join(missing)),
+        fix_endpoint="partnerships.show", fix_args={"partnership_id": partnership.id},
+    )
+
+
+def check_itinerary(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 7: items within the mission's dates, ending after they start, nobody double-booked."""
+    problems = []
+    for item in live_items(mission):
+        start, end = in_zone(item.starts_at, item.timezone).date(), last_day(item.ends_at, item.timezone)
+        if item.ends_at <= item.starts_at:
+            problems.append(_("“%(item)s” ends before it starts", item=item.title))
+        if start < mission.start_date or end > mission.end_date:
+            problems.append(_("“%(item)s” falls outside the mission's dates", item=item.title))
+    seen = set()
+    for item_id, bookings in double_bookings(mission.items).items():
+        for b in bookings:
+            key = frozenset((item_id, b.other.id, b.member.id))
+            if key not in seen:
+                seen.add(key)
+                problems.append(_("%(name)s is double-booked at “%(item)s”", name=b.member.display_name,
+                                  item=b.other.title))
+    return _result(
+        "itinerary", _l("Itinerary sanity"), not problems, _("Times are consistent and nobody is double-booked."),
+        "; ".join(problems) + ".", **_programme(mission),
+    )
+
+
+def check_talking_points(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 8: official meetings carry human-rights talking points, or a recorded reason why not."""
+    bare = [i for i in live_items(mission) if i.kind == ItemKind.OFFICIAL_MEETING
+            and not i.talking_points.strip() and not i.no_talking_points_reason.strip()]
+    fix = {"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": bare[0].id}} if bare else _programme(mission)
+    return _result(
+        "talking_points", _l("Human-rights talking points"), not bare,
+        _("Every official meeting has talking points or a recorded reason."),
+        _("Official meetings without talking points or a reason: %(items)s.",
+          items=", ".join(f"“{i.title}”" for i in bare)),
+        fail=Status.FAIL if ctx.talking_points_block else Status.WARN, **fix,
+    )
+
+
+def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
+    """Rule 9: the advisor and the approver signed off, two people, neither of them the submitter."""
+    from ..readiness.models import SignOffRole
+
+    active = [s for s in mission.sign_offs if s.voided_at is None]
+    by_role = {s.role: s for s in active}
+    missing = [SignOffRole(r).label for r in (SignOffRole.ADVISOR, SignOffRole.APPROVER) if r not in by_role]
+    problems = []
+    if missing:
+        problems.append(_("awaiting sign-off by: %(roles)s", roles=", ".join(missing)))
+    users = [s.user_id for s in active]
+    if len(users) != len(set(users)):
+        problems.append(_("one person signed in two roles"))
+    if mission.submitted_by_id is not None and mission.submitted_by_id in users:
+        problems.append(_("the person who submitted the mission also signed it off"))
+    reason_ok = _("Signed off by %(names)s.", names=", ".join(f"{s.user.name} ({s.role_label})" for s in active))
+    return _result(
+        "four_eyes", _l("Four-eyes sign-off"), not problems, reason_ok,
+        _("Not yet signed off: %(what)s.", what="; ".join(problems)),
+        fix_endpoint="readiness.checklist", fix_args={"mission_id": mission.id},
+    )
+
+
+#: Every check, in the order of DOMAIN.md.
+CHECKS: tuple[Callable[[Mission, Context], CheckResult], ...] = (
+    check_hr_component, check_inbound, check_outbound, check_consent, check_safety, check_groundwork,
+    check_itinerary, check_talking_points, check_four_eyes,
+)
+#: The checks that must pass before a mission may be submitted for sign-off.
+PRE_SIGNOFF = CHECKS[:-1]
+
+
+def run_checks(mission: Mission, ctx: Context, checks=CHECKS) -> list[CheckResult]:
+    return [check(mission, ctx) for check in checks]
+
+
+def failing(results: list[CheckResult]) -> list[CheckResult]:
+    return [r for r in results if r.status == Status.FAIL]

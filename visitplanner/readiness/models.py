@@ -1,0 +1,97 @@
+"""Sign-offs, manual checklist confirmations and the organisation's readiness settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..extensions import db
+from ..timeutil import UTCDateTime, now_utc
+
+
+class SignOffRole(StrEnum):
+    """The roles whose sign-off a mission needs, in the order they usually sign."""
+
+    ADVISOR = "hr_advisor"
+    APPROVER = "approver"
+
+    @property
+    def label(self) -> str:
+        return str({SignOffRole.ADVISOR: _l("Human-rights advisor"), SignOffRole.APPROVER: _l("Approver")}[self])
+
+
+class SignOff(db.Model):
+    """A named person's sign-off of a mission in one role, with a fingerprint of what they checked."""
+
+    __tablename__ = "sign_offs"
+    __table_args__ = (
+        CheckConstraint("role IN ('hr_advisor', 'approver')", name="known_role"),
+        CheckConstraint("(voided_at IS NULL) = (void_reason IS NULL)", name="void_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: SHA-256 over the check results and the programme as they were when signed.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def role_label(self) -> str:
+        return SignOffRole(self.role).label
+
+
+class ManualCheck(StrEnum):
+    EMBASSY_INFORMED = "embassy_informed"
+    DELEGATION_BRIEFED = "delegation_briefed"
+    COMPANIES_BRIEFED = "companies_briefed"
+
+    @property
+    def label(self) -> str:
+        return str({
+            ManualCheck.EMBASSY_INFORMED: _l("The embassy is informed of the civil-society components"),
+            ManualCheck.DELEGATION_BRIEFED: _l("The delegation is briefed on the human-rights talking points"),
+            ManualCheck.COMPANIES_BRIEFED: _l("The companies are briefed on the OECD Guidelines and the UNGPs"),
+        }[self])
+
+
+class ManualConfirmation(db.Model):
+    """Someone confirmed a manual checklist item for a mission."""
+
+    __tablename__ = "manual_confirmations"
+    __table_args__ = (
+        UniqueConstraint("mission_id", "key", name="uq_manual_confirmations_mission_key"),
+        CheckConstraint("key IN ('embassy_informed', 'delegation_briefed', 'companies_briefed')", name="known_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    confirmed_by: Mapped[User] = relationship(lazy="joined")
+
+
+class Setting(db.Model):
+    """An organisation-wide setting, changed by an administrator."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+#: Setting key: "1" when missing talking points block finalisation instead of warning.
+TALKING_POINTS_BLOCK = "talking_points_block"

@@ -1,0 +1,180 @@
+"""The checklist of a mission: the automatic checks, the manual items, sign-off and status changes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..audit.operations import record
+from ..errors import RuleViolation
+from ..extensions import db
+from ..missions.queries import mission_for_page
+from ..timeutil import now_utc, today_utc
+from .checks import run_checks
+from .forms import ConfirmCheckForm, ReasonForm, SettingsForm, SignOffForm
+from .models import TALKING_POINTS_BLOCK, ManualCheck, Setting, SignOffRole
+from .operations import (
+    cancel,
+    complete,
+    confirm_manual_check,
+    context,
+    refresh,
+    required_manual_checks,
+    return_to_draft,
+    set_talking_points_block,
+    sign_off,
+    submit_for_signoff,
+)
+
+bp = Blueprint("readiness", __name__)
+
+
+def _mission(mission_id: int, check: str):
+    mission = mission_for_page(mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    if not getattr(mission, check)(current_user):
+        abort(403)
+    if refresh(mission, today_utc()):
+        db.session.commit()
+    return mission
+
+
+def _back(mission):
+    return redirect(url_for("readiness.checklist", mission_id=mission.id))
+
+
+def _act(mission, operation, success: str):
+    try:
+        operation()
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(violation.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(mission)
+
+
+@bp.route("/missions/<int:mission_id>/checklist")
+def checklist(mission_id: int):
+    """Every check with its reason and a link to fix it; the manual items; who signed off."""
+    mission = _mission(mission_id, "can_view_checklist")
+    confirmed = {c.key: c for c in mission.confirmations}
+    return render_template(
+        "readiness/checklist.html", mission=mission, results=run_checks(mission, context(today_utc())),
+        manual=[(m, confirmed.get(m.value)) for m in required_manual_checks(mission)],
+        sign_offs=mission.sign_offs, roles=list(SignOffRole), form=SignOffForm(), confirm_form=ConfirmCheckForm(),
+    )
+
+
+@bp.route("/missions/<int:mission_id>/submit", methods=["POST"])
+def submit(mission_id: int):
+    """Submit the mission for sign-off."""
+    mission = _mission(mission_id, "can_submit")
+    if not SignOffForm().validate_on_submit():
+        abort(400)
+    return _act(mission, lambda: submit_for_signoff(current_user, mission, today_utc()),
+                _("The mission is ready for sign-off."))
+
+
+@bp.route("/missions/<int:mission_id>/sign-off", methods=["POST"])
+def sign(mission_id: int):
+    """Sign the mission off in one of one's roles."""
+    mission = _mission(mission_id, "can_sign_off")
+    form = SignOffForm()
+    if not form.validate_on_submit() or form.role.data not in {r.value for r in SignOffRole}:
+        abort(400)
+    role = SignOffRole(form.role.data)
+    return _act(mission, lambda: sign_off(current_user, mission, role, today_utc()),
+                _("Signed off as %(role)s.", role=role.label))
+
+
+@bp.route("/missions/<int:mission_id>/confirm/<key>", methods=["POST"])
+def confirm(mission_id: int, key: str):
+    """Confirm a manual checklist item."""
+    mission = _mission(mission_id, "can_edit_programme")
+    if key not in {m.value for m in ManualCheck}:
+        abort(404)
+    form = ConfirmCheckForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(mission, lambda: confirm_manual_check(current_user, mission, ManualCheck(key), form.note.data or ""),
+                _("Checklist item confirmed."))
+
+
+@bp.route("/missions/<int:mission_id>/complete", methods=["POST"])
+def complete_view(mission_id: int):
+    """Mark a finalised mission as completed."""
+    mission = _mission(mission_id, "can_submit")
+    if not SignOffForm().validate_on_submit():
+        abort(400)
+    return _act(mission, lambda: complete(current_user, mission, today_utc()), _("The mission is completed."))
+
+
+def _reason_page(mission, form, title: str, message: str, label: str):
+    return render_template("readiness/reason_form.html", mission=mission, form=form, title=title, message=message,
+                           confirm_label=label)
+
+
+@bp.route("/missions/<int:mission_id>/return", methods=["GET", "POST"])
+def return_view(mission_id: int):
+    """Return a mission awaiting sign-off to draft, with a reason."""
+    mission = _mission(mission_id, "can_submit")
+    form = ReasonForm()
+    if form.validate_on_submit():
+        return _act(mission, lambda: return_to_draft(current_user, mission, form.reason.data),
+                    _("The mission is back in draft."))
+    return _reason_page(mission, form, _("Return to draft?"),
+                        _("Sign-offs given so far are voided; the mission must be submitted again."),
+                        _("Return to draft"))
+
+
+@bp.route("/missions/<int:mission_id>/cancel", methods=["GET", "POST"])
+def cancel_view(mission_id: int):
+    """Cancel a mission, with a reason, after confirmation."""
+    mission = _mission(mission_id, "can_submit")
+    form = ReasonForm()
+    if form.validate_on_submit():
+        return _act(mission, lambda: cancel(current_user, mission, form.reason.data), _("The mission is cancelled."))
+    return _reason_page(mission, form, _("Cancel this mission?"),
+                        _("A cancelled mission cannot be planned further. Its history is kept."),
+                        _("Cancel mission"))
+
+
+@bp.route("/missions/<int:mission_id>/override", methods=["GET", "POST"])
+def override(mission_id: int):
+    """An approver records why this mission goes ahead although the partnership is advised against."""
+    mission = _mission(mission_id, "can_override")
+    form = ReasonForm()
+    if form.validate_on_submit():
+        def do():
+            if not mission.partnership.advised_against:
+                raise RuleViolation(_("Engagement with this partner is not advised against; no override is needed."))
+            before = mission.override_reason
+            mission.override_reason, mission.override_by_id, mission.override_at = (
+                form.reason.data, current_user.id, now_utc())
+            db.session.flush()
+            record(current_user, "mission.override", mission, label=mission.title, mission_id=mission.id,
+                   partnership_id=mission.partnership_id, changes={"override_reason": [before, form.reason.data]})
+        return _act(mission, do, _("Override recorded."))
+    return _reason_page(mission, form, _("Record an override"),
+                        _("Engagement with this partner is advised against: %(reason)s. Record why this mission "
+                          "goes ahead nonetheless.", reason=mission.partnership.advised_against_reason or "—"),
+                        _("Record override"))
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+def settings():
+    """Organisation settings: whether missing talking points block finalisation."""
+    form = SettingsForm()
+    if request.method == "GET":
+        setting = db.session.get(Setting, TALKING_POINTS_BLOCK)
+        form.talking_points_block.data = setting is not None and setting.value == "1"
+    if form.validate_on_submit():
+        set_talking_points_block(current_user, form.talking_points_block.data)
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("readiness.settings"))
+    return render_template("readiness/settings.html", form=form)
