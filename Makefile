@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app visitplanner
 
-.PHONY: run test test-unit test-browser browser-deps db demo translations vendor-css wheel clean
+.PHONY: run test test-unit test-browser browser-deps test-deps db demo translations vendor-css wheel clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -41,11 +41,15 @@ demo: $(VENV)/.installed-run
 ## The whole suite: model, form, view, migration and access tests, then the browser tests.
 test: test-unit test-browser
 
-test-unit: $(VENV)/.installed-test
+test-unit: $(VENV)/.installed-test test-deps
 	$(BIN)/pytest -m "not browser"
 
-test-browser: $(VENV)/.installed-test browser-deps
+test-browser: $(VENV)/.installed-test test-deps browser-deps
 	$(BIN)/pytest -m browser
+
+## Debian's libical, whose restriction checks every calendar file in the tests must pass.
+test-deps:
+	@ldconfig -p | grep -q 'libical\.so\.3' || (apt-get update -qq && apt-get install -y -qq libical3)
 
 ## Debian's Chromium for the browser tests (never a browser download by a test tool).
 browser-deps:

@@ -34,6 +34,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.config.from_mapping(build_config(app.instance_path))
     if config:
         app.config.update(config)
+    if app.config.get("PROXY_FIX"):
+        # Behind a TLS-terminating proxy: trust one hop for the client address, scheme and host.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     register_extensions(app)
     register_blueprints(app)
@@ -41,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     register_error_handlers(app)
     register_security_headers(app)
     register_cli(app)
+    from .logmask import install as mask_feed_tokens_in_logs
+
+    mask_feed_tokens_in_logs()
     return app
 
 
@@ -102,10 +110,12 @@ def register_blueprints(app: Flask) -> None:
     from .missions.views import bp as missions_bp
     from .participants.views import bp as participants_bp
     from .partnerships.views import bp as partnerships_bp
+    from .calendar.views import bp as calendar_bp
+    from .followup.views import bp as followup_bp
     from .readiness.views import bp as readiness_bp
 
     for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
-               readiness_bp):
+               readiness_bp, calendar_bp, followup_bp):
         app.register_blueprint(bp)
 
 

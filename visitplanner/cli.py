@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(checklist)
+    app.cli.add_command(export_ics)
 
 
 @click.group(cls=AppGroup, help="Manage accounts.")  # AppGroup: every subcommand runs in an app context
@@ -97,3 +98,25 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
                 failed = True
         click.echo("")
     sys.exit(1 if failed else 0)
+
+
+@click.command("export-ics", help="Write a mission's programme as an iCalendar file to standard output.")
+@click.argument("mission_id", type=int)
+@click.option("--audience", type=click.Choice(["internal", "delegation", "partner", "public"]),
+              default="delegation", show_default=True, help="Who the file is made for.")
+@with_appcontext
+def export_ics(mission_id: int, audience: str) -> None:
+    from .calendar.programme import programme_ics
+    from .disclosure import AUDIENCE_LABELS, Audience
+    from .missions.queries import mission_for_page
+    from .timeutil import now_utc, today_utc
+
+    mission = mission_for_page(mission_id)
+    if mission is None:
+        raise click.ClickException(f"No mission with id {mission_id}.")
+    chosen = Audience(audience)
+    # The command line acts for the office, without a person: real names never go into the file.
+    body = programme_ics([mission], chosen, None, f"{mission.title} ({AUDIENCE_LABELS[chosen]})",
+                         today=today_utc(), now=now_utc(), for_feed=False)
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()

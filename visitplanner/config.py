@@ -51,4 +51,6 @@ def build_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
+        #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
+        "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",
     }

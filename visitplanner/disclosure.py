@@ -1,7 +1,7 @@
 """The one place that decides what each audience may see of a programme.
 
-Programme pages, the printable programme and (later) calendar exports and feeds ask this
-module; none decides on its own. The least revealing audience a viewer may use is the default
+Programme pages, the printable programme, calendar exports and feeds ask this module; none
+decides on its own. The least revealing audience a viewer may use is the default
 for anything that leaves the office.
 """
 
@@ -96,12 +96,19 @@ def audiences_for(user: User) -> list[Audience]:
     return [Audience.DELEGATION, Audience.PARTNER, Audience.PUBLIC]
 
 
+def chosen_audience(user: User, requested: str | None, default: Audience) -> Audience | None:
+    """The audience asked for when the user may have it, None when not; ``default`` when none is asked
+    (or, when not even that is allowed, the user's least privileged audience)."""
+    allowed = audiences_for(user)
+    if requested is None:
+        return default if default in allowed else allowed[-1]
+    return Audience(requested) if requested in {a.value for a in allowed} else None
+
+
 def page_audience(user: User, requested: str | None) -> Audience:
     """The audience for a programme page: the one asked for when allowed, else the user's most privileged."""
-    allowed = audiences_for(user)
-    if requested in {a.value for a in allowed}:
-        return Audience(requested)
-    return allowed[0]
+    most_privileged = audiences_for(user)[0]
+    return chosen_audience(user, requested, most_privileged) or most_privileged
 
 
 @dataclass(frozen=True)
@@ -123,18 +130,38 @@ class ItemView:
     participants: tuple[str, ...] = field(default_factory=tuple)
     visibility_label: str = ""
     parallel: bool = False
+    #: What calendar clients need to notice changes.
+    sequence: int = 0
+    last_modified: datetime | None = None
+    cancelled: bool = False
 
 
 def present_item(
     item: ProgrammeItem, audience: Audience, viewer: User | None = None, today: date | None = None,
+    *, for_feed: bool = False, removed_since: datetime | None = None,
 ) -> ItemView | None:
-    """The item as ``audience`` may see it: whole, as a private appointment, or not at all."""
+    """The item as ``audience`` may see it: whole, as a private appointment, or not at all.
+
+    ``for_feed``: the output goes to a calendar server; at-risk participants are never named.
+    ``removed_since``: removed items from that moment on are shown as cancelled (calendar feeds).
+    """
     if item.removed_at is not None:
-        return None
+        if removed_since is None or item.removed_at < removed_since:
+            return None
+        live = present_item(item_as_live(item), audience, viewer, today, for_feed=for_feed)
+        if live is None:
+            return None
+        return ItemView(
+            item_id=item.id, uid=item.uid, starts_at=item.starts_at, ends_at=item.ends_at, timezone=item.timezone,
+            title=live.title, private=live.private, sequence=item.sequence, last_modified=item.updated_at,
+            cancelled=True,
+        )
+    stamp = {"sequence": item.sequence, "last_modified": _last_change(item)}
     if audience in _SEEN_BY[Visibility(item.visibility)]:
         shows_people = audience in (Audience.INTERNAL, Audience.DELEGATION)
         day = today or today_utc()
-        names = (participant_in_mission(p, item.mission_id, viewer, audience, day) for p in item.participants)
+        names = (participant_in_mission(p, item.mission_id, viewer, audience, day, for_feed=for_feed)
+                 for p in item.participants)
         return ItemView(
             item_id=item.id,
             uid=item.uid,
@@ -151,6 +178,7 @@ def present_item(
             participants=tuple(n for n in names if n is not None),
             visibility_label=item.visibility_label if audience == Audience.INTERNAL else "",
             parallel=item.parallel,
+            **stamp,
         )
     if audience == Audience.DELEGATION:
         return ItemView(
@@ -161,14 +189,89 @@ def present_item(
             timezone=item.timezone,
             title=_("Private appointment"),
             private=True,
+            **stamp,
         )
     return None
 
 
+def _last_change(item: ProgrammeItem) -> datetime:
+    """The item's own last change, or a later consent record of one of its participants (a name may go)."""
+    consents = [c.recorded_at for p in item.participants for c in p.consents if c.mission_id == item.mission_id]
+    return max([item.updated_at, *consents])
+
+
+class _LiveView:
+    """A removed item seen as it was, to decide what its cancellation may show."""
+
+    def __init__(self, item: ProgrammeItem):
+        self._item = item
+        self.removed_at = None
+
+    def __getattr__(self, name):
+        return getattr(self._item, name)
+
+
+def item_as_live(item: ProgrammeItem):
+    return _LiveView(item)
+
+
 def present_programme(
     items: list[ProgrammeItem], audience: Audience, viewer: User | None = None, today: date | None = None,
+    *, for_feed: bool = False, removed_since: datetime | None = None,
 ) -> list[ItemView]:
     """Every item ``audience`` may see, in time order."""
     ordered = sorted(items, key=lambda i: (i.starts_at, i.id))
-    views = (present_item(i, audience, viewer, today) for i in ordered)
+    views = (present_item(i, audience, viewer, today, for_feed=for_feed, removed_since=removed_since)
+             for i in ordered)
     return [v for v in views if v is not None]
+
+
+# ---- reminders in the organisation feed ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderView:
+    """A follow-up or evaluation falling due, as a calendar feed may carry it."""
+
+    uid: str
+    day: date
+    title: str
+    link: str
+    last_modified: datetime | None
+
+
+def present_reminders(audience: Audience, link_to_mission, link_to_partnership) -> list[ReminderView]:
+    """Open follow-ups and evaluations due, for the internal audience only (others get none).
+
+    A feed is copied to the calendar provider's servers, and the free text of a follow-up (what, with
+    whom) or an objective may name a person. So a reminder carries only what falls due, for which mission
+    or partnership, and a link to the page that says the rest to those who may see it.
+    """
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .followup.models import FollowUp, FollowUpStatus
+    from .missions.models import Mission
+    from .partnerships.models import Objective, Partnership
+
+    if audience != Audience.INTERNAL:
+        return []
+    follow_ups = db.session.execute(
+        select(FollowUp.id, FollowUp.mission_id, FollowUp.due_date, FollowUp.updated_at, Mission.title)
+        .join(Mission, Mission.id == FollowUp.mission_id)
+        .where(FollowUp.status != FollowUpStatus.DONE.value)
+        .order_by(FollowUp.due_date, FollowUp.id))
+    found = [ReminderView(f"followup-{f.id}@visitplanner", f.due_date,
+                          _("Follow-up due: %(mission)s", mission=f.title), link_to_mission(f.mission_id),
+                          f.updated_at) for f in follow_ups]
+    objectives = db.session.execute(
+        select(Objective.id, Objective.partnership_id, Objective.evaluation_due, Objective.created_at,
+               Partnership.own_organisation, Partnership.partner_region)
+        .join(Partnership, Partnership.id == Objective.partnership_id)
+        .where(Objective.evaluation_due.is_not(None))
+        .order_by(Objective.evaluation_due, Objective.id))
+    found += [ReminderView(f"evaluation-{o.id}-{o.evaluation_due.isoformat()}@visitplanner", o.evaluation_due,
+                           _("Evaluation due: %(own)s – %(partner)s", own=o.own_organisation,
+                             partner=o.partner_region),
+                           link_to_partnership(o.partnership_id), o.created_at) for o in objectives]
+    return found

@@ -1,0 +1,85 @@
+"""Calendar feeds: subscription URLs with a secret token, each for one audience; revocable."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..extensions import db
+from ..timeutil import UTCDateTime, now_utc
+
+
+class FeedKind(StrEnum):
+    PERSON = "person"
+    MISSION = "mission"
+    PARTNERSHIP = "partnership"
+    ORGANISATION = "organisation"
+
+    @property
+    def label(self) -> str:
+        return str({
+            FeedKind.PERSON: _l("My missions"),
+            FeedKind.MISSION: _l("One mission"),
+            FeedKind.PARTNERSHIP: _l("One partnership"),
+            FeedKind.ORGANISATION: _l("The whole organisation"),
+        }[self])
+
+
+def hash_token(token: str) -> str:
+    """Only this hash is stored: a database leak does not give away subscription URLs."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(db.Model):
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        CheckConstraint("kind IN ('person', 'mission', 'partnership', 'organisation')", name="known_kind"),
+        CheckConstraint("audience IN ('internal', 'delegation', 'partner', 'public')", name="known_audience"),
+        CheckConstraint("kind <> 'mission' OR mission_id IS NOT NULL", name="mission_feed_has_mission"),
+        CheckConstraint("kind <> 'partnership' OR partnership_id IS NOT NULL", name="partnership_feed_has_partnership"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    audience: Mapped[str] = mapped_column(String(16))
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Mission feeds end by default 30 days after the mission's last day.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The validator last served, and when the feed's content last changed (its Last-Modified).
+    last_etag: Mapped[str | None] = mapped_column(String(64))
+    content_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    owner: Mapped[User] = relationship(lazy="joined")
+    fetches: Mapped[list[FeedFetch]] = relationship(order_by="FeedFetch.id.desc()", cascade="all, delete-orphan")
+
+    @property
+    def kind_label(self) -> str:
+        return FeedKind(self.kind).label
+
+    def is_live(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.owner.active
+
+
+class FeedFetch(db.Model):
+    """One fetch of a feed: when and from where, so that a leaked link can be judged."""
+
+    __tablename__ = "feed_fetches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("calendar_feeds.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")

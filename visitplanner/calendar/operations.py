@@ -1,0 +1,104 @@
+"""Creating, revoking and fetching calendar feeds."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time, timedelta, timezone
+
+from flask_babel import gettext as _
+
+from ..audit.operations import record
+from ..auth.models import User
+from ..disclosure import Audience, audiences_for
+from ..errors import RuleViolation
+from ..extensions import db
+from ..missions.models import Mission
+from ..partnerships.models import Partnership
+from ..timeutil import now_utc
+from .models import CalendarFeed, FeedFetch, FeedKind, hash_token
+
+#: A mission feed ends this long after the mission's last day, unless the owner chooses otherwise.
+MISSION_FEED_GRACE = timedelta(days=30)
+
+
+def create_feed(actor: User, *, kind: str, audience: str, mission: Mission | None = None,
+                partnership: Partnership | None = None) -> tuple[CalendarFeed, str]:
+    """Create a feed for ``actor``; returns it with its token (shown once, only its hash is kept)."""
+    if kind not in {k.value for k in FeedKind}:
+        raise RuleViolation(_("Choose what the feed covers."), "kind")
+    if audience not in {a.value for a in audiences_for(actor)}:
+        raise RuleViolation(_("Your role does not allow a feed for this audience."), "audience")
+    if kind == FeedKind.MISSION and (mission is None or not mission.can_view(actor)):
+        raise RuleViolation(_("Choose a mission you take part in."), "mission_id")
+    if kind in (FeedKind.PARTNERSHIP, FeedKind.ORGANISATION) and not actor.is_staff:
+        raise RuleViolation(_("Only office staff can subscribe to a partnership or the whole organisation."), "kind")
+    if kind == FeedKind.PARTNERSHIP and partnership is None:
+        raise RuleViolation(_("Choose a partnership."), "partnership_id")
+    token = secrets.token_urlsafe(32)  # 256 bits
+    expires = None
+    if kind == FeedKind.MISSION:
+        expires = datetime.combine(mission.end_date, time.min, tzinfo=timezone.utc) + MISSION_FEED_GRACE
+    feed = CalendarFeed(
+        token_hash=hash_token(token), owner_id=actor.id, kind=kind, audience=audience,
+        mission_id=mission.id if kind == FeedKind.MISSION else None,
+        partnership_id=partnership.id if kind == FeedKind.PARTNERSHIP else None, expires_at=expires,
+    )
+    db.session.add(feed)
+    db.session.flush()
+    record(actor, "feed.create", feed, label=f"{kind}/{audience}",
+           mission_id=feed.mission_id, partnership_id=feed.partnership_id,
+           changes={"kind": [None, kind], "audience": [None, audience]})
+    return feed, token
+
+
+def revoke_feed(actor: User, feed: CalendarFeed) -> None:
+    """End a feed at once; its URL answers 404 from now on."""
+    if feed.revoked_at is not None:
+        raise RuleViolation(_("This feed has already been revoked."))
+    feed.revoked_at = now_utc()
+    db.session.flush()
+    record(actor, "feed.revoke", feed, label=f"{feed.kind}/{feed.audience}", mission_id=feed.mission_id,
+           partnership_id=feed.partnership_id, changes={"revoked_at": [None, feed.revoked_at.isoformat()]})
+
+
+#: Fetch records older than this are pruned: enough to judge a leaked link, not a permanent trail.
+FETCHES_KEPT = timedelta(days=90)
+
+
+def record_fetch(feed: CalendarFeed, address: str, user_agent: str) -> None:
+    """Note when and from where a feed was fetched (and forget fetches older than 90 days)."""
+    from sqlalchemy import delete
+
+    now = now_utc()
+    feed.last_fetched_at = now
+    db.session.add(FeedFetch(feed_id=feed.id, at=now, address=address[:64], user_agent=user_agent[:300]))
+    db.session.execute(delete(FeedFetch).where(FeedFetch.feed_id == feed.id, FeedFetch.at < now - FETCHES_KEPT))
+    db.session.flush()
+
+
+def move_mission_feed_expiry(mission: Mission) -> None:
+    """When a mission's dates change, its feeds end 30 days after the new last day."""
+    from sqlalchemy import select
+
+    expires = datetime.combine(mission.end_date, time.min, tzinfo=timezone.utc) + MISSION_FEED_GRACE
+    for feed in db.session.scalars(select(CalendarFeed).where(CalendarFeed.mission_id == mission.id,
+                                                              CalendarFeed.revoked_at.is_(None))):
+        feed.expires_at = expires
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The live feed for ``token``; None when unknown, revoked, expired or its owner is disabled."""
+    from sqlalchemy import select
+
+    if not token or len(token) > 200:
+        return None
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token)))
+    if feed is None or not feed.is_live(now_utc()):
+        return None
+    return feed
+
+
+def feed_audience(feed: CalendarFeed) -> Audience | None:
+    """The feed's audience, if its owner may still use it (checked again at every fetch)."""
+    allowed = audiences_for(feed.owner)
+    return Audience(feed.audience) if Audience(feed.audience) in allowed else None

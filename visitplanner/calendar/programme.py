@@ -1,0 +1,60 @@
+"""A programme as an iCalendar file or feed for one audience: what goes in is asked of the disclosure module."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..disclosure import Audience, ItemView, present_programme, present_reminders
+from ..missions.models import Mission
+from .ical import build_calendar
+
+#: A removed item stays in feeds, cancelled, this long.
+CANCELLED_KEPT = timedelta(days=30)
+
+
+def describe(view: ItemView) -> str:
+    """An event's description from what the audience may see (never more than the view holds)."""
+    lines = [view.kind_label] if view.kind_label else []
+    if view.attendees:
+        lines.append(_("Attending: %(names)s", names=", ".join(view.attendees)))
+    if view.participants:
+        lines.append(_("Civil society: %(names)s", names=", ".join(view.participants)))
+    if view.description:
+        lines += ["", view.description]
+    if view.talking_points:
+        lines += ["", _("Human-rights talking points:"), view.talking_points]
+    return "\n".join(lines)
+
+
+def reminders(audience: Audience) -> list:
+    """Follow-ups and evaluations falling due as all-day events, as far as the audience may see them."""
+    from flask import url_for
+
+    from .ical import all_day_event
+
+    found = present_reminders(
+        audience,
+        lambda mission_id: url_for("followup.after", mission_id=mission_id, _external=True),
+        lambda partnership_id: url_for("partnerships.show", partnership_id=partnership_id, _external=True)
+        + "#plan",
+    )
+    return [all_day_event(r.uid, r.day, r.title, _("Details in visitplanner: %(link)s", link=r.link),
+                          r.last_modified) for r in found]
+
+
+def programme_ics(
+    missions: list[Mission], audience: Audience, viewer: User | None, name: str, *, today: date, now: datetime,
+    for_feed: bool, with_reminders: bool = False,
+) -> bytes:
+    """The programmes of ``missions`` as ``audience`` may see them, as one calendar."""
+    views: list[ItemView] = []
+    for mission in missions:
+        views += present_programme(
+            mission.items, audience, viewer, today, for_feed=for_feed,
+            removed_since=(now - CANCELLED_KEPT) if for_feed else None,
+        )
+    views.sort(key=lambda v: (v.starts_at, v.item_id))
+    return build_calendar(name, views, describe, reminders(audience) if with_reminders else ())

@@ -1,0 +1,201 @@
+"""Programme downloads (.ics), calendar feeds, and robots.txt."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.utils import format_datetime as http_date
+from email.utils import parsedate_to_datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..disclosure import Audience, audiences_for, chosen_audience
+from ..errors import RuleViolation
+from ..extensions import db
+from ..forms import ConfirmForm
+from ..missions.models import Mission
+from ..missions.queries import mission_for_page, missions_with_programme
+from ..partnerships.models import Partnership
+from ..timeutil import now_utc, today_utc
+from .forms import FeedForm
+from .models import CalendarFeed, FeedKind
+from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
+from .programme import programme_ics
+from .queries import feed_version, scope_mission_ids
+
+bp = Blueprint("calendar", __name__)
+
+#: The least revealing audience a person may use is the default for anything that leaves the office.
+DEFAULT_EXPORT_AUDIENCE = Audience.DELEGATION
+
+
+def _export_audience(user, requested: str | None) -> Audience:
+    """The audience of a download: delegation unless another is asked for; 404 for one the user may not have."""
+    return chosen_audience(user, requested, DEFAULT_EXPORT_AUDIENCE) or abort(404)
+
+
+def _calendar_response(body: bytes, filename: str | None = None) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/missions/<int:mission_id>/programme.ics")
+def download(mission_id: int):
+    """The programme as an .ics file, for an audience the user's role allows (default: delegation)."""
+    mission = mission_for_page(mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    audience = _export_audience(current_user, request.args.get("audience"))
+    body = programme_ics([mission], audience, current_user, f"{mission.title} ({audience.label})",
+                         today=today_utc(), now=now_utc(), for_feed=False)
+    return _calendar_response(body, f"programme-{mission.id}-{audience.value}.ics")
+
+
+def _feed_url(token: str) -> tuple[str, str]:
+    # Always https: the token is the only credential, and behind a TLS-terminating proxy the request itself
+    # arrives over http (an http link would send the token in clear text, at least until a redirect).
+    https = url_for("calendar.feed", token=token, _external=True, _scheme="https")
+    return https, "webcal://" + https.split("://", 1)[1]
+
+
+@bp.route("/calendar/feeds")
+def feeds():
+    """The user's feeds (administrators: everyone's), with creation date and last fetch."""
+    stmt = select(CalendarFeed).order_by(CalendarFeed.id.desc())
+    if not current_user.has_role("administrator"):
+        stmt = stmt.where(CalendarFeed.owner_id == current_user.id)
+    rows = db.session.scalars(stmt).all()
+    missions = {m.id: m for m in db.session.scalars(select(Mission).where(
+        Mission.id.in_({f.mission_id for f in rows if f.mission_id})))}
+    partnerships = {p.id: p for p in db.session.scalars(select(Partnership).where(
+        Partnership.id.in_({f.partnership_id for f in rows if f.partnership_id})))}
+    form = FeedForm()
+    form.audience.choices = [(a.value, a.label) for a in audiences_for(current_user)]
+    return render_template("calendar/feeds.html", feeds=rows, missions=missions, partnerships=partnerships,
+                           now=now_utc(), form=form, audiences=audiences_for(current_user),
+                           default_audience=DEFAULT_EXPORT_AUDIENCE, confirm=ConfirmForm())
+
+
+@bp.route("/calendar/feeds/new", methods=["POST"])
+def create():
+    """Create a feed and show its address once."""
+    form = FeedForm()
+    form.audience.choices = [(a.value, a.label) for a in audiences_for(current_user)]
+    if not form.validate_on_submit():
+        flash(_("Choose an audience your role allows."), "error")
+        return redirect(url_for("calendar.feeds"))
+    mission = db.session.get(Mission, int(form.mission_id.data)) if (form.mission_id.data or "").isdigit() else None
+    partnership = (db.session.get(Partnership, int(form.partnership_id.data))
+                   if (form.partnership_id.data or "").isdigit() else None)
+    try:
+        feed, token = create_feed(current_user, kind=form.kind.data, audience=form.audience.data, mission=mission,
+                                  partnership=partnership)
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(violation.message, "error")
+        return redirect(url_for("calendar.feeds"))
+    db.session.commit()
+    https, webcal = _feed_url(token)
+    return render_template("calendar/created.html", feed=feed, https=https, webcal=webcal)
+
+
+@bp.route("/calendar/feeds/<int:feed_id>/revoke", methods=["GET", "POST"])
+def revoke(feed_id: int):
+    """Revoke a feed, after confirmation."""
+    feed = db.session.get(CalendarFeed, feed_id)
+    if feed is None or (feed.owner_id != current_user.id and not current_user.has_role("administrator")):
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            revoke_feed(current_user, feed)
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(violation.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The feed is revoked. Calendars subscribed to it no longer receive updates."), "success")
+        return redirect(url_for("calendar.feeds"))
+    return render_template(
+        "confirm.html", form=form, title=_("Revoke this calendar feed?"),
+        message=_("Every calendar subscribed to this address stops receiving the programme."),
+        confirm_label=_("Revoke feed"), cancel_url=url_for("calendar.feeds"),
+    )
+
+
+@bp.route("/feeds/<token>.ics")
+def feed(token: str):
+    """A subscription feed. Unknown, revoked and expired tokens all get the same 404."""
+    feed = feed_by_token(token)
+    if feed is None:
+        # The same short answer for unknown, revoked and expired tokens; nothing echoes the token back.
+        return Response("Not found\n", status=404, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                                 "X-Robots-Tag": "noindex, nofollow"})
+    record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
+    audience = feed_audience(feed)
+    today, now = today_utc(), now_utc()
+    mission_ids = scope_mission_ids(feed) if audience is not None else []
+    etag, _ = feed_version(feed, mission_ids, today)
+    if feed.last_etag != etag:  # the content changed since the last fetch: that moment is its Last-Modified
+        changed_at = now.replace(microsecond=0)
+        if feed.content_changed_at is not None and changed_at <= feed.content_changed_at:
+            changed_at = feed.content_changed_at + timedelta(seconds=1)  # HTTP dates count whole seconds
+        feed.last_etag, feed.content_changed_at = etag, changed_at
+    last_modified = feed.content_changed_at
+    db.session.commit()
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": "private, max-age=0, must-revalidate",
+        "Referrer-Policy": "no-referrer",
+        "X-Robots-Tag": "noindex, nofollow",
+    }
+    if last_modified is not None:
+        headers["Last-Modified"] = http_date(last_modified.replace(microsecond=0), usegmt=True)
+    if _not_modified(etag, last_modified):
+        return Response(status=304, headers=headers)
+    name = _feed_name(feed)
+    body = programme_ics(missions_with_programme(mission_ids), audience or Audience.PUBLIC, feed.owner, name,
+                         today=today, now=now, for_feed=True,
+                         with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
+    response = _calendar_response(body)
+    response.headers.update(headers)
+    return response
+
+
+def _not_modified(etag: str, last_modified) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        # Weak comparison (RFC 9110 13.1.2): a proxy that compresses the body sends our tag back as W/"...".
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+        return f'"{etag}"' in tags or if_none_match.strip() == "*"
+    since = request.headers.get("If-Modified-Since")
+    if since and last_modified is not None:
+        try:
+            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _feed_name(feed: CalendarFeed) -> str:
+    if feed.kind == FeedKind.MISSION and feed.mission_id:
+        mission = db.session.get(Mission, feed.mission_id)
+        return _("Programme: %(title)s", title=mission.title if mission else "")
+    if feed.kind == FeedKind.PARTNERSHIP and feed.partnership_id:
+        partnership = db.session.get(Partnership, feed.partnership_id)
+        return _("Programme: %(title)s", title=partnership.label if partnership else "")
+    if feed.kind == FeedKind.PERSON:
+        return _("My missions")
+    return _("All missions")
+
+
+@bp.route("/robots.txt")
+def robots():
+    """Keep crawlers away from feeds (and everything else: nothing here is for search engines)."""
+    return Response("User-agent: *\nDisallow: /feeds/\nDisallow: /\n", mimetype="text/plain")
