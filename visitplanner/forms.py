@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
+from .errors import RuleViolation, attach, stale_errors
+from .extensions import db
 from .timeutil import is_known_timezone
 
 
@@ -55,3 +60,29 @@ class ConfirmForm(FlaskForm):
 
 
 required = InputRequired
+
+
+def save_form(form: FlaskForm, change: Callable[[], object], *, stale_message: str | None = None,
+              current_version: Callable[[], int] | None = None) -> bool:
+    """Run ``change`` and commit it; True when saved.
+
+    When an operation refuses the change (a rule, or a version someone else has since changed), the
+    transaction is rolled back, nothing is saved, the form keeps the user's input and says why: at the
+    field a rule names, or at the top. A stale form takes the current version, so a second save goes through.
+    """
+    try:
+        change()
+        db.session.flush()
+    except RuleViolation as violation:
+        db.session.rollback()
+        attach(form, violation)
+        return False
+    except stale_errors():
+        db.session.rollback()
+        flash(stale_message or _l("Someone else changed this while you were editing. Your input is kept below; "
+                                  "check it and save again."), "error")
+        if current_version is not None:
+            form.version.data = current_version()
+        return False
+    db.session.commit()
+    return True

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import sql_in
 from ..extensions import db
 from ..missions.models import DelegationMember, Mission
 
@@ -72,10 +73,6 @@ class Visibility(StrEnum):
         )
 
 
-def _in(enum) -> str:
-    return ", ".join(f"'{m.value}'" for m in enum)
-
-
 def new_uid() -> str:
     """A UID for calendar clients: random, never derived from position, never reused."""
     return f"{uuid.uuid4()}@visitplanner"
@@ -92,8 +89,8 @@ item_attendees = Table(
 class ProgrammeItem(db.Model):
     __tablename__ = "programme_items"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(ItemKind)})", name="known_kind"),
-        CheckConstraint(f"visibility IN ({_in(Visibility)})", name="known_visibility"),
+        CheckConstraint(f"kind IN ({sql_in(ItemKind)})", name="known_kind"),
+        CheckConstraint(f"visibility IN ({sql_in(Visibility)})", name="known_visibility"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 

@@ -21,9 +21,9 @@ from ..disclosure import (
     participant_label,
     present_programme,
 )
-from ..errors import RuleViolation, attach, stale_errors
+from ..errors import RuleViolation, attach
 from ..extensions import db
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, save_form
 from ..missions.queries import mission_for_page
 from ..participants.queries import all_participants
 from ..timeutil import COMMON_TIMEZONES, local_naive
@@ -133,23 +133,16 @@ def edit(item_id: int):
         form.attendees.data = item.attendee_ids
         form.participants.data = [p.id for p in item.participants]
         form.version.data = item.version
-    if form.validate_on_submit():
-        try:
-            update_item(current_user, item, expected_version=form.version_value(), **_form_data(form))
-            db.session.flush()
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        except stale_errors():
-            db.session.rollback()
-            flash(_("Someone else changed this item while you were editing. Your input is kept below; "
-                    "check it against the current programme and save again."), "error")
-            form.version.data = db.session.get(ProgrammeItem, item_id).version
-        else:
-            db.session.commit()
-            flash(_("“%(title)s” saved.", title=item.title), "success")
-            _warn_double_bookings(mission, item)
-            return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+    if form.validate_on_submit() and save_form(
+        form,
+        lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
+        stale_message=_("Someone else changed this item while you were editing. Your input is kept below; "
+                        "check it against the current programme and save again."),
+        current_version=lambda: db.session.get(ProgrammeItem, item_id).version,
+    ):
+        flash(_("“%(title)s” saved.", title=item.title), "success")
+        _warn_double_bookings(mission, item)
+        return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
     return render_template("itinerary/form.html", form=form, mission=mission, item=item,
                            timezones=COMMON_TIMEZONES)
 

@@ -15,12 +15,9 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..enums import RiskLevel, sql_in
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
-
-
-def _in(enum) -> str:
-    return ", ".join(f"'{m.value}'" for m in enum)
 
 
 class ParticipantKind(StrEnum):
@@ -74,7 +71,7 @@ class Participant(db.Model):
         back_populates="participant", order_by="SafetyAssessment.id", cascade="save-update, merge"
     )
 
-    __table_args__ = (CheckConstraint(f"kind IN ({_in(ParticipantKind)})", name="known_kind"),)
+    __table_args__ = (CheckConstraint(f"kind IN ({sql_in(ParticipantKind)})", name="known_kind"),)
     __mapper_args__ = {"version_id_col": version}
 
     AUDITED = ("alias", "organisation", "kind", "residence", "at_risk")
@@ -141,8 +138,8 @@ class ConsentRecord(db.Model):
 
     __tablename__ = "consent_records"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(ConsentKind)})", name="known_kind"),
-        CheckConstraint(f"method IN ({_in(ConsentMethod)})", name="known_method"),
+        CheckConstraint(f"kind IN ({sql_in(ConsentKind)})", name="known_kind"),
+        CheckConstraint(f"method IN ({sql_in(ConsentMethod)})", name="known_method"),
         CheckConstraint(
             "kind = 'given' OR (NOT take_part AND NOT named_internal AND NOT named_delegation "
             "AND NOT named_partner AND NOT photos_press AND NOT public_attention)",
@@ -210,18 +207,6 @@ def consent_state(records: list[ConsentRecord], mission_id: int, today: date) ->
     return ConsentState(latest.scopes, latest)
 
 
-class RiskLevel(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def label(self) -> str:
-        return str({RiskLevel.LOW: _l("Low"), RiskLevel.MEDIUM: _l("Medium"), RiskLevel.HIGH: _l("High"),
-                    RiskLevel.CRITICAL: _l("Critical")}[self])
-
-
 class MeetingVisibility(StrEnum):
     PUBLIC = "public"
     LOW_PROFILE = "low_profile"
@@ -252,9 +237,9 @@ class SafetyAssessment(db.Model):
 
     __tablename__ = "safety_assessments"
     __table_args__ = (
-        CheckConstraint(f"risk_level IN ({_in(RiskLevel)})", name="known_risk_level"),
-        CheckConstraint(f"meeting_visibility IN ({_in(MeetingVisibility)})", name="known_meeting_visibility"),
-        CheckConstraint(f"decision IN ({_in(Decision)})", name="known_decision"),
+        CheckConstraint(f"risk_level IN ({sql_in(RiskLevel)})", name="known_risk_level"),
+        CheckConstraint(f"meeting_visibility IN ({sql_in(MeetingVisibility)})", name="known_meeting_visibility"),
+        CheckConstraint(f"decision IN ({sql_in(Decision)})", name="known_decision"),
         CheckConstraint("valid_until >= assessed_on", name="valid_after_assessment"),
     )
 

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..disclosure import may_see_real_names, participant_label
-from ..errors import RuleViolation, attach, stale_errors
+from ..errors import RuleViolation, attach
 from ..extensions import db
+from ..forms import save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Scope, consent_state, current_assessment
@@ -93,23 +94,16 @@ def edit(participant_id: int):
     form = ParticipantForm(obj=participant)
     if request.method == "GET":
         form.version.data = participant.version
-    if form.validate_on_submit():
-        try:
-            update_participant(current_user, participant, expected_version=form.version_value(),
-                               **{k: form[k].data for k in FIELDS})
-            db.session.flush()
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        except stale_errors():
-            db.session.rollback()
-            flash(_("Someone else changed this participant while you were editing. Your input is kept below; "
-                    "check it and save again."), "error")
-            form.version.data = _load(participant_id).version
-        else:
-            db.session.commit()
-            flash(_("Participant saved."), "success")
-            return redirect(url_for("participants.show", participant_id=participant.id))
+    if form.validate_on_submit() and save_form(
+        form,
+        lambda: update_participant(current_user, participant, expected_version=form.version_value(),
+                                   **{k: form[k].data for k in FIELDS}),
+        stale_message=_("Someone else changed this participant while you were editing. Your input is kept "
+                        "below; check it and save again."),
+        current_version=lambda: _load(participant_id).version,
+    ):
+        flash(_("Participant saved."), "success")
+        return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/form.html", form=form, participant=participant)
 
 
