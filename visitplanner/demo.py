@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
 
 from .auth.models import Role, User
 from .auth.operations import create_user
@@ -26,12 +28,32 @@ ACCOUNTS = [
 AMS = "Europe/Amsterdam"
 SHA = "Asia/Shanghai"
 
+#: The demo reads as if today were this day. On any other day every date in it moves by whole weeks
+#: (weekdays stay), so the demo always has a mission ahead, a visit behind and consents about to lapse.
+WRITTEN_ON = date(2026, 11, 28)
+_shift = timedelta(0)
+
+
+def _d(year: int, month: int, day: int) -> date:
+    """A date of the demo as written, moved to today."""
+    return date(year, month, day) + _shift
+
+
+def _t(local: str) -> datetime:
+    """A local date and time of the demo as written (ISO), moved to today."""
+    return datetime.fromisoformat(local) + _shift
+
+
+def _month(day: date) -> str:
+    """'april 2027': the month of a mission, for its title."""
+    return format_date(day, "MMMM y", locale="nl")
+
 
 def _item(actor, mission, kind, title, start, end, zone, *, location="", description="", talking_points="",
           visibility=Visibility.DELEGATION, attendees=(), parallel=False):
     return create_item(
         actor, mission, kind=kind.value, title=title,
-        starts_at=datetime.fromisoformat(start), ends_at=datetime.fromisoformat(end), timezone=zone,
+        starts_at=_t(start), ends_at=_t(end), timezone=zone,
         location=location, description=description, talking_points=talking_points,
         visibility=visibility.value, parallel=parallel, attendees=[m.id for m in attendees],
     )
@@ -39,6 +61,10 @@ def _item(actor, mission, kind, title, start, end, zone, *, location="", descrip
 
 def load_demo() -> list[tuple[str, str]]:
     """Create the demo accounts, partnership and missions (flushed; the caller commits)."""
+    from .timeutil import today_utc
+
+    global _shift
+    _shift = timedelta(weeks=(today_utc() - WRITTEN_ON).days // 7)
     users: dict[str, User] = {}
     for email, name, roles in ACCOUNTS:
         users[email] = create_user(None, email=email, name=name, password=DEMO_PASSWORD, roles=roles)
@@ -57,6 +83,7 @@ def load_demo() -> list[tuple[str, str]]:
     outbound = _outbound(protocol, advisor, users, partnership)
     inbound = _inbound(protocol, advisor, users, partnership)
     _civil_society(protocol, advisor, users, outbound, inbound)
+    _past_visit(protocol, advisor, users, partnership)
     return [(email, ", ".join(r.label for r in roles)) for email, _, roles in ACCOUNTS]
 
 
@@ -73,14 +100,14 @@ def _groundwork(advisor, partnership: Partnership) -> None:
     )
 
     add_dossier_entry(
-        advisor, partnership, topic=DossierTopic.REGION.value, entry_date=date(2026, 9, 15),
+        advisor, partnership, topic=DossierTopic.REGION.value, entry_date=_d(2026, 9, 15),
         summary="Arbeidsrechten in de bouw- en maakindustrie rond Wuxi staan onder druk; onafhankelijke "
                 "vakbonden zijn niet toegestaan. Arbeidsrechtenactivisten melden intimidatie.",
         sources="China Labour Bulletin, strike map Jiangsu — https://clb.org.hk — 2026-08-01\n"
                 "Amnesty International, jaarrapport China — https://www.amnesty.nl — 2026-04-24",
     )
     add_dossier_entry(
-        advisor, partnership, topic=DossierTopic.THEME.value, entry_date=date(2026, 10, 2),
+        advisor, partnership, topic=DossierTopic.THEME.value, entry_date=_d(2026, 10, 2),
         summary="Slimme-stadprojecten in Wuxi koppelen camera's met gezichtsherkenning aan politiedatabases "
                 "(predictive policing). Samenwerking op sensoren en data vraagt due diligence.",
         sources="Human Rights Watch, China's algorithms of repression — https://www.hrw.org — 2019-05-01",
@@ -92,11 +119,11 @@ def _groundwork(advisor, partnership: Partnership) -> None:
     add_objective(advisor, partnership, what="Arbeidsrechten agenderen bij elk officieel bezoek",
                   focal_theme_id=by_key["labour_rights"].id,
                   benchmark="In elk verslag staat de reactie van de partner op onze vragen over arbeidsrechten",
-                  target_date=date(2027, 12, 31), evaluation_due=date(2027, 6, 30))
+                  target_date=_d(2027, 12, 31), evaluation_due=_d(2027, 6, 30))
     add_objective(advisor, partnership, what="Geen slimme-stadsamenwerking zonder mensenrechtentoets",
                   focal_theme_id=by_key["surveillance_smart_cities"].id,
-                  benchmark="Elke projectafspraak bevat een due-diligenceclausule", target_date=date(2027, 9, 30),
-                  evaluation_due=date(2027, 3, 31))
+                  benchmark="Elke projectafspraak bevat een due-diligenceclausule", target_date=_d(2027, 9, 30),
+                  evaluation_due=_d(2027, 3, 31))
 
 
 def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission) -> None:
@@ -138,7 +165,7 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
             venue="Private room, chosen by the person", photos_allowed=False, social_media_allowed=False,
             device_precautions="No phones in the room; contact only through Signal.", interpreter_vetted=True,
             expectations_discussed=True, mitigations="No names in invitations or calendars; meet off-site.",
-            decision=Decision.MITIGATE.value, assessed_on=date(2026, 11, 20), valid_until=date(2027, 6, 30),
+            decision=Decision.MITIGATE.value, assessed_on=_d(2026, 11, 20), valid_until=_d(2027, 6, 30),
         )
         values.update(extra)
         record_assessment(advisor, person, item, **values)
@@ -149,9 +176,9 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
     db.session.flush()
     record_consent(advisor, defender, outbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL],
                    method="intermediary", information_version="Informatieblad v3 (2026-11)",
-                   reconfirm_by=date(2027, 5, 15), today=today)
+                   reconfirm_by=_d(2027, 5, 15), today=today)
     assess(defender, ngo_out, risk_level=RiskLevel.CRITICAL.value, trusted_channel="Consulaat-generaal Shanghai",
-           trusted_channel_on=date(2026, 11, 18))
+           trusted_channel_on=_d(2026, 11, 18))
     for check in (ManualCheck.EMBASSY_INFORMED, ManualCheck.DELEGATION_BRIEFED, ManualCheck.COMPANIES_BRIEFED):
         confirm_manual_check(protocol, outbound, check)
     submit_for_signoff(protocol, outbound, today)
@@ -164,15 +191,15 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
     db.session.flush()
     record_consent(advisor, academic, inbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL, Scope.NAMED_DELEGATION],
                    method="in_person", information_version="Informatieblad v3 (2026-11)",
-                   reconfirm_by=date(2027, 6, 30), today=today)
+                   reconfirm_by=today + timedelta(days=10), today=today)  # expires soon: on the dashboard
     lapsed = ConsentRecord(participant=resident, mission_id=inbound.id, kind="given", take_part=True,
                            named_internal=True, method="phone", information_version="Informatieblad v2 (2026-05)",
-                           reconfirm_by=date(2026, 10, 1), recorded_by_id=advisor.id)
+                           reconfirm_by=_d(2026, 10, 1), recorded_by_id=advisor.id)
     db.session.add(lapsed)
     db.session.flush()
     record(advisor, "consent.give", resident, label=resident.alias, mission_id=inbound.id,
            partnership_id=inbound.partnership_id, changes={"scopes": [[], ["named_internal", "take_part"]],
-                                                          "reconfirm_by": [None, "2026-10-01"]})
+                                                          "reconfirm_by": [None, lapsed.reconfirm_by.isoformat()]})
     assess(resident, ngo_in, family_at_risk=True, risk_level=RiskLevel.HIGH.value)
     assess(academic, ngo_in, risk_level=RiskLevel.LOW.value, decision=Decision.PROCEED.value, mitigations="")
 
@@ -182,11 +209,11 @@ def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:
         protocol,
         partnership_id=partnership.id,
         direction=Direction.OUTBOUND.value,
-        title="Werkbezoek Wuxi, april 2027",
+        title=f"Werkbezoek Wuxi, {_month(_d(2027, 4, 12))}",
         purpose="Samenwerking op slimme steden en waterbeheer verdiepen, met mensenrechten als vast onderdeel: "
                 "arbeidsrechten en privacy bij slimme-stadtoepassingen.",
-        start_date=date(2027, 4, 12),
-        end_date=date(2027, 4, 15),
+        start_date=_d(2027, 4, 12),
+        end_date=_d(2027, 4, 15),
         timezone=SHA,
     )
     alderman = add_member(protocol, mission, user=users["delegate@example.org"], function="Wethouder Economie",
@@ -197,10 +224,10 @@ def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:
                        organisation="Gemeente Voorbeeldstad")
     engineer = add_member(protocol, mission, name="Pieter Mulder", function="Directeur",
                           organisation="Mulder Waterbouw B.V.")
-    add_company(protocol, mission, name="Mulder Waterbouw B.V.", sector="Waterbouw",
-                contact="p.mulder@mulderwaterbouw.example")
-    add_company(protocol, mission, name="Stadslicht Sensoren B.V.", sector="Slimme verlichting en sensoren",
-                contact="info@stadslicht.example")
+    mulder = add_company(protocol, mission, name="Mulder Waterbouw B.V.", sector="Waterbouw",
+                         contact="p.mulder@mulderwaterbouw.example")
+    mulder.briefed_on, mulder.due_diligence, mulder.met_defenders = _d(2026, 11, 10), "in_progress", True
+    mulder.due_diligence_notes = "Ketenanalyse staal en pompen loopt; afronding voor vertrek."
     everyone = (alderman, officer, mayor, engineer)
     K, V = ItemKind, Visibility
     _item(advisor, mission, K.COMPANY_BRIEFING, "Mensenrechtenbriefing voor deelnemende bedrijven",
@@ -251,10 +278,10 @@ def _inbound(protocol, advisor, users, partnership: Partnership) -> Mission:
         protocol,
         partnership_id=partnership.id,
         direction=Direction.INBOUND.value,
-        title="Bezoek delegatie Wuxi aan Voorbeeldstad, juni 2027",
+        title=f"Bezoek delegatie Wuxi aan Voorbeeldstad, {_month(_d(2027, 6, 7))}",
         purpose="Ontvangst van een delegatie van het stadsbestuur van Wuxi rond waterbeheer en onderwijs.",
-        start_date=date(2027, 6, 7),
-        end_date=date(2027, 6, 9),
+        start_date=_d(2027, 6, 7),
+        end_date=_d(2027, 6, 9),
         timezone=AMS,
     )
     host = add_member(protocol, mission, user=users["delegate@example.org"], function="Wethouder Economie",
@@ -266,6 +293,9 @@ def _inbound(protocol, advisor, users, partnership: Partnership) -> Mission:
     interpreter = add_member(protocol, mission, name="Lin Mei", function="Tolk",
                              organisation="Tolkenbureau Brug")
     everyone = (host, officer, guest, interpreter)
+    # A host company that has not yet attended a human-rights briefing: the dashboard points it out.
+    add_company(protocol, mission, name="Stadslicht Sensoren B.V.", sector="Slimme verlichting en sensoren",
+                contact="info@stadslicht.example")
     K, V = ItemKind, Visibility
     _item(protocol, mission, K.TRANSPORT, "Aankomst delegatie op Schiphol", "2027-06-07T08:30",
           "2027-06-07T10:00", AMS, location="Schiphol", visibility=V.PARTNER, attendees=(officer, guest, interpreter))
@@ -292,4 +322,53 @@ def _inbound(protocol, advisor, users, partnership: Partnership) -> Mission:
           "2027-06-09T11:30", AMS, location="ROC Voorbeeldstad", visibility=V.PARTNER, attendees=everyone)
     _item(protocol, mission, K.TRANSPORT, "Vertrek naar Schiphol", "2027-06-09T13:00", "2027-06-09T14:30", AMS,
           location="Stadhuis Voorbeeldstad", visibility=V.PARTNER, attendees=(officer, guest, interpreter))
+    return mission
+
+
+def _past_visit(protocol, advisor, users, partnership: Partnership) -> Mission:
+    """A completed visit of last September, with what was raised and its follow-ups (one overdue)."""
+    from .followup.operations import add_evaluation, add_follow_up, record_outcome
+    from .readiness.models import ManualCheck, SignOffRole
+    from .readiness.operations import complete, confirm_manual_check, sign_off, submit_for_signoff
+
+    mission = create_mission(
+        protocol, partnership_id=partnership.id, direction=Direction.INBOUND.value,
+        title=f"Bezoek onderwijsdelegatie Wuxi, {_month(_d(2026, 9, 14))}",
+        purpose="Uitwisseling over beroepsonderwijs, met een gesprek over vrijheid van meningsuiting.",
+        start_date=_d(2026, 9, 14), end_date=_d(2026, 9, 16), timezone=AMS,
+    )
+    officer = add_member(protocol, mission, user=protocol, function="Protocolmedewerker",
+                         organisation="Gemeente Voorbeeldstad")
+    guest = add_member(protocol, mission, name="Wang Fang", function="Directeur Onderwijs",
+                       organisation="Stadsbestuur Wuxi")
+    K, V = ItemKind, Visibility
+    meeting = _item(protocol, mission, K.OFFICIAL_MEETING, "Overleg met de onderwijsdelegatie", "2026-09-14T10:00",
+                    "2026-09-14T12:00", AMS, location="Stadhuis Voorbeeldstad",
+                    talking_points="Academische vrijheid; uitwisseling zonder censuur.", visibility=V.PARTNER,
+                    attendees=(officer, guest))
+    _item(advisor, mission, K.NGO_VISIT, "Bezoek aan PEN-afdeling Voorbeeldstad", "2026-09-15T10:00",
+          "2026-09-15T11:30", AMS, location="Bibliotheek Voorbeeldstad", visibility=V.DELEGATION,
+          attendees=(officer, guest))
+    _item(advisor, mission, K.CITIZEN_MEETING, "Gesprek met Chinese en Oeigoerse inwoners", "2026-09-15T14:00",
+          "2026-09-15T15:30", AMS, location="Wijkcentrum De Brug", visibility=V.INTERNAL, attendees=(officer,))
+    confirm_manual_check(protocol, mission, ManualCheck.DELEGATION_BRIEFED)
+    submit_for_signoff(protocol, mission, _d(2026, 9, 1))
+    sign_off(advisor, mission, SignOffRole.ADVISOR, _d(2026, 9, 2))
+    sign_off(users["approver@example.org"], mission, SignOffRole.APPROVER, _d(2026, 9, 3))
+    complete(protocol, mission, _d(2026, 9, 17))
+    record_outcome(advisor, meeting, raised="Academische vrijheid en de positie van Oeigoerse studenten.",
+                   partner_response="Aangehoord; de delegatie verwees naar nationaal beleid.")
+    objectives = partnership.objectives
+    add_follow_up(advisor, mission, what="Schriftelijk verslag met onze vragen over academische vrijheid sturen",
+                  with_whom="Stadsbestuur Wuxi, afdeling onderwijs", owner=advisor, due_date=_d(2026, 10, 15),
+                  objective=objectives[0] if objectives else None)
+    done = add_follow_up(protocol, mission, what="Bedankbrief aan de delegatie", with_whom="Wang Fang",
+                         owner=protocol, due_date=_d(2026, 9, 30))
+    done.status = "done"
+    add_follow_up(advisor, mission, what="Terugkoppeling aan de Oeigoerse inwoners over wat is besproken",
+                  with_whom="Oeigoerse gemeenschap Nederland", owner=advisor, due_date=_d(2027, 1, 31))
+    if objectives:
+        add_evaluation(advisor, objectives[0], evaluated_on=_d(2026, 9, 30), progress="little",
+                       findings="Arbeidsrechten kwamen aan bod; de partner ging niet in op concrete gevallen.",
+                       next_steps="Concrete casus voorbereiden voor het volgende bezoek aan Wuxi.", next_due=_d(2027, 3, 31))
     return mission

@@ -7,3 +7,5 @@ from .missions.models import Company, DelegationMember, Mission  # noqa: F401
 from .participants.models import ConsentRecord, Participant, SafetyAssessment  # noqa: F401
 from .partnerships.models import Partnership  # noqa: F401
 from .readiness.models import ManualConfirmation, Setting, SignOff  # noqa: F401
+from .calendar.models import CalendarFeed, FeedFetch  # noqa: F401
+from .followup.models import FollowUp, MeetingOutcome  # noqa: F401

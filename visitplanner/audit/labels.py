@@ -37,6 +37,13 @@ ACTIONS = {
     "partnership.advice": _l("Risk and advice changed"),
     "partnership.themes": _l("Focal themes changed"),
     "objective.add": _l("Objective added"),
+    "feed.create": _l("Calendar feed created"),
+    "outcome.record": _l("Meeting outcome recorded"),
+    "followup.add": _l("Follow-up action added"),
+    "followup.update": _l("Follow-up action changed"),
+    "evaluation.add": _l("Evaluation recorded"),
+    "company.update": _l("Company record changed"),
+    "feed.revoke": _l("Calendar feed revoked"),
 }
 
 FIELDS = {
@@ -104,6 +111,22 @@ FIELDS = {
     "target_date": _l("Target date"),
     "evaluation_due": _l("Evaluation due"),
     "focal_theme_id": _l("Focal theme"),
+    "audience": _l("Audience"),
+    "raised": _l("Raised"),
+    "partner_response": _l("Response"),
+    "with_whom": _l("With whom"),
+    "owner_id": _l("Owner"),
+    "due_date": _l("Due date"),
+    "objective_id": _l("Objective"),
+    "evaluated_on": _l("Date"),
+    "progress": _l("Progress"),
+    "findings": _l("Findings"),
+    "next_steps": _l("Next steps"),
+    "briefed_on": _l("Human-rights briefing attended"),
+    "due_diligence": _l("Due diligence"),
+    "due_diligence_notes": _l("Due-diligence notes"),
+    "met_defenders": _l("Met human-rights defenders"),
+    "revoked_at": _l("Revoked"),
 }
 
 

@@ -17,6 +17,8 @@ from wtforms import HiddenField
 from ..missions.queries import all_missions, missions_of
 from ..partnerships.queries import all_partnerships
 from ..redirects import safe_local_path
+from ..timeutil import today_utc
+from .dashboard import build_dashboard
 
 bp = Blueprint("main", __name__)
 
@@ -30,7 +32,8 @@ class LanguageForm(FlaskForm):
 def home():
     """Staff see partnerships and missions; delegation members see their own missions."""
     if current_user.is_staff:
-        return render_template("main/home_staff.html", partnerships=all_partnerships(), missions=all_missions())
+        return render_template("main/home_staff.html", partnerships=all_partnerships(), missions=all_missions(),
+                               board=build_dashboard(today_utc()), today=today_utc())
     return render_template("main/home_delegate.html", missions=missions_of(current_user))
 
 

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import VersionedForm, known_timezone, strip
-from .models import Direction
+from .models import Direction, DueDiligence
 
 
 class MissionForm(VersionedForm):
@@ -16,6 +16,11 @@ class MissionForm(VersionedForm):
     purpose = TextAreaField(_l("Purpose"), filters=[strip], validators=[Length(max=5000)])
     start_date = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-11."))])
     end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-13."))])
+    override_reason = TextAreaField(
+        _l("Override: why this mission goes ahead although engagement is advised against"), filters=[strip],
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Only an approver can record this; it shows on the mission and in the checklist."),
+    )
     timezone = StringField(
         _l("Time zone of the visit"),
         filters=[strip],
@@ -44,3 +49,17 @@ class CompanyForm(FlaskForm):
         _l("Contact"), filters=[strip], validators=[Optional(), Length(max=300)],
         description=_l("Name, e-mail address or telephone number of the contact person."),
     )
+
+
+class CompanyRecordForm(VersionedForm):
+    name = StringField(_l("Company name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    sector = StringField(_l("Sector"), filters=[strip], validators=[Optional(), Length(max=200)])
+    contact = StringField(_l("Contact"), filters=[strip], validators=[Optional(), Length(max=300)])
+    briefed_on = DateField(_l("Human-rights briefing attended on"), validators=[Optional()],
+                           description=_l("The briefing on the OECD Guidelines, the UNGPs and due diligence."))
+    due_diligence = RadioField(_l("Due diligence (OECD Guidelines, UNGPs)"),
+                               choices=lambda: [(d.value, d.label) for d in DueDiligence],
+                               validators=[InputRequired()])
+    due_diligence_notes = TextAreaField(_l("Due-diligence notes"), filters=[strip],
+                                        validators=[Optional(), Length(max=5000)])
+    met_defenders = BooleanField(_l("Met human-rights defenders"))

@@ -19,12 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
+from ..enums import sql_in
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
     from ..itinerary.models import ProgrammeItem
     from ..partnerships.models import Partnership
+    from ..followup.models import FollowUp
     from ..readiness.models import ManualConfirmation, SignOff
 
 
@@ -66,10 +68,6 @@ class MissionStatus(StrEnum):
         )
 
 
-def _in(enum) -> str:
-    return ", ".join(f"'{m.value}'" for m in enum)
-
-
 mission_companies = Table(
     "mission_companies",
     db.metadata,
@@ -81,8 +79,8 @@ mission_companies = Table(
 class Mission(db.Model):
     __tablename__ = "missions"
     __table_args__ = (
-        CheckConstraint(f"direction IN ({_in(Direction)})", name="known_direction"),
-        CheckConstraint(f"status IN ({_in(MissionStatus)})", name="known_status"),
+        CheckConstraint(f"direction IN ({sql_in(Direction)})", name="known_direction"),
+        CheckConstraint(f"status IN ({sql_in(MissionStatus)})", name="known_status"),
         CheckConstraint("end_date >= start_date", name="ends_after_start"),
         # Each state carries the columns that say how it was reached, and no others.
         CheckConstraint(
@@ -133,6 +131,7 @@ class Mission(db.Model):
     confirmations: Mapped[list[ManualConfirmation]] = relationship(
         order_by="ManualConfirmation.id", cascade="all, delete-orphan"
     )
+    follow_ups: Mapped[list[FollowUp]] = relationship(order_by="FollowUp.due_date", cascade="all, delete-orphan")
     members: Mapped[list[DelegationMember]] = relationship(
         back_populates="mission", cascade="all, delete-orphan", order_by="DelegationMember.id"
     )
@@ -145,7 +144,8 @@ class Mission(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    AUDITED = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone", "status")
+    AUDITED = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone", "status",
+               "override_reason")
 
     @property
     def label(self) -> str:
@@ -172,6 +172,17 @@ class Mission(db.Model):
 
     def can_edit(self, user: User) -> bool:
         return user.has_role(Role.PROTOCOL)
+
+    @property
+    def diplomacy_balance(self) -> tuple[int, int]:
+        """(public moments, quiet meetings): does the office only ever raise rights behind closed doors?"""
+        from ..itinerary.models import ItemKind
+
+        live = [i for i in self.items if i.removed_at is None]
+        public = sum(1 for i in live if i.kind == ItemKind.PUBLIC_MOMENT)
+        quiet = sum(1 for i in live if i.kind in (ItemKind.OFFICIAL_MEETING, ItemKind.NGO_VISIT,
+                                                  ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION))
+        return public, quiet
 
     def can_edit_programme(self, user: User) -> bool:
         return user.has_role(Role.PROTOCOL, Role.ADVISOR)
@@ -228,21 +239,51 @@ class DelegationMember(db.Model):
         return self.display_name
 
 
+class DueDiligence(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return str({DueDiligence.NOT_STARTED: _l("Not started"), DueDiligence.IN_PROGRESS: _l("In progress"),
+                    DueDiligence.DONE: _l("Done")}[self])
+
+
 class Company(db.Model):
     """A business in a delegation or hosting a visit."""
 
     __tablename__ = "companies"
+    __table_args__ = (
+        CheckConstraint("due_diligence IN ('not_started', 'in_progress', 'done')", name="known_due_diligence"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     sector: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(300), default="")
+    #: When the company attended a human-rights briefing (OECD Guidelines, UNGPs, due diligence).
+    briefed_on: Mapped[date | None]
+    #: Due diligence against the OECD Guidelines and the UNGPs.
+    due_diligence: Mapped[str] = mapped_column(String(16), default=DueDiligence.NOT_STARTED.value)
+    due_diligence_notes: Mapped[str] = mapped_column(Text, default="")
+    met_defenders: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     missions: Mapped[list[Mission]] = relationship(secondary=mission_companies, back_populates="companies")
 
-    AUDITED = ("name", "sector", "contact")
+    AUDITED = ("name", "sector", "contact", "briefed_on", "due_diligence", "due_diligence_notes", "met_defenders")
 
     @property
     def label(self) -> str:
         return self.name
+
+    @property
+    def due_diligence_label(self) -> str:
+        return DueDiligence(self.due_diligence).label
+
+    def briefed_before(self, day: date) -> bool:
+        return self.briefed_on is not None and self.briefed_on <= day

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit.operations import changed, record, snapshot
-from ..auth.models import User
+from ..auth.models import Role, User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..partnerships.models import Partnership
-from ..timeutil import is_known_timezone, last_day
+from ..timeutil import is_known_timezone, now_utc, last_day
 from .models import Company, DelegationMember, Direction, Mission
 
 FIELDS = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone")
@@ -35,10 +35,22 @@ def _audit(actor, action, obj, mission: Mission, changes=None) -> None:
            partnership_id=mission.partnership_id)
 
 
-def create_mission(actor: User, **data) -> Mission:
-    """Create a mission in draft."""
+def create_mission(actor: User, *, override_reason: str = "", **data) -> Mission:
+    """Create a mission in draft. While the partnership is advised against, only an approver can, with a reason."""
     _check_mission(data)
+    partnership = db.session.get(Partnership, data["partnership_id"])
+    override_reason = (override_reason or "").strip()
+    if partnership.advised_against:
+        if actor is None or not actor.has_role(Role.APPROVER):
+            raise RuleViolation(_("Engagement with this partner is advised against: only an approver can create a "
+                                  "mission, with an override and its reason."), "override_reason")
+        if not override_reason:
+            raise RuleViolation(_("Give the reason for the override."), "override_reason")
+    elif actor is not None and not actor.has_role(Role.PROTOCOL):
+        raise RuleViolation(_("Only a protocol officer creates missions."))
     mission = Mission(created_by_id=actor.id if actor else None, **{k: data[k] for k in FIELDS})
+    if partnership.advised_against:
+        mission.override_reason, mission.override_by_id, mission.override_at = override_reason, actor.id, now_utc()
     db.session.add(mission)
     db.session.flush()
     _audit(actor, "mission.create", mission, mission, changed({}, snapshot(mission, Mission.AUDITED)))
@@ -71,6 +83,10 @@ def update_mission(actor: User, mission: Mission, *, expected_version: int | Non
         setattr(mission, key, data[key])
     changes = changed(before, snapshot(mission, Mission.AUDITED))
     if changes:
+        if "end_date" in changes:
+            from ..calendar.operations import move_mission_feed_expiry
+
+            move_mission_feed_expiry(mission)
         db.session.flush()
         _audit(actor, "mission.update", mission, mission, changes)
     return mission
@@ -105,6 +121,7 @@ def remove_member(actor: User, mission: Mission, member: DelegationMember) -> No
     for item in mission.items:
         if member in item.attendees:
             item.attendees.remove(member)
+            item.updated_at = now_utc()  # calendar clients must see the attendee gone
     mission.members.remove(member)
     db.session.flush()
 
@@ -134,3 +151,25 @@ def remove_company(actor: User, mission: Mission, company: Company) -> None:
     mission.companies.remove(company)
     db.session.flush()
     _audit(actor, "mission.remove_company", company, mission, {"company": [company.name, None]})
+
+
+COMPANY_FIELDS = ("name", "sector", "contact", "briefed_on", "due_diligence", "due_diligence_notes", "met_defenders")
+
+
+def update_company(actor: User, company: Company, *, expected_version: int | None, **data) -> Company:
+    """Change a company's record: contact, human-rights briefing, due diligence, meeting defenders."""
+    if expected_version != company.version:
+        raise StaleEdit()
+    name = data["name"].strip()
+    taken = db.session.scalar(select(Company.id).where(func.lower(Company.name) == name.lower(),
+                                                       Company.id != company.id))
+    if taken is not None:
+        raise RuleViolation(_("Another company already has this name."), "name")
+    before = snapshot(company, Company.AUDITED)
+    for key in COMPANY_FIELDS:
+        setattr(company, key, data[key])
+    changes = changed(before, snapshot(company, Company.AUDITED))
+    if changes:
+        db.session.flush()
+        record(actor, "company.update", company, label=company.name, changes=changes)
+    return company

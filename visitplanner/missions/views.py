@@ -8,22 +8,24 @@ from flask_login import current_user
 
 from ..audit.queries import mission_history
 from ..auth.models import User
-from ..errors import RuleViolation, attach, stale_errors
+from ..errors import RuleViolation, attach
 from ..extensions import db
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
 from ..readiness.operations import refresh
 from ..timeutil import COMMON_TIMEZONES, today_utc
-from .forms import CompanyForm, MemberForm, MissionForm
+from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm
 from .models import Company, DelegationMember, Direction
 from .operations import (
+    COMPANY_FIELDS,
     FIELDS,
     add_company,
     add_member,
     create_mission,
     remove_company,
     remove_member,
+    update_company,
     update_mission,
 )
 from .queries import accounts_for_delegation, mission_for_page
@@ -57,7 +59,8 @@ def create(partnership_id: int):
         form.timezone.data = "Asia/Shanghai"
     if form.validate_on_submit():
         try:
-            mission = create_mission(current_user, **{k: form[k].data for k in FIELDS})
+            mission = create_mission(current_user, override_reason=form.override_reason.data or "",
+                                     **{k: form[k].data for k in FIELDS})
         except RuleViolation as violation:
             db.session.rollback()
             attach(form, violation)
@@ -86,25 +89,40 @@ def edit(mission_id: int):
     _partnership_choices(form)
     if request.method == "GET":
         form.version.data = mission.version
-    if form.validate_on_submit():
-        try:
-            update_mission(current_user, mission, expected_version=form.version_value(),
-                           **{k: form[k].data for k in FIELDS})
-            db.session.flush()
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        except stale_errors():
-            db.session.rollback()
-            flash(_("Someone else changed this mission while you were editing. Your input is kept below; "
-                    "check it against the current details and save again."), "error")
-            form.version.data = mission_for_page(mission_id).version
-        else:
-            db.session.commit()
-            flash(_("Mission saved."), "success")
-            return redirect(url_for("missions.show", mission_id=mission.id))
+    if form.validate_on_submit() and save_form(
+        form,
+        lambda: update_mission(current_user, mission, expected_version=form.version_value(),
+                               **{k: form[k].data for k in FIELDS}),
+        stale_message=_("Someone else changed this mission while you were editing. Your input is kept below; "
+                        "check it against the current details and save again."),
+        current_version=lambda: mission_for_page(mission_id).version,
+    ):
+        flash(_("Mission saved."), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id))
     return render_template("missions/form.html", form=form, mission=mission, partnership=mission.partnership,
                            timezones=COMMON_TIMEZONES)
+
+
+@bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
+def edit_company(company_id: int):
+    """A company's record: contact, human-rights briefing, due diligence (OECD Guidelines, UNGPs)."""
+    company = db.session.get(Company, company_id) or abort(404)
+    form = CompanyRecordForm(obj=company)
+    if request.method == "GET":
+        form.version.data = company.version
+    if form.validate_on_submit() and save_form(
+        form,
+        lambda: update_company(current_user, company, expected_version=form.version_value(),
+                               **{k: form[k].data for k in COMPANY_FIELDS}),
+        stale_message=_("Someone else changed this company while you were editing. Your input is kept below; "
+                        "check it and save again."),
+        current_version=lambda: db.session.get(Company, company_id).version,
+    ):
+        flash(_("%(name)s saved.", name=company.name), "success")
+        target = request.args.get("mission_id", type=int)
+        return redirect(url_for("missions.show", mission_id=target) + "#companies" if target
+                        else url_for("main.home"))
+    return render_template("missions/company_record_form.html", form=form, company=company)
 
 
 @bp.route("/missions/<int:mission_id>/history")

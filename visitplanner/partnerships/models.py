@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import RiskLevel, sql_in
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
@@ -41,22 +42,6 @@ class RegionType(StrEnum):
     @property
     def label(self) -> str:
         return str({RegionType.CITY: _l("City"), RegionType.PROVINCE: _l("Province")}[self])
-
-
-def _in(enum) -> str:
-    return ", ".join(f"'{m.value}'" for m in enum)
-
-
-class RiskLevel(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def label(self) -> str:
-        return str({RiskLevel.LOW: _l("Low"), RiskLevel.MEDIUM: _l("Medium"), RiskLevel.HIGH: _l("High"),
-                    RiskLevel.CRITICAL: _l("Critical")}[self])
 
 
 class ThemeLine(StrEnum):
@@ -106,9 +91,9 @@ partnership_focal_themes = Table(
 class Partnership(db.Model):
     __tablename__ = "partnerships"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(PartnershipKind)})", name="known_kind"),
-        CheckConstraint(f"region_type IN ({_in(RegionType)})", name="known_region_type"),
-        CheckConstraint(f"risk_level IN ({_in(RiskLevel)})", name="known_risk_level"),
+        CheckConstraint(f"kind IN ({sql_in(PartnershipKind)})", name="known_kind"),
+        CheckConstraint(f"region_type IN ({sql_in(RegionType)})", name="known_region_type"),
+        CheckConstraint(f"risk_level IN ({sql_in(RiskLevel)})", name="known_risk_level"),
         CheckConstraint("NOT advised_against OR advised_against_reason <> ''", name="advice_has_reason"),
     )
 
@@ -166,7 +151,7 @@ class FocalTheme(db.Model):
     """A focal theme (speerpuntthema): from the catalogue or custom. No theme is excluded up front."""
 
     __tablename__ = "focal_themes"
-    __table_args__ = (CheckConstraint(f"line IN ({_in(ThemeLine)})", name="known_line"),)
+    __table_args__ = (CheckConstraint(f"line IN ({sql_in(ThemeLine)})", name="known_line"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Catalogue themes have a key and a translated name; custom themes only a name.
@@ -191,7 +176,7 @@ class DossierEntry(db.Model):
     """An entry in the partnership's research dossier (B.b "Onderzoek")."""
 
     __tablename__ = "dossier_entries"
-    __table_args__ = (CheckConstraint(f"topic IN ({_in(DossierTopic)})", name="known_topic"),)
+    __table_args__ = (CheckConstraint(f"topic IN ({sql_in(DossierTopic)})", name="known_topic"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
@@ -217,6 +202,52 @@ class DossierEntry(db.Model):
         return DossierTopic(self.topic).label
 
 
+class ProgressRating(StrEnum):
+    NONE = "none"
+    LITTLE = "little"
+    SOME = "some"
+    GOOD = "good"
+    ACHIEVED = "achieved"
+
+    @property
+    def label(self) -> str:
+        return str({
+            ProgressRating.NONE: _l("No progress"),
+            ProgressRating.LITTLE: _l("Little progress"),
+            ProgressRating.SOME: _l("Some progress"),
+            ProgressRating.GOOD: _l("Good progress"),
+            ProgressRating.ACHIEVED: _l("Achieved"),
+        }[self])
+
+
+class Evaluation(db.Model):
+    """An evaluation of an action-plan objective against its benchmark."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        CheckConstraint(f"progress IN ({sql_in(ProgressRating)})", name="known_progress"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(ForeignKey("objectives.id", ondelete="CASCADE"), index=True)
+    evaluated_on: Mapped[date]
+    progress: Mapped[str] = mapped_column(String(16))
+    findings: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    AUDITED = ("evaluated_on", "progress", "findings", "next_steps")
+
+    @property
+    def label(self) -> str:
+        return self.evaluated_on.isoformat()
+
+    @property
+    def progress_label(self) -> str:
+        return ProgressRating(self.progress).label
+
+
 class Objective(db.Model):
     """An objective of the partnership's human-rights action plan (B.b "Planning")."""
 
@@ -233,6 +264,8 @@ class Objective(db.Model):
 
     partnership: Mapped[Partnership] = relationship(back_populates="objectives")
     focal_theme: Mapped[FocalTheme | None] = relationship(lazy="joined")
+    evaluations: Mapped[list[Evaluation]] = relationship(order_by="Evaluation.evaluated_on",
+                                                         cascade="all, delete-orphan")
 
     AUDITED = ("what", "benchmark", "target_date", "evaluation_due", "focal_theme_id")
 

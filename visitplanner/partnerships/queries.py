@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..missions.models import Mission
-from .models import Partnership
+from .models import Objective, Partnership
 
 
 def all_partnerships() -> list[Partnership]:
@@ -23,7 +23,7 @@ def partnership_with_missions(partnership_id: int) -> Partnership | None:
             selectinload(Partnership.missions).selectinload(Mission.members),
             selectinload(Partnership.dossier_entries),
             selectinload(Partnership.focal_themes),
-            selectinload(Partnership.objectives),
+            selectinload(Partnership.objectives).selectinload(Objective.evaluations),
         )
     )
     return db.session.scalar(stmt)

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..errors import RuleViolation, StaleEdit, attach, stale_errors
 from ..extensions import db
+from ..forms import save_form
 from .forms import (
     AdviceForm,
     DossierEntryForm,
@@ -67,43 +67,30 @@ def edit(partnership_id: int):
     form = PartnershipForm(obj=partnership)
     if request.method == "GET":
         form.version.data = partnership.version
-    if form.validate_on_submit():
-        try:
-            update_partnership(
-                current_user, partnership, expected_version=form.version_value(),
-                **{k: form[k].data for k in FIELDS},
-            )
-            db.session.flush()
-        except StaleEdit:
-            db.session.rollback()
-            flash(_("Someone else changed this partnership while you were editing. Your input is kept below; "
-                    "check it against the current details and save again."), "error")
-            form.version.data = db.session.get(Partnership, partnership_id).version
-        else:
-            db.session.commit()
-            flash(_("Partnership saved."), "success")
-            return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    if form.validate_on_submit() and save_form(
+        form,
+        lambda: update_partnership(current_user, partnership, expected_version=form.version_value(),
+                                   **{k: form[k].data for k in FIELDS}),
+        stale_message=_("Someone else changed this partnership while you were editing. Your input is kept "
+                        "below; check it against the current details and save again."),
+        current_version=lambda: db.session.get(Partnership, partnership_id).version,
+    ):
+        flash(_("Partnership saved."), "success")
+        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     return render_template("partnerships/form.html", form=form, partnership=partnership)
 
 
 def _simple(partnership_id: int, form, template: str, operation, success: str, **context):
     """Load, validate, run the operation, commit and go back to the partnership; or show the form again."""
     partnership = partnership_with_missions(partnership_id) or abort(404)
-    if form.validate_on_submit():
-        try:
-            operation(partnership)
-            db.session.flush()
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        except stale_errors():
-            db.session.rollback()
-            flash(_("Someone else changed this partnership while you were editing. Your input is kept below; "
-                    "check it and save again."), "error")
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(url_for("partnerships.show", partnership_id=partnership_id))
+    if form.validate_on_submit() and save_form(
+        form,
+        lambda: operation(partnership),
+        stale_message=_("Someone else changed this partnership while you were editing. Your input is kept "
+                        "below; check it and save again."),
+    ):
+        flash(success, "success")
+        return redirect(url_for("partnerships.show", partnership_id=partnership_id))
     return render_template(template, form=form, partnership=partnership, **context)
 
 

@@ -111,12 +111,10 @@ def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
     if mission.companies:
         if ItemKind.BUSINESS_SESSION not in kinds:
             missing.append(_("a business session on the OECD Guidelines and UNGPs"))
-        abroad = [i for i in items if i.timezone == mission.timezone]
-        departure = abroad[0].starts_at if abroad else None
-        briefed = [i for i in items if i.kind == ItemKind.COMPANY_BRIEFING
-                   and (departure is None or i.ends_at <= departure)]
-        if not briefed:
-            missing.append(_("a human-rights briefing for the companies before departure"))
+        # The companies' own records say whether they attended a human-rights briefing before departure.
+        unbriefed = [c.name for c in mission.companies if not c.briefed_before(mission.start_date)]
+        if unbriefed:
+            missing.append(_("a human-rights briefing before departure for: %(names)s", names=", ".join(unbriefed)))
     return _result(
         "outbound", title, not missing, _("The outbound requirements are in the programme."),
         _("Missing: %(what)s.", what="; ".join(missing)), **_programme(mission),

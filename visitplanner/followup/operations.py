@@ -1,0 +1,83 @@
+"""Recording what happened after a visit and following it up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from ..audit.operations import changed, record, snapshot
+from ..auth.models import User
+from ..errors import RuleViolation
+from ..extensions import db
+from ..itinerary.models import ItemKind, ProgrammeItem
+from ..missions.models import Mission, MissionStatus
+from ..partnerships.models import Evaluation, Objective, ProgressRating
+from ..timeutil import now_utc
+from .models import FollowUp, FollowUpStatus, MeetingOutcome
+
+
+def _audit(actor, action, obj, mission: Mission, changes) -> None:
+    record(actor, action, obj, label=getattr(obj, "label", ""), changes=changes, mission_id=mission.id,
+           partnership_id=mission.partnership_id)
+
+
+def record_outcome(actor: User, item: ProgrammeItem, *, raised: str, partner_response: str) -> MeetingOutcome:
+    """Record what was raised in an official meeting of a completed mission and how the partner responded."""
+    if item.mission.status != MissionStatus.COMPLETED:
+        raise RuleViolation(_("Outcomes are recorded once the mission is completed."))
+    if item.kind != ItemKind.OFFICIAL_MEETING or item.removed_at is not None:
+        raise RuleViolation(_("Outcomes are recorded for official meetings only."))
+    outcome = db.session.query(MeetingOutcome).filter_by(item_id=item.id).one_or_none()
+    before = snapshot(outcome, MeetingOutcome.AUDITED) if outcome else {}
+    if outcome is None:
+        outcome = MeetingOutcome(item_id=item.id)
+        db.session.add(outcome)
+    outcome.raised, outcome.partner_response = raised, partner_response
+    outcome.recorded_by_id, outcome.recorded_at = actor.id, now_utc()
+    db.session.flush()
+    record(actor, "outcome.record", outcome, label=item.title, mission_id=item.mission_id,
+           partnership_id=item.mission.partnership_id, changes=changed(before, snapshot(outcome, MeetingOutcome.AUDITED)))
+    return outcome
+
+
+def add_follow_up(actor: User, mission: Mission, *, what: str, with_whom: str, owner: User | None, due_date: date,
+                  objective: Objective | None = None) -> FollowUp:
+    """Add a follow-up action to a completed mission."""
+    if mission.status != MissionStatus.COMPLETED:
+        raise RuleViolation(_("Follow-up actions are added once the mission is completed."))
+    if objective is not None and objective.partnership_id != mission.partnership_id:
+        raise RuleViolation(_("Choose an objective of this partnership's action plan."), "objective_id")
+    follow_up = FollowUp(mission_id=mission.id, what=what, with_whom=with_whom, owner=owner, due_date=due_date,
+                         objective=objective)
+    mission.follow_ups.append(follow_up)
+    db.session.flush()
+    _audit(actor, "followup.add", follow_up, mission, changed({}, snapshot(follow_up, FollowUp.AUDITED)))
+    return follow_up
+
+
+def set_follow_up_status(actor: User, follow_up: FollowUp, status: str) -> FollowUp:
+    """Move a follow-up action to open, in progress or done."""
+    if status not in {s.value for s in FollowUpStatus}:
+        raise RuleViolation(_("Choose a status."), "status")
+    before = snapshot(follow_up, FollowUp.AUDITED)
+    follow_up.status, follow_up.updated_at = status, now_utc()
+    db.session.flush()
+    mission = db.session.get(Mission, follow_up.mission_id)
+    _audit(actor, "followup.update", follow_up, mission, changed(before, snapshot(follow_up, FollowUp.AUDITED)))
+    return follow_up
+
+
+def add_evaluation(actor: User, objective: Objective, *, evaluated_on: date, progress: str, findings: str,
+                   next_steps: str, next_due: date | None = None) -> Evaluation:
+    """Evaluate an action-plan objective against its benchmark; the next evaluation falls due on ``next_due``."""
+    if progress not in {p.value for p in ProgressRating}:
+        raise RuleViolation(_("Choose a progress rating."), "progress")
+    evaluation = Evaluation(objective_id=objective.id, evaluated_on=evaluated_on, progress=progress,
+                            findings=findings, next_steps=next_steps, author_id=actor.id)
+    objective.evaluations.append(evaluation)
+    objective.evaluation_due = next_due
+    db.session.flush()
+    record(actor, "evaluation.add", evaluation, label=objective.label, partnership_id=objective.partnership_id,
+           changes=changed({}, snapshot(evaluation, Evaluation.AUDITED)))
+    return evaluation

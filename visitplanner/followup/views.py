@@ -1,0 +1,122 @@
+"""After a visit: outcomes of official meetings, follow-up actions, evaluations of the action plan."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.models import STAFF_ROLES, User, UserRole
+from ..errors import RuleViolation
+from ..extensions import db
+from ..forms import save_form
+from ..itinerary.models import ItemKind, ProgrammeItem
+from ..missions.queries import mission_for_page
+from ..partnerships.models import Objective
+from .forms import EvaluationForm, FollowUpForm, FollowUpStatusForm, OutcomeForm
+from .models import FollowUp, MeetingOutcome
+from .operations import add_evaluation, add_follow_up, record_outcome, set_follow_up_status
+
+bp = Blueprint("followup", __name__)
+
+
+def _mission(mission_id: int):
+    mission = mission_for_page(mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    return mission
+
+
+def _save(form, operation, success: str, target: str):
+    if not save_form(form, operation):
+        return None
+    flash(success, "success")
+    return redirect(target)
+
+
+@bp.route("/missions/<int:mission_id>/after")
+def after(mission_id: int):
+    """What happened in the official meetings, and what is followed up."""
+    mission = _mission(mission_id)
+    meetings = [i for i in mission.items if i.kind == ItemKind.OFFICIAL_MEETING and i.removed_at is None]
+    outcomes = {o.item_id: o for o in db.session.scalars(
+        select(MeetingOutcome).where(MeetingOutcome.item_id.in_([i.id for i in meetings])))}
+    return render_template("followup/after.html", mission=mission, meetings=meetings, outcomes=outcomes,
+                           status_form=FollowUpStatusForm())
+
+
+@bp.route("/items/<int:item_id>/outcome", methods=["GET", "POST"])
+def outcome(item_id: int):
+    """Record what was raised in an official meeting and the partner's response."""
+    item = db.session.get(ProgrammeItem, item_id) or abort(404)
+    mission = _mission(item.mission_id)
+    existing = db.session.scalar(select(MeetingOutcome).where(MeetingOutcome.item_id == item.id))
+    form = OutcomeForm(obj=existing)
+    if form.validate_on_submit():
+        done = _save(form, lambda: record_outcome(current_user, item, raised=form.raised.data,
+                                                  partner_response=form.partner_response.data or ""),
+                     _("Outcome recorded."), url_for("followup.after", mission_id=mission.id))
+        if done:
+            return done
+    return render_template("followup/outcome_form.html", form=form, mission=mission, item=item)
+
+
+def _staff_choices():
+    stmt = (select(User).join(UserRole).where(UserRole.role.in_([r.value for r in STAFF_ROLES]),
+                                              User.active.is_(True)).order_by(User.name))
+    return [(u.id, u.name) for u in db.session.scalars(stmt).unique()]
+
+
+@bp.route("/missions/<int:mission_id>/follow-ups/new", methods=["GET", "POST"])
+def add(mission_id: int):
+    """Add a follow-up action."""
+    mission = _mission(mission_id)
+    form = FollowUpForm()
+    form.owner_id.choices = _staff_choices()
+    form.objective_id.choices = [(0, _("— none —"))] + [(o.id, o.label) for o in mission.partnership.objectives]
+    if form.validate_on_submit():
+        owner = db.session.get(User, form.owner_id.data)
+        objective = db.session.get(Objective, form.objective_id.data) if form.objective_id.data else None
+        done = _save(form, lambda: add_follow_up(current_user, mission, what=form.what.data,
+                                                 with_whom=form.with_whom.data or "", owner=owner,
+                                                 due_date=form.due_date.data, objective=objective),
+                     _("Follow-up action added."), url_for("followup.after", mission_id=mission.id))
+        if done:
+            return done
+    return render_template("followup/follow_up_form.html", form=form, mission=mission)
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/status", methods=["POST"])
+def status(follow_up_id: int):
+    """Change the status of a follow-up action."""
+    follow_up = db.session.get(FollowUp, follow_up_id) or abort(404)
+    mission = _mission(follow_up.mission_id)
+    form = FollowUpStatusForm()
+    if form.validate_on_submit():
+        try:
+            set_follow_up_status(current_user, follow_up, form.status.data)
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(violation.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Status saved."), "success")
+    else:
+        flash(_("Choose a status."), "error")
+    return redirect(url_for("followup.after", mission_id=mission.id))
+
+
+@bp.route("/objectives/<int:objective_id>/evaluate", methods=["GET", "POST"])
+def evaluate(objective_id: int):
+    """Evaluate an objective of the action plan."""
+    objective = db.session.get(Objective, objective_id) or abort(404)
+    form = EvaluationForm()
+    if form.validate_on_submit():
+        done = _save(form, lambda: add_evaluation(
+            current_user, objective, evaluated_on=form.evaluated_on.data, progress=form.progress.data,
+            findings=form.findings.data or "", next_steps=form.next_steps.data or "", next_due=form.next_due.data),
+            _("Evaluation recorded."), url_for("partnerships.show", partnership_id=objective.partnership_id) + "#plan")
+        if done:
+            return done
+    return render_template("followup/evaluation_form.html", form=form, objective=objective)
