@@ -1,0 +1,570 @@
+"""Mission status: draft → ready for sign-off → finalised → completed, and cancelled; four-eyes sign-off; database
+constraints; changes after finalisation voiding the sign-offs; ``flask checklist``."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pytest
+from readiness_factories import (
+    ALIAS,
+    REAL_NAME,
+    TODAY,
+    add_company,
+    add_participant,
+    assess,
+    audit_count,
+    english,
+    finalise,
+    freeze_today,
+    give_consent,
+    ready_mission,
+)
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+
+from visitplanner.audit.models import AuditEntry
+from visitplanner.auth.models import Role
+from visitplanner.errors import RuleViolation
+from visitplanner.extensions import db
+from visitplanner.itinerary.models import ProgrammeItem
+from visitplanner.itinerary.operations import create_item, remove_item, update_item
+from visitplanner.missions.models import Mission, MissionStatus
+from visitplanner.participants.models import (
+    ConsentRecord,
+    Decision,
+    SafetyAssessment,
+    Scope,
+    item_participants,
+)
+from visitplanner.participants.operations import withdraw_consent
+from visitplanner.readiness.models import ManualCheck, SignOffRole
+from visitplanner.readiness.operations import (
+    cancel,
+    complete,
+    confirm_manual_check,
+    context,
+    fingerprint,
+    refresh,
+    required_manual_checks,
+    return_to_draft,
+    sign_off,
+    submit_for_signoff,
+)
+from visitplanner.timeutil import local_naive
+
+LAST_DAY = date(2027, 4, 15)  # of the missions the factories make
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@pytest.fixture(autouse=True)
+def _english(ctx):
+    english()
+
+
+@pytest.fixture
+def scenario(make_user, make_mission, make_item):
+    def build(direction="outbound", **kwargs):
+        return ready_mission(make_user, make_mission, make_item, direction, **kwargs)
+    return build
+
+
+def bring_to(s, status: str) -> None:
+    """Take a ready scenario's mission to ``status`` through the operations (committed)."""
+    if status in ("ready_for_signoff", "finalised", "completed"):
+        submit_for_signoff(s.protocol, s.mission, TODAY)
+    if status in ("finalised", "completed"):
+        sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+        sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)
+    if status == "completed":
+        complete(s.protocol, s.mission, LAST_DAY)
+    if status == "cancelled":
+        cancel(s.protocol, s.mission, "Bezoek afgelast door de partner.")
+    db.session.commit()
+    assert s.mission.status == status
+
+
+def active_sign_offs(mission):
+    return [x for x in mission.sign_offs if x.voided_at is None]
+
+
+# ---- the transition table ---------------------------------------------------------------------------------
+
+OPERATIONS = {
+    "submit": lambda s: submit_for_signoff(s.protocol, s.mission, TODAY),
+    "sign": lambda s: sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY),
+    "complete": lambda s: complete(s.protocol, s.mission, LAST_DAY),
+    "cancel": lambda s: cancel(s.protocol, s.mission, "Afgelast."),
+    "return": lambda s: return_to_draft(s.protocol, s.mission, "Programma nog niet rond."),
+}
+#: (status before, operation) -> status after; every pair not listed is refused.
+ALLOWED = {
+    ("draft", "submit"): "ready_for_signoff",
+    ("draft", "cancel"): "cancelled",
+    ("ready_for_signoff", "sign"): "ready_for_signoff",  # one of two sign-offs
+    ("ready_for_signoff", "return"): "draft",
+    ("ready_for_signoff", "cancel"): "cancelled",
+    ("finalised", "complete"): "completed",
+    ("finalised", "cancel"): "cancelled",
+}
+STATUSES = [s.value for s in MissionStatus]
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize("before", STATUSES)
+def test_the_transition_table(scenario, before, operation):
+    s = scenario()
+    bring_to(s, before)
+    expected = ALLOWED.get((before, operation))
+    if expected is None:
+        with pytest.raises(RuleViolation):
+            OPERATIONS[operation](s)
+        db.session.rollback()
+        assert s.mission.status == before
+    else:
+        OPERATIONS[operation](s)
+        db.session.commit()
+        assert s.mission.status == expected
+
+
+def test_the_happy_path_records_who_and_when_and_audits_each_step(scenario):
+    s = scenario()
+    submit_for_signoff(s.protocol, s.mission, TODAY)
+    assert s.mission.submitted_by_id == s.protocol.id and s.mission.submitted_at is not None
+    sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+    assert s.mission.status == "ready_for_signoff" and s.mission.finalised_at is None
+    sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)
+    assert s.mission.status == "finalised" and s.mission.finalised_at is not None
+    complete(s.protocol, s.mission, LAST_DAY)
+    db.session.commit()
+    assert s.mission.status == "completed" and s.mission.completed_at is not None
+    for action in ("mission.submit", "mission.sign_off", "mission.finalise", "mission.complete"):
+        assert audit_count(action, s.mission) == (2 if action == "mission.sign_off" else 1), action
+
+
+def test_submitting_is_refused_while_a_check_fails_and_says_which(scenario):
+    s = scenario()
+    s.mission.partnership.advised_against = True
+    s.mission.partnership.advised_against_reason = "Geen ruimte voor dialoog."
+    db.session.commit()
+    with pytest.raises(RuleViolation, match="Partnership groundwork"):
+        submit_for_signoff(s.protocol, s.mission, TODAY)
+
+
+def test_submitting_is_refused_once_the_consent_has_expired_by_date(scenario):
+    s = scenario()
+    with pytest.raises(RuleViolation, match="Consent of civil-society participants"):
+        submit_for_signoff(s.protocol, s.mission, date(2027, 5, 16))
+
+
+def test_a_mission_can_be_completed_from_its_last_day_on(scenario):
+    s = scenario()
+    bring_to(s, "finalised")
+    with pytest.raises(RuleViolation, match="2027-04-15"):
+        complete(s.protocol, s.mission, date(2027, 4, 14))
+    complete(s.protocol, s.mission, LAST_DAY)
+    assert s.mission.status == "completed"
+
+
+def test_cancelling_needs_a_reason_and_voids_the_sign_offs(scenario):
+    s = scenario()
+    bring_to(s, "finalised")
+    with pytest.raises(RuleViolation, match="reason"):
+        cancel(s.protocol, s.mission, "   ")
+    cancel(s.protocol, s.mission, "De partner zegde af.")
+    db.session.commit()
+    assert s.mission.status == "cancelled" and s.mission.cancel_reason == "De partner zegde af."
+    assert active_sign_offs(s.mission) == []
+    assert all(x.void_reason for x in s.mission.sign_offs)
+
+
+def test_resubmitting_clears_the_attention_reason(scenario):
+    s = scenario()
+    bring_to(s, "ready_for_signoff")
+    return_to_draft(s.protocol, s.mission, "Programma nog niet rond.")
+    assert s.mission.needs_attention and s.mission.attention_reason == "Programma nog niet rond."
+    submit_for_signoff(s.protocol, s.mission, TODAY)
+    assert s.mission.attention_reason is None and not s.mission.needs_attention
+
+
+# ---- four eyes -------------------------------------------------------------------------------------------
+
+
+def test_the_submitter_cannot_sign_off(scenario, make_user):
+    s = scenario()
+    preparer = make_user(Role.PROTOCOL, Role.ADVISOR)
+    submit_for_signoff(preparer, s.mission, TODAY)
+    with pytest.raises(RuleViolation, match="four-eyes"):
+        sign_off(preparer, s.mission, SignOffRole.ADVISOR, TODAY)
+    assert s.mission.sign_offs == []
+
+
+def test_one_person_cannot_sign_in_both_roles(scenario, make_user):
+    s = scenario()
+    both = make_user(Role.ADVISOR, Role.APPROVER)
+    bring_to(s, "ready_for_signoff")
+    sign_off(both, s.mission, SignOffRole.ADVISOR, TODAY)
+    with pytest.raises(RuleViolation, match="second person"):
+        sign_off(both, s.mission, SignOffRole.APPROVER, TODAY)
+    assert s.mission.status == "ready_for_signoff" and len(s.mission.sign_offs) == 1
+
+
+@pytest.mark.parametrize("roles, role", [
+    ((Role.PROTOCOL,), SignOffRole.ADVISOR),
+    ((Role.ADVISOR,), SignOffRole.APPROVER),
+    ((Role.APPROVER,), SignOffRole.ADVISOR),
+    ((Role.ADMIN,), SignOffRole.APPROVER),
+])
+def test_a_user_without_the_role_cannot_sign_in_it(scenario, make_user, roles, role):
+    s = scenario()
+    bring_to(s, "ready_for_signoff")
+    with pytest.raises(RuleViolation, match="do not have the role"):
+        sign_off(make_user(*roles), s.mission, role, TODAY)
+
+
+def test_a_role_signs_once(scenario, make_user):
+    s = scenario()
+    bring_to(s, "ready_for_signoff")
+    sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+    with pytest.raises(RuleViolation, match="already been signed off"):
+        sign_off(make_user(Role.ADVISOR), s.mission, SignOffRole.ADVISOR, TODAY)
+
+
+def test_the_second_sign_off_finalises_and_each_records_a_fingerprint(scenario):
+    s = scenario()
+    bring_to(s, "ready_for_signoff")
+    first = sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)  # either order
+    assert s.mission.status == "ready_for_signoff"
+    second = sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+    db.session.commit()
+    assert s.mission.status == "finalised"
+    assert HEX64.match(first.fingerprint) and HEX64.match(second.fingerprint)
+    assert second.fingerprint == fingerprint(s.mission, context(TODAY))
+    assert {x.user_id for x in s.mission.sign_offs} == {s.advisor.id, s.approver.id}
+    # The fingerprint covers the programme: moving an item changes it.
+    s.meeting.sequence += 1
+    assert fingerprint(s.mission, context(TODAY)) != second.fingerprint
+
+
+def test_sign_off_is_refused_while_a_check_fails(scenario):
+    s = scenario()
+    bring_to(s, "ready_for_signoff")
+    with pytest.raises(RuleViolation, match="Consent of civil-society participants"):
+        sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, date(2027, 5, 16))
+
+
+# ---- manual checklist items ---------------------------------------------------------------------------
+
+
+def test_manual_items_must_be_confirmed_before_sign_off(scenario):
+    s = scenario(confirm=False)
+    submit_for_signoff(s.protocol, s.mission, TODAY)
+    with pytest.raises(RuleViolation, match="First confirm the manual checklist items"):
+        sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+    confirm_manual_check(s.protocol, s.mission, ManualCheck.EMBASSY_INFORMED)
+    with pytest.raises(RuleViolation, match="briefed on the human-rights talking points"):
+        sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+    confirm_manual_check(s.advisor, s.mission, ManualCheck.DELEGATION_BRIEFED, "Briefing op 2 april.")
+    sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+    assert len(active_sign_offs(s.mission)) == 1
+
+
+def test_which_manual_items_apply(scenario):
+    outbound = scenario(confirm=False)
+    inbound = scenario("inbound", confirm=False, alias="Linde-7305")
+    assert required_manual_checks(outbound.mission) == [ManualCheck.EMBASSY_INFORMED, ManualCheck.DELEGATION_BRIEFED]
+    assert required_manual_checks(inbound.mission) == [ManualCheck.DELEGATION_BRIEFED]
+    with pytest.raises(RuleViolation, match="does not apply"):
+        confirm_manual_check(inbound.protocol, inbound.mission, ManualCheck.COMPANIES_BRIEFED)
+    add_company(outbound.mission)
+    assert ManualCheck.COMPANIES_BRIEFED in required_manual_checks(outbound.mission)
+    confirm_manual_check(outbound.protocol, outbound.mission, ManualCheck.DELEGATION_BRIEFED)
+    with pytest.raises(RuleViolation, match="already confirmed"):
+        confirm_manual_check(outbound.protocol, outbound.mission, ManualCheck.DELEGATION_BRIEFED)
+
+
+# ---- database constraints -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE missions SET status = 'finalised' WHERE id = :id",  # no finalised_at
+    "UPDATE missions SET status = 'completed', finalised_at = CURRENT_TIMESTAMP WHERE id = :id",  # no completed_at
+    "UPDATE missions SET status = 'cancelled', cancelled_at = CURRENT_TIMESTAMP WHERE id = :id",  # no reason
+    "UPDATE missions SET submitted_by_id = NULL WHERE id = :id",  # ready without a submitter
+    "UPDATE missions SET completed_at = CURRENT_TIMESTAMP WHERE id = :id",  # completed_at on a ready mission
+    "UPDATE missions SET override_reason = 'Toch gaan.' WHERE id = :id",  # override without an approver
+    "UPDATE missions SET status = 'approved' WHERE id = :id",  # no such status
+])
+def test_the_database_keeps_status_and_columns_consistent(scenario, statement):
+    s = scenario()
+    bring_to(s, "ready_for_signoff")
+    mission_id = s.mission.id
+    with pytest.raises(IntegrityError):
+        db.session.execute(text(statement), {"id": mission_id})
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(Mission, mission_id).status == "ready_for_signoff"
+
+
+def test_the_database_refuses_a_voided_sign_off_without_a_reason(scenario):
+    s = scenario()
+    bring_to(s, "finalised")
+    with pytest.raises(IntegrityError):
+        db.session.execute(text("UPDATE sign_offs SET voided_at = CURRENT_TIMESTAMP WHERE mission_id = :id"),
+                           {"id": s.mission.id})
+    db.session.rollback()
+
+
+# ---- changes after finalisation void the sign-offs ---------------------------------------------------------
+
+
+def item_data(item: ProgrammeItem, **changes) -> dict:
+    """What the item form would send for ``item``, with ``changes``."""
+    data = dict(
+        kind=item.kind, title=item.title, starts_at=local_naive(item.starts_at, item.timezone),
+        ends_at=local_naive(item.ends_at, item.timezone), timezone=item.timezone, location=item.location,
+        description=item.description, talking_points=item.talking_points,
+        no_talking_points_reason=item.no_talking_points_reason, visibility=item.visibility, parallel=item.parallel,
+        attendees=item.attendee_ids, participants=[p.id for p in item.participants],
+    )
+    data.update(changes)
+    return data
+
+
+def _withdraw(s):
+    withdraw_consent(s.advisor, s.participant, s.mission, method="secure_messenger")
+    return ALIAS
+
+
+def _add_item(s):
+    create_item(s.protocol, s.mission, **item_data(s.meeting, title="Extra bezoek", talking_points="",
+                                                   kind="cultural", starts_at=datetime(2027, 4, 15, 9),
+                                                   ends_at=datetime(2027, 4, 15, 10), participants=[]))
+    return "Extra bezoek"
+
+
+def _move_item(s):
+    update_item(s.protocol, s.meeting, expected_version=s.meeting.version,
+                **item_data(s.meeting, starts_at=datetime(2027, 4, 13, 16), ends_at=datetime(2027, 4, 13, 17)))
+    return s.meeting.title
+
+
+def _remove_item(s):
+    remove_item(s.protocol, s.meeting)
+    return s.meeting.title
+
+
+def _add_participant(s):
+    other = add_participant(s.advisor, real_name="Aynur Tursun", alias="Linde-7305")
+    update_item(s.advisor, s.hr_item, expected_version=s.hr_item.version,
+                **item_data(s.hr_item, participants=[s.participant.id, other.id]))
+    return s.hr_item.title
+
+
+def _change_safety_decision(s):
+    assess(s.advisor, s.participant, s.hr_item, decision=Decision.PROCEED.value)
+    return ALIAS
+
+
+CHANGES = {
+    "consent withdrawn": _withdraw,
+    "item added": _add_item,
+    "item moved": _move_item,
+    "item removed": _remove_item,
+    "participant added": _add_participant,
+    "safety decision changed": _change_safety_decision,
+}
+
+
+def state_of(mission_id: int) -> dict:
+    """Everything a change after finalisation could touch, read fresh from the database."""
+    db.session.expire_all()
+    mission = db.session.get(Mission, mission_id)
+    count = lambda model: db.session.scalar(select(func.count()).select_from(model))
+    return {
+        "status": mission.status,
+        "finalised_at": mission.finalised_at is not None,
+        "attention_reason": mission.attention_reason,
+        "voided": sorted((x.voided_at is not None, x.void_reason) for x in mission.sign_offs),
+        "audit": count(AuditEntry),
+        "consents": count(ConsentRecord),
+        "assessments": count(SafetyAssessment),
+        "items": sorted((i.title, i.starts_at, i.removed_at is not None) for i in mission.items),
+        "participants": count(item_participants),
+    }
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_after_finalisation_voids_the_sign_offs_in_the_same_transaction(scenario, change):
+    s = scenario()
+    finalise(s)
+    before = state_of(s.mission.id)
+
+    fragment = CHANGES[change](s)
+
+    assert s.mission.status == "draft" and s.mission.finalised_at is None
+    assert s.mission.needs_attention and fragment in s.mission.attention_reason
+    assert REAL_NAME not in s.mission.attention_reason
+    assert len(s.mission.sign_offs) == 2
+    for signature in s.mission.sign_offs:
+        assert signature.voided_at is not None and signature.void_reason == s.mission.attention_reason
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off",
+                                                       AuditEntry.mission_id == s.mission.id))
+    assert entry is not None and entry.changes["status"] == ["finalised", "draft"]
+    assert entry.changes["reason"] == [None, s.mission.attention_reason]
+
+    db.session.rollback()  # the change and its consequences are one transaction: nothing of it stays
+    assert state_of(s.mission.id) == before
+
+
+def test_a_change_that_does_not_matter_keeps_the_sign_offs(scenario):
+    s = scenario()
+    finalise(s)
+    update_item(s.protocol, s.meeting, expected_version=s.meeting.version,
+                **item_data(s.meeting, description="Met tolk."))
+    db.session.commit()
+    assert s.mission.status == "finalised" and len(active_sign_offs(s.mission)) == 2
+    assert audit_count("mission.void_sign_off") == 0
+
+
+def test_narrowing_consent_after_finalisation_voids_the_sign_offs(scenario):
+    s = scenario()
+    finalise(s)
+    give_consent(s.advisor, s.participant, s.mission, [Scope.TAKE_PART])
+    assert s.mission.status == "draft" and "narrowed" in s.mission.attention_reason
+
+
+def test_a_change_to_a_draft_mission_voids_nothing(scenario):
+    s = scenario()
+    _remove_item(s)
+    db.session.commit()
+    assert s.mission.status == "draft" and s.mission.attention_reason is None
+    assert audit_count("mission.void_sign_off") == 0
+
+
+# ---- refresh: consent and safety lapsing by date ---------------------------------------------------------
+
+
+@pytest.fixture
+def finalised_until_april_first(scenario):
+    """A finalised mission whose participant's consent must be reconfirmed by 2027-04-01."""
+    s = scenario()
+    give_consent(s.advisor, s.participant, s.mission, [Scope.TAKE_PART, Scope.NAMED_INTERNAL],
+                 reconfirm_by=date(2027, 4, 1))
+    finalise(s)
+    return s
+
+
+def test_refresh_does_nothing_while_consent_is_valid(finalised_until_april_first):
+    s = finalised_until_april_first
+    assert refresh(s.mission, date(2027, 4, 1)) is False
+    assert s.mission.status == "finalised" and len(active_sign_offs(s.mission)) == 2
+    assert audit_count("mission.void_sign_off") == 0
+
+
+def test_refresh_voids_when_consent_expired_by_date(finalised_until_april_first, client, login):
+    s = finalised_until_april_first
+    assert refresh(s.mission, date(2027, 4, 2)) is True
+    db.session.commit()
+    assert s.mission.status == "draft" and active_sign_offs(s.mission) == []
+    assert f"{ALIAS}: consent expired on 2027-04-01" in s.mission.attention_reason
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off"))
+    assert entry.actor_id is None  # the system did it
+
+    login(Role.PROTOCOL)
+    client.post("/language", data={"lang": "en", "next": "/"})
+    page = client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
+    assert "This mission needs attention: its sign-off was voided." in page
+    assert "consent expired on 2027-04-01" in page and REAL_NAME not in page
+
+
+def test_opening_the_mission_page_after_expiry_voids_and_shows_the_banner(
+    finalised_until_april_first, client, login, monkeypatch
+):
+    s = finalised_until_april_first
+    login(Role.PROTOCOL)
+    client.post("/language", data={"lang": "en", "next": "/"})
+    freeze_today(monkeypatch, date(2027, 4, 1))
+    assert "needs attention" not in client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
+    freeze_today(monkeypatch, date(2027, 4, 2))
+    page = client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
+    assert "This mission needs attention: its sign-off was voided." in page
+    db.session.expire_all()
+    assert s.mission.status == "draft"
+    assert audit_count("mission.void_sign_off", s.mission) == 1
+
+
+def test_refresh_leaves_draft_completed_and_cancelled_missions_alone(scenario):
+    s = scenario()
+    assert refresh(s.mission, date(2027, 6, 1)) is False
+    bring_to(s, "completed")
+    assert refresh(s.mission, date(2027, 6, 1)) is False and s.mission.status == "completed"
+
+
+# ---- flask checklist ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(app, monkeypatch):
+    from visitplanner.demo import load_demo
+
+    freeze_today(monkeypatch)
+    load_demo()
+    db.session.commit()
+    missions = list(db.session.scalars(select(Mission).order_by(Mission.id)))
+    outbound = next(m for m in missions if m.direction == "outbound")
+    inbound = next(m for m in missions if m.direction == "inbound" and m.status == "draft")
+    return outbound, inbound
+
+
+def run_checklist(app, *ids):
+    return app.test_cli_runner().invoke(args=["checklist", *map(str, ids)])
+
+
+LINE = re.compile(r"^(PASS|FAIL|WARN) [a-z_]+: .+")
+
+
+def test_checklist_reports_every_mission_and_fails_on_the_inbound_demo(app, demo):
+    outbound, inbound = demo
+    result = run_checklist(app)
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    headings = [line for line in lines if line.startswith("Mission ")]
+    missions = list(db.session.scalars(select(Mission).order_by(Mission.id)))
+    assert headings == [f"Mission {m.id}: {m.title} [{m.status}]" for m in missions]
+    assert f"Mission {outbound.id}: {outbound.title} [finalised]" in headings
+    assert f"Mission {inbound.id}: {inbound.title} [draft]" in headings
+    checks = [line for line in lines if not line.startswith("Mission ")]
+    assert len(checks) == 9 * len(missions) and all(LINE.match(line) for line in checks), checks
+    for real_name in ("Chen Xiaoli", "Aynur Tursun", "Pieter de Wit"):
+        assert real_name not in result.output
+
+
+def test_checklist_exit_code_tells_the_two_demo_missions_apart(app, demo):
+    outbound, inbound = demo
+    good = run_checklist(app, outbound.id)
+    assert good.exit_code == 0, good.output
+    assert "FAIL" not in good.output and good.output.count("PASS ") >= 8
+
+    bad = run_checklist(app, inbound.id)
+    assert bad.exit_code == 1
+    assert re.search(r"^FAIL inbound: .*meeting with residents", bad.output, re.MULTILINE)
+    assert re.search(r"^FAIL consent: .*Linde-7305: consent expired", bad.output, re.MULTILINE)
+
+
+def test_a_cancelled_failing_mission_alone_exits_zero(app, make_user, make_mission):
+    mission = make_mission()  # an empty draft: fails most checks
+    assert run_checklist(app, mission.id).exit_code == 1
+    cancel(make_user(Role.PROTOCOL), mission, "Afgelast.")
+    db.session.commit()
+    result = run_checklist(app, mission.id)
+    assert result.exit_code == 0, result.output
+    assert "FAIL" in result.output and "[cancelled]" in result.output
+
+
+def test_an_unknown_mission_id_is_an_error(app, make_mission):
+    mission = make_mission()
+    result = run_checklist(app, mission.id, 9999)
+    assert result.exit_code != 0
+    assert "No mission with id 9999" in result.output
