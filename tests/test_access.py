@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import PASSWORD, make_app
 from flask import url_for
+from sqlalchemy import select
 
 from visitplanner.access import ACCESS, PUBLIC, SIGNED_IN
-from visitplanner.auth.models import Role
+from visitplanner.auth.models import Role, User
+from visitplanner.calendar.operations import create_feed
 from visitplanner.extensions import db
+from visitplanner.followup.models import FollowUp
 from visitplanner.missions.models import Company
 from visitplanner.participants.models import Participant
+from visitplanner.partnerships.models import Objective
 from visitplanner.readiness.models import ManualCheck
 
 ANONYMOUS = "anonymous"
@@ -39,6 +44,12 @@ ADMIN, PROTOCOL, ADVISOR, APPROVER, DELEGATE = (
 # against; the organisation setting (talking points block or warn) is the administrator's. The partnership's
 # research dossier, focal themes, action-plan objectives and risk/advice are kept by the human-rights advisor.
 # A delegation member reaches none of this.
+#
+# Issue 4 (calendar). Everyone signed in downloads a programme they may see as an .ics file (the view then checks
+# that they may see the mission), lists their own calendar feeds, creates one and revokes their own (the views
+# check ownership and what the role allows; an administrator sees and revokes everyone's). A feed itself is
+# fetched by calendar services without an account: its secret token is the credential, so it is public, like
+# robots.txt.
 
 VISITORS = (ANONYMOUS, ADMIN, PROTOCOL, ADVISOR, APPROVER, DELEGATE)
 OFFICE = {ADMIN, PROTOCOL, ADVISOR, APPROVER}
@@ -56,7 +67,16 @@ EXPECTED: dict[str, set] = {
     "partnerships.edit": {PROTOCOL, ADVISOR},
     "missions.show": ACCOUNTS,
     "missions.history": OFFICE,
-    "missions.create": {PROTOCOL},
+    # An approver may open the form: only an approver can create a mission for a partnership advised
+    # against (with an override); the operation refuses an approver otherwise.
+    "missions.create": {PROTOCOL, APPROVER},
+    "missions.edit_company": {PROTOCOL},
+    # After the visit: staff read; the office records outcomes and follow-ups; the advisor evaluates the plan.
+    "followup.after": OFFICE,
+    "followup.outcome": {PROTOCOL, ADVISOR},
+    "followup.add": {PROTOCOL, ADVISOR},
+    "followup.status": {PROTOCOL, ADVISOR},
+    "followup.evaluate": {ADVISOR},
     "missions.edit": {PROTOCOL},
     "missions.add_member": {PROTOCOL},
     "missions.remove_member": {PROTOCOL},
@@ -87,6 +107,12 @@ EXPECTED: dict[str, set] = {
     "readiness.confirm": {PROTOCOL, ADVISOR},
     "readiness.override": {APPROVER},
     "readiness.settings": {ADMIN},
+    "calendar.download": ACCOUNTS,
+    "calendar.feeds": ACCOUNTS,
+    "calendar.create": ACCOUNTS,
+    "calendar.revoke": ACCOUNTS,
+    "calendar.feed": set(VISITORS),
+    "calendar.robots": set(VISITORS),
     "admin.users": {ADMIN},
     "admin.create_user": {ADMIN},
     "admin.edit_user": {ADMIN},
@@ -164,7 +190,9 @@ class Dataset:
 
     The civil-society participant takes part in the mission's item, so that the consent, withdrawal and
     assessment pages (which answer 404 for a participant outside the mission or item) open; ``key`` is a
-    manual checklist item that applies to every mission.
+    manual checklist item that applies to every mission. ``token`` opens the delegate's feed of the mission;
+    ``feed_id`` is a feed of whoever visits (see ``with_feed_of``), since only its owner (or an administrator)
+    may open its revoke page.
     """
 
     delegate_email: str
@@ -175,6 +203,10 @@ class Dataset:
     company_id: int
     user_id: int
     participant_id: int
+    token: str
+    objective_id: int
+    follow_up_id: int
+    feed_id: int | None = None
     key: str = ManualCheck.DELEGATION_BRIEFED.value
 
     def url_values(self, rule) -> dict[str, int | str]:
@@ -201,12 +233,28 @@ def dataset(app, make_user, make_partnership, make_mission, make_member, make_it
         mission.companies.append(company)
         participant = Participant(real_name="Wang Li", alias="Berk-1234", kind="defender", at_risk=True)
         item.participants.append(participant)
+        feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
+        objective = Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31))
+        follow_up = FollowUp(mission_id=mission.id, what="Verslag sturen", due_date=date(2027, 5, 1))
+        db.session.add_all([objective, follow_up])
         db.session.commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
-            participant_id=participant.id,
+            participant_id=participant.id, token=token, feed_id=feed.id, objective_id=objective.id,
+            follow_up_id=follow_up.id,
         )
+
+
+def with_feed_of(app, dataset: Dataset, email: str | None) -> Dataset:
+    """The data set with ``feed_id`` pointing at a feed of the account ``email`` (anonymous: left as it is)."""
+    if email is None or email == dataset.delegate_email:
+        return dataset
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        feed, _ = create_feed(user, kind="person", audience="public")
+        db.session.commit()
+        return replace(dataset, feed_id=feed.id)
 
 
 def new_account(app, make_user, *roles) -> str:
@@ -219,11 +267,16 @@ def sign_in(client, email: str) -> None:
     assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
 
 
-def sign_in_as(app, client, make_user, dataset: Dataset, who) -> None:
-    """Anonymous stays signed out; the delegate is the one in the mission; other roles get a fresh account."""
+def sign_in_as(app, client, make_user, dataset: Dataset, who) -> str | None:
+    """Anonymous stays signed out; the delegate is the one in the mission; other roles get a fresh account.
+
+    Returns the e-mail address signed in with (None for anonymous).
+    """
     if who == ANONYMOUS:
-        return
-    sign_in(client, dataset.delegate_email if who == DELEGATE else new_account(app, make_user, who))
+        return None
+    email = dataset.delegate_email if who == DELEGATE else new_account(app, make_user, who)
+    sign_in(client, email)
+    return email
 
 
 def location_path(response) -> str:
@@ -247,6 +300,15 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
         return 302, checklist
     if rule.endpoint == "readiness.sign":
         return 400, None
+    # Calendar: creating a feed is POST-only; sent empty, the form lacks kind and audience, so nothing is made
+    # and the view flashes why and goes back to the feeds page. The revoke page (GET) asks for confirmation of
+    # the visitor's own feed: 200. The feed (its token is the credential) and robots.txt answer 200 to anyone;
+    # the .ics download answers 200 to staff and to the delegate, who is in the mission.
+    if rule.endpoint == "calendar.create":
+        return 302, "/calendar/feeds"
+    # A follow-up's status, sent without a status: refused with a flash, back to the after-the-visit page.
+    if rule.endpoint == "followup.status":
+        return 302, f"/missions/{dataset.mission_id}/after"
     if rule.endpoint == "main.set_language":
         return 302, "/"
     if rule.endpoint == "auth.logout":
@@ -264,7 +326,7 @@ def test_each_visitor_meets_the_right_door_on_every_route(app, client, make_user
         if (who in admitted_by_access_table(rule.endpoint)) != (who in EXPECTED[rule.endpoint])
     ]
     assert not disagreements, f"ACCESS and the domain disagree on whether {who} may use: {disagreements}"
-    sign_in_as(app, client, make_user, dataset, who)
+    dataset = with_feed_of(app, dataset, sign_in_as(app, client, make_user, dataset, who))
 
     wrong = []
     for rule in ROUTES:
@@ -359,7 +421,9 @@ def test_anonymous_visitors_reach_nothing_but_the_login_page_and_static_files(ap
         urls["static"] = url_for("static", filename="app.css")
     for endpoint, url in sorted(urls.items()):
         response = client.get(url)
-        if endpoint in ("auth.login", "static"):
+        # robots.txt is public; a calendar feed is fetched without an account, its secret token being the
+        # credential (the data set's token opens the delegate's feed; a token that is not one opens nothing).
+        if endpoint in ("auth.login", "static", "calendar.robots", "calendar.feed"):
             assert response.status_code == 200, f"{url} got {response.status_code}"
             response.close()
             continue
@@ -367,6 +431,13 @@ def test_anonymous_visitors_reach_nothing_but_the_login_page_and_static_files(ap
             reached.append(f"{url} ({response.status_code})")
         assert "Wuxi" not in response.get_data(as_text=True), f"{url} showed data to an anonymous visitor"
     assert not reached, f"anonymous visitors were not sent to the login page from: {reached}"
+    guessed = client.get(url_for_feed(app, "x" * 43))
+    assert guessed.status_code == 404 and "Wuxi" not in guessed.get_data(as_text=True)
+
+
+def url_for_feed(app, token: str) -> str:
+    with app.test_request_context():
+        return url_for("calendar.feed", token=token)
 
 
 def test_the_login_redirect_comes_back_to_the_page_asked_for(app, client, make_user):

@@ -40,7 +40,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "partnerships.themes": ADVISOR,
     "partnerships.add_objective": ADVISOR,
     # missions, delegation and companies
-    "missions.create": PROTOCOL,
+    # An approver creates a mission only for a partnership advised against, with an override (see the operation).
+    "missions.create": frozenset({Role.PROTOCOL, Role.APPROVER}),
+    "missions.edit_company": PROTOCOL,
     "missions.show": EVERYONE,
     "missions.edit": PROTOCOL,
     "missions.history": STAFF,
@@ -73,6 +75,19 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "readiness.cancel_view": PROTOCOL,
     "readiness.override": APPROVER,
     "readiness.settings": ADMIN,
+    # after the visit
+    "followup.after": STAFF,
+    "followup.outcome": PLANNERS,
+    "followup.add": PLANNERS,
+    "followup.status": PLANNERS,
+    "followup.evaluate": ADVISOR,
+    # calendar: downloads and feeds (a feed authenticates by its token alone)
+    "calendar.download": EVERYONE,
+    "calendar.feeds": SIGNED_IN,
+    "calendar.create": SIGNED_IN,
+    "calendar.revoke": SIGNED_IN,
+    "calendar.feed": PUBLIC,
+    "calendar.robots": PUBLIC,
     # administration
     "admin.users": ADMIN,
     "admin.create_user": ADMIN,
