@@ -50,12 +50,14 @@ def _month(day: date) -> str:
 
 
 def _item(actor, mission, kind, title, start, end, zone, *, location="", description="", talking_points="",
-          visibility=Visibility.DELEGATION, attendees=(), parallel=False):
+          visibility=Visibility.DELEGATION, attendees=(), parallel=False, themes=()):
+    chosen = {t.key: t.id for t in mission.partnership.focal_themes}
     return create_item(
         actor, mission, kind=kind.value, title=title,
         starts_at=_t(start), ends_at=_t(end), timezone=zone,
         location=location, description=description, talking_points=talking_points,
         visibility=visibility.value, parallel=parallel, attendees=[m.id for m in attendees],
+        focal_themes=[chosen[key] for key in themes],
     )
 
 
@@ -243,18 +245,19 @@ def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:
           "2027-04-13T15:30", SHA, location="Stadhuis Wuxi",
           talking_points="Arbeidsomstandigheden in de bouw; privacy en toezicht bij slimme-stadtoepassingen; "
                          "vraag naar de situatie van gedetineerde advocaten.",
-          visibility=V.PARTNER, attendees=(alderman, mayor, officer))
+          visibility=V.PARTNER, attendees=(alderman, mayor, officer),
+          themes=("labour_rights", "surveillance_smart_cities", "freedom_of_expression"))
     _item(protocol, mission, K.MEAL, "Welkomstdiner", "2027-04-13T18:30", "2027-04-13T20:30", SHA,
           location="Hotel Wuxi Lakeside", visibility=V.PARTNER, attendees=everyone)
     _item(advisor, mission, K.NGO_VISIT, "Gesprek met maatschappelijke organisatie over arbeidsrechten",
           "2027-04-14T09:00", "2027-04-14T10:30", SHA, location="Afgesproken via de ambassade",
           description="Vertrouwelijk; geen foto's; deelnemers worden niet bij naam genoemd.",
           talking_points="Luisteren; vragen wat de organisatie van ons verwacht.",
-          visibility=V.INTERNAL, attendees=(alderman, officer))
+          visibility=V.INTERNAL, attendees=(alderman, officer), themes=("labour_rights",))
     _item(protocol, mission, K.BUSINESS_SESSION, "Bedrijvensessie OESO-richtlijnen en UNGP's", "2027-04-14T11:00",
           "2027-04-14T12:30", SHA, location="Wuxi Innovation Park",
           talking_points="Due diligence in de toeleveringsketen; dwangarbeid uitsluiten.",
-          visibility=V.PARTNER, attendees=(alderman, engineer))
+          visibility=V.PARTNER, attendees=(alderman, engineer), themes=("labour_rights",))
     _item(protocol, mission, K.COMPANY_VISIT, "Bezoek waterzuiveringsinstallatie Taihu", "2027-04-14T14:00",
           "2027-04-14T16:30", SHA, location="Taihu-meer, Wuxi", visibility=V.PARTNER, attendees=(mayor, engineer))
     _item(protocol, mission, K.PUBLIC_MOMENT, "Toespraak wethouder bij het Nederlands-Chinees waterforum",
@@ -345,7 +348,7 @@ def _past_visit(protocol, advisor, users, partnership: Partnership) -> Mission:
     meeting = _item(protocol, mission, K.OFFICIAL_MEETING, "Overleg met de onderwijsdelegatie", "2026-09-14T10:00",
                     "2026-09-14T12:00", AMS, location="Stadhuis Voorbeeldstad",
                     talking_points="Academische vrijheid; uitwisseling zonder censuur.", visibility=V.PARTNER,
-                    attendees=(officer, guest))
+                    attendees=(officer, guest), themes=("freedom_of_expression",))
     _item(advisor, mission, K.NGO_VISIT, "Bezoek aan PEN-afdeling Voorbeeldstad", "2026-09-15T10:00",
           "2026-09-15T11:30", AMS, location="Bibliotheek Voorbeeldstad", visibility=V.DELEGATION,
           attendees=(officer, guest))

@@ -126,6 +126,8 @@ class ItemView:
     location: str = ""
     description: str = ""
     talking_points: str = ""
+    #: The focal themes the item raises: for the office's own pages only.
+    themes: tuple[str, ...] = field(default_factory=tuple)
     attendees: tuple[str, ...] = field(default_factory=tuple)
     participants: tuple[str, ...] = field(default_factory=tuple)
     visibility_label: str = ""
@@ -174,6 +176,7 @@ def present_item(
             location=item.location,
             description=item.description,
             talking_points=item.talking_points if shows_people else "",
+            themes=tuple(item.theme_names) if audience == Audience.INTERNAL and not for_feed else (),
             attendees=tuple(m.display_name for m in item.attendees) if shows_people else (),
             participants=tuple(n for n in names if n is not None),
             visibility_label=item.visibility_label if audience == Audience.INTERNAL else "",

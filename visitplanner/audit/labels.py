@@ -95,6 +95,7 @@ FIELDS = {
     "talking_points_block": _l("Talking points block finalisation"),
     "no_talking_points_reason": _l("Reason for having no talking points"),
     "participant_aliases": _l("Civil-society participants"),
+    "theme_names": _l("Focal themes raised"),
     "alias": _l("Alias"),
     "at_risk": _l("At risk"),
     "residence": _l("Where they live"),

@@ -46,6 +46,10 @@ class ItemForm(VersionedForm):
         description=_l("Each needs consent to take part and a safety assessment before the mission is finalised."),
     )
     attendees = MultiCheckboxField(_l("Who attends from the delegation"), coerce=int, validators=[Optional()])
+    focal_themes = MultiCheckboxField(
+        _l("Focal themes raised"), coerce=int, validators=[Optional()],
+        description=_l("The partnership's focal themes this item raises; shown to the office only."),
+    )
     visibility = RadioField(
         _l("Who may see this item"),
         choices=lambda: [(v.value, v.label) for v in Visibility],

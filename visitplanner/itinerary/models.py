@@ -17,6 +17,7 @@ from ..missions.models import DelegationMember, Mission
 
 if TYPE_CHECKING:
     from ..participants.models import Participant
+    from ..partnerships.models import FocalTheme
 from ..timeutil import UTCDateTime, in_zone, now_utc
 
 
@@ -85,6 +86,14 @@ item_attendees = Table(
     Column("member_id", ForeignKey("delegation_members.id", ondelete="CASCADE"), primary_key=True),
 )
 
+#: The partnership's focal themes an item raises (B.b: raise the themes at every contact).
+item_focal_themes = Table(
+    "item_focal_themes",
+    db.metadata,
+    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("focal_themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class ProgrammeItem(db.Model):
     __tablename__ = "programme_items"
@@ -127,6 +136,7 @@ class ProgrammeItem(db.Model):
     participants: Mapped[list[Participant]] = relationship(
         secondary="item_participants", order_by="Participant.id"
     )
+    focal_themes: Mapped[list[FocalTheme]] = relationship(secondary=item_focal_themes, order_by="FocalTheme.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -134,7 +144,7 @@ class ProgrammeItem(db.Model):
     AUDITED = (
         "kind", "title", "starts_local", "ends_local", "location", "description",
         "talking_points", "no_talking_points_reason", "visibility", "parallel", "attendee_names",
-        "participant_aliases",
+        "participant_aliases", "theme_names",
     )
     #: A change to one of these is a change calendar clients must notice.
     SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "location", "removed_at")
@@ -162,6 +172,10 @@ class ProgrammeItem(db.Model):
     @property
     def participant_aliases(self) -> list[str]:
         return sorted(p.alias for p in self.participants)
+
+    @property
+    def theme_names(self) -> list[str]:
+        return [t.label for t in self.focal_themes]
 
     @property
     def starts_local(self) -> str:

@@ -53,6 +53,12 @@ def _prepare(mission: Mission, data: dict) -> dict:
         if len(found) != len(wanted):
             raise RuleViolation(_("Choose participants from the list."), "participants")
         prepared["participants"] = [found[i] for i in wanted]
+    if "focal_themes" in data:
+        chosen = {t.id: t for t in mission.partnership.focal_themes}
+        wanted = list(dict.fromkeys(data["focal_themes"] or []))
+        if any(i not in chosen for i in wanted):
+            raise RuleViolation(_("Choose among the focal themes this partnership has chosen."), "focal_themes")
+        prepared["focal_themes"] = [chosen[i] for i in sorted(wanted)]
     return prepared
 
 

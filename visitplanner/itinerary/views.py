@@ -83,12 +83,13 @@ def printable(mission_id: int):
 def _attendee_choices(form: ItemForm, mission) -> None:
     form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
     form.participants.choices = [(p.id, participant_label(p, current_user)) for p in all_participants()]
+    form.focal_themes.choices = [(t.id, t.label) for t in mission.partnership.focal_themes]
 
 
 def _form_data(form: ItemForm) -> dict:
     return {name: form[name].data for name in (
         "kind", "title", "starts_at", "ends_at", "timezone", "location", "description", "talking_points",
-        "no_talking_points_reason", "attendees", "participants", "visibility", "parallel",
+        "no_talking_points_reason", "attendees", "participants", "focal_themes", "visibility", "parallel",
     )}
 
 
@@ -132,6 +133,7 @@ def edit(item_id: int):
         form.ends_at.data = local_naive(item.ends_at, item.timezone)
         form.attendees.data = item.attendee_ids
         form.participants.data = [p.id for p in item.participants]
+        form.focal_themes.data = [t.id for t in item.focal_themes]
         form.version.data = item.version
     if form.validate_on_submit() and save_form(
         form,

@@ -20,6 +20,7 @@ def programme_options():
         selectinload(Mission.members).joinedload(DelegationMember.user),
         selectinload(Mission.companies),
         selectinload(Mission.items).selectinload(ProgrammeItem.attendees),
+        selectinload(Mission.items).selectinload(ProgrammeItem.focal_themes),
         selectinload(Mission.items).selectinload(ProgrammeItem.participants).selectinload(Participant.consents),
         selectinload(Mission.items).selectinload(ProgrammeItem.participants)
         .selectinload(Participant.assessments),

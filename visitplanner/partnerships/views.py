@@ -26,7 +26,7 @@ from .operations import (
     set_focal_themes,
     update_partnership,
 )
-from .queries import all_partnerships, partnership_with_missions
+from .queries import all_partnerships, items_per_theme, partnership_with_missions
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 
@@ -57,7 +57,8 @@ def create():
 def show(partnership_id: int):
     """A partnership and its missions."""
     partnership = partnership_with_missions(partnership_id) or abort(404)
-    return render_template("partnerships/show.html", partnership=partnership)
+    return render_template("partnerships/show.html", partnership=partnership,
+                           raised=items_per_theme(partnership_id))
 
 
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
