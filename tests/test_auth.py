@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,10 +11,12 @@ from argon2 import PasswordHasher
 from conftest import PASSWORD, make_app
 from sqlalchemy import func, select
 
+from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User
 from visitplanner.extensions import db
 
-WRONG_CREDENTIALS = "E-mail address or password is not correct, or the account is disabled."
+WRONG_CREDENTIALS = ("E-mail address or password is not correct, or the account is disabled, or it is locked for "
+                     "15 minutes after five wrong passwords in a row.")
 
 
 # Data is made in an app context of its own, closed before the first request: requests made inside a
@@ -124,6 +127,115 @@ def test_disabling_an_account_signs_it_out_at_its_next_request(app, client, acco
     assert response.status_code == 302 and location_path(response) == "/login"
     set_active(app, email, True)
     assert not signed_in(client), "enabling the account again does not revive the old session"
+
+
+# ---- wrong passwords in a row lock the account for a while ------------------------------------------------
+
+
+class Clock:
+    """The time the login page reads; moved by the test."""
+
+    def __init__(self, monkeypatch, start: datetime):
+        from visitplanner.auth import views
+
+        self.now = start
+        monkeypatch.setattr(views, "now_utc", lambda: self.now)
+
+
+def audit_actions(app, email: str) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.label == email)
+                                       .where(AuditEntry.action.like("user.%"), AuditEntry.action != "user.create")
+                                       .order_by(AuditEntry.id)))
+
+
+def try_password(client, email: str, password: str):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_five_wrong_passwords_in_a_row_lock_the_account_for_15_minutes(app, client, english, account, monkeypatch):
+    email = account(Role.ADVISOR)
+    clock = Clock(monkeypatch, datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    for _ in range(5):
+        assert password_error(try_password(client, email, "guess guess guess")) == WRONG_CREDENTIALS
+
+    clock.now += timedelta(minutes=14)
+    refused = try_password(client, email, PASSWORD)
+
+    assert password_error(refused) == WRONG_CREDENTIALS, "a lock looks like any other refusal"
+    assert not signed_in(client)
+    assert audit_actions(app, email) == ["user.sign_in_failed"] * 4 + ["user.lock", "user.sign_in_refused"]
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user.locked_until == datetime(2027, 3, 1, 9, 15, tzinfo=UTC)
+
+    clock.now += timedelta(minutes=1)
+    assert try_password(client, email, PASSWORD).status_code == 302
+    assert signed_in(client)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert (user.failed_sign_ins, user.locked_until) == (0, None)
+
+
+def test_a_right_password_before_the_fifth_starts_the_count_again(app, client, account, monkeypatch):
+    email = account(Role.ADVISOR)
+    Clock(monkeypatch, datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    for _ in range(4):
+        try_password(client, email, "guess guess guess")
+    assert try_password(client, email, PASSWORD).status_code == 302
+    client.post("/logout")
+
+    for _ in range(4):
+        try_password(client, email, "guess guess guess")
+
+    assert try_password(client, email, PASSWORD).status_code == 302, "four more wrong passwords do not lock it"
+    assert "user.lock" not in audit_actions(app, email)
+
+
+def test_unknown_addresses_lock_nothing_and_leave_no_trace(app, client, english, account):
+    email = account(Role.ADVISOR)
+    for _ in range(6):
+        assert password_error(try_password(client, "nobody@example.org", PASSWORD)) == WRONG_CREDENTIALS
+
+    assert try_password(client, email, PASSWORD).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.action.like("user.sign_in%"))) == 0
+
+
+def test_a_new_password_from_an_administrator_ends_a_lock(app, client, account, monkeypatch):
+    from visitplanner.auth.operations import update_user
+
+    email = account(Role.ADVISOR)
+    Clock(monkeypatch, datetime.now(UTC))
+    for _ in range(5):
+        try_password(client, email, "guess guess guess")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user.locked_until is not None
+        update_user(None, user, expected_version=None, email=email, name=user.name, roles=[Role.ADVISOR],
+                    active=True, password="a brand new passphrase")
+        db.session.commit()
+
+    assert try_password(client, email, "a brand new passphrase").status_code == 302
+    assert audit_actions(app, email)[-1] == "user.update"
+
+
+def test_administrators_see_which_accounts_are_locked(app, client, english, account, make_user, monkeypatch):
+    email = account(Role.ADVISOR, name="Locked Advisor")
+    Clock(monkeypatch, datetime.now(UTC))
+    for _ in range(5):
+        try_password(client, email, "guess guess guess")
+    with app.app_context():
+        admin = make_user(Role.ADMIN).email
+    try_password(client, admin, PASSWORD)
+
+    page = client.get("/admin/users").get_data(as_text=True)
+
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Locked Advisor.*?</tr>", page, re.S).group(0)
+    assert "locked until" in row
+    admin_row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{re.escape(admin)}.*?</tr>", page, re.S).group(0)
+    assert "locked until" not in admin_row
 
 
 # ---- signing out -------------------------------------------------------------------------------------------

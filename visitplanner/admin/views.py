@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..auth.operations import create_user, update_user
 from ..errors import RuleViolation, StaleEdit, attach
 from ..extensions import db
+from ..timeutil import now_utc
 from .forms import NewUserForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,7 +24,7 @@ PAGE_SIZE = 100
 def users():
     """All accounts."""
     accounts = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=accounts)
+    return render_template("admin/users.html", users=accounts, now=now_utc())
 
 
 @bp.route("/users/new", methods=["GET", "POST"], endpoint="create_user")

@@ -7,6 +7,9 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),
+    "user.sign_in_failed": _l("Wrong password at sign-in"),
+    "user.lock": _l("Account locked after five wrong passwords"),
+    "user.sign_in_refused": _l("Sign-in refused: account locked"),
     "partnership.create": _l("Partnership created"),
     "partnership.update": _l("Partnership changed"),
     "mission.create": _l("Mission created"),
@@ -50,6 +53,8 @@ FIELDS = {
     "email": _l("E-mail address"),
     "name": _l("Name"),
     "active": _l("Account active"),
+    "failed_sign_ins": _l("Wrong passwords in a row"),
+    "locked_until": _l("Locked until"),
     "role_names": _l("Roles"),
     "password": _l("Password"),
     "own_organisation": _l("Own organisation"),

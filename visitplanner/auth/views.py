@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
-
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..redirects import safe_local_path
+from ..timeutil import now_utc
 from .forms import LoginForm
-from .models import User, check_dummy_password
+from .operations import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -23,14 +22,13 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None:
-            check_dummy_password()
-        if user is not None and user.check_password(form.password.data) and user.active:
+        user = authenticate(form.email.data, form.password.data, now_utc())
+        db.session.commit()  # the count of wrong passwords, a lock, and their audit entries
+        if user is not None:
             login_user(user)
             return redirect(safe_local_path(request.args.get("next")) or url_for("main.home"))
-        form.password.errors = [_("E-mail address or password is not correct, or the account is disabled.")]
+        form.password.errors = [_("E-mail address or password is not correct, or the account is disabled, or it is "
+                                  "locked for 15 minutes after five wrong passwords in a row.")]
     return render_template("auth/login.html", form=form)
 
 
