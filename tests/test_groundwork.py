@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from readiness_factories import english as english_here
-from readiness_factories import freeze_today, ready_mission
+from readiness_factories import TODAY, freeze_today, ready_mission
 from sqlalchemy import func, select
 
 from visitplanner.auth.models import Role
@@ -20,8 +20,9 @@ from visitplanner.partnerships.models import (
     Objective,
     Partnership,
 )
-from visitplanner.partnerships.operations import add_objective, set_focal_themes
-from visitplanner.readiness.operations import submit_for_signoff
+from visitplanner.partnerships.operations import add_objective, set_advice, set_focal_themes
+from visitplanner.readiness.models import SignOffRole
+from visitplanner.readiness.operations import record_override, sign_off, submit_for_signoff
 
 
 @pytest.fixture(autouse=True)
@@ -200,3 +201,45 @@ def test_no_override_is_recorded_when_the_partnership_is_not_advised_against(cli
     client.post(f"/missions/{mission.id}/override", data={"reason": "Voor de zekerheid."})
     db.session.expire_all()
     assert mission.override_reason is None
+
+
+def test_the_approver_who_overrode_the_advice_cannot_also_sign_the_mission_off(
+    ctx, make_user, make_mission, make_item, monkeypatch
+):
+    freeze_today(monkeypatch)
+    s = ready_mission(make_user, make_mission, make_item)
+    partnership = s.mission.partnership
+    set_advice(s.advisor, partnership, expected_version=partnership.version, risk_level="critical",
+               advised_against=True, advised_against_reason="Repressie maakt dialoog onmogelijk.")
+    record_override(s.approver, s.mission, "Bezoek aan gedetineerde advocaat, met de ambassade.")
+    submit_for_signoff(s.protocol, s.mission, TODAY)
+    sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
+    db.session.commit()
+
+    with pytest.raises(RuleViolation, match="You overrode the advice against engagement"):
+        sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)
+    db.session.rollback()
+
+    second = make_user(Role.APPROVER)
+    sign_off(second, s.mission, SignOffRole.APPROVER, TODAY)
+    db.session.commit()
+    assert s.mission.status == "finalised"
+
+
+@pytest.mark.parametrize("who, advised, reason, message", [
+    ("protocol", True, "Toch gaan.", "Only an approver"),
+    ("approver", False, "Toch gaan.", "not advised against"),
+    ("approver", True, "   ", "Give the reason"),
+])
+def test_an_override_is_refused_without_an_approver_an_advice_or_a_reason(
+    ctx, make_user, make_mission, who, advised, reason, message
+):
+    mission = make_mission()
+    mission.partnership.advised_against = advised
+    mission.partnership.advised_against_reason = "Repressie." if advised else ""
+    db.session.commit()
+
+    with pytest.raises(RuleViolation, match=message):
+        record_override(make_user(Role.PROTOCOL if who == "protocol" else Role.APPROVER), mission, reason)
+    db.session.rollback()
+    assert mission.override_by_id is None

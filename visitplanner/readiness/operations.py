@@ -118,6 +118,9 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> S
         raise RuleViolation(_("The mission has already been signed off as %(role)s.", role=role.label))
     if any(s.user_id == actor.id for s in active):
         raise RuleViolation(_("You already signed this mission off in another role; a second person must sign."))
+    if mission.override_by_id == actor.id:
+        raise RuleViolation(_("You overrode the advice against engagement for this mission; someone else must "
+                              "sign it off (four-eyes principle)."))
     ctx = context(today)
     failed = failing(run_checks(mission, ctx, PRE_SIGNOFF))
     if failed:
@@ -137,6 +140,20 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> S
         mission.finalised_at = now_utc()
         _move(actor, mission, MissionStatus.FINALISED, "mission.finalise")
     return signature
+
+
+def record_override(actor: User, mission: Mission, reason: str) -> None:
+    """An approver records why the mission goes ahead although the partnership is advised against."""
+    if not actor.has_role(Role.APPROVER):
+        raise RuleViolation(_("Only an approver can override the advice against engagement."))
+    if not mission.partnership.advised_against:
+        raise RuleViolation(_("Engagement with this partner is not advised against; no override is needed."))
+    if not reason.strip():
+        raise RuleViolation(_("Give the reason for the override."), "reason")
+    before = mission.override_reason
+    mission.override_reason, mission.override_by_id, mission.override_at = reason.strip(), actor.id, now_utc()
+    db.session.flush()
+    _audit(actor, "mission.override", mission, {"override_reason": [before, mission.override_reason]})
 
 
 def confirm_manual_check(actor: User, mission: Mission, key: ManualCheck, note: str = "") -> ManualConfirmation:

@@ -6,11 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit.operations import record
 from ..errors import RuleViolation
 from ..extensions import db
 from ..missions.queries import mission_for_page
-from ..timeutil import now_utc, today_utc
+from ..timeutil import today_utc
 from .checks import run_checks
 from .forms import ConfirmCheckForm, ReasonForm, SettingsForm, SignOffForm
 from .models import TALKING_POINTS_BLOCK, ManualCheck, Setting, SignOffRole
@@ -18,6 +17,7 @@ from .operations import (
     cancel,
     complete,
     confirm_manual_check,
+    record_override,
     context,
     refresh,
     required_manual_checks,
@@ -149,16 +149,8 @@ def override(mission_id: int):
     mission = _mission(mission_id, "can_override")
     form = ReasonForm()
     if form.validate_on_submit():
-        def do():
-            if not mission.partnership.advised_against:
-                raise RuleViolation(_("Engagement with this partner is not advised against; no override is needed."))
-            before = mission.override_reason
-            mission.override_reason, mission.override_by_id, mission.override_at = (
-                form.reason.data, current_user.id, now_utc())
-            db.session.flush()
-            record(current_user, "mission.override", mission, label=mission.title, mission_id=mission.id,
-                   partnership_id=mission.partnership_id, changes={"override_reason": [before, form.reason.data]})
-        return _act(mission, do, _("Override recorded."))
+        return _act(mission, lambda: record_override(current_user, mission, form.reason.data),
+                    _("Override recorded."))
     return _reason_page(mission, form, _("Record an override"),
                         _("Engagement with this partner is advised against: %(reason)s. Record why this mission "
                           "goes ahead nonetheless.", reason=mission.partnership.advised_against_reason or "—"),
