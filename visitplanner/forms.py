@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, widgets
@@ -79,8 +80,8 @@ def save_form(form: FlaskForm, change: Callable[[], object], *, stale_message: s
         return False
     except stale_errors():
         db.session.rollback()
-        flash(stale_message or _l("Someone else changed this while you were editing. Your input is kept below; "
-                                  "check it and save again."), "error")
+        flash(stale_message or gettext("Someone else changed this while you were editing. Your input is kept "
+                                       "below; check it and save again."), "error")
         if current_version is not None:
             form.version.data = current_version()
         return False

@@ -1,0 +1,51 @@
+"""save_form: a refused change is rolled back, says why, keeps the input; an accepted one is committed."""
+
+from __future__ import annotations
+
+from flask import get_flashed_messages
+
+from visitplanner.auth.models import Role, User
+from visitplanner.errors import RuleViolation, StaleEdit
+from visitplanner.extensions import db
+from visitplanner.forms import VersionedForm, save_form
+
+
+def test_a_stale_save_without_its_own_message_flashes_a_plain_one_and_keeps_the_input(app, make_user):
+    with app.test_request_context("/", method="POST", data={"version": "3"}):
+        user = db.session.get(User, make_user(Role.PROTOCOL, name="Before").id)
+        form = VersionedForm(meta={"csrf": False})
+
+        def change():
+            user.name = "After"
+            raise StaleEdit()
+
+        assert save_form(form, change, current_version=lambda: 7) is False
+        assert db.session.get(User, user.id).name == "Before", "rolled back"
+        assert form.version.data == 7, "the next save is based on the current version"
+        assert get_flashed_messages(with_categories=True) == [
+            ("error", "Iemand anders heeft dit gewijzigd terwijl u het aan het bewerken was. Uw invoer staat "
+                      "hieronder nog. Controleer die en sla opnieuw op.")]
+
+
+def test_a_rule_violation_is_shown_at_its_field_and_nothing_is_saved(app, make_user):
+    with app.test_request_context("/", method="POST", data={}):
+        user = db.session.get(User, make_user(Role.PROTOCOL, name="Before").id)
+        form = VersionedForm(meta={"csrf": False})
+
+        def change():
+            user.name = "After"
+            raise RuleViolation("Not like this.", "version")
+
+        assert save_form(form, change) is False
+        assert db.session.get(User, user.id).name == "Before"
+        assert form.version.errors == ["Not like this."]
+
+
+def test_an_accepted_change_is_committed(app, make_user):
+    with app.test_request_context("/", method="POST", data={}):
+        user_id = make_user(Role.PROTOCOL, name="Before").id
+        form = VersionedForm(meta={"csrf": False})
+
+        assert save_form(form, lambda: setattr(db.session.get(User, user_id), "name", "After")) is True
+        db.session.rollback()  # nothing left to roll back: it was committed
+        assert db.session.get(User, user_id).name == "After"
