@@ -89,6 +89,7 @@ EXPECTED: dict[str, set] = {
     "itinerary.remove": {PROTOCOL, ADVISOR},
     "partnerships.advice": {ADVISOR},
     "partnerships.add_dossier_entry": {ADVISOR},
+    "partnerships.review_dossier": {ADVISOR},
     "partnerships.themes": {ADVISOR},
     "partnerships.add_objective": {ADVISOR},
     "participants.index": OFFICE,
@@ -309,6 +310,9 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
     # A follow-up's status, sent without a status: refused with a flash, back to the after-the-visit page.
     if rule.endpoint == "followup.status":
         return 302, f"/missions/{dataset.mission_id}/after"
+    # Marking the dossier reviewed needs nothing but the (here disabled) CSRF token: back to the partnership.
+    if rule.endpoint == "partnerships.review_dossier":
+        return 302, f"/partnerships/{dataset.partnership_id}"
     if rule.endpoint == "main.set_language":
         return 302, "/"
     if rule.endpoint == "auth.logout":

@@ -243,3 +243,38 @@ def test_an_override_is_refused_without_an_approver_an_advice_or_a_reason(
         record_override(make_user(Role.PROTOCOL if who == "protocol" else Role.APPROVER), mission, reason)
     db.session.rollback()
     assert mission.override_by_id is None
+
+
+def test_the_advisor_marks_the_dossier_reviewed_and_it_leaves_the_dashboard(client, login, make_partnership,
+                                                                            monkeypatch):
+    from visitplanner.audit.models import AuditEntry
+    from visitplanner.main.dashboard import build_dashboard
+
+    freeze_today(monkeypatch)
+    partnership = make_partnership(dossier_reviewed_on=date(2025, 6, 1))
+    assert partnership in build_dashboard(TODAY).stale_dossiers
+    login(Role.ADVISOR)
+    english(client)
+    page = client.get(f"/partnerships/{partnership.id}").get_data(as_text=True)
+    assert "Mark the dossier as reviewed today" in page
+
+    response = client.post(f"/partnerships/{partnership.id}/dossier/reviewed")
+
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/partnerships/{partnership.id}#dossier")
+    db.session.expire_all()
+    assert db.session.get(Partnership, partnership.id).dossier_reviewed_on == TODAY
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "dossier.review"))
+    assert entry.changes == {"dossier_reviewed_on": ["2025-06-01", TODAY.isoformat()]}
+    assert build_dashboard(TODAY).stale_dossiers == []
+    assert "The research dossier is marked as reviewed today." in client.get(
+        f"/partnerships/{partnership.id}").get_data(as_text=True)
+
+
+def test_only_the_advisor_is_offered_the_review(client, login, make_partnership):
+    partnership = make_partnership()
+    login(Role.PROTOCOL)
+    english(client)
+
+    assert "Mark the dossier as reviewed today" not in client.get(f"/partnerships/{partnership.id}").get_data(
+        as_text=True)
+    assert client.post(f"/partnerships/{partnership.id}/dossier/reviewed").status_code == 403

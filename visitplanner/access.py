@@ -37,6 +37,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "partnerships.edit": PLANNERS,
     "partnerships.advice": ADVISOR,
     "partnerships.add_dossier_entry": ADVISOR,
+    "partnerships.review_dossier": ADVISOR,
     "partnerships.themes": ADVISOR,
     "partnerships.add_objective": ADVISOR,
     # missions, delegation and companies

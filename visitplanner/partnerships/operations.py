@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -54,6 +56,16 @@ def set_advice(actor: User, partnership: Partnership, *, expected_version: int |
         db.session.flush()
         record(actor, "partnership.advice", partnership, label=partnership.label, partnership_id=partnership.id,
                changes=changes)
+    return partnership
+
+
+def mark_dossier_reviewed(actor: User, partnership: Partnership, today: date) -> Partnership:
+    """The advisor has read the whole research dossier again and finds it current."""
+    before = partnership.dossier_reviewed_on
+    partnership.dossier_reviewed_on = today
+    db.session.flush()
+    record(actor, "dossier.review", partnership, label=partnership.label, partnership_id=partnership.id,
+           changes={"dossier_reviewed_on": [before.isoformat() if before else None, today.isoformat()]})
     return partnership
 
 

@@ -8,7 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..forms import save_form
+from ..forms import ConfirmForm, save_form
+from ..timeutil import today_utc
 from .forms import (
     AdviceForm,
     DossierEntryForm,
@@ -18,6 +19,7 @@ from .forms import (
 )
 from .models import FocalTheme, Partnership
 from .operations import (
+    mark_dossier_reviewed,
     FIELDS,
     add_dossier_entry,
     add_objective,
@@ -117,6 +119,17 @@ def add_dossier_entry_view(partnership_id: int):
                    lambda p: add_dossier_entry(current_user, p, topic=form.topic.data, summary=form.summary.data,
                                                sources=form.sources.data or "", entry_date=form.entry_date.data),
                    _("Dossier entry added."))
+
+
+@bp.route("/<int:partnership_id>/dossier/reviewed", methods=["POST"])
+def review_dossier(partnership_id: int):
+    """Record that the research dossier was reviewed as a whole today."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        mark_dossier_reviewed(current_user, partnership, today_utc())
+        db.session.commit()
+        flash(_("The research dossier is marked as reviewed today."), "success")
+    return redirect(url_for("partnerships.show", partnership_id=partnership_id) + "#dossier")
 
 
 @bp.route("/<int:partnership_id>/themes", methods=["GET", "POST"])
