@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..redirects import safe_local_path
