@@ -63,20 +63,24 @@ class ConfirmForm(FlaskForm):
 required = InputRequired
 
 
-def save_form(form: FlaskForm, change: Callable[[], object], *, stale_message: str | None = None,
+def save_form(form: FlaskForm | None, change: Callable[[], object], *, stale_message: str | None = None,
               current_version: Callable[[], int] | None = None) -> bool:
     """Run ``change`` and commit it; True when saved.
 
     When an operation refuses the change (a rule, or a version someone else has since changed), the
     transaction is rolled back, nothing is saved, the form keeps the user's input and says why: at the
     field a rule names, or at the top. A stale form takes the current version, so a second save goes through.
+    Without a form (a button), the reason is flashed.
     """
     try:
         change()
         db.session.flush()
     except RuleViolation as violation:
         db.session.rollback()
-        attach(form, violation)
+        if form is None:
+            flash(violation.message, "error")
+        else:
+            attach(form, violation)
         return False
     except stale_errors():
         db.session.rollback()

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from ..audit.queries import recent
 from ..auth.models import User
 from ..auth.operations import create_user, update_user
-from ..errors import RuleViolation, StaleEdit, attach
 from ..extensions import db
+from ..forms import save_form
 from ..timeutil import now_utc
 from .forms import NewUserForm, UserForm
 
@@ -31,19 +31,13 @@ def users():
 def new_user():
     """Create an account."""
     form = NewUserForm()
-    if form.validate_on_submit():
-        try:
-            user = create_user(
-                current_user, email=form.email.data, name=form.name.data,
-                password=form.password.data, roles=form.roles.data,
-            )
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("Account %(email)s created.", email=user.email), "success")
-            return redirect(url_for("admin.users"))
+    created = []
+    if form.validate_on_submit() and save_form(form, lambda: created.append(create_user(
+        current_user, email=form.email.data, name=form.name.data, password=form.password.data,
+        roles=form.roles.data,
+    ))):
+        flash(_("Account %(email)s created.", email=created[0].email), "success")
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -55,26 +49,17 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.roles.data = sorted(r.value for r in user.role_names)
         form.version.data = user.version
-    if form.validate_on_submit():
-        try:
-            update_user(
-                current_user, user, expected_version=form.version_value(), email=form.email.data,
-                name=form.name.data, roles=form.roles.data, active=form.active.data,
-                password=form.password.data or None,
-            )
-            db.session.flush()
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        except StaleEdit:
-            db.session.rollback()
-            flash(_("Someone else changed this account while you were editing. Your input is kept below; "
-                    "check it against the current details and save again."), "error")
-            form.version.data = db.session.get(User, user_id).version
-        else:
-            db.session.commit()
-            flash(_("Account %(email)s saved.", email=user.email), "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and save_form(
+        form,
+        lambda: update_user(current_user, user, expected_version=form.version_value(), email=form.email.data,
+                            name=form.name.data, roles=form.roles.data, active=form.active.data,
+                            password=form.password.data or None),
+        stale_message=_("Someone else changed this account while you were editing. Your input is kept below; "
+                        "check it against the current details and save again."),
+        current_version=lambda: db.session.get(User, user_id).version,
+    ):
+        flash(_("Account %(email)s saved.", email=user.email), "success")
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
 

@@ -12,9 +12,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..disclosure import Audience, audiences_for, chosen_audience
-from ..errors import RuleViolation
 from ..extensions import db
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, save_form
 from ..missions.models import Mission
 from ..missions.queries import mission_for_page, missions_with_programme
 from ..partnerships.models import Partnership
@@ -92,14 +91,12 @@ def create():
     mission = db.session.get(Mission, int(form.mission_id.data)) if (form.mission_id.data or "").isdigit() else None
     partnership = (db.session.get(Partnership, int(form.partnership_id.data))
                    if (form.partnership_id.data or "").isdigit() else None)
-    try:
-        feed, token = create_feed(current_user, kind=form.kind.data, audience=form.audience.data, mission=mission,
-                                  partnership=partnership)
-    except RuleViolation as violation:
-        db.session.rollback()
-        flash(violation.message, "error")
+    created = []
+    if not save_form(None, lambda: created.append(create_feed(
+        current_user, kind=form.kind.data, audience=form.audience.data, mission=mission, partnership=partnership,
+    ))):
         return redirect(url_for("calendar.feeds"))
-    db.session.commit()
+    [(feed, token)] = created
     https, webcal = _feed_url(token)
     return render_template("calendar/created.html", feed=feed, https=https, webcal=webcal)
 
@@ -112,13 +109,7 @@ def revoke(feed_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            revoke_feed(current_user, feed)
-        except RuleViolation as violation:
-            db.session.rollback()
-            flash(violation.message, "error")
-        else:
-            db.session.commit()
+        if save_form(None, lambda: revoke_feed(current_user, feed)):
             flash(_("The feed is revoked. Calendars subscribed to it no longer receive updates."), "success")
         return redirect(url_for("calendar.feeds"))
     return render_template(

@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import STAFF_ROLES, User, UserRole
-from ..errors import RuleViolation
 from ..extensions import db
 from ..forms import save_form
 from ..itinerary.models import ItemKind, ProgrammeItem
@@ -94,13 +93,7 @@ def status(follow_up_id: int):
     mission = _mission(follow_up.mission_id)
     form = FollowUpStatusForm()
     if form.validate_on_submit():
-        try:
-            set_follow_up_status(current_user, follow_up, form.status.data)
-        except RuleViolation as violation:
-            db.session.rollback()
-            flash(violation.message, "error")
-        else:
-            db.session.commit()
+        if save_form(None, lambda: set_follow_up_status(current_user, follow_up, form.status.data)):
             flash(_("Status saved."), "success")
     else:
         flash(_("Choose a status."), "error")

@@ -21,7 +21,6 @@ from ..disclosure import (
     participant_label,
     present_programme,
 )
-from ..errors import RuleViolation, attach
 from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..missions.queries import mission_for_page
@@ -107,17 +106,14 @@ def create(mission_id: int):
     _attendee_choices(form, mission)
     if request.method == "GET":
         form.timezone.data = mission.timezone
-    if form.validate_on_submit():
-        try:
-            item = create_item(current_user, mission, **_form_data(form))
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("“%(title)s” added to the programme.", title=item.title), "success")
-            _warn_double_bookings(mission, item)
-            return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+    created = []
+    if form.validate_on_submit() and save_form(
+        form, lambda: created.append(create_item(current_user, mission, **_form_data(form)))
+    ):
+        [item] = created
+        flash(_("“%(title)s” added to the programme.", title=item.title), "success")
+        _warn_double_bookings(mission, item)
+        return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
     return render_template("itinerary/form.html", form=form, mission=mission, item=None,
                            timezones=COMMON_TIMEZONES)
 

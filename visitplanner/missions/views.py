@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from ..audit.queries import mission_history
 from ..auth.models import User
-from ..errors import RuleViolation, attach
 from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..partnerships.models import Partnership
@@ -57,17 +56,13 @@ def create(partnership_id: int):
         form.partnership_id.data = partnership.id
         form.direction.data = Direction.OUTBOUND.value
         form.timezone.data = "Asia/Shanghai"
-    if form.validate_on_submit():
-        try:
-            mission = create_mission(current_user, override_reason=form.override_reason.data or "",
-                                     **{k: form[k].data for k in FIELDS})
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("Mission created. Now add the delegation and the programme."), "success")
-            return redirect(url_for("missions.show", mission_id=mission.id))
+    created = []
+    if form.validate_on_submit() and save_form(form, lambda: created.append(create_mission(
+        current_user, override_reason=form.override_reason.data or "", **{k: form[k].data for k in FIELDS},
+    ))):
+        [mission] = created
+        flash(_("Mission created. Now add the delegation and the programme."), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id))
     return render_template("missions/form.html", form=form, mission=None, partnership=partnership,
                            timezones=COMMON_TIMEZONES)
 
@@ -140,18 +135,14 @@ def add_member_view(mission_id: int):
     form.user_id.choices = [(0, _("— external person (enter the name below) —"))] + [
         (u.id, f"{u.name} ({u.email})") for u in accounts_for_delegation()
     ]
-    if form.validate_on_submit():
-        user = db.session.get(User, form.user_id.data) if form.user_id.data else None
-        try:
-            member = add_member(current_user, mission, user=user, name=form.name.data or "",
-                                function=form.function.data or "", organisation=form.organisation.data or "")
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("%(name)s added to the delegation.", name=member.display_name), "success")
-            return redirect(url_for("missions.show", mission_id=mission.id) + "#delegation")
+    added = []
+    if form.validate_on_submit() and save_form(form, lambda: added.append(add_member(
+        current_user, mission, user=db.session.get(User, form.user_id.data) if form.user_id.data else None,
+        name=form.name.data or "", function=form.function.data or "", organisation=form.organisation.data or "",
+    ))):
+        [member] = added
+        flash(_("%(name)s added to the delegation.", name=member.display_name), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id) + "#delegation")
     return render_template("missions/member_form.html", form=form, mission=mission)
 
 
@@ -184,17 +175,13 @@ def add_company_view(mission_id: int):
     """Add a company taking part in the mission."""
     mission = _load(mission_id, "can_edit")
     form = CompanyForm()
-    if form.validate_on_submit():
-        try:
-            company = add_company(current_user, mission, name=form.name.data, sector=form.sector.data or "",
-                                  contact=form.contact.data or "")
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("%(name)s added to the mission.", name=company.name), "success")
-            return redirect(url_for("missions.show", mission_id=mission.id) + "#companies")
+    added = []
+    if form.validate_on_submit() and save_form(form, lambda: added.append(add_company(
+        current_user, mission, name=form.name.data, sector=form.sector.data or "", contact=form.contact.data or "",
+    ))):
+        [company] = added
+        flash(_("%(name)s added to the mission.", name=company.name), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id) + "#companies")
     return render_template("missions/company_form.html", form=form, mission=mission)
 
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..disclosure import may_see_real_names, participant_label
-from ..errors import RuleViolation, attach
 from ..extensions import db
 from ..forms import save_form
 from ..itinerary.models import ProgrammeItem
@@ -53,16 +52,13 @@ def index():
 def create():
     """Record a civil-society participant."""
     form = ParticipantForm()
-    if form.validate_on_submit():
-        try:
-            participant = create_participant(current_user, **{k: form[k].data for k in FIELDS})
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("Participant recorded as %(alias)s.", alias=participant.alias), "success")
-            return redirect(url_for("participants.show", participant_id=participant.id))
+    created = []
+    if form.validate_on_submit() and save_form(
+        form, lambda: created.append(create_participant(current_user, **{k: form[k].data for k in FIELDS}))
+    ):
+        [participant] = created
+        flash(_("Participant recorded as %(alias)s.", alias=participant.alias), "success")
+        return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/form.html", form=form, participant=None)
 
 
@@ -113,19 +109,13 @@ def consent(participant_id: int, mission_id: int):
     participant = _load(participant_id)
     mission = _mission_of(participant, mission_id)
     form = ConsentForm()
-    if form.validate_on_submit():
-        scopes = [s.value for s in Scope if form[s.value].data]
-        try:
-            record_consent(current_user, participant, mission, scopes=scopes, method=form.method.data,
-                           information_version=form.information_version.data, reconfirm_by=form.reconfirm_by.data,
-                           note=form.note.data or "", today=today_utc())
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("Consent recorded."), "success")
-            return redirect(url_for("participants.show", participant_id=participant.id))
+    if form.validate_on_submit() and save_form(form, lambda: record_consent(
+        current_user, participant, mission, scopes=[s.value for s in Scope if form[s.value].data],
+        method=form.method.data, information_version=form.information_version.data,
+        reconfirm_by=form.reconfirm_by.data, note=form.note.data or "", today=today_utc(),
+    )):
+        flash(_("Consent recorded."), "success")
+        return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/consent_form.html", form=form, participant=participant, mission=mission,
                            name=participant_label(participant, current_user))
 
@@ -136,16 +126,11 @@ def withdraw(participant_id: int, mission_id: int):
     participant = _load(participant_id)
     mission = _mission_of(participant, mission_id)
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            withdraw_consent(current_user, participant, mission, method=form.method.data, note=form.note.data or "")
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("Consent withdrawn. The name no longer appears anywhere it was shown by consent."), "success")
-            return redirect(url_for("participants.show", participant_id=participant.id))
+    if form.validate_on_submit() and save_form(form, lambda: withdraw_consent(
+        current_user, participant, mission, method=form.method.data, note=form.note.data or "",
+    )):
+        flash(_("Consent withdrawn. The name no longer appears anywhere it was shown by consent."), "success")
+        return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/withdraw_form.html", form=form, participant=participant, mission=mission,
                            name=participant_label(participant, current_user))
 
@@ -161,15 +146,10 @@ def assess(participant_id: int, item_id: int):
     form = AssessmentForm(obj=previous)
     if request.method == "GET" and previous is None:
         form.assessed_on.data = today_utc()
-    if form.validate_on_submit():
-        try:
-            record_assessment(current_user, participant, item, **{k: form[k].data for k in ASSESSMENT_FIELDS})
-        except RuleViolation as violation:
-            db.session.rollback()
-            attach(form, violation)
-        else:
-            db.session.commit()
-            flash(_("Safety assessment recorded."), "success")
-            return redirect(url_for("participants.show", participant_id=participant.id))
+    if form.validate_on_submit() and save_form(form, lambda: record_assessment(
+        current_user, participant, item, **{k: form[k].data for k in ASSESSMENT_FIELDS},
+    )):
+        flash(_("Safety assessment recorded."), "success")
+        return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/assessment_form.html", form=form, participant=participant, item=item,
                            name=participant_label(participant, current_user))

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import RuleViolation
 from ..extensions import db
+from ..forms import save_form
 from ..missions.queries import mission_for_page
 from ..timeutil import today_utc
 from .checks import run_checks
@@ -46,13 +46,7 @@ def _back(mission):
 
 
 def _act(mission, operation, success: str):
-    try:
-        operation()
-    except RuleViolation as violation:
-        db.session.rollback()
-        flash(violation.message, "error")
-    else:
-        db.session.commit()
+    if save_form(None, operation):
         flash(success, "success")
     return _back(mission)
 
