@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User
+from ..auth.models import Role, User
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
@@ -34,6 +34,11 @@ class FeedKind(StrEnum):
 def hash_token(token: str) -> str:
     """Only this hash is stored: a database leak does not give away subscription URLs."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def manages_all_feeds(user: User) -> bool:
+    """Administrators list and revoke everyone's feeds."""
+    return user.has_role(Role.ADMIN)
 
 
 class CalendarFeed(db.Model):
@@ -68,6 +73,10 @@ class CalendarFeed(db.Model):
     @property
     def kind_label(self) -> str:
         return FeedKind(self.kind).label
+
+    def can_manage(self, user: User) -> bool:
+        """The owner sees and revokes their feed; an administrator every feed."""
+        return self.owner_id == user.id or manages_all_feeds(user)
 
     def is_live(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.owner.active

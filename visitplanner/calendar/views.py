@@ -19,7 +19,7 @@ from ..missions.queries import mission_for_page, missions_with_programme
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
 from .forms import FeedForm
-from .models import CalendarFeed, FeedKind
+from .models import CalendarFeed, FeedKind, manages_all_feeds
 from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
 from .programme import programme_ics
 from .queries import feed_version, scope_mission_ids
@@ -66,7 +66,8 @@ def _feed_url(token: str) -> tuple[str, str]:
 def feeds():
     """The user's feeds (administrators: everyone's), with creation date and last fetch."""
     stmt = select(CalendarFeed).order_by(CalendarFeed.id.desc())
-    if not current_user.has_role("administrator"):
+    everyone = manages_all_feeds(current_user)
+    if not everyone:
         stmt = stmt.where(CalendarFeed.owner_id == current_user.id)
     rows = db.session.scalars(stmt).all()
     missions = {m.id: m for m in db.session.scalars(select(Mission).where(
@@ -75,8 +76,8 @@ def feeds():
         Partnership.id.in_({f.partnership_id for f in rows if f.partnership_id})))}
     form = FeedForm()
     form.audience.choices = [(a.value, a.label) for a in audiences_for(current_user)]
-    return render_template("calendar/feeds.html", feeds=rows, missions=missions, partnerships=partnerships,
-                           now=now_utc(), form=form, audiences=audiences_for(current_user),
+    return render_template("calendar/feeds.html", feeds=rows, everyone=everyone, missions=missions,
+                           partnerships=partnerships, now=now_utc(), form=form, audiences=audiences_for(current_user),
                            default_audience=DEFAULT_EXPORT_AUDIENCE, confirm=ConfirmForm())
 
 
@@ -105,7 +106,7 @@ def create():
 def revoke(feed_id: int):
     """Revoke a feed, after confirmation."""
     feed = db.session.get(CalendarFeed, feed_id)
-    if feed is None or (feed.owner_id != current_user.id and not current_user.has_role("administrator")):
+    if feed is None or not feed.can_manage(current_user):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit.operations import changed, record, snapshot
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..partnerships.models import Partnership
@@ -40,14 +40,14 @@ def create_mission(actor: User, *, override_reason: str = "", **data) -> Mission
     _check_mission(data)
     partnership = db.session.get(Partnership, data["partnership_id"])
     override_reason = (override_reason or "").strip()
-    if partnership.advised_against:
-        if actor is None or not actor.has_role(Role.APPROVER):
-            raise RuleViolation(_("Engagement with this partner is advised against: only an approver can create a "
-                                  "mission, with an override and its reason."), "override_reason")
-        if not override_reason:
-            raise RuleViolation(_("Give the reason for the override."), "override_reason")
-    elif actor is not None and not actor.has_role(Role.PROTOCOL):
+    allowed = partnership.can_create_mission(actor) if actor is not None else not partnership.advised_against
+    if not allowed and partnership.advised_against:
+        raise RuleViolation(_("Engagement with this partner is advised against: only an approver can create a "
+                              "mission, with an override and its reason."), "override_reason")
+    if not allowed:
         raise RuleViolation(_("Only a protocol officer creates missions."))
+    if partnership.advised_against and not override_reason:
+        raise RuleViolation(_("Give the reason for the override."), "override_reason")
     mission = Mission(created_by_id=actor.id if actor else None, **{k: data[k] for k in FIELDS})
     if partnership.advised_against:
         mission.override_reason, mission.override_by_id, mission.override_at = override_reason, actor.id, now_utc()

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..auth.models import Role
 from ..enums import RiskLevel, sql_in
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
@@ -133,6 +134,11 @@ class Partnership(db.Model):
     @property
     def label(self) -> str:
         return f"{self.own_organisation} – {self.partner_region}"
+
+    def can_create_mission(self, user: User) -> bool:
+        """A protocol officer creates missions; while engagement is advised against, only an approver (with an
+        override and its reason)."""
+        return user.has_role(Role.APPROVER) if self.advised_against else user.has_role(Role.PROTOCOL)
 
     @property
     def kind_label(self) -> str:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User
+from ..auth.models import Role, User
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
@@ -23,6 +23,10 @@ class SignOffRole(StrEnum):
     @property
     def label(self) -> str:
         return str({SignOffRole.ADVISOR: _l("Human-rights advisor"), SignOffRole.APPROVER: _l("Approver")}[self])
+
+    def held_by(self, user: User) -> bool:
+        """Whether ``user`` has the account role that signs in this role."""
+        return user.has_role(Role(self.value))
 
 
 class SignOff(db.Model):

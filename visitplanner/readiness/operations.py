@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.operations import record
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..errors import RuleViolation
 from ..extensions import db
 from ..missions.models import Mission, MissionStatus
@@ -109,7 +109,7 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> S
     """Sign the mission off in one role; the second of the two sign-offs finalises it."""
     if mission.status != MissionStatus.READY:
         raise RuleViolation(_("Only a mission that is ready for sign-off can be signed off."))
-    if not actor.has_role(Role(role.value)):
+    if not role.held_by(actor):
         raise RuleViolation(_("You do not have the role %(role)s.", role=role.label))
     if actor.id == mission.submitted_by_id:
         raise RuleViolation(_("You submitted this mission; someone else must sign it off (four-eyes principle)."))
@@ -144,7 +144,7 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> S
 
 def record_override(actor: User, mission: Mission, reason: str) -> None:
     """An approver records why the mission goes ahead although the partnership is advised against."""
-    if not actor.has_role(Role.APPROVER):
+    if not mission.can_override(actor):
         raise RuleViolation(_("Only an approver can override the advice against engagement."))
     if not mission.partnership.advised_against:
         raise RuleViolation(_("Engagement with this partner is not advised against; no override is needed."))
