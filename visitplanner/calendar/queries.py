@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -12,7 +12,7 @@ from ..itinerary.models import ProgrammeItem
 from ..missions.models import DelegationMember, Mission
 from ..followup.models import FollowUp
 from ..participants.models import ConsentRecord
-from ..partnerships.models import Evaluation, Objective, Partnership
+from ..partnerships.models import Evaluation, Objective
 from .models import CalendarFeed, FeedKind
 
 
@@ -36,8 +36,8 @@ def scope_mission_ids(feed: CalendarFeed) -> list[int]:
     return sorted(set(db.session.scalars(stmt)))
 
 
-def feed_version(feed: CalendarFeed, mission_ids: list[int], today: date) -> tuple[str, datetime | None]:
-    """A strong validator and a last-modified time for the feed, from a few aggregates (no calendar built).
+def feed_version(feed: CalendarFeed, mission_ids: list[int], today: date) -> str:
+    """A strong validator for the feed, from a few aggregates (no calendar built).
 
     Everything that changes the output moves one of these: an item changed, added or removed (updated_at,
     count), consent given or withdrawn (newest consent id), the delegation (members), the mission itself,
@@ -66,10 +66,4 @@ def feed_version(feed: CalendarFeed, mission_ids: list[int], today: date) -> tup
             .select_from(Objective).outerjoin(Evaluation, Evaluation.objective_id == Objective.id)).one())
     key = repr((feed.id, feed.audience, feed.owner.version, mission_ids, tuple(items), tuple(consents),
                 tuple(members), tuple(missions), reminders, today.isoformat()))
-    stamps = [s for s in (items[1], consents[2], missions[0]) if s is not None]
-    return hashlib.sha256(key.encode()).hexdigest(), max(stamps) if stamps else None
-
-
-def partnership_name(partnership_id: int | None) -> str:
-    partnership = db.session.get(Partnership, partnership_id) if partnership_id else None
-    return partnership.label if partnership else ""
+    return hashlib.sha256(key.encode()).hexdigest()

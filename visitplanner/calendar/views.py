@@ -133,7 +133,7 @@ def feed(token: str):
     audience = feed_audience(feed)
     today, now = today_utc(), now_utc()
     mission_ids = scope_mission_ids(feed) if audience is not None else []
-    etag, _ = feed_version(feed, mission_ids, today)
+    etag = feed_version(feed, mission_ids, today)
     if feed.last_etag != etag:  # the content changed since the last fetch: that moment is its Last-Modified
         changed_at = now.replace(microsecond=0)
         if feed.content_changed_at is not None and changed_at <= feed.content_changed_at:
