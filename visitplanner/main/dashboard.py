@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..followup.models import FollowUp, FollowUpStatus
@@ -17,7 +16,7 @@ from ..missions.models import Mission, MissionStatus
 from ..missions.queries import missions_with_programme
 from ..participants.models import consent_state, current_assessment
 from ..partnerships.models import Objective, Partnership
-from ..readiness.checks import CheckResult, Status, live_items, run_checks
+from ..readiness.checks import CheckResult, Status, participant_links, run_checks
 from ..readiness.operations import context
 
 #: How far ahead the dashboard looks for things that expire or fall due.
@@ -55,16 +54,15 @@ def build_dashboard(today: date) -> Dashboard:
         if failing or mission.needs_attention:
             board.attention.append((mission, failing))
         seen = set()
-        for item in live_items(mission):
-            for person in item.participants:
-                state = consent_state(person.consents, mission.id, today)
-                if (person.id not in seen and state.record is not None and not state.withdrawn
-                        and not state.expired and today <= state.record.reconfirm_by <= until):
-                    board.expiring_consents.append((person, mission, state.record.reconfirm_by))
-                seen.add(person.id)
-                assessment = current_assessment(person.assessments, item.id)
-                if assessment is not None and today <= assessment.valid_until <= until:
-                    board.expiring_assessments.append((person, item, assessment.valid_until))
+        for item, person in participant_links(mission):
+            state = consent_state(person.consents, mission.id, today)
+            if (person.id not in seen and state.record is not None and not state.withdrawn
+                    and not state.expired and today <= state.record.reconfirm_by <= until):
+                board.expiring_consents.append((person, mission, state.record.reconfirm_by))
+            seen.add(person.id)
+            assessment = current_assessment(person.assessments, item.id)
+            if assessment is not None and today <= assessment.valid_until <= until:
+                board.expiring_assessments.append((person, item, assessment.valid_until))
         for company in mission.companies:
             if not company.briefed_before(mission.start_date) and mission.end_date >= today:
                 board.unbriefed.append((company, mission))
@@ -74,8 +72,7 @@ def build_dashboard(today: date) -> Dashboard:
     board.evaluations = list(db.session.scalars(
         select(Objective).where(Objective.evaluation_due.is_not(None), Objective.evaluation_due <= until)
         .order_by(Objective.evaluation_due)))
-    partnerships = list(db.session.scalars(select(Partnership).options(selectinload(Partnership.dossier_entries))
-                                           .order_by(Partnership.partner_region)))
+    partnerships = list(db.session.scalars(select(Partnership).order_by(Partnership.partner_region)))
     board.stale_dossiers = [p for p in partnerships
                             if p.dossier_reviewed_on is None or p.dossier_reviewed_on < today - DOSSIER_STALE]
     board.advised_against = [p for p in partnerships if p.advised_against]
