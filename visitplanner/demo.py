@@ -130,10 +130,8 @@ def _groundwork(advisor, partnership: Partnership) -> None:
 
 def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission) -> None:
     """Participants with consent and safety records; the outbound mission signed off, the inbound not ready."""
-    from .audit.operations import record
     from .extensions import db
     from .participants.models import (
-        ConsentRecord,
         Decision,
         MeetingVisibility,
         ParticipantKind,
@@ -194,14 +192,10 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
     record_consent(advisor, academic, inbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL, Scope.NAMED_DELEGATION],
                    method="in_person", information_version="Informatieblad v3 (2026-11)",
                    reconfirm_by=today + timedelta(days=10), today=today)  # expires soon: on the dashboard
-    lapsed = ConsentRecord(participant=resident, mission_id=inbound.id, kind="given", take_part=True,
-                           named_internal=True, method="phone", information_version="Informatieblad v2 (2026-05)",
-                           reconfirm_by=_d(2026, 10, 1), recorded_by_id=advisor.id)
-    db.session.add(lapsed)
-    db.session.flush()
-    record(advisor, "consent.give", resident, label=resident.alias, mission_id=inbound.id,
-           partnership_id=inbound.partnership_id, changes={"scopes": [[], ["named_internal", "take_part"]],
-                                                          "reconfirm_by": [None, lapsed.reconfirm_by.isoformat()]})
+    # Given in May by phone, to be reconfirmed by October: it has lapsed since.
+    record_consent(advisor, resident, inbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL], method="phone",
+                   information_version="Informatieblad v2 (2026-05)", reconfirm_by=_d(2026, 10, 1),
+                   today=_d(2026, 5, 20))
     assess(resident, ngo_in, family_at_risk=True, risk_level=RiskLevel.HIGH.value)
     assess(academic, ngo_in, risk_level=RiskLevel.LOW.value, decision=Decision.PROCEED.value, mitigations="")
 
