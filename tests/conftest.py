@@ -216,3 +216,16 @@ def login(client, make_user):
         return user
 
     return do
+
+
+@pytest.fixture
+def en(ctx, client):
+    """The test client, with pages in English (the default is Dutch); ``ctx`` for the database in between."""
+    client.post("/language", data={"lang": "en", "next": "/"})
+    return client
+
+
+@pytest.fixture
+def reader(app):
+    """A calendar service fetching feeds: no account, no session, only the URL."""
+    return app.test_client()

@@ -8,6 +8,7 @@ from html import unescape
 from itertools import count
 
 import pytest
+from readiness_factories import freeze_today
 from sqlalchemy import event, select
 
 from visitplanner.auth.models import Role, User
@@ -290,14 +291,6 @@ def test_nothing_to_show_on_an_empty_instance(ctx):
 
 #: The day the demo is looked at: its September visit's first follow-up (due 15 October) is overdue.
 DEMO_DAY = date(2026, 12, 1)
-
-
-def freeze_today(monkeypatch, day: date) -> None:
-    """Make ``today_utc()`` return ``day`` (pages and the demo); stored timestamps stay real."""
-    from visitplanner import timeutil
-
-    frozen = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
-    monkeypatch.setattr(timeutil, "now_utc", lambda: frozen)
 
 
 @pytest.fixture

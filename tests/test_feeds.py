@@ -45,12 +45,6 @@ def english(client, ctx):
         session["lang"] = "en"
 
 
-@pytest.fixture
-def reader(app):
-    """A calendar service fetching feeds: no account, no session, only the URL."""
-    return app.test_client()
-
-
 # ---- helpers ---------------------------------------------------------------------------------------------
 
 

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 from html import unescape
 
 import pytest
-from flask import session
-from flask_babel import refresh as refresh_babel
+from readiness_factories import english
 from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
@@ -26,12 +25,6 @@ from visitplanner.missions.models import Mission
 from visitplanner.partnerships.models import Evaluation, Objective
 
 # ---- helpers ------------------------------------------------------------------------------------------
-
-
-def english() -> None:
-    """Let gettext in the test's own request context speak English (the default is Dutch)."""
-    session["lang"] = "en"
-    refresh_babel()
 
 
 def complete(mission: Mission, by) -> Mission:
@@ -68,12 +61,6 @@ def field_error(html: str, field_id: str) -> str | None:
 
 def text(response) -> str:
     return unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def en(ctx, client):
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return client
 
 
 @pytest.fixture

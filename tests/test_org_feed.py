@@ -17,18 +17,6 @@ from visitplanner.partnerships.models import Objective
 
 
 @pytest.fixture
-def en(ctx, client):
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return client
-
-
-@pytest.fixture
-def reader(app):
-    """A calendar service: no account, no session, only the URL."""
-    return app.test_client()
-
-
-@pytest.fixture
 def office(ctx, make_user, make_mission, make_item):
     """A completed visit with three follow-ups (open, in progress, done), an upcoming mission with one item,
     and two objectives of which one has an evaluation due."""

@@ -71,12 +71,6 @@ def mission_count() -> int:
 
 
 @pytest.fixture
-def en(ctx, client):
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return client
-
-
-@pytest.fixture
 def advised_against(ctx, make_partnership):
     return make_partnership(partner_region="Urumqi", risk_level="critical", advised_against=True,
                             advised_against_reason=XINJIANG)
