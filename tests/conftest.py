@@ -56,6 +56,9 @@ def make_app(url: str, instance_path: str, **extra):
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
+        # A cheap argon2 profile: the production one costs about half a second per password on this machine
+        # (test_auth.py checks that the application uses the real one by default).
+        "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 64, "parallelism": 1},
     }
     config.update(extra)
     app = create_app(config, instance_path=instance_path)

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from conftest import PASSWORD, make_app
 from sqlalchemy import func, select
 
+from visitplanner import create_app
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User
 from visitplanner.extensions import db
@@ -318,6 +319,19 @@ def test_passwords_are_stored_as_argon2_hashes_only(app, client, account):
     assert PasswordHasher().verify(stored, plain)
     client.post("/logout")
     assert client.post("/login", data={"email": "hash@example.org", "password": plain}).status_code == 302
+
+
+def test_outside_the_tests_passwords_are_hashed_with_argon2s_full_default_profile(tmp_path):
+    """The suite hashes cheaply (conftest); an application configured as in production uses argon2id's default."""
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+                            instance_path=str(tmp_path))
+    with production.app_context():
+        user = User(email="real@example.org", name="Real")
+        user.set_password("a-long-enough-password-42")
+        assert user.check_password("a-long-enough-password-42") and not user.check_password("wrong")
+    default = PasswordHasher()
+    assert user.password_hash.startswith(
+        f"$argon2id$v=19$m={default.memory_cost},t={default.time_cost},p={default.parallelism}$")
 
 
 # ---- CSRF --------------------------------------------------------------------------------------------------

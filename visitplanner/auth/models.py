@@ -8,6 +8,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -16,7 +17,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
-_hasher = PasswordHasher()
+
+@cache
+def _hasher_with(parameters: tuple) -> PasswordHasher:
+    return PasswordHasher(**dict(parameters))
+
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's default profile (RFC 9106, low memory); ``ARGON2_PARAMETERS`` may set another
+    (the tests use a cheap one: checking a password costs no time there, except in the one test of the real one)."""
+    parameters = current_app.config.get("ARGON2_PARAMETERS") if has_app_context() else None
+    return _hasher_with(tuple(sorted((parameters or {}).items())))
 
 
 class Role(StrEnum):
@@ -84,11 +95,11 @@ class User(UserMixin, db.Model):
         return bool(self.role_names & STAFF_ROLES)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         try:
-            return _hasher.verify(self.password_hash, password)
+            return _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 
@@ -112,13 +123,14 @@ class UserRole(db.Model):
 
 
 @cache
-def _dummy_hash() -> str:
-    return _hasher.hash("visitplanner-timing-equaliser")
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("visitplanner-timing-equaliser")
 
 
 def check_dummy_password() -> None:
     """Spend the time of a real check, so that unknown e-mail addresses are not revealed by timing."""
+    hasher = _hasher()
     try:
-        _hasher.verify(_dummy_hash(), "not the password")
+        hasher.verify(_dummy_hash(hasher), "not the password")
     except VerificationError:
         pass
