@@ -57,8 +57,8 @@ browser-deps:
 
 ## Extract, update and compile the Dutch and English message catalogues.
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o visitplanner/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i visitplanner/translations/messages.pot -d visitplanner/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o visitplanner/translations/messages.pot --no-location --sort-output --width 100 .
+	$(BIN)/pybabel update -i visitplanner/translations/messages.pot -d visitplanner/translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/english_catalogue.py
 	$(BIN)/pybabel compile -d visitplanner/translations --statistics
 
