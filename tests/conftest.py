@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextvars
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from visitplanner import create_app
 from visitplanner.auth.models import Role, User
@@ -226,6 +226,52 @@ def en(ctx, client):
     """The test client, with pages in English (the default is Dutch); ``ctx`` for the database in between."""
     client.post("/language", data={"lang": "en", "next": "/"})
     return client
+
+
+def time_passes(seconds: int = 5) -> None:
+    """As if everything written so far had been written ``seconds`` earlier (revisions, feeds).
+
+    A feed answers If-Modified-Since with 304 only once its latest change is a whole second in the past, so that
+    a change in the same second as a fetch can never hide behind it; tests that look at that answer let time pass.
+    """
+    from visitplanner.calendar.models import CalendarFeed
+
+    for table in ("missions", "partnerships", "users"):
+        db.session.execute(text(f"UPDATE {table} SET revised_ms = revised_ms - :ms"), {"ms": seconds * 1000})
+    for feed in db.session.scalars(select(CalendarFeed)):
+        feed.created_at -= timedelta(seconds=seconds)
+    db.session.commit()
+
+
+class Statements:
+    """The SQL statements the application sends while the block runs (``with Statements() as sql: ...``)."""
+
+    WRITES = ("INSERT", "UPDATE", "DELETE")
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.seen.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(db.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(db.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.seen)
+
+    @property
+    def writes(self) -> list[str]:
+        return [s for s in self.seen if s.lstrip().upper().startswith(self.WRITES)]
 
 
 @pytest.fixture

@@ -468,3 +468,48 @@ def test_requests_during_a_test_context_do_not_share_the_signed_in_user(app, ctx
     second.post("/login", data={"email": delegate.email, "password": PASSWORD})
     assert first.get("/partnerships/").status_code == 200
     assert second.get("/partnerships/").status_code == 403
+
+
+# ---- reads are reads -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lapsed(app, make_user, make_mission, make_item, monkeypatch) -> int:
+    """A finalised mission whose participant's consent has since lapsed by date: a page that 'refreshed' it on
+    opening would write. Returns its id."""
+    from readiness_factories import finalise, freeze_today, ready_mission
+
+    with app.app_context():
+        s = ready_mission(make_user, make_mission, make_item, "outbound")
+        finalise(s)
+        mission_id = s.mission.id
+    freeze_today(monkeypatch, date(2027, 5, 16))  # the consent had to be reconfirmed by 2027-05-15
+    return mission_id
+
+
+@pytest.mark.parametrize("who", VISITORS, ids=str)
+def test_no_page_writes_anything_not_even_for_a_mission_that_lapsed(app, client, make_user, dataset, lapsed, who):
+    """GET never writes: every page, for every visitor, the pages of a mission whose sign-off no longer holds too.
+
+    The one exception is a feed answered in full, which records that fetch (tests/test_feeds.py; its 304 writes
+    nothing either).
+    """
+    from conftest import Statements
+
+    dataset = with_feed_of(app, dataset, sign_in_as(app, client, make_user, dataset, who))
+    writing = []
+    for data in (dataset, replace(dataset, mission_id=lapsed)):
+        for rule in ROUTES:
+            if method_for(rule) != "GET" or rule.endpoint == "calendar.feed":
+                continue
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **data.url_values(rule))
+            with app.app_context(), Statements() as sql:
+                client.get(url)
+            if sql.writes:
+                writing.append(f"GET {url} ({rule.endpoint}): {sql.writes}")
+    assert not writing, "\n".join(writing)
+    with app.app_context():
+        from visitplanner.missions.models import Mission
+
+        assert db.session.get(Mission, lapsed).status == "finalised"

@@ -114,7 +114,7 @@ def test_no_output_names_a_participant_beyond_their_consent(ctx, make_user, make
         for audience in Audience:
             for role, viewer in viewers.items():
                 for for_feed in (False, True):
-                    body = programme_ics([mission], audience, viewer, "Programma", today=TODAY, now=NOW,
+                    body = programme_ics([mission], audience, viewer, "Programma", today=TODAY,
                                          for_feed=for_feed)
                     raw = unfolded(body)
                     texts = (raw, unescaped(raw))
@@ -138,7 +138,7 @@ def test_no_output_names_a_participant_beyond_their_consent(ctx, make_user, make
 
         # Not vacuous: the internal download for an advisor names each person in a live item,
         # by real name when consent allows internal naming, else by alias.
-        body = programme_ics([mission], Audience.INTERNAL, advisor, "Programma", today=TODAY, now=NOW,
+        body = programme_ics([mission], Audience.INTERNAL, advisor, "Programma", today=TODAY,
                              for_feed=False)
         raw = unfolded(body)
         for real_name, alias, _, current, in_items in attached:

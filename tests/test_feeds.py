@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, Statements, time_passes
 from icalendar import Calendar
 from sqlalchemy import event, func, select, text
 
@@ -466,6 +466,7 @@ def test_conditional_requests_get_304_without_a_body(client, reader, login, dele
     delegate, mission, _ = delegation
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
     db.session.commit()
+    time_passes()
     first = fetch(reader, token)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     later = http_date(parsedate_to_datetime(modified) + timedelta(hours=1), usegmt=True)
@@ -503,6 +504,7 @@ def test_the_304_decision_does_not_build_the_calendar(reader, delegation, monkey
     delegate, mission, _ = delegation
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
     db.session.commit()
+    time_passes()
     first = fetch(reader, token)
 
     def must_not_build(*args, **kwargs):
@@ -584,10 +586,11 @@ def test_robots_txt_keeps_crawlers_away_from_feeds(reader):
 # ---- fetches are recorded; the feeds page; revoking -----------------------------------------------------
 
 
-def test_every_fetch_is_recorded_with_time_and_address_also_when_not_modified(app, delegation):
+def test_every_full_fetch_is_recorded_with_time_and_address_and_a_304_writes_nothing(app, delegation):
     delegate, mission, _ = delegation
     feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
     db.session.commit()
+    time_passes()
     assert feed.last_fetched_at is None
     google = app.test_client()
     google.environ_base.update(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Google-Calendar-Importer")
@@ -595,18 +598,63 @@ def test_every_fetch_is_recorded_with_time_and_address_also_when_not_modified(ap
     apple.environ_base.update(REMOTE_ADDR="198.51.100.23")
     start = now_utc()
 
-    etag = fetch(google, token).headers["ETag"]
-    assert fetch(apple, token, **{"If-None-Match": etag}).status_code == 304
-    assert fetch(google, token, **{"If-None-Match": etag}).status_code == 304
+    first = fetch(google, token)
+    assert fetch(apple, token).status_code == 200
+    for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]},
+                    {"If-None-Match": first.headers["ETag"], "If-Modified-Since": first.headers["Last-Modified"]}):
+        with Statements() as sql:
+            assert fetch(google, token, **headers).status_code == 304
+        assert sql.writes == [], headers
+        assert sql.count <= 2, sql.seen
 
     fetches = db.session.scalars(select(FeedFetch).order_by(FeedFetch.id)).all()
-    assert [(f.feed_id, f.address) for f in fetches] == [
-        (feed.id, "203.0.113.7"), (feed.id, "198.51.100.23"), (feed.id, "203.0.113.7")]
+    assert [(f.feed_id, f.address) for f in fetches] == [(feed.id, "203.0.113.7"), (feed.id, "198.51.100.23")]
     assert fetches[0].user_agent == "Google-Calendar-Importer"
     assert all(start <= f.at <= now_utc() for f in fetches)
-    assert [f.at for f in fetches] == sorted(f.at for f in fetches)
     db.session.refresh(feed)
     assert feed.last_fetched_at == fetches[-1].at
+
+
+@pytest.mark.parametrize("kind", ["organisation", "partnership", "mission"])
+@pytest.mark.parametrize("audience", ["internal", "delegation"])
+@pytest.mark.parametrize("revalidation", ["If-None-Match", "If-Modified-Since", "both"])
+def test_a_participant_marked_at_risk_after_subscribing_leaves_a_revalidating_calendar_too(
+    app, client, reader, login, make_mission, make_item, kind, audience, revalidation
+):
+    """The advisor subscribes; a name allowed in the feed is there; then the person is marked at risk through the
+    participant form. A calendar that revalidates must get the new body, without the name, not a 304."""
+    advisor = login(Role.ADVISOR)
+    mission = make_mission()
+    item = make_item(mission, title="Gesprek met bewonersgroep", kind="citizen_meeting", visibility="delegation")
+    person = Participant(real_name="Liu Fang", alias="Zwaluw-7310", kind="resident", at_risk=False)
+    item.participants.append(person)
+    db.session.commit()
+    record_consent(advisor, person, mission, scopes=["take_part", "named_internal", "named_delegation"],
+                   method="in_person", information_version="v1", reconfirm_by=consent_until(), today=date.today())
+    db.session.commit()
+    data = {"kind": kind, "audience": audience, "mission_id": str(mission.id),
+            "partnership_id": str(mission.partnership_id)}
+    sub = subscribe(client, **data)
+    time_passes()
+    first = fetch(reader, sub.token)
+    assert "Liu Fang" in unfolded(first)
+
+    edited = client.post(f"/participants/{person.id}/edit", data={
+        "real_name": "Liu Fang", "alias": "Zwaluw-7310", "organisation": "", "kind": "resident", "residence": "",
+        "at_risk": "y", "version": str(person.version)})
+    assert edited.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Participant, person.id).at_risk
+
+    headers = {"If-None-Match": first.headers["ETag"], "If-Modified-Since": first.headers["Last-Modified"]}
+    if revalidation != "both":
+        headers = {revalidation: headers[revalidation]}
+    again = fetch(reader, sub.token, **headers)
+    assert again.status_code == 200
+    assert "Liu Fang" not in unfolded(again) and "Zwaluw-7310" in unfolded(again)
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert parsedate_to_datetime(again.headers["Last-Modified"]) >= parsedate_to_datetime(
+        first.headers["Last-Modified"])
 
 
 def _row(html: str, marker: str) -> str:

@@ -4,7 +4,7 @@ constraints; changes after finalisation voiding the sign-offs; ``flask checklist
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from readiness_factories import (
@@ -39,16 +39,17 @@ from visitplanner.participants.models import (
     item_participants,
 )
 from visitplanner.participants.operations import withdraw_consent
+from visitplanner.readiness.fingerprint import fingerprint, vouched_content
+from visitplanner.readiness.lifecycle import TRANSITIONS, Action
 from visitplanner.readiness.models import ManualCheck, SignOffRole
 from visitplanner.readiness.operations import (
     cancel,
     complete,
     confirm_manual_check,
     context,
-    fingerprint,
-    refresh,
     required_manual_checks,
     return_to_draft,
+    settle,
     sign_off,
     submit_for_signoff,
 )
@@ -91,33 +92,31 @@ def active_sign_offs(mission):
 
 # ---- the transition table ---------------------------------------------------------------------------------
 
+#: The operation that takes each step by hand (the system's steps, finalising and voiding, follow below).
 OPERATIONS = {
-    "submit": lambda s: submit_for_signoff(s.protocol, s.mission, TODAY),
-    "sign": lambda s: sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY),
-    "complete": lambda s: complete(s.protocol, s.mission, LAST_DAY),
-    "cancel": lambda s: cancel(s.protocol, s.mission, "Afgelast."),
-    "return": lambda s: return_to_draft(s.protocol, s.mission, "Programma nog niet rond."),
-}
-#: (status before, operation) -> status after; every pair not listed is refused.
-ALLOWED = {
-    ("draft", "submit"): "ready_for_signoff",
-    ("draft", "cancel"): "cancelled",
-    ("ready_for_signoff", "sign"): "ready_for_signoff",  # one of two sign-offs
-    ("ready_for_signoff", "return"): "draft",
-    ("ready_for_signoff", "cancel"): "cancelled",
-    ("finalised", "complete"): "completed",
-    ("finalised", "cancel"): "cancelled",
+    Action.SUBMIT: lambda s: submit_for_signoff(s.protocol, s.mission, TODAY),
+    Action.SIGN_OFF: lambda s: sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY),
+    Action.COMPLETE: lambda s: complete(s.protocol, s.mission, LAST_DAY),
+    Action.CANCEL: lambda s: cancel(s.protocol, s.mission, "Afgelast."),
+    Action.RETURN: lambda s: return_to_draft(s.protocol, s.mission, "Programma nog niet rond."),
 }
 STATUSES = [s.value for s in MissionStatus]
+
+
+def test_every_step_a_person_takes_has_an_operation_and_the_others_are_the_systems():
+    by_hand = {action for (_, action), (_, roles) in TRANSITIONS.items() if roles}
+    assert by_hand == set(OPERATIONS)
+    assert {action for (_, action), (_, roles) in TRANSITIONS.items() if not roles} == {Action.FINALISE, Action.VOID}
 
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 @pytest.mark.parametrize("before", STATUSES)
 def test_the_transition_table(scenario, before, operation):
+    """Each operation moves a mission as the lifecycle table says, and is refused where the table has no step."""
     s = scenario()
     bring_to(s, before)
-    expected = ALLOWED.get((before, operation))
-    if expected is None:
+    step = TRANSITIONS.get((MissionStatus(before), operation))
+    if step is None:
         with pytest.raises(RuleViolation):
             OPERATIONS[operation](s)
         db.session.rollback()
@@ -125,7 +124,16 @@ def test_the_transition_table(scenario, before, operation):
     else:
         OPERATIONS[operation](s)
         db.session.commit()
-        assert s.mission.status == expected
+        assert s.mission.status == step[0]
+
+
+@pytest.mark.parametrize("before", STATUSES)
+def test_only_a_submitted_or_finalised_mission_is_voided_and_only_a_ready_one_finalised(scenario, before):
+    s = scenario()
+    bring_to(s, before)
+    voidable = (MissionStatus(before), Action.VOID) in TRANSITIONS
+    assert voidable == (before in ("ready_for_signoff", "finalised"))
+    assert ((MissionStatus(before), Action.FINALISE) in TRANSITIONS) == (before == "ready_for_signoff")
 
 
 def test_the_happy_path_records_who_and_when_and_audits_each_step(scenario):
@@ -227,7 +235,7 @@ def test_a_role_signs_once(scenario, make_user):
     s = scenario()
     bring_to(s, "ready_for_signoff")
     sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
-    with pytest.raises(RuleViolation, match="already been signed off"):
+    with pytest.raises(RuleViolation, match="Someone else signed first: .* has already signed this mission off"):
         sign_off(make_user(Role.ADVISOR), s.mission, SignOffRole.ADVISOR, TODAY)
 
 
@@ -240,11 +248,12 @@ def test_the_second_sign_off_finalises_and_each_records_a_fingerprint(scenario):
     db.session.commit()
     assert s.mission.status == "finalised"
     assert HEX64.match(first.fingerprint) and HEX64.match(second.fingerprint)
-    assert second.fingerprint == fingerprint(s.mission, context(TODAY))
+    assert first.fingerprint == second.fingerprint == s.mission.vouched_fingerprint
+    assert second.fingerprint == fingerprint(vouched_content(s.mission, context(TODAY)))
     assert {x.user_id for x in s.mission.sign_offs} == {s.advisor.id, s.approver.id}
     # The fingerprint covers the programme: moving an item changes it.
-    s.meeting.sequence += 1
-    assert fingerprint(s.mission, context(TODAY)) != second.fingerprint
+    s.meeting.ends_at += timedelta(minutes=30)
+    assert fingerprint(vouched_content(s.mission, context(TODAY))) != second.fingerprint
 
 
 def test_sign_off_is_refused_while_a_check_fails(scenario):
@@ -432,7 +441,8 @@ def test_narrowing_consent_after_finalisation_voids_the_sign_offs(scenario):
     s = scenario()
     finalise(s)
     give_consent(s.advisor, s.participant, s.mission, [Scope.TAKE_PART])
-    assert s.mission.status == "draft" and "narrowed" in s.mission.attention_reason
+    assert s.mission.status == "draft"
+    assert f"{ALIAS}: consent take part, be named in internal documents → take part" in s.mission.attention_reason
 
 
 def test_a_change_to_a_draft_mission_voids_nothing(scenario):
@@ -443,7 +453,7 @@ def test_a_change_to_a_draft_mission_voids_nothing(scenario):
     assert audit_count("mission.void_sign_off") == 0
 
 
-# ---- refresh: consent and safety lapsing by date ---------------------------------------------------------
+# ---- settle: consent and safety lapsing by date ----------------------------------------------------------
 
 
 @pytest.fixture
@@ -456,16 +466,16 @@ def finalised_until_april_first(scenario):
     return s
 
 
-def test_refresh_does_nothing_while_consent_is_valid(finalised_until_april_first):
+def test_settling_does_nothing_while_consent_is_valid(finalised_until_april_first):
     s = finalised_until_april_first
-    assert refresh(s.mission, date(2027, 4, 1)) is False
+    assert settle(s.mission, date(2027, 4, 1)) is False
     assert s.mission.status == "finalised" and len(active_sign_offs(s.mission)) == 2
     assert audit_count("mission.void_sign_off") == 0
 
 
-def test_refresh_voids_when_consent_expired_by_date(finalised_until_april_first, client, login):
+def test_settling_voids_when_consent_expired_by_date(finalised_until_april_first, client, login):
     s = finalised_until_april_first
-    assert refresh(s.mission, date(2027, 4, 2)) is True
+    assert settle(s.mission, date(2027, 4, 2)) is True
     db.session.commit()
     assert s.mission.status == "draft" and active_sign_offs(s.mission) == []
     assert f"{ALIAS}: consent expired on 2027-04-01" in s.mission.attention_reason
@@ -479,27 +489,35 @@ def test_refresh_voids_when_consent_expired_by_date(finalised_until_april_first,
     assert "consent expired on 2027-04-01" in page and REAL_NAME not in page
 
 
-def test_opening_the_mission_page_after_expiry_voids_and_shows_the_banner(
-    finalised_until_april_first, client, login, monkeypatch
+@pytest.mark.parametrize("page", ["/missions/{id}", "/missions/{id}/checklist"])
+def test_after_expiry_the_pages_show_the_sign_off_no_longer_holds_without_writing_and_cron_applies_it(
+    app, finalised_until_april_first, client, login, monkeypatch, page
 ):
     s = finalised_until_april_first
     login(Role.PROTOCOL)
     client.post("/language", data={"lang": "en", "next": "/"})
+    url = page.format(id=s.mission.id)
     freeze_today(monkeypatch, date(2027, 4, 1))
-    assert "needs attention" not in client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
+    assert "no longer holds" not in client.get(url).get_data(as_text=True)
     freeze_today(monkeypatch, date(2027, 4, 2))
-    page = client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
-    assert "This mission needs attention: its sign-off was voided." in page
+    html = client.get(url).get_data(as_text=True)
+    assert "The sign-off of this mission no longer holds: what it vouched for changed." in html
+    assert f"{ALIAS}: consent expired on 2027-04-01" in html and REAL_NAME not in html
     db.session.expire_all()
-    assert s.mission.status == "draft"
-    assert audit_count("mission.void_sign_off", s.mission) == 1
+    assert s.mission.status == "finalised" and audit_count("mission.void_sign_off", s.mission) == 0  # GET wrote nothing
+
+    result = app.test_cli_runner().invoke(args=["checklist", str(s.mission.id)])
+    assert f"Mission {s.mission.id}: sign-off voided." in result.output
+    db.session.expire_all()
+    assert s.mission.status == "draft" and audit_count("mission.void_sign_off", s.mission) == 1
+    assert "This mission needs attention: its sign-off was voided." in client.get(url).get_data(as_text=True)
 
 
-def test_refresh_leaves_draft_completed_and_cancelled_missions_alone(scenario):
+def test_settling_leaves_draft_completed_and_cancelled_missions_alone(scenario):
     s = scenario()
-    assert refresh(s.mission, date(2027, 6, 1)) is False
+    assert settle(s.mission, date(2027, 6, 1)) is False
     bring_to(s, "completed")
-    assert refresh(s.mission, date(2027, 6, 1)) is False and s.mission.status == "completed"
+    assert settle(s.mission, date(2027, 6, 1)) is False and s.mission.status == "completed"
 
 
 # ---- flask checklist ----------------------------------------------------------------------------------
@@ -568,3 +586,47 @@ def test_an_unknown_mission_id_is_an_error(app, make_mission):
     result = run_checklist(app, mission.id, 9999)
     assert result.exit_code != 0
     assert "No mission with id 9999" in result.output
+
+
+# ---- the checklist's buttons come from the table ---------------------------------------------------------------
+
+
+def buttons(client, mission) -> list[str]:
+    """The labels of the lifecycle steps the checklist offers (buttons and the links to a reason page)."""
+    html = client.get(f"/missions/{mission.id}/checklist").get_data(as_text=True)
+    block = re.search(r'<div class="utrecht-button-group vp-transitions">(.*?)</div>', html, re.DOTALL)
+    if block is None:
+        return []
+    return [label.strip() for label in re.findall(r"<(?:button|a)[^>]*>([^<]+)</(?:button|a)>", block.group(1))]
+
+
+@pytest.mark.parametrize("status, who, expected", [
+    ("draft", "protocol", ["Submit for sign-off", "Cancel mission"]),
+    ("draft", "advisor", []),
+    ("ready_for_signoff", "protocol", ["Return to draft", "Cancel mission"]),
+    ("ready_for_signoff", "advisor", ["Sign off as Human-rights advisor"]),
+    ("ready_for_signoff", "approver", ["Sign off as Approver"]),
+    ("finalised", "protocol", ["Mark as completed", "Cancel mission"]),
+    ("finalised", "approver", []),
+    ("completed", "protocol", []),
+    ("cancelled", "protocol", []),
+])
+def test_the_checklist_offers_the_steps_the_lifecycle_table_gives_the_role(scenario, client, status, who, expected):
+    s = scenario()
+    bring_to(s, status)
+    user = getattr(s, who)
+    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+    client.post("/language", data={"lang": "en", "next": "/"})
+    assert buttons(client, s.mission) == expected
+
+
+def test_after_signing_the_signer_is_offered_no_second_sign_off(scenario, client, make_user):
+    s = scenario()
+    bring_to(s, "ready_for_signoff")
+    both = make_user(Role.ADVISOR, Role.APPROVER)
+    client.post("/login", data={"email": both.email, "password": "correct horse battery staple"})
+    client.post("/language", data={"lang": "en", "next": "/"})
+    assert buttons(client, s.mission) == ["Sign off as Human-rights advisor", "Sign off as Approver"]
+    sign_off(both, s.mission, SignOffRole.ADVISOR, TODAY)
+    db.session.commit()
+    assert buttons(client, s.mission) == []  # one person signs once, in one role

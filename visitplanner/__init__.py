@@ -63,6 +63,8 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every mapper known before first use)
+    from . import revisions  # noqa: F401  (raises revisions after every flush)
+    from .readiness import binding  # noqa: F401  (voids sign-offs whose vouched content moved)
     from .access import enforce_access
     from .auth.models import User
 

@@ -71,15 +71,16 @@ def demo() -> None:
             click.echo(f"  {email:<26} {role}")
 
 
-@click.command(help="Print the readiness checks of missions (all when none is given). "
-                    "Exits 1 when a listed mission that is not cancelled has a failing check.")
+@click.command(help="Apply what lapsed by date (sign-offs of missions whose consent or safety no longer holds "
+                    "are voided), then print the readiness checks of missions (all when none is given). "
+                    "Exits 1 when a listed mission that is not cancelled has a failing check. Meant for cron.")
 @click.argument("mission_ids", nargs=-1, type=int)
 @with_appcontext
 def checklist(mission_ids: tuple[int, ...]) -> None:
     from .missions.models import MissionStatus
     from .missions.queries import missions_for_checklist
     from .readiness.checks import Status, run_checks
-    from .readiness.operations import context, refresh
+    from .readiness.operations import context, settle
     from .timeutil import today_utc
 
     today = today_utc()
@@ -89,8 +90,9 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
         raise click.ClickException(f"No mission with id {', '.join(map(str, sorted(unknown)))}.")
     failed = False
     for mission in missions:
-        if refresh(mission, today):
+        if settle(mission, today):
             db.session.commit()
+            click.echo(f"Mission {mission.id}: sign-off voided. {mission.attention_reason}")
         click.echo(f"Mission {mission.id}: {mission.title} [{mission.status}]")
         for result in run_checks(mission, context(today)):
             click.echo(f"{result.status.value} {result.name}: {result.reason}")
@@ -117,6 +119,6 @@ def export_ics(mission_id: int, audience: str) -> None:
     chosen = Audience(audience)
     # The command line acts for the office, without a person: real names never go into the file.
     body = programme_ics([mission], chosen, None, f"{mission.title} ({AUDIENCE_LABELS[chosen]})",
-                         today=today_utc(), now=now_utc(), for_feed=False)
+                         today=today_utc(), for_feed=False)
     sys.stdout.buffer.write(body)
     sys.stdout.flush()

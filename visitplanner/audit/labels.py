@@ -135,6 +135,11 @@ FIELDS = {
     "due_diligence_notes": _l("Due-diligence notes"),
     "met_defenders": _l("Met human-rights defenders"),
     "revoked_at": _l("Revoked"),
+    "starts": _l("Start"),
+    "ends": _l("End"),
+    "attendees": _l("Attendees"),
+    "participants": _l("Civil-society participants"),
+    "changed": _l("What changed"),
 }
 
 

@@ -62,10 +62,8 @@ class CalendarFeed(db.Model):
     #: Mission feeds end by default 30 days after the mission's last day.
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last full fetch (a 304 answer records nothing).
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: The validator last served, and when the feed's content last changed (its Last-Modified).
-    last_etag: Mapped[str | None] = mapped_column(String(64))
-    content_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner: Mapped[User] = relationship(lazy="joined")
     fetches: Mapped[list[FeedFetch]] = relationship(order_by="FeedFetch.id.desc()", cascade="all, delete-orphan")

@@ -66,7 +66,10 @@ FETCHES_KEPT = timedelta(days=90)
 
 
 def record_fetch(feed: CalendarFeed, address: str, user_agent: str) -> None:
-    """Note when and from where a feed was fetched (and forget fetches older than 90 days)."""
+    """Note when and from where a feed was fetched in full (and forget fetches older than 90 days).
+
+    A conditional fetch answered 304 records nothing: it writes nothing at all.
+    """
     from sqlalchemy import delete
 
     now = now_utc()
@@ -87,12 +90,10 @@ def move_mission_feed_expiry(mission: Mission) -> None:
 
 
 def feed_by_token(token: str) -> CalendarFeed | None:
-    """The live feed for ``token``; None when unknown, revoked, expired or its owner is disabled."""
-    from sqlalchemy import select
+    """The live feed for ``token``; None when unknown, revoked, expired or its owner is disabled (one query)."""
+    from .queries import feed_for_token
 
-    if not token or len(token) > 200:
-        return None
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token)))
+    feed = feed_for_token(token)
     if feed is None or not feed.is_live(now_utc()):
         return None
     return feed

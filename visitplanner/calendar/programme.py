@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
 
@@ -11,8 +11,14 @@ from ..disclosure import Audience, ItemView, present_programme, present_reminder
 from ..missions.models import Mission
 from .ical import build_calendar
 
-#: A removed item stays in feeds, cancelled, this long.
+#: A removed item stays in feeds, cancelled, this long (counted in whole days, so that a feed's content
+#: depends on the day and not on the moment of the fetch: its ETag carries the day).
 CANCELLED_KEPT = timedelta(days=30)
+
+
+def cancelled_since(today: date) -> datetime:
+    """Items removed from the start of this day on still show, cancelled."""
+    return datetime.combine(today - CANCELLED_KEPT, time.min, tzinfo=timezone.utc)
 
 
 def describe(view: ItemView) -> str:
@@ -46,7 +52,7 @@ def reminders(audience: Audience) -> list:
 
 
 def programme_ics(
-    missions: list[Mission], audience: Audience, viewer: User | None, name: str, *, today: date, now: datetime,
+    missions: list[Mission], audience: Audience, viewer: User | None, name: str, *, today: date,
     for_feed: bool, with_reminders: bool = False,
 ) -> bytes:
     """The programmes of ``missions`` as ``audience`` may see them, as one calendar."""
@@ -54,7 +60,7 @@ def programme_ics(
     for mission in missions:
         views += present_programme(
             mission.items, audience, viewer, today, for_feed=for_feed,
-            removed_since=(now - CANCELLED_KEPT) if for_feed else None,
+            removed_since=cancelled_since(today) if for_feed else None,
         )
     views.sort(key=lambda v: (v.starts_at, v.item_id))
     return build_calendar(name, views, describe, reminders(audience) if with_reminders else ())

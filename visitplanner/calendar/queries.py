@@ -1,69 +1,112 @@
-"""What a feed covers, read again at every fetch with the owner's current rights."""
+"""What a feed covers, read again at every fetch with the owner's current rights, and its validators.
+
+A feed's ETag and Last-Modified are derived from the revisions of what it covers (``visitplanner/revisions.py``),
+never from a list of tables to look at: whatever a new column changes, the revision moves with it.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from ..auth.models import User
 from ..extensions import db
-from ..itinerary.models import ProgrammeItem
 from ..missions.models import DelegationMember, Mission
-from ..followup.models import FollowUp
-from ..participants.models import ConsentRecord
-from ..partnerships.models import Evaluation, Objective
-from .models import CalendarFeed, FeedKind
+from ..partnerships.models import Partnership
+from ..revisions import epoch_ms
+from .models import CalendarFeed, FeedKind, hash_token
+
+#: Raise when what the builders write changes for the same data (a new property, another layout): every
+#: subscribed calendar must then fetch again instead of keeping the old copy through a 304.
+FEED_FORMAT = 2
 
 
-def scope_mission_ids(feed: CalendarFeed) -> list[int]:
-    """The missions the feed's owner may see today, within what the feed covers."""
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The feed with this token, its owner and the owner's roles, in one query."""
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token))
+        .options(joinedload(CalendarFeed.owner).joinedload(User.roles))
+    )
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """The missions (and partnerships) a feed covers now, with their revisions: one query."""
+
+    #: (id, revision, revised_ms) of each mission in scope, by id.
+    missions: tuple[tuple[int, int, int], ...]
+    #: The same for the partnerships a partnership or organisation feed covers (their names, their plans).
+    partnerships: tuple[tuple[int, int, int], ...] = ()
+
+    @property
+    def mission_ids(self) -> list[int]:
+        return [m[0] for m in self.missions]
+
+
+def feed_scope(feed: CalendarFeed) -> FeedScope:
+    """The missions the feed's owner may see today, within what the feed covers, with their revisions."""
     owner = feed.owner
+    columns = (Mission.id, Mission.revision, Mission.revised_ms)
     if feed.kind == FeedKind.PERSON:
-        stmt = select(DelegationMember.mission_id).where(DelegationMember.user_id == owner.id)
+        stmt = select(*columns).join(DelegationMember, DelegationMember.mission_id == Mission.id).where(
+            DelegationMember.user_id == owner.id)
     elif feed.kind == FeedKind.MISSION:
-        if owner.is_staff:
-            stmt = select(Mission.id).where(Mission.id == feed.mission_id)
-        else:
-            stmt = select(DelegationMember.mission_id).where(
-                DelegationMember.user_id == owner.id, DelegationMember.mission_id == feed.mission_id)
+        stmt = select(*columns).where(Mission.id == feed.mission_id)
+        if not owner.is_staff:
+            stmt = stmt.join(DelegationMember, DelegationMember.mission_id == Mission.id).where(
+                DelegationMember.user_id == owner.id)
     elif not owner.is_staff:
-        return []
-    elif feed.kind == FeedKind.PARTNERSHIP:
-        stmt = select(Mission.id).where(Mission.partnership_id == feed.partnership_id)
+        return FeedScope(())
     else:
-        stmt = select(Mission.id)
-    return sorted(set(db.session.scalars(stmt)))
+        stmt = (select(Partnership.id, Partnership.revision, Partnership.revised_ms, *columns)
+                .outerjoin(Mission, Mission.partnership_id == Partnership.id))
+        if feed.kind == FeedKind.PARTNERSHIP:
+            stmt = stmt.where(Partnership.id == feed.partnership_id)
+        rows = db.session.execute(stmt).all()
+        return FeedScope(
+            missions=tuple(sorted({tuple(r[3:]) for r in rows if r[3] is not None})),
+            partnerships=tuple(sorted({tuple(r[:3]) for r in rows})),
+        )
+    return FeedScope(tuple(sorted({tuple(r) for r in db.session.execute(stmt)})))
 
 
-def feed_version(feed: CalendarFeed, mission_ids: list[int], today: date) -> str:
-    """A strong validator for the feed, from a few aggregates (no calendar built).
+def feed_etag(feed: CalendarFeed, scope: FeedScope, today: date) -> str:
+    """A strong validator: the feed, its owner's roles and status, the revisions in scope, and the day.
 
-    Everything that changes the output moves one of these: an item changed, added or removed (updated_at,
-    count), consent given or withdrawn (newest consent id), the delegation (members), the mission itself,
-    the owner's account (version), and the date (consents lapse and cancellations age by day).
+    The day is in it because consents and assessments lapse by date and cancelled items leave by date. Every
+    setting that changes output raises every revision, so settings need no place of their own.
     """
-    items = db.session.execute(
-        select(func.count(ProgrammeItem.id), func.max(ProgrammeItem.updated_at))
-        .where(ProgrammeItem.mission_id.in_(mission_ids))
-    ).one()
-    consents = db.session.execute(
-        select(func.count(ConsentRecord.id), func.max(ConsentRecord.id), func.max(ConsentRecord.recorded_at))
-        .where(ConsentRecord.mission_id.in_(mission_ids))
-    ).one()
-    members = db.session.execute(
-        select(func.count(DelegationMember.id), func.max(DelegationMember.id))
-        .where(DelegationMember.mission_id.in_(mission_ids))
-    ).one()
-    missions = db.session.execute(
-        select(func.max(Mission.updated_at)).where(Mission.id.in_(mission_ids))
-    ).one()
-    reminders = ()
-    if feed.kind == FeedKind.ORGANISATION:
-        reminders = tuple(db.session.execute(
-            select(func.count(FollowUp.id), func.max(FollowUp.updated_at))).one()) + tuple(db.session.execute(
-            select(func.count(Objective.id), func.max(Objective.evaluation_due), func.max(Evaluation.id))
-            .select_from(Objective).outerjoin(Evaluation, Evaluation.objective_id == Objective.id)).one())
-    key = repr((feed.id, feed.audience, feed.owner.version, mission_ids, tuple(items), tuple(consents),
-                tuple(members), tuple(missions), reminders, today.isoformat()))
+    owner = feed.owner
+    key = repr((
+        FEED_FORMAT, feed.id, feed.kind, feed.audience, owner.id, owner.active, sorted(owner.role_names),
+        owner.revision, scope.missions, scope.partnerships, today.isoformat(),
+    ))
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def feed_latest_change(feed: CalendarFeed, scope: FeedScope, today: date) -> int:
+    """When (ms since 1970) what the feed shows last changed: a revision in scope, the owner's own revision
+    (rights, delegations: a mission leaving the feed moves it), or the start of the day (lapses by date)."""
+    midnight = datetime.combine(today, time.min, tzinfo=timezone.utc)
+    return max([epoch_ms(midnight), epoch_ms(feed.created_at), feed.owner.revised_ms,
+                *(m[2] for m in scope.missions), *(p[2] for p in scope.partnerships)])
+
+
+def last_modified(latest_ms: int, now: datetime) -> datetime:
+    """The Last-Modified to send: the second after the latest change once that second has passed, so that a
+    client's If-Modified-Since then proves its copy was made after the change (see :func:`unchanged_since`);
+    within that second, the second itself, which no If-Modified-Since will match."""
+    second = datetime.fromtimestamp(latest_ms // 1000, timezone.utc)
+    after = second + timedelta(seconds=1)
+    return after if after <= now else second
+
+
+def unchanged_since(latest_ms: int, since: datetime) -> bool:
+    """Whether nothing changed from the start of ``since`` (an HTTP date, whole seconds) on."""
+    return latest_ms < epoch_ms(since)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
 
@@ -22,7 +21,7 @@ from .forms import FeedForm
 from .models import CalendarFeed, FeedKind, manages_all_feeds
 from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
 from .programme import programme_ics
-from .queries import feed_version, scope_mission_ids
+from .queries import FeedScope, feed_etag, feed_latest_change, feed_scope, last_modified, unchanged_since
 
 bp = Blueprint("calendar", __name__)
 
@@ -51,7 +50,7 @@ def download(mission_id: int):
         abort(404)
     audience = _export_audience(current_user, request.args.get("audience"))
     body = programme_ics([mission], audience, current_user, f"{mission.title} ({audience.label})",
-                         today=today_utc(), now=now_utc(), for_feed=False)
+                         today=today_utc(), for_feed=False)
     return _calendar_response(body, f"programme-{mission.id}-{audience.value}.ics")
 
 
@@ -122,55 +121,52 @@ def revoke(feed_id: int):
 
 @bp.route("/feeds/<token>.ics")
 def feed(token: str):
-    """A subscription feed. Unknown, revoked and expired tokens all get the same 404."""
+    """A subscription feed. Unknown, revoked and expired tokens all get the same 404.
+
+    A conditional request that matches is answered from two queries (the feed, its scope with revisions) and
+    writes nothing; only a full answer builds the calendar and records the fetch.
+    """
     feed = feed_by_token(token)
     if feed is None:
         # The same short answer for unknown, revoked and expired tokens; nothing echoes the token back.
         return Response("Not found\n", status=404, mimetype="text/plain",
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                                  "X-Robots-Tag": "noindex, nofollow"})
-    record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
     audience = feed_audience(feed)
     today, now = today_utc(), now_utc()
-    mission_ids = scope_mission_ids(feed) if audience is not None else []
-    etag = feed_version(feed, mission_ids, today)
-    if feed.last_etag != etag:  # the content changed since the last fetch: that moment is its Last-Modified
-        changed_at = now.replace(microsecond=0)
-        if feed.content_changed_at is not None and changed_at <= feed.content_changed_at:
-            changed_at = feed.content_changed_at + timedelta(seconds=1)  # HTTP dates count whole seconds
-        feed.last_etag, feed.content_changed_at = etag, changed_at
-    last_modified = feed.content_changed_at
-    db.session.commit()
+    scope = feed_scope(feed) if audience is not None else FeedScope(())
+    etag = feed_etag(feed, scope, today)
+    latest = feed_latest_change(feed, scope, today)
     headers = {
         "ETag": f'"{etag}"',
         "Cache-Control": "private, max-age=0, must-revalidate",
         "Referrer-Policy": "no-referrer",
         "X-Robots-Tag": "noindex, nofollow",
+        "Last-Modified": http_date(last_modified(latest, now), usegmt=True),
     }
-    if last_modified is not None:
-        headers["Last-Modified"] = http_date(last_modified.replace(microsecond=0), usegmt=True)
-    if _not_modified(etag, last_modified):
+    if _not_modified(etag, latest):
         return Response(status=304, headers=headers)
-    name = _feed_name(feed)
-    body = programme_ics(missions_with_programme(mission_ids), audience or Audience.PUBLIC, feed.owner, name,
-                         today=today, now=now, for_feed=True,
+    body = programme_ics(missions_with_programme(scope.mission_ids), audience or Audience.PUBLIC, feed.owner,
+                         _feed_name(feed), today=today, for_feed=True,
                          with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
+    record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
+    db.session.commit()
     response = _calendar_response(body)
     response.headers.update(headers)
     return response
 
 
-def _not_modified(etag: str, last_modified) -> bool:
+def _not_modified(etag: str, latest_ms: int) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
         # Weak comparison (RFC 9110 13.1.2): a proxy that compresses the body sends our tag back as W/"...".
         tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
         return f'"{etag}"' in tags or if_none_match.strip() == "*"
     since = request.headers.get("If-Modified-Since")
-    if since and last_modified is not None:
+    if since:
         try:
-            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
-        except (TypeError, ValueError):
+            return unchanged_since(latest_ms, parsedate_to_datetime(since))
+        except (TypeError, ValueError, OverflowError):
             return False
     return False
 

@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..errors import RuleViolation
 from ..extensions import db
 from ..itinerary.models import ItemKind, ProgrammeItem
-from ..missions.models import Mission, MissionStatus
+from ..missions.models import Mission
 from ..partnerships.models import Evaluation, Objective, ProgressRating
 from ..timeutil import now_utc
 from .models import FollowUp, FollowUpStatus, MeetingOutcome
@@ -24,7 +24,7 @@ def _audit(actor, action, obj, mission: Mission, changes) -> None:
 
 def record_outcome(actor: User, item: ProgrammeItem, *, raised: str, partner_response: str) -> MeetingOutcome:
     """Record what was raised in an official meeting of a completed mission and how the partner responded."""
-    if item.mission.status != MissionStatus.COMPLETED:
+    if not item.mission.is_completed:
         raise RuleViolation(_("Outcomes are recorded once the mission is completed."))
     if item.kind != ItemKind.OFFICIAL_MEETING or item.removed_at is not None:
         raise RuleViolation(_("Outcomes are recorded for official meetings only."))
@@ -44,7 +44,7 @@ def record_outcome(actor: User, item: ProgrammeItem, *, raised: str, partner_res
 def add_follow_up(actor: User, mission: Mission, *, what: str, with_whom: str, owner: User | None, due_date: date,
                   objective: Objective | None = None) -> FollowUp:
     """Add a follow-up action to a completed mission."""
-    if mission.status != MissionStatus.COMPLETED:
+    if not mission.is_completed:
         raise RuleViolation(_("Follow-up actions are added once the mission is completed."))
     if objective is not None and objective.partnership_id != mission.partnership_id:
         raise RuleViolation(_("Choose an objective of this partnership's action plan."), "objective_id")

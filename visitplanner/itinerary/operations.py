@@ -13,15 +13,12 @@ from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..missions.models import Mission
 from ..participants.models import Participant
-from ..readiness.operations import void_sign_offs
 from ..timeutil import is_known_timezone, now_utc, to_utc
 from .models import ItemKind, ProgrammeItem, Visibility
 from .rules import check_item_times
 
 TEXT_FIELDS = ("kind", "title", "location", "description", "talking_points", "no_talking_points_reason",
                "visibility", "parallel")
-#: A change to one of these, or to the participants, voids the sign-offs of a submitted or finalised mission.
-SIGNIFICANT = ProgrammeItem.SEQUENCED + ("kind", "visibility")
 
 
 def _prepare(mission: Mission, data: dict) -> dict:
@@ -74,7 +71,6 @@ def create_item(actor: User, mission: Mission, **data) -> ProgrammeItem:
     db.session.add(item)
     db.session.flush()
     _audit(actor, "item.create", item, changed({}, snapshot(item, ProgrammeItem.AUDITED)))
-    void_sign_offs(actor, mission, _("Programme item “%(title)s” was added.", title=item.title))
     return item
 
 
@@ -87,8 +83,6 @@ def update_item(actor: User, item: ProgrammeItem, *, expected_version: int | Non
     prepared = _prepare(item.mission, data)
     before = snapshot(item, ProgrammeItem.AUDITED)
     sequenced_before = snapshot(item, ProgrammeItem.SEQUENCED)
-    significant_before = snapshot(item, SIGNIFICANT)
-    participants_before = {p.id for p in item.participants}
     for key, value in prepared.items():
         setattr(item, key, value)
     changes = changed(before, snapshot(item, ProgrammeItem.AUDITED))
@@ -98,10 +92,6 @@ def update_item(actor: User, item: ProgrammeItem, *, expected_version: int | Non
         item.updated_at = now_utc()
         db.session.flush()
         _audit(actor, "item.update", item, changes)
-        if changed(significant_before, snapshot(item, SIGNIFICANT)):
-            void_sign_offs(actor, item.mission, _("Programme item “%(title)s” was changed.", title=item.title))
-        elif {p.id for p in item.participants} - participants_before:
-            void_sign_offs(actor, item.mission, _("A participant was added to “%(title)s”.", title=item.title))
     return item
 
 
@@ -114,7 +104,6 @@ def remove_item(actor: User, item: ProgrammeItem) -> None:
     item.sequence += 1
     db.session.flush()
     _audit(actor, "item.remove", item, {"removed_at": [None, item.removed_at.isoformat()]})
-    void_sign_offs(actor, item.mission, _("Programme item “%(title)s” was removed.", title=item.title))
 
 
 def local_value(moment: datetime, zone: str) -> datetime:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -94,6 +96,9 @@ class Mission(db.Model):
         CheckConstraint("(status = 'cancelled') = (cancelled_at IS NOT NULL AND cancel_reason IS NOT NULL)",
                         name="cancelled_has_time_and_reason"),
         CheckConstraint("(override_reason IS NULL) = (override_by_id IS NULL)", name="override_has_approver"),
+        # Nobody vouches for a draft or a cancelled mission.
+        CheckConstraint("vouched_fingerprint IS NULL OR status NOT IN ('draft', 'cancelled')", name="vouched_not_draft"),
+        CheckConstraint("(vouched_fingerprint IS NULL) = (vouched_content IS NULL)", name="vouched_with_content"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,9 +124,17 @@ class Mission(db.Model):
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What the submitter, and after them each signer, vouched for (readiness/binding.py): its SHA-256, and the
+    #: content itself, so that what changed since can be shown. Set on submission, cleared back in draft.
+    vouched_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    vouched_content: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     version: Mapped[int] = mapped_column(default=1)
+    #: Raised by every change to what any output shows of the mission (revisions.py); never set by hand.
+    revision: Mapped[int] = mapped_column(default=0)
+    #: Milliseconds since 1970 (UTC) of the latest revision, strictly rising: what Last-Modified derives from.
+    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0)
 
     partnership: Mapped[Partnership] = relationship(back_populates="missions")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -193,18 +206,17 @@ class Mission(db.Model):
     def can_view_checklist(self, user: User) -> bool:
         return user.is_staff
 
-    def can_submit(self, user: User) -> bool:
-        return user.has_role(Role.PROTOCOL)
-
-    def can_sign_off(self, user: User) -> bool:
-        return user.has_role(Role.ADVISOR, Role.APPROVER)
-
     def can_override(self, user: User) -> bool:
         return user.has_role(Role.APPROVER)
 
     @property
     def needs_attention(self) -> bool:
         return bool(self.attention_reason) and self.status == MissionStatus.DRAFT
+
+    @property
+    def is_completed(self) -> bool:
+        """Outcomes and follow-up actions are recorded once the mission is completed."""
+        return self.status == MissionStatus.COMPLETED
 
 
 class DelegationMember(db.Model):

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
-from ..readiness.operations import refresh
+from ..readiness.operations import moved_since_vouched
 from ..timeutil import COMMON_TIMEZONES, today_utc
 from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm
 from .models import Company, DelegationMember, Direction
@@ -71,9 +71,9 @@ def create(partnership_id: int):
 def show(mission_id: int):
     """A mission: its details, delegation and companies."""
     mission = _load(mission_id)
-    if refresh(mission, today_utc()):  # a consent or assessment ran out since the last look
-        db.session.commit()
-    return render_template("missions/show.html", mission=mission, confirm=ConfirmForm())
+    return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(),
+                           moved=moved_since_vouched(mission, today_utc()) if mission.can_view_checklist(current_user)
+                           else None)
 
 
 @bp.route("/missions/<int:mission_id>/edit", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """Changes to participants, their consent and their safety assessments.
 
 Consent and assessments are only ever added: a withdrawal or a new judgement is a new row.
-A change that matters to a submitted or finalised mission voids its sign-offs in the same transaction.
+A change that matters to a submitted or finalised mission voids its sign-offs in the same transaction: not by a
+call here, but because it moves what the sign-offs vouched for (``readiness/binding.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Direction, Mission
-from ..readiness.operations import void_sign_offs
 from .aliases import generate_alias
 from .models import (
     ConsentKind,
@@ -94,7 +94,7 @@ def _audit(actor, action, participant: Participant, mission: Mission, changes) -
 
 def record_consent(actor: User, participant: Participant, mission: Mission, *, scopes, method: str,
                    information_version: str, reconfirm_by: date, note: str = "", today: date) -> ConsentRecord:
-    """Record what the participant agrees to for a mission. Narrowing earlier consent voids sign-offs."""
+    """Record what the participant agrees to for a mission."""
     if method not in {m.value for m in ConsentMethod}:
         raise RuleViolation(_("Choose how consent was obtained."), "method")
     if reconfirm_by < today:
@@ -110,14 +110,12 @@ def record_consent(actor: User, participant: Participant, mission: Mission, *, s
     db.session.flush()
     _audit(actor, "consent.give", participant, mission,
            {"scopes": [sorted(before.scopes), sorted(scopes)], "reconfirm_by": [None, reconfirm_by.isoformat()]})
-    if before.scopes - scopes:
-        void_sign_offs(actor, mission, _("The consent of %(alias)s was narrowed.", alias=participant.alias))
     return consent
 
 
 def withdraw_consent(actor: User, participant: Participant, mission: Mission, *, method: str,
                      note: str = "") -> ConsentRecord:
-    """Withdraw consent: one action, effective at once everywhere; voids the mission's sign-offs."""
+    """Withdraw consent: one action, effective at once everywhere."""
     if method not in {m.value for m in ConsentMethod}:
         raise RuleViolation(_("Choose how the withdrawal reached us."), "method")
     withdrawal = ConsentRecord(participant=participant, mission_id=mission.id, kind=ConsentKind.WITHDRAWN.value,
@@ -125,7 +123,6 @@ def withdraw_consent(actor: User, participant: Participant, mission: Mission, *,
     db.session.add(withdrawal)
     db.session.flush()
     _audit(actor, "consent.withdraw", participant, mission, {"scopes": ["…", []]})
-    void_sign_offs(actor, mission, _("%(alias)s withdrew consent.", alias=participant.alias))
     return withdrawal
 
 
@@ -138,7 +135,7 @@ ASSESSMENT_FIELDS = (
 
 
 def record_assessment(actor: User, participant: Participant, item: ProgrammeItem, **data) -> SafetyAssessment:
-    """Record a safety assessment of a participant's part in an item. A changed decision voids sign-offs."""
+    """Record a safety assessment of a participant's part in an item."""
     if participant not in item.participants:
         raise RuleViolation(_("This person does not take part in this programme item."))
     if data["valid_until"] < data["assessed_on"]:
@@ -156,7 +153,4 @@ def record_assessment(actor: User, participant: Participant, item: ProgrammeItem
     _audit(actor, "safety.assess", participant, item.mission,
            {"item": [None, item.title], "risk_level": [previous.risk_level if previous else None, data["risk_level"]],
             "decision": [previous.decision if previous else None, data["decision"]]})
-    if previous is not None and previous.decision != assessment.decision:
-        void_sign_offs(actor, item.mission, _("The safety decision for %(alias)s at “%(item)s” changed.",
-                                              alias=participant.alias, item=item.title))
     return assessment

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role
@@ -114,6 +114,10 @@ class Partnership(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
     version: Mapped[int] = mapped_column(default=1)
+    #: Raised by every change to the partnership's own content (revisions.py); never set by hand.
+    revision: Mapped[int] = mapped_column(default=0)
+    #: Milliseconds since 1970 (UTC) of the latest revision, strictly rising: what Last-Modified derives from.
+    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0)
 
     missions: Mapped[list[Mission]] = relationship(
         back_populates="partnership", order_by="Mission.start_date"

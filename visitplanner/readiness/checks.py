@@ -27,6 +27,10 @@ class Status(StrEnum):
     WARN = "WARN"
     FAIL = "FAIL"
 
+    @property
+    def label(self) -> str:
+        return str({Status.PASS: _l("Pass"), Status.WARN: _l("Warning"), Status.FAIL: _l("Fail")}[self])
+
 
 #: Kinds that count as a human-rights component of an exchange.
 HR_COMPONENT_KINDS = frozenset({
@@ -51,6 +55,10 @@ class CheckResult:
     #: Where the problem is fixed: an endpoint and its arguments.
     fix_endpoint: str | None = None
     fix_args: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == Status.PASS
 
 
 def live_items(mission: Mission) -> list[ProgrammeItem]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
@@ -36,6 +36,9 @@ class SignOff(db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('hr_advisor', 'approver')", name="known_role"),
         CheckConstraint("(voided_at IS NULL) = (void_reason IS NULL)", name="void_has_reason"),
+        # One standing sign-off per role: two people racing to sign in the same role cannot both succeed.
+        Index("uq_sign_offs_active_role", "mission_id", "role", unique=True,
+              sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +46,7 @@ class SignOff(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    #: SHA-256 over the check results and the programme as they were when signed.
+    #: SHA-256 of what the sign-off vouches for (readiness/binding.py): void once the content moves from it.
     fingerprint: Mapped[str] = mapped_column(String(64))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     void_reason: Mapped[str | None] = mapped_column(Text)

@@ -1,34 +1,28 @@
-"""Mission status transitions, sign-offs and the voiding of sign-offs when something that matters changes.
+"""Mission status transitions, sign-offs, and the voiding of sign-offs when what they vouched for moved.
 
-Every operation takes the acting user (None: the system), refuses an illegal move with a
-RuleViolation, flushes, and writes its audit entry in the same transaction.
+Every operation takes the acting user (None: the system), refuses an illegal move with a RuleViolation, and
+writes its audit entry in the same transaction. Which moves exist, and who takes them, is the one table in
+``lifecycle.py``. Submitting, signing off, finalising and voiding hold the mission's row lock (:func:`lock`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..audit.operations import record
 from ..auth.models import User
 from ..errors import RuleViolation
 from ..extensions import db
 from ..missions.models import Mission, MissionStatus
-from ..participants.models import consent_state, current_assessment
+from ..missions.queries import programme_options
+from ..revisions import keep_as_is
 from ..timeutil import now_utc
-from .checks import (
-    PRE_SIGNOFF,
-    Context,
-    Status,
-    failing,
-    live_items,
-    participant_links,
-    run_checks,
-)
+from .checks import PRE_SIGNOFF, Context, failing, participant_links, run_checks
+from .fingerprint import changes_since, fingerprint, vouched_content
+from .lifecycle import TRANSITIONS, Action, target
 from .models import (
     TALKING_POINTS_BLOCK,
     ManualCheck,
@@ -50,11 +44,35 @@ def _audit(actor, action: str, mission: Mission, changes: dict) -> None:
            partnership_id=mission.partnership_id)
 
 
-def _move(actor, mission: Mission, to: MissionStatus, action: str, extra: dict | None = None) -> None:
+def _move(actor, mission: Mission, action: Action, audit_action: str, extra: dict | None = None,
+          **columns) -> None:
+    """Take ``action`` as the lifecycle table says, setting ``columns`` with the status in one write; audit it."""
     before = mission.status
-    mission.status = to.value
+    after = target(before, action).value
+    with db.session.no_autoflush:  # the state and the columns that go with it are written together
+        for key, value in columns.items():
+            setattr(mission, key, value)
+        mission.status = after
     db.session.flush()
-    _audit(actor, action, mission, {"status": [before, to.value], **(extra or {})})
+    _audit(actor, audit_action, mission, {"status": [before, mission.status], **(extra or {})})
+
+
+def lock(mission: Mission) -> Mission:
+    """Hold the mission's row until the transaction ends, then read it (and its programme) again as it now is.
+
+    Two people submitting, signing or voiding at once then take turns: the second sees what the first did.
+    PostgreSQL locks the row (``SELECT … FOR UPDATE``); SQLite, which locks the whole database for a writer,
+    takes its write lock with an UPDATE that changes nothing.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        table = Mission.__table__
+        db.session.connection().execute(
+            update(table).where(table.c.id == mission.id).values(id=table.c.id, **keep_as_is(table)))
+    locked = db.session.scalar(
+        select(Mission).where(Mission.id == mission.id).options(*programme_options())
+        .with_for_update(of=Mission).execution_options(populate_existing=True))
+    assert locked is mission
+    return mission
 
 
 def required_manual_checks(mission: Mission) -> list[ManualCheck]:
@@ -72,51 +90,58 @@ def unconfirmed_manual_checks(mission: Mission) -> list[ManualCheck]:
     return [m for m in required_manual_checks(mission) if m.value not in done]
 
 
-def fingerprint(mission: Mission, ctx: Context) -> str:
-    """A SHA-256 over what a sign-off vouches for: the check results and the programme as it stands."""
-    items = []
-    for item in live_items(mission):
-        people = []
-        for p in sorted(item.participants, key=lambda p: p.id):
-            state = consent_state(p.consents, mission.id, ctx.today)
-            assessment = current_assessment(p.assessments, item.id)
-            people.append([p.id, state.record.id if state.record else None, assessment.id if assessment else None])
-        items.append([item.uid, item.sequence, item.version, item.kind, item.visibility, item.attendee_ids, people])
-    payload = {
-        "mission": [mission.id, mission.direction, mission.start_date.isoformat(), mission.end_date.isoformat()],
-        "items": items,
-        "companies": sorted(c.id for c in mission.companies),
-        "checks": [[r.name, r.status.value] for r in run_checks(mission, ctx, PRE_SIGNOFF)],
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+def standing_sign_offs(mission: Mission) -> list[SignOff]:
+    return [s for s in mission.sign_offs if s.voided_at is None]
+
+
+def moved_since_vouched(mission: Mission, today: date) -> list[str] | None:
+    """What changed since the mission was submitted and signed off, in words; None while their vouch holds.
+
+    Only a submitted or finalised mission is vouched for. Lapses by date (a consent or assessment expiring,
+    a check failing from a day on) show here as soon as they happen; the cron command applies them.
+    """
+    if (mission.status, Action.VOID) not in TRANSITIONS:
+        return None
+    content = vouched_content(mission, context(today))
+    current = fingerprint(content)
+    if current == mission.vouched_fingerprint and all(s.fingerprint == current for s in standing_sign_offs(mission)):
+        return None
+    return changes_since(mission.vouched_content, content)
+
+
+def void_reason(changes: list[str]) -> str:
+    return _("Changed since it was submitted for sign-off: %(changes)s.", changes="; ".join(changes))
 
 
 def submit_for_signoff(actor: User, mission: Mission, today: date) -> None:
-    """Draft → ready for sign-off, when no check fails."""
-    if mission.status != MissionStatus.DRAFT:
-        raise RuleViolation(_("Only a draft mission can be submitted for sign-off."))
-    failed = failing(run_checks(mission, context(today), PRE_SIGNOFF))
+    """Draft → ready for sign-off, when no check fails; the submitter vouches for the mission as it now is."""
+    lock(mission)
+    target(mission.status, Action.SUBMIT)
+    ctx = context(today)
+    failed = failing(run_checks(mission, ctx, PRE_SIGNOFF))
     if failed:
         raise RuleViolation(_("The mission cannot be submitted while checks fail: %(checks)s.",
                               checks=", ".join(r.title for r in failed)))
-    mission.submitted_by_id = actor.id
-    mission.submitted_at = now_utc()
-    mission.attention_reason = None
-    _move(actor, mission, MissionStatus.READY, "mission.submit")
+    content = vouched_content(mission, ctx)
+    vouched = fingerprint(content)
+    _move(actor, mission, Action.SUBMIT, "mission.submit", {"fingerprint": [None, vouched]},
+          vouched_content=content, vouched_fingerprint=vouched, submitted_by_id=actor.id, submitted_at=now_utc(),
+          attention_reason=None)
 
 
 def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> SignOff:
-    """Sign the mission off in one role; the second of the two sign-offs finalises it."""
-    if mission.status != MissionStatus.READY:
-        raise RuleViolation(_("Only a mission that is ready for sign-off can be signed off."))
+    """Sign the mission off in one role; the second of the two sign-offs finalises it, exactly once."""
+    lock(mission)
+    first = next((s for s in standing_sign_offs(mission) if s.role == role.value), None)
+    if first is not None:
+        raise RuleViolation(_("Someone else signed first: %(name)s has already signed this mission off as "
+                              "%(role)s.", name=first.user.name, role=role.label))
+    target(mission.status, Action.SIGN_OFF)
     if not role.held_by(actor):
         raise RuleViolation(_("You do not have the role %(role)s.", role=role.label))
     if actor.id == mission.submitted_by_id:
         raise RuleViolation(_("You submitted this mission; someone else must sign it off (four-eyes principle)."))
-    active = [s for s in mission.sign_offs if s.voided_at is None]
-    if any(s.role == role.value for s in active):
-        raise RuleViolation(_("The mission has already been signed off as %(role)s.", role=role.label))
-    if any(s.user_id == actor.id for s in active):
+    if any(s.user_id == actor.id for s in standing_sign_offs(mission)):
         raise RuleViolation(_("You already signed this mission off in another role; a second person must sign."))
     if mission.override_by_id == actor.id:
         raise RuleViolation(_("You overrode the advice against engagement for this mission; someone else must "
@@ -130,15 +155,18 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> S
     if open_items:
         raise RuleViolation(_("First confirm the manual checklist items: %(items)s.",
                               items="; ".join(m.label for m in open_items)))
-    signature = SignOff(mission_id=mission.id, role=role.value, user_id=actor.id, fingerprint=fingerprint(mission, ctx))
+    moved = moved_since_vouched(mission, today)
+    if moved:
+        raise RuleViolation(_("The mission changed since it was submitted, so it cannot be signed off as it "
+                              "stands: %(changes)s.", changes="; ".join(moved)))
+    signature = SignOff(mission_id=mission.id, role=role.value, user_id=actor.id,
+                        fingerprint=mission.vouched_fingerprint)
     mission.sign_offs.append(signature)
     db.session.flush()
     _audit(actor, "mission.sign_off", mission, {"sign_off": [None, f"{role.value}: {actor.name}"],
                                                 "fingerprint": [None, signature.fingerprint]})
-    signed = {s.role for s in mission.sign_offs if s.voided_at is None}
-    if signed >= {r.value for r in SignOffRole}:
-        mission.finalised_at = now_utc()
-        _move(actor, mission, MissionStatus.FINALISED, "mission.finalise")
+    if {s.role for s in standing_sign_offs(mission)} >= {r.value for r in SignOffRole}:
+        _move(actor, mission, Action.FINALISE, "mission.finalise", finalised_at=now_utc())
     return signature
 
 
@@ -169,69 +197,77 @@ def confirm_manual_check(actor: User, mission: Mission, key: ManualCheck, note: 
     return confirmation
 
 
-def void_sign_offs(actor: User | None, mission: Mission, reason: str) -> bool:
-    """After a change that matters: void the sign-offs and put the mission back to needing attention.
-
-    Does nothing for a draft without sign-offs, or a completed or cancelled mission. Returns whether it voided.
-    """
-    active = [s for s in mission.sign_offs if s.voided_at is None]
-    if mission.status not in (MissionStatus.READY, MissionStatus.FINALISED) and not active:
-        return False
-    now = now_utc()
-    for s in active:
-        s.voided_at, s.void_reason = now, reason
+def void_state(mission: Mission, action: Action, reason: str) -> str:
+    """Void the standing sign-offs and take the mission back to draft (no flush); returns the status before."""
     before = mission.status
-    mission.status = MissionStatus.DRAFT.value
-    mission.submitted_by_id = mission.submitted_at = mission.finalised_at = None
-    mission.attention_reason = reason
+    after = target(before, action).value
+    now = now_utc()
+    with db.session.no_autoflush:
+        for s in standing_sign_offs(mission):
+            s.voided_at, s.void_reason = now, reason
+        mission.submitted_by_id = mission.submitted_at = mission.finalised_at = None
+        mission.vouched_fingerprint = mission.vouched_content = None
+        mission.attention_reason = reason
+        mission.status = after
+    return before
+
+
+def void_sign_offs(actor: User | None, mission: Mission, reason: str, changes: list[str] | None = None) -> bool:
+    """Void the sign-offs of a submitted or finalised mission and put it back to needing attention, audited.
+
+    Returns whether it voided (a draft, completed or cancelled mission has nothing to void).
+    """
+    if (mission.status, Action.VOID) not in TRANSITIONS:
+        return False
+    before = void_state(mission, Action.VOID, reason)
     db.session.flush()
-    _audit(actor, "mission.void_sign_off", mission, {"status": [before, MissionStatus.DRAFT.value],
-                                                      "reason": [None, reason]})
+    _audit(actor, "mission.void_sign_off", mission, void_changes(before, reason, changes))
     return True
 
 
-def refresh(mission: Mission, today: date) -> bool:
-    """Void the sign-offs of a submitted or finalised mission whose consent or safety no longer holds (by date)."""
-    if mission.status not in (MissionStatus.READY, MissionStatus.FINALISED):
+def void_changes(before: str, reason: str, changes: list[str] | None) -> dict:
+    entry = {"status": [before, MissionStatus.DRAFT.value], "reason": [None, reason]}
+    if changes:
+        entry["changed"] = [None, changes]
+    return entry
+
+
+def settle(mission: Mission, today: date) -> bool:
+    """Void the sign-offs of a submitted or finalised mission whose vouched content moved (cron: lapses by date)."""
+    moved = moved_since_vouched(mission, today)
+    if moved is None:
         return False
-    ctx = context(today)
-    broken = [r for r in run_checks(mission, ctx, PRE_SIGNOFF) if r.status == Status.FAIL]
-    if not broken:
-        return False
-    return void_sign_offs(None, mission, _("Checks no longer pass: %(checks)s — %(reason)s",
-                                           checks=", ".join(r.title for r in broken), reason=broken[0].reason))
+    return void_sign_offs(None, mission, void_reason(moved), moved)
 
 
 def return_to_draft(actor: User, mission: Mission, reason: str) -> None:
     """Ready for sign-off → draft, at the office's request."""
-    if mission.status != MissionStatus.READY:
-        raise RuleViolation(_("Only a mission that is ready for sign-off can be returned to draft."))
-    void_sign_offs(actor, mission, reason or _("Returned to draft by %(name)s.", name=actor.name))
+    lock(mission)
+    reason = reason.strip() or _("Returned to draft by %(name)s.", name=actor.name)
+    before = void_state(mission, Action.RETURN, reason)
+    db.session.flush()
+    _audit(actor, "mission.void_sign_off", mission, void_changes(before, reason, None))
 
 
 def complete(actor: User, mission: Mission, today: date) -> None:
     """Finalised → completed, once the mission's last day has come."""
-    if mission.status != MissionStatus.FINALISED:
-        raise RuleViolation(_("Only a finalised mission can be completed."))
+    target(mission.status, Action.COMPLETE)
     if today < mission.end_date:
         raise RuleViolation(_("The mission can be completed from its last day (%(day)s) on.",
                               day=mission.end_date.isoformat()))
-    mission.completed_at = now_utc()
-    _move(actor, mission, MissionStatus.COMPLETED, "mission.complete")
+    _move(actor, mission, Action.COMPLETE, "mission.complete", completed_at=now_utc())
 
 
 def cancel(actor: User, mission: Mission, reason: str) -> None:
     """Draft, ready or finalised → cancelled, with a reason."""
-    if mission.status in (MissionStatus.COMPLETED, MissionStatus.CANCELLED):
-        raise RuleViolation(_("A completed or cancelled mission cannot be cancelled."))
+    target(mission.status, Action.CANCEL)
     if not reason.strip():
         raise RuleViolation(_("Give a reason for cancelling."), "reason")
     now = now_utc()
-    for s in mission.sign_offs:
-        if s.voided_at is None:
-            s.voided_at, s.void_reason = now, _("Mission cancelled.")
-    mission.cancelled_at, mission.cancel_reason = now, reason.strip()
-    _move(actor, mission, MissionStatus.CANCELLED, "mission.cancel", {"reason": [None, reason.strip()]})
+    for s in standing_sign_offs(mission):
+        s.voided_at, s.void_reason = now, _("Mission cancelled.")
+    _move(actor, mission, Action.CANCEL, "mission.cancel", {"reason": [None, reason.strip()]},
+          vouched_fingerprint=None, vouched_content=None, cancelled_at=now, cancel_reason=reason.strip())
 
 
 def set_talking_points_block(actor: User, block: bool) -> None:

@@ -8,18 +8,20 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..forms import save_form
+from ..missions.models import Mission
 from ..missions.queries import mission_for_page
 from ..timeutil import today_utc
 from .checks import run_checks
 from .forms import ConfirmCheckForm, ReasonForm, SettingsForm, SignOffForm
+from .lifecycle import Action, action_options, may_take
 from .models import TALKING_POINTS_BLOCK, ManualCheck, Setting, SignOffRole
 from .operations import (
     cancel,
     complete,
     confirm_manual_check,
-    record_override,
     context,
-    refresh,
+    moved_since_vouched,
+    record_override,
     required_manual_checks,
     return_to_draft,
     set_talking_points_block,
@@ -30,15 +32,19 @@ from .operations import (
 bp = Blueprint("readiness", __name__)
 
 
-def _mission(mission_id: int, check: str):
+def _mission(mission_id: int, allowed):
+    """Load (404), then ask whether the user may do this to the mission (403): ``allowed(mission, user)``."""
     mission = mission_for_page(mission_id)
     if mission is None or not mission.can_view(current_user):
         abort(404)
-    if not getattr(mission, check)(current_user):
+    if not allowed(mission, current_user):
         abort(403)
-    if refresh(mission, today_utc()):
-        db.session.commit()
     return mission
+
+
+def _taking(action: Action):
+    """The guard of a lifecycle step: the user's roles take it (the table in lifecycle.py)."""
+    return lambda mission, user: may_take(user, action)
 
 
 def _back(mission):
@@ -54,19 +60,21 @@ def _act(mission, operation, success: str):
 @bp.route("/missions/<int:mission_id>/checklist")
 def checklist(mission_id: int):
     """Every check with its reason and a link to fix it; the manual items; who signed off."""
-    mission = _mission(mission_id, "can_view_checklist")
+    mission = _mission(mission_id, Mission.can_view_checklist)
     confirmed = {c.key: c for c in mission.confirmations}
+    today = today_utc()
     return render_template(
-        "readiness/checklist.html", mission=mission, results=run_checks(mission, context(today_utc())),
+        "readiness/checklist.html", mission=mission, results=run_checks(mission, context(today)),
         manual=[(m, confirmed.get(m.value)) for m in required_manual_checks(mission)],
-        sign_offs=mission.sign_offs, roles=list(SignOffRole), form=SignOffForm(), confirm_form=ConfirmCheckForm(),
+        sign_offs=mission.sign_offs, moved=moved_since_vouched(mission, today),
+        options=action_options(mission, current_user), form=SignOffForm(), confirm_form=ConfirmCheckForm(),
     )
 
 
 @bp.route("/missions/<int:mission_id>/submit", methods=["POST"])
 def submit(mission_id: int):
     """Submit the mission for sign-off."""
-    mission = _mission(mission_id, "can_submit")
+    mission = _mission(mission_id, _taking(Action.SUBMIT))
     if not SignOffForm().validate_on_submit():
         abort(400)
     return _act(mission, lambda: submit_for_signoff(current_user, mission, today_utc()),
@@ -76,7 +84,7 @@ def submit(mission_id: int):
 @bp.route("/missions/<int:mission_id>/sign-off", methods=["POST"])
 def sign(mission_id: int):
     """Sign the mission off in one of one's roles."""
-    mission = _mission(mission_id, "can_sign_off")
+    mission = _mission(mission_id, _taking(Action.SIGN_OFF))
     form = SignOffForm()
     if not form.validate_on_submit() or form.role.data not in {r.value for r in SignOffRole}:
         abort(400)
@@ -88,7 +96,7 @@ def sign(mission_id: int):
 @bp.route("/missions/<int:mission_id>/confirm/<key>", methods=["POST"])
 def confirm(mission_id: int, key: str):
     """Confirm a manual checklist item."""
-    mission = _mission(mission_id, "can_edit_programme")
+    mission = _mission(mission_id, Mission.can_edit_programme)
     if key not in {m.value for m in ManualCheck}:
         abort(404)
     form = ConfirmCheckForm()
@@ -101,7 +109,7 @@ def confirm(mission_id: int, key: str):
 @bp.route("/missions/<int:mission_id>/complete", methods=["POST"])
 def complete_view(mission_id: int):
     """Mark a finalised mission as completed."""
-    mission = _mission(mission_id, "can_submit")
+    mission = _mission(mission_id, _taking(Action.COMPLETE))
     if not SignOffForm().validate_on_submit():
         abort(400)
     return _act(mission, lambda: complete(current_user, mission, today_utc()), _("The mission is completed."))
@@ -115,7 +123,7 @@ def _reason_page(mission, form, title: str, message: str, label: str):
 @bp.route("/missions/<int:mission_id>/return", methods=["GET", "POST"])
 def return_view(mission_id: int):
     """Return a mission awaiting sign-off to draft, with a reason."""
-    mission = _mission(mission_id, "can_submit")
+    mission = _mission(mission_id, _taking(Action.RETURN))
     form = ReasonForm()
     if form.validate_on_submit():
         return _act(mission, lambda: return_to_draft(current_user, mission, form.reason.data),
@@ -128,7 +136,7 @@ def return_view(mission_id: int):
 @bp.route("/missions/<int:mission_id>/cancel", methods=["GET", "POST"])
 def cancel_view(mission_id: int):
     """Cancel a mission, with a reason, after confirmation."""
-    mission = _mission(mission_id, "can_submit")
+    mission = _mission(mission_id, _taking(Action.CANCEL))
     form = ReasonForm()
     if form.validate_on_submit():
         return _act(mission, lambda: cancel(current_user, mission, form.reason.data), _("The mission is cancelled."))
@@ -140,7 +148,7 @@ def cancel_view(mission_id: int):
 @bp.route("/missions/<int:mission_id>/override", methods=["GET", "POST"])
 def override(mission_id: int):
     """An approver records why this mission goes ahead although the partnership is advised against."""
-    mission = _mission(mission_id, "can_override")
+    mission = _mission(mission_id, Mission.can_override)
     form = ReasonForm()
     if form.validate_on_submit():
         return _act(mission, lambda: record_override(current_user, mission, form.reason.data),

@@ -1,0 +1,245 @@
+"""What a submission and a sign-off vouch for, its fingerprint, and what changed since, in words.
+
+The content is split in *facts* (fingerprinted: a change to one voids the sign-offs) and *labels* (names to
+show a change by: an item's title, a participant's alias; renaming alone voids nothing). It names
+civil-society participants by alias only and holds no free text, only whether talking points are there and a
+digest of them, since it is kept with the mission and shown in the audit log.
+
+**Adding something the signers rely on?** Put it in ``facts`` below (and a line for it in ``_describe``);
+``tests/test_binding.py`` changes each kind of fact and expects the sign-offs voided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ..audit.labels import field_label
+from ..itinerary.models import ItemKind, Visibility
+from ..missions.models import Direction, DueDiligence, Mission
+from ..participants.models import Decision, Scope, consent_state, current_assessment
+from .checks import PRE_SIGNOFF, Context, Status, live_items, run_checks
+
+
+def _digest(text: str) -> str:
+    """Whether there is text, and which: never the text itself."""
+    text = (text or "").strip()
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
+
+
+def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
+    """What a submission or sign-off of ``mission`` vouches for today: ``{"facts": ..., "labels": ...}``."""
+    labels: dict[str, str] = {}
+    items, consent, safety = {}, {}, {}
+    for item in live_items(mission):
+        labels[f"item.{item.uid}"] = item.title
+        items[item.uid] = {
+            "kind": item.kind,
+            "starts": f"{item.local_start:%Y-%m-%d %H:%M}",
+            "ends": f"{item.local_end:%Y-%m-%d %H:%M}",
+            "timezone": item.timezone,
+            "location": item.location.strip(),
+            "visibility": item.visibility,
+            "talking_points": _digest(item.talking_points),
+            "no_talking_points_reason": _digest(item.no_talking_points_reason),
+            "parallel": bool(item.parallel),
+            "attendees": sorted(str(m.id) for m in item.attendees),
+            "participants": sorted(str(p.id) for p in item.participants),
+        }
+        for member in item.attendees:
+            labels[f"member.{member.id}"] = member.display_name
+        for person in item.participants:
+            labels[f"participant.{person.id}"] = person.alias
+            state = consent_state(person.consents, mission.id, ctx.today)
+            consent[str(person.id)] = {
+                "state": "withdrawn" if state.withdrawn else "expired" if state.expired
+                else "given" if state.record is not None else "none",
+                "scopes": sorted(s.value for s in state.scopes),
+            }
+            assessment = current_assessment(person.assessments, item.id)
+            safety[f"{person.id}@{item.uid}"] = {
+                "decision": assessment.decision if assessment else None,
+                "current": bool(assessment and assessment.is_current(ctx.today)),
+                "trusted_channel": bool(assessment and assessment.trusted_channel.strip()),
+            }
+    for member in mission.members:
+        labels[f"member.{member.id}"] = member.display_name
+    for company in mission.companies:
+        labels[f"company.{company.id}"] = company.name
+    checks = {}
+    for result in run_checks(mission, ctx, PRE_SIGNOFF):
+        checks[result.name] = result.status.value
+        labels[f"check.{result.name}"] = result.title
+        labels[f"check_reason.{result.name}"] = result.reason
+    facts = {
+        "mission": {"direction": mission.direction, "start_date": mission.start_date.isoformat(),
+                    "end_date": mission.end_date.isoformat()},
+        "delegation": sorted(str(m.id) for m in mission.members),
+        "companies": {str(c.id): {"briefed_on": c.briefed_on.isoformat() if c.briefed_on else None,
+                                  "due_diligence": c.due_diligence} for c in mission.companies},
+        "items": items,
+        "consent": consent,
+        "safety": safety,
+        "checks": checks,
+    }
+    return {"facts": facts, "labels": labels}
+
+
+def fingerprint(content: dict[str, Any]) -> str:
+    """SHA-256 over the facts (not the labels) of a vouched content."""
+    return hashlib.sha256(json.dumps(content["facts"], sort_keys=True).encode()).hexdigest()
+
+
+# ---- what changed, in words ---------------------------------------------------------------------------------------
+
+#: At most this many lines; the rest is counted.
+MAX_LINES = 8
+
+
+def _values(kind: str, value: Any) -> str:
+    """A fact's value as a person reads it."""
+    if value in (None, "", []):
+        return "—"
+    if kind == "kind":
+        return ItemKind(value).label
+    if kind == "visibility":
+        return Visibility(value).label
+    if kind == "direction":
+        return Direction(value).short_label
+    if kind == "due_diligence":
+        return DueDiligence(value).label
+    if kind == "decision":
+        return Decision(value).label
+    if kind == "scopes":
+        return ", ".join(s.label.lower() for s in Scope if s.value in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _label(labels: dict, old_labels: dict, key: str, fallback: str) -> str:
+    return labels.get(key) or old_labels.get(key) or fallback
+
+
+def _names(ids, labels, old_labels, prefix) -> str:
+    return ", ".join(sorted(_label(labels, old_labels, f"{prefix}.{i}", i) for i in ids))
+
+
+def _describe(before: dict, after: dict) -> list[str]:
+    was, now = before.get("facts", {}), after["facts"]
+    old_labels, labels = before.get("labels", {}), after["labels"]
+    lines: list[str] = []
+    for key in ("direction", "start_date", "end_date"):
+        old, new = was.get("mission", {}).get(key), now["mission"][key]
+        if old != new:
+            lines.append(_("Mission: %(field)s %(old)s → %(new)s", field=field_label(key).lower(),
+                           old=_values(key, old), new=_values(key, new)))
+    old_members, new_members = set(was.get("delegation", [])), set(now["delegation"])
+    if new_members - old_members:
+        lines.append(_("Delegation: joined %(names)s", names=_names(new_members - old_members, labels, old_labels,
+                                                                     "member")))
+    if old_members - new_members:
+        lines.append(_("Delegation: left %(names)s", names=_names(old_members - new_members, labels, old_labels,
+                                                                   "member")))
+    old_companies, new_companies = was.get("companies", {}), now["companies"]
+    for cid in sorted(set(old_companies) | set(new_companies)):
+        name = _label(labels, old_labels, f"company.{cid}", cid)
+        if cid not in old_companies:
+            lines.append(_("Company added: %(name)s", name=name))
+        elif cid not in new_companies:
+            lines.append(_("Company removed: %(name)s", name=name))
+        else:
+            for key in ("briefed_on", "due_diligence"):
+                if old_companies[cid][key] != new_companies[cid][key]:
+                    lines.append(_("%(name)s: %(field)s %(old)s → %(new)s", name=name,
+                                   field=field_label(key).lower(), old=_values(key, old_companies[cid][key]),
+                                   new=_values(key, new_companies[cid][key])))
+    old_items, new_items = was.get("items", {}), now["items"]
+    for uid in sorted(set(old_items) | set(new_items), key=lambda u: (new_items.get(u) or old_items[u])["starts"]):
+        title = _label(labels, old_labels, f"item.{uid}", "?")
+        if uid not in old_items:
+            lines.append(_("Item added: “%(title)s”", title=title))
+            continue
+        if uid not in new_items:
+            lines.append(_("Item removed: “%(title)s”", title=title))
+            continue
+        old, new = old_items[uid], new_items[uid]
+        for key in ("kind", "starts", "ends", "timezone", "location", "visibility", "parallel"):
+            if old[key] != new[key]:
+                lines.append(_("“%(title)s”: %(field)s %(old)s → %(new)s", title=title,
+                               field=field_label(key).lower(), old=_values(key, old[key]), new=_values(key, new[key])))
+        for key in ("talking_points", "no_talking_points_reason"):
+            if old[key] != new[key]:
+                what = (_("added") if not old[key] else _("removed") if not new[key] else _("changed"))
+                lines.append(_("“%(title)s”: %(field)s %(what)s", title=title, field=field_label(key).lower(),
+                               what=what))
+        for key, prefix in (("attendees", "member"), ("participants", "participant")):
+            gone, came = set(old[key]) - set(new[key]), set(new[key]) - set(old[key])
+            if came:
+                lines.append(_("“%(title)s”: %(field)s added: %(names)s", title=title, field=field_label(key).lower(),
+                               names=_names(came, labels, old_labels, prefix)))
+            if gone:
+                lines.append(_("“%(title)s”: %(field)s removed: %(names)s", title=title,
+                               field=field_label(key).lower(), names=_names(gone, labels, old_labels, prefix)))
+    old_consent, new_consent = was.get("consent", {}), now["consent"]
+    for pid in sorted(set(old_consent) & set(new_consent)):
+        if old_consent[pid] != new_consent[pid]:
+            lines.append(_("%(alias)s: consent %(old)s → %(new)s",
+                           alias=_label(labels, old_labels, f"participant.{pid}", pid),
+                           old=_consent(old_consent[pid]), new=_consent(new_consent[pid])))
+    old_safety, new_safety = was.get("safety", {}), now["safety"]
+    for key in sorted(set(old_safety) & set(new_safety)):
+        if old_safety[key] != new_safety[key]:
+            pid, uid = key.split("@", 1)
+            lines.append(_("%(alias)s at “%(title)s”: safety %(old)s → %(new)s",
+                           alias=_label(labels, old_labels, f"participant.{pid}", pid),
+                           title=_label(labels, old_labels, f"item.{uid}", "?"),
+                           old=_safety(old_safety[key]), new=_safety(new_safety[key])))
+    old_checks, new_checks = was.get("checks", {}), now["checks"]
+    for name, status in new_checks.items():
+        if old_checks.get(name) != status:
+            lines.append(_("Check “%(check)s”: %(old)s → %(new)s (%(reason)s)",
+                           check=_label(labels, old_labels, f"check.{name}", name),
+                           old=_status(old_checks.get(name)), new=_status(status),
+                           reason=labels.get(f"check_reason.{name}", "")))
+    return lines
+
+
+def _consent(fact: dict) -> str:
+    if fact["state"] == "withdrawn":
+        return _("withdrawn")
+    if fact["state"] == "expired":
+        return _("expired")
+    if fact["state"] == "none":
+        return _("none recorded")
+    return _values("scopes", fact["scopes"])
+
+
+def _safety(fact: dict) -> str:
+    if fact["decision"] is None:
+        return _("not assessed")
+    parts = [_values("decision", fact["decision"])]
+    if not fact["current"]:
+        parts.append(_("expired"))
+    if not fact["trusted_channel"]:
+        parts.append(_("no trusted channel consulted"))
+    return ", ".join(parts)
+
+
+def _status(value: str | None) -> str:
+    return {Status.PASS.value: _("pass"), Status.WARN.value: _("warning"), Status.FAIL.value: _("fail")}.get(
+        value or "", "—")
+
+
+def changes_since(before: dict | None, after: dict) -> list[str]:
+    """What changed from ``before`` to ``after``, a line each, at most ``MAX_LINES`` (the rest counted)."""
+    if not before:
+        return [_("Submitted before sign-offs were bound to what they vouch for: submit it again.")]
+    lines = _describe(before, after) or [_("What the sign-off vouched for changed.")]
+    if len(lines) > MAX_LINES:
+        rest = len(lines) - MAX_LINES + 1
+        lines = lines[:MAX_LINES - 1] + [_("and %(n)d more changes", n=rest)]
+    return lines

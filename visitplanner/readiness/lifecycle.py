@@ -1,0 +1,152 @@
+"""A mission's lifecycle as one table: ``(status, action) -> status``, and who may take each step.
+
+Operations ask :func:`target` before they move a mission; pages render :func:`action_options`; the transition
+tests import :data:`TRANSITIONS`. Nothing else names a status to decide what may happen next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import Role, User
+from ..errors import RuleViolation
+from ..missions.models import MissionStatus
+from .models import SignOffRole
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    SIGN_OFF = "sign_off"
+    #: Taken by the system when the second required sign-off stands.
+    FINALISE = "finalise"
+    RETURN = "return"
+    #: Taken by the system when what the sign-offs vouched for moved.
+    VOID = "void"
+    COMPLETE = "complete"
+    CANCEL = "cancel"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS[self])
+
+    @property
+    def refused(self) -> str:
+        """Why the action cannot be taken in the mission's current status."""
+        return str(REFUSALS[self])
+
+
+ACTION_LABELS = {
+    Action.SUBMIT: _l("Submit for sign-off"),
+    Action.SIGN_OFF: _l("Sign off"),
+    Action.FINALISE: _l("Finalise"),
+    Action.RETURN: _l("Return to draft"),
+    Action.VOID: _l("Void the sign-offs"),
+    Action.COMPLETE: _l("Mark as completed"),
+    Action.CANCEL: _l("Cancel mission"),
+}
+
+REFUSALS = {
+    Action.SUBMIT: _l("Only a draft mission can be submitted for sign-off."),
+    Action.SIGN_OFF: _l("Only a mission that is ready for sign-off can be signed off."),
+    Action.FINALISE: _l("Only a mission that is ready for sign-off can be finalised."),
+    Action.RETURN: _l("Only a mission that is ready for sign-off can be returned to draft."),
+    Action.VOID: _l("Only a submitted or finalised mission has sign-offs to void."),
+    Action.COMPLETE: _l("Only a finalised mission can be completed."),
+    Action.CANCEL: _l("A completed or cancelled mission cannot be cancelled."),
+}
+
+PROTOCOL = frozenset({Role.PROTOCOL})
+SIGNERS = frozenset(Role(r.value) for r in SignOffRole)
+SYSTEM = frozenset()
+
+D, R, F, C, X = (MissionStatus.DRAFT, MissionStatus.READY, MissionStatus.FINALISED, MissionStatus.COMPLETED,
+                 MissionStatus.CANCELLED)
+
+#: (status, action) -> (status after, the roles that take the step by hand; none: the system takes it).
+TRANSITIONS: dict[tuple[MissionStatus, Action], tuple[MissionStatus, frozenset[Role]]] = {
+    (D, Action.SUBMIT): (R, PROTOCOL),
+    (D, Action.CANCEL): (X, PROTOCOL),
+    (R, Action.SIGN_OFF): (R, SIGNERS),  # the first of two; the second is followed by FINALISE
+    (R, Action.FINALISE): (F, SYSTEM),
+    (R, Action.RETURN): (D, PROTOCOL),
+    (R, Action.VOID): (D, SYSTEM),
+    (R, Action.CANCEL): (X, PROTOCOL),
+    (F, Action.VOID): (D, SYSTEM),
+    (F, Action.COMPLETE): (C, PROTOCOL),
+    (F, Action.CANCEL): (X, PROTOCOL),
+}
+
+
+def target(status: str, action: Action) -> MissionStatus:
+    """The status ``action`` leads to from ``status``; a RuleViolation saying why when the table has no such step."""
+    step = TRANSITIONS.get((MissionStatus(status), action))
+    if step is None:
+        raise RuleViolation(action.refused)
+    return step[0]
+
+
+def may_take(user: User, action: Action) -> bool:
+    """Whether ``user``'s roles take ``action`` by hand in any status (the route's guard)."""
+    return any(a == action and user.has_role(*roles) for (_, a), (_, roles) in TRANSITIONS.items())
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """A button on the checklist: the action, and for a sign-off the role signed in."""
+
+    action: Action
+    role: SignOffRole | None = None
+
+    @property
+    def label(self) -> str:
+        if self.role is not None:
+            return _("Sign off as %(role)s", role=self.role.label)
+        return self.action.label
+
+    @property
+    def endpoint(self) -> str:
+        return ENDPOINTS[self.action]
+
+    @property
+    def asks_reason(self) -> bool:
+        """The button leads to a page that asks for a reason first (returning, cancelling)."""
+        return self.action in (Action.RETURN, Action.CANCEL)
+
+    @property
+    def primary(self) -> bool:
+        return self.action in (Action.SUBMIT, Action.SIGN_OFF)
+
+
+ENDPOINTS = {
+    Action.SUBMIT: "readiness.submit",
+    Action.SIGN_OFF: "readiness.sign",
+    Action.RETURN: "readiness.return_view",
+    Action.COMPLETE: "readiness.complete_view",
+    Action.CANCEL: "readiness.cancel_view",
+}
+
+
+def action_options(mission, user: User) -> list[ActionOption]:
+    """The steps ``user`` may take on ``mission`` now, in the table's order; a sign-off once per role still open."""
+    options = []
+    for (status, action), (_, roles) in TRANSITIONS.items():
+        if status != mission.status or not roles or not user.has_role(*roles):
+            continue
+        if action == Action.SIGN_OFF:
+            options += [ActionOption(action, role) for role in open_sign_off_roles(mission, user)]
+        else:
+            options.append(ActionOption(action))
+    return options
+
+
+def open_sign_off_roles(mission, user: User) -> list[SignOffRole]:
+    """The roles ``user`` could still sign ``mission`` off in: held, not yet signed, and not already signed by them."""
+    standing = [s for s in mission.sign_offs if s.voided_at is None]
+    if user.id == mission.submitted_by_id or any(s.user_id == user.id for s in standing):
+        return []
+    signed = {s.role for s in standing}
+    return [role for role in SignOffRole if role.held_by(user) and role.value not in signed]

@@ -1,0 +1,502 @@
+"""Revisions: what must follow a change is raised here, mechanically, and nowhere else.
+
+Three kinds of row are *roots*: missions, partnerships and users. Each has a ``revision`` (a counter) and a
+``revised_ms`` (milliseconds since 1970, strictly rising with every revision, from which a feed's
+Last-Modified derives). Every flush that inserts, deletes or changes a row able to change what some output shows of
+a root raises that root's revision, in the same transaction:
+
+- the mapper events below note, for every row written, the roots it belongs to (its mission, the missions
+  a participant or company takes part in, a user's delegations, ...);
+- after the flush, one UPDATE per root table raises them all. It is a plain UPDATE, so it neither moves a
+  record's optimistic version nor its ``updated_at``; on PostgreSQL it also holds the root's row lock until
+  the transaction ends, which serialises changes to one mission.
+
+Feeds derive their ETag from these revisions (``calendar/queries.py``); the readiness module is told which
+submitted or finalised missions moved, and compares what their sign-offs vouched for (``readiness/binding.py``).
+
+**Adding a column or a table?** Classify every new attribute in ``TRACKED`` below: in ``raises`` when a change
+to it can change what a page, an export or a feed shows, or what a check decides; in ``ignored`` with the
+reason when it cannot. ``tests/test_revisions.py`` fails until every mapped attribute is in one of the two.
+Bulk UPDATE, DELETE and INSERT through the session on a tracked table are refused: they would pass by the
+mapper events unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from typing import Any
+
+from sqlalchemy import case, event, inspect, select, union, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session
+
+from .audit.models import AuditEntry
+from .auth.models import User, UserRole
+from .calendar.models import CalendarFeed, FeedFetch
+from .extensions import db
+from .followup.models import FollowUp, MeetingOutcome
+from .itinerary.models import ProgrammeItem, item_focal_themes
+from .missions.models import Company, DelegationMember, Mission, mission_companies
+from .participants.models import ConsentRecord, Participant, SafetyAssessment, item_participants
+from .partnerships.models import (
+    DossierEntry,
+    Evaluation,
+    FocalTheme,
+    Objective,
+    Partnership,
+    partnership_focal_themes,
+)
+from .readiness.models import ManualConfirmation, Setting, SignOff
+
+#: The root tables, and the key under which changed ones are collected.
+ROOTS = {"missions": Mission, "partnerships": Partnership, "users": User}
+#: Stands for "every row of the root table" (a setting that changes every mission's output).
+ALL = "*"
+
+Root = tuple[str, Any]
+RootsOf = Callable[[Connection, Any], Iterable[Root]]
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """How changes to one model reach the roots whose revision they raise."""
+
+    #: The roots a row belongs to, from its current and its previous values.
+    roots: RootsOf | None
+    #: Attributes whose change raises those roots. Inserting or deleting a row always raises them.
+    raises: frozenset[str] = frozenset()
+    #: Attributes whose change cannot change any output, each with the reason.
+    ignored: dict[str, str] = field(default_factory=dict)
+
+
+def _because(reason: str, *keys: str) -> dict[str, str]:
+    return {key: reason for key in keys}
+
+
+# ---- reading a row's values during a flush ------------------------------------------------------------------
+
+
+def values(target: Any, key: str) -> set[Any]:
+    """Every value the attribute had or has in this flush: a row moved from one parent to another belongs to both."""
+    history = inspect(target).attrs[key].history
+    found = {*history.added, *history.unchanged, *history.deleted}
+    if not found and key in target.__dict__:
+        found = {target.__dict__[key]}
+    return {v for v in found if v is not None}
+
+
+def _missions(ids: Iterable[Any]) -> set[Root]:
+    return {("missions", i) for i in ids}
+
+
+def _partnerships(ids: Iterable[Any]) -> set[Root]:
+    return {("partnerships", i) for i in ids}
+
+
+def _scalars(conn: Connection, stmt) -> list[Any]:
+    return list(conn.execute(stmt).scalars())
+
+
+# ---- the roots of each kind of row ----------------------------------------------------------------------------
+
+
+def _mission_roots(conn, mission: Mission):
+    """The mission; and when it is new or moves to another partnership, both partnerships (their feeds' scope
+    changes). A change to the mission alone leaves its partnership's row alone: no lock on it for every edit."""
+    history = inspect(mission).attrs["partnership_id"].history
+    return _missions(values(mission, "id")) | _partnerships({*history.added, *history.deleted} - {None})
+
+
+def _of_mission(conn, row):
+    return _missions(values(row, "mission_id"))
+
+
+def _of_partnership(conn, row):
+    return _partnerships(values(row, "partnership_id"))
+
+
+def _of_item(conn, row):
+    ids = values(row, "item_id")
+    return _missions(_scalars(conn, select(ProgrammeItem.mission_id).where(ProgrammeItem.id.in_(ids))))
+
+
+def _member_roots(conn, member: DelegationMember):
+    # Joining or leaving a delegation changes what the person's own feeds cover.
+    return _of_mission(conn, member) | {("users", i) for i in values(member, "user_id")}
+
+
+def _participant_roots(conn, participant: Participant):
+    """Every mission with an item the person takes part in, removed items included (they show as cancelled)."""
+    stmt = (select(ProgrammeItem.mission_id)
+            .join(item_participants, item_participants.c.item_id == ProgrammeItem.id)
+            .where(item_participants.c.participant_id.in_(values(participant, "id"))))
+    return _missions(_scalars(conn, stmt))
+
+
+def _company_roots(conn, company: Company):
+    stmt = select(mission_companies.c.mission_id).where(mission_companies.c.company_id.in_(values(company, "id")))
+    return _missions(_scalars(conn, stmt))
+
+
+def _theme_roots(conn, theme: FocalTheme):
+    ids = values(theme, "id")
+    items = (select(ProgrammeItem.mission_id)
+             .join(item_focal_themes, item_focal_themes.c.item_id == ProgrammeItem.id)
+             .where(item_focal_themes.c.theme_id.in_(ids)))
+    chosen = select(partnership_focal_themes.c.partnership_id).where(partnership_focal_themes.c.theme_id.in_(ids))
+    return _missions(_scalars(conn, items)) | _partnerships(_scalars(conn, chosen))
+
+
+def _evaluation_roots(conn, evaluation: Evaluation):
+    ids = values(evaluation, "objective_id")
+    return _partnerships(_scalars(conn, select(Objective.partnership_id).where(Objective.id.in_(ids))))
+
+
+def _user_roots(conn, user: User):
+    """The user, and every mission whose pages name them: in the delegation, signing, submitting, confirming, owning."""
+    ids = values(user, "id")
+    named = union(
+        select(DelegationMember.mission_id).where(DelegationMember.user_id.in_(ids)),
+        select(SignOff.mission_id).where(SignOff.user_id.in_(ids)),
+        select(ManualConfirmation.mission_id).where(ManualConfirmation.confirmed_by_id.in_(ids)),
+        select(FollowUp.mission_id).where(FollowUp.owner_id.in_(ids)),
+        select(Mission.id).where(Mission.submitted_by_id.in_(ids)),
+        select(Mission.id).where(Mission.override_by_id.in_(ids)),
+    )
+    return {("users", i) for i in ids} | _missions(_scalars(conn, named))
+
+
+def _role_roots(conn, role: UserRole):
+    # Roles decide what a person's feeds may show.
+    return {("users", i) for i in values(role, "user_id")}
+
+
+def _everything(conn, row):
+    return {("missions", ALL), ("partnerships", ALL)}
+
+
+# ---- the classification of every mapped attribute -------------------------------------------------------------
+
+IDENTITY = "identity: a row comes and goes by insert and delete, which always raise its roots"
+CREATED = "set once when the row is created; the insert raised its roots"
+VERSION = "the optimistic-lock counter: it moves only together with another column of the row"
+MIRROR = "mirrors a foreign-key column classified on this model"
+CHILDREN = "its rows are tracked themselves, as their own model"
+REVISION = "the revision itself, raised here"
+
+TRACKED: dict[type, Tracking] = {
+    Mission: Tracking(
+        _mission_roots,
+        raises=frozenset({
+            "partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone", "status",
+            "submitted_by_id", "submitted_at", "finalised_at", "completed_at", "cancelled_at", "cancel_reason",
+            "attention_reason", "override_reason", "override_by_id", "override_at", "vouched_fingerprint",
+            "vouched_content", "companies",
+        }),
+        ignored={
+            **_because(IDENTITY, "id"), **_because(CREATED, "created_by_id", "created_at"),
+            **_because(VERSION, "version"), **_because(REVISION, "revision", "revised_ms"),
+            "updated_at": "bookkeeping: moves with every ORM update of the row, which is classified column by column",
+            **_because(MIRROR, "partnership", "created_by", "submitted_by", "override_by"),
+            **_because(CHILDREN, "sign_offs", "confirmations", "follow_ups", "members", "items"),
+        },
+    ),
+    ProgrammeItem: Tracking(
+        _of_mission,
+        raises=frozenset({
+            "mission_id", "kind", "title", "starts_at", "ends_at", "timezone", "location", "description",
+            "talking_points", "no_talking_points_reason", "visibility", "parallel", "sequence", "removed_at",
+            "updated_at", "attendees", "participants", "focal_themes",
+        }),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "uid", "created_at"),
+                 **_because(VERSION, "version"), **_because(MIRROR, "mission")},
+    ),
+    DelegationMember: Tracking(
+        _member_roots,
+        raises=frozenset({"mission_id", "user_id", "name", "function", "organisation"}),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(MIRROR, "mission", "user")},
+    ),
+    Company: Tracking(
+        _company_roots,
+        raises=frozenset({"name", "sector", "contact", "briefed_on", "due_diligence", "due_diligence_notes",
+                          "met_defenders", "missions"}),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version")},
+    ),
+    Participant: Tracking(
+        _participant_roots,
+        raises=frozenset({"real_name", "alias", "organisation", "kind", "residence", "at_risk"}),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
+                 **_because(CHILDREN, "consents", "assessments")},
+    ),
+    ConsentRecord: Tracking(
+        _of_mission,
+        raises=frozenset({
+            "participant_id", "mission_id", "kind", "take_part", "named_internal", "named_delegation",
+            "named_partner", "photos_press", "public_attention", "method", "information_version", "reconfirm_by",
+            "note", "recorded_by_id", "recorded_at",
+        }),
+        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "participant", "recorded_by")},
+    ),
+    SafetyAssessment: Tracking(
+        _of_item,
+        raises=frozenset({
+            "participant_id", "item_id", "risk_level", "threats", "vulnerabilities", "capacities",
+            "person_consulted", "meeting_visibility", "partner_informed", "names_shared_with_partner",
+            "family_at_risk", "trusted_channel", "trusted_channel_on", "venue", "photos_allowed",
+            "social_media_allowed", "device_precautions", "interpreter_vetted", "expectations_discussed",
+            "mitigations", "decision", "assessor_id", "assessed_on", "valid_until",
+        }),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
+                 **_because(MIRROR, "participant", "assessor")},
+    ),
+    SignOff: Tracking(
+        _of_mission,
+        raises=frozenset({"mission_id", "role", "user_id", "signed_at", "fingerprint", "voided_at", "void_reason"}),
+        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "user")},
+    ),
+    ManualConfirmation: Tracking(
+        _of_mission,
+        raises=frozenset({"mission_id", "key", "confirmed_by_id", "confirmed_at", "note"}),
+        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "confirmed_by")},
+    ),
+    FollowUp: Tracking(
+        _of_mission,
+        raises=frozenset({"mission_id", "what", "with_whom", "owner_id", "due_date", "status", "objective_id",
+                          "updated_at"}),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(MIRROR, "owner", "objective")},
+    ),
+    MeetingOutcome: Tracking(
+        _of_item,
+        raises=frozenset({"item_id", "raised", "partner_response", "recorded_by_id", "recorded_at"}),
+        ignored=_because(IDENTITY, "id"),
+    ),
+    Partnership: Tracking(
+        lambda conn, p: _partnerships(values(p, "id")),
+        raises=frozenset({
+            "own_organisation", "partner_region", "region_type", "kind", "cooperation_themes", "risk_level",
+            "advised_against", "advised_against_reason", "dossier_reviewed_on", "focal_themes",
+        }),
+        ignored={
+            **_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
+            **_because(REVISION, "revision", "revised_ms"),
+            "updated_at": "bookkeeping: moves with every ORM update of the row, which is classified column by column",
+            **_because(CHILDREN, "missions", "dossier_entries", "objectives"),
+        },
+    ),
+    DossierEntry: Tracking(
+        _of_partnership,
+        raises=frozenset({"partnership_id", "topic", "summary", "sources", "author_id", "entry_date"}),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
+                 **_because(MIRROR, "partnership", "author")},
+    ),
+    Objective: Tracking(
+        _of_partnership,
+        raises=frozenset({"partnership_id", "focal_theme_id", "what", "benchmark", "target_date", "evaluation_due"}),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
+                 **_because(MIRROR, "partnership", "focal_theme"), **_because(CHILDREN, "evaluations")},
+    ),
+    Evaluation: Tracking(
+        _evaluation_roots,
+        raises=frozenset({"objective_id", "evaluated_on", "progress", "findings", "next_steps", "author_id"}),
+        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at")},
+    ),
+    FocalTheme: Tracking(
+        _theme_roots,
+        raises=frozenset({"key", "name", "line", "description"}),
+        ignored=_because(IDENTITY, "id"),
+    ),
+    Setting: Tracking(
+        # A setting may change what every check decides (talking points block) or what every audience sees.
+        _everything,
+        raises=frozenset({"value"}),
+        ignored=_because(IDENTITY, "key"),
+    ),
+    User: Tracking(
+        _user_roots,
+        raises=frozenset({"name", "active"}),
+        ignored={
+            **_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
+            **_because(REVISION, "revision", "revised_ms"),
+            "email": "the sign-in name: shown on the accounts page only, never of a mission",
+            "password_hash": "a secret: never shown",
+            "failed_sign_ins": "sign-in bookkeeping: never shown of a mission",
+            "locked_until": "sign-in bookkeeping: never shown of a mission",
+            "roles": "its rows are tracked themselves (UserRole)",
+        },
+    ),
+    UserRole: Tracking(
+        _role_roots,
+        raises=frozenset({"user_id", "role"}),
+        ignored=_because(MIRROR, "user"),
+    ),
+    AuditEntry: Tracking(
+        None,
+        ignored={
+            **_because("the log of changes: every entry is written beside the change it describes, which raises "
+                       "its own roots; the history page reads it fresh",
+                       "id", "at", "actor_id", "action", "object_type", "object_id", "mission_id", "partnership_id",
+                       "label", "changes"),
+            **_because(MIRROR, "actor"),
+        },
+    ),
+    CalendarFeed: Tracking(
+        None,
+        ignored={
+            **_because("a feed's own identity, owner and audience enter its ETag directly (calendar/queries.py)",
+                       "id", "token_hash", "owner_id", "kind", "audience", "mission_id", "partnership_id",
+                       "created_at", "expires_at", "revoked_at"),
+            "last_fetched_at": "fetch bookkeeping: never part of what a feed or page shows of a mission",
+            **_because(MIRROR, "owner"), **_because(CHILDREN, "fetches"),
+        },
+    ),
+    FeedFetch: Tracking(
+        None,
+        ignored=_because("fetch bookkeeping: never part of what a feed or page shows of a mission",
+                         "id", "feed_id", "at", "address", "user_agent"),
+    ),
+}
+
+
+def tracking_of(cls: type) -> Tracking:
+    try:
+        return TRACKED[cls]
+    except KeyError:  # fail closed: a model nobody classified must not change anything unseen
+        raise LookupError(f"{cls.__name__} is not classified in visitplanner.revisions.TRACKED") from None
+
+
+# ---- collecting during the flush, raising after it --------------------------------------------------------------
+
+PENDING = "revisions.pending"
+#: Filled after each flush: the submitted or finalised missions whose revision rose (read by readiness/binding.py).
+SIGNED_MISSIONS_REVISED = "revisions.signed_missions"
+
+
+def _note(target: Any, conn: Connection, changed_only: bool) -> None:
+    tracking = tracking_of(type(target))
+    if tracking.roots is None:
+        return
+    if changed_only:
+        state = inspect(target)
+        if not any(state.attrs[key].history.has_changes() for key in tracking.raises):
+            return
+    session = Session.object_session(target)
+    session.info.setdefault(PENDING, set()).update(tracking.roots(conn, target))
+
+
+@event.listens_for(db.Model, "after_insert", propagate=True)
+def _inserted(mapper: Mapper, conn: Connection, target: Any) -> None:
+    _note(target, conn, changed_only=False)
+
+
+@event.listens_for(db.Model, "after_update", propagate=True)
+def _updated(mapper: Mapper, conn: Connection, target: Any) -> None:
+    _note(target, conn, changed_only=True)
+
+
+@event.listens_for(db.Model, "before_delete", propagate=True)
+def _deleted(mapper: Mapper, conn: Connection, target: Any) -> None:
+    """A row deleted by cascade during the flush (a removed delegation member)."""
+    _note(target, conn, changed_only=False)
+
+
+@event.listens_for(Session, "before_flush")
+def _deleting(session: Session, flush_context, instances) -> None:
+    """A row deleted explicitly: its roots are looked up before the flush removes the association rows that lead
+    to them (a company's links to its missions go before the company does)."""
+    for target in session.deleted:
+        _note(target, session.connection(), changed_only=False)
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Milliseconds since 1970 (UTC), as ``revised_ms`` counts."""
+    return int(moment.timestamp() * 1000)
+
+
+def keep_as_is(table) -> dict:
+    """SET values that leave columns with an ``onupdate`` (``updated_at``) as they are in a plain UPDATE."""
+    return {c.name: c for c in table.columns if c.onupdate is not None}
+
+
+def raise_revisions(conn: Connection, roots: set[Root]) -> set[int]:
+    """Raise the revision of every root in ``roots``; returns the submitted or finalised missions among them."""
+    from .missions.models import MissionStatus
+
+    signed: set[int] = set()
+    now = epoch_ms(datetime.now(timezone.utc))
+    for name, model in ROOTS.items():
+        ids = {i for kind, i in roots if kind == name}
+        if not ids:
+            continue
+        table = model.__table__
+        stmt = update(table).values(
+            revision=table.c.revision + 1,
+            # Strictly rising, also when two revisions fall in the same millisecond.
+            revised_ms=case((table.c.revised_ms + 1 > now, table.c.revised_ms + 1), else_=now),
+            **keep_as_is(table),
+        )
+        if ALL not in ids:
+            stmt = stmt.where(table.c.id.in_(sorted(ids)))
+        if model is Mission:
+            rows = conn.execute(stmt.returning(table.c.id, table.c.status))
+            signed |= {row.id for row in rows if row.status in (MissionStatus.READY, MissionStatus.FINALISED)}
+        else:
+            conn.execute(stmt)
+    return signed
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_after_flush(session: Session, flush_context) -> None:
+    roots = session.info.pop(PENDING, set())
+    if not roots:
+        return
+    signed = raise_revisions(session.connection(), roots)
+    session.info.setdefault("revisions.raised", set()).update(roots)
+    session.info.setdefault(SIGNED_MISSIONS_REVISED, set()).update(signed)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _forget_stale_revisions(session: Session, flush_context) -> None:
+    """The objects in memory hold the old revision: read it again when asked."""
+    raised = session.info.pop("revisions.raised", set())
+    if not raised:
+        return
+    by_table = {name: {i for kind, i in raised if kind == name} for name in ROOTS}
+    for obj in list(session.identity_map.values()):
+        for name, model in ROOTS.items():
+            ids = by_table[name]
+            if isinstance(obj, model) and (ALL in ids or obj.id in ids):
+                session.expire(obj, ["revision", "revised_ms"])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction) -> None:
+    for key in (PENDING, "revisions.raised", SIGNED_MISSIONS_REVISED):
+        session.info.pop(key, None)
+
+
+@cache
+def guarded_tables() -> frozenset:
+    """The tables of tracked models, and the association tables behind their tracked relationships."""
+    tables = set()
+    for cls, tracking in TRACKED.items():
+        if tracking.roots is None:
+            continue
+        tables.add(cls.__table__)
+        for relationship in inspect(cls).relationships:
+            if relationship.key in tracking.raises and relationship.secondary is not None:
+                tables.add(relationship.secondary)
+    return frozenset(tables)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_unseen_bulk_changes(state: ORMExecuteState) -> None:
+    """A bulk UPDATE, DELETE or INSERT through the session would change rows without the mapper events seeing them."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and table in guarded_tables():
+        raise RuntimeError(f"a bulk {type(state.statement).__name__} on {table.name} passes by the revisions; "
+                           "change the rows through the ORM")
