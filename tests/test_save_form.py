@@ -49,3 +49,26 @@ def test_an_accepted_change_is_committed(app, make_user):
         assert save_form(form, lambda: setattr(db.session.get(User, user_id), "name", "After")) is True
         db.session.rollback()  # nothing left to roll back: it was committed
         assert db.session.get(User, user_id).name == "After"
+
+
+def test_a_change_the_database_refuses_is_rolled_back_with_a_message_not_a_server_error(app, make_user):
+    """Two identical saves at the same moment pass every check before either is written; the unique index refuses
+    the second one. That is a message and nothing saved, never a 500."""
+    from visitplanner.missions.models import Company
+
+    with app.test_request_context("/", method="POST", data={}):
+        db.session.add(Company(name="Mulder Waterbouw B.V."))
+        db.session.commit()
+        user = db.session.get(User, make_user(Role.PROTOCOL, name="Before").id)
+
+        def change():
+            user.name = "After"
+            db.session.add(Company(name="Mulder Waterbouw B.V."))
+
+        assert save_form(None, change) is False
+        assert db.session.get(User, user.id).name == "Before"
+        [(category, message)] = get_flashed_messages(with_categories=True)
+        assert category == "error" and message.startswith("Dit is niet opgeslagen")
+        form = VersionedForm(meta={"csrf": False})
+        assert save_form(form, change) is False
+        assert form.form_errors and form.form_errors[0].startswith("Dit is niet opgeslagen")

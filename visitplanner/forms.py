@@ -8,6 +8,7 @@ from flask import flash
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
@@ -70,11 +71,13 @@ def save_form(form: FlaskForm | None, change: Callable[[], object], *, stale_mes
     When an operation refuses the change (a rule, or a version someone else has since changed), the
     transaction is rolled back, nothing is saved, the form keeps the user's input and says why: at the
     field a rule names, or at the top. A stale form takes the current version, so a second save goes through.
+    When the database refuses it (a unique index: the same thing saved twice at the same moment), likewise.
     Without a form (a button), the reason is flashed.
     """
     try:
         change()
         db.session.flush()
+        db.session.commit()
     except RuleViolation as violation:
         db.session.rollback()
         if form is None:
@@ -89,5 +92,13 @@ def save_form(form: FlaskForm | None, change: Callable[[], object], *, stale_mes
         if current_version is not None:
             form.version.data = current_version()
         return False
-    db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        message = gettext("This was not saved: it would clash with something already there, perhaps saved by "
+                          "someone else at the same moment. Check the page and try again.")
+        if form is None:
+            flash(message, "error")
+        else:
+            form.form_errors.append(message)
+        return False
     return True
