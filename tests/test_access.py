@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import PASSWORD, make_app
+from dataset import Dataset, build_dataset
 from flask import url_for
 from sqlalchemy import select
 
@@ -15,11 +16,6 @@ from visitplanner.access import ACCESS, PUBLIC, SIGNED_IN
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
 from visitplanner.extensions import db
-from visitplanner.followup.models import FollowUp
-from visitplanner.missions.models import Company
-from visitplanner.participants.models import Participant
-from visitplanner.partnerships.models import Objective
-from visitplanner.readiness.models import ManualCheck
 
 ANONYMOUS = "anonymous"
 
@@ -185,66 +181,9 @@ def test_the_expected_table_knows_every_route(app):
 # ---- every route, every kind of visitor ------------------------------------------------------------------
 
 
-@dataclass
-class Dataset:
-    """One of everything a URL can point at; the delegate account is a member of the mission.
-
-    The civil-society participant takes part in the mission's item, so that the consent, withdrawal and
-    assessment pages (which answer 404 for a participant outside the mission or item) open; ``key`` is a
-    manual checklist item that applies to every mission. ``token`` opens the delegate's feed of the mission;
-    ``feed_id`` is a feed of whoever visits (see ``with_feed_of``), since only its owner (or an administrator)
-    may open its revoke page.
-    """
-
-    delegate_email: str
-    partnership_id: int
-    mission_id: int
-    member_id: int
-    item_id: int
-    company_id: int
-    user_id: int
-    participant_id: int
-    token: str
-    objective_id: int
-    follow_up_id: int
-    feed_id: int | None = None
-    key: str = ManualCheck.DELEGATION_BRIEFED.value
-
-    def url_values(self, rule) -> dict[str, int | str]:
-        values = {}
-        for argument in rule.arguments:
-            assert hasattr(self, argument), f"{rule.endpoint}: no test value for URL parameter <{argument}>"
-            values[argument] = getattr(self, argument)
-        return values
-
-
-# Data is made in an app context of its own, closed before the first request: requests made inside a
-# shared app context share ``g``, and Flask-Login keeps the signed-in user there.
-
-
 @pytest.fixture
 def dataset(app, make_user, make_partnership, make_mission, make_member, make_item) -> Dataset:
-    with app.app_context():
-        delegate = make_user(DELEGATE, name="Delegation Member")
-        partnership = make_partnership(partner_region="Wuxi")
-        mission = make_mission(partnership=partnership, title="Werkbezoek Wuxi")
-        member = make_member(mission, user=delegate)
-        item = make_item(mission, title="Ontvangst op het stadhuis")
-        company = Company(name="Waterbedrijf BV")
-        mission.companies.append(company)
-        participant = Participant(real_name="Wang Li", alias="Berk-1234", kind="defender", at_risk=True)
-        item.participants.append(participant)
-        feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
-        objective = Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31))
-        follow_up = FollowUp(mission_id=mission.id, what="Verslag sturen", due_date=date(2027, 5, 1))
-        db.session.add_all([objective, follow_up])
-        db.session.commit()
-        return Dataset(
-            delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
-            member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
-            participant_id=participant.id, token=token, feed_id=feed.id, objective_id=objective.id,
-            follow_up_id=follow_up.id,
-        )
+    return build_dataset(app, make_user, make_partnership, make_mission, make_member, make_item)
 
 
 def with_feed_of(app, dataset: Dataset, email: str | None) -> Dataset:

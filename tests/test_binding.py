@@ -13,7 +13,6 @@ from readiness_factories import (
     REAL_NAME,
     TODAY,
     add_company,
-    add_participant,
     assess,
     audit_count,
     english,

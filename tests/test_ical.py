@@ -27,7 +27,7 @@ from visitplanner.missions.models import Mission
 from visitplanner.missions.queries import mission_for_page
 from visitplanner.participants.models import Scope
 from visitplanner.participants.operations import create_participant, record_consent
-from visitplanner.timeutil import local_naive, now_utc, today_utc
+from visitplanner.timeutil import local_naive, today_utc
 
 UTC = timezone.utc
 TODAY = date(2027, 3, 1)

@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -102,6 +103,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def register_converters(app: Flask) -> None:
+    """``<int:…>`` in a route accepts only ids the database can hold: a larger number is a 404, not a 500."""
+    from werkzeug.routing import IntegerConverter
+
+    from .forms import MAX_ID
+
+    class IdConverter(IntegerConverter):
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -111,7 +111,7 @@ def export_ics(mission_id: int, audience: str) -> None:
     from .calendar.programme import programme_ics
     from .disclosure import AUDIENCE_LABELS, Audience
     from .missions.queries import mission_for_page
-    from .timeutil import now_utc, today_utc
+    from .timeutil import today_utc
 
     mission = mission_for_page(mission_id)
     if mission is None:

@@ -9,12 +9,55 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import HiddenField, SelectMultipleField, widgets
+from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
 from .errors import RuleViolation, attach, stale_errors
 from .extensions import db
 from .timeutil import is_known_timezone
+
+#: The largest id a URL or a form may name: the databases count ids in signed 32-bit integers.
+MAX_ID = 2**31 - 1
+#: Dates outside these years are typing errors (and near the ends of the calendar, times cannot be converted).
+YEARS = range(1900, 2201)
+#: Line breaks and tabs are text in a text area; every other control character (NUL above all, which
+#: PostgreSQL refuses in text) is refused in every field.
+TEXT_AREA_CONTROLS = frozenset("\n\r\t")
+
+
+def parse_id(value: object) -> int | None:
+    """An id from a form or a query string: a positive whole number the database can hold, else None."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def _control_characters(text: str, allowed: frozenset[str]) -> bool:
+    return any((ord(c) < 32 or 127 <= ord(c) < 160) and c not in allowed for c in text)
+
+
+class BaseForm(FlaskForm):
+    """Every form: refuses control characters in any field, with a message at the field, before anything else.
+
+    Text areas keep line breaks and tabs. The check reads what was sent (``raw_data``), so a hidden field, a
+    select or a checkbox cannot carry a NUL to the database either. Dates must fall in a plausible range.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            allowed = TEXT_AREA_CONTROLS if isinstance(field, TextAreaField) else frozenset()
+            if any(isinstance(v, str) and _control_characters(v, allowed) for v in field.raw_data or ()):
+                field.errors = [*field.errors, _l("Remove the control characters (invisible codes such as NUL) "
+                                                  "from this field.")]
+                valid = False
+            elif isinstance(field, (DateField, DateTimeLocalField)) and field.data and field.data.year not in YEARS:
+                field.errors = [*field.errors, _l("Enter a date between %(first)d and %(last)d.", first=YEARS[0],
+                                                  last=YEARS[-1])]
+                valid = False
+        return valid
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -24,7 +67,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(BaseForm):
     """A form that edits a record carries the version it was based on."""
 
     version = HiddenField()
@@ -57,7 +100,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An empty form: the CSRF token of a confirmed destructive action."""
 
 

@@ -11,7 +11,7 @@ from ..audit.queries import recent
 from ..auth.models import User
 from ..auth.operations import create_user, update_user
 from ..extensions import db
-from ..forms import save_form
+from ..forms import parse_id, save_form
 from ..timeutil import now_utc
 from .forms import NewUserForm, UserForm
 
@@ -66,7 +66,7 @@ def edit_user(user_id: int):
 @bp.route("/audit")
 def audit_log():
     """The whole audit log, newest first."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = parse_id(request.args.get("page")) or 1
     entries = recent(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "admin/audit_log.html", entries=entries[:PAGE_SIZE], page=page, has_more=len(entries) > PAGE_SIZE

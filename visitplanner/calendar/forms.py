@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import InputRequired
 
+from ..forms import BaseForm
 
-class FeedForm(FlaskForm):
+
+class FeedForm(BaseForm):
     kind = HiddenField(validators=[InputRequired()])
     mission_id = HiddenField()
     partnership_id = HiddenField()

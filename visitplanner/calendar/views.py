@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..disclosure import Audience, audiences_for, chosen_audience
 from ..extensions import db
-from ..forms import ConfirmForm, save_form
+from ..forms import ConfirmForm, parse_id, save_form
 from ..missions.models import Mission
 from ..missions.queries import mission_for_page, missions_with_programme
 from ..partnerships.models import Partnership
@@ -88,9 +88,9 @@ def create():
     if not form.validate_on_submit():
         flash(_("Choose an audience your role allows."), "error")
         return redirect(url_for("calendar.feeds"))
-    mission = db.session.get(Mission, int(form.mission_id.data)) if (form.mission_id.data or "").isdigit() else None
-    partnership = (db.session.get(Partnership, int(form.partnership_id.data))
-                   if (form.partnership_id.data or "").isdigit() else None)
+    mission_id, partnership_id = parse_id(form.mission_id.data), parse_id(form.partnership_id.data)
+    mission = db.session.get(Mission, mission_id) if mission_id else None
+    partnership = db.session.get(Partnership, partnership_id) if partnership_id else None
     created = []
     if not save_form(None, lambda: created.append(create_feed(
         current_user, kind=form.kind.data, audience=form.audience.data, mission=mission, partnership=partnership,

@@ -1,23 +1,22 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import strip
+from ..forms import BaseForm, strip
 from ..partnerships.models import ProgressRating
 from .models import FollowUpStatus
 
 DATE_HINT = _l("Enter a date, e.g. 2027-04-01.")
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(BaseForm):
     raised = TextAreaField(_l("What the delegation raised"), filters=[strip],
                            validators=[DataRequired(), Length(max=5000)])
     partner_response = TextAreaField(_l("The partner's response"), filters=[strip],
                                      validators=[Optional(), Length(max=5000)])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(BaseForm):
     what = TextAreaField(_l("What to follow up"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
     with_whom = StringField(_l("With whom"), filters=[strip], validators=[Optional(), Length(max=300)])
     owner_id = SelectField(_l("Owner"), coerce=int, validators=[InputRequired()])
@@ -25,12 +24,12 @@ class FollowUpForm(FlaskForm):
     objective_id = SelectField(_l("Action-plan objective"), coerce=int, validators=[Optional()])
 
 
-class FollowUpStatusForm(FlaskForm):
+class FollowUpStatusForm(BaseForm):
     status = RadioField(_l("Status"), choices=lambda: [(s.value, s.label) for s in FollowUpStatus],
                         validators=[InputRequired()])
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(BaseForm):
     evaluated_on = DateField(_l("Date"), validators=[InputRequired(message=DATE_HINT)])
     progress = RadioField(_l("Progress"), choices=lambda: [(p.value, p.label) for p in ProgressRating],
                           validators=[InputRequired()])

@@ -11,9 +11,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from ..forms import BaseForm
 from ..missions.queries import all_missions, missions_of
 from ..partnerships.queries import all_partnerships
 from ..redirects import safe_local_path
@@ -23,7 +23,7 @@ from .dashboard import build_dashboard
 bp = Blueprint("main", __name__)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     lang = HiddenField()
     next = HiddenField()
 

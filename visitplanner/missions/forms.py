@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import VersionedForm, known_timezone, strip
+from ..forms import BaseForm, VersionedForm, known_timezone, strip
 from .models import Direction, DueDiligence
 
 
@@ -29,7 +28,7 @@ class MissionForm(VersionedForm):
     )
 
 
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     user_id = SelectField(
         _l("Person with an account"),
         coerce=int,
@@ -42,7 +41,7 @@ class MemberForm(FlaskForm):
     organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(BaseForm):
     name = StringField(_l("Company name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     sector = StringField(_l("Sector"), filters=[strip], validators=[Optional(), Length(max=200)])
     contact = StringField(

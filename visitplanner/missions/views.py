@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..audit.queries import mission_history
 from ..auth.models import User
 from ..extensions import db
-from ..forms import ConfirmForm, save_form
+from ..forms import ConfirmForm, parse_id, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
 from ..readiness.operations import moved_since_vouched
@@ -114,7 +114,7 @@ def edit_company(company_id: int):
         current_version=lambda: db.session.get(Company, company_id).version,
     ):
         flash(_("%(name)s saved.", name=company.name), "success")
-        target = request.args.get("mission_id", type=int)
+        target = parse_id(request.args.get("mission_id"))
         return redirect(url_for("missions.show", mission_id=target) + "#companies" if target
                         else url_for("main.home"))
     return render_template("missions/company_record_form.html", form=form, company=company)

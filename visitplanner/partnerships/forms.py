@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import MultiCheckboxField, VersionedForm, strip
+from ..forms import BaseForm, MultiCheckboxField, VersionedForm, strip
 from .models import DossierTopic, PartnershipKind, RegionType, RiskLevel, ThemeLine
 
 
@@ -51,7 +50,7 @@ class AdviceForm(VersionedForm):
                                            validators=[Optional(), Length(max=5000)])
 
 
-class DossierEntryForm(FlaskForm):
+class DossierEntryForm(BaseForm):
     topic = SelectField(_l("Topic"), choices=lambda: [(t.value, t.label) for t in DossierTopic],
                         validators=[InputRequired()])
     summary = TextAreaField(_l("Summary"), filters=[strip], validators=[DataRequired(), Length(max=10000)])
@@ -60,7 +59,7 @@ class DossierEntryForm(FlaskForm):
     entry_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
 
 
-class ThemesForm(FlaskForm):
+class ThemesForm(BaseForm):
     themes = MultiCheckboxField(_l("Focal themes of this partnership"), coerce=int, validators=[Optional()],
                                 description=_l("No theme is excluded up front for fear of “red lines”: "
                                                "self-censorship is the failure to avoid."))
@@ -69,7 +68,7 @@ class ThemesForm(FlaskForm):
                               choices=lambda: [(t.value, t.label) for t in ThemeLine], validators=[Optional()])
 
 
-class ObjectiveForm(FlaskForm):
+class ObjectiveForm(BaseForm):
     what = TextAreaField(_l("Objective"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
     focal_theme_id = SelectField(_l("Focal theme"), coerce=int, validators=[Optional()])
     benchmark = TextAreaField(_l("Benchmark"), filters=[strip], validators=[Optional(), Length(max=2000)])

@@ -91,7 +91,7 @@ def target(status: str, action: Action) -> MissionStatus:
 
 def may_take(user: User, action: Action) -> bool:
     """Whether ``user``'s roles take ``action`` by hand in any status (the route's guard)."""
-    return any(a == action and user.has_role(*roles) for (_, a), (_, roles) in TRANSITIONS.items())
+    return any(a == action and user.has_role(*roles) for (_status, a), (_target, roles) in TRANSITIONS.items())
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ ENDPOINTS = {
 def action_options(mission, user: User) -> list[ActionOption]:
     """The steps ``user`` may take on ``mission`` now, in the table's order; a sign-off once per role still open."""
     options = []
-    for (status, action), (_, roles) in TRANSITIONS.items():
+    for (status, action), (_target, roles) in TRANSITIONS.items():
         if status != mission.status or not roles or not user.has_role(*roles):
             continue
         if action == Action.SIGN_OFF:
