@@ -113,6 +113,7 @@ EXPECTED: dict[str, set] = {
     "admin.users": {ADMIN},
     "admin.create_user": {ADMIN},
     "admin.edit_user": {ADMIN},
+    "admin.sign_out_user": {ADMIN},
     "admin.audit_log": {ADMIN},
 }
 

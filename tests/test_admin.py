@@ -189,7 +189,7 @@ def test_an_administrator_changes_an_accounts_roles(client, admin, make_account,
     assert "Human-rights advisor, Protocol officer" in page_text(client.get("/admin/users"))
 
 
-def test_changed_roles_take_effect_for_the_account_at_once(app, client, admin, make_account):
+def test_changed_roles_end_the_accounts_sessions_and_take_effect_at_the_next_sign_in(app, client, admin, make_account):
     account = make_account(Role.DELEGATE)
     theirs = app.test_client()
     theirs.post("/login", data={"email": account.email, "password": PASSWORD})
@@ -197,6 +197,8 @@ def test_changed_roles_take_effect_for_the_account_at_once(app, client, admin, m
 
     client.post(f"/admin/users/{account.id}/edit", data=edit_form(account, roles=["hr_advisor"]))
 
+    assert theirs.get("/partnerships/").status_code == 302  # signed out: what they may do changed
+    theirs.post("/login", data={"email": account.email, "password": PASSWORD})
     assert theirs.get("/partnerships/").status_code == 200
 
 

@@ -251,7 +251,7 @@ def test_signing_out_takes_a_post(client, english, account):
 
     response = client.post("/logout", follow_redirects=True)
     assert response.request.path == "/login"
-    assert "You are signed out." in response.get_data(as_text=True)
+    assert "You are signed out, on every device." in response.get_data(as_text=True)
     assert not signed_in(client)
 
 

@@ -83,11 +83,17 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        from flask import flash
+
+        from .auth import sessions
+
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        if user is None or not user.active:
+        ended = None if user is None or not user.active else sessions.holds(user)
+        if user is None or not user.active or ended:
             # Signed out for good: enabling the account again must not revive this session.
-            for key in ("_user_id", "_fresh", "_id"):
-                session.pop(key, None)
+            sessions.forget()
+            if ended:
+                flash(ended, "info")
             return None
         return user
 

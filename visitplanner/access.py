@@ -93,6 +93,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "admin.users": ADMIN,
     "admin.create_user": ADMIN,
     "admin.edit_user": ADMIN,
+    "admin.sign_out_user": ADMIN,
     "admin.audit_log": ADMIN,
 }
 

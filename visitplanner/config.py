@@ -34,8 +34,14 @@ def database_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "visitplanner.sqlite")
 
 
+def _minutes(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
 def build_config(instance_path: str) -> dict:
     """The configuration of a running instance."""
+    idle, lifetime = _minutes("SESSION_IDLE_MINUTES", 30), _minutes("SESSION_LIFETIME_MINUTES", 12 * 60)
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -50,6 +56,11 @@ def build_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        #: A session ends after this long without a request, and this long after signing in, whatever happens.
+        "SESSION_IDLE_MINUTES": idle,
+        "SESSION_LIFETIME_MINUTES": lifetime,
+        #: The signed cookie itself is refused after the lifetime too.
+        "PERMANENT_SESSION_LIFETIME": lifetime * 60,
         "WTF_CSRF_TIME_LIMIT": None,
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",

@@ -324,6 +324,7 @@ TRACKED: dict[type, Tracking] = {
             "password_hash": "a secret: never shown",
             "failed_sign_ins": "sign-in bookkeeping: never shown of a mission",
             "locked_until": "sign-in bookkeeping: never shown of a mission",
+            "session_generation": "ends the person's sessions: never shown of a mission",
             "roles": "its rows are tracked themselves (UserRole)",
         },
     ),

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from ..audit.queries import recent
 from ..auth.models import User
-from ..auth.operations import create_user, update_user
+from ..auth.operations import create_user, end_sessions, update_user
 from ..extensions import db
-from ..forms import parse_id, save_form
+from ..forms import ConfirmForm, parse_id, save_form
 from ..timeutil import now_utc
 from .forms import NewUserForm, UserForm
 
@@ -61,6 +61,22 @@ def edit_user(user_id: int):
         flash(_("Account %(email)s saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["GET", "POST"])
+def sign_out_user(user_id: int):
+    """End every session of an account, after confirmation (a lost laptop, a phone left behind)."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if save_form(None, lambda: end_sessions(current_user, user)):
+            flash(_("%(name)s is signed out on every device.", name=user.name), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "confirm.html", form=form, title=_("Sign %(name)s out everywhere?", name=user.name),
+        message=_("Every session of this account ends at once, on every device; the person signs in again."),
+        confirm_label=_("Sign out everywhere"), cancel_url=url_for("admin.edit_user", user_id=user.id),
+    )
 
 
 @bp.route("/audit")

@@ -10,6 +10,7 @@ ACTIONS = {
     "user.sign_in_failed": _l("Wrong password at sign-in"),
     "user.lock": _l("Account locked after five wrong passwords"),
     "user.sign_in_refused": _l("Sign-in refused: account locked"),
+    "user.sessions_ended": _l("Signed out everywhere"),
     "partnership.create": _l("Partnership created"),
     "partnership.update": _l("Partnership changed"),
     "mission.create": _l("Mission created"),
@@ -140,6 +141,7 @@ FIELDS = {
     "attendees": _l("Attendees"),
     "participants": _l("Civil-society participants"),
     "changed": _l("What changed"),
+    "sessions": _l("Sessions"),
 }
 
 

@@ -69,6 +69,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     version: Mapped[int] = mapped_column(default=1)
+    #: Sessions carry the generation they began in; raising it ends them all (sign-out, password, roles, disabling).
+    session_generation: Mapped[int] = mapped_column(default=0)
     #: Raised when what the person's own feeds may cover changes: roles, active, delegations (revisions.py).
     revision: Mapped[int] = mapped_column(default=0)
     #: Milliseconds since 1970 (UTC) of the latest revision, strictly rising: what Last-Modified derives from.

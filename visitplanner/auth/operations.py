@@ -73,6 +73,7 @@ def update_user(
     user.email, user.name, user.active = email, name.strip(), active
     user.set_roles(roles)
     changes = changed(before, snapshot(user, AUDITED))
+    ends_sessions = bool({"active", "role_names"} & set(changes)) or bool(password)
     if password:
         _check_password(password)
         user.set_password(password)
@@ -80,11 +81,21 @@ def update_user(
         if user.locked_until is not None:  # a new password from an administrator ends a lock
             changes["locked_until"] = [user.locked_until.isoformat(), None]
         user.locked_until, user.failed_sign_ins = None, 0
+    if ends_sessions:  # what the person may do changed: their open sessions end with it
+        user.session_generation += 1
+        changes["sessions"] = ["", "(ended)"]
     if changes:
         # Roles live in their own table: touch the row so its version goes up with them.
         flag_modified(user, "email")
         record(actor, "user.update", user, label=user.email, changes=changes)
     return user
+
+
+def end_sessions(actor: User, user: User) -> None:
+    """End every session of ``user``, on every device, copies of the cookie included (sign-out, or an admin's)."""
+    user.session_generation += 1
+    db.session.flush()
+    record(actor, "user.sessions_ended", user, label=user.email, changes={"sessions": ["", "(ended)"]})
 
 
 def authenticate(email: str, password: str, now: datetime) -> User | None:
