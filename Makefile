@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app visitplanner
 
-.PHONY: run test test-unit test-browser browser-deps test-deps db demo translations vendor-css wheel clean
+.PHONY: run test test-unit test-browser browser-deps test-deps services db demo translations vendor-css wheel clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -41,15 +41,20 @@ demo: $(VENV)/.installed-run
 ## The whole suite: model, form, view, migration and access tests, then the browser tests.
 test: test-unit test-browser
 
-test-unit: $(VENV)/.installed-test test-deps
+test-unit: $(VENV)/.installed-test test-deps services
 	$(BIN)/pytest -m "not browser"
 
-test-browser: $(VENV)/.installed-test test-deps browser-deps
+test-browser: $(VENV)/.installed-test test-deps browser-deps services
 	$(BIN)/pytest -m browser
 
 ## Debian's libical, whose restriction checks every calendar file in the tests must pass.
 test-deps:
 	@ldconfig -p | grep -q 'libical\.so\.3' || (apt-get update -qq && apt-get install -y -qq libical3)
+
+## Redis, where the tests count rate limits as production does (started when installed but not running).
+services:
+	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 2)' 2>/dev/null || \
+		redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
 
 ## Debian's Chromium for the browser tests (never a browser download by a test tool).
 browser-deps:

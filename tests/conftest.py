@@ -59,6 +59,9 @@ def make_app(url: str, instance_path: str, **extra):
         # A cheap argon2 profile: the production one costs about half a second per password on this machine
         # (test_auth.py checks that the application uses the real one by default).
         "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 64, "parallelism": 1},
+        # Rate limits are counted in Redis, as in production (each test starts with none: _clean_tables).
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15"),
+        "RATELIMIT_KEY_PREFIX": f"visitplanner-test-{os.getpid()}",
     }
     config.update(extra)
     app = create_app(config, instance_path=instance_path)
@@ -94,6 +97,9 @@ def _clean_tables(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
+        from visitplanner import limits
+
+        limits.reset()
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):

@@ -884,3 +884,16 @@ def test_a_partnership_feed_takes_the_same_number_of_queries_at_2_and_6_missions
         assert again.status_code == 304
     assert counts[2] == counts[6], counts
     assert not_modified[2] == not_modified[6] < counts[2], (not_modified, counts)
+
+
+def test_a_feed_fetched_too_often_is_answered_429_for_a_while_and_other_feeds_are_not(reader, delegation):
+    delegate, mission, _ = delegation
+    token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
+    other = create_feed(delegate, kind="person", audience="delegation")[1]
+    db.session.commit()
+    answers = [fetch(reader, token).status_code for _ in range(31)]
+    assert answers[:30] == [200] * 30 and answers[30] == 429
+    limited = fetch(reader, token)
+    assert limited.headers["Retry-After"] == "60" and limited.headers["Cache-Control"] == "no-store"
+    assert token not in limited.get_data(as_text=True)
+    assert fetch(reader, other).status_code == 200

@@ -292,7 +292,7 @@ def test_a_change_to_an_ignored_attribute_raises_nothing(ctx, make_user):
     data = _make(make_user)
     before = _revisions(data)
     user = _row(data, User)
-    user.failed_sign_ins += 1
+    user.session_generation += 1
     user.email = "nieuw@example.org"
     mission = _row(data, Mission)
     mission.updated_at = NOW

@@ -75,6 +75,9 @@ def register_extensions(app: Flask) -> None:
     app.before_request(enforce_access)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from . import limits
+
+    limits.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

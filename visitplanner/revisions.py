@@ -322,8 +322,6 @@ TRACKED: dict[type, Tracking] = {
             **_because(REVISION, "revision", "revised_ms"),
             "email": "the sign-in name: shown on the accounts page only, never of a mission",
             "password_hash": "a secret: never shown",
-            "failed_sign_ins": "sign-in bookkeeping: never shown of a mission",
-            "locked_until": "sign-in bookkeeping: never shown of a mission",
             "session_generation": "ends the person's sessions: never shown of a mission",
             "roles": "its rows are tracked themselves (UserRole)",
         },

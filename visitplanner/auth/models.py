@@ -63,10 +63,6 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    #: Wrong passwords in a row since the last successful sign-in or lock.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    #: Until then no password opens the account (set after too many wrong passwords in a row).
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     version: Mapped[int] = mapped_column(default=1)
     #: Sessions carry the generation they began in; raising it ends them all (sign-out, password, roles, disabling).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -14,9 +12,6 @@ from .models import Role, User, check_dummy_password
 
 AUDITED = ("email", "name", "active", "role_names")
 MIN_PASSWORD_LENGTH = 12
-#: After this many wrong passwords in a row an account is locked for LOCK_DURATION (online guessing).
-MAX_FAILED_SIGN_INS = 5
-LOCK_DURATION = timedelta(minutes=15)
 
 
 def _email_taken(email: str, except_id: int | None = None) -> bool:
@@ -78,9 +73,6 @@ def update_user(
         _check_password(password)
         user.set_password(password)
         changes["password"] = ["", "(changed)"]
-        if user.locked_until is not None:  # a new password from an administrator ends a lock
-            changes["locked_until"] = [user.locked_until.isoformat(), None]
-        user.locked_until, user.failed_sign_ins = None, 0
     if ends_sessions:  # what the person may do changed: their open sessions end with it
         user.session_generation += 1
         changes["sessions"] = ["", "(ended)"]
@@ -98,33 +90,26 @@ def end_sessions(actor: User, user: User) -> None:
     record(actor, "user.sessions_ended", user, label=user.email, changes={"sessions": ["", "(ended)"]})
 
 
-def authenticate(email: str, password: str, now: datetime) -> User | None:
-    """The active account these credentials open, or None; counts wrong passwords and locks after too many.
+def authenticate(email: str, password: str) -> User | None:
+    """The active account these credentials open, or None.
 
-    Unknown addresses, wrong passwords, disabled and locked accounts all take the time of a password
-    check and give None, so that nothing tells them apart. Each wrong password for an existing account
-    is audited; the fifth in a row locks it for fifteen minutes (audited too). Flushes; the caller commits.
+    Unknown addresses, wrong passwords and disabled accounts all take the time of a password check and give None,
+    so that nothing tells them apart. Each wrong password for an existing account is audited; the rate limits
+    (visitplanner/limits.py), not a lock on the account, slow a guesser down. Flushes; the caller commits.
     """
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         check_dummy_password()
         return None
-    if user.locked_until is not None and user.locked_until > now:
-        check_dummy_password()
-        record(None, "user.sign_in_refused", user, label=user.email)
-        return None
     if user.check_password(password) and user.active:
-        if user.failed_sign_ins or user.locked_until is not None:
-            user.failed_sign_ins, user.locked_until = 0, None
         return user
-    before = user.failed_sign_ins
-    user.failed_sign_ins += 1
-    if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
-        user.failed_sign_ins, user.locked_until = 0, now + LOCK_DURATION
-        record(None, "user.lock", user, label=user.email,
-               changes={"failed_sign_ins": [before, MAX_FAILED_SIGN_INS],
-                        "locked_until": [None, user.locked_until.isoformat()]})
-    else:
-        record(None, "user.sign_in_failed", user, label=user.email,
-               changes={"failed_sign_ins": [before, user.failed_sign_ins]})
+    record(None, "user.sign_in_failed", user, label=user.email)
     return None
+
+
+def refuse_sign_in(email: str) -> None:
+    """Too many failed sign-ins from here: spend the time of a check, and audit the refusal for an account."""
+    check_dummy_password()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is not None:
+        record(None, "user.sign_in_refused", user, label=user.email)

@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from .. import limits
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..redirects import safe_local_path
-from ..timeutil import now_utc
 from . import sessions
 from .forms import LoginForm
-from .operations import authenticate, end_sessions
+from .operations import authenticate, end_sessions, refuse_sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -23,15 +23,28 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data, now_utc())
-        db.session.commit()  # the count of wrong passwords, a lock, and their audit entries
+        address, email = request.remote_addr or "", form.email.data
+        if not limits.sign_in_allowed(address, email):
+            refuse_sign_in(email)
+            user, status = None, 429
+        else:
+            user = authenticate(email, form.password.data)
+            if user is None:
+                limits.count_failed_sign_in(address, email)
+        db.session.commit()  # the audit entries of a wrong password or a refusal
         if user is not None:
             sessions.begin(user)
             return redirect(safe_local_path(request.args.get("next")) or url_for("main.home"))
-        form.password.errors = [_("E-mail address or password is not correct, or the account is disabled, or it is "
-                                  "locked for 15 minutes after five wrong passwords in a row.")]
-    return render_template("auth/login.html", form=form)
+        form.password.errors = [refused_message()]
+    return render_template("auth/login.html", form=form), status
+
+
+def refused_message() -> str:
+    """One message for every refusal (unknown, wrong, disabled, too many), so that none tells them apart."""
+    return _("E-mail address or password is not correct, or the account is disabled, or there were too many "
+             "attempts from here: wait a minute and try again.")
 
 
 @bp.route("/logout", methods=["POST"])

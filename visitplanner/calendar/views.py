@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import limits
 from ..disclosure import Audience, audiences_for, chosen_audience
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
@@ -126,6 +127,10 @@ def feed(token: str):
     A conditional request that matches is answered from two queries (the feed, its scope with revisions) and
     writes nothing; only a full answer builds the calendar and records the fetch.
     """
+    if not limits.feed_fetch_allowed(token):
+        return Response("Too many requests\n", status=429, mimetype="text/plain",
+                        headers={"Retry-After": "60", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                                 "X-Robots-Tag": "noindex, nofollow"})
     feed = feed_by_token(token)
     if feed is None:
         # The same short answer for unknown, revoked and expired tokens; nothing echoes the token back.

@@ -1,0 +1,73 @@
+"""Rate limits shared by every worker and every instance: the counts live in RATELIMIT_STORAGE_URI (Redis in
+production; memory for a single `make run` process).
+
+Sign-in counts failures only (a wrong password, a wrong second-factor code), per client address and per address
+and account together, over growing windows: after five failures in a minute that address waits for the minute to
+pass, after ten in an hour for the hour, after twenty in a day for the day. Nobody elsewhere can lock an account:
+the account itself is never locked. Feeds count every fetch per token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+
+#: Failed sign-ins from one address, whatever the account.
+SIGN_IN_BY_ADDRESS = parse_many("20 per minute; 100 per hour; 300 per day")
+#: Failed sign-ins from one address for one account: the growing delays a guesser meets.
+SIGN_IN_BY_ACCOUNT = parse_many("5 per minute; 10 per hour; 20 per day")
+#: Fetches of one feed: calendar services poll every few minutes at most.
+FEED_BY_TOKEN = parse_many("30 per minute; 300 per hour")
+
+EXTENSION = "visitplanner.limiter"
+
+
+def init_app(app: Flask) -> None:
+    """One limiter per application (Flask-Limiter keeps its storage on the instance)."""
+    app.extensions[EXTENSION] = Limiter(key_func=get_remote_address, app=app,
+                                        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+                                        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "visitplanner"))
+
+
+def _strategy():
+    return current_app.extensions[EXTENSION].limiter
+
+
+def _key(*parts: str) -> tuple[str, ...]:
+    """Keys hold no address or e-mail in clear: the store may be shared or dumped."""
+    return tuple(hashlib.sha256(p.strip().lower().encode()).hexdigest()[:32] for p in parts)
+
+
+def _within(limits: list[RateLimitItem], *parts: str) -> bool:
+    return all(_strategy().test(limit, *_key(*parts)) for limit in limits)
+
+
+def _hit(limits: list[RateLimitItem], *parts: str) -> None:
+    for limit in limits:
+        _strategy().hit(limit, *_key(*parts))
+
+
+def sign_in_allowed(address: str, email: str) -> bool:
+    """Whether another sign-in may be tried from ``address`` for ``email`` now."""
+    return _within(SIGN_IN_BY_ADDRESS, "sign-in", address) and _within(SIGN_IN_BY_ACCOUNT, "sign-in", address, email)
+
+
+def count_failed_sign_in(address: str, email: str) -> None:
+    """A wrong password or second-factor code: it counts for the address, and for the address and account."""
+    _hit(SIGN_IN_BY_ADDRESS, "sign-in", address)
+    _hit(SIGN_IN_BY_ACCOUNT, "sign-in", address, email)
+
+
+def feed_fetch_allowed(token: str) -> bool:
+    """Count a fetch of the feed with this token; False once it fetched too often."""
+    strategy, key = _strategy(), _key("feed", token)
+    return all([strategy.hit(limit, *key) for limit in FEED_BY_TOKEN])
+
+
+def reset() -> None:
+    """Forget every count (tests, between scenarios)."""
+    current_app.extensions[EXTENSION].reset()
