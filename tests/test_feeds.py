@@ -897,3 +897,26 @@ def test_a_feed_fetched_too_often_is_answered_429_for_a_while_and_other_feeds_ar
     assert limited.headers["Retry-After"] == "60" and limited.headers["Cache-Control"] == "no-store"
     assert token not in limited.get_data(as_text=True)
     assert fetch(reader, other).status_code == 200
+
+
+def test_a_delegate_taken_out_of_a_mission_no_longer_learns_its_title_from_the_feeds_name(
+    client, reader, login, make_user, make_mission, make_member, make_item
+):
+    delegate = login(Role.DELEGATE)
+    officer = make_user(Role.PROTOCOL)
+    mission = make_mission(title="Werkbezoek Wuxi")
+    member = make_member(mission, user=delegate)
+    make_item(mission, title="Ontvangst op het stadhuis")
+    sub = subscribe(client, "mission", "delegation", mission_id=mission.id)
+    assert "Werkbezoek Wuxi" in unfolded(fetch(reader, sub.token))
+
+    remove_member(officer, mission, member)
+    db.session.commit()
+    after = fetch(reader, sub.token)
+    mission.title = "Geheim vervolgbezoek"
+    db.session.commit()
+    renamed = fetch(reader, sub.token, **{"If-None-Match": after.headers["ETag"]})
+
+    assert "Werkbezoek Wuxi" not in unfolded(after)
+    assert renamed.status_code in (200, 304)
+    assert "Geheim vervolgbezoek" not in unfolded(renamed)

@@ -152,7 +152,7 @@ def feed(token: str):
     if _not_modified(etag, latest):
         return Response(status=304, headers=headers)
     body = programme_ics(missions_with_programme(scope.mission_ids), audience or Audience.PUBLIC, feed.owner,
-                         _feed_name(feed), today=today, for_feed=True,
+                         _feed_name(feed, scope), today=today, for_feed=True,
                          with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
     record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
     db.session.commit()
@@ -176,16 +176,18 @@ def _not_modified(etag: str, latest_ms: int) -> bool:
     return False
 
 
-def _feed_name(feed: CalendarFeed) -> str:
-    if feed.kind == FeedKind.MISSION and feed.mission_id:
-        mission = db.session.get(Mission, feed.mission_id)
-        return _("Programme: %(title)s", title=mission.title if mission else "")
-    if feed.kind == FeedKind.PARTNERSHIP and feed.partnership_id:
-        partnership = db.session.get(Partnership, feed.partnership_id)
-        return _("Programme: %(title)s", title=partnership.label if partnership else "")
+def _feed_name(feed: CalendarFeed, scope: FeedScope) -> str:
+    """The calendar's name. It names a mission or partnership only while it is in the feed's scope: someone taken
+    out of a delegation learns nothing more of it (not even a new title), and the ETag covers all a name shows."""
+    if feed.kind == FeedKind.MISSION and feed.mission_id in scope.mission_ids:
+        return _("Programme: %(title)s", title=db.session.get(Mission, feed.mission_id).title)
+    if feed.kind == FeedKind.PARTNERSHIP and any(p[0] == feed.partnership_id for p in scope.partnerships):
+        return _("Programme: %(title)s", title=db.session.get(Partnership, feed.partnership_id).label)
     if feed.kind == FeedKind.PERSON:
         return _("My missions")
-    return _("All missions")
+    if feed.kind == FeedKind.ORGANISATION:
+        return _("All missions")
+    return _("Programme")
 
 
 @bp.route("/robots.txt")
