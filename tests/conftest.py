@@ -62,6 +62,8 @@ def make_app(url: str, instance_path: str, **extra):
         # Rate limits are counted in Redis, as in production (each test starts with none: _clean_tables).
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15"),
         "RATELIMIT_KEY_PREFIX": f"visitplanner-test-{os.getpid()}",
+        # Nobody needs a second factor here; tests/test_second_factor.py switches on the production policy.
+        "SECOND_FACTOR_ROLES": (),
     }
     config.update(extra)
     app = create_app(config, instance_path=instance_path)
@@ -195,6 +197,19 @@ def make_item(app):
         return item
 
     return make
+
+
+def sign_in_to_demo(client, email: str):
+    """Sign in to a demo account as a person does: the password, then (for the roles that need one) the code
+    the documented demo key gives now. Returns the last answer."""
+    import pyotp
+
+    from visitplanner.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    if response.status_code == 302 and response.headers["Location"] == "/login/code":
+        response = client.post("/login/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+    return response
 
 
 class Auth:

@@ -54,6 +54,9 @@ ACCOUNTS = OFFICE | {DELEGATE}
 EXPECTED: dict[str, set] = {
     "static": set(VISITORS),
     "auth.login": set(VISITORS),
+    # The second step of signing in: anyone may ask, only someone whose password was just right gets the form.
+    "auth.code": set(VISITORS),
+    "auth.enrol": set(VISITORS),
     "main.set_language": set(VISITORS),
     "auth.logout": ACCOUNTS,
     "main.home": ACCOUNTS,
@@ -114,6 +117,7 @@ EXPECTED: dict[str, set] = {
     "admin.create_user": {ADMIN},
     "admin.edit_user": {ADMIN},
     "admin.sign_out_user": {ADMIN},
+    "admin.reset_second_factor": {ADMIN},
     "admin.audit_log": {ADMIN},
 }
 
@@ -255,6 +259,9 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
         return 302, f"/partnerships/{dataset.partnership_id}"
     if rule.endpoint == "main.set_language":
         return 302, "/"
+    # Without a password just given, the second step of signing in sends back to the first.
+    if rule.endpoint in ("auth.code", "auth.enrol"):
+        return 302, "/login"
     if rule.endpoint == "auth.logout":
         return 302, "/login"
     if rule.endpoint == "auth.login" and who != ANONYMOUS:

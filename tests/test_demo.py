@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -65,10 +67,20 @@ def test_running_the_demo_again_changes_nothing_and_says_so(app, demo):
     assert row_counts(app) == before
 
 
-def test_every_demo_account_can_sign_in_with_the_demo_password(app, client, demo):
-    for email, name, _roles in ACCOUNTS:
+def test_every_demo_account_can_sign_in_with_the_demo_password_and_the_documented_key(app, client, demo):
+    import pyotp
+
+    from visitplanner.demo import DEMO_TOTP_SECRET
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert DEMO_TOTP_SECRET in readme, "the README says how to get a code for the demo accounts"
+    for email, name, roles in ACCOUNTS:
         response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
+        if set(roles) & {Role.ADMIN, Role.ADVISOR, Role.APPROVER}:
+            assert response.headers["Location"] == "/login/code", email
+            response = client.post("/login/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+            assert response.status_code == 302, email
         assert response.headers["Location"] == "/"
         home = client.get("/")
         assert home.status_code == 200

@@ -5,9 +5,10 @@ to needing attention."""
 from __future__ import annotations
 
 import pytest
+from conftest import sign_in_to_demo
 from sqlalchemy import select
 
-from visitplanner.demo import DEMO_PASSWORD, load_demo
+from visitplanner.demo import load_demo
 from visitplanner.extensions import db
 from visitplanner.missions.models import Direction, Mission, MissionStatus
 from visitplanner.participants.models import Participant
@@ -28,7 +29,7 @@ def demo(app):
 def signed_in(app, email):
     client = app.test_client()
     client.post("/language", data={"lang": "en", "next": "/"})
-    assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    assert sign_in_to_demo(client, email).status_code == 302
     return client
 
 

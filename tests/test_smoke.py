@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from visitplanner.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+from conftest import sign_in_to_demo
+
+from visitplanner.demo import ACCOUNTS, load_demo
 from visitplanner.extensions import db
 
 
@@ -23,7 +25,7 @@ LINK = re.compile(r'href="(/[^"#]*)')
 
 @pytest.mark.parametrize("email", [a[0] for a in ACCOUNTS])
 def test_every_page_reachable_from_home_opens(client, demo, email):
-    assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    assert sign_in_to_demo(client, email).status_code == 302
     seen, queue = set(), ["/"]
     while queue:
         url = queue.pop()

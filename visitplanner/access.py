@@ -27,6 +27,9 @@ APPROVER = frozenset({Role.APPROVER})
 ACCESS: dict[str, str | frozenset[Role]] = {
     "static": PUBLIC,
     "auth.login": PUBLIC,
+    # The second step of signing in: the view itself admits only someone whose password was just right.
+    "auth.code": PUBLIC,
+    "auth.enrol": PUBLIC,
     "main.set_language": PUBLIC,
     "auth.logout": SIGNED_IN,
     "main.home": SIGNED_IN,
@@ -94,6 +97,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "admin.create_user": ADMIN,
     "admin.edit_user": ADMIN,
     "admin.sign_out_user": ADMIN,
+    "admin.reset_second_factor": ADMIN,
     "admin.audit_log": ADMIN,
 }
 

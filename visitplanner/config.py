@@ -62,6 +62,9 @@ def build_config(instance_path: str) -> dict:
         #: The signed cookie itself is refused after the lifetime too.
         "PERMANENT_SESSION_LIFETIME": lifetime * 60,
         "WTF_CSRF_TIME_LIMIT": None,
+        #: The roles that must sign in with a second factor (TOTP): those that see civil-society participants' names.
+        "SECOND_FACTOR_ROLES": tuple(r.strip() for r in os.environ.get(
+            "SECOND_FACTOR_ROLES", "administrator,hr_advisor,approver").split(",") if r.strip()),
         #: Where rate-limit counts are kept, shared by every worker: redis://… in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pyotp
 from babel.dates import format_date
 
 from .auth.models import Role, User
-from .auth.operations import create_user
+from .auth.operations import create_user, enrol_second_factor
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
 from .missions.models import Direction, Mission
@@ -16,6 +17,9 @@ from .partnerships.models import Partnership, PartnershipKind, RegionType
 from .partnerships.operations import create_partnership
 
 DEMO_PASSWORD = "visitplanner-demo"
+#: The authenticator key of the demo accounts that must sign in with a second factor (administrator, advisor,
+#: approver), fixed and documented in the README so that `make run` stays a quick try-out. Demo data only.
+DEMO_TOTP_SECRET = "VISITPLANNERDEMOVISITPLANNERDEMO"
 
 ACCOUNTS = [
     ("protocol@example.org", "Sanne de Vries", [Role.PROTOCOL]),
@@ -70,6 +74,10 @@ def load_demo() -> list[tuple[str, str]]:
     users: dict[str, User] = {}
     for email, name, roles in ACCOUNTS:
         users[email] = create_user(None, email=email, name=name, password=DEMO_PASSWORD, roles=roles)
+        if set(roles) & {Role.ADMIN, Role.ADVISOR, Role.APPROVER}:
+            # Set up as the person would, with the code their app shows now (the recovery codes are not shown).
+            enrol_second_factor(users[email], DEMO_TOTP_SECRET, pyotp.TOTP(DEMO_TOTP_SECRET).now())
+            users[email].totp_last_step = None  # that code set it up; it may still open the first sign-in
     protocol = users["protocol@example.org"]
     advisor = users["advisor@example.org"]
 

@@ -2,6 +2,7 @@
 
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User, UserRole  # noqa: F401
+from .auth.second_factor import RecoveryCode  # noqa: F401
 from .itinerary.models import ProgrammeItem  # noqa: F401
 from .missions.models import Company, DelegationMember, Mission  # noqa: F401
 from .participants.models import ConsentRecord, Participant, SafetyAssessment  # noqa: F401

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
 from .audit.models import AuditEntry
 from .auth.models import User, UserRole
+from .auth.second_factor import RecoveryCode
 from .calendar.models import CalendarFeed, FeedFetch
 from .extensions import db
 from .followup.models import FollowUp, MeetingOutcome
@@ -323,6 +324,8 @@ TRACKED: dict[type, Tracking] = {
             "email": "the sign-in name: shown on the accounts page only, never of a mission",
             "password_hash": "a secret: never shown",
             "session_generation": "ends the person's sessions: never shown of a mission",
+            "totp_secret": "a secret of the second factor: never shown",
+            "totp_last_step": "second-factor bookkeeping: never shown of a mission",
             "roles": "its rows are tracked themselves (UserRole)",
         },
     ),
@@ -340,6 +343,11 @@ TRACKED: dict[type, Tracking] = {
                        "label", "changes"),
             **_because(MIRROR, "actor"),
         },
+    ),
+    RecoveryCode: Tracking(
+        None,
+        ignored=_because("second-factor secrets and bookkeeping: never shown of a mission",
+                         "id", "user_id", "code_hash", "used_at", "created_at"),
     ),
     CalendarFeed: Tracking(
         None,

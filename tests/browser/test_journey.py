@@ -417,3 +417,29 @@ def test_journey_works_without_javascript(new_context, demo_password):
     day3 = page.locator("section.vp-day").nth(2)
     expect(day3.get_by_role("heading", level=2)).to_have_text("Day 3: Wednesday, April 14, 2027")
     expect(day3.get_by_role("heading", name=item.title)).to_have_count(1)
+
+
+# ---- a second factor --------------------------------------------------------------------------------
+
+
+def test_the_advisor_signs_in_with_a_code_from_an_authenticator_app(page: Page, demo_password, results_dir):
+    """The demo advisor's app holds the documented demo key; the code it shows completes the sign-in."""
+    import pyotp
+
+    from visitplanner.demo import DEMO_TOTP_SECRET
+
+    page.goto("/login")
+    switch_to_english(page)
+    page.get_by_label("E-mail address").fill("advisor@example.org")
+    page.get_by_label("Password").fill(demo_password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Sign in: code", level=1)).to_be_visible()
+    page.get_by_label("Code").fill("000000" if pyotp.TOTP(DEMO_TOTP_SECRET).now() != "000000" else "111111")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.locator("#code-error")).to_contain_text("This code does not open the account")
+
+    page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", name="Welcome, Yusuf Demir")).to_be_visible()
+    page.screenshot(path=str(results_dir / "second-factor-signed-in.png"), full_page=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..audit.queries import recent
 from ..auth.models import User
-from ..auth.operations import create_user, end_sessions, update_user
+from ..auth.operations import create_user, end_sessions, reset_second_factor, update_user
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..timeutil import now_utc
@@ -76,6 +76,25 @@ def sign_out_user(user_id: int):
         "confirm.html", form=form, title=_("Sign %(name)s out everywhere?", name=user.name),
         message=_("Every session of this account ends at once, on every device; the person signs in again."),
         confirm_label=_("Sign out everywhere"), cancel_url=url_for("admin.edit_user", user_id=user.id),
+    )
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["GET", "POST"], endpoint="reset_second_factor")
+def reset_second_factor_view(user_id: int):
+    """Remove an account's second factor (a lost phone), after confirmation; they set it up again at sign-in."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if save_form(None, lambda: reset_second_factor(current_user, user)):
+            flash(_("The second factor of %(name)s is removed; they set up a new one at their next sign-in.",
+                    name=user.name), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "confirm.html", form=form, title=_("Remove the second factor of %(name)s?", name=user.name),
+        message=_("Do this only when you are sure who asks: a lost or replaced phone. Their authenticator app and "
+                  "recovery codes stop working, every session of theirs ends, and at the next sign-in with the "
+                  "password they set up a new second factor."),
+        confirm_label=_("Remove second factor"), cancel_url=url_for("admin.edit_user", user_id=user.id),
     )
 
 

@@ -11,6 +11,10 @@ ACTIONS = {
     "user.lock": _l("Account locked after five wrong passwords"),
     "user.sign_in_refused": _l("Sign-in refused: account locked"),
     "user.sessions_ended": _l("Signed out everywhere"),
+    "user.second_factor_enrolled": _l("Second factor set up"),
+    "user.second_factor_failed": _l("Wrong second-factor code at sign-in"),
+    "user.recovery_code_used": _l("Signed in with a recovery code"),
+    "user.second_factor_reset": _l("Second factor removed"),
     "partnership.create": _l("Partnership created"),
     "partnership.update": _l("Partnership changed"),
     "mission.create": _l("Mission created"),
@@ -142,6 +146,7 @@ FIELDS = {
     "participants": _l("Civil-society participants"),
     "changed": _l("What changed"),
     "sessions": _l("Sessions"),
+    "recovery_codes": _l("Recovery codes left"),
 }
 
 

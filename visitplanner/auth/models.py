@@ -65,6 +65,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     version: Mapped[int] = mapped_column(default=1)
+    #: The TOTP secret (base32) of the person's authenticator app; None until they enrol (auth/second_factor.py).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last time step a code was accepted for: a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     #: Sessions carry the generation they began in; raising it ends them all (sign-out, password, roles, disabling).
     session_generation: Mapped[int] = mapped_column(default=0)
     #: Raised when what the person's own feeds may cover changes: roles, active, delegations (revisions.py).

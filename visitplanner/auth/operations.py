@@ -113,3 +113,48 @@ def refuse_sign_in(email: str) -> None:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is not None:
         record(None, "user.sign_in_refused", user, label=user.email)
+
+
+def enrol_second_factor(user: User, secret: str, code: str) -> list[str]:
+    """Set up the authenticator app whose code proves ``secret`` was taken over; returns the ten recovery codes."""
+    from flask_babel import gettext as _
+
+    from . import second_factor
+
+    step = second_factor.matching_step(secret, code)
+    if step is None:
+        raise RuleViolation(_("This code does not match. Enter the six digits your app shows now."), "code")
+    user.totp_secret, user.totp_last_step = secret, step
+    codes = second_factor.new_recovery_codes()
+    second_factor.store_recovery_codes(user, codes)
+    db.session.flush()
+    record(user, "user.second_factor_enrolled", user, label=user.email)
+    return codes
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    """Whether ``code`` (from the app, or a recovery code) opens the account now; each is accepted once. Audited."""
+    from . import second_factor
+
+    step = second_factor.matching_step(user.totp_secret, code) if user.totp_secret else None
+    if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
+        user.totp_last_step = step
+        return True
+    if second_factor.use_recovery_code(user, code):
+        record(user, "user.recovery_code_used", user, label=user.email,
+               changes={"recovery_codes": ["", str(second_factor.unused_recovery_codes(user))]})
+        return True
+    record(None, "user.second_factor_failed", user, label=user.email)
+    return False
+
+
+def reset_second_factor(actor: User, user: User) -> None:
+    """An administrator removes a person's second factor (a lost phone); they set it up again at their next
+    sign-in, and every session of theirs ends now."""
+    from . import second_factor
+
+    user.totp_secret = user.totp_last_step = None
+    second_factor.store_recovery_codes(user, [])
+    user.session_generation += 1
+    db.session.flush()
+    record(actor, "user.second_factor_reset", user, label=user.email, changes={"sessions": ["", "(ended)"]})

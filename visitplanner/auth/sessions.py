@@ -61,3 +61,27 @@ def forget() -> None:
     kept = {key: session[key] for key in KEPT if key in session}
     session.clear()
     session.update(kept)
+
+
+PENDING = "_pending"
+#: The second step of signing in must follow the first within this time (seconds).
+PENDING_FOR = 5 * 60
+
+
+def await_second_factor(user: User, next_page: str | None) -> None:
+    """The password was right; the session knows who is signing in, until the code is given (or 5 minutes pass)."""
+    forget()
+    session[PENDING] = {"user": user.id, "generation": user.session_generation, "at": _now(), "next": next_page}
+
+
+def pending_user() -> tuple[User, str | None] | None:
+    """The account halfway through signing in (and the page asked for), or None when none is, or it took too long."""
+    from ..extensions import db
+
+    pending = session.get(PENDING)
+    if not pending or _now() - pending.get("at", 0) > PENDING_FOR:
+        return None
+    user = db.session.get(User, pending["user"])
+    if user is None or not user.active or user.session_generation != pending.get("generation"):
+        return None
+    return user, pending.get("next")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import limits
 from ..extensions import db
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, save_form
 from ..redirects import safe_local_path
-from . import sessions
-from .forms import LoginForm
-from .operations import authenticate, end_sessions, refuse_sign_in
+from . import second_factor, sessions
+from .forms import CodeForm, LoginForm
+from .operations import (
+    authenticate,
+    check_second_factor,
+    end_sessions,
+    enrol_second_factor,
+    refuse_sign_in,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -35,10 +41,62 @@ def login():
                 limits.count_failed_sign_in(address, email)
         db.session.commit()  # the audit entries of a wrong password or a refusal
         if user is not None:
+            next_page = safe_local_path(request.args.get("next"))
+            if second_factor.asked_of(user):
+                sessions.await_second_factor(user, next_page)
+                return redirect(url_for("auth.code" if user.totp_secret else "auth.enrol"))
             sessions.begin(user)
-            return redirect(safe_local_path(request.args.get("next")) or url_for("main.home"))
+            return redirect(next_page or url_for("main.home"))
         form.password.errors = [refused_message()]
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    pending = sessions.pending_user()
+    if pending is None or pending[0].totp_secret is None:
+        return redirect(url_for("auth.login"))
+    user, next_page = pending
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        address = request.remote_addr or ""
+        if not limits.sign_in_allowed(address, user.email):
+            refuse_sign_in(user.email)
+            opened, status = False, 429
+        else:
+            opened = check_second_factor(user, form.code.data)
+            if not opened:  # wrong codes count towards the same limits as wrong passwords
+                limits.count_failed_sign_in(address, user.email)
+        db.session.commit()
+        if opened:
+            sessions.begin(user)
+            return redirect(next_page or url_for("main.home"))
+        form.code.errors = [_("This code does not open the account: it is wrong, was used before, or there were "
+                              "too many attempts. Enter the next code your app shows, or a recovery code.")]
+    return render_template("auth/code.html", form=form), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+def enrol():
+    """Set up the second factor, required for this account's role, before the first sign-in with it."""
+    pending = sessions.pending_user()
+    if pending is None or pending[0].totp_secret is not None:
+        return redirect(url_for("auth.login"))
+    user, next_page = pending
+    secret = session.get("_enrol_secret") or second_factor.new_secret()
+    session["_enrol_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = []
+        if save_form(form, lambda: codes.extend(enrol_second_factor(user, secret, form.code.data))):
+            sessions.begin(user)
+            return render_template("auth/recovery_codes.html", codes=codes, next_page=next_page or url_for(
+                "main.home"))
+    uri = second_factor.provisioning_uri(user, secret)
+    return render_template("auth/enrol.html", form=form, qr=second_factor.qr_code(uri), secret=secret,
+                           email=user.email)
 
 
 def refused_message() -> str:
