@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -19,6 +20,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(checklist)
     app.cli.add_command(export_ics)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group(cls=AppGroup, help="Manage accounts.")  # AppGroup: every subcommand runs in an app context
@@ -122,3 +125,41 @@ def export_ics(mission_id: int, audience: str) -> None:
                          today=today_utc(), for_feed=False)
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
+
+
+@click.command("backup", help="Write a backup of the whole database to PATH (a new file): pg_dump for PostgreSQL, "
+                              "the online backup API for SQLite. It holds real names: keep it encrypted and apart.")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    from .audit.operations import record
+    from .backup import BackupError, backup
+
+    try:
+        backup(path)
+    except BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    record(None, "database.backup", None, label=path.name)
+    db.session.commit()
+    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes).")
+
+
+@click.command("restore", help="Replace the whole database with the backup in PATH. Stop the application first.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    from .audit.operations import record
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}? What was written since it was taken is lost",
+                      abort=True)
+    try:
+        restore(path)
+    except BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    record(None, "database.restore", None, label=path.name)
+    db.session.commit()
+    click.echo(f"Database restored from {path}. Run `flask --app visitplanner db upgrade` if it is from an older "
+               "version, then `flask --app visitplanner checklist`.")

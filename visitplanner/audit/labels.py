@@ -53,6 +53,8 @@ ACTIONS = {
     "evaluation.add": _l("Evaluation recorded"),
     "company.update": _l("Company record changed"),
     "feed.revoke": _l("Calendar feed revoked"),
+    "database.backup": _l("Backup written"),
+    "database.restore": _l("Database restored from a backup"),
 }
 
 FIELDS = {

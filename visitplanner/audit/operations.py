@@ -47,7 +47,7 @@ def record(
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,
-        object_type=type(obj).__name__,
+        object_type=type(obj).__name__ if obj is not None else "Database",  # None: the whole database
         object_id=getattr(obj, "id", None),
         mission_id=mission_id,
         partnership_id=partnership_id,
