@@ -444,6 +444,16 @@ def test_every_page_carries_the_security_headers(client, path):
     assert "no-store" in response.headers["Cache-Control"]
 
 
+def test_hsts_is_sent_exactly_when_the_cookie_is_secure(tmp_path):
+    plain = make_app("sqlite://", str(tmp_path / "plain"))
+    assert "Strict-Transport-Security" not in plain.test_client().get("/login").headers
+    secure = make_app("sqlite://", str(tmp_path / "secure"), SESSION_COOKIE_SECURE=True)
+    for path in ("/login", "/robots.txt", "/static/app.css", "/no-such-page"):
+        response = secure.test_client().get(path, base_url="https://localhost")
+        response.close()
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains", path
+
+
 def test_signed_in_pages_are_not_stored_by_the_browser(client, account):
     client.post("/login", data={"email": account(Role.ADMIN), "password": PASSWORD})
 

@@ -211,6 +211,9 @@ def register_security_headers(app: Flask) -> None:
         )
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            # Served over HTTPS only: browsers must never try plain HTTP again (a year; every subdomain is ours).
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
 
