@@ -166,19 +166,21 @@ def ready_mission(make_user, make_mission, make_item, direction: str = "outbound
     """
     protocol, advisor, approver = make_user(Role.PROTOCOL), make_user(Role.ADVISOR), make_user(Role.APPROVER)
     mission = make_mission(direction, timezone=ZONES[direction])
-    add_groundwork(advisor, mission.partnership)
+    theme = add_groundwork(advisor, mission.partnership)
     meeting = make_item(mission, "2027-04-13T14:00", "2027-04-13T15:30", kind=ItemKind.OFFICIAL_MEETING.value,
                         title="Ontvangst door het stadsbestuur", visibility="partner",
-                        talking_points="Arbeidsrechten; privacy bij slimme steden.")
+                        talking_points="Arbeidsrechten; privacy bij slimme steden.", focal_themes=[theme])
     if direction == "outbound":
         hr_item = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:30", kind=ItemKind.NGO_VISIT.value,
-                            title="Gesprek over arbeidsrechten", visibility="internal")
+                            title="Gesprek over arbeidsrechten", visibility="internal", focal_themes=[theme])
     else:
         make_item(mission, "2027-04-14T09:00", "2027-04-14T10:30", kind=ItemKind.NGO_VISIT.value,
-                  title="Bezoek Huis van de Mensenrechten", visibility="delegation")
+                  title="Bezoek Huis van de Mensenrechten", visibility="delegation", focal_themes=[theme])
         hr_item = make_item(mission, "2027-04-14T19:00", "2027-04-14T21:00", kind=ItemKind.CITIZEN_MEETING.value,
                             title="Bewonersavond", visibility="internal")
-    participant = add_participant(advisor, real_name=real_name, alias=alias)
+    # Outbound: a defender in the partner region; inbound: a resident concerned with human rights in China.
+    participant = add_participant(advisor, real_name=real_name, alias=alias,
+                                  kind="defender" if direction == "outbound" else "resident")
     join(participant, hr_item)
     give_consent(advisor, participant, mission, scopes, today=today)
     assess(advisor, participant, hr_item, **({} if direction == "outbound" else {"trusted_channel": ""}))

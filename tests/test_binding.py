@@ -184,17 +184,17 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
     s = ready_mission(make_user, make_mission, make_item, "outbound")
     make_item(s.mission, "2027-04-15T09:00", "2027-04-15T10:00", kind="business_session", title="OESO-sessie")
     company = add_company(s.mission)
-    company.briefed_on = date(2027, 2, 1)
+    company.briefed_on, company.briefing_held = date(2027, 2, 1), True
     db.session.commit()
     from readiness_factories import confirm_all
 
     confirm_all(s.protocol, s.mission)
     finalise(s)
     update_company(s.protocol, company, expected_version=company.version, name=company.name, sector="",
-                   contact="", briefed_on=None, due_diligence="not_started", due_diligence_notes="",
-                   met_defenders=False)
+                   contact="", briefed_on=None, briefing_held=False, due_diligence="not_started",
+                   due_diligence_notes="", met_defenders=False)
     assert s.mission.status == "draft"
-    assert "Mulder Waterbouw B.V.: human-rights briefing attended 2027-02-01 → —" in s.mission.attention_reason
+    assert "Mulder Waterbouw B.V.: human-rights briefing 2027-02-01 → —" in s.mission.attention_reason
 
 
 def test_a_setting_that_makes_a_check_fail_voids_what_no_longer_passes(make_user, make_mission, make_item):

@@ -16,7 +16,7 @@ from visitplanner.demo import DEMO_PASSWORD, load_demo
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.main.dashboard import build_dashboard
-from visitplanner.missions.models import Company, Mission
+from visitplanner.missions.models import BriefingState, Company, Mission
 from visitplanner.participants.models import Participant, Scope
 from visitplanner.participants.operations import (
     create_participant,
@@ -80,7 +80,7 @@ def groundwork(partnership: Partnership, advisor: User) -> None:
     theme = db.session.scalar(select(FocalTheme).where(FocalTheme.key == "labour_rights"))
     partnership.focal_themes = [theme]
     db.session.add(DossierEntry(partnership=partnership, topic="region", summary="Intimidatie van activisten.",
-                                entry_date=days(-30), author_id=advisor.id))
+                                sources="China Labour Bulletin", entry_date=days(-30), author_id=advisor.id))
     db.session.add(Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31),
                              focal_theme_id=theme.id))
     partnership.dossier_reviewed_on = days(-30)
@@ -91,7 +91,8 @@ def passing_inbound(make_mission, make_item, partnership, title: str = "Bezoek d
     """An inbound draft mission that passes every check but the four-eyes sign-off."""
     mission = make_mission("inbound", timezone="Europe/Amsterdam", partnership=partnership, title=title)
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit", title="Huis van de Mensenrechten")
-    make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", title="Bewonersavond")
+    make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", title="Bewonersavond",
+              headcount=6, headcount_reason="Familie in Xinjiang.")
     return mission
 
 
@@ -232,8 +233,9 @@ def test_unbriefed_companies_of_missions_not_yet_ended_are_listed(ctx, make_user
     protocol = make_user(Role.PROTOCOL)
     coming = make_mission("outbound")  # 12–15 April 2027
     coming.companies.extend([
-        Company(name="Niet gebriefd"), Company(name="Gebriefd", briefed_on=days(-20)),
-        Company(name="Gebriefd op dag 1", briefed_on=date(2027, 4, 12)),
+        Company(name="Niet gebriefd"), Company(name="Gebriefd", briefed_on=days(-20), briefing_held=True),
+        Company(name="Gebriefd op dag 1", briefed_on=date(2027, 4, 12), briefing_held=True),
+        Company(name="Gepland", briefed_on=date(2027, 4, 5)),
         Company(name="Gebriefd na vertrek", briefed_on=date(2027, 4, 13)),
     ])
     last_day = make_mission("inbound", start=days(-3), end=TODAY)
@@ -248,8 +250,11 @@ def test_unbriefed_companies_of_missions_not_yet_ended_are_listed(ctx, make_user
 
     board = build_dashboard(TODAY)
 
-    assert sorted((c.name, m.title) for c, m in board.unbriefed) == [
-        ("Gebriefd na vertrek", "Werkbezoek"), ("Laatste dag vandaag", "Werkbezoek"), ("Niet gebriefd", "Werkbezoek")]
+    assert sorted((c.name, m.title, state) for c, m, state in board.unbriefed) == [
+        ("Gebriefd na vertrek", "Werkbezoek", BriefingState.TOO_LATE),
+        ("Gepland", "Werkbezoek", BriefingState.PLANNED),  # a plan is shown until it is recorded as held
+        ("Laatste dag vandaag", "Werkbezoek", BriefingState.MISSING),
+        ("Niet gebriefd", "Werkbezoek", BriefingState.MISSING)]
 
 
 def test_missions_with_failing_checks_are_listed_but_not_a_draft_awaiting_only_its_sign_off(ctx, advisor, make_user,

@@ -440,3 +440,35 @@ def test_double_bookings(spec, expected):
 
     assert {(by_id[item_id], b.member.name, b.other.title) for item_id, bookings in found.items()
             for b in bookings} == expected
+
+
+@pytest.mark.parametrize("fields, field, message", [
+    ({"kind": "official_meeting", "headcount": "5", "headcount_reason": "Veiligheid."}, "headcount",
+     "Only a meeting with residents counts people kept off the record."),
+    ({"kind": "citizen_meeting", "headcount": "5", "headcount_reason": ""}, "headcount_reason",
+     "Say why they are kept off the record."),
+    ({"kind": "citizen_meeting", "headcount": "0", "headcount_reason": "Veiligheid."}, "headcount",
+     "Number must be between 1 and 10000."),
+])
+def test_a_head_count_belongs_to_a_meeting_with_residents_and_comes_with_its_reason(
+    client, login, make_mission, fields, field, message
+):
+    login(Role.PROTOCOL)
+    mission = make_mission()
+    response = client.post(f"/missions/{mission.id}/items/new", data=item_form(**fields))
+    assert response.status_code == 200
+    assert field_error(response.get_data(as_text=True), field) == message
+    assert db.session.scalar(select(func.count(ProgrammeItem.id))) == 0
+
+
+def test_a_meeting_with_residents_records_how_many_were_kept_off_the_record_and_why(client, login, make_mission):
+    login(Role.PROTOCOL)
+    mission = make_mission()
+    saved = client.post(f"/missions/{mission.id}/items/new", data=item_form(
+        kind="citizen_meeting", title="Bewonersavond", headcount="7",
+        headcount_reason="Familie in Xinjiang: niet bij naam."))
+    assert saved.status_code == 302
+    item = db.session.scalar(select(ProgrammeItem))
+    assert (item.headcount, item.headcount_reason) == (7, "Familie in Xinjiang: niet bij naam.")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "item.create"))
+    assert entry.changes["headcount"] == [None, 7]

@@ -144,7 +144,7 @@ def test_the_groundwork_check_fails_without_and_names_the_override_with_it(ctx, 
     db.session.commit()
     advisor = make_user(Role.ADVISOR)
     add_dossier_entry(advisor, advised_against, topic="region", entry_date=date(2026, 9, 15),
-                      summary="Massale detentie.", sources="")
+                      summary="Massale detentie.", sources="Amnesty International, Like We Were Enemies in a War, 2021")
     theme = db.session.scalar(select(FocalTheme).where(FocalTheme.key == "uyghur_forced_labour"))
     set_focal_themes(advisor, advised_against, [theme.id])
     add_objective(advisor, advised_against, what="Dwangarbeid uitsluiten", focal_theme_id=theme.id, benchmark="",
@@ -356,10 +356,11 @@ def test_the_outbound_check_fails_for_an_unbriefed_company_and_names_it(ctx, out
     (date(2027, 4, 13), False),  # after departure
     (None, False),
 ])
-def test_the_outbound_check_passes_once_the_briefing_is_on_or_before_the_first_day(ctx, outbound, briefed_on,
-                                                                                    passes):
+def test_the_outbound_check_passes_once_the_briefing_held_is_on_or_before_the_first_day(ctx, outbound, briefed_on,
+                                                                                         passes):
     english()
-    outbound.companies.append(Company(name="Stadslicht Sensoren B.V.", briefed_on=briefed_on))
+    outbound.companies.append(Company(name="Stadslicht Sensoren B.V.", briefed_on=briefed_on,
+                                      briefing_held=briefed_on is not None))
     db.session.commit()
 
     result = check_outbound(outbound, Context(today=date(2027, 3, 1)))
@@ -368,7 +369,9 @@ def test_the_outbound_check_passes_once_the_briefing_is_on_or_before_the_first_d
     assert ("Stadslicht Sensoren B.V." in result.reason) is not passes
 
 
-def test_setting_the_briefing_date_on_the_company_page_makes_the_checklist_pass(en, login, outbound):
+def test_a_planned_briefing_warns_and_recording_it_as_held_on_the_company_page_makes_the_checklist_pass(
+    en, login, outbound
+):
     outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
     db.session.commit()
     company_id = db.session.scalar(select(Company.id))
@@ -376,11 +379,30 @@ def test_setting_the_briefing_date_on_the_company_page_makes_the_checklist_pass(
     checklist = f"/missions/{outbound.id}/checklist"
     assert "briefing before departure for: Stadslicht Sensoren B.V." in text(en.get(checklist))
 
-    saved = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
-                                                                       briefed_on="2027-04-12"))
+    planned = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
+                                                                         briefed_on="2027-04-12"))
+    assert planned.status_code == 302
+    page = text(en.get(checklist))
+    assert "briefing before departure for" not in page
+    assert "Briefing planned, not yet recorded as held, for: Stadslicht Sensoren B.V." in page
 
-    assert saved.status_code == 302
-    assert "briefing before departure for" not in text(en.get(checklist))
+    db.session.expire_all()
+    version = str(db.session.get(Company, company_id).version)
+    held = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
+                                                                      briefed_on="2027-04-12", briefing_held="y",
+                                                                      version=version))
+    assert held.status_code == 302
+    assert "Briefing planned" not in text(en.get(checklist))
+
+
+def test_a_briefing_recorded_as_held_needs_its_date(en, login, outbound):
+    outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
+    db.session.commit()
+    company_id = db.session.scalar(select(Company.id))
+    login(Role.PROTOCOL)
+    refused = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
+                                                                         briefed_on="", briefing_held="y"))
+    assert refused.status_code == 200 and "Give the date the briefing was held." in text(refused)
 
 
 # ---- quiet and public diplomacy -------------------------------------------------------------------------

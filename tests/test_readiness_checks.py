@@ -11,6 +11,7 @@ from readiness_factories import (
     REAL_NAME,
     TODAY,
     add_company,
+    add_groundwork,
     add_participant,
     assess,
     assessment_data,
@@ -38,6 +39,7 @@ from visitplanner.readiness.checks import (
     check_outbound,
     check_safety,
     check_talking_points,
+    check_themes_raised,
     run_checks,
 )
 from visitplanner.readiness.models import SignOff, SignOffRole
@@ -74,13 +76,15 @@ def assert_fails(result, *fragments, status=Status.FAIL):
 
 
 def test_the_ready_scenario_passes_every_pre_signoff_check_in_both_directions(scenario):
-    for direction in ("outbound", "inbound"):
+    for direction, other in (("outbound", "inbound"), ("inbound", "outbound")):
         s = scenario(direction, alias=f"Reiger-{direction}")
-        results = run_checks(s.mission, CTX, PRE_SIGNOFF)
-        assert [r.status for r in results] == [Status.PASS] * len(PRE_SIGNOFF), [(r.name, r.reason) for r in results]
-        assert [r.name for r in results] == ["hr_component", "inbound", "outbound", "consent", "safety",
-                                             "groundwork", "itinerary", "talking_points"]
-    assert len(CHECKS) == 9 and CHECKS[-1] is check_four_eyes
+        results = {r.name: r for r in run_checks(s.mission, CTX, PRE_SIGNOFF)}
+        assert list(results) == ["hr_component", "inbound", "outbound", "consent", "safety", "groundwork",
+                                 "itinerary", "talking_points", "themes_raised"]
+        assert results[other].status == Status.NA, "the other direction's rule is not applicable, not passed"
+        assert all(r.status == Status.PASS for name, r in results.items() if name != other), \
+            [(r.name, r.reason) for r in results.values()]
+    assert len(CHECKS) == 10 and CHECKS[-1] is check_four_eyes
 
 
 # ---- 1. a human-rights component ----------------------------------------------------------------------
@@ -90,7 +94,8 @@ def test_the_ready_scenario_passes_every_pre_signoff_check_in_both_directions(sc
     (["ngo_visit"], True),
     (["citizen_meeting"], True),
     (["business_session"], True),
-    (["company_briefing"], True),
+    (["civil_society_dialogue"], True),
+    (["company_briefing"], False),  # a briefing of our own companies is preparation, not part of the exchange
     (["official_meeting", "meal", "company_visit", "public_moment", "cultural"], False),
     ([], False),
 ])
@@ -102,7 +107,8 @@ def test_a_human_rights_component_is_one_of_four_kinds(make_mission, make_item, 
     if ok:
         assert result.status == Status.PASS and "1 human-rights component" in result.reason
     else:
-        assert_fails(result, "no human-rights component")
+        assert_fails(result, "no human-rights component that is part of the exchange",
+                     "A briefing of our own companies does not count here")
         assert result.fix_endpoint == "itinerary.programme"
 
 
@@ -111,7 +117,7 @@ def test_a_removed_human_rights_component_does_not_count(make_mission, make_item
     item = make_item(mission, kind="ngo_visit")
     item.removed_at = now_utc()
     db.session.commit()
-    assert_fails(result_of(check_hr_component, mission), "no human-rights component")
+    assert_fails(result_of(check_hr_component, mission), "no human-rights component that is part of the exchange")
 
 
 # ---- 2. inbound: NGO visit and meeting with residents ---------------------------------------------------
@@ -123,22 +129,75 @@ def test_a_removed_human_rights_component_does_not_count(make_mission, make_item
     (["citizen_meeting"], ["visit to a human-rights or civil-society organisation"]),
     (["official_meeting"], ["meeting with residents", "visit to a human-rights or civil-society organisation"]),
 ])
-def test_an_inbound_mission_needs_an_ngo_visit_and_a_citizen_meeting(make_mission, make_item, kinds, missing):
+def test_an_inbound_mission_needs_an_ngo_visit_and_a_citizen_meeting(make_user, make_mission, make_item, kinds,
+                                                                     missing):
     mission = make_mission("inbound", timezone="Europe/Amsterdam")
+    theme = add_groundwork(make_user(Role.ADVISOR), mission.partnership)
     for n, kind in enumerate(kinds):
-        make_item(mission, f"2027-04-13T{9 + n:02d}:00", f"2027-04-13T{9 + n:02d}:45", kind=kind)
+        make_item(mission, f"2027-04-13T{9 + n:02d}:00", f"2027-04-13T{9 + n:02d}:45", kind=kind,
+                  focal_themes=[theme] if kind == "ngo_visit" else [],
+                  **({"headcount": 4, "headcount_reason": "Familie in Xinjiang."} if kind == "citizen_meeting"
+                     else {}))
     result = result_of(check_inbound, mission)
     if not missing:
-        assert result.status == Status.PASS
+        assert result.status == Status.PASS, result.reason
     else:
         assert_fails(result, "Missing:", *missing)
         for other in {"meeting with residents", "visit to a human-rights or civil-society organisation"} - set(missing):
             assert other not in result.reason
 
 
+@pytest.fixture
+def inbound_with_visit(make_user, make_mission, make_item):
+    """An inbound mission with an NGO visit on a focal theme; the meeting with residents is for the test."""
+    mission = make_mission("inbound", timezone="Europe/Amsterdam")
+    advisor = make_user(Role.ADVISOR)
+    theme = add_groundwork(advisor, mission.partnership)
+    make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit", focal_themes=[theme])
+    return mission, advisor
+
+
+@pytest.mark.parametrize("kind, ok", [("resident", True), ("academic", False), ("defender", False)])
+def test_the_meeting_with_residents_needs_a_resident_or_diaspora_member_among_its_participants(
+    inbound_with_visit, make_item, kind, ok
+):
+    mission, advisor = inbound_with_visit
+    meeting = make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", title="Bewonersavond")
+    join(add_participant(advisor, kind=kind), meeting)
+    result = result_of(check_inbound, mission)
+    if ok:
+        assert result.status == Status.PASS, result.reason
+    else:
+        assert_fails(result, "a resident or diaspora member among the participants, or a head-count with the reason")
+
+
+def test_an_empty_meeting_with_residents_does_not_count_but_a_head_count_with_its_reason_does(
+    inbound_with_visit, make_item
+):
+    mission, _ = inbound_with_visit
+    meeting = make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", title="Bewonersavond")
+    assert_fails(result_of(check_inbound, mission), "a resident or diaspora member among the participants")
+    meeting.headcount = 6
+    db.session.commit()
+    assert_fails(result_of(check_inbound, mission), "a head-count with the reason")
+    meeting.headcount_reason = "Oeigoerse bewoners met familie in Xinjiang willen niet bij naam worden vastgelegd."
+    db.session.commit()
+    assert result_of(check_inbound, mission).status == Status.PASS
+
+
+def test_an_ngo_visit_that_raises_no_focal_theme_is_a_warning(make_user, make_mission, make_item):
+    mission = make_mission("inbound", timezone="Europe/Amsterdam")
+    add_groundwork(make_user(Role.ADVISOR), mission.partnership)
+    make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit")
+    make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", headcount=3,
+              headcount_reason="Veiligheid.")
+    assert_fails(result_of(check_inbound, mission), "raises none of the partnership's focal themes", status=Status.WARN)
+
+
 def test_the_inbound_rule_does_not_apply_to_an_outbound_mission(make_mission):
     result = result_of(check_inbound, make_mission("outbound"))
-    assert result.status == Status.PASS and "inbound missions only" in result.reason
+    assert result.status == Status.NA and "inbound missions only" in result.reason
+    assert result.applies_to == "inbound"
 
 
 # ---- 3. outbound: civil society; with companies a business session and a briefing first -------------------
@@ -154,40 +213,41 @@ def test_an_outbound_mission_without_companies_needs_only_a_civil_society_meetin
 
 def test_the_outbound_rule_does_not_apply_to_an_inbound_mission(make_mission):
     result = result_of(check_outbound, make_mission("inbound", timezone="Europe/Amsterdam"))
-    assert result.status == Status.PASS and "outbound missions only" in result.reason
+    assert result.status == Status.NA and "outbound missions only" in result.reason
+    assert result.applies_to == "outbound"
 
 
-@pytest.mark.parametrize("briefed_on, session, ok", [
-    (date(2027, 3, 20), True, True),
-    (date(2027, 4, 12), True, True),  # on the day of departure still counts
-    (date(2027, 4, 13), True, False),  # during the visit is too late
-    (None, True, False),
-    (date(2027, 3, 20), False, False),
+@pytest.mark.parametrize("briefed_on, held, session, today, status, fragment", [
+    (date(2027, 3, 20), True, True, CTX.today, Status.PASS, ""),
+    (date(2027, 4, 12), True, True, CTX.today, Status.PASS, ""),  # on the day of departure still counts
+    (date(2027, 4, 13), False, True, CTX.today, Status.FAIL, "before departure for: Mulder"),  # during the visit
+    (None, False, True, CTX.today, Status.FAIL, "before departure for: Mulder"),
+    (date(2027, 3, 20), True, False, CTX.today, Status.FAIL, "business session on the OECD Guidelines"),
+    # A date not yet recorded as held is a plan: a warning, until the day before departure.
+    (date(2027, 4, 5), False, True, date(2027, 4, 10), Status.WARN, "Briefing planned, not yet recorded as held"),
+    (date(2027, 4, 5), False, True, date(2027, 4, 11), Status.FAIL, "recorded as held (departure is near)"),
+    (date(2027, 4, 5), True, True, date(2027, 4, 11), Status.PASS, ""),
 ])
-def test_with_companies_an_outbound_mission_needs_a_business_session_and_companies_briefed_before_departure(
-    make_mission, make_item, briefed_on, session, ok
+def test_with_companies_an_outbound_mission_needs_a_business_session_and_a_briefing_held_before_departure(
+    make_mission, make_item, briefed_on, held, session, today, status, fragment
 ):
     mission = make_mission("outbound", timezone="Asia/Shanghai", start=date(2027, 4, 12))
-    add_company(mission, "Mulder Waterbouw B.V.").briefed_on = briefed_on
+    company = add_company(mission, "Mulder Waterbouw B.V.")
+    company.briefed_on, company.briefing_held = briefed_on, held
     db.session.commit()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit")
     if session:
         make_item(mission, "2027-04-13T11:00", "2027-04-13T12:00", kind="business_session")
-    result = result_of(check_outbound, mission)
-    if ok:
-        assert result.status == Status.PASS, result.reason
-        return
+    result = result_of(check_outbound, mission, Context(today=today))
+    assert result.status == status, result.reason
+    assert fragment in result.reason
     assert "civil-society meeting" not in result.reason
-    if not session:
-        assert_fails(result, "business session on the OECD Guidelines and UNGPs")
-        assert "briefing" not in result.reason
-    else:
-        assert_fails(result, "human-rights briefing before departure for: Mulder Waterbouw B.V.")
 
 
 def test_every_company_must_be_briefed_and_the_reason_names_those_that_were_not(make_mission, make_item):
     mission = make_mission("outbound")
-    add_company(mission, "Mulder Waterbouw B.V.").briefed_on = date(2027, 3, 20)
+    briefed = add_company(mission, "Mulder Waterbouw B.V.")
+    briefed.briefed_on, briefed.briefing_held = date(2027, 3, 20), True
     add_company(mission, "Stadslicht Sensoren B.V.")
     db.session.commit()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit")
@@ -355,8 +415,16 @@ def _advise_against(s):
     s.mission.partnership.advised_against_reason = "Repressie maakt mensenrechtendialoog onmogelijk."
 
 
+def _unsourced_entry(s):
+    from visitplanner.partnerships.models import DossierEntry
+
+    db.session.add(DossierEntry(partnership=s.mission.partnership, topic="china", summary="Zonder bron.",
+                                sources="  ", entry_date=date(2026, 10, 1)))
+
+
 @pytest.mark.parametrize("breaks, missing", [
     (_remove_dossier, "a research dossier"),
+    (_unsourced_entry, "a source (a link or a citation) for 1 dossier entries"),
     (_remove_themes, "at least one focal theme"),
     (_remove_objectives, "an action plan with at least one objective"),
     (_advise_against, "an override with a reason, because engagement with this partner is advised against"),
@@ -370,6 +438,23 @@ def test_groundwork_fails_for_each_missing_piece(scenario, breaks, missing):
     result = result_of(check_groundwork, s.mission)
     assert_fails(result, "The partnership needs", missing)
     assert result.fix_endpoint == "partnerships.show"
+
+
+def test_a_dossier_entry_is_refused_without_a_source_or_a_date(make_user, make_partnership):
+    from visitplanner.errors import RuleViolation
+    from visitplanner.partnerships.operations import add_dossier_entry
+
+    advisor, partnership = make_user(Role.ADVISOR), make_partnership()
+    with pytest.raises(RuleViolation, match="at least one source") as refused:
+        add_dossier_entry(advisor, partnership, topic="region", summary="Iets.", sources=" ",
+                          entry_date=date(2026, 10, 1))
+    assert refused.value.field == "sources"
+    with pytest.raises(RuleViolation, match="date"):
+        add_dossier_entry(advisor, partnership, topic="region", summary="Iets.", sources="HRW", entry_date=None)
+    entry = add_dossier_entry(advisor, partnership, topic="region", summary="Iets.",
+                              sources="Human Rights Watch — https://www.hrw.org — 2026-09-01",
+                              entry_date=date(2026, 10, 1))
+    assert entry.id is not None
 
 
 def test_an_advised_against_partnership_passes_with_a_recorded_override(scenario):
@@ -526,3 +611,30 @@ def test_no_reason_of_any_check_names_a_participant_by_real_name(scenario, make_
     assert ALIAS in failed["consent"] and ALIAS in failed["safety"]
     for r in results:
         assert REAL_NAME not in r.reason and REAL_NAME not in r.title
+
+
+# ---- against self-censorship: the official meetings raise a focal theme ----------------------------------------
+
+
+def test_official_meetings_that_raise_no_focal_theme_give_a_warning(make_user, make_mission, make_item):
+    mission = make_mission()
+    theme = add_groundwork(make_user(Role.ADVISOR), mission.partnership)
+    assert result_of(check_themes_raised, mission).status == Status.PASS  # no official meeting: nothing to raise
+    meeting = make_item(mission, kind="official_meeting", talking_points="Water.")
+    result = result_of(check_themes_raised, mission)
+    assert_fails(result, "No official meeting raises any of the partnership's focal themes", status=Status.WARN)
+    assert result.fix_endpoint == "itinerary.edit" and result.fix_args == {"item_id": meeting.id}
+    meeting.focal_themes.append(theme)
+    db.session.commit()
+    result = result_of(check_themes_raised, mission)
+    assert result.status == Status.PASS and "1 official meeting(s) raise a focal theme" in result.reason
+
+
+def test_a_theme_the_partnership_did_not_choose_does_not_count(make_user, make_mission, make_item):
+    from visitplanner.partnerships.models import FocalTheme
+
+    mission = make_mission()
+    add_groundwork(make_user(Role.ADVISOR), mission.partnership)
+    other = FocalTheme(name="Iets anders", line="region")
+    make_item(mission, kind="official_meeting", focal_themes=[other])
+    assert result_of(check_themes_raised, mission).status == Status.WARN

@@ -51,7 +51,8 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
     approver = signed_in(app, "approver@example.org")
 
     page = checklist(officer, mission_id)
-    assert "Missing: a meeting with residents" in page
+    assert ("Missing: at the meeting with residents, a resident or diaspora member among the participants, or a "
+            "head-count with the reason they are kept off the record") in page
     assert "Linde-7305: consent expired" in page
     assert "Aynur Tursun" not in page  # the protocol officer never sees the real name
 
@@ -60,10 +61,17 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
     assert status_of(app, mission_id) == "draft"
     assert "cannot be submitted while checks fail" in checklist(officer, mission_id)
 
-    # Fix 1: a meeting with residents concerned with human rights in China.
+    # Fix 1: a meeting with residents concerned with human rights in China, who stay off the record.
     response = officer.post(f"/missions/{mission_id}/items/new", data={
         "kind": "citizen_meeting", "title": "Gesprek met bewoners", "starts_at": "2027-06-08T16:30",
         "ends_at": "2027-06-08T17:30", "timezone": "Europe/Amsterdam", "visibility": "delegation",
+        "headcount": "5",
+    })
+    assert response.status_code == 200 and "Say why they are kept off the record." in response.get_data(as_text=True)
+    response = officer.post(f"/missions/{mission_id}/items/new", data={
+        "kind": "citizen_meeting", "title": "Gesprek met bewoners", "starts_at": "2027-06-08T16:30",
+        "ends_at": "2027-06-08T17:30", "timezone": "Europe/Amsterdam", "visibility": "delegation",
+        "headcount": "5", "headcount_reason": "Oeigoerse bewoners met familie in Xinjiang; niet bij naam.",
     })
     assert response.status_code == 302
     # Fix 2: the advisor reconfirms the lapsed consent.
@@ -95,7 +103,9 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
     assert response.status_code == 302
     assert status_of(app, mission_id) == "draft"
     page = officer.get(f"/missions/{mission_id}").get_data(as_text=True)
-    assert "This mission needs attention" in page and "Valk-1187 withdrew consent" in page
+    assert "This mission needs attention" in page
+    assert "Valk-1187: consent take part, be named in internal documents, be named in the delegation" in page
+    assert "→ withdrawn" in page
     assert "voided" in checklist(officer, mission_id)
     history = officer.get(f"/missions/{mission_id}/history").get_data(as_text=True)
     assert "Sign-off voided" in history

@@ -54,14 +54,15 @@ def _month(day: date) -> str:
 
 
 def _item(actor, mission, kind, title, start, end, zone, *, location="", description="", talking_points="",
-          visibility=Visibility.DELEGATION, attendees=(), parallel=False, themes=()):
+          visibility=Visibility.DELEGATION, attendees=(), parallel=False, themes=(), headcount=None,
+          headcount_reason=""):
     chosen = {t.key: t.id for t in mission.partnership.focal_themes}
     return create_item(
         actor, mission, kind=kind.value, title=title,
         starts_at=_t(start), ends_at=_t(end), timezone=zone,
         location=location, description=description, talking_points=talking_points,
         visibility=visibility.value, parallel=parallel, attendees=[m.id for m in attendees],
-        focal_themes=[chosen[key] for key in themes],
+        focal_themes=[chosen[key] for key in themes], headcount=headcount, headcount_reason=headcount_reason,
     )
 
 
@@ -231,6 +232,7 @@ def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:
     mulder = add_company(protocol, mission, name="Mulder Waterbouw B.V.", sector="Waterbouw",
                          contact="p.mulder@mulderwaterbouw.example")
     mulder.briefed_on, mulder.due_diligence, mulder.met_defenders = _d(2026, 11, 10), "in_progress", True
+    mulder.briefing_held = True
     mulder.due_diligence_notes = "Ketenanalyse staal en pompen loopt; afronding voor vertrek."
     everyone = (alderman, officer, mayor, engineer)
     K, V = ItemKind, Visibility
@@ -316,7 +318,10 @@ def _inbound(protocol, advisor, users, partnership: Partnership) -> Mission:
           "2027-06-08T11:00", AMS, location="Huis van de Mensenrechten, Voorbeeldstad",
           description="Gesprek over vrijheid van meningsuiting met een lokale mensenrechtenorganisatie.",
           talking_points="Ruimte voor het maatschappelijk middenveld.",
-          visibility=V.DELEGATION, attendees=everyone)
+          visibility=V.DELEGATION, attendees=everyone, themes=("freedom_of_expression",))
+    # A meeting "with residents" that meets none concerned with human rights in China yet: the checklist says so.
+    _item(advisor, mission, K.CITIZEN_MEETING, "Avond met wijkbewoners", "2027-06-08T19:30", "2027-06-08T20:30",
+          AMS, location="Wijkcentrum De Brug", visibility=V.DELEGATION, attendees=(host, officer), parallel=True)
     _item(protocol, mission, K.CULTURAL, "Rondleiding historische binnenstad", "2027-06-08T11:30",
           "2027-06-08T13:00", AMS, location="Grote Markt", visibility=V.PUBLIC, attendees=everyone)
     _item(protocol, mission, K.OFFICIAL_MEETING, "Werksessie waterbeheer", "2027-06-08T14:00", "2027-06-08T16:00",
@@ -353,9 +358,10 @@ def _past_visit(protocol, advisor, users, partnership: Partnership) -> Mission:
                     attendees=(officer, guest), themes=("freedom_of_expression",))
     _item(advisor, mission, K.NGO_VISIT, "Bezoek aan PEN-afdeling Voorbeeldstad", "2026-09-15T10:00",
           "2026-09-15T11:30", AMS, location="Bibliotheek Voorbeeldstad", visibility=V.DELEGATION,
-          attendees=(officer, guest))
+          attendees=(officer, guest), themes=("freedom_of_expression",))
     _item(advisor, mission, K.CITIZEN_MEETING, "Gesprek met Chinese en Oeigoerse inwoners", "2026-09-15T14:00",
-          "2026-09-15T15:30", AMS, location="Wijkcentrum De Brug", visibility=V.INTERNAL, attendees=(officer,))
+          "2026-09-15T15:30", AMS, location="Wijkcentrum De Brug", visibility=V.INTERNAL, attendees=(officer,),
+          headcount=7, headcount_reason="Familie in Xinjiang: zij willen niet bij naam worden vastgelegd.")
     confirm_manual_check(protocol, mission, ManualCheck.DELEGATION_BRIEFED)
     submit_for_signoff(protocol, mission, _d(2026, 9, 1))
     sign_off(advisor, mission, SignOffRole.ADVISOR, _d(2026, 9, 2))

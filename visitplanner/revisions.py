@@ -210,7 +210,7 @@ TRACKED: dict[type, Tracking] = {
         raises=frozenset({
             "mission_id", "kind", "title", "starts_at", "ends_at", "timezone", "location", "description",
             "talking_points", "no_talking_points_reason", "visibility", "parallel", "sequence", "removed_at",
-            "updated_at", "attendees", "participants", "focal_themes",
+            "updated_at", "attendees", "participants", "focal_themes", "headcount", "headcount_reason",
         }),
         ignored={**_because(IDENTITY, "id"), **_because(CREATED, "uid", "created_at"),
                  **_because(VERSION, "version"), **_because(MIRROR, "mission")},
@@ -222,8 +222,8 @@ TRACKED: dict[type, Tracking] = {
     ),
     Company: Tracking(
         _company_roots,
-        raises=frozenset({"name", "sector", "contact", "briefed_on", "due_diligence", "due_diligence_notes",
-                          "met_defenders", "missions"}),
+        raises=frozenset({"name", "sector", "contact", "briefed_on", "briefing_held", "due_diligence",
+                          "due_diligence_notes", "met_defenders", "missions"}),
         ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version")},
     ),
     Participant: Tracking(

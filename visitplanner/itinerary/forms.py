@@ -2,12 +2,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import MultiCheckboxField, VersionedForm, known_timezone, strip
 from .models import ItemKind, Visibility
@@ -44,6 +45,14 @@ class ItemForm(VersionedForm):
     participants = MultiCheckboxField(
         _l("Civil-society participants"), coerce=int, validators=[Optional()],
         description=_l("Each needs consent to take part and a safety assessment before the mission is finalised."),
+    )
+    headcount = IntegerField(
+        _l("People present who are kept off the record"), validators=[Optional(), NumberRange(min=1, max=10000)],
+        description=_l("Only for a meeting with residents: how many take part whose names are not recorded, for "
+                       "their own safety."),
+    )
+    headcount_reason = TextAreaField(
+        _l("Why they are kept off the record"), filters=[strip], validators=[Optional(), Length(max=2000)],
     )
     attendees = MultiCheckboxField(_l("Who attends from the delegation"), coerce=int, validators=[Optional()])
     focal_themes = MultiCheckboxField(

@@ -26,6 +26,7 @@ class ItemKind(StrEnum):
     NGO_VISIT = "ngo_visit"
     CITIZEN_MEETING = "citizen_meeting"
     BUSINESS_SESSION = "business_session"
+    CIVIL_SOCIETY_DIALOGUE = "civil_society_dialogue"
     COMPANY_BRIEFING = "company_briefing"
     COMPANY_VISIT = "company_visit"
     PUBLIC_MOMENT = "public_moment"
@@ -44,6 +45,7 @@ ITEM_KIND_LABELS = {
     ItemKind.NGO_VISIT: _l("Visit to an NGO or human-rights organisation"),
     ItemKind.CITIZEN_MEETING: _l("Meeting with residents"),
     ItemKind.BUSINESS_SESSION: _l("Business session on OECD Guidelines and UNGPs"),
+    ItemKind.CIVIL_SOCIETY_DIALOGUE: _l("Dialogue with civil society, arranged with the partner"),
     ItemKind.COMPANY_BRIEFING: _l("Human-rights briefing for companies"),
     ItemKind.COMPANY_VISIT: _l("Company visit"),
     ItemKind.PUBLIC_MOMENT: _l("Public moment (speech, press)"),
@@ -101,6 +103,7 @@ class ProgrammeItem(db.Model):
         CheckConstraint(f"kind IN ({sql_in(ItemKind)})", name="known_kind"),
         CheckConstraint(f"visibility IN ({sql_in(Visibility)})", name="known_visibility"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("headcount IS NULL OR headcount > 0", name="headcount_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +122,10 @@ class ProgrammeItem(db.Model):
     #: Why an official meeting carries no human-rights talking points (rule 8).
     no_talking_points_reason: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.INTERNAL.value)
+    #: A meeting with residents may count people kept off the record for their own safety instead of naming them
+    #: as participants: how many, and why (rule 2).
+    headcount: Mapped[int | None]
+    headcount_reason: Mapped[str] = mapped_column(Text, default="")
     #: Runs alongside other items on purpose: attendees in both are not double-booked.
     parallel: Mapped[bool] = mapped_column(default=False)
     #: iCalendar SEQUENCE: raised on every change of time, place, title or status.
@@ -144,7 +151,7 @@ class ProgrammeItem(db.Model):
     AUDITED = (
         "kind", "title", "starts_local", "ends_local", "location", "description",
         "talking_points", "no_talking_points_reason", "visibility", "parallel", "attendee_names",
-        "participant_aliases", "theme_names",
+        "participant_aliases", "theme_names", "headcount", "headcount_reason",
     )
     #: A change to one of these is a change calendar clients must notice.
     SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "location", "removed_at")

@@ -18,7 +18,7 @@ from .models import ItemKind, ProgrammeItem, Visibility
 from .rules import check_item_times
 
 TEXT_FIELDS = ("kind", "title", "location", "description", "talking_points", "no_talking_points_reason",
-               "visibility", "parallel")
+               "visibility", "parallel", "headcount_reason")
 
 
 def _prepare(mission: Mission, data: dict) -> dict:
@@ -40,6 +40,11 @@ def _prepare(mission: Mission, data: dict) -> dict:
     if unknown:
         raise RuleViolation(_("Attendees must be members of this mission's delegation."), "attendees")
     prepared = {k: data.get(k) or ("" if k != "parallel" else False) for k in TEXT_FIELDS}
+    prepared["headcount"] = data.get("headcount") or None
+    if prepared["headcount"] is not None and data["kind"] != ItemKind.CITIZEN_MEETING:
+        raise RuleViolation(_("Only a meeting with residents counts people kept off the record."), "headcount")
+    if prepared["headcount"] is not None and not prepared["headcount_reason"]:
+        raise RuleViolation(_("Say why they are kept off the record."), "headcount_reason")
     prepared.update(
         starts_at=starts_at, ends_at=ends_at, timezone=zone,
         attendees=[members[i] for i in data.get("attendees") or []],

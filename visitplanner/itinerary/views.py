@@ -89,6 +89,7 @@ def _form_data(form: ItemForm) -> dict:
     return {name: form[name].data for name in (
         "kind", "title", "starts_at", "ends_at", "timezone", "location", "description", "talking_points",
         "no_talking_points_reason", "attendees", "participants", "focal_themes", "visibility", "parallel",
+        "headcount", "headcount_reason",
     )}
 
 

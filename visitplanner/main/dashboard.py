@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..followup.models import FollowUp, FollowUpStatus
-from ..missions.models import Mission, MissionStatus
+from ..missions.models import BriefingState, Mission, MissionStatus
 from ..missions.queries import missions_with_programme
 from ..participants.models import consent_state, current_assessment
 from ..partnerships.models import Objective, Partnership
+from ..partnerships.queries import themes_raised
 from ..readiness.checks import CheckResult, Status, participant_links, run_checks
 from ..readiness.operations import context
 
@@ -34,12 +35,14 @@ class Dashboard:
     evaluations: list[Objective] = field(default_factory=list)
     stale_dossiers: list[Partnership] = field(default_factory=list)
     advised_against: list[Partnership] = field(default_factory=list)
-    unbriefed: list[tuple] = field(default_factory=list)  # (company, mission)
+    unbriefed: list[tuple] = field(default_factory=list)  # (company, mission, briefing state)
+    silent_themes: list[tuple] = field(default_factory=list)  # (partnership, focal theme) not raised of late
 
     @property
     def empty(self) -> bool:
         return not any((self.attention, self.expiring_consents, self.expiring_assessments, self.follow_ups,
-                        self.evaluations, self.stale_dossiers, self.advised_against, self.unbriefed))
+                        self.evaluations, self.stale_dossiers, self.advised_against, self.unbriefed,
+                        self.silent_themes))
 
 
 def build_dashboard(today: date) -> Dashboard:
@@ -64,8 +67,9 @@ def build_dashboard(today: date) -> Dashboard:
             if assessment is not None and today <= assessment.valid_until <= until:
                 board.expiring_assessments.append((person, item, assessment.valid_until))
         for company in mission.companies:
-            if not company.briefed_before(mission.start_date) and mission.end_date >= today:
-                board.unbriefed.append((company, mission))
+            state = company.briefing_before(mission.start_date, today)
+            if state != BriefingState.HELD and mission.end_date >= today:
+                board.unbriefed.append((company, mission, state))
     board.follow_ups = list(db.session.scalars(
         select(FollowUp).where(FollowUp.status != FollowUpStatus.DONE.value, FollowUp.due_date <= until)
         .order_by(FollowUp.due_date)))
@@ -76,6 +80,9 @@ def build_dashboard(today: date) -> Dashboard:
     board.stale_dossiers = [p for p in partnerships
                             if p.dossier_reviewed_on is None or p.dossier_reviewed_on < today - DOSSIER_STALE]
     board.advised_against = [p for p in partnerships if p.advised_against]
+    by_id = {p.id: p for p in partnerships}
+    board.silent_themes = [(by_id[pid], record.theme) for pid, records in themes_raised().items()
+                           for record in records if record.silent]
     board.attention.sort(key=lambda pair: pair[0].start_date)
     return board
 

@@ -54,8 +54,12 @@ class CompanyRecordForm(VersionedForm):
     name = StringField(_l("Company name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     sector = StringField(_l("Sector"), filters=[strip], validators=[Optional(), Length(max=200)])
     contact = StringField(_l("Contact"), filters=[strip], validators=[Optional(), Length(max=300)])
-    briefed_on = DateField(_l("Human-rights briefing attended on"), validators=[Optional()],
-                           description=_l("The briefing on the OECD Guidelines, the UNGPs and due diligence."))
+    briefed_on = DateField(_l("Human-rights briefing on"), validators=[Optional()],
+                           description=_l("The briefing on the OECD Guidelines, the UNGPs and due diligence: "
+                                          "planned or held, before departure."))
+    briefing_held = BooleanField(_l("The briefing was held"),
+                                 description=_l("Until then the date is a plan: from the day before departure an "
+                                                "outbound mission cannot be signed off on a plan."))
     due_diligence = RadioField(_l("Due diligence (OECD Guidelines, UNGPs)"),
                                choices=lambda: [(d.value, d.label) for d in DueDiligence],
                                validators=[InputRequired()])

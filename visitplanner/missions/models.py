@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -251,6 +251,24 @@ class DelegationMember(db.Model):
         return self.display_name
 
 
+class BriefingState(StrEnum):
+    HELD = "held"
+    PLANNED = "planned"
+    NOT_HELD = "not_held"
+    MISSING = "missing"
+    TOO_LATE = "too_late"
+
+    @property
+    def label(self) -> str:
+        return str({
+            BriefingState.HELD: _l("briefing held"),
+            BriefingState.PLANNED: _l("briefing planned, not yet recorded as held"),
+            BriefingState.NOT_HELD: _l("briefing not recorded as held, and departure is near"),
+            BriefingState.MISSING: _l("no briefing"),
+            BriefingState.TOO_LATE: _l("briefing only after departure"),
+        }[self])
+
+
 class DueDiligence(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
@@ -274,8 +292,10 @@ class Company(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     sector: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(300), default="")
-    #: When the company attended a human-rights briefing (OECD Guidelines, UNGPs, due diligence).
+    #: When the company's human-rights briefing (OECD Guidelines, UNGPs, due diligence) is or was.
     briefed_on: Mapped[date | None]
+    #: The briefing took place (recorded afterwards); until then a date is only a plan.
+    briefing_held: Mapped[bool] = mapped_column(default=False)
     #: Due diligence against the OECD Guidelines and the UNGPs.
     due_diligence: Mapped[str] = mapped_column(String(16), default=DueDiligence.NOT_STARTED.value)
     due_diligence_notes: Mapped[str] = mapped_column(Text, default="")
@@ -287,7 +307,8 @@ class Company(db.Model):
 
     missions: Mapped[list[Mission]] = relationship(secondary=mission_companies, back_populates="companies")
 
-    AUDITED = ("name", "sector", "contact", "briefed_on", "due_diligence", "due_diligence_notes", "met_defenders")
+    AUDITED = ("name", "sector", "contact", "briefed_on", "briefing_held", "due_diligence", "due_diligence_notes",
+               "met_defenders")
 
     @property
     def label(self) -> str:
@@ -297,5 +318,13 @@ class Company(db.Model):
     def due_diligence_label(self) -> str:
         return DueDiligence(self.due_diligence).label
 
-    def briefed_before(self, day: date) -> bool:
-        return self.briefed_on is not None and self.briefed_on <= day
+    def briefing_before(self, departure: date, today: date) -> BriefingState:
+        """Where the company's human-rights briefing stands for a departure on ``departure`` (rule 3)."""
+        if self.briefed_on is None:
+            return BriefingState.MISSING
+        if self.briefed_on > departure:
+            return BriefingState.TOO_LATE
+        if self.briefing_held:
+            return BriefingState.HELD
+        # A date is a plan until the briefing is recorded as held; from the day before departure that is too late.
+        return BriefingState.NOT_HELD if today >= departure - timedelta(days=1) else BriefingState.PLANNED

@@ -153,7 +153,8 @@ def remove_company(actor: User, mission: Mission, company: Company) -> None:
     _audit(actor, "mission.remove_company", company, mission, {"company": [company.name, None]})
 
 
-COMPANY_FIELDS = ("name", "sector", "contact", "briefed_on", "due_diligence", "due_diligence_notes", "met_defenders")
+COMPANY_FIELDS = ("name", "sector", "contact", "briefed_on", "briefing_held", "due_diligence", "due_diligence_notes",
+                  "met_defenders")
 
 
 def update_company(actor: User, company: Company, *, expected_version: int | None, **data) -> Company:
@@ -165,6 +166,8 @@ def update_company(actor: User, company: Company, *, expected_version: int | Non
                                                        Company.id != company.id))
     if taken is not None:
         raise RuleViolation(_("Another company already has this name."), "name")
+    if data.get("briefing_held") and data.get("briefed_on") is None:
+        raise RuleViolation(_("Give the date the briefing was held."), "briefed_on")
     before = snapshot(company, Company.AUDITED)
     for key in COMPANY_FIELDS:
         setattr(company, key, data[key])

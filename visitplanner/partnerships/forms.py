@@ -54,8 +54,8 @@ class DossierEntryForm(BaseForm):
     topic = SelectField(_l("Topic"), choices=lambda: [(t.value, t.label) for t in DossierTopic],
                         validators=[InputRequired()])
     summary = TextAreaField(_l("Summary"), filters=[strip], validators=[DataRequired(), Length(max=10000)])
-    sources = TextAreaField(_l("Sources"), filters=[strip], validators=[Optional(), Length(max=5000)],
-                            description=_l("One per line: title, link and date."))
+    sources = TextAreaField(_l("Sources"), filters=[strip], validators=[DataRequired(), Length(max=5000)],
+                            description=_l("At least one, one per line: title, link or citation, and date."))
     entry_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
 
 

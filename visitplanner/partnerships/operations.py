@@ -70,7 +70,11 @@ def mark_dossier_reviewed(actor: User, partnership: Partnership, today: date) ->
 
 
 def add_dossier_entry(actor: User, partnership: Partnership, **data) -> DossierEntry:
-    """Add an entry to the research dossier; the dossier counts as reviewed on that day."""
+    """Add an entry to the research dossier, dated and with at least one source; the dossier counts as reviewed."""
+    if not (data.get("sources") or "").strip():
+        raise RuleViolation(_("Give at least one source: a link or a citation, with its date."), "sources")
+    if data.get("entry_date") is None:
+        raise RuleViolation(_("Give the date of the entry."), "entry_date")
     entry = DossierEntry(partnership=partnership, author_id=actor.id, **data)
     db.session.add(entry)
     partnership.dossier_reviewed_on = max(filter(None, [partnership.dossier_reviewed_on, data["entry_date"]]))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..missions.models import Mission
-from .models import Objective, Partnership
+from ..timeutil import in_zone
+from .models import FocalTheme, Objective, Partnership
 
 
 def all_partnerships() -> list[Partnership]:
@@ -31,8 +35,6 @@ def partnership_with_missions(partnership_id: int) -> Partnership | None:
 
 def items_per_theme(partnership_id: int) -> dict[int, int]:
     """How many programme items (not removed) of the partnership's missions raise each focal theme."""
-    from sqlalchemy import func
-
     from ..itinerary.models import ProgrammeItem, item_focal_themes
 
     rows = db.session.execute(
@@ -43,3 +45,79 @@ def items_per_theme(partnership_id: int) -> dict[int, int]:
         .group_by(item_focal_themes.c.theme_id)
     )
     return {theme_id: count for theme_id, count in rows}
+
+
+#: Self-censorship is judged over this many of a partnership's latest missions (cancelled ones left out).
+RECENT_MISSIONS = 3
+
+
+@dataclass(frozen=True)
+class RaisedIn:
+    """An official meeting that raised a focal theme, and what the partner answered (after the visit)."""
+
+    mission_id: int
+    mission_title: str
+    item_id: int
+    item_title: str
+    day: date
+    response: str | None
+
+
+@dataclass
+class ThemeRecord:
+    """How a focal theme fared with the partner: where it was raised, and whether it went unraised of late."""
+
+    theme: FocalTheme
+    meetings: list[RaisedIn] = field(default_factory=list)
+    #: Not raised in an official meeting of the partnership's latest missions: the failure mode of B.a.
+    silent: bool = False
+
+
+def themes_raised(partnership_ids: list[int] | None = None) -> dict[int, list[ThemeRecord]]:
+    """Per partnership, per focal theme: the official meetings that raised it (a theme linked to a meeting with
+    human-rights talking points) and the partner's responses; a theme not raised in the latest missions is silent.
+
+    Four queries, whatever the number of partnerships, missions and meetings.
+    """
+    from ..followup.models import MeetingOutcome
+    from ..itinerary.models import ItemKind, ProgrammeItem, item_focal_themes
+    from ..missions.models import MissionStatus
+
+    chosen = select(Partnership).options(selectinload(Partnership.focal_themes))
+    if partnership_ids is not None:
+        chosen = chosen.where(Partnership.id.in_(partnership_ids))
+    partnerships = list(db.session.scalars(chosen))
+    ids = [p.id for p in partnerships]
+    missions = db.session.execute(
+        select(Mission.id, Mission.partnership_id).where(
+            Mission.partnership_id.in_(ids), Mission.status != MissionStatus.CANCELLED.value)
+        .order_by(Mission.partnership_id, Mission.start_date.desc(), Mission.id.desc())).all()
+    recent: dict[int, set[int]] = {}
+    for mission_id, partnership_id in missions:
+        latest = recent.setdefault(partnership_id, set())
+        if len(latest) < RECENT_MISSIONS:
+            latest.add(mission_id)
+    rows = db.session.execute(
+        select(item_focal_themes.c.theme_id, Mission.partnership_id, Mission.id, Mission.title, ProgrammeItem.id,
+               ProgrammeItem.title, ProgrammeItem.starts_at, ProgrammeItem.timezone, MeetingOutcome.partner_response)
+        .join(ProgrammeItem, ProgrammeItem.id == item_focal_themes.c.item_id)
+        .join(Mission, Mission.id == ProgrammeItem.mission_id)
+        .outerjoin(MeetingOutcome, MeetingOutcome.item_id == ProgrammeItem.id)
+        .where(Mission.partnership_id.in_(ids), Mission.status != MissionStatus.CANCELLED.value,
+               ProgrammeItem.kind == ItemKind.OFFICIAL_MEETING.value, ProgrammeItem.removed_at.is_(None),
+               func.length(func.trim(ProgrammeItem.talking_points)) > 0)
+        .order_by(ProgrammeItem.starts_at)).all()
+    found: dict[tuple[int, int], list[tuple[int, RaisedIn]]] = {}
+    for theme_id, partnership_id, mission_id, mission_title, item_id, item_title, starts_at, zone, response in rows:
+        found.setdefault((partnership_id, theme_id), []).append((mission_id, RaisedIn(
+            mission_id, mission_title, item_id, item_title, in_zone(starts_at, zone).date(), response or None)))
+    result = {}
+    for partnership in partnerships:
+        records = []
+        for theme in partnership.focal_themes:
+            raised = found.get((partnership.id, theme.id), [])
+            latest = recent.get(partnership.id, set())
+            records.append(ThemeRecord(theme, [r for _, r in raised],
+                                       silent=bool(latest) and not any(m in latest for m, _ in raised)))
+        result[partnership.id] = records
+    return result

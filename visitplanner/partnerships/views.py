@@ -28,7 +28,7 @@ from .operations import (
     set_focal_themes,
     update_partnership,
 )
-from .queries import all_partnerships, items_per_theme, partnership_with_missions
+from .queries import RECENT_MISSIONS, themes_raised, all_partnerships, items_per_theme, partnership_with_missions
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 
@@ -60,7 +60,8 @@ def show(partnership_id: int):
     """A partnership and its missions."""
     partnership = partnership_with_missions(partnership_id) or abort(404)
     return render_template("partnerships/show.html", partnership=partnership,
-                           raised=items_per_theme(partnership_id))
+                           raised=items_per_theme(partnership_id),
+                           themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS)
 
 
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])

@@ -26,18 +26,22 @@ class Status(StrEnum):
     PASS = "PASS"
     WARN = "WARN"
     FAIL = "FAIL"
+    #: The rule is for the other direction (an inbound rule on an outbound mission): neither met nor broken.
+    NA = "NA"
 
     @property
     def label(self) -> str:
-        return str({Status.PASS: _l("Pass"), Status.WARN: _l("Warning"), Status.FAIL: _l("Fail")}[self])
+        return str({Status.PASS: _l("Pass"), Status.WARN: _l("Warning"), Status.FAIL: _l("Fail"),
+                    Status.NA: _l("Not applicable")}[self])
 
 
-#: Kinds that count as a human-rights component of an exchange.
+#: Kinds that are a human-rights component of the exchange itself. A briefing of our own companies is preparation,
+#: not part of the exchange: it counts under rule 3 only.
 HR_COMPONENT_KINDS = frozenset({
-    ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION, ItemKind.COMPANY_BRIEFING,
+    ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION, ItemKind.CIVIL_SOCIETY_DIALOGUE,
 })
-#: Kinds that are a meeting with civil society arranged with the partner (outbound rule).
-CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING})
+#: Kinds that are a meeting or dialogue with civil society (the outbound rule).
+CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.CIVIL_SOCIETY_DIALOGUE})
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class CheckResult:
     #: Where the problem is fixed: an endpoint and its arguments.
     fix_endpoint: str | None = None
     fix_args: dict = field(default_factory=dict)
+    #: The direction of missions the rule is for: None for both.
+    applies_to: Direction | None = None
 
     @property
     def passed(self) -> bool:
@@ -77,56 +83,106 @@ def _result(name, title, ok: bool, reason_ok: str, reason_fail: str, fail=Status
     return CheckResult(name, str(title), Status.PASS if ok else fail, reason_ok if ok else reason_fail, **fix)
 
 
+def _not_applicable(name: str, title, direction: Direction) -> CheckResult:
+    reason = (_("Applies to inbound missions only.") if direction == Direction.INBOUND
+              else _("Applies to outbound missions only."))
+    return CheckResult(name, str(title), Status.NA, reason, applies_to=direction)
+
+
 def check_hr_component(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 1: every exchange has at least one human-rights component."""
+    """Rule 1: every exchange has at least one human-rights component that is part of the exchange itself."""
     found = [i for i in live_items(mission) if i.kind in HR_COMPONENT_KINDS]
     return _result(
         "hr_component", _l("Human-rights component"), bool(found),
         _("%(n)d human-rights component(s) in the programme.", n=len(found)),
-        _("The programme has no human-rights component (an NGO visit, a meeting with residents, a business "
-          "session on the OECD Guidelines and UNGPs, or a company briefing)."),
+        _("The programme has no human-rights component that is part of the exchange (an NGO visit, a meeting with "
+          "residents, a business session on the OECD Guidelines and UNGPs, or a dialogue with civil society arranged "
+          "with the partner). A briefing of our own companies does not count here."),
         **_programme(mission),
     )
 
 
+def _meets_residents(item: ProgrammeItem) -> bool:
+    """A meeting with residents concerned with human rights in China: one of them is a participant (a resident or
+    diaspora member), or the people kept off the record for their own safety are counted, with the reason."""
+    from ..participants.models import ParticipantKind
+
+    named = any(p.kind == ParticipantKind.RESIDENT for p in item.participants)
+    counted = bool(item.headcount) and bool(item.headcount_reason.strip())
+    return named or counted
+
+
+def _raises_a_focal_theme(item: ProgrammeItem, mission: Mission) -> bool:
+    chosen = {t.id for t in mission.partnership.focal_themes}
+    return any(t.id in chosen for t in item.focal_themes)
+
+
 def check_inbound(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 2: an inbound delegation visits a human-rights organisation and meets residents."""
+    """Rule 2: an inbound delegation visits a human-rights organisation (preferably on a focal theme) and meets
+    residents concerned with human rights in China."""
     title = _l("Inbound: NGO visit and meeting with residents")
     if mission.direction != Direction.INBOUND:
-        return CheckResult("inbound", str(title), Status.PASS, _("Applies to inbound missions only."))
-    kinds = _kinds(mission)
+        return _not_applicable("inbound", title, Direction.INBOUND)
+    items = live_items(mission)
+    visits = [i for i in items if i.kind == ItemKind.NGO_VISIT]
+    meetings = [i for i in items if i.kind == ItemKind.CITIZEN_MEETING]
     missing = []
-    if ItemKind.NGO_VISIT not in kinds:
+    if not visits:
         missing.append(_("a visit to a human-rights or civil-society organisation"))
-    if ItemKind.CITIZEN_MEETING not in kinds:
+    if not meetings:
         missing.append(_("a meeting with residents concerned with human rights in China"))
-    return _result(
-        "inbound", title, not missing, _("The programme has an NGO visit and a meeting with residents."),
-        _("Missing: %(what)s.", what="; ".join(missing)), **_programme(mission),
-    )
+    elif not any(_meets_residents(i) for i in meetings):
+        missing.append(_("at the meeting with residents, a resident or diaspora member among the participants, or "
+                         "a head-count with the reason they are kept off the record"))
+    fix = _programme(mission)
+    if missing:
+        return CheckResult("inbound", str(title), Status.FAIL, _("Missing: %(what)s.", what="; ".join(missing)),
+                           applies_to=Direction.INBOUND, **fix)
+    if not any(_raises_a_focal_theme(i, mission) for i in visits):
+        return CheckResult("inbound", str(title), Status.WARN,
+                           _("The NGO visit raises none of the partnership's focal themes."),
+                           applies_to=Direction.INBOUND, **fix)
+    return CheckResult("inbound", str(title), Status.PASS,
+                       _("The programme has an NGO visit on a focal theme and a meeting with residents."),
+                       applies_to=Direction.INBOUND, **fix)
 
 
 def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 3: an outbound mission meets civil society; with companies, a business session and a briefing first."""
+    """Rule 3: an outbound mission meets civil society; with companies, a business session and a briefing held
+    before departure (a briefing still to come is a plan: a warning, from the day before departure a failure)."""
+    from ..missions.models import BriefingState
+
     title = _l("Outbound: civil-society meeting, business session and company briefing")
     if mission.direction != Direction.OUTBOUND:
-        return CheckResult("outbound", str(title), Status.PASS, _("Applies to outbound missions only."))
+        return _not_applicable("outbound", title, Direction.OUTBOUND)
     items = live_items(mission)
     kinds = {i.kind for i in items}
-    missing = []
+    missing, planned = [], []
     if not kinds & CIVIL_SOCIETY_KINDS:
         missing.append(_("a civil-society meeting or dialogue arranged with the partner"))
     if mission.companies:
         if ItemKind.BUSINESS_SESSION not in kinds:
             missing.append(_("a business session on the OECD Guidelines and UNGPs"))
-        # The companies' own records say whether they attended a human-rights briefing before departure.
-        unbriefed = [c.name for c in mission.companies if not c.briefed_before(mission.start_date)]
+        states = {c.name: c.briefing_before(mission.start_date, ctx.today) for c in mission.companies}
+        unbriefed = [name for name, state in states.items()
+                     if state in (BriefingState.MISSING, BriefingState.TOO_LATE)]
         if unbriefed:
             missing.append(_("a human-rights briefing before departure for: %(names)s", names=", ".join(unbriefed)))
-    return _result(
-        "outbound", title, not missing, _("The outbound requirements are in the programme."),
-        _("Missing: %(what)s.", what="; ".join(missing)), **_programme(mission),
-    )
+        not_held = [name for name, state in states.items() if state == BriefingState.NOT_HELD]
+        if not_held:
+            missing.append(_("a briefing recorded as held (departure is near) for: %(names)s",
+                             names=", ".join(not_held)))
+        planned = [name for name, state in states.items() if state == BriefingState.PLANNED]
+    fix = _programme(mission)
+    if missing:
+        return CheckResult("outbound", str(title), Status.FAIL, _("Missing: %(what)s.", what="; ".join(missing)),
+                           applies_to=Direction.OUTBOUND, **fix)
+    if planned:
+        return CheckResult("outbound", str(title), Status.WARN,
+                           _("Briefing planned, not yet recorded as held, for: %(names)s.", names=", ".join(planned)),
+                           applies_to=Direction.OUTBOUND, **fix)
+    return CheckResult("outbound", str(title), Status.PASS, _("The outbound requirements are in the programme."),
+                       applies_to=Direction.OUTBOUND, **fix)
 
 
 def participant_links(mission: Mission):
@@ -192,8 +248,11 @@ def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 6: the partnership has a research dossier and an action plan with a focal theme; advice against needs an override."""
     partnership = mission.partnership
     missing = []
+    unsourced = [e for e in partnership.dossier_entries if not e.sources.strip()]
     if not partnership.dossier_entries:
         missing.append(_("a research dossier"))
+    elif unsourced:
+        missing.append(_("a source (a link or a citation) for %(n)d dossier entries", n=len(unsourced)))
     if not partnership.focal_themes:
         missing.append(_("at least one focal theme"))
     if not partnership.objectives:
@@ -270,10 +329,27 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
     )
 
 
-#: Every check, in the order of DOMAIN.md.
+def check_themes_raised(mission: Mission, ctx: Context) -> CheckResult:
+    """Against self-censorship (B.a): the official meetings raise at least one of the partnership's focal themes."""
+    meetings = [i for i in live_items(mission) if i.kind == ItemKind.OFFICIAL_MEETING]
+    raising = [i for i in meetings if _raises_a_focal_theme(i, mission)]
+    fix = {"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": meetings[0].id}} if meetings else {}
+    if not meetings:
+        return CheckResult("themes_raised", str(_l("Focal themes raised with the partner")), Status.PASS,
+                           _("No official meeting in the programme."))
+    return _result(
+        "themes_raised", _l("Focal themes raised with the partner"), bool(raising),
+        _("%(n)d official meeting(s) raise a focal theme.", n=len(raising)),
+        _("No official meeting raises any of the partnership's focal themes. Self-censorship is the failure the "
+          "advice warns about: no theme is excluded up front."),
+        fail=Status.WARN, **fix,
+    )
+
+
+#: Every check, in the order of DOMAIN.md (the self-censorship warning beside rule 8).
 CHECKS: tuple[Callable[[Mission, Context], CheckResult], ...] = (
     check_hr_component, check_inbound, check_outbound, check_consent, check_safety, check_groundwork,
-    check_itinerary, check_talking_points, check_four_eyes,
+    check_itinerary, check_talking_points, check_themes_raised, check_four_eyes,
 )
 #: The checks that must pass before a mission may be submitted for sign-off.
 PRE_SIGNOFF = CHECKS[:-1]

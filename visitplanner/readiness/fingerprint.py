@@ -48,6 +48,8 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
             "parallel": bool(item.parallel),
             "attendees": sorted(str(m.id) for m in item.attendees),
             "participants": sorted(str(p.id) for p in item.participants),
+            "headcount": item.headcount,
+            "headcount_reason": _digest(item.headcount_reason),
         }
         for member in item.attendees:
             labels[f"member.{member.id}"] = member.display_name
@@ -79,7 +81,8 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
                     "end_date": mission.end_date.isoformat()},
         "delegation": sorted(str(m.id) for m in mission.members),
         "companies": {str(c.id): {"briefed_on": c.briefed_on.isoformat() if c.briefed_on else None,
-                                  "due_diligence": c.due_diligence} for c in mission.companies},
+                                  "briefing_held": c.briefing_held, "due_diligence": c.due_diligence}
+                      for c in mission.companies},
         "items": items,
         "consent": consent,
         "safety": safety,
@@ -152,10 +155,10 @@ def _describe(before: dict, after: dict) -> list[str]:
         elif cid not in new_companies:
             lines.append(_("Company removed: %(name)s", name=name))
         else:
-            for key in ("briefed_on", "due_diligence"):
-                if old_companies[cid][key] != new_companies[cid][key]:
+            for key in ("briefed_on", "briefing_held", "due_diligence"):
+                if old_companies[cid].get(key) != new_companies[cid][key]:
                     lines.append(_("%(name)s: %(field)s %(old)s → %(new)s", name=name,
-                                   field=field_label(key).lower(), old=_values(key, old_companies[cid][key]),
+                                   field=field_label(key).lower(), old=_values(key, old_companies[cid].get(key)),
                                    new=_values(key, new_companies[cid][key])))
     old_items, new_items = was.get("items", {}), now["items"]
     for uid in sorted(set(old_items) | set(new_items), key=lambda u: (new_items.get(u) or old_items[u])["starts"]):
@@ -167,17 +170,17 @@ def _describe(before: dict, after: dict) -> list[str]:
             lines.append(_("Item removed: “%(title)s”", title=title))
             continue
         old, new = old_items[uid], new_items[uid]
-        for key in ("kind", "starts", "ends", "timezone", "location", "visibility", "parallel"):
-            if old[key] != new[key]:
-                lines.append(_("“%(title)s”: %(field)s %(old)s → %(new)s", title=title,
-                               field=field_label(key).lower(), old=_values(key, old[key]), new=_values(key, new[key])))
-        for key in ("talking_points", "no_talking_points_reason"):
-            if old[key] != new[key]:
-                what = (_("added") if not old[key] else _("removed") if not new[key] else _("changed"))
+        for key in ("kind", "starts", "ends", "timezone", "location", "visibility", "parallel", "headcount"):
+            if old.get(key) != new[key]:  # .get: content vouched for before a fact was added
+                lines.append(_("“%(title)s”: %(field)s %(old)s → %(new)s", title=title, field=field_label(key).lower(),
+                               old=_values(key, old.get(key)), new=_values(key, new[key])))
+        for key in ("talking_points", "no_talking_points_reason", "headcount_reason"):
+            if old.get(key, "") != new[key]:
+                what = (_("added") if not old.get(key) else _("removed") if not new[key] else _("changed"))
                 lines.append(_("“%(title)s”: %(field)s %(what)s", title=title, field=field_label(key).lower(),
                                what=what))
         for key, prefix in (("attendees", "member"), ("participants", "participant")):
-            gone, came = set(old[key]) - set(new[key]), set(new[key]) - set(old[key])
+            gone, came = set(old.get(key, [])) - set(new[key]), set(new[key]) - set(old.get(key, []))
             if came:
                 lines.append(_("“%(title)s”: %(field)s added: %(names)s", title=title, field=field_label(key).lower(),
                                names=_names(came, labels, old_labels, prefix)))
@@ -230,8 +233,8 @@ def _safety(fact: dict) -> str:
 
 
 def _status(value: str | None) -> str:
-    return {Status.PASS.value: _("pass"), Status.WARN.value: _("warning"), Status.FAIL.value: _("fail")}.get(
-        value or "", "—")
+    return {Status.PASS.value: _("pass"), Status.WARN.value: _("warning"), Status.FAIL.value: _("fail"),
+            Status.NA.value: _("not applicable")}.get(value or "", "—")
 
 
 def changes_since(before: dict | None, after: dict) -> list[str]:
