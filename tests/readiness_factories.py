@@ -29,6 +29,7 @@ from visitplanner.participants.operations import (
     create_participant,
     record_assessment,
     record_consent,
+    record_consultation,
 )
 from visitplanner.partnerships.models import DossierTopic, FocalTheme, Partnership
 from visitplanner.partnerships.operations import (
@@ -110,8 +111,7 @@ def assessment_data(**overrides) -> dict:
     values = dict(
         risk_level=RiskLevel.HIGH.value, threats="Surveillance.", vulnerabilities="", capacities="",
         person_consulted=True, meeting_visibility=MeetingVisibility.CONFIDENTIAL.value, partner_informed=False,
-        names_shared_with_partner=False, family_at_risk=False, trusted_channel="Consulaat-generaal Shanghai",
-        trusted_channel_on=date(2027, 2, 20), venue="Private room", photos_allowed=False,
+        names_shared_with_partner=False, family_at_risk=False, venue="Private room", photos_allowed=False,
         social_media_allowed=False, device_precautions="Signal only", interpreter_vetted=True,
         expectations_discussed=True, mitigations="No names in invitations.", decision=Decision.MITIGATE.value,
         assessed_on=date(2027, 2, 20), valid_until=VALID_UNTIL,
@@ -122,6 +122,15 @@ def assessment_data(**overrides) -> dict:
 
 def assess(advisor: User, participant: Participant, item: ProgrammeItem, **overrides):
     return record_assessment(advisor, participant, item, **assessment_data(**overrides))
+
+
+def consult(advisor: User, mission: Mission, pairs, *, consulted_on: date = date(2027, 2, 20),
+            valid_until: date = VALID_UNTIL):
+    """A consultation of the consulate covering ``pairs`` of (participant, item)."""
+    return record_consultation(
+        advisor, mission, channel="consulate", consulted="Consulaat-generaal Shanghai",
+        question="Is een ontmoeting veilig?", answer="Ja, zonder namen in agenda's.", consulted_on=consulted_on,
+        valid_until=valid_until, covers=[(p.id, i.id) for p, i in pairs])
 
 
 def add_company(mission: Mission, name: str = "Mulder Waterbouw B.V.") -> Company:
@@ -183,7 +192,9 @@ def ready_mission(make_user, make_mission, make_item, direction: str = "outbound
                                   kind="defender" if direction == "outbound" else "resident")
     join(participant, hr_item)
     give_consent(advisor, participant, mission, scopes, today=today)
-    assess(advisor, participant, hr_item, **({} if direction == "outbound" else {"trusted_channel": ""}))
+    assess(advisor, participant, hr_item)
+    if direction == "outbound":  # the consulate was consulted on meeting the defender
+        consult(advisor, mission, [(participant, hr_item)])
     if confirm:
         confirm_all(protocol, mission)
     db.session.commit()

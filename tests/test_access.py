@@ -98,6 +98,8 @@ EXPECTED: dict[str, set] = {
     "participants.consent": {ADVISOR},
     "participants.withdraw": {ADVISOR},
     "participants.assess": {ADVISOR},
+    "participants.consultations": OFFICE,
+    "participants.consult": {ADVISOR},
     "readiness.checklist": OFFICE,
     "readiness.submit": {PROTOCOL},
     "readiness.complete_view": {PROTOCOL},
@@ -347,7 +349,7 @@ def test_a_delegate_never_reaches_participant_pages(app, client, dataset):
             for rule in app.url_map.iter_rules()
             if rule.endpoint.startswith("participants.") or rule.endpoint == "readiness.checklist"
         ]
-    assert len(urls) == 8
+    assert len(urls) == 10  # the participant pages, consent, safety, consultations, and the checklist
     for url, methods in urls:
         for method in methods:
             response = client.open(url, method=method)
@@ -426,6 +428,7 @@ def lapsed(app, make_user, make_mission, make_item, monkeypatch) -> int:
     opening would write. Returns its id."""
     from readiness_factories import finalise, freeze_today, ready_mission
 
+    freeze_today(monkeypatch)  # the scenario's day: what the sign-offs vouch for holds on it
     with app.app_context():
         s = ready_mission(make_user, make_mission, make_item, "outbound")
         finalise(s)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date
 from html import unescape
 
 import pytest
@@ -18,15 +17,15 @@ from dataset import build_dataset
 from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from visitplanner import forms as shared_forms
 from visitplanner.access import ACCESS, PUBLIC, SIGNED_IN
-from visitplanner.auth.models import Role, User
+from visitplanner.auth.models import Role
 from visitplanner.extensions import db
-from visitplanner.missions.models import Company, DelegationMember
+from visitplanner.missions.models import Company
 
 NUL = "\x00"
 

@@ -36,8 +36,10 @@ from visitplanner.timeutil import local_naive
 
 
 @pytest.fixture(autouse=True)
-def _english(ctx):
+def _english(ctx, monkeypatch):
+    """English messages, and the scenarios' own day: what sign-offs vouch for is judged on the same day."""
     english()
+    freeze_today(monkeypatch)
 
 
 @pytest.fixture

@@ -68,8 +68,8 @@ def assess(advisor, participant, item, valid_until: date):
     return record_assessment(
         advisor, participant, item, risk_level="high", threats="Surveillance.", vulnerabilities="", capacities="",
         person_consulted=True, meeting_visibility="confidential", partner_informed=False,
-        names_shared_with_partner=False, family_at_risk=False, trusted_channel="Consulaat-generaal Shanghai",
-        trusted_channel_on=days(-40), venue="Private room", photos_allowed=False, social_media_allowed=False,
+        names_shared_with_partner=False, family_at_risk=False, venue="Private room", photos_allowed=False,
+        social_media_allowed=False,
         device_precautions="Signal only", interpreter_vetted=True, expectations_discussed=True,
         mitigations="No names in invitations.", decision="proceed_with_mitigations", assessed_on=days(-60),
         valid_until=valid_until)

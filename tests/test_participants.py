@@ -4,6 +4,7 @@ assessments, and who may see a real name — in every page and in the checklist.
 from __future__ import annotations
 
 import re
+from html import unescape
 from datetime import date
 
 import pytest
@@ -290,14 +291,13 @@ def test_the_partner_never_learns_of_a_participant_without_consent_to_name_them_
 
 ASSESSMENT = {
     "risk_level": "high", "meeting_visibility": "confidential", "decision": "proceed_with_mitigations",
-    "assessed_on": "2027-02-25", "valid_until": "2027-06-30", "trusted_channel": "Consulaat-generaal Shanghai",
-    "person_consulted": "y",
+    "assessed_on": "2027-02-25", "valid_until": "2027-06-30", "person_consulted": "y",
 }
 
 
 @pytest.mark.parametrize("changes, field, message", [
-    ({"trusted_channel": ""}, "trusted_channel", "trusted channel"),
     ({"valid_until": "2027-02-24"}, "valid_until", "cannot be before the assessment date"),
+    ({"decision": "maybe"}, "decision", "Not a valid choice"),
 ])
 def test_an_invalid_safety_assessment_is_refused_at_its_field_and_nothing_is_saved(
     scenario, client, login, changes, field, message
@@ -316,14 +316,41 @@ def test_an_invalid_safety_assessment_is_refused_at_its_field_and_nothing_is_sav
     assert count(SafetyAssessment) == before + 1
 
 
-def test_an_inbound_assessment_needs_no_trusted_channel(scenario, client, login):
-    s = scenario("inbound")
-    before = count(SafetyAssessment)
+def test_the_advisor_records_a_consultation_covering_participants_at_items_and_the_office_reads_it(
+    scenario, client, login, make_user
+):
+    from visitplanner.audit.models import AuditEntry
+    from visitplanner.participants.models import Consultation
+
+    s = scenario()
     login(Role.ADVISOR)
-    response = client.post(f"/participants/{s.participant.id}/items/{s.hr_item.id}/assess",
-                           data={**ASSESSMENT, "trusted_channel": ""})
-    assert response.status_code == 302
-    assert count(SafetyAssessment) == before + 1
+    english(client)
+    form_page = unescape(client.get(f"/participants/missions/{s.mission.id}/consultations/new").get_data(as_text=True))
+    assert f"{ALIAS} — “{s.hr_item.title}”" in form_page and REAL_NAME not in form_page
+    data = {"channel": "embassy", "consulted": "Ambassade Beijing, politieke afdeling",
+            "question": "Is de ontmoeting veilig?", "answer": "Ja, buiten het programma van de partner.",
+            "consulted_on": "2027-02-25", "valid_until": "2027-06-30", "covers": [f"{s.participant.id}:{s.hr_item.id}"]}
+    refused = client.post(f"/participants/missions/{s.mission.id}/consultations/new", data={**data, "covers": []})
+    assert refused.status_code == 200
+    assert "Choose the participants and items the consultation was about." in field_error(
+        refused.get_data(as_text=True), "covers")
+    forged = client.post(f"/participants/missions/{s.mission.id}/consultations/new", data={**data, "covers": ["99999:1"]})
+    assert forged.status_code == 200
+    assert client.post(f"/participants/missions/{s.mission.id}/consultations/new", data=data).status_code == 302
+    latest = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+    assert latest.consulted == "Ambassade Beijing, politieke afdeling"
+    assert [(c.participant_id, c.item_id) for c in latest.covers] == [(s.participant.id, s.hr_item.id)]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "consultation.record")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.changes["covers"][1] == [f"{ALIAS} @ {s.hr_item.title}"]
+    assert "Is de ontmoeting veilig?" not in str(entry.changes)
+
+    client.post("/logout")
+    login(Role.APPROVER)
+    english(client)
+    listing = page(client, f"/participants/missions/{s.mission.id}/consultations")
+    assert "Ambassade Beijing, politieke afdeling" in listing and "Ja, buiten het programma" in listing
+    assert client.get(f"/participants/missions/{s.mission.id}/consultations/new").status_code == 403
 
 
 def test_a_changed_safety_decision_on_the_page_voids_the_sign_off(scenario, client, login):

@@ -14,7 +14,7 @@ from readiness_factories import (
     add_groundwork,
     add_participant,
     assess,
-    assessment_data,
+    consult,
     english,
     give_consent,
     join,
@@ -23,7 +23,7 @@ from readiness_factories import (
 
 from visitplanner.auth.models import Role
 from visitplanner.extensions import db
-from visitplanner.participants.models import Decision, SafetyAssessment, Scope
+from visitplanner.participants.models import Decision, Scope
 from visitplanner.participants.operations import withdraw_consent
 from visitplanner.readiness.checks import (
     CHECKS,
@@ -268,6 +268,7 @@ def with_participant(make_user, make_mission, make_item):
     item = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:30", kind="ngo_visit", title="Gesprek")
     participant = add_participant(advisor)
     join(participant, item)
+    consult(advisor, mission, [(participant, item)])
     db.session.commit()
     return advisor, mission, item, participant
 
@@ -363,24 +364,67 @@ def test_a_decision_not_to_proceed_fails(with_participant):
     assert_fails(result_of(check_safety, mission), f"{ALIAS} at “Gesprek”: decision is do not proceed")
 
 
-def test_an_outbound_assessment_without_a_trusted_channel_fails(with_participant):
-    advisor, mission, item, participant = with_participant
-    # The form refuses this; an assessment recorded before the mission became outbound could still lack it.
-    db.session.add(SafetyAssessment(participant=participant, item_id=item.id, assessor_id=advisor.id,
-                                    **assessment_data(trusted_channel="   ")))
-    db.session.commit()
-    assert_fails(result_of(check_safety, mission),
-                 f"{ALIAS} at “Gesprek”: the embassy or another trusted channel was not consulted")
+def test_an_outbound_participant_without_a_current_consultation_of_a_trusted_channel_fails(
+    make_user, make_mission, make_item
+):
+    advisor = make_user(Role.ADVISOR)
+    mission = make_mission("outbound")
+    item = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:30", kind="ngo_visit", title="Gesprek")
+    participant = add_participant(advisor)
+    join(participant, item)
+    assess(advisor, participant, item)
+    result = result_of(check_safety, mission)
+    assert_fails(result, f"{ALIAS} at “Gesprek”: no current consultation of the embassy or another trusted channel")
+    assert result.fix_endpoint == "participants.consult" and result.fix_args == {"mission_id": mission.id}
+    consult(advisor, mission, [(participant, item)], consulted_on=date(2027, 2, 1), valid_until=date(2027, 3, 31))
+    assert result_of(check_safety, mission).status == Status.PASS
+    assert_fails(result_of(check_safety, mission, Context(today=date(2027, 4, 1))), "no current consultation")
 
 
-def test_an_inbound_assessment_needs_no_trusted_channel(make_user, make_mission, make_item):
+def test_one_consultation_covers_every_participant_and_item_it_was_about_and_no_other(
+    make_user, make_mission, make_item
+):
+    advisor = make_user(Role.ADVISOR)
+    mission = make_mission("outbound")
+    first = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:30", kind="ngo_visit", title="Gesprek")
+    second = make_item(mission, "2027-04-15T09:00", "2027-04-15T10:30", kind="citizen_meeting", title="Tweede")
+    one, other = add_participant(advisor), add_participant(advisor, real_name="Liu Fang", alias="Zwaluw-7310")
+    for person, item in ((one, first), (other, first), (one, second)):
+        join(person, item)
+        assess(advisor, person, item)
+    consult(advisor, mission, [(one, first), (other, first)])
+    assert_fails(result_of(check_safety, mission), f"{ALIAS} at “Tweede”: no current consultation")
+    assert "Zwaluw-7310" not in result_of(check_safety, mission).reason
+    consult(advisor, mission, [(one, second)])
+    assert result_of(check_safety, mission).status == Status.PASS
+
+
+def test_an_inbound_participant_needs_no_consultation(make_user, make_mission, make_item):
     advisor = make_user(Role.ADVISOR)
     mission = make_mission("inbound", timezone="Europe/Amsterdam")
     item = make_item(mission, kind="citizen_meeting", title="Bewonersavond")
     participant = add_participant(advisor)
     join(participant, item)
-    assess(advisor, participant, item, trusted_channel="")
+    assess(advisor, participant, item)
     assert result_of(check_safety, mission).status == Status.PASS
+
+
+def test_a_consultation_is_refused_for_someone_outside_the_programme_or_without_its_answer(with_participant,
+                                                                                          make_mission):
+    from visitplanner.errors import RuleViolation
+    from visitplanner.participants.operations import record_consultation
+
+    advisor, mission, item, participant = with_participant
+    data = dict(channel="embassy", consulted="Ambassade Beijing", question="Veilig?", answer="Ja.",
+                consulted_on=date(2027, 2, 1), valid_until=date(2027, 6, 1), covers=[(participant.id, item.id)])
+    elsewhere = make_mission("outbound", title="Ander bezoek")
+    with pytest.raises(RuleViolation, match="this mission's programme"):
+        record_consultation(advisor, elsewhere, **data)
+    with pytest.raises(RuleViolation) as refused:
+        record_consultation(advisor, mission, **{**data, "answer": "  "})
+    assert refused.value.field == "answer"
+    with pytest.raises(RuleViolation, match="cannot be before"):
+        record_consultation(advisor, mission, **{**data, "valid_until": date(2027, 1, 1)})
 
 
 def test_an_assessment_for_another_item_does_not_count(with_participant, make_item):

@@ -61,8 +61,10 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @pytest.fixture(autouse=True)
-def _english(ctx):
+def _english(ctx, monkeypatch):
+    """English messages, and the scenarios' own day: what sign-offs vouch for is judged on the same day."""
     english()
+    freeze_today(monkeypatch)
 
 
 @pytest.fixture

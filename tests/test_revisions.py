@@ -16,7 +16,13 @@ from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, MeetingOutcome
 from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.missions.models import Company, DelegationMember, Mission
-from visitplanner.participants.models import ConsentRecord, Participant, SafetyAssessment
+from visitplanner.participants.models import (
+    ConsentRecord,
+    Consultation,
+    ConsultationCover,
+    Participant,
+    SafetyAssessment,
+)
 from visitplanner.partnerships.models import (
     DossierEntry,
     Evaluation,
@@ -110,13 +116,21 @@ def _make(make_user) -> Data:
                   for i, p in enumerate(partnerships)]
     db.session.add_all([consent, assessment, sign_off, confirmation, *objectives])
     db.session.flush()
+    consultation = Consultation(mission_id=missions[0].id, channel="embassy", consulted="Ambassade Beijing",
+                                question="Veilig?", answer="Ja.", consulted_on=date(2027, 2, 1),
+                                valid_until=date(2027, 6, 1), covers=[ConsultationCover(participant_id=people[0].id,
+                                                                                         item_id=items[0].id)])
+    other_consultation = Consultation(mission_id=missions[1].id, channel="other", consulted="Ngo-netwerk",
+                                      question="Veilig?", answer="Ja.", consulted_on=date(2027, 2, 1),
+                                      valid_until=date(2027, 6, 1),
+                                      covers=[ConsultationCover(participant_id=people[1].id, item_id=items[1].id)])
     follow_up = FollowUp(mission_id=missions[0].id, what="Verslag", due_date=date(2027, 5, 1))
     outcome = MeetingOutcome(item_id=items[0].id, raised="Arbeidsrechten")
     entry = DossierEntry(partnership=partnerships[0], topic="region", summary="Samenvatting",
                          entry_date=date(2026, 9, 1))
     evaluation = Evaluation(objective_id=objectives[0].id, evaluated_on=date(2027, 1, 1), progress="some")
     setting = Setting(key="talking_points_block", value="0")
-    db.session.add_all([follow_up, outcome, entry, evaluation, setting])
+    db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation])
     db.session.commit()
     pick = lambda rows: [r.id for r in rows]  # noqa: E731
     return Data({
@@ -125,7 +139,7 @@ def _make(make_user) -> Data:
         Company: pick(companies), Objective: pick(objectives), ConsentRecord: [consent.id],
         SafetyAssessment: [assessment.id], SignOff: [sign_off.id], ManualConfirmation: [confirmation.id],
         FollowUp: [follow_up.id], MeetingOutcome: [outcome.id], DossierEntry: [entry.id],
-        Evaluation: [evaluation.id], Setting: ["talking_points_block"],
+        Evaluation: [evaluation.id], Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
     })
 
 
@@ -136,14 +150,16 @@ BELONGS_TO = {
     Mission: {M1}, ProgrammeItem: {M1}, DelegationMember: {M1}, Company: {M1}, Participant: {M1},
     ConsentRecord: {M1}, SafetyAssessment: {M1}, SignOff: {M1}, ManualConfirmation: {M1}, FollowUp: {M1},
     MeetingOutcome: {M1}, Partnership: {P1}, DossierEntry: {P1}, Objective: {P1}, Evaluation: {P1},
-    FocalTheme: {M1, P1}, Setting: {M1, M2, P1, P2}, User: {U1}, UserRole: {U1},
+    FocalTheme: {M1, P1}, Setting: {M1, M2, P1, P2}, User: {U1}, UserRole: {U1}, Consultation: {M1},
+    ConsultationCover: {M1},
 }
 #: A change of a foreign key moves the row to the second of its kind: its roots move too.
 MOVES_TO = {
     ("Mission", "partnership_id"): {P2}, ("ProgrammeItem", "mission_id"): {M2}, ("DelegationMember", "mission_id"): {M2},
     ("DelegationMember", "user_id"): {U2}, ("ConsentRecord", "mission_id"): {M2},
     ("SafetyAssessment", "item_id"): {M2}, ("SignOff", "mission_id"): {M2}, ("ManualConfirmation", "mission_id"): {M2},
-    ("FollowUp", "mission_id"): {M2}, ("MeetingOutcome", "item_id"): {M2}, ("DossierEntry", "partnership_id"): {P2},
+    ("FollowUp", "mission_id"): {M2}, ("Consultation", "mission_id"): {M2},
+    ("ConsultationCover", "consultation_id"): {M2}, ("MeetingOutcome", "item_id"): {M2}, ("DossierEntry", "partnership_id"): {P2},
     ("Objective", "partnership_id"): {P2}, ("Evaluation", "objective_id"): {P2}, ("UserRole", "user_id"): {U2},
 }
 #: Changes that the schema allows only together with other columns, or only to certain values:
@@ -192,6 +208,10 @@ SPECIAL = {
     ("Evaluation", "progress"): ({}, {"progress": "good"}),
     ("FocalTheme", "line"): ({}, {"line": "business"}),
     ("UserRole", "role"): ({}, {"role": "approver"}),
+    ("Consultation", "channel"): ({}, {"channel": "consulate"}),
+    ("Consultation", "consulted_on"): ({}, {"consulted_on": date(2027, 1, 1)}),
+    # A cover moves to the other participant, the other item, another consultation of the same mission.
+    ("ConsultationCover", "participant_id"): ({}, {"participant_id": "P2"}),
     ("UserRole", "user_id"): ({"role": "approver"}, {"user_id": "U2"}),
     ("Setting", "value"): ({}, {"value": "1"}),
 }
@@ -200,12 +220,14 @@ SPECIAL = {
 def _row(data: Data, cls, which: int = 0):
     if cls is UserRole:
         return db.session.get(UserRole, (data.ids[User][which], Role.PROTOCOL.value))
+    if cls is ConsultationCover:
+        return db.session.get(Consultation, data.ids[Consultation][0]).covers[0]
     return db.session.get(cls, data.ids[cls][which])
 
 
 def _resolve(data: Data, values: dict) -> dict:
-    users = data.ids[User]
-    return {k: users[0] if v == "U1" else users[1] if v == "U2" else v for k, v in values.items()}
+    named = {"U1": data.ids[User][0], "U2": data.ids[User][1], "P2": data.ids[Participant][1]}
+    return {k: named.get(v, v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def _changed(data: Data, cls, key: str, current):

@@ -69,6 +69,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "participants.consent": ADVISOR,
     "participants.withdraw": ADVISOR,
     "participants.assess": ADVISOR,
+    # Consultations of the embassy or another trusted channel: read by the office, recorded by the advisor.
+    "participants.consultations": STAFF,
+    "participants.consult": ADVISOR,
     # readiness: checklist, sign-off, status
     "readiness.checklist": STAFF,
     "readiness.submit": PROTOCOL,

@@ -141,6 +141,7 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
     """Participants with consent and safety records; the outbound mission signed off, the inbound not ready."""
     from .extensions import db
     from .participants.models import (
+        ConsultationChannel,
         Decision,
         MeetingVisibility,
         ParticipantKind,
@@ -151,6 +152,7 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
         create_participant,
         record_assessment,
         record_consent,
+        record_consultation,
     )
     from .readiness.models import ManualCheck, SignOffRole
     from .readiness.operations import confirm_manual_check, sign_off, submit_for_signoff
@@ -170,7 +172,7 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
             risk_level=RiskLevel.HIGH.value, threats="Surveillance of contacts with foreign officials.",
             vulnerabilities="", capacities="Experienced; has a lawyer.", person_consulted=True,
             meeting_visibility=MeetingVisibility.CONFIDENTIAL.value, partner_informed=False,
-            names_shared_with_partner=False, family_at_risk=False, trusted_channel="", trusted_channel_on=None,
+            names_shared_with_partner=False, family_at_risk=False,
             venue="Private room, chosen by the person", photos_allowed=False, social_media_allowed=False,
             device_precautions="No phones in the room; contact only through Signal.", interpreter_vetted=True,
             expectations_discussed=True, mitigations="No names in invitations or calendars; meet off-site.",
@@ -186,8 +188,14 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
     record_consent(advisor, defender, outbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL],
                    method="intermediary", information_version="Informatieblad v3 (2026-11)",
                    reconfirm_by=_d(2027, 5, 15), today=today)
-    assess(defender, ngo_out, risk_level=RiskLevel.CRITICAL.value, trusted_channel="Consulaat-generaal Shanghai",
-           trusted_channel_on=_d(2026, 11, 18))
+    assess(defender, ngo_out, risk_level=RiskLevel.CRITICAL.value)
+    record_consultation(
+        advisor, outbound, channel=ConsultationChannel.CONSULATE.value,
+        consulted="Consulaat-generaal Shanghai, politieke afdeling",
+        question="Kan de delegatie de verdediger in Wuxi veilig ontmoeten, en onder welke voorwaarden?",
+        answer="Ja, buiten het programma van de partner, zonder namen in uitnodigingen of agenda's; de consul "
+               "wordt vooraf en achteraf geïnformeerd.",
+        consulted_on=_d(2026, 11, 18), valid_until=_d(2027, 6, 30), covers=[(defender.id, ngo_out.id)])
     for check in (ManualCheck.EMBASSY_INFORMED, ManualCheck.DELEGATION_BRIEFED, ManualCheck.COMPANIES_BRIEFED):
         confirm_manual_check(protocol, outbound, check)
     submit_for_signoff(protocol, outbound, today)

@@ -5,7 +5,13 @@ from .auth.models import User, UserRole  # noqa: F401
 from .auth.second_factor import RecoveryCode  # noqa: F401
 from .itinerary.models import ProgrammeItem  # noqa: F401
 from .missions.models import Company, DelegationMember, Mission  # noqa: F401
-from .participants.models import ConsentRecord, Participant, SafetyAssessment  # noqa: F401
+from .participants.models import (  # noqa: F401
+    ConsentRecord,
+    Consultation,
+    ConsultationCover,
+    Participant,
+    SafetyAssessment,
+)
 from .partnerships.models import Partnership  # noqa: F401
 from .readiness.models import ManualConfirmation, Setting, SignOff  # noqa: F401
 from .calendar.models import CalendarFeed, FeedFetch  # noqa: F401

@@ -41,7 +41,14 @@ from .extensions import db
 from .followup.models import FollowUp, MeetingOutcome
 from .itinerary.models import ProgrammeItem, item_focal_themes
 from .missions.models import Company, DelegationMember, Mission, mission_companies
-from .participants.models import ConsentRecord, Participant, SafetyAssessment, item_participants
+from .participants.models import (
+    ConsentRecord,
+    Consultation,
+    ConsultationCover,
+    Participant,
+    SafetyAssessment,
+    item_participants,
+)
 from .partnerships.models import (
     DossierEntry,
     Evaluation,
@@ -124,6 +131,11 @@ def _of_item(conn, row):
     return _missions(_scalars(conn, select(ProgrammeItem.mission_id).where(ProgrammeItem.id.in_(ids))))
 
 
+def _cover_roots(conn, cover: ConsultationCover):
+    ids = values(cover, "consultation_id")
+    return _missions(_scalars(conn, select(Consultation.mission_id).where(Consultation.id.in_(ids))))
+
+
 def _member_roots(conn, member: DelegationMember):
     # Joining or leaving a delegation changes what the person's own feeds cover.
     return _of_mission(conn, member) | {("users", i) for i in values(member, "user_id")}
@@ -202,7 +214,7 @@ TRACKED: dict[type, Tracking] = {
             **_because(VERSION, "version"), **_because(REVISION, "revision", "revised_ms"),
             "updated_at": "bookkeeping: moves with every ORM update of the row, which is classified column by column",
             **_because(MIRROR, "partnership", "created_by", "submitted_by", "override_by"),
-            **_because(CHILDREN, "sign_offs", "confirmations", "follow_ups", "members", "items"),
+            **_because(CHILDREN, "sign_offs", "confirmations", "follow_ups", "members", "items", "consultations"),
         },
     ),
     ProgrammeItem: Tracking(
@@ -246,12 +258,22 @@ TRACKED: dict[type, Tracking] = {
         raises=frozenset({
             "participant_id", "item_id", "risk_level", "threats", "vulnerabilities", "capacities",
             "person_consulted", "meeting_visibility", "partner_informed", "names_shared_with_partner",
-            "family_at_risk", "trusted_channel", "trusted_channel_on", "venue", "photos_allowed",
+            "family_at_risk", "venue", "photos_allowed",
             "social_media_allowed", "device_precautions", "interpreter_vetted", "expectations_discussed",
             "mitigations", "decision", "assessor_id", "assessed_on", "valid_until",
         }),
         ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
                  **_because(MIRROR, "participant", "assessor")},
+    ),
+    Consultation: Tracking(
+        _of_mission,
+        raises=frozenset({"mission_id", "channel", "consulted", "question", "answer", "consulted_on", "valid_until",
+                          "recorded_by_id", "recorded_at"}),
+        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "recorded_by"), **_because(CHILDREN, "covers")},
+    ),
+    ConsultationCover: Tracking(
+        _cover_roots,
+        raises=frozenset({"consultation_id", "participant_id", "item_id"}),
     ),
     SignOff: Tracking(
         _of_mission,

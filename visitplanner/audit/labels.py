@@ -32,6 +32,7 @@ ACTIONS = {
     "consent.give": _l("Consent recorded"),
     "consent.withdraw": _l("Consent withdrawn"),
     "safety.assess": _l("Safety assessed"),
+    "consultation.record": _l("Consultation of the embassy or a trusted channel recorded"),
     "mission.submit": _l("Submitted for sign-off"),
     "mission.sign_off": _l("Signed off"),
     "mission.finalise": _l("Mission finalised"),
@@ -151,6 +152,10 @@ FIELDS = {
     "participants": _l("Civil-society participants"),
     "changed": _l("What changed"),
     "sessions": _l("Sessions"),
+    "channel": _l("Who was consulted"),
+    "consulted_on": _l("Consulted on"),
+    "valid_until": _l("Valid until"),
+    "covers": _l("About"),
     "recovery_codes": _l("Recovery codes left"),
 }
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..itinerary.models import ProgrammeItem
     from ..partnerships.models import Partnership
     from ..followup.models import FollowUp
+    from ..participants.models import Consultation
     from ..readiness.models import ManualConfirmation, SignOff
 
 
@@ -154,6 +155,9 @@ class Mission(db.Model):
     items: Mapped[list[ProgrammeItem]] = relationship(
         back_populates="mission", cascade="all, delete-orphan", order_by="ProgrammeItem.starts_at"
     )
+    #: Consultations of the embassy or another trusted channel on meeting civil society (rule 5, outbound).
+    consultations: Mapped[list[Consultation]] = relationship(order_by="Consultation.consulted_on",
+                                                             cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 

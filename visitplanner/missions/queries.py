@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import User
 from ..extensions import db
 from ..itinerary.models import ProgrammeItem
-from ..participants.models import Participant
+from ..participants.models import Consultation, Participant
 from ..partnerships.models import Partnership
 from .models import DelegationMember, Mission
 
@@ -24,6 +24,7 @@ def programme_options():
         selectinload(Mission.items).selectinload(ProgrammeItem.participants).selectinload(Participant.consents),
         selectinload(Mission.items).selectinload(ProgrammeItem.participants)
         .selectinload(Participant.assessments),
+        selectinload(Mission.consultations).selectinload(Consultation.covers),
         selectinload(Mission.sign_offs),
         selectinload(Mission.confirmations),
         joinedload(Mission.partnership).selectinload(Partnership.dossier_entries),

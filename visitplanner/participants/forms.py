@@ -9,9 +9,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import VersionedForm, strip
+from ..forms import BaseForm, MultiCheckboxField, VersionedForm, strip
 from .models import (
     ConsentMethod,
+    ConsultationChannel,
     Decision,
     MeetingVisibility,
     ParticipantKind,
@@ -70,10 +71,6 @@ class AssessmentForm(VersionedForm):
     partner_informed = BooleanField(_l("Partner authorities are informed of the meeting"))
     names_shared_with_partner = BooleanField(_l("Names are shared with the partner authorities"))
     family_at_risk = BooleanField(_l("Family at risk in China"))
-    trusted_channel = StringField(
-        _l("Embassy or other trusted channel consulted (who)"), filters=[strip],
-        validators=[Optional(), Length(max=300)], description=_l("Required for outbound missions."))
-    trusted_channel_on = DateField(_l("Consulted on"), validators=[Optional()])
     venue = StringField(_l("Venue"), filters=[strip], validators=[Optional(), Length(max=300)])
     photos_allowed = BooleanField(_l("Photographs allowed"))
     social_media_allowed = BooleanField(_l("Social media allowed"))
@@ -86,3 +83,17 @@ class AssessmentForm(VersionedForm):
                           validators=[InputRequired()])
     assessed_on = DateField(_l("Assessed on"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
     valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+
+
+class ConsultationForm(BaseForm):
+    channel = RadioField(_l("Who was consulted"), choices=lambda: [(c.value, c.label) for c in ConsultationChannel],
+                         validators=[InputRequired()])
+    consulted = StringField(_l("Which post or person"), filters=[strip], validators=[DataRequired(), Length(max=300)],
+                            description=_l("For example: Consulaat-generaal Shanghai, political section."))
+    question = TextAreaField(_l("The question"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
+    answer = TextAreaField(_l("The answer"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
+    consulted_on = DateField(_l("Consulted on"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+    valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))],
+                            description=_l("Until when the answer holds; after that the embassy is asked again."))
+    covers = MultiCheckboxField(_l("About whom, at which item"), validators=[InputRequired(
+        message=_l("Choose the participants and items the consultation was about."))])

@@ -256,9 +256,6 @@ class SafetyAssessment(db.Model):
     partner_informed: Mapped[bool] = mapped_column(default=False)
     names_shared_with_partner: Mapped[bool] = mapped_column(default=False)
     family_at_risk: Mapped[bool] = mapped_column(default=False)
-    #: Who at the embassy or another trusted channel was consulted; required for outbound missions.
-    trusted_channel: Mapped[str] = mapped_column(String(300), default="")
-    trusted_channel_on: Mapped[date | None]
     venue: Mapped[str] = mapped_column(String(300), default="")
     photos_allowed: Mapped[bool] = mapped_column(default=False)
     social_media_allowed: Mapped[bool] = mapped_column(default=False)
@@ -290,3 +287,61 @@ class SafetyAssessment(db.Model):
 def current_assessment(assessments: list[SafetyAssessment], item_id: int) -> SafetyAssessment | None:
     """The latest assessment of a participant for one item."""
     return max((a for a in assessments if a.item_id == item_id), key=lambda a: a.id, default=None)
+
+
+class ConsultationChannel(StrEnum):
+    EMBASSY = "embassy"
+    CONSULATE = "consulate"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str({ConsultationChannel.EMBASSY: _l("The embassy"), ConsultationChannel.CONSULATE: _l("A consulate"),
+                    ConsultationChannel.OTHER: _l("Another trusted channel")}[self])
+
+
+class Consultation(db.Model):
+    """A consultation of the embassy, a consulate or another trusted channel on the safety of meeting civil society
+    (B.c: "in samenspraak met ... de Nederlandse ambassade"): the question, the channel, the date, the answer and
+    until when it holds. One record covers every participant and item it was about. Only ever added."""
+
+    __tablename__ = "consultations"
+    __table_args__ = (
+        CheckConstraint(f"channel IN ({sql_in(ConsultationChannel)})", name="known_channel"),
+        CheckConstraint("valid_until >= consulted_on", name="valid_after_consultation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    #: Who was consulted, e.g. "Consulaat-generaal Shanghai, politieke afdeling".
+    consulted: Mapped[str] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    consulted_on: Mapped[date]
+    valid_until: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    covers: Mapped[list[ConsultationCover]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="ConsultationCover.participant_id")
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def channel_label(self) -> str:
+        return ConsultationChannel(self.channel).label
+
+    def covers_now(self, participant_id: int, item_id: int, today: date) -> bool:
+        """Whether this consultation holds today for one participant at one item."""
+        return (self.consulted_on <= today <= self.valid_until
+                and any(c.participant_id == participant_id and c.item_id == item_id for c in self.covers))
+
+
+class ConsultationCover(db.Model):
+    """One participant at one item that a consultation was about."""
+
+    __tablename__ = "consultation_covers"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)

@@ -17,12 +17,15 @@ from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..itinerary.models import ProgrammeItem
-from ..missions.models import Direction, Mission
+from ..missions.models import Mission
 from .aliases import generate_alias
 from .models import (
     ConsentKind,
     ConsentMethod,
     ConsentRecord,
+    Consultation,
+    ConsultationChannel,
+    ConsultationCover,
     Decision,
     Participant,
     SafetyAssessment,
@@ -128,8 +131,7 @@ def withdraw_consent(actor: User, participant: Participant, mission: Mission, *,
 
 ASSESSMENT_FIELDS = (
     "risk_level", "threats", "vulnerabilities", "capacities", "person_consulted", "meeting_visibility",
-    "partner_informed", "names_shared_with_partner", "family_at_risk", "trusted_channel", "trusted_channel_on",
-    "venue", "photos_allowed", "social_media_allowed", "device_precautions", "interpreter_vetted",
+    "partner_informed", "names_shared_with_partner", "family_at_risk", "venue", "photos_allowed", "social_media_allowed", "device_precautions", "interpreter_vetted",
     "expectations_discussed", "mitigations", "decision", "assessed_on", "valid_until",
 )
 
@@ -140,9 +142,6 @@ def record_assessment(actor: User, participant: Participant, item: ProgrammeItem
         raise RuleViolation(_("This person does not take part in this programme item."))
     if data["valid_until"] < data["assessed_on"]:
         raise RuleViolation(_("“Valid until” cannot be before the assessment date."), "valid_until")
-    if item.mission.direction == Direction.OUTBOUND and not (data.get("trusted_channel") or "").strip():
-        raise RuleViolation(_("For an outbound mission, record who at the embassy or another trusted channel "
-                              "was consulted."), "trusted_channel")
     if data["decision"] not in {d.value for d in Decision}:
         raise RuleViolation(_("Choose a decision."), "decision")
     previous = current_assessment(participant.assessments, item.id)
@@ -154,3 +153,38 @@ def record_assessment(actor: User, participant: Participant, item: ProgrammeItem
            {"item": [None, item.title], "risk_level": [previous.risk_level if previous else None, data["risk_level"]],
             "decision": [previous.decision if previous else None, data["decision"]]})
     return assessment
+
+
+def record_consultation(actor: User, mission: Mission, *, channel: str, consulted: str, question: str, answer: str,
+                        consulted_on: date, valid_until: date, covers: list[tuple[int, int]]) -> Consultation:
+    """Record a consultation of the embassy, a consulate or another trusted channel, for the participants at the
+    items it was about (pairs of participant and item ids, all in this mission's programme)."""
+    if channel not in {c.value for c in ConsultationChannel}:
+        raise RuleViolation(_("Choose who was consulted."), "channel")
+    for text, name in ((consulted, "consulted"), (question, "question"), (answer, "answer")):
+        if not (text or "").strip():
+            raise RuleViolation(_("This is needed for the record."), name)
+    if valid_until < consulted_on:
+        raise RuleViolation(_("“Valid until” cannot be before the day of the consultation."), "valid_until")
+    links = {(p.id, item.id) for item in mission.items if item.removed_at is None for p in item.participants}
+    wanted = list(dict.fromkeys(covers))
+    if not wanted:
+        raise RuleViolation(_("Choose the participants and items the consultation was about."), "covers")
+    if any(pair not in links for pair in wanted):
+        raise RuleViolation(_("Choose participants at items of this mission's programme."), "covers")
+    consultation = Consultation(
+        mission_id=mission.id, channel=channel, consulted=consulted.strip(), question=question.strip(),
+        answer=answer.strip(), consulted_on=consulted_on, valid_until=valid_until, recorded_by_id=actor.id,
+        covers=[ConsultationCover(participant_id=p, item_id=i) for p, i in wanted],
+    )
+    mission.consultations.append(consultation)
+    db.session.flush()
+    aliases = {p.id: p.alias for item in mission.items for p in item.participants}
+    titles = {item.id: item.title for item in mission.items}
+    # The audit names people by alias; the question and answer stay on the mission's consultations page.
+    record(actor, "consultation.record", consultation, label=consultation.consulted, mission_id=mission.id,
+           partnership_id=mission.partnership_id,
+           changes={"channel": [None, channel], "consulted_on": [None, consulted_on.isoformat()],
+                    "valid_until": [None, valid_until.isoformat()],
+                    "covers": [None, sorted(f"{aliases[p]} @ {titles[i]}" for p, i in wanted)]})
+    return consultation

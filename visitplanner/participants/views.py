@@ -13,13 +13,14 @@ from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Scope, consent_state, current_assessment
 from ..timeutil import today_utc
-from .forms import AssessmentForm, ConsentForm, ParticipantForm, WithdrawForm
+from .forms import AssessmentForm, ConsentForm, ConsultationForm, ParticipantForm, WithdrawForm
 from .operations import (
     ASSESSMENT_FIELDS,
     create_participant,
     missions_of,
     record_assessment,
     record_consent,
+    record_consultation,
     update_participant,
     withdraw_consent,
 )
@@ -153,3 +154,47 @@ def assess(participant_id: int, item_id: int):
         return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/assessment_form.html", form=form, participant=participant, item=item,
                            name=participant_label(participant, current_user))
+
+
+def _mission_for_consultations(mission_id: int) -> Mission:
+    from ..missions.queries import mission_for_page
+
+    mission = mission_for_page(mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    return mission
+
+
+def _pairs(mission: Mission) -> list[tuple[str, str]]:
+    """Every participant at every live item, as checkbox choices "participant:item", by alias."""
+    from ..readiness.checks import participant_links
+
+    return [(f"{p.id}:{item.id}", f"{p.alias} — “{item.title}”") for item, p in participant_links(mission)]
+
+
+@bp.route("/missions/<int:mission_id>/consultations")
+def consultations(mission_id: int):
+    """The mission's consultations of the embassy, consulates and other trusted channels, and who they cover."""
+    mission = _mission_for_consultations(mission_id)
+    labels = dict(_pairs(mission))
+    return render_template("participants/consultations.html", mission=mission, labels=labels,
+                           today=today_utc())
+
+
+@bp.route("/missions/<int:mission_id>/consultations/new", methods=["GET", "POST"])
+def consult(mission_id: int):
+    """Record a consultation (rule 5 reads these for outbound missions)."""
+    mission = _mission_for_consultations(mission_id)
+    form = ConsultationForm()
+    form.covers.choices = _pairs(mission)
+    if request.method == "GET":
+        form.consulted_on.data = today_utc()
+    if form.validate_on_submit() and save_form(form, lambda: record_consultation(
+        current_user, mission, channel=form.channel.data, consulted=form.consulted.data,
+        question=form.question.data, answer=form.answer.data, consulted_on=form.consulted_on.data,
+        valid_until=form.valid_until.data,
+        covers=[tuple(int(n) for n in value.split(":")) for value in form.covers.data],
+    )):
+        flash(_("Consultation recorded."), "success")
+        return redirect(url_for("participants.consultations", mission_id=mission.id))
+    return render_template("participants/consultation_form.html", form=form, mission=mission)

@@ -214,9 +214,15 @@ def check_consent(mission: Mission, ctx: Context) -> CheckResult:
     )
 
 
+def consulted(mission: Mission, participant_id: int, item_id: int, today: date) -> bool:
+    """Whether a consultation of the embassy or another trusted channel covers this participant at this item today."""
+    return any(c.covers_now(participant_id, item_id, today) for c in mission.consultations)
+
+
 def check_safety(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 5: every participant has a current safety assessment to proceed; outbound: a trusted channel consulted."""
-    problems, first = [], None
+    """Rule 5: every participant has a current safety assessment to proceed; outbound: a current consultation of the
+    embassy or another trusted channel covers them at that item."""
+    problems, first, consulted_only = [], None, False
     links = participant_links(mission)
     for item, p in links:
         a = current_assessment(p.assessments, item.id)
@@ -228,14 +234,18 @@ def check_safety(mission: Mission, ctx: Context) -> CheckResult:
                         day=a.valid_until.isoformat())
         elif a.decision == Decision.STOP:
             problem = _("%(alias)s at “%(item)s”: decision is do not proceed", alias=p.alias, item=item.title)
-        elif mission.direction == Direction.OUTBOUND and not a.trusted_channel.strip():
-            problem = _("%(alias)s at “%(item)s”: the embassy or another trusted channel was not consulted",
+        elif mission.direction == Direction.OUTBOUND and not consulted(mission, p.id, item.id, ctx.today):
+            problem = _("%(alias)s at “%(item)s”: no current consultation of the embassy or another trusted channel",
                         alias=p.alias, item=item.title)
         if problem:
             problems.append(problem)
-            first = first or (p, item)
+            if first is None:
+                first, consulted_only = (p, item), a is not None and a.is_current(ctx.today) and \
+                    a.decision != Decision.STOP
     fix = ({"fix_endpoint": "participants.assess", "fix_args": {"participant_id": first[0].id,
                                                                  "item_id": first[1].id}} if first else {})
+    if first and consulted_only:
+        fix = {"fix_endpoint": "participants.consult", "fix_args": {"mission_id": mission.id}}
     return _result(
         "safety", _l("Safety of civil-society participants"), not problems,
         _("Every participant has a current assessment to proceed.") if links

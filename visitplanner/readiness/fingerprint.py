@@ -21,7 +21,7 @@ from ..audit.labels import field_label
 from ..itinerary.models import ItemKind, Visibility
 from ..missions.models import Direction, DueDiligence, Mission
 from ..participants.models import Decision, Scope, consent_state, current_assessment
-from .checks import PRE_SIGNOFF, Context, Status, live_items, run_checks
+from .checks import PRE_SIGNOFF, Context, Status, consulted, live_items, run_checks
 
 
 def _digest(text: str) -> str:
@@ -65,7 +65,7 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
             safety[f"{person.id}@{item.uid}"] = {
                 "decision": assessment.decision if assessment else None,
                 "current": bool(assessment and assessment.is_current(ctx.today)),
-                "trusted_channel": bool(assessment and assessment.trusted_channel.strip()),
+                "trusted_channel": consulted(mission, person.id, item.id, ctx.today),
             }
     for member in mission.members:
         labels[f"member.{member.id}"] = member.display_name
