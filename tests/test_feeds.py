@@ -920,3 +920,23 @@ def test_a_delegate_taken_out_of_a_mission_no_longer_learns_its_title_from_the_f
     assert "Werkbezoek Wuxi" not in unfolded(after)
     assert renamed.status_code in (200, 304)
     assert "Geheim vervolgbezoek" not in unfolded(renamed)
+
+
+def test_an_advisor_no_longer_staff_learns_nothing_of_the_partnership_from_the_feeds_name(
+    client, reader, login, make_mission
+):
+    """The sequence the stateful test found: roles taken away, then the partnership renamed."""
+    advisor = login(Role.ADVISOR)
+    mission = make_mission()
+    sub = subscribe(client, "partnership", "internal", partnership_id=mission.partnership_id)
+    assert "Wuxi" in unfolded(fetch(reader, sub.token))
+
+    advisor.set_roles([Role.DELEGATE])
+    db.session.commit()
+    before = fetch(reader, sub.token)
+    mission.partnership.partner_region = "Suzhou"
+    db.session.commit()
+    after = fetch(reader, sub.token, **{"If-None-Match": before.headers["ETag"]})
+
+    assert "Wuxi" not in unfolded(before)
+    assert after.status_code == 304 or ("Suzhou" not in unfolded(after) and after.data == before.data)
