@@ -25,6 +25,11 @@ def source_messages() -> set[str]:
     return found
 
 
+def forms(value) -> tuple[str, ...]:
+    """A message's text as a tuple: one form, or the singular and plural forms of an ngettext message."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @pytest.fixture(scope="module")
 def messages() -> set[str]:
     found = source_messages()
@@ -36,7 +41,7 @@ def messages() -> set[str]:
 def test_every_user_facing_string_is_translated(messages, locale):
     with (CATALOGUES / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle)
-    missing = sorted(m for m in messages if m not in catalog or not catalog[m].string)
+    missing = sorted(m for m in messages if m not in catalog or not all(forms(catalog[m].string)))
     fuzzy = sorted(m.id for m in catalog if m.id and m.fuzzy)
     assert missing == [], f"untranslated in {locale} (run `make translations`): {missing[:10]}"
     assert fuzzy == []
@@ -46,9 +51,9 @@ def test_every_user_facing_string_is_translated(messages, locale):
 def test_compiled_catalogue_matches_its_source(locale):
     folder = CATALOGUES / locale / "LC_MESSAGES"
     with (folder / "messages.po").open("rb") as handle:
-        po = {m.id: m.string for m in read_po(handle) if m.id}
+        po = {forms(m.id): forms(m.string) for m in read_po(handle) if m.id}
     with (folder / "messages.mo").open("rb") as handle:
-        mo = {m.id: m.string for m in read_mo(handle) if m.id}
+        mo = {forms(m.id): forms(m.string) for m in read_mo(handle) if m.id}
     assert mo == po, "messages.mo is stale: run `make translations`"
 
 
@@ -58,7 +63,10 @@ def test_placeholders_survive_translation():
     import re
 
     placeholder = re.compile(r"%\(\w+\)[sd]")
-    broken = [m.id for m in catalog if m.id and sorted(placeholder.findall(m.id)) != sorted(placeholder.findall(m.string))]
+    def used(value) -> list[str]:
+        return sorted(set().union(*(placeholder.findall(form) for form in forms(value))))
+
+    broken = [m.id for m in catalog if m.id and used(m.id) != used(m.string)]
     assert broken == []
 
 

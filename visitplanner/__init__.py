@@ -161,7 +161,9 @@ def register_template_helpers(app: Flask) -> None:
         format_time=formatting.format_time,
         format_datetime=formatting.format_datetime,
         format_day=formatting.format_day,
-        zone_abbreviation=formatting.zone_abbreviation,
+        time_span=formatting.time_span,
+        shows_home_time=formatting.shows_home_time,
+        zone_label=formatting.zone_label,
         current_language=select_locale,
     )
 

@@ -55,11 +55,11 @@ def _month(day: date) -> str:
 
 def _item(actor, mission, kind, title, start, end, zone, *, location="", description="", talking_points="",
           visibility=Visibility.DELEGATION, attendees=(), parallel=False, themes=(), headcount=None,
-          headcount_reason=""):
+          headcount_reason="", end_zone=None):
     chosen = {t.key: t.id for t in mission.partnership.focal_themes}
     return create_item(
         actor, mission, kind=kind.value, title=title,
-        starts_at=_t(start), ends_at=_t(end), timezone=zone,
+        starts_at=_t(start), ends_at=_t(end), timezone=zone, end_timezone=end_zone,
         location=location, description=description, talking_points=talking_points,
         visibility=visibility.value, parallel=parallel, attendees=[m.id for m in attendees],
         focal_themes=[chosen[key] for key in themes], headcount=headcount, headcount_reason=headcount_reason,
@@ -248,9 +248,9 @@ def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:
           "2027-04-12T09:30", "2027-04-12T11:00", AMS, location="Stadhuis Voorbeeldstad, kamer 2.14",
           description="OESO-richtlijnen, UNGP's en gepaste zorgvuldigheid bij slimme-stadprojecten.",
           visibility=V.DELEGATION, attendees=everyone)
-    _item(protocol, mission, K.TRANSPORT, "Vlucht Amsterdam – Shanghai", "2027-04-12T14:30", "2027-04-12T23:59",
-          AMS, location="Schiphol", visibility=V.DELEGATION, attendees=everyone)
-    _item(protocol, mission, K.TRANSPORT, "Aankomst Shanghai Pudong, transfer naar Wuxi", "2027-04-13T07:00",
+    _item(protocol, mission, K.TRANSPORT, "Vlucht Amsterdam – Shanghai", "2027-04-12T14:30", "2027-04-13T07:05",
+          AMS, end_zone=SHA, location="Schiphol", visibility=V.DELEGATION, attendees=everyone)
+    _item(protocol, mission, K.TRANSPORT, "Aankomst Shanghai Pudong, transfer naar Wuxi", "2027-04-13T07:45",
           "2027-04-13T10:00", SHA, location="Shanghai Pudong International Airport", visibility=V.DELEGATION,
           attendees=everyone)
     _item(protocol, mission, K.OFFICIAL_MEETING, "Ontvangst door het stadsbestuur van Wuxi", "2027-04-13T14:00",

@@ -122,6 +122,8 @@ class ItemView:
     timezone: str
     title: str
     private: bool
+    #: Where the item ends (a flight lands in another zone); the start's zone otherwise.
+    end_timezone: str = ""
     kind_label: str = ""
     location: str = ""
     description: str = ""
@@ -155,8 +157,8 @@ def present_item(
             return None
         return ItemView(
             item_id=item.id, uid=item.uid, starts_at=item.starts_at, ends_at=item.ends_at, timezone=item.timezone,
-            title=live.title, private=live.private, sequence=item.sequence, last_modified=item.updated_at,
-            cancelled=True,
+            end_timezone=item.end_zone, title=live.title, private=live.private, sequence=item.sequence,
+            last_modified=item.updated_at, cancelled=True,
         )
     stamp = {"sequence": item.sequence, "last_modified": _last_change(item)}
     if audience in _SEEN_BY[Visibility(item.visibility)]:
@@ -170,6 +172,7 @@ def present_item(
             starts_at=item.starts_at,
             ends_at=item.ends_at,
             timezone=item.timezone,
+            end_timezone=item.end_zone,
             title=item.title,
             private=False,
             kind_label=item.kind_label,
@@ -190,6 +193,7 @@ def present_item(
             starts_at=item.starts_at,
             ends_at=item.ends_at,
             timezone=item.timezone,
+            end_timezone=item.end_zone,
             title=_("Private appointment"),
             private=True,
             **stamp,

@@ -7,7 +7,10 @@ from datetime import date, datetime
 from babel import dates as babel_dates
 from flask_babel import get_locale
 
-from .timeutil import in_zone
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .timeutil import in_zone, zone_label
 
 
 def _locale() -> str:
@@ -33,6 +36,22 @@ def format_datetime(moment: datetime, zone: str, format: str = "medium") -> str:
     return babel_dates.format_datetime(local, format=format, tzinfo=local.tzinfo, locale=_locale())
 
 
-def zone_abbreviation(moment: datetime, zone: str) -> str:
-    """A short zone name for a moment, e.g. 'CST' or 'CEST' (the zone's own abbreviation)."""
-    return in_zone(moment, zone).tzname() or zone
+
+
+def time_span(start: datetime, start_zone: str, end: datetime, end_zone: str) -> str:
+    """An item's time as nobody can misread it: "14:00–15:30 China (UTC+8)"; an overnight item that ends after
+    the clocks changed "01:30 Amsterdam (UTC+1) – 04:00 Amsterdam (UTC+2)"; a flight "14:30 Amsterdam (UTC+2) –
+    07:05 next day China (UTC+8)"."""
+    first, last = zone_label(start, start_zone), zone_label(end, end_zone)
+    days = (in_zone(end, end_zone).date() - in_zone(start, start_zone).date()).days
+    later = ""
+    if days > 0:
+        later = " " + (_("next day") if days == 1 else ngettext("%(num)d day later", "%(num)d days later", days))
+    if first == last:
+        return f"{format_time(start, start_zone)}–{format_time(end, end_zone)}{later} {first}"
+    return f"{format_time(start, start_zone)} {first} – {format_time(end, end_zone)}{later} {last}"
+
+
+def shows_home_time(start_zone: str, end_zone: str, home_zone: str) -> bool:
+    """Whether an item happens (or ends) outside the home zone, so that home time goes beside it."""
+    return start_zone != home_zone or (end_zone or start_zone) != home_zone

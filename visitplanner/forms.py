@@ -9,12 +9,20 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, TextAreaField, widgets
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import InputRequired, ValidationError
 
 from .errors import RuleViolation, attach, stale_errors
 from .extensions import db
-from .timeutil import is_known_timezone
+from .timeutil import zone_choices
 
 #: The largest id a URL or a form may name: the databases count ids in signed 32-bit integers.
 MAX_ID = 2**31 - 1
@@ -67,6 +75,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+class ZoneField(SelectField):
+    """A time zone chosen from the list (the common ones first): no typing, so no "Amsterdam" refused for not
+    being "Europe/Amsterdam"; an empty choice where the field offers one (a default that follows something)."""
+
+    def __init__(self, label=None, validators=None, *, blank: str | None = None, **kwargs):
+        self.blank = blank
+        choices = (lambda: [("", str(blank))] + zone_choices()) if blank is not None else zone_choices
+        super().__init__(label, validators, choices=choices, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        if self.data == "" and self.blank is not None:
+            return
+        choices = self.choices() if callable(self.choices) else self.choices
+        if self.data not in {value for value, _label in choices}:
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+
 class VersionedForm(BaseForm):
     """A form that edits a record carries the version it was based on."""
 
@@ -77,11 +102,6 @@ class VersionedForm(BaseForm):
             return int(self.version.data)
         except (TypeError, ValueError):
             return None
-
-
-def known_timezone(form, field) -> None:
-    if not is_known_timezone((field.data or "").strip()):
-        raise ValidationError(_l("Unknown time zone. Use an IANA name such as Europe/Amsterdam or Asia/Shanghai."))
 
 
 def email_address(form, field) -> None:

@@ -220,7 +220,8 @@ TRACKED: dict[type, Tracking] = {
     ProgrammeItem: Tracking(
         _of_mission,
         raises=frozenset({
-            "mission_id", "kind", "title", "starts_at", "ends_at", "timezone", "location", "description",
+            "mission_id", "kind", "title", "starts_at", "ends_at", "timezone", "end_timezone", "location",
+            "description",
             "talking_points", "no_talking_points_reason", "visibility", "parallel", "sequence", "removed_at",
             "updated_at", "attendees", "participants", "focal_themes", "headcount", "headcount_reason",
         }),

@@ -28,7 +28,7 @@ def is_known_timezone(name: str | None) -> bool:
     return bool(name) and name in known_timezones()
 
 
-#: Zones offered first in forms; any IANA zone is accepted.
+#: Zones offered first in forms, in this order; every other IANA zone follows.
 COMMON_TIMEZONES = (
     "Europe/Amsterdam",
     "Asia/Shanghai",
@@ -38,6 +38,83 @@ COMMON_TIMEZONES = (
     "Europe/London",
     "UTC",
 )
+
+#: How a zone is named for people: the country or city, never an abbreviation ("CST" is China and US Central).
+PLACE_NAMES = {
+    "Asia/Shanghai": "China",
+    "Asia/Urumqi": "Xinjiang",
+    "Asia/Hong_Kong": "Hong Kong",
+    "Asia/Macau": "Macau",
+    "Asia/Taipei": "Taiwan",
+    "UTC": "UTC",
+}
+
+
+def place_name(zone: str) -> str:
+    """The place a zone is named after: "China" for Asia/Shanghai, "Amsterdam" for Europe/Amsterdam."""
+    return PLACE_NAMES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def utc_offset(moment: datetime, zone: str) -> str:
+    """The zone's offset at ``moment``: "UTC+8", "UTC+1", "UTC+5:30", "UTC"."""
+    offset = in_zone(moment, zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
+def zone_label(moment: datetime, zone: str) -> str:
+    """A zone as nobody can misread it at ``moment``: "China (UTC+8)", "Amsterdam (UTC+2)"."""
+    place, offset = place_name(zone), utc_offset(moment, zone)
+    return place if place == offset else f"{place} ({offset})"
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone for a select: the common ones first, each with its place name."""
+    def label(zone: str) -> str:
+        place = place_name(zone)
+        return zone if place == zone.rsplit("/", 1)[-1].replace("_", " ") else f"{place} — {zone}"
+
+    rest = sorted(known_timezones() - set(COMMON_TIMEZONES))
+    return [(z, label(z)) for z in COMMON_TIMEZONES] + [(z, label(z)) for z in rest]
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time that the clocks skip (the spring change): ``before`` and ``after`` are times that exist."""
+
+    def __init__(self, local: datetime, before: datetime, after: datetime):
+        super().__init__(local)
+        self.local, self.before, self.after = local, before, after
+
+
+class AmbiguousLocalTime(ValueError):
+    """A wall-clock time that happens twice (the autumn change): ``first`` and ``second`` are the two moments."""
+
+    def __init__(self, local: datetime, first: datetime, second: datetime):
+        super().__init__(local)
+        self.local, self.first, self.second = local, first, second
+
+
+def resolve_local(local: datetime, zone: str, fold: int | None = None) -> datetime:
+    """A wall-clock time in ``zone`` as an aware UTC datetime, refusing what cannot be meant unambiguously.
+
+    A time in the spring gap does not exist: NonexistentLocalTime, with the nearest times that do. A time in the
+    autumn fold happens twice: AmbiguousLocalTime, unless ``fold`` says which (0: the first, 1: the second).
+    """
+    tz = zoneinfo.ZoneInfo(zone)
+    local = local.replace(tzinfo=None)
+    first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != local:
+        gap = (second.utcoffset() or timedelta(0)) - (first.utcoffset() or timedelta(0))
+        gap = abs(gap) or timedelta(hours=1)
+        raise NonexistentLocalTime(local, local - gap, local + gap)
+    if first.utcoffset() != second.utcoffset():
+        if fold is None:
+            raise AmbiguousLocalTime(local, first.astimezone(timezone.utc), second.astimezone(timezone.utc))
+        return (second if fold else first).astimezone(timezone.utc)
+    return first.astimezone(timezone.utc)
 
 
 def to_utc(local: datetime, zone: str) -> datetime:
@@ -53,6 +130,15 @@ def in_zone(moment: datetime, zone: str) -> datetime:
 def local_naive(moment: datetime, zone: str) -> datetime:
     """The wall-clock time in ``zone``, without tzinfo (what a datetime-local input shows)."""
     return in_zone(moment, zone).replace(tzinfo=None)
+
+
+def local_fold(moment: datetime, zone: str) -> str:
+    """Which of two equal wall-clock times ``moment`` is in ``zone`` ("0" the first, "1" the second, after the
+    clocks went back); "" when that wall-clock time happens only once."""
+    local = in_zone(moment, zone)
+    if local.replace(fold=0).utcoffset() == local.replace(fold=1).utcoffset():
+        return ""
+    return str(local.fold)
 
 
 def last_day(end: datetime, zone: str) -> date:

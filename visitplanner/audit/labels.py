@@ -147,6 +147,7 @@ FIELDS = {
     "met_defenders": _l("Met human-rights defenders"),
     "revoked_at": _l("Revoked"),
     "starts": _l("Start"),
+    "end_timezone": _l("Time zone at the end"),
     "ends": _l("End"),
     "attendees": _l("Attendees"),
     "participants": _l("Civil-society participants"),

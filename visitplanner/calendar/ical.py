@@ -99,8 +99,8 @@ def vtimezone(tzid: str, year: int) -> Timezone:
 
 
 def event(view: ItemView, description: str) -> Event:
-    """One programme item as a VEVENT, its times in the zone where it happens."""
-    zone = ZoneInfo(view.timezone)
+    """One programme item as a VEVENT, its start in the zone where it starts and its end where it ends."""
+    zone, end_zone = ZoneInfo(view.timezone), ZoneInfo(view.end_timezone or view.timezone)
     stamp = (view.last_modified or _EPOCH).astimezone(timezone.utc).replace(microsecond=0)
     ev = Event()
     ev.add("uid", view.uid)
@@ -108,7 +108,7 @@ def event(view: ItemView, description: str) -> Event:
     ev.add("last-modified", stamp)
     ev.add("sequence", view.sequence)
     ev.add("dtstart", view.starts_at.astimezone(zone))
-    ev.add("dtend", view.ends_at.astimezone(zone))
+    ev.add("dtend", view.ends_at.astimezone(end_zone))
     ev.add("summary", view.title)
     ev.add("class", "PRIVATE" if view.private else "PUBLIC")
     ev.add("transp", "OPAQUE")
@@ -154,8 +154,9 @@ def build_calendar(name: str, views: list[ItemView], describe, extra_events=()) 
     cal.add("x-published-ttl", vDuration(REFRESH))
     years: dict[str, int] = {}
     for view in views:
-        year = view.starts_at.astimezone(ZoneInfo(view.timezone)).year
-        years[view.timezone] = min(year, years.get(view.timezone, year))
+        for tzid, moment in ((view.timezone, view.starts_at), (view.end_timezone or view.timezone, view.ends_at)):
+            year = moment.astimezone(ZoneInfo(tzid)).year
+            years[tzid] = min(year, years.get(tzid, year))
     for tzid in sorted(years):
         cal.add_component(vtimezone(tzid, years[tzid]))
     for view in views:

@@ -10,10 +10,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import MultiCheckboxField, VersionedForm, known_timezone, strip
+from ..forms import MultiCheckboxField, VersionedForm, ZoneField, strip
 from .models import ItemKind, Visibility
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def FOLD_CHOICES() -> list[tuple[str, str]]:  # noqa: N802 - choices, as WTForms calls them
+    """When the clocks go back a time happens twice: which of the two."""
+    return [("0", str(_l("The first time, before the clocks go back"))),
+            ("1", str(_l("The second time, after the clocks go back")))]
 DATETIME_HINT = _l("Enter a date and time, e.g. 2026-05-11 14:00.")
 
 
@@ -25,12 +31,19 @@ class ItemForm(VersionedForm):
         _l("Start"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)],
         description=_l("In the time zone where the item happens."),
     )
+    starts_fold = RadioField(_l("Which start is meant?"), choices=lambda: FOLD_CHOICES(), validators=[Optional()])
     ends_at = DateTimeLocalField(
-        _l("End"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)]
+        _l("End"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)],
+        description=_l("In the time zone where the item ends."),
     )
-    timezone = StringField(
-        _l("Time zone"), filters=[strip], validators=[InputRequired(), Length(max=64), known_timezone],
-        description=_l("Where the item happens, as an IANA name; the mission's zone unless it happens elsewhere."),
+    ends_fold = RadioField(_l("Which end is meant?"), choices=lambda: FOLD_CHOICES(), validators=[Optional()])
+    timezone = ZoneField(
+        _l("Time zone"), validators=[InputRequired()],
+        description=_l("Where the item happens; the mission's zone unless it happens elsewhere."),
+    )
+    end_timezone = ZoneField(
+        _l("Time zone at the end"), blank=_l("— the same as at the start —"), validators=[Optional()],
+        description=_l("Only when the item ends elsewhere, e.g. a flight from Amsterdam landing in Shanghai."),
     )
     location = StringField(_l("Location"), filters=[strip], validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=5000)])

@@ -116,6 +116,8 @@ class ProgrammeItem(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     timezone: Mapped[str] = mapped_column(String(64))
+    #: Where the item ends, when that is another zone than where it starts (a flight, a night train).
+    end_timezone: Mapped[str | None] = mapped_column(String(64))
     location: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     talking_points: Mapped[str] = mapped_column(Text, default="")
@@ -154,7 +156,7 @@ class ProgrammeItem(db.Model):
         "participant_aliases", "theme_names", "headcount", "headcount_reason",
     )
     #: A change to one of these is a change calendar clients must notice.
-    SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "location", "removed_at")
+    SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "end_timezone", "location", "removed_at")
 
     @property
     def label(self) -> str:
@@ -190,7 +192,12 @@ class ProgrammeItem(db.Model):
 
     @property
     def ends_local(self) -> str:
-        return f"{self.local_end:%Y-%m-%d %H:%M} ({self.timezone})"
+        return f"{self.local_end:%Y-%m-%d %H:%M} ({self.end_zone})"
+
+    @property
+    def end_zone(self) -> str:
+        """The zone where the item ends: its own end zone, or the zone where it starts."""
+        return self.end_timezone or self.timezone
 
     @property
     def local_start(self) -> datetime:
@@ -198,7 +205,7 @@ class ProgrammeItem(db.Model):
 
     @property
     def local_end(self) -> datetime:
-        return in_zone(self.ends_at, self.timezone)
+        return in_zone(self.ends_at, self.end_zone)
 
     def overlaps(self, other: ProgrammeItem) -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at

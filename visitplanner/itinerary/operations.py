@@ -13,7 +13,15 @@ from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..missions.models import Mission
 from ..participants.models import Participant
-from ..timeutil import is_known_timezone, now_utc, to_utc
+from ..timeutil import (
+    AmbiguousLocalTime,
+    NonexistentLocalTime,
+    is_known_timezone,
+    now_utc,
+    place_name,
+    resolve_local,
+    utc_offset,
+)
 from .models import ItemKind, ProgrammeItem, Visibility
 from .rules import check_item_times
 
@@ -26,15 +34,18 @@ def _prepare(mission: Mission, data: dict) -> dict:
     zone = data["timezone"]
     if not is_known_timezone(zone):
         raise RuleViolation(
-            _("Unknown time zone. Use an IANA name such as Europe/Amsterdam or Asia/Shanghai."), "timezone"
+            _("Choose a time zone from the list."), "timezone"
         )
     if data["kind"] not in {k.value for k in ItemKind}:
         raise RuleViolation(_("Choose a kind of programme item."), "kind")
     if data["visibility"] not in {v.value for v in Visibility}:
         raise RuleViolation(_("Choose who may see this item."), "visibility")
-    starts_at = to_utc(data["starts_at"], zone)
-    ends_at = to_utc(data["ends_at"], zone)
-    check_item_times(mission, starts_at, ends_at, zone)
+    end_zone = data.get("end_timezone") or zone
+    if not is_known_timezone(end_zone):
+        raise RuleViolation(_("Choose the time zone where the item ends from the list."), "end_timezone")
+    starts_at = _moment(data["starts_at"], zone, data.get("starts_fold"), "starts_at", "starts_fold")
+    ends_at = _moment(data["ends_at"], end_zone, data.get("ends_fold"), "ends_at", "ends_fold")
+    check_item_times(mission, starts_at, ends_at, zone, end_zone)
     members = {m.id: m for m in mission.members}
     unknown = [i for i in data.get("attendees") or [] if i not in members]
     if unknown:
@@ -46,7 +57,7 @@ def _prepare(mission: Mission, data: dict) -> dict:
     if prepared["headcount"] is not None and not prepared["headcount_reason"]:
         raise RuleViolation(_("Say why they are kept off the record."), "headcount_reason")
     prepared.update(
-        starts_at=starts_at, ends_at=ends_at, timezone=zone,
+        starts_at=starts_at, ends_at=ends_at, timezone=zone, end_timezone=end_zone if end_zone != zone else None,
         attendees=[members[i] for i in data.get("attendees") or []],
     )
     if "participants" in data:
@@ -62,6 +73,23 @@ def _prepare(mission: Mission, data: dict) -> dict:
             raise RuleViolation(_("Choose among the focal themes this partnership has chosen."), "focal_themes")
         prepared["focal_themes"] = [chosen[i] for i in sorted(wanted)]
     return prepared
+
+
+def _moment(local: datetime, zone: str, fold: str | None, field: str, fold_field: str) -> datetime:
+    """A wall-clock time the person typed, as UTC; a time the clocks skip or repeat is refused at the field, saying
+    what exists instead, or asking which of the two is meant."""
+    try:
+        return resolve_local(local, zone, int(fold) if fold in ("0", "1") else None)
+    except NonexistentLocalTime as gap:
+        raise RuleViolation(_(
+            "%(time)s does not exist on %(day)s in %(place)s: the clocks skip it. Choose for example %(before)s or "
+            "%(after)s.", time=gap.local.strftime("%H:%M"), day=gap.local.date().isoformat(), place=place_name(zone),
+            before=gap.before.strftime("%H:%M"), after=gap.after.strftime("%H:%M")), field) from None
+    except AmbiguousLocalTime as fold_:
+        raise RuleViolation(_(
+            "%(time)s happens twice on %(day)s in %(place)s (%(first)s, then %(second)s): say which one is meant.",
+            time=fold_.local.strftime("%H:%M"), day=fold_.local.date().isoformat(), place=place_name(zone),
+            first=utc_offset(fold_.first, zone), second=utc_offset(fold_.second, zone)), fold_field) from None
 
 
 def _audit(actor, action: str, item: ProgrammeItem, changes) -> None:

@@ -14,15 +14,17 @@ from ..timeutil import in_zone, is_known_timezone, last_day
 from .models import ProgrammeItem
 
 
-def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, zone: str) -> None:
+def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, zone: str,
+                     end_zone: str | None = None) -> None:
     """Raise when an item's times are impossible: unknown zone, end not after start, outside the mission."""
+    end_zone = end_zone or zone
     if not is_known_timezone(zone):
         raise RuleViolation(
-            _("Unknown time zone. Use an IANA name such as Europe/Amsterdam or Asia/Shanghai."), "timezone"
+            _("Choose a time zone from the list."), "timezone"
         )
     if ends_at <= starts_at:
         raise RuleViolation(_("The end must be after the start."), "ends_at")
-    first_day, final_day = in_zone(starts_at, zone).date(), last_day(ends_at, zone)
+    first_day, final_day = in_zone(starts_at, zone).date(), last_day(ends_at, end_zone)
     if first_day < mission.start_date or first_day > mission.end_date:
         raise RuleViolation(
             _("The start falls outside the mission's dates (%(start)s to %(end)s).",

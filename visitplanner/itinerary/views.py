@@ -25,7 +25,7 @@ from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..missions.queries import mission_for_page
 from ..participants.queries import all_participants
-from ..timeutil import COMMON_TIMEZONES, local_naive
+from ..timeutil import local_fold, local_naive
 from .forms import ItemForm
 from .models import ProgrammeItem
 from .operations import create_item, remove_item, update_item
@@ -89,7 +89,7 @@ def _form_data(form: ItemForm) -> dict:
     return {name: form[name].data for name in (
         "kind", "title", "starts_at", "ends_at", "timezone", "location", "description", "talking_points",
         "no_talking_points_reason", "attendees", "participants", "focal_themes", "visibility", "parallel",
-        "headcount", "headcount_reason",
+        "headcount", "headcount_reason", "end_timezone", "starts_fold", "ends_fold",
     )}
 
 
@@ -115,8 +115,7 @@ def create(mission_id: int):
         flash(_("“%(title)s” added to the programme.", title=item.title), "success")
         _warn_double_bookings(mission, item)
         return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
-    return render_template("itinerary/form.html", form=form, mission=mission, item=None,
-                           timezones=COMMON_TIMEZONES)
+    return render_template("itinerary/form.html", form=form, mission=mission, item=None)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -127,7 +126,10 @@ def edit(item_id: int):
     _attendee_choices(form, mission)
     if request.method == "GET":
         form.starts_at.data = local_naive(item.starts_at, item.timezone)
-        form.ends_at.data = local_naive(item.ends_at, item.timezone)
+        form.ends_at.data = local_naive(item.ends_at, item.end_zone)
+        form.end_timezone.data = item.end_timezone or ""
+        form.starts_fold.data = local_fold(item.starts_at, item.timezone)
+        form.ends_fold.data = local_fold(item.ends_at, item.end_zone)
         form.attendees.data = item.attendee_ids
         form.participants.data = [p.id for p in item.participants]
         form.focal_themes.data = [t.id for t in item.focal_themes]
@@ -142,8 +144,7 @@ def edit(item_id: int):
         flash(_("“%(title)s” saved.", title=item.title), "success")
         _warn_double_bookings(mission, item)
         return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
-    return render_template("itinerary/form.html", form=form, mission=mission, item=item,
-                           timezones=COMMON_TIMEZONES)
+    return render_template("itinerary/form.html", form=form, mission=mission, item=item)
 
 
 @bp.route("/items/<int:item_id>/remove", methods=["GET", "POST"])

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import BaseForm, VersionedForm, known_timezone, strip
+from ..forms import BaseForm, VersionedForm, ZoneField, strip
 from .models import Direction, DueDiligence
 
 
@@ -20,11 +20,11 @@ class MissionForm(VersionedForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Only an approver can record this; it shows on the mission and in the checklist."),
     )
-    timezone = StringField(
-        _l("Time zone of the visit"),
-        filters=[strip],
-        validators=[InputRequired(), Length(max=64), known_timezone],
-        description=_l("Where the visit takes place, as an IANA name: Asia/Shanghai, Europe/Amsterdam."),
+    timezone = ZoneField(
+        _l("Time zone of the visit"), blank=_l("— where the direction says: home for inbound, China for outbound —"),
+        validators=[Optional()],
+        description=_l("Where the visit takes place; its programme items start in this zone unless they happen "
+                       "elsewhere."),
     )
 
 

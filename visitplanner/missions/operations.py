@@ -18,11 +18,23 @@ from .models import Company, DelegationMember, Direction, Mission
 FIELDS = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone")
 
 
+#: Where an outbound visit takes place unless the office says otherwise.
+OUTBOUND_ZONE = "Asia/Shanghai"
+
+
+def default_zone(direction: str) -> str:
+    """The zone a mission takes place in unless chosen: the home zone for an inbound visit, China for outbound."""
+    from flask import current_app
+
+    return current_app.config["HOME_TIMEZONE"] if direction == Direction.INBOUND else OUTBOUND_ZONE
+
+
 def _check_mission(data: dict) -> None:
     if data["direction"] not in {d.value for d in Direction}:
         raise RuleViolation(_("Choose inbound or outbound."), "direction")
+    data["timezone"] = data.get("timezone") or default_zone(data["direction"])
     if not is_known_timezone(data["timezone"]):
-        raise RuleViolation(_("Unknown time zone. Use an IANA name such as Europe/Amsterdam or Asia/Shanghai."),
+        raise RuleViolation(_("Choose a time zone from the list."),
                             "timezone")
     if data["end_date"] < data["start_date"]:
         raise RuleViolation(_("The last day cannot be before the first day."), "end_date")
@@ -62,7 +74,7 @@ def items_outside(mission: Mission, start: date, end: date) -> list:
     return [
         item for item in mission.items
         if item.removed_at is None
-        and (item.local_start.date() < start or last_day(item.ends_at, item.timezone) > end)
+        and (item.local_start.date() < start or last_day(item.ends_at, item.end_zone) > end)
     ]
 
 

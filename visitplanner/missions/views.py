@@ -13,7 +13,7 @@ from ..forms import ConfirmForm, parse_id, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
 from ..readiness.operations import moved_since_vouched
-from ..timeutil import COMMON_TIMEZONES, today_utc
+from ..timeutil import today_utc
 from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm
 from .models import Company, DelegationMember, Direction
 from .operations import (
@@ -55,7 +55,7 @@ def create(partnership_id: int):
     if request.method == "GET":
         form.partnership_id.data = partnership.id
         form.direction.data = Direction.OUTBOUND.value
-        form.timezone.data = "Asia/Shanghai"
+        form.timezone.data = ""  # follows the direction chosen
     created = []
     if form.validate_on_submit() and save_form(form, lambda: created.append(create_mission(
         current_user, override_reason=form.override_reason.data or "", **{k: form[k].data for k in FIELDS},
@@ -63,8 +63,7 @@ def create(partnership_id: int):
         [mission] = created
         flash(_("Mission created. Now add the delegation and the programme."), "success")
         return redirect(url_for("missions.show", mission_id=mission.id))
-    return render_template("missions/form.html", form=form, mission=None, partnership=partnership,
-                           timezones=COMMON_TIMEZONES)
+    return render_template("missions/form.html", form=form, mission=None, partnership=partnership)
 
 
 @bp.route("/missions/<int:mission_id>")
@@ -94,8 +93,7 @@ def edit(mission_id: int):
     ):
         flash(_("Mission saved."), "success")
         return redirect(url_for("missions.show", mission_id=mission.id))
-    return render_template("missions/form.html", form=form, mission=mission, partnership=mission.partnership,
-                           timezones=COMMON_TIMEZONES)
+    return render_template("missions/form.html", form=form, mission=mission, partnership=mission.partnership)
 
 
 @bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])

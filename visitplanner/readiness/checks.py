@@ -283,7 +283,7 @@ def check_itinerary(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 7: items within the mission's dates, ending after they start, nobody double-booked."""
     problems = []
     for item in live_items(mission):
-        start, end = in_zone(item.starts_at, item.timezone).date(), last_day(item.ends_at, item.timezone)
+        start, end = in_zone(item.starts_at, item.timezone).date(), last_day(item.ends_at, item.end_zone)
         if item.ends_at <= item.starts_at:
             problems.append(_("“%(item)s” ends before it starts", item=item.title))
         if start < mission.start_date or end > mission.end_date:

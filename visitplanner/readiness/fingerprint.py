@@ -41,6 +41,7 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
             "starts": f"{item.local_start:%Y-%m-%d %H:%M}",
             "ends": f"{item.local_end:%Y-%m-%d %H:%M}",
             "timezone": item.timezone,
+            "end_timezone": item.end_zone,
             "location": item.location.strip(),
             "visibility": item.visibility,
             "talking_points": _digest(item.talking_points),
@@ -170,7 +171,8 @@ def _describe(before: dict, after: dict) -> list[str]:
             lines.append(_("Item removed: “%(title)s”", title=title))
             continue
         old, new = old_items[uid], new_items[uid]
-        for key in ("kind", "starts", "ends", "timezone", "location", "visibility", "parallel", "headcount"):
+        for key in ("kind", "starts", "ends", "timezone", "end_timezone", "location", "visibility", "parallel",
+                    "headcount"):
             if old.get(key) != new[key]:  # .get: content vouched for before a fact was added
                 lines.append(_("“%(title)s”: %(field)s %(old)s → %(new)s", title=title, field=field_label(key).lower(),
                                old=_values(key, old.get(key)), new=_values(key, new[key])))
