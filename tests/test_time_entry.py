@@ -219,3 +219,18 @@ def test_a_feed_carries_the_flight_in_both_zones_too(app, flight, reader, make_u
     db.session.commit()
     [event] = Calendar.from_ical(reader.get(f"/feeds/{token}.ics").data).walk("VEVENT")
     assert event["dtend"].params["TZID"] == "Asia/Shanghai"
+
+
+def test_the_demo_names_zones_on_the_mission_page_and_the_checklist(app, client):
+    from conftest import sign_in_to_demo
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    sign_in_to_demo(client, "protocol@example.org")
+    missions = {m.direction: m for m in db.session.scalars(select(Mission))}
+    outbound = text_of(client.get(f"/missions/{missions['outbound'].id}"))
+    assert "China (UTC+8) — Asia/Shanghai" in outbound
+    programme = text_of(client.get(f"/missions/{missions['outbound'].id}/programme"))
+    assert re.search(r"14:30 Amsterdam \(UTC\+[12]\) – 07:05 next day China \(UTC\+8\)", programme)
+    signed = next(m for m in missions.values() if m.sign_offs)
+    checklist = text_of(client.get(f"/missions/{signed.id}/checklist"))
+    assert re.search(r"\d:\d{2}( [AP]M)? Amsterdam \(UTC\+[12]\)", checklist)

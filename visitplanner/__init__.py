@@ -148,7 +148,7 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
-    from . import formatting
+    from . import formatting, timeutil
     from .access import allows
     from .audit.labels import action_label, audit_value, field_label
 
@@ -164,6 +164,7 @@ def register_template_helpers(app: Flask) -> None:
         time_span=formatting.time_span,
         shows_home_time=formatting.shows_home_time,
         zone_label=formatting.zone_label,
+        zone_label_on=timeutil.zone_label_on,
         current_language=select_locale,
     )
 

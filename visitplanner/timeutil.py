@@ -71,6 +71,11 @@ def zone_label(moment: datetime, zone: str) -> str:
     return place if place == offset else f"{place} ({offset})"
 
 
+def zone_label_on(day: date, zone: str) -> str:
+    """A zone's label as it reads on ``day`` (at noon there): the zone of a visit on its first day."""
+    return zone_label(datetime.combine(day, time(12), zoneinfo.ZoneInfo(zone)), zone)
+
+
 def zone_choices() -> list[tuple[str, str]]:
     """Every IANA zone for a select: the common ones first, each with its place name."""
     def label(zone: str) -> str:
