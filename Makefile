@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app visitplanner
 
-.PHONY: run test test-unit test-browser browser-deps test-deps services db demo translations vendor-css wheel clean
+.PHONY: run test test-unit test-browser bench browser-deps test-deps services db demo translations vendor-css wheel clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -46,6 +46,10 @@ test-unit: $(VENV)/.installed-test test-deps services
 
 test-browser: $(VENV)/.installed-test test-deps browser-deps services
 	$(BIN)/pytest -m browser
+
+## Benchmarks (timed here, never in tests): what following the calendars costs a write, per size of mission.
+bench: $(VENV)/.installed-run
+	$(BIN)/python scripts/bench_follow.py
 
 ## Debian's libical, whose restriction checks every calendar file in the tests must pass.
 test-deps:

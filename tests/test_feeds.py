@@ -843,7 +843,6 @@ def fill_programme(mission, n: int, tag: str) -> None:
             participants=[person], location="Wuxi", description="Gesprek",
         )
         db.session.add_all([person, item])
-        db.session.flush()
         db.session.add(ConsentRecord(participant=person, mission_id=mission.id, kind="given", take_part=True,
                                      named_internal=True, method="in_person", reconfirm_by=consent_until()))
     db.session.commit()

@@ -400,16 +400,22 @@ def test_a_change_of_time_place_or_title_keeps_the_uid_and_raises_the_sequence(p
         assert moved.decoded("dtstart").astimezone(UTC) == datetime(2027, 4, 13, 8, 0, tzinfo=UTC)
 
 
-def test_a_description_only_edit_does_not_raise_the_sequence(planned):
-    protocol, mission, item = planned
-    before = events(build(mission))[item.uid]
+def test_a_description_edit_raises_the_sequence_only_where_the_description_is_seen(planned, make_item):
+    protocol, mission, _ = planned
+    secret = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:00", title="Gesprek", visibility="internal",
+                       description="Kennismaking")
+    before = {audience: events(build(mission, audience))[secret.uid] for audience in ("internal", "delegation")}
 
-    update_item(protocol, item, expected_version=item.version, **item_data(item, description="Nieuwe tekst"))
+    update_item(protocol, secret, expected_version=secret.version, **item_data(secret, description="Nieuwe tekst"))
     db.session.commit()
 
-    after = events(build(mission))[item.uid]
-    assert after.decoded("sequence") == before.decoded("sequence")
-    assert "Nieuwe tekst" in str(after["description"])
+    after = {audience: events(build(mission, audience))[secret.uid] for audience in ("internal", "delegation")}
+    # The office sees the new description: its calendar must take it. The delegation sees a private appointment,
+    # the same as before: nothing for its calendar to notice.
+    assert after["internal"].decoded("sequence") > before["internal"].decoded("sequence")
+    assert "Nieuwe tekst" in str(after["internal"]["description"])
+    assert after["delegation"].decoded("sequence") == before["delegation"].decoded("sequence")
+    assert str(after["delegation"]["summary"]) == str(before["delegation"]["summary"]) in PRIVATE
 
 
 def test_a_removed_item_stays_in_feeds_as_cancelled_for_30_days_and_leaves_downloads_at_once(planned):
@@ -474,7 +480,7 @@ def test_the_delegation_sees_a_confidential_item_as_a_private_appointment_with_t
 
     private = parsed[items["internal"].uid]
     assert str(private["summary"]) in PRIVATE
-    assert str(private["class"]) == "PRIVATE"
+    assert str(private["class"]) == "CONFIDENTIAL"
     for key in ("location", "description", "attendee"):
         assert key not in private
     assert private.decoded("dtstart").astimezone(UTC) == items["internal"].starts_at
@@ -482,7 +488,9 @@ def test_the_delegation_sees_a_confidential_item_as_a_private_appointment_with_t
     for secret in ("Titel-internal", "Locatie-internal", "Beschrijving-internal", "Gesprekspunt-internal"):
         assert secret not in text
     # The delegation's own items in full, talking points included.
-    assert str(parsed[items["delegation"].uid]["class"]) == "PUBLIC"
+    # CLASS follows visibility: only a public item is PUBLIC.
+    assert {v: str(parsed[items[v].uid]["class"]) for v in items} == {
+        "internal": "CONFIDENTIAL", "delegation": "PRIVATE", "partner": "PRIVATE", "public": "PUBLIC"}
     assert "Gesprekspunt-delegation" in str(parsed[items["delegation"].uid]["description"])
 
 

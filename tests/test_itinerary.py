@@ -234,8 +234,9 @@ def test_the_operation_itself_refuses_an_attendee_from_another_delegation(make_u
 @pytest.mark.parametrize(
     ("change", "bumped"),
     [
-        ({"description": "Nieuwe beschrijving"}, False),
-        ({"talking_points": "Vrijheid van meningsuiting"}, False),
+        ({"description": "Nieuwe beschrijving"}, True),
+        ({"talking_points": "Vrijheid van meningsuiting"}, True),
+        ({"no_talking_points_reason": "Kennismaking"}, False),  # the checklist's, not in any calendar
         ({"title": "Ontvangst (verplaatst)"}, True),
         ({"starts_at": "2027-04-13T14:30"}, True),
         ({"ends_at": "2027-04-13T16:00"}, True),
@@ -244,7 +245,7 @@ def test_the_operation_itself_refuses_an_attendee_from_another_delegation(make_u
         ({}, False),
     ],
 )
-def test_editing_raises_the_sequence_only_when_title_time_or_place_change(
+def test_editing_raises_the_sequence_only_when_what_a_calendar_shows_changes(
     client, login, make_mission, make_item, change, bumped
 ):
     login(Role.PROTOCOL)
@@ -284,7 +285,8 @@ def test_a_stale_edit_is_refused_and_the_input_kept(client, login, make_mission,
     assert "Mijn beschrijving" in html
     assert f'name="version" type="hidden" value="{current_version}"' in html
     [stored] = items()
-    assert (stored.title, stored.location, stored.description, stored.sequence) == ("Ontvangst", "Elders", "", 0)
+    # The other person's new place is what calendars were sent (SEQUENCE 1); the refused save sent nothing.
+    assert (stored.title, stored.location, stored.description, stored.sequence) == ("Ontvangst", "Elders", "", 1)
 
 
 # ---- removing --------------------------------------------------------------------------------------------

@@ -184,6 +184,7 @@ SPECIAL = {
     ("ProgrammeItem", "kind"): ({}, {"kind": "meal"}),
     ("ProgrammeItem", "visibility"): ({}, {"visibility": "public"}),
     ("ProgrammeItem", "timezone"): ({}, {"timezone": "Europe/Amsterdam"}),
+    ("ProgrammeItem", "end_timezone"): ({}, {"end_timezone": "Europe/Amsterdam"}),
     ("ProgrammeItem", "starts_at"): ({}, {"starts_at": to_utc(datetime(2027, 4, 13, 9), "Asia/Shanghai")}),
     ("DelegationMember", "user_id"): ({}, {"user_id": "U2"}),
     ("Company", "due_diligence"): ({}, {"due_diligence": "done"}),

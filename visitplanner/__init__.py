@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every mapper known before first use)
     from . import revisions  # noqa: F401  (raises revisions after every flush)
     from .readiness import binding  # noqa: F401  (voids sign-offs whose vouched content moved)
+    from .calendar import following  # noqa: F401  (follows what each audience was shown of an item)
     from .access import enforce_access
     from .auth.models import User
 

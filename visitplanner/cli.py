@@ -75,11 +75,12 @@ def demo() -> None:
 
 
 @click.command(help="Apply what lapsed by date (sign-offs of missions whose consent or safety no longer holds "
-                    "are voided), then print the readiness checks of missions (all when none is given). "
+                    "are voided; calendars drop names whose consent lapsed, with a higher SEQUENCE), then print the readiness checks of missions (all when none is given). "
                     "Exits 1 when a listed mission that is not cancelled has a failing check. Meant for cron.")
 @click.argument("mission_ids", nargs=-1, type=int)
 @with_appcontext
 def checklist(mission_ids: tuple[int, ...]) -> None:
+    from .calendar.following import follow_by_date
     from .missions.models import MissionStatus
     from .missions.queries import missions_for_checklist
     from .readiness.checks import Status, run_checks
@@ -92,6 +93,8 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
     if unknown:
         raise click.ClickException(f"No mission with id {', '.join(map(str, sorted(unknown)))}.")
     failed = False
+    if follow_by_date(db.session, {m.id for m in missions}):
+        db.session.commit()
     for mission in missions:
         if settle(mission, today):
             db.session.commit()

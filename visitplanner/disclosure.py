@@ -7,7 +7,7 @@ for anything that leaves the office.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -138,29 +138,74 @@ class ItemView:
     sequence: int = 0
     last_modified: datetime | None = None
     cancelled: bool = False
+    #: iCalendar CLASS: PUBLIC only for a public item.
+    classification: str = "CONFIDENTIAL"
+
+
+#: iCalendar CLASS by visibility: only a public item is PUBLIC.
+CLASSIFICATION = {
+    Visibility.INTERNAL: "CONFIDENTIAL",
+    Visibility.DELEGATION: "PRIVATE",
+    Visibility.PARTNER: "PRIVATE",
+    Visibility.PUBLIC: "PUBLIC",
+}
 
 
 def present_item(
     item: ProgrammeItem, audience: Audience, viewer: User | None = None, today: date | None = None,
-    *, for_feed: bool = False, removed_since: datetime | None = None,
+    *, for_feed: bool = False, removed_since: datetime | None = None, calendar: bool = False,
 ) -> ItemView | None:
     """The item as ``audience`` may see it: whole, as a private appointment, or not at all.
 
     ``for_feed``: the output goes to a calendar server; at-risk participants are never named.
-    ``removed_since``: removed items from that moment on are shown as cancelled (calendar feeds).
+    ``calendar``: for a calendar file or feed, where the items of a cancelled mission are no longer planned.
+    ``removed_since``: an item withdrawn from the audience from that moment on (removed, its mission cancelled, or
+    no longer visible to it) is shown cancelled, as the audience last saw it (calendar feeds).
+
+    The SEQUENCE and withdrawals come from what the audience has been shown (``calendar/following.py``).
     """
-    if item.removed_at is not None:
-        if removed_since is None or item.removed_at < removed_since:
-            return None
-        live = present_item(item_as_live(item), audience, viewer, today, for_feed=for_feed)
-        if live is None:
-            return None
-        return ItemView(
-            item_id=item.id, uid=item.uid, starts_at=item.starts_at, ends_at=item.ends_at, timezone=item.timezone,
-            end_timezone=item.end_zone, title=live.title, private=live.private, sequence=item.sequence,
-            last_modified=item.updated_at, cancelled=True,
-        )
-    stamp = {"sequence": item.sequence, "last_modified": _last_change(item)}
+    shown = (item.shown or {}).get(audience.value)
+    planned = item.in_calendars if calendar else item.removed_at is None
+    view = present_live(item, audience, viewer, today, for_feed) if planned else None
+    if view is not None:
+        if shown is not None and shown.get("withdrawn_at") is None:
+            return replace(view, sequence=shown["sequence"])
+        return view
+    if removed_since is None:
+        return None
+    if item.shown is None:
+        return _cancelled_before_followed(item, audience, viewer, today, for_feed, removed_since)
+    if shown is None or shown.get("withdrawn_at") is None:
+        return None
+    withdrawn_at = datetime.fromisoformat(shown["withdrawn_at"])
+    if withdrawn_at < removed_since:
+        return None
+    return ItemView(
+        item_id=item.id, uid=item.uid, starts_at=datetime.fromisoformat(shown["starts_at"]),
+        ends_at=datetime.fromisoformat(shown["ends_at"]), timezone=shown["timezone"],
+        end_timezone=shown["end_timezone"], title=shown["title"] or _("Private appointment"),
+        private=shown["private"], sequence=shown["sequence"], last_modified=withdrawn_at, cancelled=True,
+        classification=shown["classification"],
+    )
+
+
+def _cancelled_before_followed(item, audience, viewer, today, for_feed, removed_since) -> ItemView | None:
+    """An item gone before what audiences were shown was followed: cancelled as it was when it went."""
+    if item.left_calendars_at is None or item.left_calendars_at < removed_since:
+        return None
+    live = present_live(item, audience, viewer, today, for_feed)
+    if live is None:
+        return None
+    return replace(live, sequence=item.sequence, last_modified=item.left_calendars_at, cancelled=True, location="",
+                   description="", talking_points="", attendees=(), participants=(), kind_label="")
+
+
+def present_live(item, audience: Audience, viewer: User | None, today: date | None, for_feed: bool
+                  ) -> ItemView | None:
+    """The item as ``audience`` may see it while it is in the programme (whether or not it has been removed since),
+    whole or as a private appointment; None when it sees nothing of it."""
+    stamp = {"sequence": item.sequence, "last_modified": _last_change(item),
+             "classification": CLASSIFICATION[Visibility(item.visibility)]}
     if audience in _SEEN_BY[Visibility(item.visibility)]:
         shows_people = audience in (Audience.INTERNAL, Audience.DELEGATION)
         day = today or today_utc()
@@ -207,28 +252,14 @@ def _last_change(item: ProgrammeItem) -> datetime:
     return max([item.updated_at, *consents])
 
 
-class _LiveView:
-    """A removed item seen as it was, to decide what its cancellation may show."""
-
-    def __init__(self, item: ProgrammeItem):
-        self._item = item
-        self.removed_at = None
-
-    def __getattr__(self, name):
-        return getattr(self._item, name)
-
-
-def item_as_live(item: ProgrammeItem):
-    return _LiveView(item)
-
-
 def present_programme(
     items: list[ProgrammeItem], audience: Audience, viewer: User | None = None, today: date | None = None,
-    *, for_feed: bool = False, removed_since: datetime | None = None,
+    *, for_feed: bool = False, removed_since: datetime | None = None, calendar: bool = False,
 ) -> list[ItemView]:
     """Every item ``audience`` may see, in time order."""
     ordered = sorted(items, key=lambda i: (i.starts_at, i.id))
-    views = (present_item(i, audience, viewer, today, for_feed=for_feed, removed_since=removed_since)
+    views = (present_item(i, audience, viewer, today, for_feed=for_feed, removed_since=removed_since,
+                          calendar=calendar)
              for i in ordered)
     return [v for v in views if v is not None]
 

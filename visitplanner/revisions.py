@@ -199,6 +199,8 @@ VERSION = "the optimistic-lock counter: it moves only together with another colu
 MIRROR = "mirrors a foreign-key column classified on this model"
 CHILDREN = "its rows are tracked themselves, as their own model"
 REVISION = "the revision itself, raised here"
+DERIVED = ("derived from the rest after the flush that raised the mission (calendar/following.py) and written with a "
+           "plain UPDATE in that same flush, never through the ORM")
 
 TRACKED: dict[type, Tracking] = {
     Mission: Tracking(
@@ -222,11 +224,12 @@ TRACKED: dict[type, Tracking] = {
         raises=frozenset({
             "mission_id", "kind", "title", "starts_at", "ends_at", "timezone", "end_timezone", "location",
             "description",
-            "talking_points", "no_talking_points_reason", "visibility", "parallel", "sequence", "removed_at",
+            "talking_points", "no_talking_points_reason", "visibility", "parallel", "removed_at",
             "updated_at", "attendees", "participants", "focal_themes", "headcount", "headcount_reason",
         }),
         ignored={**_because(IDENTITY, "id"), **_because(CREATED, "uid", "created_at"),
-                 **_because(VERSION, "version"), **_because(MIRROR, "mission")},
+                 **_because(VERSION, "version"), **_because(MIRROR, "mission"),
+                 **_because(DERIVED, "sequence", "shown")},
     ),
     DelegationMember: Tracking(
         _member_roots,
@@ -402,6 +405,8 @@ def tracking_of(cls: type) -> Tracking:
 PENDING = "revisions.pending"
 #: Filled after each flush: the submitted or finalised missions whose revision rose (read by readiness/binding.py).
 SIGNED_MISSIONS_REVISED = "revisions.signed_missions"
+#: Filled after each flush: every mission whose revision rose, or ALL (read by calendar/following.py).
+MISSIONS_REVISED = "revisions.missions"
 
 
 def _note(target: Any, conn: Connection, changed_only: bool) -> None:
@@ -485,6 +490,7 @@ def _raise_after_flush(session: Session, flush_context) -> None:
     signed = raise_revisions(session.connection(), roots)
     session.info.setdefault("revisions.raised", set()).update(roots)
     session.info.setdefault(SIGNED_MISSIONS_REVISED, set()).update(signed)
+    session.info.setdefault(MISSIONS_REVISED, set()).update(i for kind, i in roots if kind == "missions")
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -503,7 +509,7 @@ def _forget_stale_revisions(session: Session, flush_context) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, previous_transaction) -> None:
-    for key in (PENDING, "revisions.raised", SIGNED_MISSIONS_REVISED):
+    for key in (PENDING, "revisions.raised", SIGNED_MISSIONS_REVISED, MISSIONS_REVISED):
         session.info.pop(key, None)
 
 

@@ -110,7 +110,7 @@ def event(view: ItemView, description: str) -> Event:
     ev.add("dtstart", view.starts_at.astimezone(zone))
     ev.add("dtend", view.ends_at.astimezone(end_zone))
     ev.add("summary", view.title)
-    ev.add("class", "PRIVATE" if view.private else "PUBLIC")
+    ev.add("class", view.classification)
     ev.add("transp", "OPAQUE")
     ev.add("status", "CANCELLED" if view.cancelled else "CONFIRMED")
     if not view.private and not view.cancelled:

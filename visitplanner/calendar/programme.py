@@ -11,13 +11,14 @@ from ..disclosure import Audience, ItemView, present_programme, present_reminder
 from ..missions.models import Mission
 from .ical import build_calendar
 
-#: A removed item stays in feeds, cancelled, this long (counted in whole days, so that a feed's content
-#: depends on the day and not on the moment of the fetch: its ETag carries the day).
+#: An item withdrawn from an audience (removed, its mission cancelled, no longer visible to it) stays in its feeds,
+#: cancelled, this long (counted in whole days, so that a feed's content depends on the day and not on the moment
+#: of the fetch: its ETag carries the day).
 CANCELLED_KEPT = timedelta(days=30)
 
 
 def cancelled_since(today: date) -> datetime:
-    """Items removed from the start of this day on still show, cancelled."""
+    """Items withdrawn from the start of this day on still show, cancelled."""
     return datetime.combine(today - CANCELLED_KEPT, time.min, tzinfo=timezone.utc)
 
 
@@ -59,7 +60,7 @@ def programme_ics(
     views: list[ItemView] = []
     for mission in missions:
         views += present_programme(
-            mission.items, audience, viewer, today, for_feed=for_feed,
+            mission.items, audience, viewer, today, for_feed=for_feed, calendar=True,
             removed_since=cancelled_since(today) if for_feed else None,
         )
     views.sort(key=lambda v: (v.starts_at, v.item_id))

@@ -8,12 +8,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import sql_in
 from ..extensions import db
-from ..missions.models import DelegationMember, Mission
+from ..missions.models import DelegationMember, Mission, MissionStatus
 
 if TYPE_CHECKING:
     from ..participants.models import Participant
@@ -130,8 +130,14 @@ class ProgrammeItem(db.Model):
     headcount_reason: Mapped[str] = mapped_column(Text, default="")
     #: Runs alongside other items on purpose: attendees in both are not double-booked.
     parallel: Mapped[bool] = mapped_column(default=False)
-    #: iCalendar SEQUENCE: raised on every change of time, place, title or status.
+    #: iCalendar SEQUENCE: the highest an audience has been sent (see ``shown``). Derived after every flush by
+    #: ``visitplanner/calendar/following.py``, never set by hand.
     sequence: Mapped[int] = mapped_column(default=0)
+    #: What each audience has been shown of the item in calendars, per audience: a digest of its event, its own
+    #: SEQUENCE, and the time, title and class it was shown with; ``withdrawn_at`` once it no longer sees the item
+    #: (it then gets the event cancelled for 30 days). Derived, like ``sequence``. NULL: made before this was
+    #: followed.
+    shown: Mapped[dict | None] = mapped_column(JSON, default=dict)
     #: Set when the item is removed; kept so calendar subscribers see it cancelled.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -155,8 +161,6 @@ class ProgrammeItem(db.Model):
         "talking_points", "no_talking_points_reason", "visibility", "parallel", "attendee_names",
         "participant_aliases", "theme_names", "headcount", "headcount_reason",
     )
-    #: A change to one of these is a change calendar clients must notice.
-    SEQUENCED = ("title", "starts_at", "ends_at", "timezone", "end_timezone", "location", "removed_at")
 
     @property
     def label(self) -> str:
@@ -193,6 +197,17 @@ class ProgrammeItem(db.Model):
     @property
     def ends_local(self) -> str:
         return f"{self.local_end:%Y-%m-%d %H:%M} ({self.end_zone})"
+
+    @property
+    def in_calendars(self) -> bool:
+        """Whether calendars carry the item as planned: it is not removed and its mission is not cancelled."""
+        return self.removed_at is None and self.mission.status != MissionStatus.CANCELLED
+
+    @property
+    def left_calendars_at(self) -> datetime | None:
+        """When the item left calendars: removed, or its mission cancelled (the earlier); None while in them."""
+        moments = [m for m in (self.removed_at, self.mission.cancelled_at) if m is not None]
+        return min(moments) if moments else None
 
     @property
     def end_zone(self) -> str:

@@ -115,13 +115,10 @@ def update_item(actor: User, item: ProgrammeItem, *, expected_version: int | Non
         raise RuleViolation(_("This item has been removed and can no longer be changed."))
     prepared = _prepare(item.mission, data)
     before = snapshot(item, ProgrammeItem.AUDITED)
-    sequenced_before = snapshot(item, ProgrammeItem.SEQUENCED)
     for key, value in prepared.items():
         setattr(item, key, value)
     changes = changed(before, snapshot(item, ProgrammeItem.AUDITED))
     if changes:
-        if changed(sequenced_before, snapshot(item, ProgrammeItem.SEQUENCED)):
-            item.sequence += 1
         item.updated_at = now_utc()
         db.session.flush()
         _audit(actor, "item.update", item, changes)
@@ -134,7 +131,6 @@ def remove_item(actor: User, item: ProgrammeItem) -> None:
         raise RuleViolation(_("This item has already been removed."))
     item.removed_at = now_utc()
     item.updated_at = item.removed_at
-    item.sequence += 1
     db.session.flush()
     _audit(actor, "item.remove", item, {"removed_at": [None, item.removed_at.isoformat()]})
 

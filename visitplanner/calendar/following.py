@@ -1,0 +1,165 @@
+"""What each audience has been shown of a programme item, followed mechanically after every flush.
+
+A calendar client keeps what it was sent until a higher SEQUENCE for the same UID replaces it; a client that merges
+rather than replaces keeps an event that simply vanishes. So, for every audience, what it is sent must be followed:
+
+- after every flush that raised a mission's revision (``visitplanner/revisions.py``), each of its items is read
+  again and its event built for every audience as a calendar would get it (:func:`event_digest`);
+- when what an audience gets changed (a new title, time or place, full ↔ "private appointment", a new description,
+  a name that went), that audience's SEQUENCE rises;
+- when an audience no longer sees the item (removed, its mission cancelled, or its visibility narrowed), it is
+  *withdrawn* from that audience, which then gets it ``STATUS:CANCELLED``, with the same UID and a higher SEQUENCE,
+  for 30 days; seen again later, it comes back with a higher SEQUENCE still.
+
+Nothing here is a list of columns: the digest is taken of the event itself, so whatever a future column adds to an
+event moves it. The result is stored in ``ProgrammeItem.shown`` (and the highest SEQUENCE in ``sequence``) with a
+plain UPDATE in the same flush, which moves neither the item's version nor its ``updated_at``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import date, datetime
+
+from flask_babel import force_locale
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..disclosure import Audience, ItemView, present_live
+from ..itinerary.models import ProgrammeItem
+from ..missions.models import DelegationMember
+from ..participants.models import Participant
+from ..revisions import ALL, MISSIONS_REVISED, keep_as_is, raise_revisions
+from ..timeutil import now_utc, today_utc
+
+#: The properties of an event that say *when* it was sent, not *what*: left out of its digest.
+STAMPS = ("SEQUENCE", "DTSTAMP", "LAST-MODIFIED")
+
+
+class _Anyone:
+    """The most privileged viewer: whatever any viewer could be shown, the digest covers."""
+
+    def has_role(self, *roles) -> bool:
+        return True
+
+
+def event_digest(item: ProgrammeItem, audience: Audience, today: date, made: dict | None = None
+                 ) -> tuple[str, ItemView] | None:
+    """A digest of everything ``audience`` could be sent of the item while in the programme, in a file or a feed,
+    with the view it was taken from; None when it may see nothing of it. Taken in one language, so that who saved
+    it does not matter. ``made`` keeps the events already serialised for this item: equal views, equal events."""
+    from .ical import event
+    from .programme import describe
+
+    made = {} if made is None else made
+    parts = []
+    with force_locale("nl"):
+        views = [present_live(item, audience, _Anyone(), today, for_feed) for for_feed in (False, True)]
+        if views[0] is None:
+            return None
+        for view in views:
+            key = replace(view, sequence=0, last_modified=None)
+            if key not in made:
+                made[key] = _content(event(view, describe(view)))
+            parts.append(made[key])
+    return hashlib.sha256(b"\0".join(parts)).hexdigest(), views[0]
+
+
+def _content(vevent) -> bytes:
+    """An event's properties with their parameters, without the stamps: what a client reads (unfolded)."""
+    return b"\n".join(
+        b"%s;%s:%s" % (name.encode(), value.params.to_ical(), value.to_ical())
+        for name, value in vevent.property_items(recursive=False)
+        if name not in ("BEGIN", "END", *STAMPS))
+
+
+def follow(item: ProgrammeItem, today: date, now: datetime) -> dict:
+    """What each audience has now been shown of ``item``, from what it had been shown before (``item.shown``)."""
+    before = item.shown
+    never_followed = before is None  # made before this was followed: anything may have changed since
+    before = before or {}
+    floor = item.sequence + (1 if never_followed else 0)
+    after, made = {}, {}
+    for audience in Audience:
+        was = before.get(audience.value)
+        if not item.in_calendars and never_followed:
+            # Gone before this was followed: withdrawn from whoever saw it then, at the moment it went.
+            seen = event_digest(item, audience, today, made)
+            if seen is not None:
+                after[audience.value] = {**_as_shown(*seen), "sequence": floor,
+                                         "withdrawn_at": item.left_calendars_at.isoformat()}
+            continue
+        seen = event_digest(item, audience, today, made) if item.in_calendars else None
+        if seen is None:
+            if was is not None and was.get("withdrawn_at") is None:
+                was = {**was, "sequence": was["sequence"] + 1, "withdrawn_at": now.isoformat()}
+            if was is not None:
+                after[audience.value] = was
+            continue
+        if was is not None and was["digest"] == seen[0] and was.get("withdrawn_at") is None:
+            after[audience.value] = was
+            continue
+        after[audience.value] = {**_as_shown(*seen), "sequence": was["sequence"] + 1 if was is not None else floor}
+    return after
+
+
+def _as_shown(digest: str, view: ItemView) -> dict:
+    """What is kept of a view: its digest, and for a cancellation later, never more than the audience saw."""
+    return {
+        "digest": digest,
+        "title": None if view.private else view.title,
+        "private": view.private,
+        "classification": view.classification,
+        "starts_at": view.starts_at.isoformat(),
+        "ends_at": view.ends_at.isoformat(),
+        "timezone": view.timezone,
+        "end_timezone": view.end_timezone,
+    }
+
+
+def follow_missions(session: Session, mission_ids) -> set[int]:
+    """Bring ``shown`` and ``sequence`` of every item of these missions (or ALL) up to date; returns the missions
+    with an item that moved."""
+    # Read afresh (on PostgreSQL, others may have committed before the revision UPDATE took the mission's lock),
+    # but not the missions themselves: a void taken in this flush (readiness/binding.py) waits in them unflushed.
+    stmt = (select(ProgrammeItem)
+            .options(selectinload(ProgrammeItem.attendees).joinedload(DelegationMember.user),
+                     selectinload(ProgrammeItem.focal_themes),
+                     selectinload(ProgrammeItem.participants).selectinload(Participant.consents))
+            .execution_options(populate_existing=True))
+    if ALL not in mission_ids:
+        stmt = stmt.where(ProgrammeItem.mission_id.in_(sorted(mission_ids)))
+    table = ProgrammeItem.__table__
+    today, now = today_utc(), now_utc()
+    moved: set[int] = set()
+    with session.no_autoflush:
+        for item in session.scalars(stmt):
+            shown = follow(item, today, now)
+            sequence = max([item.sequence, *(entry["sequence"] for entry in shown.values())])
+            if shown == item.shown and sequence == item.sequence:
+                continue
+            session.connection().execute(
+                update(table).where(table.c.id == item.id)
+                .values(shown=shown, sequence=sequence, **keep_as_is(table)))
+            set_committed_value(item, "shown", shown)
+            set_committed_value(item, "sequence", sequence)
+            moved.add(item.mission_id)
+    return moved
+
+
+def follow_by_date(session: Session, mission_ids) -> set[int]:
+    """What changes with the day alone (a consent that lapsed takes a name out of an event), for cron: followed,
+    and the revisions of the missions it moved raised, so that their feeds' ETags move with their bodies."""
+    moved = follow_missions(session, mission_ids)
+    if moved:
+        raise_revisions(session.connection(), {("missions", i) for i in moved})
+    return moved
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _follow_what_was_shown(session: Session, flush_context) -> None:
+    ids = session.info.pop(MISSIONS_REVISED, None)
+    if ids:
+        follow_missions(session, ids)
