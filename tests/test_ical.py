@@ -27,7 +27,7 @@ from visitplanner.missions.models import Mission
 from visitplanner.missions.queries import mission_for_page
 from visitplanner.participants.models import Scope
 from visitplanner.participants.operations import create_participant, record_consent
-from visitplanner.timeutil import local_naive, today_utc
+from visitplanner.timeutil import local_fold, local_naive, today_utc
 
 UTC = timezone.utc
 TODAY = date(2027, 3, 1)
@@ -124,10 +124,15 @@ def assert_well_formed(body: bytes) -> Calendar:
             else:  # a zone without changes: one fixed observance
                 assert len(observances) == 1
 
-    # Item times: the zone where the item happens, never floating, never UTC (Z), never a bare date.
+    # Item times: the zone where the item happens, never floating, never a bare date; UTC (Z) only for the second of
+    # two equal wall-clock times when the clocks go back, which a TZID would make the first (RFC 5545, 3.3.5).
     for line in event_lines(body):
         if line.startswith(("DTSTART", "DTEND")):
             name_params, value = line.split(":", 1)
+            if value.endswith("Z"):
+                instant = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                assert ";" not in name_params and any(local_fold(instant, tzid) == "1" for tzid in zones), line
+                continue
             assert ";TZID=" in name_params, line
             assert re.fullmatch(r"\d{8}T\d{6}", value), line
 

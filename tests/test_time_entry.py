@@ -127,6 +127,29 @@ def test_editing_an_item_in_the_fold_keeps_which_of_the_two_it_was(client, login
     assert db.session.get(ProgrammeItem, item.id).starts_at == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("fold, instant, printed", [
+    ("0", datetime(2027, 10, 31, 0, 30, tzinfo=UTC), "02:30 Amsterdam (UTC+2) – 04:00 Amsterdam (UTC+1)"),
+    ("1", datetime(2027, 10, 31, 1, 30, tzinfo=UTC), "02:30–04:00 Amsterdam (UTC+1)"),
+])
+def test_each_of_the_two_0230s_is_the_right_instant_in_print_and_in_the_calendar_file(
+    client, login, autumn, fold, instant, printed
+):
+    from test_ical import assert_well_formed
+
+    login(Role.PROTOCOL)
+    saved = client.post(f"/missions/{autumn.id}/items/new", data=item_form(
+        starts_at="2027-10-31T02:30", ends_at="2027-10-31T04:00", starts_fold=fold))
+    assert saved.status_code == 302
+    assert printed in text_of(client.get(f"/missions/{autumn.id}/programme/print"))
+
+    body = client.get(f"/missions/{autumn.id}/programme.ics").data
+    assert_well_formed(body)  # icalendar and vobject (through our VTIMEZONE) agree on the instants; libical is happy
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    assert event.decoded("dtstart").astimezone(UTC) == instant
+    # A TZID would make any 02:30 that day the first one (RFC 5545, 3.3.5): the second is written in UTC.
+    assert ("TZID" in event["dtstart"].params) == (fold == "0")
+
+
 def test_an_overnight_item_across_the_change_is_labelled_with_both_offsets(client, login, spring, make_item):
     login(Role.PROTOCOL)
     make_item(spring, "2027-03-28T01:30", "2027-03-28T04:00", zone="Europe/Amsterdam", title="Nachttrein")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 
 from ..disclosure import ItemView
+from ..timeutil import local_fold
 
 PRODID = "-//visitplanner//Delegation programme//NL"
 REFRESH = timedelta(hours=1)
@@ -98,17 +99,25 @@ def vtimezone(tzid: str, year: int) -> Timezone:
     return component
 
 
+def _moment(moment: datetime, tzid: str) -> datetime:
+    """A DTSTART or DTEND: local time in its zone; in UTC for the second of two equal wall-clock times (the hour the
+    clocks go back), which RFC 5545 (3.3.5) would otherwise read as the first occurrence."""
+    local = moment.astimezone(ZoneInfo(tzid))
+    if local_fold(moment, tzid) == "1":
+        return moment.astimezone(timezone.utc)
+    return local
+
+
 def event(view: ItemView, description: str) -> Event:
     """One programme item as a VEVENT, its start in the zone where it starts and its end where it ends."""
-    zone, end_zone = ZoneInfo(view.timezone), ZoneInfo(view.end_timezone or view.timezone)
     stamp = (view.last_modified or _EPOCH).astimezone(timezone.utc).replace(microsecond=0)
     ev = Event()
     ev.add("uid", view.uid)
     ev.add("dtstamp", stamp)
     ev.add("last-modified", stamp)
     ev.add("sequence", view.sequence)
-    ev.add("dtstart", view.starts_at.astimezone(zone))
-    ev.add("dtend", view.ends_at.astimezone(end_zone))
+    ev.add("dtstart", _moment(view.starts_at, view.timezone))
+    ev.add("dtend", _moment(view.ends_at, view.end_timezone or view.timezone))
     ev.add("summary", view.title)
     ev.add("class", view.classification)
     ev.add("transp", "OPAQUE")
