@@ -81,6 +81,7 @@ EXPECTED: dict[str, set] = {
     "missions.remove_member": {PROTOCOL},
     "missions.add_company": {PROTOCOL},
     "missions.remove_company": {PROTOCOL},
+    "missions.high_risk": {ADVISOR},
     "itinerary.programme": ACCOUNTS,
     "itinerary.printable": ACCOUNTS,
     "itinerary.create": {PROTOCOL, ADVISOR},

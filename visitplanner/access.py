@@ -54,6 +54,8 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "missions.remove_member": PROTOCOL,
     "missions.add_company": PROTOCOL,
     "missions.remove_company": PROTOCOL,
+    # High-risk mode: set and ended by the advisor, who judges the safety of civil-society participants.
+    "missions.high_risk": ADVISOR,
     # itinerary
     "itinerary.programme": EVERYONE,
     "itinerary.printable": EVERYONE,

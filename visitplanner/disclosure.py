@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role, User
+from .enums import RiskLevel
 from .itinerary.models import ProgrammeItem, Visibility
 from .participants.models import Participant, Scope, consent_state
 from .timeutil import today_utc
@@ -200,10 +201,51 @@ def _cancelled_before_followed(item, audience, viewer, today, for_feed, removed_
                    description="", talking_points="", attendees=(), participants=(), kind_label="")
 
 
+def _at_critical_risk(participant: Participant, in_mission: set[int]) -> bool:
+    """Whether the participant's latest safety assessment for an item of the mission rates the risk critical."""
+    latest = max((a for a in participant.assessments if a.item_id in in_mission), key=lambda a: a.id, default=None)
+    return latest is not None and latest.risk_level == RiskLevel.CRITICAL
+
+
+def critical_participants(mission) -> set[int]:
+    """The participants whose latest safety assessment in this mission rates the risk critical."""
+    in_mission = {i.id for i in mission.items}
+    return {p.id for i in mission.items for p in i.participants if _at_critical_risk(p, in_mission)}
+
+
+def high_risk_reasons(mission) -> list[str]:
+    """Why the mission is in high-risk mode (empty: it is not), in words for its page: the advisor's reason, and each
+    participant at critical risk, by alias."""
+    reasons = [mission.high_risk_reason] if mission.high_risk_reason else []
+    critical = critical_participants(mission)
+    aliases = sorted({p.alias for i in mission.items for p in i.participants if p.id in critical})
+    reasons += [_("%(alias)s is assessed at critical risk.", alias=alias) for alias in aliases]
+    return reasons
+
+
+def kept_out_of_feeds(item: ProgrammeItem) -> bool:
+    """High-risk mode: no feed, for any audience or owner, carries an item with a participant at critical risk in
+    this mission, nor, when the advisor set the mode on the mission, any item with civil society at all."""
+    if not item.participants:
+        return False
+    if item.mission.high_risk_reason:
+        return True
+    in_mission = {i.id for i in item.mission.items}
+    return any(_at_critical_risk(p, in_mission) for p in item.participants)
+
+
+def shows_high_risk(items, audience: Audience) -> bool:
+    """Whether a download or print for ``audience`` would show an item kept out of feeds by high-risk mode."""
+    return any(item.removed_at is None and kept_out_of_feeds(item)
+               and present_live(item, audience, None, None, False) is not None for item in items)
+
+
 def present_live(item, audience: Audience, viewer: User | None, today: date | None, for_feed: bool
                   ) -> ItemView | None:
     """The item as ``audience`` may see it while it is in the programme (whether or not it has been removed since),
     whole or as a private appointment; None when it sees nothing of it."""
+    if for_feed and kept_out_of_feeds(item):
+        return None
     stamp = {"sequence": item.sequence, "last_modified": _last_change(item),
              "classification": CLASSIFICATION[Visibility(item.visibility)]}
     if audience in _SEEN_BY[Visibility(item.visibility)]:

@@ -27,7 +27,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..disclosure import Audience, ItemView, present_live
+from ..disclosure import Audience, ItemView, kept_out_of_feeds, present_live
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import DelegationMember
 from ..participants.models import Participant
@@ -47,8 +47,9 @@ class _Anyone:
 
 def event_digest(item: ProgrammeItem, audience: Audience, today: date, made: dict | None = None
                  ) -> tuple[str, ItemView] | None:
-    """A digest of everything ``audience`` could be sent of the item while in the programme, in a file or a feed,
-    with the view it was taken from; None when it may see nothing of it. Taken in one language, so that who saved
+    """A digest of everything ``audience`` could be sent of the item while in the programme, in a feed and in a file,
+    with the feed's view; None when no feed may carry it (what feeds were sent is what must be followed: files carry
+    no cancellations). Taken in one language, so that who saved
     it does not matter. ``made`` keeps the events already serialised for this item: equal views, equal events."""
     from .ical import event
     from .programme import describe
@@ -56,8 +57,8 @@ def event_digest(item: ProgrammeItem, audience: Audience, today: date, made: dic
     made = {} if made is None else made
     parts = []
     with force_locale("nl"):
-        views = [present_live(item, audience, _Anyone(), today, for_feed) for for_feed in (False, True)]
-        if views[0] is None:
+        views = [present_live(item, audience, _Anyone(), today, for_feed) for for_feed in (True, False)]
+        if views[0] is None:  # in no feed (high-risk mode), whatever a file would show: withdrawn from feeds
             return None
         for view in views:
             key = replace(view, sequence=0, last_modified=None)
@@ -95,6 +96,11 @@ def follow(item: ProgrammeItem, today: date, now: datetime) -> dict:
         if seen is None:
             if was is not None and was.get("withdrawn_at") is None:
                 was = {**was, "sequence": was["sequence"] + 1, "withdrawn_at": now.isoformat()}
+            if was is not None and item.in_calendars and kept_out_of_feeds(item) and was["title"] is not None:
+                # High-risk mode: the cancellation takes the title off the devices that synced it; only the time,
+                # which they had, stays.
+                was = {**was, "sequence": was["sequence"] + 1, "title": None, "private": True,
+                       "classification": "CONFIDENTIAL"}
             if was is not None:
                 after[audience.value] = was
             continue
@@ -127,7 +133,8 @@ def follow_missions(session: Session, mission_ids) -> set[int]:
     stmt = (select(ProgrammeItem)
             .options(selectinload(ProgrammeItem.attendees).joinedload(DelegationMember.user),
                      selectinload(ProgrammeItem.focal_themes),
-                     selectinload(ProgrammeItem.participants).selectinload(Participant.consents))
+                     selectinload(ProgrammeItem.participants).selectinload(Participant.consents),
+                     selectinload(ProgrammeItem.participants).selectinload(Participant.assessments))
             .execution_options(populate_existing=True))
     if ALL not in mission_ids:
         stmt = stmt.where(ProgrammeItem.mission_id.in_(sorted(mission_ids)))

@@ -11,7 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import limits
-from ..disclosure import Audience, audiences_for, chosen_audience
+from ..auth import reconfirm
+from ..disclosure import Audience, audiences_for, chosen_audience, shows_high_risk
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..missions.models import Mission
@@ -43,13 +44,18 @@ def _calendar_response(body: bytes, filename: str | None = None) -> Response:
     return response
 
 
-@bp.route("/missions/<int:mission_id>/programme.ics")
+@bp.route("/missions/<int:mission_id>/programme.ics", methods=["GET", "POST"])
 def download(mission_id: int):
-    """The programme as an .ics file, for an audience the user's role allows (default: delegation)."""
+    """The programme as an .ics file, for an audience the user's role allows (default: delegation). One that shows
+    an item in high-risk mode is made only after the user proved again who they are (a POST), and is audited."""
     mission = mission_for_page(mission_id)
     if mission is None or not mission.can_view(current_user):
         abort(404)
     audience = _export_audience(current_user, request.args.get("audience"))
+    if shows_high_risk(mission.items, audience):
+        asked = reconfirm.gate(current_user, mission, f"ics:{audience.value}", _("Confirm and download"))
+        if asked is not None:
+            return asked
     body = programme_ics([mission], audience, current_user, f"{mission.title} ({audience.label})",
                          today=today_utc(), for_feed=False)
     return _calendar_response(body, f"programme-{mission.id}-{audience.value}.ics")

@@ -15,11 +15,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth import reconfirm
 from ..disclosure import (
     audiences_for,
     page_audience,
     participant_label,
     present_programme,
+    shows_high_risk,
 )
 from ..extensions import db
 from ..forms import ConfirmForm, save_form
@@ -72,11 +74,17 @@ def programme(mission_id: int):
     return render_template("itinerary/programme.html", **_programme_context(mission))
 
 
-@bp.route("/missions/<int:mission_id>/programme/print")
+@bp.route("/missions/<int:mission_id>/programme/print", methods=["GET", "POST"])
 def printable(mission_id: int):
-    """A clean A4 programme to print."""
+    """A clean A4 programme to print. One that shows an item in high-risk mode is made only after the user proved
+    again who they are (a POST), and is audited."""
     mission = _mission(mission_id)
-    return render_template("itinerary/printable.html", **_programme_context(mission))
+    context = _programme_context(mission)
+    if shows_high_risk(mission.items, context["audience"]):
+        asked = reconfirm.gate(current_user, mission, f"print:{context['audience'].value}", _("Confirm and print"))
+        if asked is not None:
+            return asked
+    return render_template("itinerary/printable.html", **context)
 
 
 def _attendee_choices(form: ItemForm, mission) -> None:

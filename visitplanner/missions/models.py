@@ -97,6 +97,7 @@ class Mission(db.Model):
         CheckConstraint("(status = 'cancelled') = (cancelled_at IS NOT NULL AND cancel_reason IS NOT NULL)",
                         name="cancelled_has_time_and_reason"),
         CheckConstraint("(override_reason IS NULL) = (override_by_id IS NULL)", name="override_has_approver"),
+        CheckConstraint("(high_risk_reason IS NULL) = (high_risk_at IS NULL)", name="high_risk_has_moment"),
         # Nobody vouches for a draft or a cancelled mission.
         CheckConstraint("vouched_fingerprint IS NULL OR status NOT IN ('draft', 'cancelled')", name="vouched_not_draft"),
         CheckConstraint("(vouched_fingerprint IS NULL) = (vouched_content IS NULL)", name="vouched_with_content"),
@@ -125,6 +126,11 @@ class Mission(db.Model):
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: High-risk mode set by the advisor, with the reason: no feed carries any item with a civil-society participant
+    #: (disclosure.py). It also comes on by itself for a participant whose latest assessment is critical.
+    high_risk_reason: Mapped[str | None] = mapped_column(Text)
+    high_risk_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    high_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: What the submitter, and after them each signer, vouched for (readiness/binding.py): its SHA-256, and the
     #: content itself, so that what changed since can be shown. Set on submission, cleared back in draft.
     vouched_fingerprint: Mapped[str | None] = mapped_column(String(64))
@@ -141,6 +147,7 @@ class Mission(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     override_by: Mapped[User | None] = relationship(foreign_keys=[override_by_id])
+    high_risk_by: Mapped[User | None] = relationship(foreign_keys=[high_risk_by_id])
     sign_offs: Mapped[list[SignOff]] = relationship(order_by="SignOff.id", cascade="all, delete-orphan")
     confirmations: Mapped[list[ManualConfirmation]] = relationship(
         order_by="ManualConfirmation.id", cascade="all, delete-orphan"

@@ -188,3 +188,28 @@ def update_company(actor: User, company: Company, *, expected_version: int | Non
         db.session.flush()
         record(actor, "company.update", company, label=company.name, changes=changes)
     return company
+
+
+def set_high_risk(actor: User, mission: Mission, reason: str) -> None:
+    """The advisor puts the mission in high-risk mode: no feed carries any item with civil society (disclosure.py)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Give the reason for high-risk mode."), "reason")
+    before = mission.high_risk_reason
+    mission.high_risk_reason, mission.high_risk_by_id, mission.high_risk_at = reason, actor.id, now_utc()
+    db.session.flush()
+    _audit(actor, "mission.high_risk_on", mission, mission, {"high_risk_reason": [before, reason]})
+
+
+def end_high_risk(actor: User, mission: Mission, reason: str) -> None:
+    """The advisor ends the high-risk mode they set, with a reason (a participant at critical risk keeps theirs)."""
+    reason = (reason or "").strip()
+    if mission.high_risk_reason is None:
+        raise RuleViolation(_("High-risk mode is not set on this mission."))
+    if not reason:
+        raise RuleViolation(_("Give the reason for ending high-risk mode."), "reason")
+    before = mission.high_risk_reason
+    mission.high_risk_reason = mission.high_risk_by_id = mission.high_risk_at = None
+    db.session.flush()
+    _audit(actor, "mission.high_risk_off", mission, mission, {"high_risk_reason": [before, None],
+                                                              "reason": [None, reason]})

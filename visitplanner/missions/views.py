@@ -12,6 +12,8 @@ from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
+from ..disclosure import high_risk_reasons
+from ..readiness.forms import ReasonForm
 from ..readiness.operations import moved_since_vouched
 from ..timeutil import today_utc
 from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm
@@ -22,8 +24,10 @@ from .operations import (
     add_company,
     add_member,
     create_mission,
+    end_high_risk,
     remove_company,
     remove_member,
+    set_high_risk,
     update_company,
     update_mission,
 )
@@ -72,7 +76,23 @@ def show(mission_id: int):
     mission = _load(mission_id)
     return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(),
                            moved=moved_since_vouched(mission, today_utc()) if mission.can_view_checklist(current_user)
-                           else None)
+                           else None, high_risk=high_risk_reasons(mission) if current_user.is_staff else [])
+
+
+@bp.route("/missions/<int:mission_id>/high-risk", methods=["GET", "POST"])
+def high_risk(mission_id: int):
+    """The advisor sets high-risk mode on a mission, or ends the mode they set, with a reason."""
+    mission = _load(mission_id)
+    ending = mission.high_risk_reason is not None
+    form = ReasonForm()
+    if form.validate_on_submit() and save_form(form, lambda: (end_high_risk if ending else set_high_risk)(
+            current_user, mission, form.reason.data)):
+        flash(_("High-risk mode ended.") if ending else _("High-risk mode is on: no calendar feed carries items "
+                                                          "with civil-society participants of this mission."),
+              "success")
+        return redirect(url_for("missions.show", mission_id=mission.id))
+    return render_template("missions/high_risk.html", mission=mission, form=form, ending=ending,
+                           reasons=high_risk_reasons(mission))
 
 
 @bp.route("/missions/<int:mission_id>/edit", methods=["GET", "POST"])

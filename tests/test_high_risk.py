@@ -1,0 +1,227 @@
+"""High-risk mode (issue 14, part 3): a participant at critical risk, or a mission the advisor puts in the mode, keeps
+every item with them out of every feed, for every audience and owner, not even as a private appointment; feeds that
+had them get them cancelled with nothing but the time they knew; downloads and prints that show them need the user
+to prove again who they are, and are logged; the mission page says the mode is on and why."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from readiness_factories import assess
+from sqlalchemy import select
+from test_calendar_semantics import feed
+from test_ical import PRIVATE, assert_well_formed, events
+
+from visitplanner.audit.models import AuditEntry
+from visitplanner.auth.models import Role
+from visitplanner.calendar.operations import create_feed
+from visitplanner.disclosure import Audience
+from visitplanner.extensions import db
+from visitplanner.missions.operations import set_high_risk
+from visitplanner.participants.operations import create_participant
+
+AUDIENCES = ("internal", "delegation", "partner", "public")
+SECRET_WORDS = ("Werkplaats", "Zwaluw-4471", "Li Wei", "Gesprek met arbeidsrechtenactivist")
+
+
+def text_of(response) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+@pytest.fixture(autouse=True)
+def english(client, ctx):
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+
+
+@pytest.fixture
+def meeting(ctx, make_user, make_mission, make_item):
+    """A public meeting with a defender (so every audience has it), and a dinner without civil society."""
+    advisor = make_user(Role.ADVISOR, email="advisor@example.org")
+    mission = make_mission()
+    item = make_item(mission, "2027-04-13T14:00", "2027-04-13T15:00", title="Gesprek met arbeidsrechtenactivist",
+                     kind="ngo_visit", visibility="public", location="Werkplaats")
+    dinner = make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", title="Diner", kind="meal",
+                       visibility="public", location="Hotel")
+    person = create_participant(advisor, real_name="Li Wei", alias="Zwaluw-4471", kind="defender", at_risk=True)
+    item.participants.append(person)
+    db.session.commit()
+    return advisor, mission, item, dinner, person
+
+
+def test_a_critical_assessment_cancels_the_item_in_every_feed_with_nothing_but_its_time(meeting):
+    advisor, mission, item, dinner, person = meeting
+    before = {audience: feed(mission, audience)[item.uid] for audience in AUDIENCES}
+
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+
+    for audience in AUDIENCES:
+        body_events = feed(mission, audience)
+        cancelled = body_events[item.uid]
+        assert str(cancelled["status"]) == "CANCELLED"
+        assert cancelled.decoded("sequence") > before[audience].decoded("sequence")
+        # The cancellation takes the title off the devices that synced it; only the time they had stays.
+        assert str(cancelled["summary"]) in PRIVATE and str(cancelled["class"]) == "CONFIDENTIAL"
+        assert cancelled.decoded("dtstart") == before[audience].decoded("dtstart")
+        assert "location" not in cancelled and "description" not in cancelled
+        assert str(body_events[dinner.uid]["status"]) == "CONFIRMED"  # what has no civil society stays
+
+
+def test_no_feed_of_any_audience_or_owner_carries_anything_of_the_person(meeting, reader, make_user):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    owners = [advisor, make_user(Role.PROTOCOL), make_user(Role.APPROVER)]
+    tokens = [create_feed(owner, kind="mission", audience=audience, mission=mission)[1]
+              for owner in owners for audience in AUDIENCES]
+    db.session.commit()
+    for token in tokens:
+        response = reader.get(f"/feeds/{token}.ics")
+        assert response.status_code == 200
+        assert_well_formed(response.data)
+        for word in SECRET_WORDS:
+            assert word.encode() not in response.data, (token, word)
+        parsed = events(response.data)
+        assert str(parsed[item.uid]["status"]) == "CANCELLED" and dinner.uid in parsed
+
+
+def test_an_item_made_after_the_assessment_never_reaches_a_feed(meeting, make_item):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    later = make_item(mission, "2027-04-14T10:00", "2027-04-14T11:00", title="Tweede gesprek", kind="ngo_visit",
+                      visibility="public", participants=[person])
+    for audience in AUDIENCES:
+        assert later.uid not in feed(mission, audience)
+
+
+def test_a_lower_risk_on_reassessment_brings_the_item_back_with_a_higher_sequence(meeting):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    cancelled = feed(mission, "partner")[item.uid].decoded("sequence")
+    assess(advisor, person, item, risk_level="high")
+    db.session.commit()
+    back = feed(mission, "partner")[item.uid]
+    assert str(back["status"]) == "CONFIRMED" and back.decoded("sequence") > cancelled
+
+
+def test_the_advisor_sets_the_mode_on_a_mission_with_a_reason_and_ends_it(client, login, meeting):
+    _, mission, item, dinner, person = meeting
+    login(Role.ADVISOR)
+    page = client.get(f"/missions/{mission.id}")
+    assert "Set high-risk mode on this mission" in text_of(page)
+
+    refused = client.post(f"/missions/{mission.id}/high-risk", data={"reason": "  "})
+    assert refused.status_code == 200 and mission.high_risk_reason is None
+    done = client.post(f"/missions/{mission.id}/high-risk",
+                       data={"reason": "Signalen van intimidatie van gesprekspartners."})
+    assert done.status_code == 302
+    page = text_of(client.get(f"/missions/{mission.id}"))
+    assert "High-risk mode is on" in page and "Signalen van intimidatie van gesprekspartners." in page
+    assert item.uid in feed(mission, "internal") and str(feed(mission, "internal")[item.uid]["status"]) == "CANCELLED"
+    assert str(feed(mission, "internal")[dinner.uid]["status"]) == "CONFIRMED"
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.mission_id == mission.id)).all()
+    assert "mission.high_risk_on" in actions
+
+    ended = client.post(f"/missions/{mission.id}/high-risk", data={"reason": "Dreiging voorbij."})
+    assert ended.status_code == 302
+    assert str(feed(mission, "internal")[item.uid]["status"]) == "CONFIRMED"
+    assert "High-risk mode is on" not in text_of(client.get(f"/missions/{mission.id}"))
+
+
+def test_a_critical_participant_is_named_by_alias_as_the_reason_on_the_mission_page(client, login, meeting):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    login(Role.PROTOCOL)
+    page = text_of(client.get(f"/missions/{mission.id}"))
+    assert "High-risk mode is on" in page and "Zwaluw-4471 is assessed at critical risk." in page
+    assert "Li Wei" not in page
+
+
+@pytest.mark.parametrize("role", [Role.PROTOCOL, Role.APPROVER, Role.DELEGATE])
+def test_only_the_advisor_sets_the_mode(client, login, meeting, role):
+    _, mission, *_ = meeting
+    login(role)
+    assert client.post(f"/missions/{mission.id}/high-risk", data={"reason": "Zomaar"}).status_code in (403, 404)
+    assert db.session.get(type(mission), mission.id).high_risk_reason is None
+
+
+@pytest.mark.parametrize("path, export", [("/programme.ics?audience=delegation", "ics:delegation"),
+                                          ("/programme/print?audience=delegation", "print:delegation")])
+def test_a_download_or_print_that_shows_such_an_item_asks_for_the_password_and_is_logged(
+    client, login, meeting, path, export
+):
+    advisor, mission, item, dinner, person = meeting
+    set_high_risk(advisor, mission, "Intimidatie")
+    db.session.commit()
+    user = login(Role.PROTOCOL)
+    url = f"/missions/{mission.id}{path}"
+
+    asked = client.get(url)
+    assert asked.status_code == 200 and "Confirm it is you" in text_of(asked)
+    assert b"BEGIN:VCALENDAR" not in asked.data and b"Gesprek met arbeidsrechtenactivist" not in asked.data
+    wrong = client.post(url, data={"secret": "not my password"})
+    assert wrong.status_code == 403 and b"Gesprek met arbeidsrechtenactivist" not in wrong.data
+
+    right = client.post(url, data={"secret": "correct horse battery staple"})
+    assert right.status_code == 200 and b"Gesprek met arbeidsrechtenactivist" in right.data
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "programme.high_risk_export")).one()
+    assert (entry.actor_id, entry.mission_id, entry.changes["export"][1]) == (user.id, mission.id, export)
+
+
+def test_an_output_that_does_not_show_such_an_item_is_made_at_once(client, login, meeting):
+    advisor, mission, item, dinner, person = meeting
+    item.visibility = "internal"  # the public sees nothing of it
+    db.session.commit()
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    login(Role.PROTOCOL)
+    response = client.get(f"/missions/{mission.id}/programme.ics?audience=public")
+    assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.data
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "programme.high_risk_export")) is None
+
+
+def test_whoever_has_a_second_factor_confirms_with_a_fresh_code(client, auth, meeting, make_user):
+    import time
+
+    import pyotp
+
+    from visitplanner.auth.operations import enrol_second_factor
+
+    advisor, mission, item, dinner, person = meeting
+    set_high_risk(advisor, mission, "Intimidatie")
+    approver = make_user(Role.APPROVER)
+    secret = pyotp.random_base32()
+    enrol_second_factor(approver, secret, pyotp.TOTP(secret).now())
+    approver.totp_last_step = None
+    db.session.commit()
+    auth.login(approver)
+    assert client.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+
+    url = f"/missions/{mission.id}/programme.ics?audience=internal"
+    asked = client.get(url)
+    assert "Code from your authenticator app" in text_of(asked)
+    assert client.post(url, data={"secret": "correct horse battery staple"}).status_code == 403
+    next_code = pyotp.TOTP(secret).at(time.time() + 30)  # the next step, within the drift allowed
+    assert client.post(url, data={"secret": next_code}).status_code == 200
+
+
+def test_the_feed_for_the_owner_of_a_person_feed_also_carries_nothing(meeting, reader, make_user, make_member):
+    advisor, mission, item, dinner, person = meeting
+    delegate = make_user(Role.DELEGATE)
+    member = make_member(mission, user=delegate)
+    item.attendees.append(member)
+    db.session.commit()
+    token = create_feed(delegate, kind="person", audience=Audience.DELEGATION)[1]
+    db.session.commit()
+    assert item.uid in events(reader.get(f"/feeds/{token}.ics").data)
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    body = reader.get(f"/feeds/{token}.ics").data
+    assert str(events(body)[item.uid]["status"]) == "CANCELLED"
+    for word in SECRET_WORDS:
+        assert word.encode() not in body

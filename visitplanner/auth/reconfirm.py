@@ -1,0 +1,54 @@
+"""Proving again who one is, before an output that shows an item of someone at critical risk (high-risk mode).
+
+A download or print of such a programme is refused on GET with a page that asks for the password (or, for whoever
+has a second factor, a code from the app); the POST with the right answer makes the output, and the audit log keeps
+who made which. Wrong answers count towards the sign-in limits of ``visitplanner/limits.py``.
+"""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField
+from wtforms.validators import InputRequired, Length
+
+from .. import limits
+from ..audit.operations import record
+from ..extensions import db
+from ..forms import BaseForm
+from .models import User
+from .operations import check_second_factor
+
+
+class ReconfirmForm(BaseForm):
+    secret = PasswordField(_l("Your password"), validators=[InputRequired(), Length(max=1000)])
+
+
+def _proved(user: User, secret: str) -> bool:
+    address = request.remote_addr or ""
+    if not limits.sign_in_allowed(address, user.email):
+        return False
+    proved = check_second_factor(user, secret) if user.totp_secret else user.check_password(secret)
+    if not proved:
+        limits.count_failed_sign_in(address, user.email)
+    return proved
+
+
+def gate(user: User, mission, export: str, action: str):
+    """None when ``export`` (e.g. "ics:delegation", "print:internal") may be made in this request: a POST that
+    proved who the user is, written to the audit log. Otherwise the page that asks, to return as the response."""
+    form = ReconfirmForm()
+    if user.totp_secret:
+        form.secret.label.text = _("Code from your authenticator app")
+    status = 200
+    if form.validate_on_submit():
+        if _proved(user, form.secret.data):
+            record(user, "programme.high_risk_export", mission, label=mission.title, changes={"export": [None, export]},
+                   mission_id=mission.id, partnership_id=mission.partnership_id)
+            db.session.commit()
+            return None
+        db.session.commit()  # a failed second factor is audited
+        form.secret.errors = [_("That did not confirm it is you (or there were too many attempts). Try again.")]
+        status = 403
+    return render_template("auth/reconfirm.html", form=form, mission=mission, action=action), status
