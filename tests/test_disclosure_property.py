@@ -2,7 +2,8 @@
 
 Generated sentinel names are put on participants (most of them at risk) in the items of a mission, with
 generated consent (any subset of the scopes, withdrawn, expired or none). Every audience, every viewer role,
-downloads and feeds are then searched for them, after unfolding and after unescaping.
+downloads and feeds are then searched for them, after unfolding and after unescaping. The travel-safe copy never
+carries a real name, whatever the consent, nor anything of the items' own text: only "Meeting", the time and aliases.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import string
 from datetime import date, datetime, timedelta, timezone
 
+from flask_babel import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.programme import programme_ics
@@ -37,6 +40,8 @@ NAMING = {
     Audience.PARTNER: Scope.NAMED_PARTNER,
 }
 VISIBILITIES = ("internal", "delegation", "partner", "public", "partner")  # the last one is removed
+#: The items' own text: a travel-safe copy carries none of it (they are all NGO visits).
+ITEM_TEXT = ("Onderdeel", "Gesprek", "Wuxi", "Arbeidsrechten")
 
 #: "ZZ" + lowercase + "Q": no name can occur inside another, nor in any other text of the file.
 middles = st.text(alphabet=string.ascii_lowercase, min_size=12, max_size=20)
@@ -135,6 +140,16 @@ def test_no_output_names_a_participant_beyond_their_consent(ctx, make_user, make
                             assert not shows_alias and not shows_name, f"alias without consent: {where}"
                         if audience == Audience.PUBLIC:
                             assert not shows_name, f"name in a public output: {where}"
+                        # (d) a travel-safe copy: never a real name, whatever the consent and whoever makes it.
+                        if audience == Audience.TRAVEL:
+                            assert not shows_name, f"real name in a travel-safe copy: {where}"
+                    if audience == Audience.TRAVEL:
+                        # ... and nothing beyond a neutral title, the time and aliases.
+                        for word in ITEM_TEXT:
+                            assert not any(word in t for t in texts), f"{word!r} in a travel-safe copy: {where}"
+                        for ev in Calendar.from_ical(body).walk("VEVENT"):
+                            assert str(ev["summary"]) in (gettext("Meeting"), gettext("Private appointment"))
+                            assert "location" not in ev
 
         # Not vacuous: the internal download for an advisor names each person in a live item,
         # by real name when consent allows internal naming, else by alias.
@@ -144,5 +159,10 @@ def test_no_output_names_a_participant_beyond_their_consent(ctx, make_user, make
         for real_name, alias, _, current, in_items in attached:
             if in_items - {len(VISIBILITIES) - 1}:
                 assert (real_name if Scope.NAMED_INTERNAL in current else alias) in raw
+        # ... and the travel-safe one by alias each person in a live item the delegation sees in full.
+        raw = unfolded(programme_ics([mission], Audience.TRAVEL, advisor, "Programma", today=TODAY, for_feed=False))
+        for real_name, alias, _, current, in_items in attached:
+            if in_items & {1, 2, 3}:
+                assert alias in raw and real_name not in raw
 
     check()

@@ -110,12 +110,12 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
 
 @click.command("export-ics", help="Write a mission's programme as an iCalendar file to standard output.")
 @click.argument("mission_id", type=int)
-@click.option("--audience", type=click.Choice(["internal", "delegation", "partner", "public"]),
+@click.option("--audience", type=click.Choice(["internal", "delegation", "travel", "partner", "public"]),
               default="delegation", show_default=True, help="Who the file is made for.")
 @with_appcontext
 def export_ics(mission_id: int, audience: str) -> None:
     from .calendar.programme import programme_ics
-    from .disclosure import AUDIENCE_LABELS, Audience
+    from .disclosure import Audience, calendar_name
     from .missions.queries import mission_for_page
     from .timeutil import today_utc
 
@@ -124,7 +124,7 @@ def export_ics(mission_id: int, audience: str) -> None:
         raise click.ClickException(f"No mission with id {mission_id}.")
     chosen = Audience(audience)
     # The command line acts for the office, without a person: real names never go into the file.
-    body = programme_ics([mission], chosen, None, f"{mission.title} ({AUDIENCE_LABELS[chosen]})",
+    body = programme_ics([mission], chosen, None, calendar_name(mission, chosen),
                          today=today_utc(), for_feed=False)
     sys.stdout.buffer.write(body)
     sys.stdout.flush()

@@ -3,6 +3,9 @@
 Programme pages, the printable programme, calendar exports and feeds ask this module; none
 decides on its own. The least revealing audience a viewer may use is the default
 for anything that leaves the office.
+
+The travel-safe audience is for devices taken into China, where a laptop or phone may be inspected at the
+border: a print or an .ics file, never a feed (see :func:`travel_view`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role, User
 from .enums import RiskLevel
-from .itinerary.models import ProgrammeItem, Visibility
+from .formatting import format_date
+from .itinerary.models import ItemKind, ProgrammeItem, Visibility
 from .participants.models import Participant, Scope, consent_state
 from .timeutil import today_utc
 
@@ -26,6 +30,8 @@ class Audience(StrEnum):
 
     INTERNAL = "internal"
     DELEGATION = "delegation"
+    #: The delegation's programme made safe for devices taken into China (print and .ics only, never a feed).
+    TRAVEL = "travel"
     PARTNER = "partner"
     PUBLIC = "public"
 
@@ -33,19 +39,29 @@ class Audience(StrEnum):
     def label(self) -> str:
         return str(AUDIENCE_LABELS[self])
 
+    @property
+    def travel_safe(self) -> bool:
+        return self == Audience.TRAVEL
+
 
 AUDIENCE_LABELS = {
     Audience.INTERNAL: _l("Internal (office)"),
     Audience.DELEGATION: _l("Delegation"),
+    Audience.TRAVEL: _l("Travel-safe (devices taken into China)"),
     Audience.PARTNER: _l("Partner authorities"),
     Audience.PUBLIC: _l("Public"),
 }
 
-#: The audiences that may see an item of each visibility in full.
+#: The audiences a calendar feed may be made for. A travel-safe copy is a file carried on the device: a feed is
+#: copied to a calendar provider's servers and keeps changing after the border, which is what a travel copy avoids.
+FEED_AUDIENCES = (Audience.INTERNAL, Audience.DELEGATION, Audience.PARTNER, Audience.PUBLIC)
+
+#: The audiences that may see an item of each visibility in full (the travel-safe audience: as the delegation, then
+#: made safe by :func:`travel_view`).
 _SEEN_BY = {
     Visibility.INTERNAL: {Audience.INTERNAL},
-    Visibility.DELEGATION: {Audience.INTERNAL, Audience.DELEGATION},
-    Visibility.PARTNER: {Audience.INTERNAL, Audience.DELEGATION, Audience.PARTNER},
+    Visibility.DELEGATION: {Audience.INTERNAL, Audience.DELEGATION, Audience.TRAVEL},
+    Visibility.PARTNER: {Audience.INTERNAL, Audience.DELEGATION, Audience.TRAVEL, Audience.PARTNER},
     Visibility.PUBLIC: set(Audience),
 }
 
@@ -53,7 +69,8 @@ _SEEN_BY = {
 #: The roles that may ever see a civil-society participant's real name.
 NAME_ROLES = frozenset({Role.ADVISOR, Role.APPROVER, Role.ADMIN})
 
-#: The consent scope that allows naming a participant to each audience (public: never).
+#: The consent scope that allows naming a participant to each audience (public and travel-safe: never, whatever
+#: the consent and whoever prepares the copy).
 NAMING_SCOPE = {
     Audience.INTERNAL: Scope.NAMED_INTERNAL,
     Audience.DELEGATION: Scope.NAMED_DELEGATION,
@@ -67,7 +84,8 @@ def may_see_real_names(viewer: User | None) -> bool:
 
 def participant_label(participant: Participant, viewer: User | None) -> str:
     """How a participant is named on their own pages (outside any mission): real name for the roles that need it."""
-    return participant.real_name if may_see_real_names(viewer) else participant.alias
+    # Once pseudonymised or erased there is no real name left: the alias is all anyone sees.
+    return participant.real_name or participant.alias if may_see_real_names(viewer) else participant.alias
 
 
 def participant_in_mission(
@@ -85,16 +103,22 @@ def participant_in_mission(
     named = scope is not None and state.covers(scope)
     if audience in (Audience.PARTNER, Audience.PUBLIC) and not named:
         return None
-    if named and may_see_real_names(viewer) and not (for_feed and participant.at_risk):
+    if named and may_see_real_names(viewer) and not (for_feed and participant.at_risk) and participant.real_name:
         return participant.real_name
     return participant.alias
 
 
 def audiences_for(user: User) -> list[Audience]:
-    """The audiences a user may view or export a programme for, most privileged first."""
+    """The audiences a user may view or export a programme for, most privileged first. The travel-safe copy is
+    for the delegation members who travel and the office that prepares their trip."""
     if user.is_staff:
         return list(Audience)
-    return [Audience.DELEGATION, Audience.PARTNER, Audience.PUBLIC]
+    return [Audience.DELEGATION, Audience.TRAVEL, Audience.PARTNER, Audience.PUBLIC]
+
+
+def feed_audiences_for(user: User) -> list[Audience]:
+    """The audiences a user may subscribe a calendar feed for: never the travel-safe one (see FEED_AUDIENCES)."""
+    return [a for a in audiences_for(user) if a in FEED_AUDIENCES]
 
 
 def chosen_audience(user: User, requested: str | None, default: Audience) -> Audience | None:
@@ -230,6 +254,8 @@ def kept_out_of_feeds(item: ProgrammeItem) -> bool:
         return False
     if item.mission.high_risk_reason:
         return True
+    if not any(a.risk_level == RiskLevel.CRITICAL for p in item.participants for a in p.assessments):
+        return False  # the common case, without collecting the mission's items (this runs for every event built)
     in_mission = {i.id for i in item.mission.items}
     return any(_at_critical_risk(p, in_mission) for p in item.participants)
 
@@ -244,6 +270,8 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
                   ) -> ItemView | None:
     """The item as ``audience`` may see it while it is in the programme (whether or not it has been removed since),
     whole or as a private appointment; None when it sees nothing of it."""
+    if audience == Audience.TRAVEL:
+        return travel_view(item, today)  # leaves out what high-risk mode keeps out of feeds, feed or not
     if for_feed and kept_out_of_feeds(item):
         return None
     stamp = {"sequence": item.sequence, "last_modified": _last_change(item),
@@ -286,6 +314,75 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             **stamp,
         )
     return None
+
+
+#: Kinds whose very name says what a travel copy must not: the human-rights components of the programme and the
+#: human-rights briefing of our own companies.
+HUMAN_RIGHTS_KINDS = frozenset({
+    ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION, ItemKind.CIVIL_SOCIETY_DIALOGUE,
+    ItemKind.COMPANY_BRIEFING,
+})
+
+
+def neutral_in_travel(item: ProgrammeItem) -> bool:
+    """Whether a travel copy shows the item only as a neutral "Meeting": it has civil-society participants, or its
+    kind is a human-rights component."""
+    return bool(item.participants) or ItemKind(item.kind) in HUMAN_RIGHTS_KINDS
+
+
+def travel_view(item: ProgrammeItem, today: date | None = None) -> ItemView | None:
+    """The item in a travel-safe copy, for a device taken into China that may be inspected at the border.
+
+    - An item kept out of feeds by high-risk mode is left out altogether: not even its time goes on the device.
+    - What the delegation sees as a private appointment (an internal item) is one here too: its time only.
+    - An item with civil-society participants, or of a human-rights kind (NGO visit, meeting with residents,
+      OECD/UNGP session, civil-society dialogue, companies' human-rights briefing), is called "Meeting", without
+      kind, place, description, talking points or themes; whoever is there in one list, delegation members by
+      name and civil-society participants by alias only (never a real name, whatever the consent or the viewer).
+    - Any other item (an official meeting, a dinner, a transfer) is what the delegation sees, less what belongs
+      to the human-rights action plan: never talking points or focal themes; a description only where the partner
+      may see the item anyway, and not for an item linked to a focal theme (its free text is likely to be about
+      the theme). The office's own notes on a delegation-only item stay at home.
+
+    ``CLASS`` is never ``PUBLIC``: ``CONFIDENTIAL`` for private appointments and neutral meetings, ``PRIVATE``
+    for the rest.
+    """
+    if kept_out_of_feeds(item):
+        return None
+    confidential = Visibility(item.visibility) == Visibility.INTERNAL or neutral_in_travel(item)
+    times = {"item_id": item.id, "uid": item.uid, "starts_at": item.starts_at, "ends_at": item.ends_at,
+             "timezone": item.timezone, "end_timezone": item.end_zone, "sequence": item.sequence,
+             "last_modified": _last_change(item), "classification": "CONFIDENTIAL" if confidential else "PRIVATE"}
+    if Audience.TRAVEL not in _SEEN_BY[Visibility(item.visibility)]:
+        return ItemView(title=_("Private appointment"), private=True, **times)
+    members = tuple(m.display_name for m in item.attendees)
+    if neutral_in_travel(item):
+        day = today or today_utc()
+        aliases = (participant_in_mission(p, item.mission_id, None, Audience.TRAVEL, day) for p in item.participants)
+        # One list of who is there: a heading such as "Civil society" would say what the title leaves out.
+        return ItemView(title=_("Meeting"), private=False,
+                        attendees=members + tuple(a for a in aliases if a is not None), parallel=item.parallel,
+                        **times)
+    known_to_partner = Audience.PARTNER in _SEEN_BY[Visibility(item.visibility)]
+    return ItemView(title=item.title, private=False, kind_label=item.kind_label, location=item.location,
+                    description=item.description if known_to_partner and not item.focal_themes else "",
+                    attendees=members, parallel=item.parallel, **times)
+
+
+def programme_title(mission, audience: Audience) -> str:
+    """What a programme for ``audience`` is called (a print's heading): the mission's title, or for a travel-safe
+    copy its dates only, since a title is free text written in the office and may name what the copy leaves out."""
+    if audience == Audience.TRAVEL:
+        return _("Programme %(start)s – %(end)s", start=format_date(mission.start_date, "long"),
+                 end=format_date(mission.end_date, "long"))
+    return mission.title
+
+
+def calendar_name(mission, audience: Audience) -> str:
+    """The name of a mission's calendar file for ``audience`` (a travel-safe one says nothing of its audience)."""
+    if audience == Audience.TRAVEL:
+        return programme_title(mission, audience)
+    return f"{mission.title} ({audience.label})"
 
 
 def _last_change(item: ProgrammeItem) -> datetime:

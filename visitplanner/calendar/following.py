@@ -11,6 +11,10 @@ rather than replaces keeps an event that simply vanishes. So, for every audience
   *withdrawn* from that audience, which then gets it ``STATUS:CANCELLED``, with the same UID and a higher SEQUENCE,
   for 30 days; seen again later, it comes back with a higher SEQUENCE still.
 
+Every audience is followed, the travel-safe one too although no feed carries it: a travel-safe file downloaded again
+and imported over the last one must replace it, so its SEQUENCE rises with what that copy shows, not with what
+another audience was sent.
+
 Nothing here is a list of columns: the digest is taken of the event itself, so whatever a future column adds to an
 event moves it. The result is stored in ``ProgrammeItem.shown`` (and the highest SEQUENCE in ``sequence``) with a
 plain UPDATE in the same flush, which moves neither the item's version nor its ``updated_at``.

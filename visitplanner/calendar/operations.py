@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..audit.operations import record
 from ..auth.models import User
-from ..disclosure import Audience, audiences_for
+from ..disclosure import Audience, feed_audiences_for
 from ..errors import RuleViolation
 from ..extensions import db
 from ..missions.models import Mission
@@ -26,7 +26,7 @@ def create_feed(actor: User, *, kind: str, audience: str, mission: Mission | Non
     """Create a feed for ``actor``; returns it with its token (shown once, only its hash is kept)."""
     if kind not in {k.value for k in FeedKind}:
         raise RuleViolation(_("Choose what the feed covers."), "kind")
-    if audience not in {a.value for a in audiences_for(actor)}:
+    if audience not in {a.value for a in feed_audiences_for(actor)}:
         raise RuleViolation(_("Your role does not allow a feed for this audience."), "audience")
     if kind == FeedKind.MISSION and (mission is None or not mission.can_view(actor)):
         raise RuleViolation(_("Choose a mission you take part in."), "mission_id")
@@ -101,5 +101,5 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 
 def feed_audience(feed: CalendarFeed) -> Audience | None:
     """The feed's audience, if its owner may still use it (checked again at every fetch)."""
-    allowed = audiences_for(feed.owner)
+    allowed = feed_audiences_for(feed.owner)
     return Audience(feed.audience) if Audience(feed.audience) in allowed else None

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from .. import limits
 from ..auth import reconfirm
-from ..disclosure import Audience, audiences_for, chosen_audience, shows_high_risk
+from ..disclosure import Audience, calendar_name, chosen_audience, feed_audiences_for, shows_high_risk
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..missions.models import Mission
@@ -56,7 +56,7 @@ def download(mission_id: int):
         asked = reconfirm.gate(current_user, mission, f"ics:{audience.value}", _("Confirm and download"))
         if asked is not None:
             return asked
-    body = programme_ics([mission], audience, current_user, f"{mission.title} ({audience.label})",
+    body = programme_ics([mission], audience, current_user, calendar_name(mission, audience),
                          today=today_utc(), for_feed=False)
     return _calendar_response(body, f"programme-{mission.id}-{audience.value}.ics")
 
@@ -80,20 +80,19 @@ def feeds():
         Mission.id.in_({f.mission_id for f in rows if f.mission_id})))}
     partnerships = {p.id: p for p in db.session.scalars(select(Partnership).where(
         Partnership.id.in_({f.partnership_id for f in rows if f.partnership_id})))}
-    form = FeedForm()
-    form.audience.choices = [(a.value, a.label) for a in audiences_for(current_user)]
+    form = FeedForm.for_user(current_user)
     return render_template("calendar/feeds.html", feeds=rows, everyone=everyone, missions=missions,
-                           partnerships=partnerships, now=now_utc(), form=form, audiences=audiences_for(current_user),
+                           partnerships=partnerships, now=now_utc(), form=form,
+                           audiences=feed_audiences_for(current_user),
                            default_audience=DEFAULT_EXPORT_AUDIENCE, confirm=ConfirmForm())
 
 
 @bp.route("/calendar/feeds/new", methods=["POST"])
 def create():
     """Create a feed and show its address once."""
-    form = FeedForm()
-    form.audience.choices = [(a.value, a.label) for a in audiences_for(current_user)]
+    form = FeedForm.for_user(current_user)
     if not form.validate_on_submit():
-        flash(_("Choose an audience your role allows."), "error")
+        flash(form.refusal, "error")
         return redirect(url_for("calendar.feeds"))
     mission_id, partnership_id = parse_id(form.mission_id.data), parse_id(form.partnership_id.data)
     mission = db.session.get(Mission, mission_id) if mission_id else None

@@ -18,9 +18,11 @@ from flask_login import current_user
 from ..auth import reconfirm
 from ..disclosure import (
     audiences_for,
+    feed_audiences_for,
     page_audience,
     participant_label,
     present_programme,
+    programme_title,
     shows_high_risk,
 )
 from ..extensions import db
@@ -61,6 +63,8 @@ def _programme_context(mission):
         "mission": mission,
         "audience": audience,
         "audiences": audiences_for(current_user),
+        "feed_audiences": feed_audiences_for(current_user),
+        "title": programme_title(mission, audience),
         "days": by_day(mission, views),
         "home_timezone": current_app.config["HOME_TIMEZONE"],
         "conflicts": double_bookings(mission.items) if audience.value == "internal" else {},
