@@ -89,8 +89,9 @@ def add_groundwork(advisor: User, partnership: Partnership) -> FocalTheme:
 
 def add_participant(advisor: User, *, real_name: str = REAL_NAME, alias: str = ALIAS, at_risk: bool = True,
                     kind: str = "defender") -> Participant:
+    # Scenarios built side by side in one test are different people, even under the default name.
     return create_participant(advisor, real_name=real_name, alias=alias, kind=kind, organisation="Netwerk",
-                              residence="Wuxi, China", at_risk=at_risk)
+                              residence="Wuxi, China", at_risk=at_risk, another_person=True)
 
 
 def join(participant: Participant, item: ProgrammeItem) -> None:

@@ -101,6 +101,9 @@ EXPECTED: dict[str, set] = {
     "participants.assess": {ADVISOR},
     "participants.consultations": OFFICE,
     "participants.consult": {ADVISOR},
+    "participants.renew": {ADVISOR},
+    "participants.data": {ADVISOR, ADMIN},
+    "participants.erase": {ADVISOR, ADMIN},
     "readiness.checklist": OFFICE,
     "readiness.submit": {PROTOCOL},
     "readiness.complete_view": {PROTOCOL},
@@ -262,6 +265,9 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
         return 302, f"/partnerships/{dataset.partnership_id}"
     if rule.endpoint == "main.set_language":
         return 302, "/"
+    # Keeping a participant's data longer is POST-only; sent without a reason: refused with a flash, back to them.
+    if rule.endpoint == "participants.renew":
+        return 302, f"/participants/{dataset.participant_id}"
     # Without a password just given, the second step of signing in sends back to the first.
     if rule.endpoint in ("auth.code", "auth.enrol"):
         return 302, "/login"
@@ -350,7 +356,8 @@ def test_a_delegate_never_reaches_participant_pages(app, client, dataset):
             for rule in app.url_map.iter_rules()
             if rule.endpoint.startswith("participants.") or rule.endpoint == "readiness.checklist"
         ]
-    assert len(urls) == 10  # the participant pages, consent, safety, consultations, and the checklist
+    # The participant pages, consent, safety, consultations, retention, access, erasure, and the checklist.
+    assert len(urls) == 13
     for url, methods in urls:
         for method in methods:
             response = client.open(url, method=method)

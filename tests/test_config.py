@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 import visitplanner
 from visitplanner import create_app
+from visitplanner.crypto import new_key
 from visitplanner.extensions import db
 from visitplanner.missions.models import Mission
 
@@ -23,7 +24,7 @@ from visitplanner.missions.models import Mission
 @pytest.fixture(autouse=True)
 def operator_environment(monkeypatch):
     """Each test starts from an environment that sets nothing; tests set what they need."""
-    for name in ("SECRET_KEY", "DATABASE_URL"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "DATA_KEY"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -112,6 +113,7 @@ def test_no_secret_key_is_written_in_the_code():
 ])
 def test_database_url_selects_the_database(tmp_path, operator_environment, given, used):
     operator_environment.setenv("DATABASE_URL", given)
+    operator_environment.setenv("DATA_KEY", new_key())  # the database is out of reach: a key must be given
 
     with running(tmp_path / "instance") as app:
         assert app.config["SQLALCHEMY_DATABASE_URI"] == used
@@ -121,6 +123,7 @@ def test_database_url_selects_the_database(tmp_path, operator_environment, given
 
 def test_database_url_for_postgres_uses_the_installed_psycopg_driver(tmp_path, operator_environment):
     operator_environment.setenv("DATABASE_URL", "postgres://vp:pw@db.example/visits")
+    operator_environment.setenv("DATA_KEY", new_key())
 
     with running(tmp_path / "instance") as app, app.app_context():
         assert db.engine.dialect.driver == "psycopg"

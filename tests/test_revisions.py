@@ -181,6 +181,10 @@ SPECIAL = {
     ("Mission", "vouched_content"): (
         {"status": "completed", "completed_at": NOW, "finalised_at": NOW, "submitted_at": NOW, "submitted_by_id": "U1",
          "vouched_fingerprint": "b" * 64, "vouched_content": {"x": 1}}, {"vouched_content": {"x": 2}}),
+    ("Mission", "high_risk_reason"): ({"high_risk_reason": "Dreiging", "high_risk_at": NOW},
+                                      {"high_risk_reason": "Anders"}),
+    ("Mission", "high_risk_at"): ({"high_risk_reason": "Dreiging", "high_risk_at": NOW},
+                                  {"high_risk_at": NOW + timedelta(days=1)}),
     ("ProgrammeItem", "kind"): ({}, {"kind": "meal"}),
     ("ProgrammeItem", "visibility"): ({}, {"visibility": "public"}),
     ("ProgrammeItem", "timezone"): ({}, {"timezone": "Europe/Amsterdam"}),

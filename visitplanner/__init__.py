@@ -41,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     register_extensions(app)
+    from . import crypto
+
+    crypto.init_app(app)  # before anything is served: refuses to start when the keys do not fit the data
     register_converters(app)
     register_blueprints(app)
     register_template_helpers(app)

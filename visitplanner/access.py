@@ -23,6 +23,8 @@ ADMIN = frozenset({Role.ADMIN})
 ADVISOR = frozenset({Role.ADVISOR})
 SIGNERS = frozenset({Role.ADVISOR, Role.APPROVER})
 APPROVER = frozenset({Role.APPROVER})
+#: A data subject's rights (GDPR Art. 15 and 17) are served by the advisor and the administrator.
+PRIVACY = frozenset({Role.ADVISOR, Role.ADMIN})
 
 ACCESS: dict[str, str | frozenset[Role]] = {
     "static": PUBLIC,
@@ -68,6 +70,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "participants.create": ADVISOR,
     "participants.show": STAFF,
     "participants.edit": ADVISOR,
+    "participants.renew": ADVISOR,
+    "participants.data": PRIVACY,
+    "participants.erase": PRIVACY,
     "participants.consent": ADVISOR,
     "participants.withdraw": ADVISOR,
     "participants.assess": ADVISOR,

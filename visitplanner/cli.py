@@ -22,6 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(export_ics)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(keys)
+    app.cli.add_command(retention_command)
 
 
 @click.group(cls=AppGroup, help="Manage accounts.")  # AppGroup: every subcommand runs in an app context
@@ -166,3 +168,84 @@ def restore_command(path: Path, yes: bool) -> None:
     db.session.commit()
     click.echo(f"Database restored from {path}. Run `flask --app visitplanner db upgrade` if it is from an older "
                "version, then `flask --app visitplanner checklist`.")
+
+
+@click.group(cls=AppGroup, help="The keys personal data is encrypted under at rest.")
+def keys() -> None:
+    pass
+
+
+@keys.command("generate", help="Print a new key, for DATA_KEY (put it first; keep the old keys after it).")
+def generate_key_command() -> None:
+    from .crypto import new_key
+
+    click.echo(new_key())
+
+
+@keys.command("rotate", help="Re-encrypt all personal data under a new key. With the key file, the new key is "
+                             "made here; with DATA_KEY, put a new key first in DATA_KEY and restart before. "
+                             "Resumable: run it again after an interruption, or after --limit, to go on.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Stop after re-encrypting this many values (run again to go on).")
+def rotate_keys_command(limit: int | None) -> None:
+    from flask import current_app
+
+    from .audit.operations import record
+    from .crypto import Keyring, key_id, new_key, not_current, parse_keys, reencrypt_batch, write_key_file
+
+    ring: Keyring = current_app.extensions["data_keys"]
+    key_file = Path(ring.source) if ring.source != "DATA_KEY" else None
+    if not not_current(ring):  # nothing left under an older key: this run starts a new rotation
+        if key_file is None:
+            raise click.ClickException(
+                f"Everything is already encrypted under the current key {ring.current}. DATA_KEY is set: put a new "
+                "key (`flask --app visitplanner keys generate`) first in DATA_KEY, keep the old ones after it, "
+                "restart, and run `keys rotate` again.")
+        written = [new_key()] + key_file.read_text().split()
+        write_key_file(key_file, written)
+        previous, ring = ring.current, Keyring.of(parse_keys("\n".join(written), str(key_file)), str(key_file))
+        current_app.extensions["data_keys"] = ring
+        record(None, "keys.rotate_start", None, changes={"key": [previous, ring.current]})
+        db.session.commit()
+        click.echo(f"New key {ring.current} is current.")
+    done = 0
+    while limit is None or done < limit:
+        batch = reencrypt_batch(ring, 200 if limit is None else min(200, limit - done))
+        db.session.commit()  # each batch stands: an interruption loses nothing, a new run goes on
+        done += batch
+        if not batch:
+            break
+    left = not_current(ring)
+    if left:
+        click.echo(f"Re-encrypted {done} values under key {ring.current}; {left} are left: run `keys rotate` again.")
+        return
+    record(None, "keys.rotate", None, changes={"key": [None, ring.current], "values": [None, done]})
+    db.session.commit()
+    if key_file is not None:  # the old keys decrypt nothing any more
+        write_key_file(key_file, [line for line in key_file.read_text().split()
+                                  if key_id(parse_keys(line, str(key_file))[0]) == ring.current])
+    click.echo(f"Re-encrypted {done} values; everything is under key {ring.current}."
+               + (" The old keys were removed from the key file; keep a copy with the backups made under them."
+                  if key_file is not None else " The old keys can be removed from DATA_KEY."))
+
+
+@click.command("retention", help="Pseudonymise the civil-society participants whose retention period has passed "
+                                 "(real name, contact details and notes removed; alias and facts kept). Audited; "
+                                 "meant for cron.")
+@click.option("--dry-run", is_flag=True, help="Only list who would be pseudonymised.")
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    from .participants.retention import pseudonymise_due, retention_days
+    from .timeutil import today_utc
+
+    due = pseudonymise_due(today_utc(), dry_run)
+    for entry in due:
+        ended = entry.last_mission_end.isoformat() if entry.last_mission_end else "no mission"
+        click.echo(f"{'would pseudonymise' if dry_run else 'pseudonymised'} {entry.participant.alias} "
+                   f"(last mission ended {ended}, due {entry.due_on.isoformat()})")
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(f"{len(due)} participant(s) {'due' if dry_run else 'pseudonymised'}; retention period "
+               f"{retention_days()} days.")

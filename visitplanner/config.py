@@ -44,6 +44,8 @@ def build_config(instance_path: str) -> dict:
     idle, lifetime = _minutes("SESSION_IDLE_MINUTES", 30), _minutes("SESSION_LIFETIME_MINUTES", 12 * 60)
     return {
         "SECRET_KEY": load_secret_key(instance_path),
+        #: The keys personal data is encrypted under at rest (``crypto``); else the key file in the instance folder.
+        "DATA_KEY": os.environ.get("DATA_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "nl",

@@ -160,12 +160,13 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
 
     today = today_utc()
     defender = create_participant(advisor, real_name="Chen Xiaoli", alias="Reiger-2041", kind=ParticipantKind.DEFENDER.value,
-                                  organisation="Arbeidsrechtennetwerk (informeel)", residence="Wuxi, China", at_risk=True)
+                                  organisation="Arbeidsrechtennetwerk (informeel)", residence="Wuxi, China", at_risk=True,
+                                  contact="Signal +86 139 0000 2041, alleen via de tussenpersoon")
     resident = create_participant(advisor, real_name="Aynur Tursun", alias="Linde-7305", kind=ParticipantKind.RESIDENT.value,
-                                  organisation="Oeigoerse gemeenschap Nederland", residence="Voorbeeldstad",
+                                  organisation="Oeigoerse gemeenschap Nederland", residence="Oosterwijk, Voorbeeldstad",
                                   at_risk=True)
     academic = create_participant(advisor, real_name="Pieter de Wit", alias="Valk-1187", kind=ParticipantKind.ACADEMIC.value,
-                                  organisation="Universiteit Voorbeeldstad", residence="Voorbeeldstad", at_risk=False)
+                                  organisation="Universiteit Voorbeeldstad", residence="Binnenstad, Voorbeeldstad", at_risk=False)
 
     def assess(person, item, **extra):
         values = dict(

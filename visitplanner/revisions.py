@@ -199,6 +199,8 @@ VERSION = "the optimistic-lock counter: it moves only together with another colu
 MIRROR = "mirrors a foreign-key column classified on this model"
 CHILDREN = "its rows are tracked themselves, as their own model"
 REVISION = "the revision itself, raised here"
+RETENTION = ("retention and erasure bookkeeping; what they take away (real name, notes) raises through its own "
+             "column")
 DERIVED = ("derived from the rest after the flush that raised the mission (calendar/following.py) and written with a "
            "plain UPDATE in that same flush, never through the ORM")
 
@@ -246,7 +248,10 @@ TRACKED: dict[type, Tracking] = {
         _participant_roots,
         raises=frozenset({"real_name", "alias", "organisation", "kind", "residence", "at_risk"}),
         ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
-                 **_because(CHILDREN, "consents", "assessments")},
+                 **_because(CHILDREN, "consents", "assessments"),
+                 "real_name_index": "a keyed hash of the real name, which raises; no output shows it",
+                 "contact": "shown on the participant's own page only, never in any output of a mission",
+                 **_because(RETENTION, "keep_until", "keep_reason", "pseudonymised_at", "erased_at")},
     ),
     ConsentRecord: Tracking(
         _of_mission,

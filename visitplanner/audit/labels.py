@@ -29,6 +29,10 @@ ACTIONS = {
     "item.remove": _l("Programme item removed"),
     "participant.create": _l("Participant recorded"),
     "participant.update": _l("Participant changed"),
+    "participant.pseudonymise": _l("Participant's personal data removed (retention)"),
+    "participant.retention_renew": _l("Participant's personal data kept longer"),
+    "participant.access_export": _l("Everything kept about a participant shown (Art. 15)"),
+    "participant.erase": _l("Participant erased at their request (Art. 17)"),
     "consent.give": _l("Consent recorded"),
     "consent.withdraw": _l("Consent withdrawn"),
     "safety.assess": _l("Safety assessed"),
@@ -59,6 +63,8 @@ ACTIONS = {
     "feed.revoke": _l("Calendar feed revoked"),
     "database.backup": _l("Backup written"),
     "database.restore": _l("Database restored from a backup"),
+    "keys.rotate_start": _l("New encryption key made current"),
+    "keys.rotate": _l("Personal data re-encrypted under the current key"),
 }
 
 FIELDS = {
@@ -163,6 +169,11 @@ FIELDS = {
     "valid_until": _l("Valid until"),
     "covers": _l("About"),
     "recovery_codes": _l("Recovery codes left"),
+    "key": _l("Encryption key"),
+    "values": _l("Values"),
+    "removed": _l("Removed"),
+    "keep_until": _l("Kept until"),
+    "retention_days": _l("Retention period (days)"),
 }
 
 

@@ -14,6 +14,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedText
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
@@ -66,7 +67,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     version: Mapped[int] = mapped_column(default=1)
     #: The TOTP secret (base32) of the person's authenticator app; None until they enrol (auth/second_factor.py).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The second factor's shared secret, encrypted at rest (``crypto``): a copy of the database cannot make codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"))
     #: The last time step a code was accepted for: a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     #: Sessions carry the generation they began in; raising it ends them all (sign-out, password, roles, disabling).

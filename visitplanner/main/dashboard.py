@@ -15,6 +15,7 @@ from ..followup.models import FollowUp, FollowUpStatus
 from ..missions.models import BriefingState, Mission, MissionStatus
 from ..missions.queries import missions_with_programme
 from ..participants.models import consent_state, current_assessment
+from ..participants.retention import due_soon
 from ..partnerships.models import Objective, Partnership
 from ..partnerships.queries import themes_raised
 from ..readiness.checks import CheckResult, Status, participant_links, run_checks
@@ -37,12 +38,13 @@ class Dashboard:
     advised_against: list[Partnership] = field(default_factory=list)
     unbriefed: list[tuple] = field(default_factory=list)  # (company, mission, briefing state)
     silent_themes: list[tuple] = field(default_factory=list)  # (partnership, focal theme) not raised of late
+    retention_due: list = field(default_factory=list)  # participants.retention.Due within 30 days
 
     @property
     def empty(self) -> bool:
         return not any((self.attention, self.expiring_consents, self.expiring_assessments, self.follow_ups,
                         self.evaluations, self.stale_dossiers, self.advised_against, self.unbriefed,
-                        self.silent_themes))
+                        self.silent_themes, self.retention_due))
 
 
 def build_dashboard(today: date) -> Dashboard:
@@ -83,6 +85,7 @@ def build_dashboard(today: date) -> Dashboard:
     by_id = {p.id: p for p in partnerships}
     board.silent_themes = [(by_id[pid], record.theme) for pid, records in themes_raised().items()
                            for record in records if record.silent]
+    board.retention_due = due_soon(today)
     board.attention.sort(key=lambda pair: pair[0].start_date)
     return board
 

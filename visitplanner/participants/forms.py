@@ -30,6 +30,13 @@ class ParticipantForm(VersionedForm):
     kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ParticipantKind],
                        validators=[InputRequired()])
     residence = StringField(_l("Where they live"), filters=[strip], validators=[Optional(), Length(max=200)])
+    contact = TextAreaField(_l("How to reach them"), filters=[strip], validators=[Optional(), Length(max=500)],
+                            description=_l("Phone, secure messenger, e-mail or an intermediary. Shown only to the "
+                                           "roles that may see the real name; kept encrypted."))
+    another_person = BooleanField(
+        _l("This is another person with the same name"),
+        description=_l("Tick only when a participant with this real name is already recorded and this is someone "
+                       "else."))
     at_risk = BooleanField(_l("At risk"), default=True,
                            description=_l("For example a defender in China, or a resident whose family lives "
                                           "in Xinjiang. An at-risk person's real name never goes into a calendar feed."))
@@ -97,3 +104,20 @@ class ConsultationForm(BaseForm):
                             description=_l("Until when the answer holds; after that the embassy is asked again."))
     covers = MultiCheckboxField(_l("About whom, at which item"), validators=[InputRequired(
         message=_l("Choose the participants and items the consultation was about."))])
+
+
+class RenewForm(BaseForm):
+    reason = TextAreaField(_l("Why the data is kept longer"), filters=[strip],
+                           validators=[DataRequired(), Length(max=1000)],
+                           description=_l("For example: the person asked to stay in touch for the next visit."))
+
+
+class DataRequestForm(BaseForm):
+    """Asking for a data subject's data (Art. 15): a POST, because it is logged."""
+
+    format = SelectField(_l("As"), choices=lambda: [("html", _l("A page to print")), ("json", _l("JSON"))],
+                         validators=[InputRequired()])
+
+
+class EraseForm(BaseForm):
+    alias = StringField(_l("Type the alias to confirm"), filters=[strip], validators=[DataRequired(), Length(max=80)])

@@ -11,10 +11,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..auth.models import User
+from ..crypto import EncryptedText, keyring
 from ..enums import RiskLevel, sql_in
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
@@ -52,16 +53,27 @@ class Participant(db.Model):
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Shown only where role and consent allow it.
-    real_name: Mapped[str] = mapped_column(String(200))
+    #: Shown only where role and consent allow it; encrypted at rest, empty once pseudonymised or erased.
+    real_name: Mapped[str] = mapped_column(EncryptedText("participants.real_name"))
+    #: The keyed hash the real name is looked up by (duplicate check): never the clear text (``crypto``).
+    real_name_index: Mapped[str | None] = mapped_column(String(64), index=True)
     #: The code name used wherever the real name may not go.
     alias: Mapped[str] = mapped_column(String(80), unique=True)
     organisation: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(16))
-    #: Where the person lives (city, country).
-    residence: Mapped[str] = mapped_column(String(200), default="")
+    #: Where the person lives (city, country); encrypted at rest.
+    residence: Mapped[str] = mapped_column(EncryptedText("participants.residence"), default="")
+    #: How to reach the person (phone, Signal, e-mail, an intermediary); encrypted at rest.
+    contact: Mapped[str] = mapped_column(EncryptedText("participants.contact"), default="")
     at_risk: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Retention: an advisor kept the data beyond the period after the last mission, until this day, and why.
+    keep_until: Mapped[date | None]
+    keep_reason: Mapped[str] = mapped_column(EncryptedText("participants.keep_reason"), default="")
+    #: When the retention period (or an erasure) took the real name, contact details and notes away.
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the person's data was erased at their request (GDPR Art. 17): nothing but the alias is left.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     consents: Mapped[list[ConsentRecord]] = relationship(
@@ -74,7 +86,14 @@ class Participant(db.Model):
     __table_args__ = (CheckConstraint(f"kind IN ({sql_in(ParticipantKind)})", name="known_kind"),)
     __mapper_args__ = {"version_id_col": version}
 
-    AUDITED = ("alias", "organisation", "kind", "residence", "at_risk")
+    #: What the audit log keeps the values of; the real name, residence and contact only as "(changed)".
+    AUDITED = ("alias", "organisation", "kind", "at_risk")
+
+    @validates("real_name")
+    def _index_real_name(self, key: str, value: str) -> str:
+        """The blind index follows the real name in one place, whoever sets it."""
+        self.real_name_index = keyring().blind_index(value) if value else None
+        return value
 
     @property
     def label(self) -> str:
@@ -163,7 +182,8 @@ class ConsentRecord(db.Model):
     information_version: Mapped[str] = mapped_column(String(80), default="")
     #: After this day the consent counts as not given until reconfirmed.
     reconfirm_by: Mapped[date | None]
-    note: Mapped[str] = mapped_column(Text, default="")
+    #: Encrypted at rest; emptied when the participant is pseudonymised.
+    note: Mapped[str] = mapped_column(EncryptedText("consent_records.note"), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -247,22 +267,22 @@ class SafetyAssessment(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id"), index=True)
     risk_level: Mapped[str] = mapped_column(String(16))
-    threats: Mapped[str] = mapped_column(Text, default="")
-    vulnerabilities: Mapped[str] = mapped_column(Text, default="")
-    capacities: Mapped[str] = mapped_column(Text, default="")
+    threats: Mapped[str] = mapped_column(EncryptedText("safety_assessments.threats"), default="")
+    vulnerabilities: Mapped[str] = mapped_column(EncryptedText("safety_assessments.vulnerabilities"), default="")
+    capacities: Mapped[str] = mapped_column(EncryptedText("safety_assessments.capacities"), default="")
     #: The person was consulted on the meeting and its visibility.
     person_consulted: Mapped[bool] = mapped_column(default=False)
     meeting_visibility: Mapped[str] = mapped_column(String(16), default=MeetingVisibility.CONFIDENTIAL.value)
     partner_informed: Mapped[bool] = mapped_column(default=False)
     names_shared_with_partner: Mapped[bool] = mapped_column(default=False)
     family_at_risk: Mapped[bool] = mapped_column(default=False)
-    venue: Mapped[str] = mapped_column(String(300), default="")
+    venue: Mapped[str] = mapped_column(EncryptedText("safety_assessments.venue"), default="")
     photos_allowed: Mapped[bool] = mapped_column(default=False)
     social_media_allowed: Mapped[bool] = mapped_column(default=False)
-    device_precautions: Mapped[str] = mapped_column(Text, default="")
+    device_precautions: Mapped[str] = mapped_column(EncryptedText("safety_assessments.device_precautions"), default="")
     interpreter_vetted: Mapped[bool] = mapped_column(default=False)
     expectations_discussed: Mapped[bool] = mapped_column(default=False)
-    mitigations: Mapped[str] = mapped_column(Text, default="")
+    mitigations: Mapped[str] = mapped_column(EncryptedText("safety_assessments.mitigations"), default="")
     decision: Mapped[str] = mapped_column(String(32))
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assessed_on: Mapped[date]
@@ -316,8 +336,9 @@ class Consultation(db.Model):
     channel: Mapped[str] = mapped_column(String(16))
     #: Who was consulted, e.g. "Consulaat-generaal Shanghai, politieke afdeling".
     consulted: Mapped[str] = mapped_column(String(300))
-    question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text)
+    #: Encrypted at rest: they speak of the people met and their safety.
+    question: Mapped[str] = mapped_column(EncryptedText("consultations.question"))
+    answer: Mapped[str] = mapped_column(EncryptedText("consultations.answer"))
     consulted_on: Mapped[date]
     valid_until: Mapped[date]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.operations import changed, record, snapshot
+from ..crypto import keyring
 from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
@@ -42,38 +43,63 @@ def _alias_taken(alias: str, except_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+def _same_name(real_name: str, except_id: int | None = None) -> Participant | None:
+    """A participant already recorded under this real name, found by its blind index (``crypto``)."""
+    stmt = select(Participant).where(Participant.real_name_index.in_(keyring().blind_indexes(real_name)))
+    if except_id is not None:
+        stmt = stmt.where(Participant.id != except_id)
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def _check_same_name(real_name: str, another_person: bool, except_id: int | None = None) -> None:
+    same = None if another_person else _same_name(real_name, except_id)
+    if same is not None:
+        raise RuleViolation(_("A participant with this real name is already recorded, as %(alias)s. Open that "
+                              "record instead, or tick that this is another person.", alias=same.alias), "real_name")
+
+
 def create_participant(actor: User, *, real_name: str, alias: str = "", organisation: str = "", kind: str,
-                       residence: str = "", at_risk: bool = True) -> Participant:
-    """Record a civil-society participant; a code name is generated when none is given."""
+                       residence: str = "", contact: str = "", at_risk: bool = True,
+                       another_person: bool = False) -> Participant:
+    """Record a civil-society participant; a code name is generated when none is given. A real name already
+    recorded is refused unless the user says it is another person (two people may share a name)."""
     alias = alias.strip() or generate_alias()
     if _alias_taken(alias):
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
+    _check_same_name(real_name.strip(), another_person)
     participant = Participant(real_name=real_name.strip(), alias=alias, organisation=organisation, kind=kind,
-                              residence=residence, at_risk=at_risk)
+                              residence=residence, contact=contact, at_risk=at_risk)
     db.session.add(participant)
     db.session.flush()
-    # The audit log names the person by alias only; the real name never enters it.
+    # The audit log names the person by alias only; the real name, residence and contact never enter it.
     record(actor, "participant.create", participant, label=participant.alias,
            changes=changed({}, snapshot(participant, Participant.AUDITED)))
     return participant
 
 
+#: Kept encrypted, so the audit log says that they changed, never what they were.
+_UNLOGGED = ("real_name", "residence", "contact")
+
+
 def update_participant(actor: User, participant: Participant, *, expected_version: int | None, real_name: str,
-                       alias: str, organisation: str, kind: str, residence: str, at_risk: bool) -> Participant:
+                       alias: str, organisation: str, kind: str, residence: str, at_risk: bool, contact: str = "",
+                       another_person: bool = False) -> Participant:
     """Change a participant's details."""
     if expected_version != participant.version:
         raise StaleEdit()
     alias = alias.strip() or participant.alias
     if _alias_taken(alias, except_id=participant.id):
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
+    if participant.real_name != real_name.strip():
+        _check_same_name(real_name.strip(), another_person, except_id=participant.id)
     before = snapshot(participant, Participant.AUDITED)
-    name_changed = participant.real_name != real_name.strip()
+    moved = [name for name, value in zip(_UNLOGGED, (real_name.strip(), residence, contact))
+             if getattr(participant, name) != value]
     participant.real_name, participant.alias = real_name.strip(), alias
     participant.organisation, participant.kind = organisation, kind
-    participant.residence, participant.at_risk = residence, at_risk
+    participant.residence, participant.contact, participant.at_risk = residence, contact, at_risk
     changes = changed(before, snapshot(participant, Participant.AUDITED))
-    if name_changed:
-        changes["real_name"] = ["", _("(changed)")]
+    changes.update({name: ["", _("(changed)")] for name in moved})
     if changes:
         db.session.flush()
         record(actor, "participant.update", participant, label=participant.alias, changes=changes)

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit.operations import record
 from ..disclosure import may_see_real_names, participant_label
 from ..extensions import db
+from ..formatting import format_date
 from ..forms import save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Scope, consent_state, current_assessment
 from ..timeutil import today_utc
-from .forms import AssessmentForm, ConsentForm, ConsultationForm, ParticipantForm, WithdrawForm
+from .forms import (
+    AssessmentForm,
+    ConsentForm,
+    ConsultationForm,
+    DataRequestForm,
+    EraseForm,
+    ParticipantForm,
+    RenewForm,
+    WithdrawForm,
+)
 from .operations import (
     ASSESSMENT_FIELDS,
     create_participant,
@@ -25,10 +36,11 @@ from .operations import (
     withdraw_consent,
 )
 from .queries import all_participants, participant_for_page
+from .retention import due_on, erase, renew, retention_days, stored_about
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
-FIELDS = ("real_name", "alias", "organisation", "kind", "residence", "at_risk")
+FIELDS = ("real_name", "alias", "organisation", "kind", "residence", "contact", "at_risk", "another_person")
 
 
 def _load(participant_id: int):
@@ -77,8 +89,10 @@ def show(participant_id: int):
             "history": [c for c in reversed(participant.consents) if c.mission_id == mission.id],
             "links": [(i, current_assessment(participant.assessments, i.id)) for i in items],
         })
+    last_end = max((m["mission"].end_date for m in missions), default=None)
     return render_template(
         "participants/show.html", participant=participant, missions=missions, today=today,
+        due=due_on(participant, last_end, retention_days()), renew_form=RenewForm(),
         name=participant_label(participant, current_user), show_real_name=may_see_real_names(current_user),
         scopes=list(Scope),
     )
@@ -198,3 +212,53 @@ def consult(mission_id: int):
         flash(_("Consultation recorded."), "success")
         return redirect(url_for("participants.consultations", mission_id=mission.id))
     return render_template("participants/consultation_form.html", form=form, mission=mission)
+
+
+@bp.route("/<int:participant_id>/renew", methods=["POST"], endpoint="renew")
+def renew_retention(participant_id: int):
+    """Keep a participant's personal data for another retention period, with a reason (the advisor)."""
+    participant = _load(participant_id)
+    form = RenewForm()
+    kept = []
+    if form.validate_on_submit() and save_form(
+        form, lambda: kept.append(renew(current_user, participant, form.reason.data, today_utc()))
+    ):
+        flash(_("The personal data is kept until %(day)s.", day=format_date(kept[0])), "success")
+    elif form.errors:
+        flash(_("Give the reason for keeping the data longer."), "error")
+    return redirect(url_for("participants.show", participant_id=participant.id))
+
+
+@bp.route("/<int:participant_id>/data", methods=["GET", "POST"])
+def data(participant_id: int):
+    """Everything kept about the person (GDPR Art. 15), as a page to print or as JSON; each copy is logged."""
+    participant = _load(participant_id)
+    form = DataRequestForm()
+    if form.validate_on_submit():
+        stored = stored_about(participant)
+        record(current_user, "participant.access_export", participant, label=participant.alias,
+               changes={"export": [None, form.format.data]})
+        db.session.commit()
+        if form.format.data == "json":
+            response = jsonify(stored)
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="{participant.alias}-data.json"')
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        return render_template("participants/data.html", participant=participant, stored=stored)
+    return render_template("participants/data_request.html", participant=participant, form=form)
+
+
+@bp.route("/<int:participant_id>/erase", methods=["GET", "POST"], endpoint="erase")
+def erase_view(participant_id: int):
+    """Erase everything about the person at their request (GDPR Art. 17), after typing the alias to confirm."""
+    participant = _load(participant_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if form.alias.data != participant.alias:
+            form.alias.errors.append(_("Type the alias exactly as shown to confirm."))
+        elif save_form(form, lambda: erase(current_user, participant)):
+            flash(_("Everything about %(alias)s has been erased; only the alias is left.", alias=participant.alias),
+                  "success")
+            return redirect(url_for("participants.show", participant_id=participant.id))
+    return render_template("participants/erase.html", participant=participant, form=form)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import BaseForm, strip
 
@@ -22,4 +22,11 @@ class SettingsForm(BaseForm):
         _l("Missing human-rights talking points block finalisation"),
         description=_l("Off: an official meeting without talking points (or a reason) is a warning. "
                        "On: it stops the mission from being finalised."),
+    )
+    retention_days = IntegerField(
+        _l("Days civil-society personal data is kept after the participant's last mission"),
+        validators=[InputRequired(message=_l("Enter a number of days, e.g. 365.")),
+                    NumberRange(min=30, max=3650, message=_l("Between 30 and 3650 days."))],
+        description=_l("Then the real name, contact details and notes are removed; the alias and the facts of "
+                       "consent and safety stay. An advisor can keep a participant longer, with a reason."),
     )

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..forms import save_form
 from ..missions.models import Mission
 from ..missions.queries import mission_for_page
+from ..participants.retention import retention_days, set_retention_days
 from ..timeutil import today_utc
 from .checks import run_checks
 from .forms import ConfirmCheckForm, ReasonForm, SettingsForm, SignOffForm
@@ -161,13 +162,15 @@ def override(mission_id: int):
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
 def settings():
-    """Organisation settings: whether missing talking points block finalisation."""
+    """Organisation settings: whether missing talking points block finalisation; how long personal data is kept."""
     form = SettingsForm()
     if request.method == "GET":
         setting = db.session.get(Setting, TALKING_POINTS_BLOCK)
         form.talking_points_block.data = setting is not None and setting.value == "1"
+        form.retention_days.data = retention_days()
     if form.validate_on_submit():
         set_talking_points_block(current_user, form.talking_points_block.data)
+        set_retention_days(current_user, form.retention_days.data)
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("readiness.settings"))

@@ -1,0 +1,214 @@
+"""Retention and erasure of civil-society personal data (issue 14, parts 2 and 4).
+
+Retention: a set number of days (the setting ``retention_days``, 365 unless an administrator changes it) after the
+end of the last mission a participant took part in, their real name, contact details and every free-text note about
+them are removed: they are *pseudonymised*. What stays is the alias, the facts of consent and safety (boxes,
+levels, dates) and the audit trail, which never held the removed data. The advisor can keep a participant longer,
+until a date, with a reason. ``flask --app visitplanner retention`` does it, for cron.
+
+Erasure (GDPR Art. 17), at the person's request: everything about them goes (consent and assessment records, their
+place in programmes and consultations, their organisation), and the audit log keeps nothing of them but the alias.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from ..audit.models import AuditEntry
+from ..audit.operations import record
+from ..auth.models import User
+from ..errors import RuleViolation
+from ..extensions import db
+from ..itinerary.models import ProgrammeItem
+from ..missions.models import Mission
+from ..readiness.models import Setting
+from ..timeutil import now_utc
+from .models import ConsentRecord, ConsultationCover, Participant, SafetyAssessment, item_participants
+
+RETENTION_DAYS = "retention_days"
+#: What an erasure leaves in the audit facts about the person: the alias, and facts that say nothing of who they are.
+KEPT_IN_AUDIT = frozenset({"alias", "kind", "at_risk", "scopes", "risk_level", "decision", "item", "export",
+                           "removed", "keep_until"})
+DEFAULT_RETENTION_DAYS = 365
+#: How long before it falls due the dashboard lists a participant.
+DUE_SOON_DAYS = 30
+
+#: What pseudonymisation takes away: the participant's own columns, and the free text of their records.
+PERSONAL = ("real_name", "residence", "contact", "keep_reason")
+NOTES = {ConsentRecord: ("note",),
+         SafetyAssessment: ("threats", "vulnerabilities", "capacities", "venue", "device_precautions", "mitigations")}
+
+
+def retention_days() -> int:
+    setting = db.session.get(Setting, RETENTION_DAYS)
+    return int(setting.value) if setting is not None and setting.value.isdigit() else DEFAULT_RETENTION_DAYS
+
+
+def set_retention_days(actor: User, days: int) -> None:
+    """Change the retention period (an administrator), audited."""
+    before = retention_days()
+    setting = db.session.get(Setting, RETENTION_DAYS) or Setting(key=RETENTION_DAYS, value=str(before))
+    setting.value = str(days)
+    db.session.add(setting)
+    db.session.flush()
+    if before != days:
+        record(actor, "settings.update", setting, label=RETENTION_DAYS, changes={RETENTION_DAYS: [before, days]})
+
+
+@dataclass(frozen=True)
+class Due:
+    """A participant whose personal data is due to be pseudonymised, and when."""
+
+    participant: Participant
+    last_mission_end: date | None
+    due_on: date
+
+
+def _last_mission_ends() -> dict[int, date]:
+    """Per participant, the end of the last mission whose programme they were in (one aggregate query)."""
+    stmt = (select(item_participants.c.participant_id, func.max(Mission.end_date))
+            .join(ProgrammeItem, ProgrammeItem.id == item_participants.c.item_id)
+            .join(Mission, Mission.id == ProgrammeItem.mission_id)
+            .group_by(item_participants.c.participant_id))
+    return dict(db.session.execute(stmt).all())
+
+
+def due_on(participant: Participant, last_end: date | None, days: int) -> date:
+    """The day a participant's data is pseudonymised: ``days`` after their last mission ended (or after they were
+    recorded, when they never were in one), or later when an advisor kept them until then."""
+    start = last_end or participant.created_at.date()
+    due = start + timedelta(days=days)
+    return max(due, participant.keep_until) if participant.keep_until else due
+
+
+def due_by(day: date) -> list[Due]:
+    """The participants not yet pseudonymised whose data falls due on or before ``day``, soonest first."""
+    days, ends = retention_days(), _last_mission_ends()
+    participants = db.session.scalars(select(Participant).where(Participant.pseudonymised_at.is_(None)))
+    found = [Due(p, ends.get(p.id), due_on(p, ends.get(p.id), days)) for p in participants]
+    return sorted((d for d in found if d.due_on <= day), key=lambda d: (d.due_on, d.participant.alias))
+
+
+def due_soon(today: date) -> list[Due]:
+    """For the dashboard: who falls due within the coming days (or is overdue, the cron job not having run)."""
+    return due_by(today + timedelta(days=DUE_SOON_DAYS))
+
+
+def _strip(participant: Participant) -> list[str]:
+    """Take away the real name, contact details and every free-text note; return what there was."""
+    removed = [name for name in PERSONAL if getattr(participant, name)]
+    for name in PERSONAL:
+        setattr(participant, name, "")
+    for model, columns in NOTES.items():
+        rows = participant.consents if model is ConsentRecord else participant.assessments
+        for row in rows:
+            for column in columns:
+                if getattr(row, column):
+                    removed.append(f"{model.__tablename__}.{column}")
+                    setattr(row, column, "")
+    participant.keep_until = None
+    participant.pseudonymised_at = now_utc()
+    return removed
+
+
+def pseudonymise(actor: User | None, participant: Participant) -> None:
+    """Remove a participant's real name, contact details and notes; keep the alias and the facts. Audited."""
+    removed = _strip(participant)
+    db.session.flush()
+    record(actor, "participant.pseudonymise", participant, label=participant.alias,
+           changes={"removed": [None, sorted(set(removed))]})
+
+
+def renew(actor: User, participant: Participant, reason: str, today: date) -> date:
+    """Keep a participant's data for another retention period from today, for a reason (the advisor). Audited."""
+    if participant.pseudonymised_at is not None:
+        raise RuleViolation(_("This participant's personal data has already been removed."))
+    if not reason.strip():
+        raise RuleViolation(_("Give the reason for keeping the data longer."), "reason")
+    keep_until = today + timedelta(days=retention_days())
+    participant.keep_until, participant.keep_reason = keep_until, reason.strip()
+    db.session.flush()
+    # The reason may speak of the person: it is kept encrypted with them, not in the audit log.
+    record(actor, "participant.retention_renew", participant, label=participant.alias,
+           changes={"keep_until": [None, keep_until.isoformat()]})
+    return keep_until
+
+
+def erase(actor: User, participant: Participant) -> None:
+    """Erase everything about a participant at their request (GDPR Art. 17); only the alias is left, in the
+    participant row and in the audit facts. Audited."""
+    if participant.erased_at is not None:
+        raise RuleViolation(_("This participant has already been erased."))
+    _strip(participant)
+    participant.organisation = ""
+    for item in db.session.scalars(select(ProgrammeItem).where(ProgrammeItem.participants.contains(participant))):
+        item.participants.remove(participant)  # through the ORM: programmes and feeds follow, sign-offs too
+    for model in (ConsentRecord, SafetyAssessment):
+        for row in db.session.scalars(select(model).where(model.participant_id == participant.id)):
+            db.session.delete(row)
+    for cover in db.session.scalars(select(ConsultationCover).where(
+            ConsultationCover.participant_id == participant.id)):
+        db.session.delete(cover)
+    participant.erased_at = participant.pseudonymised_at
+    db.session.flush()
+    # The audit facts about the person keep only the alias: the values they held (organisation, residence) go.
+    # The one rewrite the append-only audit log allows (``audit/models.py`` refuses it through the ORM): by Core,
+    # here, because the person's right to erasure (Art. 17) outweighs keeping what they told us.
+    about = (AuditEntry.object_type == Participant.__name__) & (AuditEntry.object_id == participant.id)
+    for entry_id, changes in db.session.execute(select(AuditEntry.id, AuditEntry.changes).where(about)).all():
+        kept = {key: value if key in KEPT_IN_AUDIT else ["…", "…"] for key, value in (changes or {}).items()}
+        if kept != changes:
+            db.session.connection().execute(
+                update(AuditEntry.__table__).where(AuditEntry.__table__.c.id == entry_id).values(changes=kept))
+    record(actor, "participant.erase", participant, label=participant.alias)
+
+
+def pseudonymise_due(today: date, dry_run: bool) -> list[Due]:
+    """Pseudonymise every participant due today (or only list them, ``dry_run``)."""
+    due = due_by(today)
+    if not dry_run:
+        for entry in due:
+            pseudonymise(None, entry.participant)
+    return due
+
+
+# ---- access (Art. 15) -----------------------------------------------------------------------------------------
+
+
+def _plain(value):
+    if isinstance(value, (date,)):
+        return value.isoformat()
+    return value
+
+
+def _row(row, leave_out=()) -> dict:
+    """Every column of a row, as stored (decrypted): derived from the model, so nothing new is left out."""
+    return {attr.key: _plain(getattr(row, attr.key)) for attr in db.inspect(type(row)).mapper.column_attrs
+            if attr.key not in leave_out}
+
+
+def stored_about(participant: Participant) -> dict:
+    """Everything the application keeps about a participant (GDPR Art. 15), for a page and for JSON."""
+    from .models import Consultation
+
+    items = db.session.scalars(
+        select(ProgrammeItem).where(ProgrammeItem.participants.contains(participant)).order_by(ProgrammeItem.starts_at))
+    consultations = db.session.scalars(
+        select(Consultation).join(ConsultationCover).where(ConsultationCover.participant_id == participant.id)
+        .order_by(Consultation.id)).unique()
+    audit = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == Participant.__name__, AuditEntry.object_id == participant.id).order_by(AuditEntry.id))
+    return {
+        "participant": _row(participant, leave_out=("real_name_index", "version")),
+        "programme": [{"mission": item.mission.title, "item": item.title, "starts_at": _plain(item.starts_at),
+                       "timezone": item.timezone, "location": item.location,
+                       "removed": item.removed_at is not None} for item in items],
+        "consent": [_row(r, leave_out=("participant_id",)) for r in participant.consents],
+        "safety_assessments": [_row(a, leave_out=("participant_id",)) for a in participant.assessments],
+        "consultations": [_row(c) for c in consultations],
+        "audit": [{"at": _plain(e.at), "action": e.action, "by": e.actor_id, "changes": e.changes} for e in audit],
+    }
