@@ -125,6 +125,8 @@ EXPECTED: dict[str, set] = {
     "admin.sign_out_user": {ADMIN},
     "admin.reset_second_factor": {ADMIN},
     "admin.audit_log": {ADMIN},
+    "admin.processing": {ADMIN},
+    "admin.processing_markdown": {ADMIN},
 }
 
 

@@ -109,6 +109,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "admin.sign_out_user": ADMIN,
     "admin.reset_second_factor": ADMIN,
     "admin.audit_log": ADMIN,
+    # The record of processing (GDPR Art. 30), for the privacy officer: it lists every place personal data is kept.
+    "admin.processing": ADMIN,
+    "admin.processing_markdown": ADMIN,
 }
 
 

@@ -24,6 +24,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(keys)
     app.cli.add_command(retention_command)
+    from .privacy.commands import privacy
+
+    app.cli.add_command(privacy)
 
 
 @click.group(cls=AppGroup, help="Manage accounts.")  # AppGroup: every subcommand runs in an app context

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,8 @@ from ..auth.models import User
 from ..auth.operations import create_user, end_sessions, reset_second_factor, update_user
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
+from ..privacy.markdown import render_markdown
+from ..privacy.record import TITLE, build_record, layout
 from ..timeutil import now_utc
 from .forms import NewUserForm, UserForm
 
@@ -106,3 +108,19 @@ def audit_log():
     return render_template(
         "admin/audit_log.html", entries=entries[:PAGE_SIZE], page=page, has_more=len(entries) > PAGE_SIZE
     )
+
+
+@bp.route("/processing")
+def processing():
+    """The record of processing (GDPR Art. 30), built from the code and the settings as they are now."""
+    record = build_record()
+    return render_template("admin/processing.html", title=TITLE, sections=layout(record))
+
+
+@bp.route("/processing.md", endpoint="processing_markdown")
+def processing_markdown():
+    """The same record as a Markdown file, for the privacy officer."""
+    record = build_record()
+    filename = f"processing-record-{record.generated_at.date().isoformat()}.md"
+    return Response(render_markdown(record), mimetype="text/markdown",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
