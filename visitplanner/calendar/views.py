@@ -16,7 +16,7 @@ from ..disclosure import Audience, calendar_name, chosen_audience, feed_audience
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..missions.models import Mission
-from ..missions.queries import mission_for_page, missions_with_programme
+from ..missions.queries import mission_for_page, missions_for_calendar
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
 from .forms import FeedForm
@@ -156,7 +156,7 @@ def feed(token: str):
     }
     if _not_modified(etag, latest):
         return Response(status=304, headers=headers)
-    body = programme_ics(missions_with_programme(scope.mission_ids), audience or Audience.PUBLIC, feed.owner,
+    body = programme_ics(missions_for_calendar(scope.mission_ids), audience or Audience.PUBLIC, feed.owner,
                          _feed_name(feed, scope), today=today, for_feed=True,
                          with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
     record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
