@@ -689,7 +689,8 @@ def test_the_feeds_page_lists_own_feeds_with_creation_and_last_fetch_and_adminis
 
     def shown(moment: datetime) -> str:
         local = in_zone(moment, app.config["HOME_TIMEZONE"])
-        return re.sub(r"\s+", " ", format_datetime(local, "short", tzinfo=local.tzinfo, locale="en"))
+        # English as the application writes it: British order, 24-hour times.
+        return re.sub(r"\s+", " ", format_datetime(local, "short", tzinfo=local.tzinfo, locale="en_GB"))
 
     page = client_for(app, anna).get("/calendar/feeds")
     assert page.status_code == 200

@@ -92,4 +92,4 @@ def test_dates_are_formatted_per_language(app):
         assert format_day(date(2027, 4, 12)) == "maandag 12 april 2027"
     with app.test_request_context():
         session["lang"] = "en"
-        assert format_day(date(2027, 4, 12)) == "Monday, April 12, 2027"
+        assert format_day(date(2027, 4, 12)) == "Monday, 12 April 2027"

@@ -420,7 +420,7 @@ def test_the_mission_page_warns_when_rights_are_raised_only_behind_closed_doors(
 
     page = text(en.get(f"/missions/{mission.id}"))
 
-    assert "0 public moment(s) (speeches, press) and 2 meeting(s) behind closed doors." in page
+    assert "0 public moments (speeches, press) and 2 meetings behind closed doors." in page
     assert "Human rights are raised only behind closed doors in this programme." in page
 
 
@@ -434,7 +434,7 @@ def test_the_mission_page_shows_the_balance_without_warning_when_there_is_a_publ
 
     page = text(en.get(f"/missions/{mission.id}"))
 
-    assert "1 public moment(s) (speeches, press) and 2 meeting(s) behind closed doors." in page
+    assert "1 public moment (speeches, press) and 2 meetings behind closed doors." in page
     assert "only behind closed doors" not in page
 
 
@@ -444,7 +444,7 @@ def test_an_empty_programme_gets_no_closed_doors_warning(en, login, make_mission
 
     page = text(en.get(f"/missions/{mission.id}"))
 
-    assert "0 public moment(s) (speeches, press) and 0 meeting(s) behind closed doors." in page
+    assert "0 public moments (speeches, press) and 0 meetings behind closed doors." in page
     assert "only behind closed doors" not in page
 
 

@@ -129,7 +129,7 @@ def test_a_delegate_downloads_a_travel_safe_ics_that_carries_nothing_of_civil_so
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     assert response.headers["Content-Disposition"] == f'attachment; filename="programme-{mission.id}-travel.ics"'
     cal = assert_well_formed(response.data)
-    assert str(cal["x-wr-calname"]) == "Programme April 12, 2027 – April 15, 2027"
+    assert str(cal["x-wr-calname"]) == "Programme 12 April 2027 – 15 April 2027"
     body = events(response.data)
     assert set(body) == {i.uid for i in t.values()}
 

@@ -250,5 +250,6 @@ def retention_command(dry_run: bool) -> None:
         db.session.rollback()
     else:
         db.session.commit()
-    click.echo(f"{len(due)} participant(s) {'due' if dry_run else 'pseudonymised'}; retention period "
+    people = "participant" if len(due) == 1 else "participants"
+    click.echo(f"{len(due)} {people} {'due' if dry_run else 'pseudonymised'}; retention period "
                f"{retention_days()} days.")

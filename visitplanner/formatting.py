@@ -13,8 +13,13 @@ from flask_babel import ngettext
 from .timeutil import in_zone, zone_label
 
 
+#: English reads dates and times as in Britain ("1 Dec 2026", 21:47), not as in the United States.
+_REGION = {"en": "en_GB"}
+
+
 def _locale() -> str:
-    return str(get_locale() or "nl")
+    language = str(get_locale() or "nl")
+    return _REGION.get(language, language)
 
 
 def format_date(value: date, format: str = "medium") -> str:

@@ -101,9 +101,9 @@ ALL_ITEMS = DAY1 + DAY2 + DAY3
 ENTRY_ORDER = [ALL_ITEMS[i] for i in (5, 3, 10, 0, 7, 8, 2, 4, 11, 6, 1, 9)]
 
 DAY_HEADINGS = [
-    "Day 1: Tuesday, September 14, 2027",
-    "Day 2: Wednesday, September 15, 2027",
-    "Day 3: Thursday, September 16, 2027",
+    "Day 1: Tuesday, 14 September 2027",
+    "Day 2: Wednesday, 15 September 2027",
+    "Day 3: Thursday, 16 September 2027",
 ]
 TIME = re.compile(r"\d\d:\d\d")
 
@@ -197,7 +197,7 @@ def test_protocol_officer_plans_an_outbound_mission(page: Page, demo_password, r
     expect(page.get_by_role("heading", name=MISSION, level=1)).to_be_visible()
     facts = page.locator("dl.vp-facts")
     expect(facts).to_contain_text("Outbound")
-    expect(facts).to_contain_text("Tuesday, September 14, 2027 – Thursday, September 16, 2027")
+    expect(facts).to_contain_text("Tuesday, 14 September 2027 – Thursday, 16 September 2027")
     expect(facts).to_contain_text(SHA)
     mission_url = page.url
 
@@ -421,7 +421,7 @@ def test_journey_works_without_javascript(new_context, demo_password):
     expect(added).to_contain_text(DELEGATE)
     expect(page.locator("li.vp-item")).to_have_count(before + 1)
     day3 = page.locator("section.vp-day").nth(2)
-    expect(day3.get_by_role("heading", level=2)).to_have_text("Day 3: Wednesday, April 14, 2027")
+    expect(day3.get_by_role("heading", level=2)).to_have_text("Day 3: Wednesday, 14 April 2027")
     expect(day3.get_by_role("heading", name=item.title)).to_have_count(1)
 
 

@@ -14,6 +14,7 @@ from typing import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..itinerary.models import ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings
@@ -94,7 +95,8 @@ def check_hr_component(mission: Mission, ctx: Context) -> CheckResult:
     found = [i for i in live_items(mission) if i.kind in HR_COMPONENT_KINDS]
     return _result(
         "hr_component", _l("Human-rights component"), bool(found),
-        _("%(n)d human-rights component(s) in the programme.", n=len(found)),
+        ngettext("%(num)d human-rights component in the programme.", "%(num)d human-rights components in the programme.",
+                 len(found)),
         _("The programme has no human-rights component that is part of the exchange (an NGO visit, a meeting with "
           "residents, a business session on the OECD Guidelines and UNGPs, or a dialogue with civil society arranged "
           "with the partner). A briefing of our own companies does not count here."),
@@ -208,7 +210,8 @@ def check_consent(mission: Mission, ctx: Context) -> CheckResult:
     fix = {"fix_endpoint": "participants.show", "fix_args": {"participant_id": first.id}} if first else {}
     return _result(
         "consent", _l("Consent of civil-society participants"), not problems,
-        _("%(n)d participant(s), each with current consent to take part.", n=len(people)) if people
+        ngettext("%(num)d participant, with current consent to take part.",
+                 "%(num)d participants, each with current consent to take part.", len(people)) if people
         else _("No civil-society participants in the programme."),
         "; ".join(problems) + ".", **fix,
     )
@@ -349,7 +352,8 @@ def check_themes_raised(mission: Mission, ctx: Context) -> CheckResult:
                            _("No official meeting in the programme."))
     return _result(
         "themes_raised", _l("Focal themes raised with the partner"), bool(raising),
-        _("%(n)d official meeting(s) raise a focal theme.", n=len(raising)),
+        ngettext("%(num)d official meeting raises a focal theme.", "%(num)d official meetings raise a focal theme.",
+                 len(raising)),
         _("No official meeting raises any of the partnership's focal themes. Self-censorship is the failure the "
           "advice warns about: no theme is excluded up front."),
         fail=Status.WARN, **fix,
