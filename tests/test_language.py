@@ -49,3 +49,24 @@ def test_counts_agree_with_their_number(client, ctx, login, make_mission, make_i
               talking_points="Arbeidsrechten")
     page = text_of(client.get(f"/missions/{mission.id}"))
     assert one in page and "(s)" not in page
+
+
+@pytest.mark.parametrize("lang, what, kind, audience", [
+    ("en", "One mission – Delegation", "One mission", "Delegation"),
+    ("nl", "Eén missie – Delegatie", "Eén missie", "Delegatie"),
+])
+def test_the_audit_log_names_a_feed_by_its_kind_and_audience_never_by_codes(
+    client, ctx, login, make_user, make_mission, lang, what, kind, audience
+):
+    from visitplanner.calendar.operations import create_feed
+    from visitplanner.extensions import db
+
+    mission = make_mission()
+    create_feed(make_user(Role.ADVISOR), kind="mission", audience="delegation", mission=mission)
+    db.session.commit()
+    login(Role.ADMIN)
+    with client.session_transaction() as session:
+        session["lang"] = lang
+    page = text_of(client.get("/admin/audit"))
+    assert what in page and kind in page and audience in page
+    assert "mission/delegation" not in page

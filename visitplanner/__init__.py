@@ -154,13 +154,14 @@ def register_template_helpers(app: Flask) -> None:
 
     from . import formatting, timeutil
     from .access import allows
-    from .audit.labels import action_label, audit_value, field_label
+    from .audit.labels import action_label, audit_value, entry_label, field_label
 
     app.jinja_env.globals.update(
         may_use=lambda endpoint: allows(current_user, endpoint),
         action_label=action_label,
         audit_value=audit_value,
         field_label=field_label,
+        entry_label=entry_label,
         format_date=formatting.format_date,
         format_time=formatting.format_time,
         format_datetime=formatting.format_datetime,

@@ -187,13 +187,16 @@ def field_label(name: str) -> str:
 
 def _enum_labels() -> dict[str, object]:
     from ..auth.models import Role
+    from ..calendar.models import FeedKind
+    from ..disclosure import Audience
     from ..itinerary.models import ItemKind, Visibility
     from ..missions.models import Direction, MissionStatus
     from ..participants.models import Decision, RiskLevel, Scope
     from ..partnerships.models import PartnershipKind, RegionType
 
     return {
-        "kind": (ItemKind, PartnershipKind),
+        "kind": (ItemKind, PartnershipKind, FeedKind),
+        "audience": (Audience,),
         "visibility": (Visibility,),
         "direction": (Direction,),
         "status": (MissionStatus,),
@@ -203,6 +206,21 @@ def _enum_labels() -> dict[str, object]:
         "decision": (Decision,),
         "risk_level": (RiskLevel,),
     }
+
+
+def entry_label(entry) -> str:
+    """What an entry is about, as a person reads it: a feed's "mission/delegation" becomes its kind and audience
+    in the reader's language (labels stored as codes are translated when shown, not when written)."""
+    if entry.object_type == "CalendarFeed" and entry.label.count("/") == 1:
+        from ..calendar.models import FeedKind
+        from ..disclosure import Audience
+
+        kind, audience = entry.label.split("/")
+        try:
+            return f"{FeedKind(kind).label} – {Audience(audience).label}"
+        except ValueError:
+            return entry.label
+    return entry.label
 
 
 def _one(field: str, value) -> str:
