@@ -89,3 +89,14 @@ def build_dashboard(today: date) -> Dashboard:
     board.attention.sort(key=lambda pair: pair[0].start_date)
     return board
 
+
+
+def waiting_for_sign_off(user) -> list[Mission]:
+    """The missions ready for sign-off that ``user`` could sign off now (the advisor, the approver)."""
+    from sqlalchemy.orm import selectinload
+
+    from ..readiness.lifecycle import open_sign_off_roles
+
+    ready = db.session.scalars(select(Mission).where(Mission.status == MissionStatus.READY.value)
+                               .options(selectinload(Mission.sign_offs)).order_by(Mission.start_date))
+    return [mission for mission in ready if open_sign_off_roles(mission, user)]

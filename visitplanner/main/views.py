@@ -18,7 +18,7 @@ from ..missions.queries import all_missions, missions_of
 from ..partnerships.queries import all_partnerships
 from ..redirects import safe_local_path
 from ..timeutil import today_utc
-from .dashboard import build_dashboard
+from .dashboard import build_dashboard, waiting_for_sign_off
 
 bp = Blueprint("main", __name__)
 
@@ -33,7 +33,8 @@ def home():
     """Staff see partnerships and missions; delegation members see their own missions."""
     if current_user.is_staff:
         return render_template("main/home_staff.html", partnerships=all_partnerships(), missions=all_missions(),
-                               board=build_dashboard(today_utc()), today=today_utc())
+                               board=build_dashboard(today_utc()), today=today_utc(),
+                               waiting=waiting_for_sign_off(current_user))
     return render_template("main/home_delegate.html", missions=missions_of(current_user))
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..forms import save_form
-from ..missions.models import Mission
+from ..missions.models import Mission, MissionStatus
 from ..missions.queries import mission_for_page
 from ..participants.retention import retention_days, set_retention_days
 from ..timeutil import today_utc
@@ -90,8 +90,13 @@ def sign(mission_id: int):
     if not form.validate_on_submit() or form.role.data not in {r.value for r in SignOffRole}:
         abort(400)
     role = SignOffRole(form.role.data)
-    return _act(mission, lambda: sign_off(current_user, mission, role, today_utc()),
-                _("Signed off as %(role)s.", role=role.label))
+    if save_form(None, lambda: sign_off(current_user, mission, role, today_utc())):
+        if mission.status == MissionStatus.FINALISED:  # the last sign-off needed: say what it did
+            flash(_("Signed off as %(role)s. The mission is now final: the visit can go ahead as signed off.",
+                    role=role.label), "success")
+        else:
+            flash(_("Signed off as %(role)s. The mission waits for the other sign-off.", role=role.label), "success")
+    return _back(mission)
 
 
 @bp.route("/missions/<int:mission_id>/confirm/<key>", methods=["POST"])

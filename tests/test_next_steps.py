@@ -1,0 +1,97 @@
+"""Next steps that lead somewhere (issue 13, part 2, in part): a new mission from the dashboard, the mission's
+pages with the current one marked and its primary action at hand, "waiting for your sign-off" on the dashboard,
+and a last sign-off that says the mission is now final."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from conftest import Auth
+from readiness_factories import ready_mission
+
+from visitplanner.auth.models import Role
+from visitplanner.extensions import db
+from visitplanner.missions.models import MissionStatus
+from visitplanner.readiness.operations import submit_for_signoff
+from visitplanner.timeutil import today_utc
+
+
+def text_of(response) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+@pytest.fixture(autouse=True)
+def english(client, ctx):
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+
+
+def test_the_protocol_officer_starts_a_new_mission_from_the_dashboard(client, login, make_partnership):
+    partnership = make_partnership(partner_region="Suzhou")
+    login(Role.PROTOCOL)
+    body = client.get("/").get_data(as_text=True)
+    link = f'href="/partnerships/{partnership.id}/missions/new"'
+    assert link in body and f"New mission for {partnership.label}" in unescape(body)
+    assert client.get(f"/partnerships/{partnership.id}/missions/new").status_code == 200
+
+
+def test_who_may_not_create_a_mission_is_not_offered_one(client, login, make_partnership):
+    partnership = make_partnership()
+    login(Role.ADVISOR)
+    assert f"/partnerships/{partnership.id}/missions/new" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path, current", [
+    ("", "Overview"), ("/programme", "Programme"), ("/checklist", "Checklist and sign-off"),
+    ("/history", "History"), ("/after", "After the visit"),
+])
+def test_each_page_of_a_mission_marks_where_you_are(client, login, make_mission, path, current):
+    mission = make_mission()
+    login(Role.PROTOCOL)
+    body = client.get(f"/missions/{mission.id}{path}").get_data(as_text=True)
+    marked = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', body)
+    assert marked == [current]
+
+
+def test_the_mission_page_offers_adding_a_programme_item(client, login, make_mission):
+    mission = make_mission()
+    login(Role.PROTOCOL)
+    assert f'href="/missions/{mission.id}/items/new"' in client.get(f"/missions/{mission.id}").get_data(as_text=True)
+    client.post("/logout")
+    login(Role.APPROVER)
+    assert f'href="/missions/{mission.id}/items/new"' not in client.get(f"/missions/{mission.id}").get_data(
+        as_text=True)
+
+
+def test_the_dashboard_says_who_a_mission_waits_for_and_the_last_sign_off_says_it_is_final(
+    client, make_user, make_mission, make_item
+):
+    s = ready_mission(make_user, make_mission, make_item, "inbound", today=today_utc())
+    submit_for_signoff(s.protocol, s.mission, today_utc())
+    db.session.commit()
+    auth = Auth(client)
+
+    for signer in (s.advisor, s.approver):
+        auth.login(signer)
+        assert "Waiting for your sign-off" in text_of(client.get("/")), signer.email
+        auth.logout()
+    auth.login(s.protocol)
+    assert "Waiting for your sign-off" not in text_of(client.get("/"))  # who submitted does not sign
+    auth.logout()
+
+    auth.login(s.advisor)
+    signed = client.post(f"/missions/{s.mission.id}/sign-off", data={"role": "hr_advisor"}, follow_redirects=True)
+    page = text_of(signed)
+    assert "The mission waits for the other sign-off." in page
+    assert "Waiting for your sign-off" not in text_of(client.get("/"))
+    assert 'value="hr_advisor"' not in client.get(f"/missions/{s.mission.id}/checklist").get_data(as_text=True)
+    auth.logout()
+
+    auth.login(s.approver)
+    final = text_of(client.post(f"/missions/{s.mission.id}/sign-off", data={"role": "approver"}, follow_redirects=True))
+    assert "The mission is now final" in final
+    db.session.expire_all()
+    assert s.mission.status == MissionStatus.FINALISED
+    assert "Waiting for your sign-off" not in text_of(client.get("/"))
