@@ -213,11 +213,20 @@ def test_evaluations_overdue_or_due_within_14_days_are_listed(ctx, make_partners
     assert [o.what for o in build_dashboard(TODAY).evaluations] == ["Overdue", "Today", "Day 14"]
 
 
-def test_dossiers_not_reviewed_for_over_a_year_or_never_are_listed(ctx, make_partnership):
-    for region, reviewed in [("Wuxi", days(-10)), ("Suzhou", days(-365)), ("Hangzhou", days(-366)),
-                             ("Nanjing", None)]:
-        make_partnership(partner_region=region, dossier_reviewed_on=reviewed)
+def test_dossiers_not_reviewed_for_over_a_year_are_listed_counting_from_creation_when_never_reviewed(
+    ctx, make_partnership
+):
+    from datetime import datetime, time, timezone
 
+    def created(day: date) -> datetime:
+        return datetime.combine(day, time(9), tzinfo=timezone.utc)
+
+    for region, reviewed, since in [("Wuxi", days(-10), days(-900)), ("Suzhou", days(-365), days(-900)),
+                                    ("Hangzhou", days(-366), days(-900)), ("Nanjing", None, days(-366)),
+                                    ("Ningbo", None, days(-30))]:
+        make_partnership(partner_region=region, dossier_reviewed_on=reviewed, created_at=created(since))
+
+    # Ningbo's dossier is a month old and was never reviewed: not overdue yet (not "a year" on its first day).
     assert [p.partner_region for p in build_dashboard(TODAY).stale_dossiers] == ["Hangzhou", "Nanjing"]
 
 

@@ -144,3 +144,40 @@ def test_an_edit_on_the_current_version_is_saved_and_audited(client, login, make
     assert db.session.get(Partnership, partnership_id).partner_region == "Suzhou"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "partnership.update"))
     assert entry.changes["partner_region"] == ["Wuxi", "Suzhou"]
+
+
+# ---- sensible first states (issue 13, part 9) ----------------------------------------------------------------
+
+
+def test_a_new_partnership_is_not_yet_assessed_until_the_advisor_sets_its_risk(client, login, make_user):
+    from visitplanner.partnerships.operations import set_advice
+
+    login(Role.PROTOCOL)
+    client.post("/partnerships/new", data={"own_organisation": "Gemeente Teststad", "partner_region": "Suzhou",
+                                           "region_type": "city", "kind": "sister_city", "cooperation_themes": ""})
+    partnership = db.session.scalars(select(Partnership)).one()
+    assert partnership.risk_level is None
+    page = unescape(client.get(f"/partnerships/{partnership.id}").get_data(as_text=True))
+    assert "Not yet assessed" in page and "Medium" not in page
+
+    set_advice(make_user(Role.ADVISOR), partnership, expected_version=partnership.version, risk_level="high",
+               advised_against=False, advised_against_reason="")
+    db.session.commit()
+    page = unescape(client.get(f"/partnerships/{partnership.id}").get_data(as_text=True))
+    assert "Not yet assessed" not in page and "High" in page
+
+
+def test_a_new_dossier_is_not_reported_as_unreviewed_for_a_year_on_day_one(client, login, make_partnership):
+    from datetime import timedelta
+
+    from visitplanner.timeutil import now_utc
+
+    fresh = make_partnership(partner_region="Suzhou")
+    old = make_partnership(partner_region="Nanjing")
+    old.created_at = now_utc() - timedelta(days=400)
+    db.session.commit()
+    login(Role.PROTOCOL)
+    page = unescape(re.sub(r"<[^>]+>", " ", client.get("/").get_data(as_text=True)))
+    assert "Research dossier of Nanjing not reviewed for a year" in page
+    assert "Research dossier of Suzhou not reviewed" not in page
+    assert fresh.dossier_reviewed_on is None

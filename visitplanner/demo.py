@@ -102,14 +102,18 @@ def _groundwork(advisor, partnership: Partnership) -> None:
     """A research dossier with sources, three focal themes and an action plan."""
     from sqlalchemy import select
 
+    from .enums import RiskLevel
     from .extensions import db
     from .partnerships.models import DossierTopic, FocalTheme
     from .partnerships.operations import (
         add_dossier_entry,
         add_objective,
+        set_advice,
         set_focal_themes,
     )
 
+    set_advice(advisor, partnership, expected_version=partnership.version, risk_level=RiskLevel.HIGH.value,
+               advised_against=False, advised_against_reason="")
     add_dossier_entry(
         advisor, partnership, topic=DossierTopic.REGION.value, entry_date=_d(2026, 9, 15),
         summary="Arbeidsrechten in de bouw- en maakindustrie rond Wuxi staan onder druk; onafhankelijke "

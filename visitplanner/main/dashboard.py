@@ -79,8 +79,7 @@ def build_dashboard(today: date) -> Dashboard:
         select(Objective).where(Objective.evaluation_due.is_not(None), Objective.evaluation_due <= until)
         .order_by(Objective.evaluation_due)))
     partnerships = list(db.session.scalars(select(Partnership).order_by(Partnership.partner_region)))
-    board.stale_dossiers = [p for p in partnerships
-                            if p.dossier_reviewed_on is None or p.dossier_reviewed_on < today - DOSSIER_STALE]
+    board.stale_dossiers = [p for p in partnerships if p.dossier_due_for_review(today, DOSSIER_STALE)]
     board.advised_against = [p for p in partnerships if p.advised_against]
     by_id = {p.id: p for p in partnerships}
     board.silent_themes = [(by_id[pid], record.theme) for pid, records in themes_raised().items()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -105,7 +105,8 @@ class Partnership(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     #: Free text, e.g. "smart cities, water management".
     cooperation_themes: Mapped[str] = mapped_column(Text, default="")
-    risk_level: Mapped[str] = mapped_column(String(16), default=RiskLevel.MEDIUM.value)
+    #: None until the human-rights advisor assesses it: a new partnership is "not yet assessed", never "medium".
+    risk_level: Mapped[str | None] = mapped_column(String(16))
     #: Research shows repression so large that no human-rights engagement is possible (e.g. Xinjiang).
     advised_against: Mapped[bool] = mapped_column(default=False)
     advised_against_reason: Mapped[str] = mapped_column(Text, default="")
@@ -154,7 +155,13 @@ class Partnership(db.Model):
 
     @property
     def risk_label(self) -> str:
-        return RiskLevel(self.risk_level).label
+        return RiskLevel(self.risk_level).label if self.risk_level else str(_l("Not yet assessed"))
+
+    def dossier_due_for_review(self, today: date, every: timedelta) -> bool:
+        """Whether the research dossier has gone ``every`` without a review, counted from the partnership's
+        creation when it was never reviewed (not from the beginning of time: a new dossier is not overdue)."""
+        last = self.dossier_reviewed_on or self.created_at.date()
+        return last < today - every
 
 
 class FocalTheme(db.Model):
