@@ -475,3 +475,50 @@ def test_a_meeting_with_residents_records_how_many_were_kept_off_the_record_and_
     assert (item.headcount, item.headcount_reason) == (7, "Familie in Xinjiang: niet bij naam.")
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "item.create"))
     assert entry.changes["headcount"] == [None, 7]
+
+
+# ---- visibility that matches who attends (issue 13, part 4) ---------------------------------------------------
+
+
+def test_a_new_item_is_seen_by_the_delegation_members_who_attend_it(client, login, make_mission, make_member):
+    mission = make_mission()
+    member = make_member(mission, name="Anna de Boer")
+    login(Role.PROTOCOL)
+    form = client.get(f"/missions/{mission.id}/items/new").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="automatic"|<input[^>]*value="automatic"[^>]*checked', form)
+
+    client.post(f"/missions/{mission.id}/items/new",
+                data=item_form(title="Bewonersavond", kind="citizen_meeting", visibility="automatic",
+                               attendees=[str(member.id)]))
+    client.post(f"/missions/{mission.id}/items/new",
+                data=item_form(title="Overleg ambassade", visibility="automatic", starts_at="2027-04-14T09:00",
+                               ends_at="2027-04-14T10:00"))
+    items = {i.title: i.visibility for i in db.session.scalars(select(ProgrammeItem))}
+    assert items == {"Bewonersavond": "delegation", "Overleg ambassade": "internal"}
+
+
+def test_an_attendee_who_would_see_only_a_private_appointment_is_pointed_out(client, login, make_mission,
+                                                                            make_member):
+    mission = make_mission()
+    member = make_member(mission, name="Anna de Boer")
+    login(Role.PROTOCOL)
+    response = client.post(f"/missions/{mission.id}/items/new", follow_redirects=True,
+                           data=item_form(title="Bewonersavond", visibility="internal", attendees=[str(member.id)]))
+    page = unescape(response.get_data(as_text=True))
+    assert "Anna de Boer attend “Bewonersavond” but see only a private appointment" in page
+    response = client.post(f"/missions/{mission.id}/items/new", follow_redirects=True,
+                           data=item_form(title="Diner", visibility="delegation", attendees=[str(member.id)],
+                                          starts_at="2027-04-14T19:00", ends_at="2027-04-14T21:00"))
+    assert "but see only a private appointment" not in unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("direction, says", [
+    ("outbound", "our own travellers"), ("inbound", "members of the visiting delegation if they are on the list"),
+])
+def test_the_form_says_what_delegation_means_for_the_direction_and_that_talking_points_go_with_it(
+    client, login, make_mission, direction, says
+):
+    mission = make_mission(direction)
+    login(Role.PROTOCOL)
+    page = unescape(client.get(f"/missions/{mission.id}/items/new").get_data(as_text=True))
+    assert says in page and "talking points included" in page

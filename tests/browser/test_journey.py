@@ -373,7 +373,9 @@ def test_item_ending_before_it_starts_is_refused_at_the_field(page: Page, demo_p
 
     title = "Gesprek met studenten over vrije meningsuiting"
     page.get_by_role("link", name="Add a programme item").click()
-    expect(page.get_by_label(VISIBILITY_LABELS["internal"], exact=True)).to_be_checked()
+    # Who sees a new item follows who attends, unless someone chooses otherwise.
+    expect(page.get_by_label(re.compile(r"^As its attendees need"))).to_be_checked()
+    expect(page.get_by_label(VISIBILITY_LABELS["internal"], exact=True)).not_to_be_checked()
     fill_item_form(page, Item("other", title, "2027-04-13T16:00",
                               "2027-04-13T15:00", SHA, "Universiteit Jiangnan"))
     page.get_by_role("button", name="Save", exact=True).click()

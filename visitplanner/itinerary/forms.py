@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import MultiCheckboxField, VersionedForm, ZoneField, strip
-from .models import ItemKind, Visibility
+from .models import AUTOMATIC, ItemKind, Visibility
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -21,6 +21,17 @@ def FOLD_CHOICES() -> list[tuple[str, str]]:  # noqa: N802 - choices, as WTForms
     return [("0", str(_l("The first time, before the clocks go back"))),
             ("1", str(_l("The second time, after the clocks go back")))]
 DATETIME_HINT = _l("Enter a date and time, e.g. 2026-05-11 14:00.")
+
+
+#: What "delegation" means for the visibility of an item, by direction of the mission.
+DELEGATION_MEANS = {
+    "outbound": _l("“Delegation”: the members of this mission's delegation — our own travellers — see the item "
+                   "whole, talking points included. “Internal” keeps it to the office; they see a private "
+                   "appointment."),
+    "inbound": _l("“Delegation”: everyone on this mission's delegation list sees the item whole, talking points "
+                  "included — our hosts, and members of the visiting delegation if they are on the list. Choose "
+                  "“Internal” for what the visitors must not read."),
+}
 
 
 class ItemForm(VersionedForm):
@@ -74,8 +85,9 @@ class ItemForm(VersionedForm):
     )
     visibility = RadioField(
         _l("Who may see this item"),
-        choices=lambda: [(v.value, v.label) for v in Visibility],
-        default=Visibility.INTERNAL.value,
+        choices=lambda: [(AUTOMATIC, _l("As its attendees need: the delegation when members of it attend, "
+                                        "otherwise the office only"))] + [(v.value, v.label) for v in Visibility],
+        default=AUTOMATIC,
         validators=[InputRequired()],
     )
     parallel = BooleanField(

@@ -56,6 +56,10 @@ ITEM_KIND_LABELS = {
 }
 
 
+#: Asked for instead of a visibility: decided by who attends (``itinerary.operations``).
+AUTOMATIC = "automatic"
+
+
 class Visibility(StrEnum):
     """Who may see an item, from least to most revealing."""
 

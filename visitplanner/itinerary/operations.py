@@ -22,11 +22,18 @@ from ..timeutil import (
     resolve_local,
     utc_offset,
 )
-from .models import ItemKind, ProgrammeItem, Visibility
+from .models import AUTOMATIC, ItemKind, ProgrammeItem, Visibility
 from .rules import check_item_times
 
 TEXT_FIELDS = ("kind", "title", "location", "description", "talking_points", "no_talking_points_reason",
                "visibility", "parallel", "headcount_reason")
+
+
+def unseen_by_attendees(item: ProgrammeItem) -> list[str]:
+    """The attendees who will see this item only as a private appointment (it is for the office only)."""
+    if item.visibility != Visibility.INTERNAL.value:
+        return []
+    return [member.display_name for member in item.attendees]
 
 
 def _prepare(mission: Mission, data: dict) -> dict:
@@ -38,6 +45,9 @@ def _prepare(mission: Mission, data: dict) -> dict:
         )
     if data["kind"] not in {k.value for k in ItemKind}:
         raise RuleViolation(_("Choose a kind of programme item."), "kind")
+    if data["visibility"] == AUTOMATIC:
+        # Those who attend see what they attend; without them, the least revealing.
+        data = {**data, "visibility": (Visibility.DELEGATION if data.get("attendees") else Visibility.INTERNAL).value}
     if data["visibility"] not in {v.value for v in Visibility}:
         raise RuleViolation(_("Choose who may see this item."), "visibility")
     end_zone = data.get("end_timezone") or zone

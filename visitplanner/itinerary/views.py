@@ -30,9 +30,9 @@ from ..forms import ConfirmForm, save_form
 from ..missions.queries import mission_for_page
 from ..participants.queries import all_participants
 from ..timeutil import local_fold, local_naive
-from .forms import ItemForm
+from .forms import DELEGATION_MEANS, ItemForm
 from .models import ProgrammeItem
-from .operations import create_item, remove_item, update_item
+from .operations import create_item, remove_item, unseen_by_attendees, update_item
 from .programme import by_day
 from .rules import double_bookings
 
@@ -95,6 +95,7 @@ def _attendee_choices(form: ItemForm, mission) -> None:
     form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
     form.participants.choices = [(p.id, participant_label(p, current_user)) for p in all_participants()]
     form.focal_themes.choices = [(t.id, t.label) for t in mission.partnership.focal_themes]
+    form.visibility.description = DELEGATION_MEANS[mission.direction]
 
 
 def _form_data(form: ItemForm) -> dict:
@@ -109,6 +110,11 @@ def _warn_double_bookings(mission, item) -> None:
     for booking in double_bookings(mission.items).get(item.id, []):
         flash(_("Double booking: %(name)s is also at “%(other)s” at that time.",
                 name=booking.member.display_name, other=booking.other.title), "warning")
+    unseen = unseen_by_attendees(item)
+    if unseen:
+        flash(_("%(names)s attend “%(title)s” but see only a private appointment without its place: it is for the "
+                "office only. Choose “Delegation” if they should see it.", names=", ".join(unseen),
+                title=item.title), "warning")
 
 
 @bp.route("/missions/<int:mission_id>/items/new", methods=["GET", "POST"])
