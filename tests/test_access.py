@@ -102,6 +102,7 @@ EXPECTED: dict[str, set] = {
     "participants.consultations": OFFICE,
     "participants.consult": {ADVISOR},
     "participants.renew": {ADVISOR},
+    "participants.propose": {PROTOCOL},
     "participants.data": {ADVISOR, ADMIN},
     "participants.erase": {ADVISOR, ADMIN},
     "readiness.checklist": OFFICE,
@@ -358,8 +359,9 @@ def test_a_delegate_never_reaches_participant_pages(app, client, dataset):
             for rule in app.url_map.iter_rules()
             if rule.endpoint.startswith("participants.") or rule.endpoint == "readiness.checklist"
         ]
-    # The participant pages, consent, safety, consultations, retention, access, erasure, and the checklist.
-    assert len(urls) == 13
+    # The participant pages (and proposing one), consent, safety, consultations, retention, access, erasure, and
+    # the checklist.
+    assert len(urls) == 14
     for url, methods in urls:
         for method in methods:
             response = client.open(url, method=method)

@@ -369,3 +369,57 @@ def test_a_participant_not_in_the_item_cannot_be_assessed_for_it(scenario, clien
     s = scenario()
     login(Role.ADVISOR)
     page(client, f"/participants/{s.participant.id}/items/{s.meeting.id}/assess", 404)
+
+
+# ---- proposing and finding one's way (issue 13, part 3, in part) ------------------------------------------------
+
+
+def test_a_protocol_officer_proposes_a_participant_by_alias_and_the_advisor_completes_the_name(
+    client, ctx, login, make_user
+):
+    from visitplanner.audit.models import AuditEntry
+    from visitplanner.participants.models import Participant
+
+    login(Role.PROTOCOL)
+    index = client.get("/participants/").get_data(as_text=True)
+    assert 'href="/participants/propose"' in index and 'href="/participants/new"' not in index
+    assert client.get("/participants/new").status_code == 403
+    response = client.post("/participants/propose", data={"alias": "Kraanvogel-12", "organisation": "Bewonersraad",
+                                                          "kind": "resident", "at_risk": "y"})
+    assert response.status_code == 302
+    person = db.session.scalars(select(Participant)).one()
+    assert (person.alias, person.real_name, person.real_name_index) == ("Kraanvogel-12", "", None)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "participant.propose")).one()
+    assert entry.label == "Kraanvogel-12"
+    client.post("/logout")
+
+    login(Role.ADVISOR)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get(f"/participants/{person.id}").get_data(as_text=True)
+    assert "Proposed by alias" in page and f'href="/participants/{person.id}/edit"' in page
+    saved = client.post(f"/participants/{person.id}/edit", data={
+        "version": person.version, "real_name": "Chen Mei", "alias": "Kraanvogel-12", "organisation": "Bewonersraad",
+        "kind": "resident", "residence": "", "contact": "", "at_risk": "y"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert person.real_name == "Chen Mei" and person.real_name_index is not None
+    assert "Proposed by alias" not in client.get(f"/participants/{person.id}").get_data(as_text=True)
+
+
+def test_a_participants_page_links_to_the_missions_and_items_they_are_in(client, ctx, login, make_user, make_mission,
+                                                                        make_item):
+    from visitplanner.participants.operations import create_participant
+
+    mission = make_mission(title="Werkbezoek Wuxi")
+    item = make_item(mission, kind="ngo_visit", title="Gesprek")
+    person = create_participant(make_user(Role.ADVISOR), real_name="Li Wei", alias="Zwaluw-4471", kind="defender")
+    lonely = create_participant(make_user(Role.ADVISOR), real_name="Wang Fang", alias="Mus-0001", kind="ngo")
+    item.participants.append(person)
+    db.session.commit()
+    login(Role.PROTOCOL)
+    page = client.get(f"/participants/{person.id}").get_data(as_text=True)
+    assert f'href="/missions/{mission.id}"' in page
+    assert f'href="/missions/{mission.id}/programme#item-{item.id}"' in page
+    alone = client.get(f"/participants/{lonely.id}").get_data(as_text=True)
+    assert 'href="/#missions-heading"' in alone

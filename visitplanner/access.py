@@ -70,6 +70,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "participants.create": ADVISOR,
     "participants.show": STAFF,
     "participants.edit": ADVISOR,
+    "participants.propose": PROTOCOL,
     "participants.renew": ADVISOR,
     "participants.data": PRIVACY,
     "participants.erase": PRIVACY,

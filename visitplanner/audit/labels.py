@@ -29,6 +29,7 @@ ACTIONS = {
     "item.remove": _l("Programme item removed"),
     "participant.create": _l("Participant recorded"),
     "participant.update": _l("Participant changed"),
+    "participant.propose": _l("Participant proposed by alias"),
     "participant.pseudonymise": _l("Participant's personal data removed (retention)"),
     "participant.retention_renew": _l("Participant's personal data kept longer"),
     "participant.access_export": _l("Everything kept about a participant shown (Art. 15)"),

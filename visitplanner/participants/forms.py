@@ -121,3 +121,14 @@ class DataRequestForm(BaseForm):
 
 class EraseForm(BaseForm):
     alias = StringField(_l("Type the alias to confirm"), filters=[strip], validators=[DataRequired(), Length(max=80)])
+
+
+class ProposalForm(BaseForm):
+    """What a protocol officer may record of a participant: no real name, no contact details."""
+
+    alias = StringField(_l("Alias (code name)"), filters=[strip], validators=[Optional(), Length(max=80)],
+                        description=_l("Leave empty to generate one."))
+    organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ParticipantKind],
+                       validators=[InputRequired()])
+    at_risk = BooleanField(_l("At risk"), default=True)

@@ -77,6 +77,21 @@ def create_participant(actor: User, *, real_name: str, alias: str = "", organisa
     return participant
 
 
+def propose_participant(actor: User, *, alias: str = "", organisation: str = "", kind: str,
+                        at_risk: bool = True) -> Participant:
+    """A protocol officer proposes a participant without the real name; the human-rights advisor completes the
+    real name, consent and safety (``update_participant``, ``record_consent``, ``record_assessment``)."""
+    alias = alias.strip() or generate_alias()
+    if _alias_taken(alias):
+        raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
+    participant = Participant(real_name="", alias=alias, organisation=organisation, kind=kind, at_risk=at_risk)
+    db.session.add(participant)
+    db.session.flush()
+    record(actor, "participant.propose", participant, label=participant.alias,
+           changes=changed({}, snapshot(participant, Participant.AUDITED)))
+    return participant
+
+
 #: Kept encrypted, so the audit log says that they changed, never what they were.
 _UNLOGGED = ("real_name", "residence", "contact")
 

@@ -22,6 +22,7 @@ from .forms import (
     DataRequestForm,
     EraseForm,
     ParticipantForm,
+    ProposalForm,
     RenewForm,
     WithdrawForm,
 )
@@ -29,6 +30,7 @@ from .operations import (
     ASSESSMENT_FIELDS,
     create_participant,
     missions_of,
+    propose_participant,
     record_assessment,
     record_consent,
     record_consultation,
@@ -73,6 +75,22 @@ def create():
         flash(_("Participant recorded as %(alias)s.", alias=participant.alias), "success")
         return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/form.html", form=form, participant=None)
+
+
+@bp.route("/propose", methods=["GET", "POST"])
+def propose():
+    """A protocol officer proposes a participant by alias; the human-rights advisor completes the rest."""
+    form = ProposalForm()
+    created = []
+    if form.validate_on_submit() and save_form(form, lambda: created.append(propose_participant(
+        current_user, alias=form.alias.data or "", organisation=form.organisation.data or "", kind=form.kind.data,
+        at_risk=form.at_risk.data,
+    ))):
+        [participant] = created
+        flash(_("Participant proposed as %(alias)s. The human-rights advisor completes the real name, consent and "
+                "safety.", alias=participant.alias), "success")
+        return redirect(url_for("participants.show", participant_id=participant.id))
+    return render_template("participants/propose.html", form=form)
 
 
 @bp.route("/<int:participant_id>")
