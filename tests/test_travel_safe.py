@@ -208,14 +208,16 @@ def test_the_programme_page_offers_the_travel_copy_to_print_and_download_but_not
     _, mission, _, _ = trip
     html = client.get(f"/missions/{mission.id}/programme").get_data(as_text=True)
     shown_as = re.search(r'<select[^>]*id="audience".*?</select>', html, re.S).group(0)
-    subscribe_as = re.search(r'<select[^>]*id="feed-audience".*?</select>', html, re.S).group(0)
     assert 'value="travel"' in shown_as and "Travel-safe (devices taken into China)" in shown_as
-    assert 'value="travel"' not in subscribe_as
     assert f"/missions/{mission.id}/programme/print?audience=travel" in html
     assert f"/missions/{mission.id}/programme.ics?audience=travel" in html
+    delegation = client.get(f"/missions/{mission.id}/programme?audience=delegation").get_data(as_text=True)
+    assert 'name="audience" value="delegation"' in delegation  # the view shown is the one subscribed to
 
-    travel = text_of(client.get(f"/missions/{mission.id}/programme?audience=travel"))
+    travel_page = client.get(f"/missions/{mission.id}/programme?audience=travel")
+    travel = text_of(travel_page)
     assert "Theehuis De Lotus" not in travel and "Chen Mei" not in travel and "Meeting" in travel
+    assert "Create a calendar feed" not in travel  # the travel-safe view is never offered as a feed
 
 
 # ---- high-risk mode --------------------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def _programme_context(mission):
         "title": programme_title(mission, audience),
         "days": by_day(mission, views),
         "home_timezone": current_app.config["HOME_TIMEZONE"],
-        "conflicts": double_bookings(mission.items) if audience.value == "internal" else {},
+        # Double bookings are the planners' to fix, whichever audience's view they look at (never printed).
+        "conflicts": double_bookings(mission.items) if mission.can_edit_programme(current_user) else {},
     }
 
 
