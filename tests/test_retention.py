@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.crypto import encrypted_columns
 from visitplanner.extensions import db
 from visitplanner.participants.models import (
     ConsentRecord,
@@ -91,6 +92,11 @@ def test_the_run_removes_name_contact_and_notes_and_keeps_alias_facts_and_audit(
     assert consent.note == "" and consent.take_part and consent.named_internal  # the facts stay
     assert (assessment.threats, assessment.mitigations, assessment.venue) == ("", "", "")
     assert assessment.risk_level == "high" and assessment.decision == "proceed_with_mitigations"
+    for column in encrypted_columns():  # nothing kept encrypted about them is left, whatever columns come
+        owner = {"participants": "id", "consent_records": "participant_id", "safety_assessments": "participant_id"}
+        if column.table.name in owner:
+            left = db.session.scalars(select(column).where(column.table.c[owner[column.table.name]] == li.id))
+            assert all(value in ("", None) for value in left), column
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "participant.pseudonymise")).one()
     assert entry.actor_id is None and entry.label == "Zwaluw-4471"
     assert "Li Wei" not in json.dumps(entry.changes)

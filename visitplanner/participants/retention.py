@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from ..audit.models import AuditEntry
 from ..audit.operations import record
 from ..auth.models import User
+from ..crypto import EncryptedText
 from ..errors import RuleViolation
 from ..extensions import db
 from ..itinerary.models import ProgrammeItem
@@ -37,10 +38,15 @@ DEFAULT_RETENTION_DAYS = 365
 #: How long before it falls due the dashboard lists a participant.
 DUE_SOON_DAYS = 30
 
-#: What pseudonymisation takes away: the participant's own columns, and the free text of their records.
-PERSONAL = ("real_name", "residence", "contact", "keep_reason")
-NOTES = {ConsentRecord: ("note",),
-         SafetyAssessment: ("threats", "vulnerabilities", "capacities", "venue", "device_precautions", "mitigations")}
+def _encrypted(model) -> tuple[str, ...]:
+    return tuple(c.key for c in model.__table__.columns if isinstance(c.type, EncryptedText))
+
+
+#: What pseudonymisation takes away: every column kept encrypted of the participant (real name, residence, contact,
+#: the reason for keeping them) and of their consent and assessment records (the free-text notes). Derived from the
+#: column types, so a new encrypted column is taken away too without anyone adding it here.
+PERSONAL = _encrypted(Participant)
+NOTES = {ConsentRecord: _encrypted(ConsentRecord), SafetyAssessment: _encrypted(SafetyAssessment)}
 
 
 def retention_days() -> int:
