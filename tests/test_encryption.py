@@ -196,18 +196,29 @@ def test_rotation_reencrypts_everything_under_a_new_key_resumably_and_audited(pe
     second = runner.invoke(args=["keys", "rotate"])
     assert second.exit_code == 0, second.output
     assert _kids() == {new} and len(raw_values()) == count
-    assert [key_id(k) for k in parse_keys(key_file.read_text(), "file")] == [new]  # the old key is gone
+    # The old key stays until pruned: a worker started before the rotation still writes under it.
+    assert {key_id(k) for k in parse_keys(key_file.read_text(), "file")} == {new, ring_before.current}
+    late = ring_before.encrypt("Signal +86 139 0000 0000", "participants.contact")
+    db.session.connection().execute(update(Participant.__table__).values(contact=type_coerce(late, Text)))
+    db.session.commit()
+    kept = runner.invoke(args=["keys", "prune"])
+    assert kept.exit_code == 0 and "nothing dropped" in kept.output
+    assert {key_id(k) for k in parse_keys(key_file.read_text(), "file")} == {new, ring_before.current}
+    assert runner.invoke(args=["keys", "rotate"]).exit_code == 0  # what the old worker wrote, under the new key
+    pruned = runner.invoke(args=["keys", "prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert [key_id(k) for k in parse_keys(key_file.read_text(), "file")] == [new]  # now the old key is gone
     db.session.expire_all()
     again = db.session.get(Participant, participant.id)
     assert (again.real_name, again.contact, again.consents[0].note) == (
-        "Li Wei", "Signal +86 139 1234 5678", "Via haar broer in Almere")
+        "Li Wei", "Signal +86 139 0000 0000", "Via haar broer in Almere")
     assert again.real_name_index.startswith(new + ":")
     with pytest.raises(RuleViolation):  # the duplicate check still finds the name under the new key
         create_participant(advisor, real_name="Li Wei", kind="ngo")
     db.session.rollback()
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("keys.%"))
                                  .order_by(AuditEntry.id)).all()
-    assert actions == ["keys.rotate_start", "keys.rotate"]
+    assert actions == ["keys.rotate_start", "keys.rotate", "keys.rotate", "keys.prune"]
 
 
 def test_with_data_key_set_rotation_goes_to_the_key_put_first(person, app):
@@ -221,7 +232,9 @@ def test_with_data_key_set_rotation_goes_to_the_key_put_first(person, app):
         app.extensions["data_keys"] = Keyring({key_id(fresh): fresh, **old.keys}, key_id(fresh), "DATA_KEY")
         done = runner.invoke(args=["keys", "rotate"])
         assert done.exit_code == 0, done.output
-        assert _kids() == {key_id(fresh)} and "can be removed from DATA_KEY" in done.output
+        assert _kids() == {key_id(fresh)} and "Restart the application" in done.output
+        pruned = runner.invoke(args=["keys", "prune"])
+        assert f"remove the keys {old.current} from it yourself" in pruned.output
     finally:
         app.extensions["data_keys"] = old
 

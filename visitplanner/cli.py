@@ -194,7 +194,7 @@ def rotate_keys_command(limit: int | None) -> None:
     from flask import current_app
 
     from .audit.operations import record
-    from .crypto import Keyring, key_id, new_key, not_current, parse_keys, reencrypt_batch, write_key_file
+    from .crypto import Keyring, new_key, not_current, parse_keys, reencrypt_batch, write_key_file
 
     ring: Keyring = current_app.extensions["data_keys"]
     key_file = Path(ring.source) if ring.source != "DATA_KEY" else None
@@ -224,12 +224,40 @@ def rotate_keys_command(limit: int | None) -> None:
         return
     record(None, "keys.rotate", None, changes={"key": [None, ring.current], "values": [None, done]})
     db.session.commit()
-    if key_file is not None:  # the old keys decrypt nothing any more
-        write_key_file(key_file, [line for line in key_file.read_text().split()
-                                  if key_id(parse_keys(line, str(key_file))[0]) == ring.current])
-    click.echo(f"Re-encrypted {done} values; everything is under key {ring.current}."
-               + (" The old keys were removed from the key file; keep a copy with the backups made under them."
-                  if key_file is not None else " The old keys can be removed from DATA_KEY."))
+    # The old keys stay: workers started before the rotation still encrypt under theirs until they restart.
+    click.echo(f"Re-encrypted {done} values; everything is under key {ring.current} now. Restart the application "
+               "(its workers still write under the key they started with), run `keys rotate` once more for what "
+               "they wrote meanwhile, then `keys prune` to drop the keys nothing uses any more.")
+
+
+@keys.command("prune", help="Drop from the key file the keys no value in the database is encrypted under (after "
+                            "`keys rotate` and a restart of the application). Keeps the current key always.")
+def prune_keys_command() -> None:
+    from flask import current_app
+
+    from .audit.operations import record
+    from .crypto import Keyring, key_id, keys_in_use, parse_keys, write_key_file
+
+    ring: Keyring = current_app.extensions["data_keys"]
+    used = keys_in_use(db.engine) | {ring.current}
+    if ring.source == "DATA_KEY":
+        unused = sorted(set(ring.keys) - used)
+        click.echo(f"DATA_KEY is set: remove the keys {', '.join(unused)} from it yourself." if unused
+                   else "Every key in DATA_KEY is in use.")
+        return
+    key_file = Path(ring.source)
+    lines = key_file.read_text().split()
+    kept = [line for line in lines if key_id(parse_keys(line, str(key_file))[0]) in used]
+    dropped = sorted({key_id(parse_keys(line, str(key_file))[0]) for line in lines} - used)
+    if not dropped:
+        click.echo("Every key in the key file is in use; nothing dropped.")
+        return
+    write_key_file(key_file, kept)
+    current_app.extensions["data_keys"] = Keyring.of(parse_keys("\n".join(kept), str(key_file)), str(key_file))
+    record(None, "keys.prune", None, changes={"key": [dropped, None]})
+    db.session.commit()
+    click.echo(f"Dropped the keys {', '.join(dropped)}, which nothing uses; keep a copy with the backups made under "
+               "them.")
 
 
 @click.command("retention", help="Pseudonymise the civil-society participants whose retention period has passed "

@@ -66,6 +66,7 @@ ACTIONS = {
     "database.restore": _l("Database restored from a backup"),
     "keys.rotate_start": _l("New encryption key made current"),
     "keys.rotate": _l("Personal data re-encrypted under the current key"),
+    "keys.prune": _l("Encryption keys nothing used any more dropped"),
 }
 
 FIELDS = {
