@@ -100,6 +100,11 @@ class Participant(db.Model):
         return self.alias
 
     @property
+    def awaits_real_name(self) -> bool:
+        """Proposed by alias (by a protocol officer) and not yet completed by the human-rights advisor."""
+        return not self.real_name and self.pseudonymised_at is None
+
+    @property
     def kind_label(self) -> str:
         return ParticipantKind(self.kind).label
 

@@ -218,3 +218,10 @@ def stored_about(participant: Participant) -> dict:
         "consultations": [_row(c) for c in consultations],
         "audit": [{"at": _plain(e.at), "action": e.action, "by": e.actor_id, "changes": e.changes} for e in audit],
     }
+
+
+def export_stored(actor: User, participant: Participant, form: str) -> dict:
+    """A copy of everything kept about the person for them (Art. 15), written to the audit log with who made it."""
+    stored = stored_about(participant)
+    record(actor, "participant.access_export", participant, label=participant.alias, changes={"export": [None, form]})
+    return stored

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit.operations import record
 from ..disclosure import may_see_real_names, participant_label
 from ..extensions import db
 from ..formatting import format_date
@@ -38,7 +37,7 @@ from .operations import (
     withdraw_consent,
 )
 from .queries import all_participants, participant_for_page
-from .retention import due_on, erase, renew, retention_days, stored_about
+from .retention import due_on, erase, export_stored, renew, retention_days
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -253,9 +252,7 @@ def data(participant_id: int):
     participant = _load(participant_id)
     form = DataRequestForm()
     if form.validate_on_submit():
-        stored = stored_about(participant)
-        record(current_user, "participant.access_export", participant, label=participant.alias,
-               changes={"export": [None, form.format.data]})
+        stored = export_stored(current_user, participant, form.format.data)
         db.session.commit()
         if form.format.data == "json":
             response = jsonify(stored)
