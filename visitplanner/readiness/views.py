@@ -173,10 +173,12 @@ def settings():
         setting = db.session.get(Setting, TALKING_POINTS_BLOCK)
         form.talking_points_block.data = setting is not None and setting.value == "1"
         form.retention_days.data = retention_days()
-    if form.validate_on_submit():
+    def save() -> None:
         set_talking_points_block(current_user, form.talking_points_block.data)
         set_retention_days(current_user, form.retention_days.data)
-        db.session.commit()
+
+    # Through save_form: two administrators saving the first settings at once clash on the key, a form error.
+    if form.validate_on_submit() and save_form(form, save):
         flash(_("Settings saved."), "success")
         return redirect(url_for("readiness.settings"))
     return render_template("readiness/settings.html", form=form)
