@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
+# Test processes for the unit suite (pytest-xdist): one per core of this project's machines. Each counts rate
+# limits in a Redis database of its own, below the one the run is given (tests/conftest.py).
+TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app visitplanner
 
@@ -42,7 +45,7 @@ demo: $(VENV)/.installed-run
 test: test-unit test-browser
 
 test-unit: $(VENV)/.installed-test test-deps services
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS)
 
 test-browser: $(VENV)/.installed-test test-deps browser-deps services
 	$(BIN)/pytest -m browser

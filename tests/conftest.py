@@ -22,12 +22,51 @@ from visitplanner.timeutil import to_utc
 PASSWORD = "correct horse battery staple"
 
 
+#: The pytest-xdist worker running this process ("gw0", "gw1", …), or "" when the suite runs in one process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+
+def ratelimit_storage_uri() -> str:
+    """The Redis database this process counts rate limits in: one per worker below the one the run was given
+    (``TEST_RATELIMIT_STORAGE_URI``), since forgetting every count between tests empties a whole database."""
+    base = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
+    server, _, number = base.rpartition("/")
+    return f"{server}/{int(number) - WORKER_INDEX}" if number.isdigit() else base
+
+
+def _worker_database(url: str) -> str:
+    """With several workers on PostgreSQL, each gets a database of its own next to the one it was given."""
+    from sqlalchemy.engine import make_url
+
+    import psycopg
+
+    given = make_url(url)
+    name = f"{given.database}_{WORKER}"
+    admin = given.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_worker_database(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    import psycopg
+
+    given = make_url(url)
+    admin = given.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{given.database}" WITH (FORCE)')
+
+
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        return url
+        return _worker_database(url) if WORKER else url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
 
 
@@ -60,7 +99,7 @@ def make_app(url: str, instance_path: str, **extra):
         # (test_auth.py checks that the application uses the real one by default).
         "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 64, "parallelism": 1},
         # Rate limits are counted in Redis, as in production (each test starts with none: _clean_tables).
-        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage_uri(),
         "RATELIMIT_KEY_PREFIX": f"visitplanner-test-{os.getpid()}",
         # Nobody needs a second factor here; tests/test_second_factor.py switches on the production policy.
         "SECOND_FACTOR_ROLES": (),
@@ -89,6 +128,8 @@ def app(tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+    if WORKER and os.environ.get("TEST_DATABASE_URL"):
+        _drop_worker_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture(autouse=True)
@@ -100,8 +141,10 @@ def _clean_tables(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         from visitplanner import limits
+        from visitplanner.calendar import cache as feed_cache
 
         limits.reset()
+        feed_cache.clear()
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):

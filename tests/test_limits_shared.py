@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, ratelimit_storage_uri
 
 from visitplanner.auth.models import Role
 
@@ -65,7 +65,7 @@ def two_processes(app, tmp_path, make_user, request):
 
 
 def test_two_processes_on_one_redis_share_the_count(two_processes):
-    email, (first, second) = two_processes(os.environ.get("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15"))
+    email, (first, second) = two_processes(ratelimit_storage_uri())
     answers = [sign_in(base, email, "guess guess guess") for base in (first, second, first, second, first)]
     assert answers == [200] * 5
     assert sign_in(second, email, PASSWORD) == 429, "the sixth try is refused, whichever process gets it"

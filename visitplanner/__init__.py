@@ -82,6 +82,9 @@ def register_extensions(app: Flask) -> None:
     from . import limits
 
     limits.init_app(app)
+    from .calendar import cache as feed_cache
+
+    feed_cache.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

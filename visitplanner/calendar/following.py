@@ -1,10 +1,10 @@
-"""What each audience has been shown of a programme item, followed mechanically after every flush.
+"""What each audience has been shown of a programme item, followed mechanically before every commit.
 
 A calendar client keeps what it was sent until a higher SEQUENCE for the same UID replaces it; a client that merges
 rather than replaces keeps an event that simply vanishes. So, for every audience, what it is sent must be followed:
 
-- after every flush that raised a mission's revision (``visitplanner/revisions.py``), each of its items is read
-  again and its event built for every audience as a calendar would get it (:func:`event_digest`);
+- before every commit of a transaction that raised a mission's revision (``visitplanner/revisions.py``), each of its
+  items is read again and its event built for every audience as a calendar would get it (:func:`event_digest`);
 - when what an audience gets changed (a new title, time or place, full ↔ "private appointment", a new description,
   a name that went), that audience's SEQUENCE rises;
 - when an audience no longer sees the item (removed, its mission cancelled, or its visibility narrowed), it is
@@ -17,7 +17,7 @@ another audience was sent.
 
 Nothing here is a list of columns: the digest is taken of the event itself, so whatever a future column adds to an
 event moves it. The result is stored in ``ProgrammeItem.shown`` (and the highest SEQUENCE in ``sequence``) with a
-plain UPDATE in the same flush, which moves neither the item's version nor its ``updated_at``.
+plain UPDATE in the same transaction, which moves neither the item's version nor its ``updated_at``.
 """
 
 from __future__ import annotations
@@ -169,8 +169,11 @@ def follow_by_date(session: Session, mission_ids) -> set[int]:
     return moved
 
 
-@event.listens_for(Session, "after_flush_postexec")
-def _follow_what_was_shown(session: Session, flush_context) -> None:
+@event.listens_for(Session, "before_commit")
+def _follow_what_was_shown(session: Session) -> None:
+    """Once per transaction, at its commit: the missions whose revisions rose in any of its flushes are followed
+    (a transaction that adds a hundred items builds each item's events once, not once per flush)."""
+    session.flush()  # what is still pending raises its revisions first
     ids = session.info.pop(MISSIONS_REVISED, None)
     if ids:
         follow_missions(session, ids)

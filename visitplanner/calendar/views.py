@@ -19,6 +19,7 @@ from ..missions.models import Mission
 from ..missions.queries import mission_for_page, missions_for_calendar
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
+from . import cache as feed_cache
 from .forms import FeedForm
 from .models import CalendarFeed, FeedKind, manages_all_feeds
 from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
@@ -130,7 +131,8 @@ def feed(token: str):
     """A subscription feed. Unknown, revoked and expired tokens all get the same 404.
 
     A conditional request that matches is answered from two queries (the feed, its scope with revisions) and
-    writes nothing; only a full answer builds the calendar and records the fetch.
+    writes nothing. A full answer is the body kept under the ETag (``cache.py``), or else built and kept; either
+    way the fetch is recorded.
     """
     if not limits.feed_fetch_allowed(token):
         return Response("Too many requests\n", status=429, mimetype="text/plain",
@@ -156,9 +158,12 @@ def feed(token: str):
     }
     if _not_modified(etag, latest):
         return Response(status=304, headers=headers)
-    body = programme_ics(missions_for_calendar(scope.mission_ids), audience or Audience.PUBLIC, feed.owner,
-                         _feed_name(feed, scope), today=today, for_feed=True,
-                         with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
+    body = feed_cache.get(etag, request.host_url)
+    if body is None:
+        body = programme_ics(missions_for_calendar(scope.mission_ids), audience or Audience.PUBLIC, feed.owner,
+                             _feed_name(feed, scope), today=today, for_feed=True,
+                             with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
+        feed_cache.put(etag, request.host_url, body)
     record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
     db.session.commit()
     response = _calendar_response(body)
