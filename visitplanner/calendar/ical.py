@@ -1,7 +1,13 @@
 """Pure iCalendar builders: a programme as an audience may see it, for files and subscription feeds.
 
-Built only with the icalendar library (no string joining), so that a line break in a title can never
-inject a property. What goes in is decided by :mod:`visitplanner.disclosure`; this module only lays it out.
+Built with the icalendar library, so that a line break in a title can never inject a property. What goes in is
+decided by :mod:`visitplanner.disclosure`; this module only lays it out.
+
+A feed of thousands of events is written by :func:`event_bytes`: the same event the library's ``Event`` gives
+(:func:`event`), property by property in the library's order, each value escaped by the library's ``vText`` and
+every line folded as its ``Contentline`` folds, without building a component tree per event
+(which costs more than everything else a feed does together). ``tests/test_ical_fast.py`` holds the two byte for
+byte equal for generated events: any title, place or description, any zone, either side of a clock change.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
+from icalendar.parser import Contentline
+from icalendar.prop import vText
 
 from ..disclosure import ItemView
 from ..timeutil import local_fold
@@ -130,6 +138,75 @@ def event(view: ItemView, description: str) -> Event:
     return ev
 
 
+def _fold(line: str) -> str:
+    """A content line folded exactly as icalendar's ``Contentline`` folds it: at 75 octets, never right after a
+    backslash or caret that starts an escape; a line of ASCII without the per-character loop."""
+    if not line.isascii():
+        return Contentline(line).to_ical().decode("utf-8")
+    if len(line) < 75:
+        return line
+    parts, start = [], 0
+    while len(line) - start > 74:
+        end = start + 74
+        if line[end - 1] in "\\^":  # the escape's first character goes to the next line with the rest
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return "\r\n ".join(parts)
+
+
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode("utf-8")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _when(name: str, moment: datetime) -> str:
+    if moment.tzinfo is timezone.utc:
+        return f"{name}:{moment.strftime('%Y%m%dT%H%M%S')}Z"
+    return f"{name};TZID={moment.tzinfo.key}:{moment.strftime('%Y%m%dT%H%M%S')}"
+
+
+def event_bytes(view: ItemView, description: str) -> bytes:
+    """:func:`event` serialised, byte for byte as ``event(view, description).to_ical()``, at a fraction of its cost."""
+    stamp = _stamp((view.last_modified or _EPOCH).astimezone(timezone.utc))
+    start, end = _moment(view.starts_at, view.timezone), _moment(view.ends_at, view.end_timezone or view.timezone)
+    if not _plain_zone(start) or not _plain_zone(end):
+        return event(view, description).to_ical()
+    lines = [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + _text(view.title),
+        _when("DTSTART", start),
+        _when("DTEND", end),
+        "DTSTAMP:" + stamp,
+        "UID:" + _text(view.uid),
+        f"SEQUENCE:{int(view.sequence)}",
+        "CLASS:" + _text(view.classification),
+    ]
+    shows = not view.private and not view.cancelled
+    if shows and description:
+        lines.append("DESCRIPTION:" + _text(description))
+    lines.append("LAST-MODIFIED:" + stamp)
+    if shows and view.location:
+        lines.append("LOCATION:" + _text(view.location))
+    lines += ["STATUS:" + ("CANCELLED" if view.cancelled else "CONFIRMED"), "TRANSP:OPAQUE", "END:VEVENT", ""]
+    return "\r\n".join(_fold(line) for line in lines).encode("utf-8")
+
+
+def _plain_zone(moment: datetime) -> bool:
+    """UTC, or a named zone the library writes as TZID (anything else is left to the library itself)."""
+    return moment.tzinfo is timezone.utc or (
+        isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key not in _UTC_NAMES)
+
+
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
+                        "GMT", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT0", "GMT+0", "GMT-0",
+                        "Etc/Greenwich", "Greenwich"})
+
+
 def all_day_event(uid: str, day, title: str, description: str, stamp: datetime | None) -> Event:
     """An all-day reminder (a follow-up or an evaluation falling due)."""
     stamp = (stamp or _EPOCH).astimezone(timezone.utc).replace(microsecond=0)
@@ -147,12 +224,21 @@ def all_day_event(uid: str, day, title: str, description: str, stamp: datetime |
     return ev
 
 
-def build_calendar(name: str, views: list[ItemView], describe, extra_events=()) -> bytes:
+def build_calendar(name: str, views, describe, extra_events=()) -> bytes:
     """The whole calendar as bytes: CRLF line ends, folded at 75 octets, UTF-8 intact.
 
-    ``describe(view) -> str`` writes an event's description (already disclosed for its audience);
-    ``extra_events`` are ready-made events such as all-day reminders.
+    ``views`` is any iterable of item views, in the order they are to appear (a feed passes them batch by batch,
+    so that only the written events are held, never every item at once); ``describe(view) -> str`` writes an
+    event's description (already disclosed for its audience); ``extra_events`` are ready-made events such as
+    all-day reminders. The VTIMEZONEs, which come first, cover the zones the events were written in.
     """
+    years: dict[str, int] = {}
+    events: list[bytes] = []
+    for view in views:
+        for tzid, moment in ((view.timezone, view.starts_at), (view.end_timezone or view.timezone, view.ends_at)):
+            year = moment.astimezone(ZoneInfo(tzid)).year
+            years[tzid] = min(year, years.get(tzid, year))
+        events.append(event_bytes(view, describe(view)))
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -161,15 +247,9 @@ def build_calendar(name: str, views: list[ItemView], describe, extra_events=()) 
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
-    years: dict[str, int] = {}
-    for view in views:
-        for tzid, moment in ((view.timezone, view.starts_at), (view.end_timezone or view.timezone, view.ends_at)):
-            year = moment.astimezone(ZoneInfo(tzid)).year
-            years[tzid] = min(year, years.get(tzid, year))
     for tzid in sorted(years):
         cal.add_component(vtimezone(tzid, years[tzid]))
-    for view in views:
-        cal.add_component(event(view, describe(view)))
-    for extra in extra_events:
-        cal.add_component(extra)
-    return cal.to_ical()
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return b"".join([head[:-len(end)], *events, *(extra.to_ical() for extra in extra_events), end])
