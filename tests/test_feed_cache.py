@@ -40,13 +40,13 @@ def named(ctx, make_user, make_mission, make_item):
 
 def count_builds(monkeypatch) -> list:
     built = []
-    real = calendar_views.programme_ics
+    real = calendar_views.feed_ics
 
     def counting(*args, **kwargs):
         built.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(calendar_views, "programme_ics", counting)
+    monkeypatch.setattr(calendar_views, "feed_ics", counting)
     return built
 
 
@@ -139,3 +139,20 @@ def test_the_kept_body_follows_the_host_the_request_came_in_on(ctx, reader, make
     assert links("plan.example.org") == {"https://plan.example.org"}
     assert links("intern.example.org") == {"https://intern.example.org"}
     assert links("plan.example.org") == {"https://plan.example.org"}
+
+
+def test_a_feed_read_a_few_items_at_a_time_is_the_feed_read_at_once(app, reader, ctx, make_user, make_mission,
+                                                                    make_item, monkeypatch):
+    from visitplanner.calendar import queries as calendar_queries
+
+    owner = make_user(Role.PROTOCOL)
+    first, second = make_mission(title="Eerste"), make_mission(title="Tweede")
+    for i, mission in enumerate((first, second, first, second, first, second, first)):
+        make_item(mission, f"2027-04-13T{10 + i // 3}:00", f"2027-04-13T{11 + i // 3}:00", title=f"Punt {i}")
+    token = create_feed(owner, kind="organisation", audience="internal")[1]
+    db.session.commit()
+    monkeypatch.setitem(app.config, "FEED_CACHE", False)
+    at_once = reader.get(f"/feeds/{token}.ics").get_data()
+    monkeypatch.setattr(calendar_queries, "CALENDAR_BATCH", 2)
+    assert reader.get(f"/feeds/{token}.ics").get_data() == at_once
+    assert len(Calendar.from_ical(at_once).walk("VEVENT")) == 7

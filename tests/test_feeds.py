@@ -514,7 +514,7 @@ def test_the_304_decision_does_not_build_the_calendar(reader, delegation, monkey
     def must_not_build(*args, **kwargs):
         raise AssertionError("the calendar was built for a conditional request")
 
-    monkeypatch.setattr(calendar_views, "programme_ics", must_not_build)
+    monkeypatch.setattr(calendar_views, "feed_ics", must_not_build)
 
     assert fetch(reader, token, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
     assert fetch(reader, token, **{"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask_babel import gettext as _
 
 from ..auth.models import User
-from ..disclosure import Audience, ItemView, present_programme, present_reminders
+from ..disclosure import Audience, ItemView, present_item, present_programme, present_reminders
 from ..missions.models import Mission
 from .ical import build_calendar
 
@@ -50,6 +50,22 @@ def reminders(audience: Audience) -> list:
     )
     return [all_day_event(r.uid, r.day, r.title, _("Details in visitplanner: %(link)s", link=r.link),
                           r.last_modified) for r in found]
+
+
+def feed_ics(mission_ids, audience: Audience, viewer: User | None, name: str, *, today: date,
+             with_reminders: bool = False) -> bytes:
+    """A subscription feed of these missions' programmes: read and written a batch of items at a time
+    (``queries.calendar_items``), so that what a feed of ten thousand items holds at once is its written events."""
+    from .queries import calendar_items
+
+    def views():
+        removed_since = cancelled_since(today)
+        for batch in calendar_items(mission_ids):
+            found = (present_item(item, audience, viewer, today, for_feed=True, calendar=True,
+                                  removed_since=removed_since) for item in batch)
+            yield from sorted((v for v in found if v is not None), key=lambda v: (v.starts_at, v.item_id))
+
+    return build_calendar(name, views(), describe, reminders(audience) if with_reminders else ())
 
 
 def programme_ics(

@@ -10,15 +10,22 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from collections.abc import Iterator
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..auth.models import User
 from ..extensions import db
+from ..itinerary.models import ProgrammeItem
 from ..missions.models import DelegationMember, Mission
+from ..participants.models import ConsentRecord, Participant, SafetyAssessment
 from ..partnerships.models import Partnership
 from ..revisions import epoch_ms
 from .models import CalendarFeed, FeedKind, hash_token
+
+#: Items read per round of queries while a feed is built: what is held at once, whatever the feed's size.
+CALENDAR_BATCH = 1000
 
 #: Raise when what the builders write changes for the same data (a new property, another layout): every
 #: subscribed calendar must then fetch again instead of keeping the old copy through a 304.
@@ -110,3 +117,44 @@ def last_modified(latest_ms: int, now: datetime) -> datetime:
 def unchanged_since(latest_ms: int, since: datetime) -> bool:
     """Whether nothing changed from the start of ``since`` (an HTTP date, whole seconds) on."""
     return latest_ms < epoch_ms(since)
+
+
+def calendar_item_options():
+    """What a calendar shows of an item, and nothing else: its mission's state (cancelled, high-risk), attendees'
+    names, focal themes, and of its participants the consents and the risk levels of their assessments (no notes,
+    no recorder, no assessor)."""
+    participants = selectinload(ProgrammeItem.participants)
+    return (
+        joinedload(ProgrammeItem.mission).load_only(
+            Mission.id, Mission.status, Mission.cancelled_at, Mission.high_risk_reason),
+        selectinload(ProgrammeItem.attendees).joinedload(DelegationMember.user).load_only(User.id, User.name),
+        selectinload(ProgrammeItem.focal_themes),
+        participants.selectinload(Participant.consents).defer(ConsentRecord.note).options(
+            raiseload(ConsentRecord.recorded_by)),
+        participants.selectinload(Participant.assessments).load_only(
+            SafetyAssessment.participant_id, SafetyAssessment.item_id, SafetyAssessment.risk_level).options(
+            raiseload(SafetyAssessment.assessor)),
+    )
+
+
+def calendar_items(mission_ids) -> Iterator[list[ProgrammeItem]]:
+    """The items of these missions in time order, a batch of at most :data:`CALENDAR_BATCH` at a time with what a
+    calendar shows of them: one round of queries per batch, and a batch let go once written, so that neither the
+    queries nor the memory of a feed grow with more than its number of batches."""
+    ids = sorted(set(mission_ids))
+    if not ids:
+        return
+    after = None
+    while True:
+        stmt = (select(ProgrammeItem).where(ProgrammeItem.mission_id.in_(ids))
+                .order_by(ProgrammeItem.starts_at, ProgrammeItem.id).limit(CALENDAR_BATCH)
+                .options(*calendar_item_options()))
+        if after is not None:
+            stmt = stmt.where(or_(ProgrammeItem.starts_at > after[0],
+                                  and_(ProgrammeItem.starts_at == after[0], ProgrammeItem.id > after[1])))
+        batch = db.session.scalars(stmt).all()
+        if batch:
+            yield batch
+        if len(batch) < CALENDAR_BATCH:
+            return
+        after = (batch[-1].starts_at, batch[-1].id)

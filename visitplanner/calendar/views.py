@@ -16,14 +16,14 @@ from ..disclosure import Audience, calendar_name, chosen_audience, feed_audience
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..missions.models import Mission
-from ..missions.queries import mission_for_page, missions_for_calendar
+from ..missions.queries import mission_for_page
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
 from . import cache as feed_cache
 from .forms import FeedForm
 from .models import CalendarFeed, FeedKind, manages_all_feeds
 from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
-from .programme import programme_ics
+from .programme import feed_ics, programme_ics
 from .queries import FeedScope, feed_etag, feed_latest_change, feed_scope, last_modified, unchanged_since
 
 bp = Blueprint("calendar", __name__)
@@ -160,9 +160,8 @@ def feed(token: str):
         return Response(status=304, headers=headers)
     body = feed_cache.get(etag, request.host_url)
     if body is None:
-        body = programme_ics(missions_for_calendar(scope.mission_ids), audience or Audience.PUBLIC, feed.owner,
-                             _feed_name(feed, scope), today=today, for_feed=True,
-                             with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
+        body = feed_ics(scope.mission_ids, audience or Audience.PUBLIC, feed.owner, _feed_name(feed, scope),
+                        today=today, with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
         feed_cache.put(etag, request.host_url, body)
     record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
     db.session.commit()
