@@ -36,7 +36,7 @@ from .operations import (
     update_participant,
     withdraw_consent,
 )
-from .queries import all_participants, participant_for_page
+from .queries import all_participants, participant_for_page, programme_of
 from .retention import due_on, erase, export_stored, renew, retention_days
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -98,8 +98,7 @@ def show(participant_id: int):
     participant = _load(participant_id)
     today = today_utc()
     missions = []
-    for mission in missions_of(participant):
-        items = [i for i in mission.items if participant in i.participants and i.removed_at is None]
+    for mission, items in programme_of(participant):
         missions.append({
             "mission": mission,
             "consent": consent_state(participant.consents, mission.id, today),
