@@ -461,3 +461,38 @@ def test_the_dashboard_takes_the_same_number_of_queries_for_2_and_8_missions(ctx
         assert pages[0].get_data(as_text=True).count("/edit?mission_id=") == n, "each unbriefed company shown"
         sizes[n] = (len(direct), len(page))
     assert sizes[2] == sizes[8], sizes
+
+
+def test_checks_are_run_again_only_for_a_mission_that_changed_or_on_a_new_day(ctx, advisor, make_mission, make_item,
+                                                                              monkeypatch):
+    """The dashboard reads a programme only to run its checks, and keeps their results under the revisions they
+    were run on: a mission nobody touched is not read again the same day; a change to it, or the next day, is."""
+    from visitplanner.main import dashboard
+
+    read = []
+    real = dashboard.missions_with_programme
+
+    def reading(ids):
+        read.append(sorted(ids))
+        return real(ids)
+
+    monkeypatch.setattr(dashboard, "missions_with_programme", reading)
+    bare = make_mission("inbound", timezone="Europe/Amsterdam", title="Zonder mensenrechten")
+    other = make_mission("inbound", timezone="Europe/Amsterdam", title="Ander bezoek")
+    make_item(bare, kind="official_meeting", title="Ontvangst")
+    db.session.commit()
+
+    first = {m.title: [f.name for f in failing] for m, failing in build_dashboard(TODAY).attention}
+    assert read == [sorted([bare.id, other.id])]
+    assert "hr_component" in first["Zonder mensenrechten"]
+    again = {m.title: [f.name for f in failing] for m, failing in build_dashboard(TODAY).attention}
+    assert again == first and read[1:] == [[]], "nothing changed: no programme read again"
+
+    make_item(bare, "2027-04-13T16:00", "2027-04-13T17:00", kind="ngo_visit", title="Bezoek aan een ngo")
+    db.session.commit()
+    after = {m.title: [f.name for f in failing] for m, failing in build_dashboard(TODAY).attention}
+    assert read[2:] == [[bare.id]], "only the mission that changed is read again"
+    assert "hr_component" not in after["Zonder mensenrechten"], "and its checks follow the change"
+
+    build_dashboard(TODAY + timedelta(days=1))
+    assert read[3:] == [sorted([bare.id, other.id])], "a new day runs every check again (consents lapse by date)"

@@ -75,7 +75,7 @@ def two_instances(app, tmp_path):
     import redis
 
     store = redis.Redis.from_url(ratelimit_storage_uri())
-    for key in store.scan_iter("visitplanner-feed:*"):
+    for key in store.scan_iter("visitplanner:*"):
         store.delete(key)
 
 

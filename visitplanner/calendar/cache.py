@@ -38,7 +38,7 @@ _NONCE = 12
 
 def init_app(app: Flask) -> None:
     url = app.config.get("CACHE_URL") or ""
-    config = {"CACHE_DEFAULT_TIMEOUT": TIMEOUT, "CACHE_KEY_PREFIX": "visitplanner-feed:"}
+    config = {"CACHE_DEFAULT_TIMEOUT": TIMEOUT, "CACHE_KEY_PREFIX": "visitplanner:"}
     if url:
         config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=url)
     else:
@@ -55,7 +55,7 @@ def _enabled() -> bool:
 def key(etag: str, host_url: str) -> str:
     from flask_babel import get_locale
 
-    return hashlib.sha256(f"{etag}\n{host_url}\n{get_locale()}".encode()).hexdigest()
+    return "feed:" + hashlib.sha256(f"{etag}\n{host_url}\n{get_locale()}".encode()).hexdigest()
 
 
 def get(etag: str, host_url: str) -> bytes | None:
@@ -87,6 +87,16 @@ def put(etag: str, host_url: str, body: bytes) -> None:
     nonce = os.urandom(_NONCE)
     kid = ring.current.encode("ascii")
     cache.set(k, bytes([len(kid)]) + kid + nonce + AESGCM(ring.keys[ring.current]).encrypt(nonce, body, k.encode()))
+
+
+def get_plain(key: str):
+    """A value kept as it is (derived, holding no personal data: the dashboard's failing checks), or None."""
+    return cache.get(key) if _enabled() else None
+
+
+def set_plain(key: str, value) -> None:
+    if _enabled():
+        cache.set(key, value)
 
 
 def clear() -> None:

@@ -1,35 +1,43 @@
 """The staff dashboard: what needs doing, each line one click from where it is fixed.
 
-A pure selection by date over a fixed number of queries, so that it can be tested with frozen time.
+A pure selection by date over a fixed number of queries, so that it can be tested with frozen time. Its cost follows
+what it lists: consents and assessments running out come from aggregate queries, and a mission's programme is read
+only to run its checks when they have not been run on its current revision today.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from ..extensions import db
 from ..followup.models import FollowUp, FollowUpStatus
 from ..missions.models import BriefingState, Mission, MissionStatus
 from ..missions.queries import missions_with_programme
-from ..participants.models import consent_state, current_assessment
+from ..itinerary.models import ProgrammeItem
+from ..participants.models import ConsentKind, ConsentRecord, Participant, SafetyAssessment, item_participants
 from ..participants.retention import due_soon
 from ..partnerships.models import Objective, Partnership
 from ..partnerships.queries import themes_raised
-from ..readiness.checks import CheckResult, Status, participant_links, run_checks
+from ..readiness.checks import Status, run_checks
 from ..readiness.operations import context
 
 #: How far ahead the dashboard looks for things that expire or fall due.
 HORIZON = timedelta(days=14)
+#: Raise when what the checks decide changes for the same data (a new rule, another title): results kept under the
+#: old revisions are then run again.
+CHECKS_FORMAT = 1
 #: A research dossier not reviewed for this long needs review.
 DOSSIER_STALE = timedelta(days=365)
 
 
 @dataclass
 class Dashboard:
-    attention: list[tuple[Mission, list[CheckResult]]] = field(default_factory=list)
+    attention: list[tuple[Mission, list]] = field(default_factory=list)  # (mission, [Failing])
     expiring_consents: list[tuple] = field(default_factory=list)  # (participant, mission, reconfirm_by)
     expiring_assessments: list[tuple] = field(default_factory=list)  # (participant, item, valid_until)
     follow_ups: list[FollowUp] = field(default_factory=list)
@@ -48,30 +56,26 @@ class Dashboard:
 
 
 def build_dashboard(today: date) -> Dashboard:
+    """What needs doing, from queries whose cost follows what they list: the programmes themselves are read only
+    for a mission whose checks have not been run on its current revision today (``failing_checks``)."""
     board = Dashboard()
     until = today + HORIZON
-    active_ids = db.session.scalars(select(Mission.id).where(
-        Mission.status.notin_([MissionStatus.COMPLETED.value, MissionStatus.CANCELLED.value]))).all()
-    ctx = context(today)
-    for mission in missions_with_programme(active_ids):
-        failing = [r for r in run_checks(mission, ctx)
-                   if r.status == Status.FAIL and (r.name != "four_eyes" or mission.status == MissionStatus.READY)]
+    active = list(db.session.scalars(
+        select(Mission).where(Mission.status.notin_([MissionStatus.COMPLETED.value, MissionStatus.CANCELLED.value]))
+        .options(joinedload(Mission.partnership), selectinload(Mission.companies))
+        .order_by(Mission.start_date, Mission.id)))
+    active_ids = [m.id for m in active]
+    failing_of = failing_checks(active, today)
+    for mission in active:
+        failing = failing_of[mission.id]
         if failing or mission.needs_attention:
             board.attention.append((mission, failing))
-        seen = set()
-        for item, person in participant_links(mission):
-            state = consent_state(person.consents, mission.id, today)
-            if (person.id not in seen and state.record is not None and not state.withdrawn
-                    and not state.expired and today <= state.record.reconfirm_by <= until):
-                board.expiring_consents.append((person, mission, state.record.reconfirm_by))
-            seen.add(person.id)
-            assessment = current_assessment(person.assessments, item.id)
-            if assessment is not None and today <= assessment.valid_until <= until:
-                board.expiring_assessments.append((person, item, assessment.valid_until))
         for company in mission.companies:
             state = company.briefing_before(mission.start_date, today)
             if state != BriefingState.HELD and mission.end_date >= today:
                 board.unbriefed.append((company, mission, state))
+    board.expiring_consents = _expiring_consents(active_ids, today, until)
+    board.expiring_assessments = _expiring_assessments(active_ids, today, until)
     board.follow_ups = list(db.session.scalars(
         select(FollowUp).where(FollowUp.status != FollowUpStatus.DONE.value, FollowUp.due_date <= until)
         .order_by(FollowUp.due_date)))
@@ -88,6 +92,92 @@ def build_dashboard(today: date) -> Dashboard:
     board.attention.sort(key=lambda pair: pair[0].start_date)
     return board
 
+
+@dataclass(frozen=True)
+class Failing:
+    """A failing check as the dashboard names it."""
+
+    name: str
+    title: str
+
+
+def _checks_key(mission: Mission, today: date) -> str:
+    """What a mission's check results are a function of: its revision and its partnership's (which every change
+    they show raises, ``visitplanner/revisions.py``), the day, and the language the titles are in."""
+    from flask_babel import get_locale
+
+    partnership = mission.partnership
+    return "checks:" + hashlib.sha256(repr((
+        CHECKS_FORMAT, mission.id, mission.revision, mission.revised_ms, partnership.id, partnership.revision,
+        partnership.revised_ms, today.isoformat(), str(get_locale()),
+    )).encode()).hexdigest()
+
+
+def failing_checks(missions: list[Mission], today: date) -> dict[int, list[Failing]]:
+    """The failing checks of each mission, that warrant attention on the dashboard. Kept (``calendar/cache.py``)
+    under the revisions they were run on: a programme is read again only when something it shows changed, or the
+    day did."""
+    from ..calendar import cache
+
+    found: dict[int, list[Failing]] = {}
+    for mission in missions:
+        kept = cache.get_plain(_checks_key(mission, today))
+        if kept is not None:
+            found[mission.id] = [Failing(*pair) for pair in kept]
+    stale = [m.id for m in missions if m.id not in found]
+    ctx = context(today)
+    for mission in missions_with_programme(stale):
+        failing = [Failing(r.name, r.title) for r in run_checks(mission, ctx)
+                   if r.status == Status.FAIL and (r.name != "four_eyes" or mission.status == MissionStatus.READY)]
+        cache.set_plain(_checks_key(mission, today), [(f.name, f.title) for f in failing])
+        found[mission.id] = failing
+    return found
+
+
+def _expiring_consents(mission_ids: list[int], today: date, until: date) -> list[tuple]:
+    """(participant, mission, reconfirm-by) of each person in a live item whose current consent for the mission
+    runs out within the horizon: the latest record per person and mission is a consent, not yet lapsed."""
+    if not mission_ids:
+        return []
+    latest = select(func.max(ConsentRecord.id)).group_by(ConsentRecord.participant_id, ConsentRecord.mission_id)
+    linked = (select(item_participants.c.participant_id, ProgrammeItem.mission_id)
+              .join(ProgrammeItem, ProgrammeItem.id == item_participants.c.item_id)
+              .where(ProgrammeItem.removed_at.is_(None), ProgrammeItem.mission_id.in_(mission_ids))
+              .distinct().subquery())
+    rows = db.session.execute(
+        select(Participant, Mission, ConsentRecord.reconfirm_by)
+        .join(ConsentRecord, ConsentRecord.participant_id == Participant.id)
+        .join(Mission, Mission.id == ConsentRecord.mission_id)
+        .join(linked, and_(linked.c.participant_id == ConsentRecord.participant_id,
+                           linked.c.mission_id == ConsentRecord.mission_id))
+        .where(ConsentRecord.id.in_(latest), ConsentRecord.kind == ConsentKind.GIVEN.value,
+               ConsentRecord.reconfirm_by >= today, ConsentRecord.reconfirm_by <= until)
+        .options(load_only(Participant.id, Participant.alias))
+        .order_by(Mission.start_date, Mission.id, Participant.id))
+    return [tuple(row) for row in rows]
+
+
+def _expiring_assessments(mission_ids: list[int], today: date, until: date) -> list[tuple]:
+    """(participant, item, valid until) of each person's latest assessment for a live item they are in, where it
+    runs out within the horizon."""
+    if not mission_ids:
+        return []
+    latest = select(func.max(SafetyAssessment.id)).group_by(SafetyAssessment.participant_id,
+                                                             SafetyAssessment.item_id)
+    rows = db.session.execute(
+        select(Participant, ProgrammeItem, SafetyAssessment.valid_until)
+        .join(SafetyAssessment, SafetyAssessment.participant_id == Participant.id)
+        .join(ProgrammeItem, ProgrammeItem.id == SafetyAssessment.item_id)
+        .join(item_participants, and_(item_participants.c.item_id == SafetyAssessment.item_id,
+                                      item_participants.c.participant_id == SafetyAssessment.participant_id))
+        .join(Mission, Mission.id == ProgrammeItem.mission_id)
+        .where(SafetyAssessment.id.in_(latest), ProgrammeItem.removed_at.is_(None),
+               ProgrammeItem.mission_id.in_(mission_ids),
+               SafetyAssessment.valid_until >= today, SafetyAssessment.valid_until <= until)
+        .options(load_only(Participant.id, Participant.alias),
+                 load_only(ProgrammeItem.id, ProgrammeItem.title, ProgrammeItem.mission_id))
+        .order_by(Mission.start_date, Mission.id, ProgrammeItem.starts_at, ProgrammeItem.id, Participant.id))
+    return [tuple(row) for row in rows]
 
 
 def waiting_for_sign_off(user) -> list[Mission]:
