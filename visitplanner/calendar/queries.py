@@ -33,12 +33,15 @@ FEED_FORMAT = 2
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:
-    """The feed with this token, its owner and the owner's roles, in one query."""
+    """The feed with this token, its owner and the owner's roles, in one query. Of the owner only what decides the
+    answer is read (status, rights, revision; a full answer reads the name if it needs it): a revalidation, the
+    commonest request there is, decrypts nothing and carries no password hash."""
     if not token or len(token) > 200:
         return None
     return db.session.scalar(
         select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token))
-        .options(joinedload(CalendarFeed.owner).joinedload(User.roles))
+        .options(joinedload(CalendarFeed.owner).load_only(User.id, User.active, User.revision, User.revised_ms)
+                 .joinedload(User.roles))
     )
 
 
