@@ -237,6 +237,143 @@ def feed_figures(app, client, token: str, rounds: int) -> dict:
     return figures
 
 
+# ---- queries per page ----------------------------------------------------------------------------------------
+
+
+def page_figures() -> list[tuple[str, int, int]]:
+    """The statements of every page and export at 10 and at 300 items, on two sites built as the query-count test
+    builds them (``tests/test_query_counts.py``), here on PostgreSQL."""
+    os.environ.setdefault("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/8")
+    sys.path.insert(0, str(ROOT / "tests"))
+    import pytest
+    import test_query_counts as counts
+    from conftest import make_app as make_test_app
+    from conftest import reset_schema
+    from readiness_factories import TODAY, freeze_today
+
+    frozen = pytest.MonkeyPatch()
+    freeze_today(frozen, TODAY)
+    sites = {}
+    try:
+        for size in counts.SIZES:
+            url = fresh_database(f"{bench_url()}_pages{size}")
+            app = make_test_app(url, str(ROOT / "instance" / f"bench-pages{size}"))
+            with app.app_context():
+                reset_schema()
+                mission, regular, users = counts.build(size)
+                sites[size] = counts.Site(app, size, mission.id, mission.partnership_id, regular.id,
+                                          {role: user.email for role, user in users.items()})
+        rows = []
+        for page in counts.PAGES:
+            found = [counts.fetch(sites[size], page)[0] for size in counts.SIZES]
+            rows.append((page.id, *found))
+        return rows
+    finally:
+        frozen.undo()
+        for site in sites.values():
+            with site.app.app_context():
+                db.engine.dispose()
+
+
+# ---- load against gunicorn ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(url: str, instance: Path, port: int) -> subprocess.Popen:
+    """One instance as production runs it: gunicorn, 2 sync workers, rate limits and feed bodies in Redis."""
+    env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
+           "SECRET_KEY": "bench", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/8",
+           "CACHE_URL": "redis://127.0.0.1:6379/9", "SECOND_FACTOR_ROLES": ""}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", f"visitplanner:create_app(instance_path={str(instance)!r})"],
+        env=env, cwd=ROOT)
+    import urllib.request
+
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=1).read()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def load(ports: list[int], paths: list[tuple[str, dict]], seconds: float, threads: int = 8) -> tuple[float, dict]:
+    """Requests per second over ``seconds``, ``threads`` clients cycling through ``paths`` (each with its request
+    headers) and spreading over the instances at ``ports``; with the answers' status codes counted."""
+    import http.client
+    import itertools
+    import threading
+    from collections import Counter
+
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        seen: Counter = Counter()
+        for i in itertools.count(n):
+            if time.perf_counter() > deadline:
+                break
+            path, headers = paths[i % len(paths)]
+            conn = http.client.HTTPConnection("127.0.0.1", ports[i % len(ports)], timeout=10)
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            seen[response.status] += 1
+        with lock:
+            statuses.update(seen)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return sum(statuses.values()) / (time.perf_counter() - started), dict(statuses)
+
+
+def load_figures(app, url: str, instance: Path, instances: int, seconds: float) -> dict:
+    """Feed revalidations (If-None-Match, answered 304) beside /robots.txt, against gunicorn."""
+    import urllib.request
+
+    from visitplanner.calendar.operations import create_feed
+    from visitplanner.missions.models import Mission
+
+    with app.test_request_context():
+        from visitplanner.auth.models import User
+
+        owner = db.session.scalars(db.select(User).where(User.email.like("%-protocol@%"))).first()
+        mission = db.session.scalars(db.select(Mission).order_by(Mission.id)).first()
+        # Many subscribers: one feed is allowed 30 fetches a minute, as a calendar service needs at most.
+        tokens = [create_feed(owner, kind="mission", audience="delegation", mission=mission)[1] for _ in range(600)]
+        db.session.commit()
+    ports = [free_port() for _ in range(instances)]
+    processes = [start_gunicorn(url, instance, port) for port in ports]
+    try:
+        etags = {}
+        for token in tokens:
+            with urllib.request.urlopen(f"http://127.0.0.1:{ports[0]}/feeds/{token}.ics") as response:
+                etags[token] = response.headers["ETag"]
+        robots = load(ports, [("/robots.txt", {})], seconds)
+        revalidations = load(ports, [(f"/feeds/{t}.ics", {"If-None-Match": etags[t]}) for t in tokens], seconds)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(10)
+    return {"robots": robots, "revalidations": revalidations, "instances": instances}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="feed sizes in items (default 1000,10000)")
@@ -244,14 +381,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="length of each load run")
     parser.add_argument("--instances", type=int, default=1, help="gunicorn instances for the load run (1 or 2)")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    import tempfile
+    import shutil
 
     url = fresh_database(bench_url())
-    instance = Path(tempfile.mkdtemp(prefix="visitplanner-bench-"))
-    app = make_app(url, instance, CACHE_URL=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/12"))
+    instance = ROOT / "instance" / "bench"  # its own key file, cache folder and secret: made afresh with the data
+    shutil.rmtree(instance, ignore_errors=True)
+    app = make_app(url, instance, CACHE_URL=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/9"))
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -277,6 +416,21 @@ def main() -> None:
               f"{f['not_modified'] / f['uncached']:>8.4f}× {f['peak_mib']:>9.1f}")
     print(f"targets: uncached ≤ {TARGETS['uncached']}× floor, cached ≤ {TARGETS['cached']}× floor, "
           f"peak ≤ {TARGETS['memory_mib']} MiB at 10,000 items")
+    if not args.skip_pages:
+        rows = page_figures()
+        print()
+        print(f"queries per page and export (10 → 300 items), {len(rows)} pages; "
+              f"{sum(a == b for _, a, b in rows)} constant:")
+        for name, at10, at300 in rows:
+            print(f"  {name:<44} {at10:>3} → {at300:>3}{'' if at10 == at300 else '   GROWS'}")
+    if not args.skip_load:
+        figures = load_figures(app, url, instance, args.instances, args.seconds)
+        (robots, robots_status), (feeds, feeds_status) = figures["robots"], figures["revalidations"]
+        print()
+        print(f"load, {args.seconds:.0f} s each, gunicorn × {args.instances} (2 workers each), 8 clients:")
+        print(f"  /robots.txt           {robots:8.0f} requests/s  {robots_status}")
+        print(f"  feed revalidations    {feeds:8.0f} requests/s  {feeds_status}")
+        print(f"  ratio                 {feeds / robots:8.2f}×  (target ≥ {TARGETS['revalidation']}×)")
 
 
 if __name__ == "__main__":
