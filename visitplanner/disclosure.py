@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from .auth.models import Role, User
 from .enums import RiskLevel
 from .formatting import format_date
-from .itinerary.models import ItemKind, ProgrammeItem, Visibility
+from .itinerary.models import ITEM_KIND_LABELS, VISIBILITY_LABELS, ItemKind, ProgrammeItem, Visibility
 from .participants.models import Participant, Scope, consent_state
 from .timeutil import today_utc
 
@@ -290,14 +290,16 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             end_timezone=item.end_zone,
             title=item.title,
             private=False,
-            kind_label=item.kind_label,
+            # The labels as lazy strings: in the language of whoever reads them, looked up when shown (a feed of
+            # thousands of events looks each up once, calendar/programme.py describer).
+            kind_label=ITEM_KIND_LABELS[ItemKind(item.kind)],
             location=item.location,
             description=item.description,
             talking_points=item.talking_points if shows_people else "",
             themes=tuple(item.theme_names) if audience == Audience.INTERNAL and not for_feed else (),
             attendees=tuple(m.display_name for m in item.attendees) if shows_people else (),
             participants=tuple(n for n in names if n is not None),
-            visibility_label=item.visibility_label if audience == Audience.INTERNAL else "",
+            visibility_label=VISIBILITY_LABELS[Visibility(item.visibility)] if audience == Audience.INTERNAL else "",
             parallel=item.parallel,
             **stamp,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 from ..auth.models import User
 from ..disclosure import Audience, ItemView, present_item, present_programme, present_reminders
@@ -22,18 +23,34 @@ def cancelled_since(today: date) -> datetime:
     return datetime.combine(today - CANCELLED_KEPT, time.min, tzinfo=timezone.utc)
 
 
+def describer():
+    """:func:`describe` with its phrases looked up once, in the language of the moment: a feed describes thousands of
+    events in one language."""
+    attending, civil_society = _("Attending: %(names)s"), _("Civil society: %(names)s")
+    talking_points = _("Human-rights talking points:")
+    labels: dict[int, str] = {}
+
+    def describe(view: ItemView) -> str:
+        kind = view.kind_label
+        if isinstance(kind, LazyString):  # one of a few constants (itinerary/models.py): each looked up once
+            kind = labels.get(id(kind)) or labels.setdefault(id(kind), str(kind))
+        lines = [str(kind)] if kind else []
+        if view.attendees:
+            lines.append(attending % {"names": ", ".join(view.attendees)})
+        if view.participants:
+            lines.append(civil_society % {"names": ", ".join(view.participants)})
+        if view.description:
+            lines += ["", view.description]
+        if view.talking_points:
+            lines += ["", talking_points, view.talking_points]
+        return "\n".join(lines)
+
+    return describe
+
+
 def describe(view: ItemView) -> str:
     """An event's description from what the audience may see (never more than the view holds)."""
-    lines = [view.kind_label] if view.kind_label else []
-    if view.attendees:
-        lines.append(_("Attending: %(names)s", names=", ".join(view.attendees)))
-    if view.participants:
-        lines.append(_("Civil society: %(names)s", names=", ".join(view.participants)))
-    if view.description:
-        lines += ["", view.description]
-    if view.talking_points:
-        lines += ["", _("Human-rights talking points:"), view.talking_points]
-    return "\n".join(lines)
+    return describer()(view)
 
 
 def reminders(audience: Audience) -> list:
@@ -65,7 +82,7 @@ def feed_ics(mission_ids, audience: Audience, viewer: User | None, name: str, *,
                                   removed_since=removed_since) for item in batch)
             yield from sorted((v for v in found if v is not None), key=lambda v: (v.starts_at, v.item_id))
 
-    return build_calendar(name, views(), describe, reminders(audience) if with_reminders else ())
+    return build_calendar(name, views(), describer(), reminders(audience) if with_reminders else ())
 
 
 def programme_ics(

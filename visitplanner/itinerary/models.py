@@ -70,14 +70,15 @@ class Visibility(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                Visibility.INTERNAL: _l("Internal (office only)"),
-                Visibility.DELEGATION: _l("Delegation"),
-                Visibility.PARTNER: _l("Shared with the partner"),
-                Visibility.PUBLIC: _l("Public"),
-            }[self]
-        )
+        return str(VISIBILITY_LABELS[self])
+
+
+VISIBILITY_LABELS = {
+    Visibility.INTERNAL: _l("Internal (office only)"),
+    Visibility.DELEGATION: _l("Delegation"),
+    Visibility.PARTNER: _l("Shared with the partner"),
+    Visibility.PUBLIC: _l("Public"),
+}
 
 
 def new_uid() -> str:
