@@ -50,8 +50,10 @@ test-unit: $(VENV)/.installed-test test-deps services
 test-browser: $(VENV)/.installed-test test-deps browser-deps services
 	$(BIN)/pytest -m browser
 
-## Benchmarks (timed here, never in tests): what following the calendars costs a write, per size of mission.
-bench: $(VENV)/.installed-run
+## Benchmarks (timed here, never in tests), on PostgreSQL and Redis at 127.0.0.1: feeds against the icalendar floor,
+## the cache, revalidations under gunicorn, queries per page; then what following the calendars costs a write.
+bench: $(VENV)/.installed-test services
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 	$(BIN)/python scripts/bench_follow.py
 
 ## Debian's libical, whose restriction checks every calendar file in the tests must pass.
