@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
-from html import unescape
+from html import escape, unescape
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
@@ -183,8 +183,9 @@ def test_a_token_has_256_bits_from_secrets_and_only_its_hash_is_stored(app, clie
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "feed.create")) == 2
 
 
-def test_the_url_holds_nothing_but_the_token_and_is_offered_as_https_and_webcal(client, login):
+def test_the_url_holds_nothing_but_the_token_and_is_offered_as_https_and_webcal(app, client, login, monkeypatch):
     login(Role.DELEGATE)
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)  # an installation served over HTTPS
 
     sub = subscribe(client)
 
@@ -195,6 +196,48 @@ def test_the_url_holds_nothing_but_the_token_and_is_offered_as_https_and_webcal(
     assert sub.webcal == "webcal://" + sub.https.removeprefix("https://")
     html = client.get("/calendar/feeds").get_data(as_text=True)
     assert sub.token not in html  # shown once, never again
+
+
+def test_the_address_follows_the_scheme_and_host_the_request_came_in_on(app, client, login):
+    """`make run` serves plain HTTP on 127.0.0.1: an https:// address there would not open."""
+    login(Role.DELEGATE)
+    plain = subscribe(client)
+    assert plain.https.startswith("http://localhost/feeds/"), plain.https
+    assert plain.webcal == "webcal://" + plain.https.removeprefix("http://")
+    assert client.get(urlsplit(plain.https).path).status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_address_has_the_host_and_scheme_it_forwards(tmp_path, make_user):
+    from conftest import make_app
+
+    from visitplanner.auth.models import Role as Roles
+
+    delegate = make_user(Roles.DELEGATE)
+    proxied = make_app(db.engine.url.render_as_string(hide_password=False), str(tmp_path), PROXY_FIX=True)
+    browser = proxied.test_client()
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "plan.example.org", "X-Forwarded-For": "10.0.0.7"}
+    assert browser.post("/login", data={"email": delegate.email, "password": PASSWORD},
+                        headers=forwarded).status_code == 302
+    html = browser.post("/calendar/feeds/new", data={"kind": "person", "audience": "delegation"},
+                        headers=forwarded).get_data(as_text=True)
+    address = unescape(re.search(r'<input[^>]*id="feed-url"[^>]*value="([^"]+)"', html).group(1))
+    assert address.startswith("https://plan.example.org/feeds/"), address
+    assert 'href="webcal://plan.example.org/feeds/' in html
+
+
+def test_the_new_feed_page_has_a_qr_code_of_the_webcal_address_and_no_script(client, login):
+    login(Role.DELEGATE)
+    html = client.post("/calendar/feeds/new", data={"kind": "person", "audience": "delegation"}).get_data(
+        as_text=True)
+    webcal = unescape(re.search(r'href="(webcal://[^"]+)"', html).group(1))
+    svg = re.search(r"<svg[^>]*class=\"vp-qr\".*?</svg>", html, re.DOTALL)
+    assert svg, "an inline SVG QR code"
+    assert "<script" not in html
+    import segno
+
+    assert segno.make(webcal, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff", title="QR code",
+                                                    svgclass="vp-qr") == svg.group(0), "the code is of the webcal address"
+    assert f'<code class="vp-copy">{escape(unescape(webcal).replace("webcal://", "http://"))}</code>' in html
 
 
 # ---- who may subscribe to what ---------------------------------------------------------------------------

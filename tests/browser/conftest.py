@@ -92,8 +92,8 @@ def browser(playwright_instance):
 
 
 def _new_context(browser, base_url: str, **options):
-    context = browser.new_context(base_url=base_url, locale="en-GB", viewport={"width": 1280, "height": 900},
-                                  **options)
+    options = {"viewport": {"width": 1280, "height": 900}, **options}
+    context = browser.new_context(base_url=base_url, locale="en-GB", **options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     return context

@@ -5,13 +5,14 @@ from __future__ import annotations
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import limits
 from ..auth import reconfirm
+from ..auth.second_factor import qr_code
 from ..disclosure import Audience, calendar_name, chosen_audience, feed_audiences_for, shows_high_risk
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
@@ -63,10 +64,12 @@ def download(mission_id: int):
 
 
 def _feed_url(token: str) -> tuple[str, str]:
-    # Always https: the token is the only credential, and behind a TLS-terminating proxy the request itself
-    # arrives over http (an http link would send the token in clear text, at least until a redirect).
-    https = url_for("calendar.feed", token=token, _external=True, _scheme="https")
-    return https, "webcal://" + https.split("://", 1)[1]
+    """The feed's address as the request came in (scheme and host; behind a proxy, as ``PROXY_FIX`` passes them on),
+    and as ``webcal://``. An installation that marks its cookies secure is served over HTTPS whatever a proxy that
+    is not trusted says: its addresses are always https, so that the token never travels in clear text."""
+    scheme = "https" if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE") else request.scheme
+    address = url_for("calendar.feed", token=token, _external=True, _scheme=scheme)
+    return address, "webcal://" + address.split("://", 1)[1]
 
 
 @bp.route("/calendar/feeds")
@@ -104,8 +107,8 @@ def create():
     ))):
         return redirect(url_for("calendar.feeds"))
     [(feed, token)] = created
-    https, webcal = _feed_url(token)
-    return render_template("calendar/created.html", feed=feed, https=https, webcal=webcal)
+    address, webcal = _feed_url(token)
+    return render_template("calendar/created.html", feed=feed, https=address, webcal=webcal, qr=qr_code(webcal))
 
 
 @bp.route("/calendar/feeds/<int:feed_id>/revoke", methods=["GET", "POST"])
