@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from visitplanner import create_app  # noqa: E402
 from visitplanner.extensions import db  # noqa: E402

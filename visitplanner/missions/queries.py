@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import User
 from ..extensions import db
 from ..itinerary.models import ProgrammeItem
-from ..participants.models import ConsentRecord, Consultation, Participant, SafetyAssessment
+from ..participants.models import Consultation, Participant
 from ..partnerships.models import Partnership
 from .models import DelegationMember, Mission
 
@@ -43,29 +43,6 @@ def missions_with_programme(mission_ids) -> list[Mission]:
     if not mission_ids:
         return []
     stmt = select(Mission).where(Mission.id.in_(list(mission_ids))).options(*programme_options())
-    return sorted(db.session.scalars(stmt).unique(), key=lambda m: (m.start_date, m.id))
-
-
-def calendar_options():
-    """Eager loading of what a calendar file or feed shows, and nothing else (no delegation list, companies,
-    sign-offs, consultations or dossier): the items with their attendees, focal themes and participants, and of
-    these only the columns that decide how they appear (consent) and whether an item is kept out (risk)."""
-    participants = selectinload(Mission.items).selectinload(ProgrammeItem.participants)
-    return (
-        joinedload(Mission.partnership),
-        selectinload(Mission.items).selectinload(ProgrammeItem.attendees).joinedload(DelegationMember.user),
-        selectinload(Mission.items).selectinload(ProgrammeItem.focal_themes),
-        participants.selectinload(Participant.consents).defer(ConsentRecord.note),
-        participants.selectinload(Participant.assessments).load_only(
-            SafetyAssessment.participant_id, SafetyAssessment.item_id, SafetyAssessment.risk_level),
-    )
-
-
-def missions_for_calendar(mission_ids) -> list[Mission]:
-    """Several missions as a calendar shows them, in the same fixed number of queries whatever their size."""
-    if not mission_ids:
-        return []
-    stmt = select(Mission).where(Mission.id.in_(list(mission_ids))).options(*calendar_options())
     return sorted(db.session.scalars(stmt).unique(), key=lambda m: (m.start_date, m.id))
 
 
