@@ -48,7 +48,7 @@ test-unit: $(VENV)/.installed-test test-deps services
 	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS)
 
 test-browser: $(VENV)/.installed-test test-deps browser-deps services
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m browser -n $(TEST_WORKERS)
 
 ## Benchmarks (timed here, never in tests), on PostgreSQL and Redis at 127.0.0.1: feeds against the icalendar floor,
 ## the cache, revalidations under gunicorn, queries per page; then what following the calendars costs a write.

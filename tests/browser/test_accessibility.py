@@ -1,0 +1,88 @@
+"""axe-core in Chromium over every page each demo account can reach from its home page (issue 13, part 1): no
+critical or serious violation of WCAG 2.1 A/AA anywhere, forms included.
+
+Each role signs in as a person does (password, then the code of the documented demo key for the roles that need a
+second factor) and follows every link on every page it reaches, as tests/test_smoke.py does without a browser;
+downloads and feeds are left out (no page to check). axe-core comes with axe-playwright-python and is injected
+through the DevTools protocol, so the pages keep their policy of no scripts at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+from playwright.sync_api import Page
+
+from visitplanner.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+pytestmark = pytest.mark.browser
+
+#: What axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING = ("critical", "serious")
+#: Pages of one route that differ only in their ids (one mission or another) checked at most this often: the demo's
+#: missions, items and participants are each in a state of their own, so three of each cover the states it has.
+SAME_ROUTE = 3
+#: Links to what is not a page: files, feeds, styles, downloads.
+NOT_PAGES = ("/static/", "/feeds/", ".ics", ".md", ".json", ".csv", "/export")
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("form.vp-form button[type=submit]").click()
+    page.wait_for_load_state()
+    if urlsplit(page.url).path == "/login/code":
+        page.locator("#code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+        page.locator("form.vp-form button[type=submit]").click()
+        page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/", f"{email} did not get in: {page.url}"
+
+
+def reachable_links(page: Page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href^='/']", "links => links.map(a => a.getAttribute('href'))")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not any(marker in target for marker in NOT_PAGES):
+            found.append(target)
+    return found
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("email", [account[0] for account in ACCOUNTS])
+def test_no_page_a_role_can_reach_has_a_critical_or_serious_violation(new_context, axe, email):
+    page = new_context().new_page()
+    sign_in(page, email)
+    seen, queue, problems, routes = set(), ["/"], [], Counter()
+    while queue:
+        url = queue.pop(0)
+        route = re.sub(r"\d+", "{id}", url)
+        if url in seen or url == "/logout" or routes[route] >= SAME_ROUTE:
+            continue
+        seen.add(url)
+        routes[route] += 1
+        response = page.goto(url)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert response.status == 200, f"{email}: {url} answered {response.status}"
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
+        for violation in results.response["violations"]:
+            if violation["impact"] in FAILING:
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                problems.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']} at {targets}")
+        queue += [link for link in reachable_links(page) if link not in seen]
+    assert len(seen) > 3, seen
+    assert not problems, f"{email}, {len(seen)} pages:\n" + "\n".join(problems)
