@@ -95,3 +95,33 @@ def test_the_dashboard_says_who_a_mission_waits_for_and_the_last_sign_off_says_i
     db.session.expire_all()
     assert s.mission.status == MissionStatus.FINALISED
     assert "Waiting for your sign-off" not in text_of(client.get("/"))
+
+
+def test_a_sign_off_shows_the_short_code_of_what_it_vouched_for_and_the_checklist_says_what_that_binds(
+    client, make_user, make_mission, make_item
+):
+    from visitplanner.readiness.fingerprint import fingerprint, short_code, vouched_content
+    from visitplanner.readiness.operations import context
+
+    s = ready_mission(make_user, make_mission, make_item, "inbound", today=today_utc())
+    submit_for_signoff(s.protocol, s.mission, today_utc())
+    db.session.commit()
+    auth = Auth(client)
+    auth.login(s.advisor)
+    client.post(f"/missions/{s.mission.id}/sign-off", data={"role": "hr_advisor"})
+    page = text_of(client.get(f"/missions/{s.mission.id}/checklist"))
+
+    code = short_code(fingerprint(vouched_content(s.mission, context(today_utc()))))
+    assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}", code)
+    assert f"The mission as it is now has code {code}" in page
+    signed_line = f"Human-rights advisor: {s.advisor.name}"
+    assert signed_line in page and f"code {code}" in page.split(signed_line)[1][:120]
+    assert "Any change to these voids it." in page
+
+    item = s.mission.items[0]
+    item.location = "Elders"
+    db.session.commit()
+    moved = text_of(client.get(f"/missions/{s.mission.id}/checklist"))
+    now = short_code(fingerprint(vouched_content(s.mission, context(today_utc()))))
+    assert now != code and f"The mission as it is now has code {now}" in moved
+    assert f"code {code} — voided" in moved.split(signed_line)[1][:200], "the sign-off under the old code is void"

@@ -97,6 +97,11 @@ def fingerprint(content: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(content["facts"], sort_keys=True).encode()).hexdigest()
 
 
+def short_code(fingerprint_hex: str) -> str:
+    """A fingerprint as people compare it: its first 32 bits, in two groups ("3F9A-C21B")."""
+    return f"{fingerprint_hex[:4]}-{fingerprint_hex[4:8]}".upper()
+
+
 # ---- what changed, in words ---------------------------------------------------------------------------------------
 
 #: At most this many lines; the rest is counted.

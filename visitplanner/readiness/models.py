@@ -57,6 +57,13 @@ class SignOff(db.Model):
     def role_label(self) -> str:
         return SignOffRole(self.role).label
 
+    @property
+    def short_code(self) -> str:
+        """The fingerprint of what this sign-off vouched for, as people compare it."""
+        from .fingerprint import short_code
+
+        return short_code(self.fingerprint)
+
 
 class ManualCheck(StrEnum):
     EMBASSY_INFORMED = "embassy_informed"

@@ -13,6 +13,7 @@ from ..missions.queries import mission_for_page
 from ..participants.retention import retention_days, set_retention_days
 from ..timeutil import today_utc
 from .checks import run_checks
+from .fingerprint import fingerprint, short_code, vouched_content
 from .forms import ConfirmCheckForm, ReasonForm, SettingsForm, SignOffForm
 from .lifecycle import Action, action_options, may_take
 from .models import TALKING_POINTS_BLOCK, ManualCheck, Setting, SignOffRole
@@ -64,10 +65,12 @@ def checklist(mission_id: int):
     mission = _mission(mission_id, Mission.can_view_checklist)
     confirmed = {c.key: c for c in mission.confirmations}
     today = today_utc()
+    ctx = context(today)
     return render_template(
-        "readiness/checklist.html", mission=mission, results=run_checks(mission, context(today)),
+        "readiness/checklist.html", mission=mission, results=run_checks(mission, ctx),
         manual=[(m, confirmed.get(m.value)) for m in required_manual_checks(mission)],
         sign_offs=mission.sign_offs, moved=moved_since_vouched(mission, today),
+        current_code=short_code(fingerprint(vouched_content(mission, ctx))),
         options=action_options(mission, current_user), form=SignOffForm(), confirm_form=ConfirmCheckForm(),
     )
 
