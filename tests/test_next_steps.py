@@ -125,3 +125,43 @@ def test_a_sign_off_shows_the_short_code_of_what_it_vouched_for_and_the_checklis
     now = short_code(fingerprint(vouched_content(s.mission, context(today_utc()))))
     assert now != code and f"The mission as it is now has code {now}" in moved
     assert f"code {code} — voided" in moved.split(signed_line)[1][:200], "the sign-off under the old code is void"
+
+
+@pytest.mark.parametrize("role", [Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.ADMIN])
+def test_every_fix_link_on_a_failing_checklist_opens_and_otherwise_it_says_who_can_fix_it(
+    client, make_user, make_mission, make_item, role
+):
+    """A mission failing nearly every check (no groundwork, no human-rights component, a participant without
+    consent or assessment, an official meeting without talking points): each role either gets a link that opens, or
+    is told who can fix it; never a door that answers 403."""
+    from visitplanner.participants.models import Participant
+
+    mission = make_mission("outbound", title="Alles ontbreekt")
+    make_item(mission, kind="official_meeting", title="Ontvangst")
+    visit = make_item(mission, "2027-04-13T16:00", "2027-04-13T17:00", kind="ngo_visit", title="Bezoek")
+    visit.participants.append(Participant(real_name="Zhao Ming", alias="Reiger-5521", kind="defender", at_risk=True))
+    db.session.commit()
+    Auth(client).login(make_user(role))
+    html = client.get(f"/missions/{mission.id}/checklist").get_data(as_text=True)
+    rows = re.findall(r'<tr class="utrecht-table__row vp-check vp-check--fail" id="check-(\w+)">(.*?)</tr>', html,
+                      re.DOTALL)
+    assert {"groundwork", "consent", "safety"} <= {name for name, _ in rows}, [name for name, _ in rows]
+    for name, row in rows:
+        links = re.findall(r'<a class="utrecht-link" href="([^"]+)">Fix this', row)
+        if links:
+            target = unescape(links[0])
+            assert client.get(target).status_code == 200, (role, name, target)
+        else:
+            assert "Who can fix this:" in text_of_html(row), (role, name)
+    said = {name: text_of_html(row) for name, row in rows}
+    if role == Role.PROTOCOL:
+        assert "Who can fix this: Human-rights advisor" in said["groundwork"]
+        assert "Who can fix this: Human-rights advisor" in said["consent"]
+    if role == Role.ADVISOR:
+        assert f'href="/partnerships/{mission.partnership_id}/dossier/new"' in dict(rows)["groundwork"]
+    if role == Role.APPROVER:
+        assert "Who can fix this: Human-rights advisor" in said["safety"], said
+
+
+def text_of_html(html: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))

@@ -291,7 +291,8 @@ def test_without_any_consent_the_participant_has_not_agreed(with_participant):
     advisor, mission, item, participant = with_participant
     result = result_of(check_consent, mission)
     assert_fails(result, f"{ALIAS} has not agreed to take part")
-    assert result.fix_endpoint == "participants.show" and result.fix_args == {"participant_id": participant.id}
+    assert result.fix_endpoint == "participants.consent"
+    assert result.fix_args == {"participant_id": participant.id, "mission_id": mission.id}
 
 
 def test_consent_that_does_not_cover_taking_part_fails(with_participant):
@@ -466,14 +467,15 @@ def _unsourced_entry(s):
                                 sources="  ", entry_date=date(2026, 10, 1)))
 
 
-@pytest.mark.parametrize("breaks, missing", [
-    (_remove_dossier, "a research dossier"),
-    (_unsourced_entry, "a source (a link or a citation) for 1 dossier entries"),
-    (_remove_themes, "at least one focal theme"),
-    (_remove_objectives, "an action plan with at least one objective"),
-    (_advise_against, "an override with a reason, because engagement with this partner is advised against"),
+@pytest.mark.parametrize("breaks, missing, fixed_at", [
+    (_remove_dossier, "a research dossier", "partnerships.add_dossier_entry"),
+    (_unsourced_entry, "a source (a link or a citation) for 1 dossier entries", "partnerships.show"),
+    (_remove_themes, "at least one focal theme", "partnerships.themes"),
+    (_remove_objectives, "an action plan with at least one objective", "partnerships.add_objective"),
+    (_advise_against, "an override with a reason, because engagement with this partner is advised against",
+     "readiness.override"),
 ])
-def test_groundwork_fails_for_each_missing_piece(scenario, breaks, missing):
+def test_groundwork_fails_for_each_missing_piece(scenario, breaks, missing, fixed_at):
     s = scenario()
     assert result_of(check_groundwork, s.mission).status == Status.PASS
     breaks(s)
@@ -481,7 +483,7 @@ def test_groundwork_fails_for_each_missing_piece(scenario, breaks, missing):
     db.session.expire_all()
     result = result_of(check_groundwork, s.mission)
     assert_fails(result, "The partnership needs", missing)
-    assert result.fix_endpoint == "partnerships.show"
+    assert result.fix_endpoint == fixed_at, "the page where the missing piece is added"
 
 
 def test_a_dossier_entry_is_refused_without_a_source_or_a_date(make_user, make_partnership):

@@ -156,11 +156,12 @@ def register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
     from . import formatting, timeutil
-    from .access import allows
+    from .access import allows, roles_allowed
     from .audit.labels import action_label, audit_value, entry_label, field_label
 
     app.jinja_env.globals.update(
         may_use=lambda endpoint: allows(current_user, endpoint),
+        who_may_use=lambda endpoint: ", ".join(str(role.label) for role in roles_allowed(endpoint)),
         action_label=action_label,
         audit_value=audit_value,
         field_label=field_label,

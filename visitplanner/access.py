@@ -128,6 +128,14 @@ def allows(user, endpoint: str) -> bool:
     return rule == SIGNED_IN or user.has_role(*rule)
 
 
+def roles_allowed(endpoint: str) -> list[Role]:
+    """The roles the access table lets use ``endpoint``, in the order roles are listed (for "who can fix this")."""
+    rule = ACCESS.get(endpoint)
+    if rule in (None, PUBLIC, SIGNED_IN):
+        return [] if rule is None else list(Role)
+    return [role for role in Role if role in rule]
+
+
 def enforce_access():
     """Before every request: refuse what the access table does not allow."""
     endpoint = request.endpoint

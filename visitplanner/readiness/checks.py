@@ -60,6 +60,9 @@ class CheckResult:
     #: Where the problem is fixed: an endpoint and its arguments.
     fix_endpoint: str | None = None
     fix_args: dict = field(default_factory=dict)
+    #: The action that fixes it, when that is not the page linked to (a form on it, a step further): whoever the
+    #: access table lets use it is who can fix the problem. None: the linked page is the action.
+    fixed_by: str | None = None
     #: The direction of missions the rule is for: None for both.
     applies_to: Direction | None = None
 
@@ -77,7 +80,8 @@ def _kinds(mission: Mission) -> set[str]:
 
 
 def _programme(mission: Mission) -> dict:
-    return {"fix_endpoint": "itinerary.programme", "fix_args": {"mission_id": mission.id}}
+    return {"fix_endpoint": "itinerary.programme", "fix_args": {"mission_id": mission.id},
+            "fixed_by": "itinerary.create"}
 
 
 def _result(name, title, ok: bool, reason_ok: str, reason_fail: str, fail=Status.FAIL, **fix) -> CheckResult:
@@ -207,7 +211,8 @@ def check_consent(mission: Mission, ctx: Context) -> CheckResult:
             problems.append(_("%(alias)s has not agreed to take part", alias=p.alias))
     first = next((p for p in people.values()
                   if not consent_state(p.consents, mission.id, ctx.today).covers(Scope.TAKE_PART)), None)
-    fix = {"fix_endpoint": "participants.show", "fix_args": {"participant_id": first.id}} if first else {}
+    fix = {"fix_endpoint": "participants.consent", "fix_args": {"participant_id": first.id,
+                                                                 "mission_id": mission.id}} if first else {}
     return _result(
         "consent", _l("Consent of civil-society participants"), not problems,
         ngettext("%(num)d participant, with current consent to take part.",
@@ -260,25 +265,34 @@ def check_safety(mission: Mission, ctx: Context) -> CheckResult:
 def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 6: the partnership has a research dossier and an action plan with a focal theme; advice against needs an override."""
     partnership = mission.partnership
-    missing = []
+    missing, actions = [], []  # what is missing, and the page where each is added
     unsourced = [e for e in partnership.dossier_entries if not e.sources.strip()]
+    on_partnership = {"partnership_id": partnership.id}
     if not partnership.dossier_entries:
         missing.append(_("a research dossier"))
+        actions.append(("partnerships.add_dossier_entry", on_partnership))
     elif unsourced:
         missing.append(_("a source (a link or a citation) for %(n)d dossier entries", n=len(unsourced)))
+        actions.append(("partnerships.show", {**on_partnership, "_anchor": "dossier"}))
     if not partnership.focal_themes:
         missing.append(_("at least one focal theme"))
+        actions.append(("partnerships.themes", on_partnership))
     if not partnership.objectives:
         missing.append(_("an action plan with at least one objective"))
+        actions.append(("partnerships.add_objective", on_partnership))
     if partnership.advised_against and not mission.override_reason:
         missing.append(_("an override with a reason, because engagement with this partner is advised against"))
+        actions.append(("readiness.override", {"mission_id": mission.id}))
+    endpoint, args = actions[0] if actions else ("partnerships.show", on_partnership)
     ok_reason = _("The partnership has a research dossier and an action plan.")
     if partnership.advised_against and mission.override_reason:
         ok_reason += " " + _("Advised against; override recorded: %(reason)s", reason=mission.override_reason)
     return _result(
         "groundwork", _l("Partnership groundwork"), not missing, ok_reason,
         _("The partnership needs %(what)s.", what="; ".join(missing)),
-        fix_endpoint="partnerships.show", fix_args={"partnership_id": partnership.id},
+        fix_endpoint=endpoint, fix_args=args,
+        # Sources are added to the entries by whoever may add one.
+        fixed_by="partnerships.add_dossier_entry" if endpoint == "partnerships.show" else None,
     )
 
 
@@ -338,7 +352,8 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
     return _result(
         "four_eyes", _l("Four-eyes sign-off"), not problems, reason_ok,
         _("Not yet signed off: %(what)s.", what="; ".join(problems)),
-        fix_endpoint="readiness.checklist", fix_args={"mission_id": mission.id},
+        fix_endpoint="readiness.checklist", fix_args={"mission_id": mission.id, "_anchor": "sign-off"},
+        fixed_by="readiness.sign",
     )
 
 
