@@ -163,6 +163,8 @@ class ItemView:
     sequence: int = 0
     last_modified: datetime | None = None
     cancelled: bool = False
+    #: Whether a participant is named by their real name (not their alias) in it.
+    real_names: bool = False
     #: iCalendar CLASS: PUBLIC only for a public item.
     classification: str = "CONFIDENTIAL"
 
@@ -279,8 +281,9 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
     if audience in _SEEN_BY[Visibility(item.visibility)]:
         shows_people = audience in (Audience.INTERNAL, Audience.DELEGATION)
         day = today or today_utc()
-        names = (participant_in_mission(p, item.mission_id, viewer, audience, day, for_feed=for_feed)
-                 for p in item.participants)
+        shown = [(p, participant_in_mission(p, item.mission_id, viewer, audience, day, for_feed=for_feed))
+                 for p in item.participants]
+        names = [name for _, name in shown if name is not None]
         return ItemView(
             item_id=item.id,
             uid=item.uid,
@@ -298,7 +301,8 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             talking_points=item.talking_points if shows_people else "",
             themes=tuple(item.theme_names) if audience == Audience.INTERNAL and not for_feed else (),
             attendees=tuple(m.display_name for m in item.attendees) if shows_people else (),
-            participants=tuple(n for n in names if n is not None),
+            participants=tuple(names),
+            real_names=any(name is not None and name != p.alias for p, name in shown),
             visibility_label=VISIBILITY_LABELS[Visibility(item.visibility)] if audience == Audience.INTERNAL else "",
             parallel=item.parallel,
             **stamp,
@@ -391,6 +395,11 @@ def _last_change(item: ProgrammeItem) -> datetime:
     """The item's own last change, or a later consent record of one of its participants (a name may go)."""
     consents = [c.recorded_at for p in item.participants for c in p.consents if c.mission_id == item.mission_id]
     return max([item.updated_at, *consents])
+
+
+def confidential(views: list[ItemView]) -> bool:
+    """Whether a copy of these views is internal and confidential: it carries talking points or real names."""
+    return any(v.talking_points or v.real_names for v in views)
 
 
 def present_programme(

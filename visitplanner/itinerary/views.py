@@ -18,6 +18,7 @@ from flask_login import current_user
 from ..auth import reconfirm
 from ..disclosure import (
     audiences_for,
+    confidential,
     feed_audiences_for,
     page_audience,
     participant_label,
@@ -29,7 +30,7 @@ from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..missions.queries import mission_for_page
 from ..participants.queries import all_participants
-from ..timeutil import local_fold, local_naive
+from ..timeutil import local_fold, local_naive, now_utc
 from .forms import DELEGATION_MEANS, ItemForm
 from .models import ProgrammeItem
 from .operations import create_item, remove_item, unseen_by_attendees, update_item
@@ -66,6 +67,8 @@ def _programme_context(mission):
         "feed_audiences": feed_audiences_for(current_user),
         "title": programme_title(mission, audience),
         "days": by_day(mission, views),
+        "confidential": confidential(views),
+        "printed_at": now_utc(),
         "home_timezone": current_app.config["HOME_TIMEZONE"],
         # Double bookings are the planners' to fix, whichever audience's view they look at (never printed).
         "conflicts": double_bookings(mission.items) if mission.can_edit_programme(current_user) else {},
