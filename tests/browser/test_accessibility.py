@@ -1,5 +1,6 @@
 """axe-core in Chromium over every page each demo account can reach from its home page (issue 13, part 1): no
-critical or serious violation of WCAG 2.1 A/AA anywhere, forms included.
+critical or serious violation of WCAG 2.1 A/AA anywhere, forms included; and on a phone held upright (390 px), no
+page scrolls sideways (issue 13, part 7), measured by the document's scrollWidth.
 
 Each role signs in as a person does (password, then the code of the documented demo key for the roles that need a
 second factor) and follows every link on every page it reaches, as tests/test_smoke.py does without a browser;
@@ -24,6 +25,9 @@ pytestmark = pytest.mark.browser
 #: What axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = ("critical", "serious")
+#: A phone held upright (the width the office's delegation members read their programme on), and a desktop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 #: Pages of one route that differ only in their ids (one mission or another) checked at most this often: the demo's
 #: missions, items and participants are each in a state of their own, so three of each cover the states it has.
 SAME_ROUTE = 3
@@ -63,10 +67,10 @@ def axe():
 
 
 @pytest.mark.parametrize("email", [account[0] for account in ACCOUNTS])
-def test_no_page_a_role_can_reach_has_a_critical_or_serious_violation(new_context, axe, email):
+def test_no_page_a_role_can_reach_has_a_serious_violation_or_scrolls_sideways_on_a_phone(new_context, axe, email):
     page = new_context().new_page()
     sign_in(page, email)
-    seen, queue, problems, routes = set(), ["/"], [], Counter()
+    seen, queue, problems, routes, overflow = set(), ["/"], [], Counter(), []
     while queue:
         url = queue.pop(0)
         route = re.sub(r"\d+", "{id}", url)
@@ -83,6 +87,12 @@ def test_no_page_a_role_can_reach_has_a_critical_or_serious_violation(new_contex
             if violation["impact"] in FAILING:
                 targets = [node["target"] for node in violation["nodes"]][:3]
                 problems.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']} at {targets}")
+        page.set_viewport_size(PHONE)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > PHONE["width"]:
+            overflow.append(f"{url}: {wide} px wide at {PHONE['width']} px")
+        page.set_viewport_size(DESKTOP)
         queue += [link for link in reachable_links(page) if link not in seen]
     assert len(seen) > 3, seen
     assert not problems, f"{email}, {len(seen)} pages:\n" + "\n".join(problems)
+    assert not overflow, f"{email}, sideways scrolling on a phone:\n" + "\n".join(overflow)
