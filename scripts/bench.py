@@ -199,7 +199,7 @@ def plain_views(body: bytes) -> list[dict]:
 def feed_figures(app, client, token: str, rounds: int) -> dict:
     """Uncached full, cached full, 304 and the floor for one feed; memory growth of an uncached build."""
     from visitplanner import limits
-    from visitplanner.calendar import cache as feed_cache
+    from visitplanner import cache as feed_cache
 
     url = f"/feeds/{token}.ics"
 

@@ -141,7 +141,7 @@ def _clean_tables(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         from visitplanner import limits
-        from visitplanner.calendar import cache as feed_cache
+        from visitplanner import cache as feed_cache
 
         limits.reset()
         feed_cache.clear()

@@ -1,4 +1,4 @@
-"""Built feed bodies kept under their ETag (``visitplanner/calendar/cache.py``): a calendar service that refetches
+"""Built feed bodies kept under their ETag (``visitplanner/cache.py``): a calendar service that refetches
 in full gets the body a fresh build would give, from the ETag queries and a cache read; what is kept gives nothing
 away to whoever copies the cache."""
 
@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from conftest import Statements
 from visitplanner.auth.models import Role
-from visitplanner.calendar import cache as feed_cache
+from visitplanner import cache as feed_cache
 from visitplanner.calendar import views as calendar_views
 from visitplanner.calendar.operations import create_feed
 from visitplanner.extensions import db

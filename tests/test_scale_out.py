@@ -1,5 +1,5 @@
 """Scale-out: two instances (two gunicorn processes on two ports) on one database and one Redis serve the same feeds
-from a shared cache of built bodies (``visitplanner/calendar/cache.py``). Nothing a feed needs lives in one
+from a shared cache of built bodies (``visitplanner/cache.py``). Nothing a feed needs lives in one
 process's memory: the database, the cache and the rate-limit counts are shared."""
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ def register_extensions(app: Flask) -> None:
     from . import limits
 
     limits.init_app(app)
-    from .calendar import cache as feed_cache
+    from . import cache as feed_cache
 
     feed_cache.init_app(app)
 

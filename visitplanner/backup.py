@@ -99,6 +99,6 @@ def restore(path: Path) -> None:
     else:
         raise BackupError(f"no restore for {url.get_backend_name()}")
     db.engine.dispose()
-    from .calendar import cache as feed_cache
+    from . import cache as feed_cache
 
     feed_cache.clear()  # bodies built from what was there before; none would be served wrongly, none is kept

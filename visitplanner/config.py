@@ -70,7 +70,7 @@ def build_config(instance_path: str) -> dict:
         #: Where rate-limit counts are kept, shared by every worker: redis://… in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         #: Where built feed bodies are kept, shared by every instance: redis://… when several instances serve; else
-        #: a folder under instance/ (``calendar/cache.py``).
+        #: a folder under instance/ (``cache.py``).
         "CACHE_URL": os.environ.get("CACHE_URL", ""),
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",

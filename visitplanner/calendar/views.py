@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import cache as feed_cache
 from .. import limits
 from ..auth import reconfirm
 from ..auth.second_factor import qr_code
@@ -20,7 +21,6 @@ from ..missions.models import Mission
 from ..missions.queries import mission_for_page
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
-from . import cache as feed_cache
 from .forms import FeedForm
 from .models import CalendarFeed, FeedKind, manages_all_feeds
 from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed

@@ -114,10 +114,10 @@ def _checks_key(mission: Mission, today: date) -> str:
 
 
 def failing_checks(missions: list[Mission], today: date) -> dict[int, list[Failing]]:
-    """The failing checks of each mission, that warrant attention on the dashboard. Kept (``calendar/cache.py``)
+    """The failing checks of each mission, that warrant attention on the dashboard. Kept (``visitplanner/cache.py``)
     under the revisions they were run on: a programme is read again only when something it shows changed, or the
     day did."""
-    from ..calendar import cache
+    from .. import cache
 
     found: dict[int, list[Failing]] = {}
     for mission in missions:

@@ -1,4 +1,5 @@
-"""Built feed bodies, kept under their ETag and shared by every instance (Flask-Caching).
+"""What is kept to be served again, shared by every instance (Flask-Caching): built feed bodies under their ETag,
+and the dashboard's failing checks under the revisions they were run on (``main/dashboard.py``).
 
 A feed's ETag is derived from everything its body shows (``queries.feed_etag``: the feed, its owner's rights, the
 revisions in scope, the day), so a body kept under it is the body a fresh build would give: a calendar service that
@@ -25,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
 from flask_caching import Cache
 
-from ..crypto import keyring
+from .crypto import keyring
 
 cache = Cache()
 
