@@ -365,6 +365,42 @@ def test_a_changed_safety_decision_on_the_page_voids_the_sign_off(scenario, clie
         select(SafetyAssessment.assessed_on).order_by(SafetyAssessment.id.desc()).limit(1))
 
 
+def test_one_assessment_form_covers_several_items_of_the_same_mission(scenario, client, login, make_item,
+                                                                      make_mission):
+    from visitplanner.audit.models import AuditEntry
+
+    s = scenario()
+    second = make_item(s.mission, "2027-04-14T09:00", "2027-04-14T10:00", kind="citizen_meeting", title="Tweede")
+    third = make_item(s.mission, "2027-04-15T09:00", "2027-04-15T10:00", kind="ngo_visit", title="Derde")
+    elsewhere = make_item(make_mission(), kind="ngo_visit", title="In een andere missie")
+    for item in (second, third, elsewhere):
+        join(s.participant, item)
+    db.session.commit()
+    login(Role.ADVISOR)
+    english(client)
+    url = f"/participants/{s.participant.id}/items/{s.hr_item.id}/assess"
+    before = count(SafetyAssessment)
+    form = unescape(page(client, url))
+    assert "The same assessment also for" in form
+    assert "“Tweede”" in form and "“Derde”" in form
+    assert "In een andere missie" not in form and "“Ontmoeting met het meldpunt”" not in form.split("also for")[1]
+
+    refused = client.post(url, data={**ASSESSMENT, "also_for": [str(second.id), str(elsewhere.id)]})
+    assert refused.status_code == 200 and "is not a valid choice" in field_error(refused.get_data(as_text=True),
+                                                                            "also_for")
+    assert count(SafetyAssessment) == before, "nothing recorded when one of the items is refused"
+
+    before_audit = count(AuditEntry)
+    done = client.post(url, data={**ASSESSMENT, "also_for": [str(second.id), str(third.id)]}, follow_redirects=True)
+    assert "Safety assessment recorded for 3 items." in done.get_data(as_text=True)
+    recorded = db.session.scalars(select(SafetyAssessment).order_by(SafetyAssessment.id.desc()).limit(3)).all()
+    assert count(SafetyAssessment) == before + 3
+    assert sorted(a.item_id for a in recorded) == sorted([s.hr_item.id, second.id, third.id])
+    assert {(a.risk_level, a.decision, a.valid_until) for a in recorded} == {
+        ("high", "proceed_with_mitigations", date(2027, 6, 30))}
+    assert count(AuditEntry) - before_audit == 3, "each item's assessment audited on its own"
+
+
 def test_a_participant_not_in_the_item_cannot_be_assessed_for_it(scenario, client, login):
     s = scenario()
     login(Role.ADVISOR)

@@ -90,6 +90,10 @@ class AssessmentForm(VersionedForm):
                           validators=[InputRequired()])
     assessed_on = DateField(_l("Assessed on"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
     valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+    also_for = MultiCheckboxField(
+        _l("The same assessment also for"), coerce=int, validators=[Optional()],
+        description=_l("Other items of this mission the person takes part in: each gets this assessment, recorded "
+                       "for it on its own."))
 
 
 class ConsultationForm(BaseForm):

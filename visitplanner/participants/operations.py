@@ -196,6 +196,15 @@ def record_assessment(actor: User, participant: Participant, item: ProgrammeItem
     return assessment
 
 
+def record_assessments(actor: User, participant: Participant, items: list[ProgrammeItem], **data
+                       ) -> list[SafetyAssessment]:
+    """One assessment for several items of the same mission the participant takes part in: recorded (and audited)
+    for each item on its own, as if made item by item."""
+    if len({item.mission_id for item in items}) > 1:
+        raise RuleViolation(_("One assessment covers items of one mission only."), "also_for")
+    return [record_assessment(actor, participant, item, **data) for item in items]
+
+
 def record_consultation(actor: User, mission: Mission, *, channel: str, consulted: str, question: str, answer: str,
                         consulted_on: date, valid_until: date, covers: list[tuple[int, int]]) -> Consultation:
     """Record a consultation of the embassy, a consulate or another trusted channel, for the participants at the

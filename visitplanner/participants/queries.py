@@ -36,3 +36,12 @@ def programme_of(participant: Participant) -> list[tuple[Mission, list[Programme
     for item in db.session.scalars(stmt):
         found.setdefault(item.mission, []).append(item)
     return list(found.items())
+
+
+def other_items_of(participant: Participant, item: ProgrammeItem) -> list[ProgrammeItem]:
+    """The other live items of the same mission the participant takes part in, by start: one query."""
+    return list(db.session.scalars(
+        select(ProgrammeItem)
+        .where(ProgrammeItem.mission_id == item.mission_id, ProgrammeItem.id != item.id,
+               ProgrammeItem.removed_at.is_(None), ProgrammeItem.participants.contains(participant))
+        .order_by(ProgrammeItem.starts_at, ProgrammeItem.id)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..disclosure import may_see_real_names, participant_label
@@ -30,13 +31,13 @@ from .operations import (
     create_participant,
     missions_of,
     propose_participant,
-    record_assessment,
+    record_assessments,
     record_consent,
     record_consultation,
     update_participant,
     withdraw_consent,
 )
-from .queries import all_participants, participant_for_page, programme_of
+from .queries import all_participants, other_items_of, participant_for_page, programme_of
 from .retention import due_on, erase, export_stored, renew, retention_days
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -175,12 +176,17 @@ def assess(participant_id: int, item_id: int):
         abort(404)
     previous = current_assessment(participant.assessments, item.id)
     form = AssessmentForm(obj=previous)
+    others = {i.id: i for i in other_items_of(participant, item)}
+    form.also_for.choices = [(i.id, f"“{i.title}”, {i.starts_local}") for i in others.values()]
     if request.method == "GET" and previous is None:
         form.assessed_on.data = today_utc()
-    if form.validate_on_submit() and save_form(form, lambda: record_assessment(
-        current_user, participant, item, **{k: form[k].data for k in ASSESSMENT_FIELDS},
+    if form.validate_on_submit() and save_form(form, lambda: record_assessments(
+        current_user, participant, [item, *(others[i] for i in form.also_for.data or [])],
+        **{k: form[k].data for k in ASSESSMENT_FIELDS},
     )):
-        flash(_("Safety assessment recorded."), "success")
+        count = 1 + len(form.also_for.data or [])
+        flash(ngettext("Safety assessment recorded.", "Safety assessment recorded for %(num)d items.", count),
+              "success")
         return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/assessment_form.html", form=form, participant=participant, item=item,
                            name=participant_label(participant, current_user))
