@@ -216,10 +216,14 @@ def test_behind_a_trusted_proxy_the_address_has_the_host_and_scheme_it_forwards(
     proxied = make_app(db.engine.url.render_as_string(hide_password=False), str(tmp_path), PROXY_FIX=True)
     browser = proxied.test_client()
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "plan.example.org", "X-Forwarded-For": "10.0.0.7"}
-    assert browser.post("/login", data={"email": delegate.email, "password": PASSWORD},
-                        headers=forwarded).status_code == 302
-    html = browser.post("/calendar/feeds/new", data={"kind": "person", "audience": "delegation"},
-                        headers=forwarded).get_data(as_text=True)
+    try:
+        assert browser.post("/login", data={"email": delegate.email, "password": PASSWORD},
+                            headers=forwarded).status_code == 302
+        html = browser.post("/calendar/feeds/new", data={"kind": "person", "audience": "delegation"},
+                            headers=forwarded).get_data(as_text=True)
+    finally:
+        with proxied.app_context():  # its own pool on the suite's database: closed, not left to the collector
+            db.engine.dispose()
     address = unescape(re.search(r'<input[^>]*id="feed-url"[^>]*value="([^"]+)"', html).group(1))
     assert address.startswith("https://plan.example.org/feeds/"), address
     assert 'href="webcal://plan.example.org/feeds/' in html
