@@ -33,6 +33,14 @@ from visitplanner.timeutil import today_utc
 TODAY = today_utc()
 
 
+@pytest.fixture(autouse=True)
+def same_day(monkeypatch):
+    """The application's today is the module's, also when the suite runs across midnight (UTC)."""
+    from readiness_factories import freeze_today
+
+    freeze_today(monkeypatch, TODAY)
+
+
 def text_of(response) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
 
