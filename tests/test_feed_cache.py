@@ -84,7 +84,7 @@ def test_a_feed_built_with_the_cache_off_is_the_body_served_from_it(app, reader,
     _, _, token = named
     reader.get(f"/feeds/{token}.ics")
     cached = reader.get(f"/feeds/{token}.ics").get_data()
-    monkeypatch.setitem(app.config, "FEED_CACHE", False)
+    monkeypatch.setitem(app.config, "CACHE_ENABLED", False)
     assert reader.get(f"/feeds/{token}.ics").get_data() == cached
 
 
@@ -151,7 +151,7 @@ def test_a_feed_read_a_few_items_at_a_time_is_the_feed_read_at_once(app, reader,
         make_item(mission, f"2027-04-13T{10 + i // 3}:00", f"2027-04-13T{11 + i // 3}:00", title=f"Punt {i}")
     token = create_feed(owner, kind="organisation", audience="internal")[1]
     db.session.commit()
-    monkeypatch.setitem(app.config, "FEED_CACHE", False)
+    monkeypatch.setitem(app.config, "CACHE_ENABLED", False)
     at_once = reader.get(f"/feeds/{token}.ics").get_data()
     monkeypatch.setattr(calendar_queries, "CALENDAR_BATCH", 2)
     assert reader.get(f"/feeds/{token}.ics").get_data() == at_once

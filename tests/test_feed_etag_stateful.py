@@ -558,5 +558,5 @@ SETTINGS = settings(max_examples=8, stateful_step_count=25, deadline=None, deran
 def test_a_feed_whose_body_changes_gets_a_new_etag(app, monkeypatch):
     # Every fetch builds afresh: a body kept under its ETag (visitplanner/cache.py) would hide the very drift this
     # property looks for, since the cache is only as right as the ETag.
-    monkeypatch.setitem(app.config, "FEED_CACHE", False)
+    monkeypatch.setitem(app.config, "CACHE_ENABLED", False)
     run_state_machine_as_test(lambda: FeedEtagMachine(app), settings=SETTINGS)

@@ -565,7 +565,7 @@ def test_the_304_decision_does_not_build_the_calendar(reader, delegation, monkey
 
     assert fetch(reader, token, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
     assert fetch(reader, token, **{"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
-    monkeypatch.setitem(reader.application.config, "FEED_CACHE", False)
+    monkeypatch.setitem(reader.application.config, "CACHE_ENABLED", False)
     with pytest.raises(AssertionError, match="was built"):  # the patch is in place: an uncached full fetch builds
         fetch(reader, token)
 

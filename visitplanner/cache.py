@@ -11,8 +11,8 @@ With ``CACHE_URL`` set (``redis://…``) the bodies are kept in Redis and every 
 them; without it, in a folder under ``instance/`` (one machine). Either way a body can hold real names, so it is
 kept encrypted under the instance's data key (AES-256-GCM, the key as associated data): a copy of Redis or of the
 folder gives nothing away, as a copy of the database does not. A body that does not decrypt (a key rotated and
-pruned since) is a miss and is built again. ``FEED_CACHE = False`` switches the cache off (a test that compares
-fresh builds needs that).
+pruned since) is a miss and is built again. ``CACHE_ENABLED = False`` switches it off, feed bodies and checks
+alike (a test that compares fresh builds needs that).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
 
 
 def _enabled() -> bool:
-    return current_app.config.get("FEED_CACHE", True)
+    return current_app.config.get("CACHE_ENABLED", True)
 
 
 def key(etag: str, host_url: str) -> str:
