@@ -71,7 +71,7 @@ browser-deps:
 
 ## Extract, update and compile the Dutch and English message catalogues.
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o visitplanner/translations/messages.pot --no-location --sort-output --width 100 .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k stored -k stored_n:1,2 -o visitplanner/translations/messages.pot --no-location --sort-output --width 100 .
 	$(BIN)/pybabel update -i visitplanner/translations/messages.pot -d visitplanner/translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/english_catalogue.py
 	$(BIN)/pybabel compile -d visitplanner/translations --statistics

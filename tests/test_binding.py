@@ -3,6 +3,8 @@ what changed; a change to a description or a title does not. No operation voids 
 
 from __future__ import annotations
 
+import json
+
 import re
 from datetime import date, datetime, timedelta
 from html import unescape
@@ -23,6 +25,7 @@ from readiness_factories import (
 )
 from sqlalchemy import select, text
 
+from visitplanner.messages import shown
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
 from visitplanner.extensions import db
@@ -118,14 +121,14 @@ def test_a_change_to_what_was_vouched_for_voids_the_sign_offs_and_says_what_chan
 
     assert s.mission.status == "draft" and s.mission.finalised_at is None and s.mission.vouched_fingerprint is None
     assert standing(s.mission) == [] and len(s.mission.sign_offs) == 2
-    assert s.mission.attention_reason.startswith("Changed since it was submitted for sign-off: ")
-    assert fragment in s.mission.attention_reason, s.mission.attention_reason
-    assert REAL_NAME not in s.mission.attention_reason
+    assert shown(s.mission.attention_reason).startswith("Changed since it was submitted for sign-off: ")
+    assert fragment in shown(s.mission.attention_reason), s.mission.attention_reason
+    assert REAL_NAME not in shown(s.mission.attention_reason)
     assert all(x.void_reason == s.mission.attention_reason for x in s.mission.sign_offs)
     db.session.commit()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off"))
     assert entry.changes["status"] == ["finalised", "draft"]
-    assert any(fragment in line for line in entry.changes["changed"][1])
+    assert any(fragment in shown(line) for line in entry.changes["changed"][1])
 
 
 def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_it(app, finalised, client, make_user):
@@ -161,6 +164,38 @@ def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_
     assert "Mission: last day 2027-04-15 → 2027-04-17" in page
 
 
+def test_a_void_made_in_dutch_is_read_in_english_by_an_english_reader_and_stored_as_a_code(
+    app, finalised, client, make_user
+):
+    """Issue 13, part 8: the reason is kept as a code with parameters and translated when shown, on the checklist
+    and in the mission's history alike."""
+    s = finalised
+    officer = make_user(Role.PROTOCOL)
+    assert client.post("/login", data={"email": officer.email, "password": "correct horse battery staple"}
+                       ).status_code == 302
+    client.post("/language", data={"lang": "nl", "next": "/"})
+    form = {k: v for k, v in item_data(s.meeting, talking_points="").items() if k not in ("participants",)}
+    form.update(starts_at=form["starts_at"].strftime("%Y-%m-%dT%H:%M"), ends_at=form["ends_at"].strftime("%Y-%m-%dT%H:%M"),
+                attendees=[str(i) for i in form["attendees"]], version=str(s.meeting.version), parallel="")
+    assert client.post(f"/items/{s.meeting.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    mission = db.session.get(Mission, s.mission.id)
+    assert mission.attention_reason["msg"] == "Changed since it was submitted for sign-off: %(changes)s."
+    assert "Gewijzigd" not in json.dumps(mission.attention_reason, ensure_ascii=False)  # no text in a language
+
+    dutch = unescape(client.get(f"/missions/{mission.id}/checklist").get_data(as_text=True))
+    assert ("Gewijzigd sinds het ter aftekening is aangeboden: “Ontvangst door het stadsbestuur”: "
+            "mensenrechtelijke gesprekspunten verwijderd") in dutch
+    client.post("/language", data={"lang": "en", "next": "/"})
+    english_page = unescape(client.get(f"/missions/{mission.id}/checklist").get_data(as_text=True))
+    assert ("Changed since it was submitted for sign-off: “Ontvangst door het stadsbestuur”: "
+            "human-rights talking points removed") in english_page
+    assert "Gewijzigd" not in english_page and "verwijderd" not in english_page
+    history = unescape(client.get(f"/missions/{mission.id}/history").get_data(as_text=True))
+    assert "“Ontvangst door het stadsbestuur”: human-rights talking points removed" in history
+    assert "Gewijzigd" not in history
+
+
 @pytest.mark.parametrize("change", ["description", "title", "description and title"])
 def test_a_description_or_title_alone_voids_nothing(finalised, change):
     s = finalised
@@ -179,7 +214,7 @@ def test_a_submitted_mission_not_yet_signed_returns_to_draft_on_a_change(make_us
     submit_for_signoff(s.protocol, s.mission, TODAY)
     db.session.commit()
     edit(s, s.meeting, location="Elders")
-    assert s.mission.status == "draft" and "location — → Elders" in s.mission.attention_reason
+    assert s.mission.status == "draft" and "location — → Elders" in shown(s.mission.attention_reason)
 
 
 def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(make_user, make_mission, make_item):
@@ -196,7 +231,7 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
                    contact="", briefed_on=None, briefing_held=False, due_diligence="not_started",
                    due_diligence_notes="", met_defenders=False)
     assert s.mission.status == "draft"
-    assert "Mulder Waterbouw B.V.: human-rights briefing 2027-02-01 → —" in s.mission.attention_reason
+    assert "Mulder Waterbouw B.V.: human-rights briefing 2027-02-01 → —" in shown(s.mission.attention_reason)
 
 
 def test_a_setting_that_makes_a_check_fail_voids_what_no_longer_passes(make_user, make_mission, make_item):
@@ -208,7 +243,7 @@ def test_a_setting_that_makes_a_check_fail_voids_what_no_longer_passes(make_user
     set_talking_points_block(make_user(Role.ADMIN), True)
     db.session.commit()
     assert s.mission.status == "draft"
-    assert "Check “Human-rights talking points”: warning → fail" in s.mission.attention_reason
+    assert "Check “Human-rights talking points”: warning → fail" in shown(s.mission.attention_reason)
 
 
 def test_the_void_is_audited_right_after_the_change_and_by_the_person_who_made_it(finalised):
@@ -228,7 +263,7 @@ def test_a_lapse_by_date_is_applied_by_settling_and_audited_as_the_systems(final
     db.session.commit()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off"))
     assert entry.actor_id is None
-    assert f"{ALIAS}: consent take part, be named in internal documents → expired" in s.mission.attention_reason
+    assert f"{ALIAS}: consent take part, be named in internal documents → expired" in shown(s.mission.attention_reason)
 
 
 def test_the_checklist_shows_what_changed_since_submission_before_cron_applies_it(
@@ -257,7 +292,7 @@ def test_a_mission_signed_before_binding_returns_to_draft_at_the_first_look_of_c
     db.session.expire_all()
     assert s.mission.status == "finalised"
     assert settle(s.mission, TODAY) is True
-    assert "Submitted before sign-offs were bound" in s.mission.attention_reason
+    assert "Submitted before sign-offs were bound" in shown(s.mission.attention_reason)
 
 
 def test_the_vouched_content_names_participants_by_alias_and_keeps_no_free_text(finalised):

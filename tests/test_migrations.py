@@ -79,3 +79,34 @@ def test_a_trusted_channel_written_on_an_assessment_becomes_a_consultation_cover
         assert str(consultation.consulted_on) == "2027-02-20" and str(consultation.valid_until) == "2027-06-30"
         assert consultation.recorded_by_id == 1 and tuple(cover) == (1, 1)
         assert "trusted_channel" not in {c["name"] for c in inspect(db.engine).get_columns("safety_assessments")}
+
+
+def test_a_reason_stored_as_text_before_messages_is_kept_and_shown_as_written(app):
+    """Migration 0018 keeps void reasons as stored messages; one written before as text stays that text, both ways."""
+    from sqlalchemy import text
+
+    from visitplanner.messages import shown
+    from visitplanner.missions.models import Mission
+
+    reason = "Gewijzigd sinds het ter aftekening is aangeboden: “Ontvangst”: plaats — → Elders."
+    with app.app_context():
+        downgrade(revision="0017")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO partnerships (id, own_organisation, partner_region, region_type, kind, "
+                              "cooperation_themes, risk_level, advised_against, advised_against_reason, created_at, "
+                              "updated_at, version, revision, revised_ms) VALUES (1, 'Teststad', 'Wuxi', 'city', "
+                              "'sister_city', '', 'medium', :f, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0, 0)"),
+                         {"f": False})
+            conn.execute(text("INSERT INTO missions (id, partnership_id, direction, title, purpose, start_date, "
+                              "end_date, timezone, status, attention_reason, created_at, updated_at, version, "
+                              "revision, revised_ms) VALUES (1, 1, 'outbound', 'Werkbezoek', '', '2027-04-12', "
+                              "'2027-04-15', 'Asia/Shanghai', 'draft', :reason, CURRENT_TIMESTAMP, "
+                              "CURRENT_TIMESTAMP, 1, 0, 0)"), {"reason": reason})
+        upgrade()
+        mission = db.session.get(Mission, 1)
+        assert mission.attention_reason == reason and shown(mission.attention_reason) == reason
+        db.session.rollback()
+        downgrade(revision="0017")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT attention_reason FROM missions")).scalar() == reason
+        upgrade()

@@ -158,7 +158,9 @@ def register_template_helpers(app: Flask) -> None:
     from . import formatting, timeutil
     from .access import allows, roles_allowed
     from .audit.labels import action_label, audit_value, entry_label, field_label
+    from .messages import shown
 
+    app.jinja_env.filters["shown"] = shown
     app.jinja_env.globals.update(
         may_use=lambda endpoint: allows(current_user, endpoint),
         who_may_use=lambda endpoint: ", ".join(str(role.label) for role in roles_allowed(endpoint)),

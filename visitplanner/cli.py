@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from .auth.models import Role, User
 from .errors import RuleViolation
 from .extensions import db
+from .messages import shown
 
 
 def register(app: Flask) -> None:
@@ -103,7 +104,7 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
     for mission in missions:
         if settle(mission, today):
             db.session.commit()
-            click.echo(f"Mission {mission.id}: sign-off voided. {mission.attention_reason}")
+            click.echo(f"Mission {mission.id}: sign-off voided. {shown(mission.attention_reason)}")
         click.echo(f"Mission {mission.id}: {mission.title} [{mission.status}]")
         for result in run_checks(mission, context(today)):
             click.echo(f"{result.status.value} {result.name}: {result.reason}")

@@ -192,8 +192,9 @@ def _enum_labels() -> dict[str, object]:
     from ..calendar.models import FeedKind
     from ..disclosure import Audience
     from ..itinerary.models import ItemKind, Visibility
-    from ..missions.models import Direction, MissionStatus
+    from ..missions.models import Direction, DueDiligence, MissionStatus
     from ..participants.models import Decision, RiskLevel, Scope
+    from ..readiness.models import ManualCheck
     from ..partnerships.models import PartnershipKind, RegionType
 
     return {
@@ -207,6 +208,8 @@ def _enum_labels() -> dict[str, object]:
         "scopes": (Scope,),
         "decision": (Decision,),
         "risk_level": (RiskLevel,),
+        "due_diligence": (DueDiligence,),
+        "checklist": (ManualCheck,),
     }
 
 
@@ -238,8 +241,12 @@ def audit_value(field: str, value) -> str:
     """A recorded value as a person reads it: yes/no, labels instead of codes, lists joined."""
     from flask_babel import gettext as _
 
+    from ..messages import is_stored, shown
+
     if value is None or value == "" or value == []:
         return "—"
+    if is_stored(value):  # a message kept as a code with parameters: a void reason, what changed
+        return shown(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):

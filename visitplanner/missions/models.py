@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import Role, User
 from ..enums import sql_in
 from ..extensions import db
+from ..messages import Message, StoredMessage
 from ..timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
@@ -121,7 +122,8 @@ class Mission(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     #: Why the mission needs attention again (its sign-offs were voided); cleared on resubmission.
-    attention_reason: Mapped[str | None] = mapped_column(Text)
+    #: A stored message (``messages.py``), or the reason as a person typed it.
+    attention_reason: Mapped[Message | None] = mapped_column(StoredMessage)
     #: An approver's reasoned override, needed while the partnership is advised against.
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

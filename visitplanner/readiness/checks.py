@@ -12,12 +12,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Callable
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from ..itinerary.models import ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings
+from ..messages import Message, joined, shown, stored, stored_n
 from ..missions.models import Direction, Mission
 from ..participants.models import Decision, Scope, consent_state, current_assessment
 from ..timeutil import in_zone, last_day
@@ -56,7 +55,9 @@ class CheckResult:
     name: str
     title: str
     status: Status
-    reason: str
+    #: Why, as a stored message (``messages.py``): shown in the reader's language, and kept with what a sign-off
+    #: vouched for.
+    message: Message
     #: Where the problem is fixed: an endpoint and its arguments.
     fix_endpoint: str | None = None
     fix_args: dict = field(default_factory=dict)
@@ -70,6 +71,11 @@ class CheckResult:
     def passed(self) -> bool:
         return self.status == Status.PASS
 
+    @property
+    def reason(self) -> str:
+        """Why, in the reader's language."""
+        return shown(self.message)
+
 
 def live_items(mission: Mission) -> list[ProgrammeItem]:
     return sorted((i for i in mission.items if i.removed_at is None), key=lambda i: (i.starts_at, i.id))
@@ -77,6 +83,25 @@ def live_items(mission: Mission) -> list[ProgrammeItem]:
 
 def _kinds(mission: Mission) -> set[str]:
     return {i.kind for i in live_items(mission)}
+
+
+#: Each check's title by its name: what the checklist shows, and how a stored message names a check.
+CHECK_TITLES = {
+    "hr_component": _l("Human-rights component"),
+    "inbound": _l("Inbound: NGO visit and meeting with residents"),
+    "outbound": _l("Outbound: civil-society meeting, business session and company briefing"),
+    "consent": _l("Consent of civil-society participants"),
+    "safety": _l("Safety of civil-society participants"),
+    "groundwork": _l("Partnership groundwork"),
+    "itinerary": _l("Itinerary sanity"),
+    "talking_points": _l("Human-rights talking points"),
+    "four_eyes": _l("Four-eyes sign-off"),
+    "themes_raised": _l("Focal themes raised with the partner"),
+}
+
+
+def check_title(name: str) -> str:
+    return str(CHECK_TITLES.get(name, name))
 
 
 def _programme(mission: Mission) -> dict:
@@ -89,8 +114,8 @@ def _result(name, title, ok: bool, reason_ok: str, reason_fail: str, fail=Status
 
 
 def _not_applicable(name: str, title, direction: Direction) -> CheckResult:
-    reason = (_("Applies to inbound missions only.") if direction == Direction.INBOUND
-              else _("Applies to outbound missions only."))
+    reason = (stored("Applies to inbound missions only.") if direction == Direction.INBOUND
+              else stored("Applies to outbound missions only."))
     return CheckResult(name, str(title), Status.NA, reason, applies_to=direction)
 
 
@@ -98,12 +123,13 @@ def check_hr_component(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 1: every exchange has at least one human-rights component that is part of the exchange itself."""
     found = [i for i in live_items(mission) if i.kind in HR_COMPONENT_KINDS]
     return _result(
-        "hr_component", _l("Human-rights component"), bool(found),
-        ngettext("%(num)d human-rights component in the programme.", "%(num)d human-rights components in the programme.",
+        "hr_component", CHECK_TITLES["hr_component"], bool(found),
+        stored_n("%(num)d human-rights component in the programme.",
+                 "%(num)d human-rights components in the programme.",
                  len(found)),
-        _("The programme has no human-rights component that is part of the exchange (an NGO visit, a meeting with "
-          "residents, a business session on the OECD Guidelines and UNGPs, or a dialogue with civil society arranged "
-          "with the partner). A briefing of our own companies does not count here."),
+        stored("The programme has no human-rights component that is part of the exchange (an NGO visit, a meeting "
+               "with residents, a business session on the OECD Guidelines and UNGPs, or a dialogue with civil society "
+               "arranged with the partner). A briefing of our own companies does not count here."),
         **_programme(mission),
     )
 
@@ -126,7 +152,7 @@ def _raises_a_focal_theme(item: ProgrammeItem, mission: Mission) -> bool:
 def check_inbound(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 2: an inbound delegation visits a human-rights organisation (preferably on a focal theme) and meets
     residents concerned with human rights in China."""
-    title = _l("Inbound: NGO visit and meeting with residents")
+    title = CHECK_TITLES["inbound"]
     if mission.direction != Direction.INBOUND:
         return _not_applicable("inbound", title, Direction.INBOUND)
     items = live_items(mission)
@@ -134,22 +160,22 @@ def check_inbound(mission: Mission, ctx: Context) -> CheckResult:
     meetings = [i for i in items if i.kind == ItemKind.CITIZEN_MEETING]
     missing = []
     if not visits:
-        missing.append(_("a visit to a human-rights or civil-society organisation"))
+        missing.append(stored("a visit to a human-rights or civil-society organisation"))
     if not meetings:
-        missing.append(_("a meeting with residents concerned with human rights in China"))
+        missing.append(stored("a meeting with residents concerned with human rights in China"))
     elif not any(_meets_residents(i) for i in meetings):
-        missing.append(_("at the meeting with residents, a resident or diaspora member among the participants, or "
-                         "a head-count with the reason they are kept off the record"))
+        missing.append(stored("at the meeting with residents, a resident or diaspora member among the participants, or "
+                              "a head-count with the reason they are kept off the record"))
     fix = _programme(mission)
     if missing:
-        return CheckResult("inbound", str(title), Status.FAIL, _("Missing: %(what)s.", what="; ".join(missing)),
+        return CheckResult("inbound", str(title), Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
                            applies_to=Direction.INBOUND, **fix)
     if not any(_raises_a_focal_theme(i, mission) for i in visits):
         return CheckResult("inbound", str(title), Status.WARN,
-                           _("The NGO visit raises none of the partnership's focal themes."),
+                           stored("The NGO visit raises none of the partnership's focal themes."),
                            applies_to=Direction.INBOUND, **fix)
     return CheckResult("inbound", str(title), Status.PASS,
-                       _("The programme has an NGO visit on a focal theme and a meeting with residents."),
+                       stored("The programme has an NGO visit on a focal theme and a meeting with residents."),
                        applies_to=Direction.INBOUND, **fix)
 
 
@@ -158,36 +184,38 @@ def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
     before departure (a briefing still to come is a plan: a warning, from the day before departure a failure)."""
     from ..missions.models import BriefingState
 
-    title = _l("Outbound: civil-society meeting, business session and company briefing")
+    title = CHECK_TITLES["outbound"]
     if mission.direction != Direction.OUTBOUND:
         return _not_applicable("outbound", title, Direction.OUTBOUND)
     items = live_items(mission)
     kinds = {i.kind for i in items}
     missing, planned = [], []
     if not kinds & CIVIL_SOCIETY_KINDS:
-        missing.append(_("a civil-society meeting or dialogue arranged with the partner"))
+        missing.append(stored("a civil-society meeting or dialogue arranged with the partner"))
     if mission.companies:
         if ItemKind.BUSINESS_SESSION not in kinds:
-            missing.append(_("a business session on the OECD Guidelines and UNGPs"))
+            missing.append(stored("a business session on the OECD Guidelines and UNGPs"))
         states = {c.name: c.briefing_before(mission.start_date, ctx.today) for c in mission.companies}
         unbriefed = [name for name, state in states.items()
                      if state in (BriefingState.MISSING, BriefingState.TOO_LATE)]
         if unbriefed:
-            missing.append(_("a human-rights briefing before departure for: %(names)s", names=", ".join(unbriefed)))
+            missing.append(stored("a human-rights briefing before departure for: %(names)s",
+                                  names=", ".join(unbriefed)))
         not_held = [name for name, state in states.items() if state == BriefingState.NOT_HELD]
         if not_held:
-            missing.append(_("a briefing recorded as held (departure is near) for: %(names)s",
-                             names=", ".join(not_held)))
+            missing.append(stored("a briefing recorded as held (departure is near) for: %(names)s",
+                                  names=", ".join(not_held)))
         planned = [name for name, state in states.items() if state == BriefingState.PLANNED]
     fix = _programme(mission)
     if missing:
-        return CheckResult("outbound", str(title), Status.FAIL, _("Missing: %(what)s.", what="; ".join(missing)),
+        return CheckResult("outbound", str(title), Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
                            applies_to=Direction.OUTBOUND, **fix)
     if planned:
         return CheckResult("outbound", str(title), Status.WARN,
-                           _("Briefing planned, not yet recorded as held, for: %(names)s.", names=", ".join(planned)),
+                           stored("Briefing planned, not yet recorded as held, for: %(names)s.",
+                                  names=", ".join(planned)),
                            applies_to=Direction.OUTBOUND, **fix)
-    return CheckResult("outbound", str(title), Status.PASS, _("The outbound requirements are in the programme."),
+    return CheckResult("outbound", str(title), Status.PASS, stored("The outbound requirements are in the programme."),
                        applies_to=Direction.OUTBOUND, **fix)
 
 
@@ -203,22 +231,22 @@ def check_consent(mission: Mission, ctx: Context) -> CheckResult:
     for p in sorted(people.values(), key=lambda p: p.alias):
         state = consent_state(p.consents, mission.id, ctx.today)
         if state.withdrawn:
-            problems.append(_("%(alias)s withdrew consent", alias=p.alias))
+            problems.append(stored("%(alias)s withdrew consent", alias=p.alias))
         elif state.expired:
-            problems.append(_("%(alias)s: consent expired on %(day)s", alias=p.alias,
-                              day=state.record.reconfirm_by.isoformat()))
+            problems.append(stored("%(alias)s: consent expired on %(day)s", alias=p.alias,
+                                   day=state.record.reconfirm_by.isoformat()))
         elif not state.covers(Scope.TAKE_PART):
-            problems.append(_("%(alias)s has not agreed to take part", alias=p.alias))
+            problems.append(stored("%(alias)s has not agreed to take part", alias=p.alias))
     first = next((p for p in people.values()
                   if not consent_state(p.consents, mission.id, ctx.today).covers(Scope.TAKE_PART)), None)
     fix = {"fix_endpoint": "participants.consent", "fix_args": {"participant_id": first.id,
                                                                  "mission_id": mission.id}} if first else {}
     return _result(
-        "consent", _l("Consent of civil-society participants"), not problems,
-        ngettext("%(num)d participant, with current consent to take part.",
+        "consent", CHECK_TITLES["consent"], not problems,
+        stored_n("%(num)d participant, with current consent to take part.",
                  "%(num)d participants, each with current consent to take part.", len(people)) if people
-        else _("No civil-society participants in the programme."),
-        "; ".join(problems) + ".", **fix,
+        else stored("No civil-society participants in the programme."),
+        joined([joined(problems), "."], ""), **fix,
     )
 
 
@@ -236,15 +264,16 @@ def check_safety(mission: Mission, ctx: Context) -> CheckResult:
         a = current_assessment(p.assessments, item.id)
         problem = None
         if a is None:
-            problem = _("%(alias)s at “%(item)s”: no safety assessment", alias=p.alias, item=item.title)
+            problem = stored("%(alias)s at “%(item)s”: no safety assessment", alias=p.alias, item=item.title)
         elif not a.is_current(ctx.today):
-            problem = _("%(alias)s at “%(item)s”: assessment expired on %(day)s", alias=p.alias, item=item.title,
-                        day=a.valid_until.isoformat())
+            problem = stored("%(alias)s at “%(item)s”: assessment expired on %(day)s", alias=p.alias, item=item.title,
+                             day=a.valid_until.isoformat())
         elif a.decision == Decision.STOP:
-            problem = _("%(alias)s at “%(item)s”: decision is do not proceed", alias=p.alias, item=item.title)
+            problem = stored("%(alias)s at “%(item)s”: decision is do not proceed", alias=p.alias, item=item.title)
         elif mission.direction == Direction.OUTBOUND and not consulted(mission, p.id, item.id, ctx.today):
-            problem = _("%(alias)s at “%(item)s”: no current consultation of the embassy or another trusted channel",
-                        alias=p.alias, item=item.title)
+            problem = stored(
+                "%(alias)s at “%(item)s”: no current consultation of the embassy or another trusted channel",
+                alias=p.alias, item=item.title)
         if problem:
             problems.append(problem)
             if first is None:
@@ -255,10 +284,10 @@ def check_safety(mission: Mission, ctx: Context) -> CheckResult:
     if first and consulted_only:
         fix = {"fix_endpoint": "participants.consult", "fix_args": {"mission_id": mission.id}}
     return _result(
-        "safety", _l("Safety of civil-society participants"), not problems,
-        _("Every participant has a current assessment to proceed.") if links
-        else _("No civil-society participants in the programme."),
-        "; ".join(problems) + ".", **fix,
+        "safety", CHECK_TITLES["safety"], not problems,
+        stored("Every participant has a current assessment to proceed.") if links
+        else stored("No civil-society participants in the programme."),
+        joined([joined(problems), "."], ""), **fix,
     )
 
 
@@ -269,27 +298,28 @@ def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
     unsourced = [e for e in partnership.dossier_entries if not e.sources.strip()]
     on_partnership = {"partnership_id": partnership.id}
     if not partnership.dossier_entries:
-        missing.append(_("a research dossier"))
+        missing.append(stored("a research dossier"))
         actions.append(("partnerships.add_dossier_entry", on_partnership))
     elif unsourced:
-        missing.append(_("a source (a link or a citation) for %(n)d dossier entries", n=len(unsourced)))
+        missing.append(stored("a source (a link or a citation) for %(n)d dossier entries", n=len(unsourced)))
         actions.append(("partnerships.show", {**on_partnership, "_anchor": "dossier"}))
     if not partnership.focal_themes:
-        missing.append(_("at least one focal theme"))
+        missing.append(stored("at least one focal theme"))
         actions.append(("partnerships.themes", on_partnership))
     if not partnership.objectives:
-        missing.append(_("an action plan with at least one objective"))
+        missing.append(stored("an action plan with at least one objective"))
         actions.append(("partnerships.add_objective", on_partnership))
     if partnership.advised_against and not mission.override_reason:
-        missing.append(_("an override with a reason, because engagement with this partner is advised against"))
+        missing.append(stored("an override with a reason, because engagement with this partner is advised against"))
         actions.append(("readiness.override", {"mission_id": mission.id}))
     endpoint, args = actions[0] if actions else ("partnerships.show", on_partnership)
-    ok_reason = _("The partnership has a research dossier and an action plan.")
+    ok_reason = stored("The partnership has a research dossier and an action plan.")
     if partnership.advised_against and mission.override_reason:
-        ok_reason += " " + _("Advised against; override recorded: %(reason)s", reason=mission.override_reason)
+        ok_reason = joined([ok_reason, stored("Advised against; override recorded: %(reason)s",
+                                              reason=mission.override_reason)], " ")
     return _result(
-        "groundwork", _l("Partnership groundwork"), not missing, ok_reason,
-        _("The partnership needs %(what)s.", what="; ".join(missing)),
+        "groundwork", CHECK_TITLES["groundwork"], not missing, ok_reason,
+        stored("The partnership needs %(what)s.", what=joined(missing)),
         fix_endpoint=endpoint, fix_args=args,
         # Sources are added to the entries by whoever may add one.
         fixed_by="partnerships.add_dossier_entry" if endpoint == "partnerships.show" else None,
@@ -302,20 +332,21 @@ def check_itinerary(mission: Mission, ctx: Context) -> CheckResult:
     for item in live_items(mission):
         start, end = in_zone(item.starts_at, item.timezone).date(), last_day(item.ends_at, item.end_zone)
         if item.ends_at <= item.starts_at:
-            problems.append(_("“%(item)s” ends before it starts", item=item.title))
+            problems.append(stored("“%(item)s” ends before it starts", item=item.title))
         if start < mission.start_date or end > mission.end_date:
-            problems.append(_("“%(item)s” falls outside the mission's dates", item=item.title))
+            problems.append(stored("“%(item)s” falls outside the mission's dates", item=item.title))
     seen = set()
     for item_id, bookings in double_bookings(mission.items).items():
         for b in bookings:
             key = frozenset((item_id, b.other.id, b.member.id))
             if key not in seen:
                 seen.add(key)
-                problems.append(_("%(name)s is double-booked at “%(item)s”", name=b.member.display_name,
-                                  item=b.other.title))
+                problems.append(stored("%(name)s is double-booked at “%(item)s”", name=b.member.display_name,
+                                       item=b.other.title))
     return _result(
-        "itinerary", _l("Itinerary sanity"), not problems, _("Times are consistent and nobody is double-booked."),
-        "; ".join(problems) + ".", **_programme(mission),
+        "itinerary", CHECK_TITLES["itinerary"], not problems,
+        stored("Times are consistent and nobody is double-booked."),
+        joined([joined(problems), "."], ""), **_programme(mission),
     )
 
 
@@ -325,10 +356,10 @@ def check_talking_points(mission: Mission, ctx: Context) -> CheckResult:
             and not i.talking_points.strip() and not i.no_talking_points_reason.strip()]
     fix = {"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": bare[0].id}} if bare else _programme(mission)
     return _result(
-        "talking_points", _l("Human-rights talking points"), not bare,
-        _("Every official meeting has talking points or a recorded reason."),
-        _("Official meetings without talking points or a reason: %(items)s.",
-          items=", ".join(f"“{i.title}”" for i in bare)),
+        "talking_points", CHECK_TITLES["talking_points"], not bare,
+        stored("Every official meeting has talking points or a recorded reason."),
+        stored("Official meetings without talking points or a reason: %(items)s.",
+               items=", ".join(f"“{i.title}”" for i in bare)),
         fail=Status.FAIL if ctx.talking_points_block else Status.WARN, **fix,
     )
 
@@ -342,16 +373,16 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
     missing = [SignOffRole(r).label for r in (SignOffRole.ADVISOR, SignOffRole.APPROVER) if r not in by_role]
     problems = []
     if missing:
-        problems.append(_("awaiting sign-off by: %(roles)s", roles=", ".join(missing)))
+        problems.append(stored("awaiting sign-off by: %(roles)s", roles=", ".join(missing)))
     users = [s.user_id for s in active]
     if len(users) != len(set(users)):
-        problems.append(_("one person signed in two roles"))
+        problems.append(stored("one person signed in two roles"))
     if mission.submitted_by_id is not None and mission.submitted_by_id in users:
-        problems.append(_("the person who submitted the mission also signed it off"))
-    reason_ok = _("Signed off by %(names)s.", names=", ".join(f"{s.user.name} ({s.role_label})" for s in active))
+        problems.append(stored("the person who submitted the mission also signed it off"))
+    reason_ok = stored("Signed off by %(names)s.", names=", ".join(f"{s.user.name} ({s.role_label})" for s in active))
     return _result(
-        "four_eyes", _l("Four-eyes sign-off"), not problems, reason_ok,
-        _("Not yet signed off: %(what)s.", what="; ".join(problems)),
+        "four_eyes", CHECK_TITLES["four_eyes"], not problems, reason_ok,
+        stored("Not yet signed off: %(what)s.", what=joined(problems)),
         fix_endpoint="readiness.checklist", fix_args={"mission_id": mission.id, "_anchor": "sign-off"},
         fixed_by="readiness.sign",
     )
@@ -363,14 +394,14 @@ def check_themes_raised(mission: Mission, ctx: Context) -> CheckResult:
     raising = [i for i in meetings if _raises_a_focal_theme(i, mission)]
     fix = {"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": meetings[0].id}} if meetings else {}
     if not meetings:
-        return CheckResult("themes_raised", str(_l("Focal themes raised with the partner")), Status.PASS,
-                           _("No official meeting in the programme."))
+        return CheckResult("themes_raised", str(CHECK_TITLES["themes_raised"]), Status.PASS,
+                           stored("No official meeting in the programme."))
     return _result(
-        "themes_raised", _l("Focal themes raised with the partner"), bool(raising),
-        ngettext("%(num)d official meeting raises a focal theme.", "%(num)d official meetings raise a focal theme.",
+        "themes_raised", CHECK_TITLES["themes_raised"], bool(raising),
+        stored_n("%(num)d official meeting raises a focal theme.", "%(num)d official meetings raise a focal theme.",
                  len(raising)),
-        _("No official meeting raises any of the partnership's focal themes. Self-censorship is the failure the "
-          "advice warns about: no theme is excluded up front."),
+        stored("No official meeting raises any of the partnership's focal themes. Self-censorship is the failure the "
+               "advice warns about: no theme is excluded up front."),
         fail=Status.WARN, **fix,
     )
 

@@ -15,12 +15,9 @@ import hashlib
 import json
 from typing import Any
 
-from flask_babel import gettext as _
-
-from ..audit.labels import field_label
-from ..itinerary.models import ItemKind, Visibility
-from ..missions.models import Direction, DueDiligence, Mission
-from ..participants.models import Decision, Scope, consent_state, current_assessment
+from ..messages import LOWER, check_ref, field_ref, stored, value_ref
+from ..missions.models import Mission
+from ..participants.models import Scope, consent_state, current_assessment
 from .checks import PRE_SIGNOFF, Context, Status, consulted, live_items, run_checks
 
 
@@ -76,7 +73,7 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
     for result in run_checks(mission, ctx, PRE_SIGNOFF):
         checks[result.name] = result.status.value
         labels[f"check.{result.name}"] = result.title
-        labels[f"check_reason.{result.name}"] = result.reason
+        labels[f"check_reason.{result.name}"] = result.message
     facts = {
         "mission": {"direction": mission.direction, "start_date": mission.start_date.isoformat(),
                     "end_date": mission.end_date.isoformat()},
@@ -108,24 +105,14 @@ def short_code(fingerprint_hex: str) -> str:
 MAX_LINES = 8
 
 
-def _values(kind: str, value: Any) -> str:
-    """A fact's value as a person reads it."""
+def _values(kind: str, value: Any) -> Any:
+    """A fact's value, to be shown as a person reads it (labels looked up when shown, in the reader's language)."""
     if value in (None, "", []):
         return "—"
-    if kind == "kind":
-        return ItemKind(value).label
-    if kind == "visibility":
-        return Visibility(value).label
-    if kind == "direction":
-        return Direction(value).short_label
-    if kind == "due_diligence":
-        return DueDiligence(value).label
-    if kind == "decision":
-        return Decision(value).label
     if kind == "scopes":
-        return ", ".join(s.label.lower() for s in Scope if s.value in value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return [value_ref("scopes", s.value) | {LOWER: True} for s in Scope if s.value in value]
+    if kind in ("kind", "visibility", "direction", "due_diligence", "decision") or isinstance(value, bool):
+        return value_ref(kind, value)
     return str(value)
 
 
@@ -137,119 +124,122 @@ def _names(ids, labels, old_labels, prefix) -> str:
     return ", ".join(sorted(_label(labels, old_labels, f"{prefix}.{i}", i) for i in ids))
 
 
-def _describe(before: dict, after: dict) -> list[str]:
+def _describe(before: dict, after: dict) -> list[dict]:
     was, now = before.get("facts", {}), after["facts"]
     old_labels, labels = before.get("labels", {}), after["labels"]
-    lines: list[str] = []
+    lines: list[dict] = []
     for key in ("direction", "start_date", "end_date"):
         old, new = was.get("mission", {}).get(key), now["mission"][key]
         if old != new:
-            lines.append(_("Mission: %(field)s %(old)s → %(new)s", field=field_label(key).lower(),
-                           old=_values(key, old), new=_values(key, new)))
+            lines.append(stored("Mission: %(field)s %(old)s → %(new)s", field=field_ref(key, lower=True),
+                                old=_values(key, old), new=_values(key, new)))
     old_members, new_members = set(was.get("delegation", [])), set(now["delegation"])
     if new_members - old_members:
-        lines.append(_("Delegation: joined %(names)s", names=_names(new_members - old_members, labels, old_labels,
-                                                                     "member")))
+        lines.append(stored("Delegation: joined %(names)s",
+                            names=_names(new_members - old_members, labels, old_labels, "member")))
     if old_members - new_members:
-        lines.append(_("Delegation: left %(names)s", names=_names(old_members - new_members, labels, old_labels,
-                                                                   "member")))
+        lines.append(stored("Delegation: left %(names)s",
+                            names=_names(old_members - new_members, labels, old_labels, "member")))
     old_companies, new_companies = was.get("companies", {}), now["companies"]
     for cid in sorted(set(old_companies) | set(new_companies)):
         name = _label(labels, old_labels, f"company.{cid}", cid)
         if cid not in old_companies:
-            lines.append(_("Company added: %(name)s", name=name))
+            lines.append(stored("Company added: %(name)s", name=name))
         elif cid not in new_companies:
-            lines.append(_("Company removed: %(name)s", name=name))
+            lines.append(stored("Company removed: %(name)s", name=name))
         else:
             for key in ("briefed_on", "briefing_held", "due_diligence"):
                 if old_companies[cid].get(key) != new_companies[cid][key]:
-                    lines.append(_("%(name)s: %(field)s %(old)s → %(new)s", name=name,
-                                   field=field_label(key).lower(), old=_values(key, old_companies[cid].get(key)),
-                                   new=_values(key, new_companies[cid][key])))
+                    lines.append(stored("%(name)s: %(field)s %(old)s → %(new)s", name=name,
+                                        field=field_ref(key, lower=True),
+                                        old=_values(key, old_companies[cid].get(key)),
+                                        new=_values(key, new_companies[cid][key])))
     old_items, new_items = was.get("items", {}), now["items"]
     for uid in sorted(set(old_items) | set(new_items), key=lambda u: (new_items.get(u) or old_items[u])["starts"]):
         title = _label(labels, old_labels, f"item.{uid}", "?")
         if uid not in old_items:
-            lines.append(_("Item added: “%(title)s”", title=title))
+            lines.append(stored("Item added: “%(title)s”", title=title))
             continue
         if uid not in new_items:
-            lines.append(_("Item removed: “%(title)s”", title=title))
+            lines.append(stored("Item removed: “%(title)s”", title=title))
             continue
         old, new = old_items[uid], new_items[uid]
         for key in ("kind", "starts", "ends", "timezone", "end_timezone", "location", "visibility", "parallel",
                     "headcount"):
             if old.get(key) != new[key]:  # .get: content vouched for before a fact was added
-                lines.append(_("“%(title)s”: %(field)s %(old)s → %(new)s", title=title, field=field_label(key).lower(),
-                               old=_values(key, old.get(key)), new=_values(key, new[key])))
+                lines.append(stored("“%(title)s”: %(field)s %(old)s → %(new)s", title=title,
+                                    field=field_ref(key, lower=True), old=_values(key, old.get(key)),
+                                    new=_values(key, new[key])))
         for key in ("talking_points", "no_talking_points_reason", "headcount_reason"):
             if old.get(key, "") != new[key]:
-                what = (_("added") if not old.get(key) else _("removed") if not new[key] else _("changed"))
-                lines.append(_("“%(title)s”: %(field)s %(what)s", title=title, field=field_label(key).lower(),
-                               what=what))
+                what = (stored("added") if not old.get(key) else stored("removed") if not new[key]
+                        else stored("changed"))
+                lines.append(stored("“%(title)s”: %(field)s %(what)s", title=title,
+                                    field=field_ref(key, lower=True), what=what))
         for key, prefix in (("attendees", "member"), ("participants", "participant")):
             gone, came = set(old.get(key, [])) - set(new[key]), set(new[key]) - set(old.get(key, []))
             if came:
-                lines.append(_("“%(title)s”: %(field)s added: %(names)s", title=title, field=field_label(key).lower(),
-                               names=_names(came, labels, old_labels, prefix)))
+                lines.append(stored("“%(title)s”: %(field)s added: %(names)s", title=title,
+                                    field=field_ref(key, lower=True), names=_names(came, labels, old_labels, prefix)))
             if gone:
-                lines.append(_("“%(title)s”: %(field)s removed: %(names)s", title=title,
-                               field=field_label(key).lower(), names=_names(gone, labels, old_labels, prefix)))
+                lines.append(stored("“%(title)s”: %(field)s removed: %(names)s", title=title,
+                                    field=field_ref(key, lower=True), names=_names(gone, labels, old_labels, prefix)))
     old_consent, new_consent = was.get("consent", {}), now["consent"]
     for pid in sorted(set(old_consent) & set(new_consent)):
         if old_consent[pid] != new_consent[pid]:
-            lines.append(_("%(alias)s: consent %(old)s → %(new)s",
-                           alias=_label(labels, old_labels, f"participant.{pid}", pid),
-                           old=_consent(old_consent[pid]), new=_consent(new_consent[pid])))
+            lines.append(stored("%(alias)s: consent %(old)s → %(new)s",
+                                alias=_label(labels, old_labels, f"participant.{pid}", pid),
+                                old=_consent(old_consent[pid]), new=_consent(new_consent[pid])))
     old_safety, new_safety = was.get("safety", {}), now["safety"]
     for key in sorted(set(old_safety) & set(new_safety)):
         if old_safety[key] != new_safety[key]:
             pid, uid = key.split("@", 1)
-            lines.append(_("%(alias)s at “%(title)s”: safety %(old)s → %(new)s",
-                           alias=_label(labels, old_labels, f"participant.{pid}", pid),
-                           title=_label(labels, old_labels, f"item.{uid}", "?"),
-                           old=_safety(old_safety[key]), new=_safety(new_safety[key])))
+            lines.append(stored("%(alias)s at “%(title)s”: safety %(old)s → %(new)s",
+                                alias=_label(labels, old_labels, f"participant.{pid}", pid),
+                                title=_label(labels, old_labels, f"item.{uid}", "?"),
+                                old=_safety(old_safety[key]), new=_safety(new_safety[key])))
     old_checks, new_checks = was.get("checks", {}), now["checks"]
     for name, status in new_checks.items():
         if old_checks.get(name) != status:
-            lines.append(_("Check “%(check)s”: %(old)s → %(new)s (%(reason)s)",
-                           check=_label(labels, old_labels, f"check.{name}", name),
-                           old=_status(old_checks.get(name)), new=_status(status),
-                           reason=labels.get(f"check_reason.{name}", "")))
+            lines.append(stored("Check “%(check)s”: %(old)s → %(new)s (%(reason)s)", check=check_ref(name),
+                                old=_status(old_checks.get(name)), new=_status(status),
+                                reason=labels.get(f"check_reason.{name}", "")))
     return lines
 
 
-def _consent(fact: dict) -> str:
+def _consent(fact: dict) -> Any:
     if fact["state"] == "withdrawn":
-        return _("withdrawn")
+        return stored("withdrawn")
     if fact["state"] == "expired":
-        return _("expired")
+        return stored("expired")
     if fact["state"] == "none":
-        return _("none recorded")
+        return stored("none recorded")
     return _values("scopes", fact["scopes"])
 
 
-def _safety(fact: dict) -> str:
+def _safety(fact: dict) -> Any:
     if fact["decision"] is None:
-        return _("not assessed")
+        return stored("not assessed")
     parts = [_values("decision", fact["decision"])]
     if not fact["current"]:
-        parts.append(_("expired"))
+        parts.append(stored("expired"))
     if not fact["trusted_channel"]:
-        parts.append(_("no trusted channel consulted"))
-    return ", ".join(parts)
+        parts.append(stored("no trusted channel consulted"))
+    return parts
 
 
-def _status(value: str | None) -> str:
-    return {Status.PASS.value: _("pass"), Status.WARN.value: _("warning"), Status.FAIL.value: _("fail"),
-            Status.NA.value: _("not applicable")}.get(value or "", "—")
+def _status(value: str | None) -> Any:
+    return {Status.PASS.value: stored("pass"), Status.WARN.value: stored("warning"), Status.FAIL.value: stored("fail"),
+            Status.NA.value: stored("not applicable")}.get(value or "", "—")
 
 
-def changes_since(before: dict | None, after: dict) -> list[str]:
-    """What changed from ``before`` to ``after``, a line each, at most ``MAX_LINES`` (the rest counted)."""
+def changes_since(before: dict | None, after: dict) -> list[dict]:
+    """What changed from ``before`` to ``after``, a line each (stored messages, ``messages.py``), at most
+    ``MAX_LINES`` (the rest counted)."""
     if not before:
-        return [_("Submitted before sign-offs were bound to what they vouch for: submit it again.")]
-    lines = _describe(before, after) or [_("What the sign-off vouched for changed.")]
+        return [stored("Submitted before sign-offs were bound to what they vouch for: submit it again.")]
+    lines = _describe(before, after) or [stored("What the sign-off vouched for changed.")]
     if len(lines) > MAX_LINES:
         rest = len(lines) - MAX_LINES + 1
-        lines = lines[:MAX_LINES - 1] + [_("and %(n)d more changes", n=rest)]
+        lines = lines[:MAX_LINES - 1] + [stored("and %(n)d more changes", n=rest)]
     return lines

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
 from ..extensions import db
+from ..messages import Message, StoredMessage
 from ..timeutil import UTCDateTime, now_utc
 
 
@@ -49,7 +50,8 @@ class SignOff(db.Model):
     #: SHA-256 of what the sign-off vouches for (readiness/binding.py): void once the content moves from it.
     fingerprint: Mapped[str] = mapped_column(String(64))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    void_reason: Mapped[str | None] = mapped_column(Text)
+    #: A stored message (``messages.py``), or the reason as a person typed it.
+    void_reason: Mapped[Message | None] = mapped_column(StoredMessage)
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -16,6 +16,7 @@ from ..audit.operations import record
 from ..auth.models import User
 from ..errors import RuleViolation
 from ..extensions import db
+from ..messages import Message, stored
 from ..missions.models import Mission, MissionStatus
 from ..missions.queries import programme_options
 from ..revisions import keep_as_is
@@ -109,8 +110,9 @@ def moved_since_vouched(mission: Mission, today: date) -> list[str] | None:
     return changes_since(mission.vouched_content, content)
 
 
-def void_reason(changes: list[str]) -> str:
-    return _("Changed since it was submitted for sign-off: %(changes)s.", changes="; ".join(changes))
+def void_reason(changes: list[dict]) -> dict:
+    """Why the sign-offs were voided: a stored message (``messages.py``), shown in the reader's language."""
+    return stored("Changed since it was submitted for sign-off: %(changes)s.", changes=changes)
 
 
 def submit_for_signoff(actor: User, mission: Mission, today: date) -> None:
@@ -193,11 +195,11 @@ def confirm_manual_check(actor: User, mission: Mission, key: ManualCheck, note: 
     confirmation = ManualConfirmation(mission_id=mission.id, key=key.value, confirmed_by_id=actor.id, note=note)
     mission.confirmations.append(confirmation)
     db.session.flush()
-    _audit(actor, "mission.confirm", mission, {"checklist": [None, key.label]})
+    _audit(actor, "mission.confirm", mission, {"checklist": [None, key.value]})  # its label when shown
     return confirmation
 
 
-def void_state(mission: Mission, action: Action, reason: str) -> str:
+def void_state(mission: Mission, action: Action, reason: Message) -> str:
     """Void the standing sign-offs and take the mission back to draft (no flush); returns the status before."""
     before = mission.status
     after = target(before, action).value
@@ -212,7 +214,7 @@ def void_state(mission: Mission, action: Action, reason: str) -> str:
     return before
 
 
-def void_sign_offs(actor: User | None, mission: Mission, reason: str, changes: list[str] | None = None) -> bool:
+def void_sign_offs(actor: User | None, mission: Mission, reason: Message, changes: list[dict] | None = None) -> bool:
     """Void the sign-offs of a submitted or finalised mission and put it back to needing attention, audited.
 
     Returns whether it voided (a draft, completed or cancelled mission has nothing to void).
@@ -225,7 +227,7 @@ def void_sign_offs(actor: User | None, mission: Mission, reason: str, changes: l
     return True
 
 
-def void_changes(before: str, reason: str, changes: list[str] | None) -> dict:
+def void_changes(before: str, reason: Message, changes: list[dict] | None) -> dict:
     entry = {"status": [before, MissionStatus.DRAFT.value], "reason": [None, reason]}
     if changes:
         entry["changed"] = [None, changes]
@@ -243,7 +245,7 @@ def settle(mission: Mission, today: date) -> bool:
 def return_to_draft(actor: User, mission: Mission, reason: str) -> None:
     """Ready for sign-off → draft, at the office's request."""
     lock(mission)
-    reason = reason.strip() or _("Returned to draft by %(name)s.", name=actor.name)
+    reason = reason.strip() or stored("Returned to draft by %(name)s.", name=actor.name)
     before = void_state(mission, Action.RETURN, reason)
     db.session.flush()
     _audit(actor, "mission.void_sign_off", mission, void_changes(before, reason, None))
@@ -265,7 +267,7 @@ def cancel(actor: User, mission: Mission, reason: str) -> None:
         raise RuleViolation(_("Give a reason for cancelling."), "reason")
     now = now_utc()
     for s in standing_sign_offs(mission):
-        s.voided_at, s.void_reason = now, _("Mission cancelled.")
+        s.voided_at, s.void_reason = now, stored("Mission cancelled.")
     _move(actor, mission, Action.CANCEL, "mission.cancel", {"reason": [None, reason.strip()]},
           vouched_fingerprint=None, vouched_content=None, cancelled_at=now, cancel_reason=reason.strip())
 
