@@ -996,3 +996,16 @@ def test_an_advisor_no_longer_staff_learns_nothing_of_the_partnership_from_the_f
 
     assert "Wuxi" not in unfolded(before)
     assert after.status_code == 304 or ("Suzhou" not in unfolded(after) and after.data == before.data)
+
+
+def test_a_delegate_creates_her_feed_without_an_audience_to_choose_and_the_office_chooses_delegation_first(
+    client, login, auth
+):
+    login(Role.DELEGATE)
+    page = client.get("/calendar/feeds").get_data(as_text=True)
+    assert "<select" not in page
+    assert '<input type="hidden" name="audience" value="delegation">' in page
+    auth.logout()
+    login(Role.PROTOCOL)
+    page = client.get("/calendar/feeds").get_data(as_text=True)
+    assert page.count('<option value="delegation" selected>') == 2  # her own feed and the organisation's

@@ -143,7 +143,7 @@ def programme(make_user, make_mission, make_member, make_item):
 @pytest.mark.parametrize(
     ("viewer", "asked", "full", "private", "with_people"),
     [
-        ("staff", None, {"internal", "delegation", "partner", "public"}, False, True),
+        ("staff", None, {"delegation", "partner", "public"}, True, True),  # the least revealing, by default
         ("staff", "internal", {"internal", "delegation", "partner", "public"}, False, True),
         ("staff", "delegation", {"delegation", "partner", "public"}, True, True),
         ("staff", "partner", {"partner", "public"}, False, False),
@@ -184,12 +184,40 @@ def test_a_delegate_not_in_the_delegation_cannot_open_the_programme(client, logi
     assert client.get(f"/missions/{mission.id}/programme/print").status_code == 404
 
 
-def test_a_delegate_gets_no_edit_links_and_no_internal_audience_to_choose(client, auth, programme):
+def test_a_delegate_gets_no_edit_links_and_no_audience_selector(client, auth, programme):
+    """She works with her delegation's view; the travel-safe copies are links beside it, not a choice to make."""
     mission, delegate = programme
     auth.login(delegate)
     html = client.get(f"/missions/{mission.id}/programme").get_data(as_text=True)
-    assert 'value="internal"' not in html
+    assert 'name="audience"' not in html.replace('type="hidden" name="audience"', "")
+    assert "<select" not in html
     assert "/edit" not in html and "/remove" not in html
+    assert "audience=travel" in html
+
+
+def export_links(html: str) -> dict[str, str]:
+    """The audience of the first print and download links on a programme page."""
+    found = {}
+    for what, pattern in (("print", r'href="[^"]*/programme/print\?audience=(\w+)"'),
+                          ("download", r'href="[^"]*\.ics\?audience=(\w+)"')):
+        match = re.search(pattern, html)
+        found[what] = match and match.group(1)
+    return found
+
+
+def test_the_office_chooses_the_audience_with_one_selector_and_every_export_follows_it(client, auth, make_user,
+                                                                                     programme):
+    mission, _ = programme
+    auth.login(make_user(Role.PROTOCOL))
+    html = client.get(f"/missions/{mission.id}/programme").get_data(as_text=True)
+    assert html.count("<select") == 1
+    assert '<option value="delegation" selected>' in html  # the least revealing one the office works with
+    assert export_links(html) == {"print": "delegation", "download": "delegation"}
+    internal = client.get(f"/missions/{mission.id}/programme?audience=internal").get_data(as_text=True)
+    assert '<option value="internal" selected>' in internal
+    assert export_links(internal) == {"print": "internal", "download": "internal"}
+    # Editing needs no switch of view: every item, private in the delegation's view or not, has its links.
+    assert html.count("/edit\"") == len(ITEMS)
 
 
 # ---- present_item as a table -----------------------------------------------------------------------------

@@ -121,7 +121,23 @@ def feed_audiences_for(user: User) -> list[Audience]:
     return [a for a in audiences_for(user) if a in FEED_AUDIENCES]
 
 
-def chosen_audience(user: User, requested: str | None, default: Audience) -> Audience | None:
+#: The least revealing audience a person works with is the default for every page, download, print and feed:
+#: the office switches to its internal view when it needs it.
+DEFAULT_AUDIENCE = Audience.DELEGATION
+
+
+def audience_choices(user: User) -> list[Audience]:
+    """The audiences offered in a selector. The office chooses among all of them. A delegation member works with
+    her delegation's view only (the travel-safe copies are offered beside it, as links), so she gets no selector."""
+    return audiences_for(user) if user.is_staff else []
+
+
+def feed_audience_choices(user: User) -> list[Audience]:
+    """The audiences offered when creating a feed; none (so no selector) for a delegation member."""
+    return [a for a in audience_choices(user) if a in FEED_AUDIENCES]
+
+
+def chosen_audience(user: User, requested: str | None, default: Audience = DEFAULT_AUDIENCE) -> Audience | None:
     """The audience asked for when the user may have it, None when not; ``default`` when none is asked
     (or, when not even that is allowed, the user's least privileged audience)."""
     allowed = audiences_for(user)
@@ -131,9 +147,8 @@ def chosen_audience(user: User, requested: str | None, default: Audience) -> Aud
 
 
 def page_audience(user: User, requested: str | None) -> Audience:
-    """The audience for a programme page: the one asked for when allowed, else the user's most privileged."""
-    most_privileged = audiences_for(user)[0]
-    return chosen_audience(user, requested, most_privileged) or most_privileged
+    """The audience for a programme page: the one asked for when allowed, else the delegation's."""
+    return chosen_audience(user, requested) or chosen_audience(user, None)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from .. import cache as feed_cache
 from .. import limits
 from ..auth import reconfirm
 from ..auth.second_factor import qr_code
-from ..disclosure import Audience, calendar_name, chosen_audience, feed_audiences_for, shows_high_risk
+from ..disclosure import (
+    DEFAULT_AUDIENCE,
+    Audience,
+    calendar_name,
+    chosen_audience,
+    feed_audience_choices,
+    shows_high_risk,
+)
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..missions.models import Mission
@@ -29,13 +36,9 @@ from .queries import FeedScope, feed_etag, feed_latest_change, feed_scope, last_
 
 bp = Blueprint("calendar", __name__)
 
-#: The least revealing audience a person may use is the default for anything that leaves the office.
-DEFAULT_EXPORT_AUDIENCE = Audience.DELEGATION
-
-
 def _export_audience(user, requested: str | None) -> Audience:
     """The audience of a download: delegation unless another is asked for; 404 for one the user may not have."""
-    return chosen_audience(user, requested, DEFAULT_EXPORT_AUDIENCE) or abort(404)
+    return chosen_audience(user, requested) or abort(404)
 
 
 def _calendar_response(body: bytes, filename: str | None = None) -> Response:
@@ -87,8 +90,8 @@ def feeds():
     form = FeedForm.for_user(current_user)
     return render_template("calendar/feeds.html", feeds=rows, everyone=everyone, missions=missions,
                            partnerships=partnerships, now=now_utc(), form=form,
-                           audiences=feed_audiences_for(current_user),
-                           default_audience=DEFAULT_EXPORT_AUDIENCE, confirm=ConfirmForm())
+                           audiences=feed_audience_choices(current_user),
+                           default_audience=DEFAULT_AUDIENCE, confirm=ConfirmForm())
 
 
 @bp.route("/calendar/feeds/new", methods=["POST"])

@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from ..auth import reconfirm
 from ..disclosure import (
-    audiences_for,
+    audience_choices,
     confidential,
     feed_audiences_for,
     page_audience,
@@ -63,7 +63,7 @@ def _programme_context(mission):
     return {
         "mission": mission,
         "audience": audience,
-        "audiences": audiences_for(current_user),
+        "audiences": audience_choices(current_user),
         "feed_audiences": feed_audiences_for(current_user),
         "title": programme_title(mission, audience),
         "days": by_day(mission, views),
