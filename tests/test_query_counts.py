@@ -209,12 +209,12 @@ STAFF_AUDIENCES = ("internal", "delegation", "travel", "partner", "public")
 DELEGATE_AUDIENCES = ("delegation", "travel", "partner", "public")
 
 
-def for_audiences(name: str, path: str, role: Role) -> list[Page]:
+def for_audiences(name: str, path: str, role: Role, travel_shows: str = "Alias-{public}") -> list[Page]:
     """The page for every audience the role may pick. Every audience sees the last public item: by its title, or in
-    the travel-safe copy as a neutral meeting with the participant's alias."""
+    the travel-safe copy as a neutral meeting (with the participant's alias, where the page lists who attends)."""
     audiences = DELEGATE_AUDIENCES if role == Role.DELEGATE else STAFF_AUDIENCES
     return [Page(f"{name}-{audience}", role, f"{path}?audience={audience}",
-                 shows="Alias-{public}" if audience == "travel" else "Onderdeel {public}") for audience in audiences]
+                 shows=travel_shows if audience == "travel" else "Onderdeel {public}") for audience in audiences]
 
 
 PAGES = [
@@ -231,6 +231,8 @@ PAGES = [
       for page in for_audiences("programme", "/missions/{mission}/programme", role)),
     *(page for role in (Role.ADVISOR, Role.DELEGATE)
       for page in for_audiences("print", "/missions/{mission}/programme/print", role)),
+    *(page for role in (Role.PROTOCOL, Role.DELEGATE)
+      for page in for_audiences("week", "/missions/{mission}/programme/week", role, travel_shows=">Afspraak<")),
     *(page for role in (Role.ADVISOR, Role.DELEGATE)
       for page in for_audiences("programme.ics", "/missions/{mission}/programme.ics", role)),
     Page("after-the-visit", Role.PROTOCOL, "/missions/{mission}/after", shows="Verslag Onderdeel {official}"),

@@ -61,6 +61,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     # itinerary
     "itinerary.programme": EVERYONE,
     "itinerary.printable": EVERYONE,
+    "itinerary.week": EVERYONE,
     "itinerary.create": PLANNERS,
     "itinerary.edit": PLANNERS,
     "itinerary.remove": PLANNERS,

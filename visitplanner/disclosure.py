@@ -164,6 +164,9 @@ class ItemView:
     private: bool
     #: Where the item ends (a flight lands in another zone); the start's zone otherwise.
     end_timezone: str = ""
+    #: The item's kind (``ItemKind``), where the audience may know it: empty for a private appointment and a
+    #: travel copy's neutral meeting.
+    kind: str = ""
     kind_label: str = ""
     location: str = ""
     description: str = ""
@@ -182,6 +185,11 @@ class ItemView:
     real_names: bool = False
     #: iCalendar CLASS: PUBLIC only for a public item.
     classification: str = "CONFIDENTIAL"
+
+    @property
+    def human_rights(self) -> bool:
+        """Whether the item is, as far as the audience may know, one of the programme's human-rights components."""
+        return bool(self.kind) and ItemKind(self.kind) in HUMAN_RIGHTS_KINDS
 
 
 #: iCalendar CLASS by visibility: only a public item is PUBLIC.
@@ -239,7 +247,7 @@ def _cancelled_before_followed(item, audience, viewer, today, for_feed, removed_
     if live is None:
         return None
     return replace(live, sequence=item.sequence, last_modified=item.left_calendars_at, cancelled=True, location="",
-                   description="", talking_points="", attendees=(), participants=(), kind_label="")
+                   description="", talking_points="", attendees=(), participants=(), kind="", kind_label="")
 
 
 def _at_critical_risk(participant: Participant, in_mission: set[int]) -> bool:
@@ -310,6 +318,7 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             private=False,
             # The labels as lazy strings: in the language of whoever reads them, looked up when shown (a feed of
             # thousands of events looks each up once, calendar/programme.py describer).
+            kind=item.kind,
             kind_label=ITEM_KIND_LABELS[ItemKind(item.kind)],
             location=item.location,
             description=item.description,
@@ -385,7 +394,7 @@ def travel_view(item: ProgrammeItem, today: date | None = None) -> ItemView | No
                         attendees=members + tuple(a for a in aliases if a is not None), parallel=item.parallel,
                         **times)
     known_to_partner = Audience.PARTNER in _SEEN_BY[Visibility(item.visibility)]
-    return ItemView(title=item.title, private=False, kind_label=item.kind_label, location=item.location,
+    return ItemView(title=item.title, private=False, kind=item.kind, kind_label=item.kind_label, location=item.location,
                     description=item.description if known_to_partner and not item.focal_themes else "",
                     attendees=members, parallel=item.parallel, **times)
 

@@ -80,3 +80,42 @@ def test_no_item_card_is_split_over_two_pages(protocol, inbound):
         assert len(on) == 1, (title, on)
         for part in parts:
             assert " ".join(part.split()) in printed[on[0]], f"“{title}” and “{part}” are on one page"
+
+
+@pytest.fixture
+def outbound(live_app):
+    with live_app.app_context():
+        mission = db.session.scalars(select(Mission).where(Mission.direction == "outbound")).first()
+        return mission.id, [i.title for i in mission.items if i.removed_at is None and i.visibility != "internal"]
+
+
+def test_the_week_at_a_glance_prints_landscape_marked_with_every_item_of_the_audience(protocol, outbound):
+    mission_id, titles = outbound
+    protocol.goto(f"/missions/{mission_id}/programme/week?audience=internal")
+    pdf = PdfReader(io.BytesIO(protocol.pdf(prefer_css_page_size=True, print_background=False)))
+    box = pdf.pages[0].mediabox
+    assert box.width > box.height, "landscape A4"
+    printed = [" ".join(p.extract_text().split()) for p in pdf.pages]
+    for number, text in enumerate(printed, start=1):
+        assert "Intern – vertrouwelijk" in text, (number, text[:200])
+        assert f"{number} / {len(printed)}" in text
+    everything = " ".join(printed)
+    assert "Programma voor: Intern" in everything and "Afgedrukt op" in everything
+    for title in titles:
+        assert title in everything, title
+    assert "Agenda-abonnementen" not in everything and "Geschiedenis" not in everything, "no menus on paper"
+
+
+def test_on_a_phone_the_week_is_a_day_by_day_list(new_context, outbound):
+    mission_id, titles = outbound
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto("/login")
+    page.locator("#email").fill("protocol@example.org")
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("form.vp-form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"/missions/{mission_id}/programme/week")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not page.locator(".vp-week__grid").first.is_visible()
+    listed = page.locator(".vp-week__list .vp-week__title")
+    assert listed.count() >= len(titles) and listed.first.is_visible()

@@ -36,6 +36,7 @@ from .models import ProgrammeItem
 from .operations import create_item, remove_item, unseen_by_attendees, update_item
 from .programme import by_day
 from .rules import double_bookings
+from .week import weeks
 
 bp = Blueprint("itinerary", __name__)
 
@@ -93,6 +94,18 @@ def printable(mission_id: int):
         if asked is not None:
             return asked
     return render_template("itinerary/printable.html", **context)
+
+
+@bp.route("/missions/<int:mission_id>/programme/week")
+def week(mission_id: int):
+    """The programme at a glance: a grid per week, the days as columns and the hours as rows; on a phone, the same
+    days as a list. A screen page like the programme's own (printable as any page is, not an export)."""
+    mission = _mission(mission_id)
+    context = _programme_context(mission)
+    views = [view for day in context["days"] for view in day.items]
+    context["weeks"] = weeks(mission.start_date, mission.end_date, views, mission.timezone,
+                             context["home_timezone"])
+    return render_template("itinerary/week.html", **context)
 
 
 def _attendee_choices(form: ItemForm, mission) -> None:

@@ -1,0 +1,185 @@
+"""A week at a glance (issue 13, part 6): the programme as a grid, days as columns and half hours as rows, the local
+and the home zone in the margin, overlaps side by side, each item coloured by kind and the human-rights components
+marked; on a phone the same days as a list."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from html import unescape
+
+import pytest
+
+from visitplanner.auth.models import Role
+from visitplanner.disclosure import ItemView
+from visitplanner.itinerary.week import Cell, week, weeks
+from visitplanner.timeutil import to_utc
+
+SHA, AMS = "Asia/Shanghai", "Europe/Amsterdam"
+DAYS = [date(2027, 4, 12), date(2027, 4, 13), date(2027, 4, 14)]
+
+
+def view(item_id: int, start: str, end: str, zone: str = SHA, kind: str = "official_meeting",
+         title: str | None = None) -> ItemView:
+    return ItemView(item_id=item_id, uid=f"{item_id}@x", starts_at=to_utc(datetime.fromisoformat(start), zone),
+                    ends_at=to_utc(datetime.fromisoformat(end), zone), timezone=zone, title=title or f"Item {item_id}",
+                    private=False, kind=kind)
+
+
+def items_of(grid) -> dict[str, Cell]:
+    return {cell.placed.view.title: cell for row in grid.rows for cell in row if cell.kind == "item"}
+
+
+def row_of(grid, title: str) -> int:
+    return next(n for n, row in enumerate(grid.rows) for cell in row
+                if cell.kind == "item" and cell.placed.view.title == title)
+
+
+def columns_per_row(grid) -> list[int]:
+    """How many table columns each row fills, counting the cells that reach into it from the rows above."""
+    filled = [0] * len(grid.rows)
+    for n, row in enumerate(grid.rows):
+        for cell in row:
+            for covered in range(n, n + cell.rowspan):
+                filled[covered] += cell.colspan
+    return filled
+
+
+def test_overlapping_items_stand_side_by_side_and_a_lone_item_spreads_over_the_free_lanes():
+    grid = week(DAYS, [view(1, "2027-04-13T09:00", "2027-04-13T10:30", title="Reception"),
+                       view(2, "2027-04-13T10:00", "2027-04-13T11:00", title="NGO visit", kind="ngo_visit"),
+                       view(3, "2027-04-13T14:00", "2027-04-13T15:00", title="Lunch talk")], SHA, AMS)
+
+    assert grid.lanes == [1, 2, 1]  # the 13th has two lanes: two items overlap from 10:00 to 10:30
+    cells = items_of(grid)
+    first, second, lone = cells["Reception"], cells["NGO visit"], cells["Lunch talk"]
+    assert (first.placed.lane, second.placed.lane) == (0, 1)
+    assert (first.rowspan, second.rowspan) == (3, 2)  # half-hour rows: 09:00–10:30 and 10:00–11:00
+    assert row_of(grid, "NGO visit") - row_of(grid, "Reception") == 2
+    assert (lone.colspan, first.colspan, second.colspan) == (2, 1, 1)
+    # Every row fills the same number of columns: the margin's two, then one per lane of each day.
+    assert set(columns_per_row(grid)) == {2 + sum(grid.lanes)}
+
+
+def test_the_grid_shows_office_hours_at_least_and_more_when_an_item_needs_them():
+    grid = week(DAYS, [view(1, "2027-04-12T09:00", "2027-04-12T10:00")], SHA, AMS)
+    hours = [cell.text for row in grid.rows for cell in row if cell.kind == "hour"]
+    assert hours[0] == "08:00" and hours[-1] == "17:00" and len(grid.rows) == 20
+
+    early = week(DAYS, [view(1, "2027-04-12T06:15", "2027-04-12T07:00"),
+                        view(2, "2027-04-14T19:00", "2027-04-14T21:40")], SHA, AMS)
+    hours = [cell.text for row in early.rows for cell in row if cell.kind == "hour"]
+    assert hours[0] == "06:00" and hours[-1] == "21:00"
+    assert items_of(early)["Item 1"].rowspan == 2  # 06:00–07:00 in half hours: an item never shrinks to nothing
+
+
+def test_the_margin_gives_the_time_at_home_beside_the_local_time_and_follows_summer_time():
+    # Amsterdam moves to summer time on 28 March 2027: the week before it shows both home times.
+    days = [date(2027, 3, 27), date(2027, 3, 28)]
+    grid = week(days, [], SHA, AMS)
+    margin = {cells[0].text: cells[1].text for cells in grid.rows if cells and cells[0].kind == "hour"}
+    assert margin["09:00"] == "02:00 / 03:00"  # UTC+1 on the 27th, UTC+2 on the 28th
+    assert grid.home_zone.startswith("Amsterdam")
+
+    at_home = week(DAYS, [], AMS, AMS)
+    assert at_home.home_zone == ""
+    assert not any(cell.kind == "home" for row in at_home.rows for cell in row)
+
+
+def test_a_night_flight_shows_on_both_days_it_covers():
+    # Leaves Amsterdam at 14:30 (UTC+2), which is 20:30 in China, and lands at 07:05 China time the next morning.
+    flight = view(1, "2027-04-12T20:30", "2027-04-13T07:05", kind="transport")
+    assert flight.starts_at == to_utc(datetime(2027, 4, 12, 14, 30), AMS)
+    grid = week(DAYS, [flight], SHA, AMS)
+    pieces = sorted((cell.placed for row in grid.rows for cell in row if cell.kind == "item"), key=lambda p: p.day)
+    assert [(p.day, p.from_day_before, p.into_next_day) for p in pieces] == [
+        (date(2027, 4, 12), False, True), (date(2027, 4, 13), True, False)]
+    assert pieces[0].first == 41 and pieces[0].span == 7  # from 20:30 (the 41st half hour) to midnight
+    assert pieces[1].first == 0 and pieces[1].span == 15  # from midnight to 07:05, rounded up to 07:30
+
+
+def test_a_long_mission_is_shown_a_week_to_a_grid():
+    grids = weeks(date(2027, 4, 1), date(2027, 4, 10), [], SHA, AMS)
+    assert [len(g.days) for g in grids] == [7, 3]
+
+
+# ---- the page ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mission(ctx, make_user, make_mission, make_member, make_item):
+    delegate = make_user(Role.DELEGATE, name="Marieke Jansen")
+    mission = make_mission("outbound")
+    member = make_member(mission, user=delegate)
+    make_item(mission, "2027-04-13T09:00", "2027-04-13T10:30", kind="ngo_visit", title="Gesprek met ngo",
+              location="Kantoor ngo", attendees=[member])
+    make_item(mission, "2027-04-13T10:00", "2027-04-13T11:00", kind="official_meeting", title="Ontvangst stadhuis",
+              attendees=[member])
+    make_item(mission, "2027-04-14T12:00", "2027-04-14T13:00", kind="meal", title="Overleg intern",
+              visibility="internal")
+    return mission, delegate
+
+
+def item_cells(html: str) -> dict[str, str]:
+    """The grid's item cells by title: the cell's opening tag and text."""
+    cells = re.findall(r'(<td rowspan="\d+"[^>]*class="vp-week__item[^"]*">.*?</td>)', html, re.DOTALL)
+    return {re.search(r'<strong class="vp-week__title">(.*?)</strong>', c).group(1): " ".join(c.split())
+            for c in cells}
+
+
+def test_the_delegation_sees_its_week_with_kinds_coloured_and_human_rights_components_marked(client, auth, mission):
+    mission, delegate = mission
+    auth.login(delegate)
+    response = client.get(f"/missions/{mission.id}/programme/week")
+    assert response.status_code == 200
+    html = unescape(response.get_data(as_text=True))
+    cells = item_cells(html)
+    assert set(cells) == {"Gesprek met ngo", "Ontvangst stadhuis", "Privéafspraak"}
+    ngo = cells["Gesprek met ngo"]
+    assert "vp-kind--ngo_visit vp-week__item--hr" in ngo and "★" in ngo and "09:00–10:30" in ngo
+    assert "Kantoor ngo" in ngo
+    assert "vp-kind--official_meeting\"" in cells["Ontvangst stadhuis"] and "★" not in cells["Ontvangst stadhuis"]
+    assert "vp-kind--private" in cells["Privéafspraak"] and "Overleg intern" not in html  # the office's own item stays its own
+    # The margin: China's time and the time at home; the legend names the kinds shown.
+    assert re.search(r'<th scope="col" class="vp-week__margin">China \(UTC\+8\)</th>', html)
+    assert "Amsterdam (UTC+2)" in html
+    legend = html.split('class="vp-week__legend"', 1)[1].split("</ul>", 1)[0]
+    assert "vp-kind--ngo_visit" in legend and "vp-kind--official_meeting" in legend and "vp-kind--meal" not in legend
+    # No selector for her, and on a phone the same items as a day-by-day list.
+    assert "<select" not in html
+    day_list = html.split('class="vp-week__list"', 1)[1]
+    assert day_list.index("Gesprek met ngo") < day_list.index("Ontvangst stadhuis")
+
+
+def test_the_office_chooses_its_internal_view_and_sees_its_own_items(client, login, mission):
+    mission, _ = mission
+    login(Role.PROTOCOL)
+    default = unescape(client.get(f"/missions/{mission.id}/programme/week").get_data(as_text=True))
+    assert "Overleg intern" not in default  # the least revealing view by default
+    html = unescape(client.get(f"/missions/{mission.id}/programme/week?audience=internal").get_data(as_text=True))
+    assert "Overleg intern" in item_cells(html)
+    assert "vp-print--confidential" not in html  # no talking points, no real names
+    assert 'aria-current="page"' in html.split('class="vp-subnav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_week_of_a_mission_one_may_not_see_is_not_found(client, login, mission):
+    mission, _ = mission
+    login(Role.DELEGATE)  # not in this delegation
+    assert client.get(f"/missions/{mission.id}/programme/week").status_code == 404
+    assert client.get("/missions/999999/programme/week").status_code == 404
+
+
+def test_an_unknown_audience_falls_back_to_the_delegations_view(client, login, mission):
+    mission, _ = mission
+    login(Role.PROTOCOL)
+    response = client.get(f"/missions/{mission.id}/programme/week?audience=everyone%00")
+    assert response.status_code == 200
+    assert '<option value="delegation" selected>' in response.get_data(as_text=True)
+
+
+def test_a_week_grid_cell_never_claims_a_time_outside_its_item():
+    start = datetime(2027, 4, 13, 1, 15, tzinfo=UTC)  # 09:15 in China
+    item = ItemView(item_id=1, uid="1@x", starts_at=start, ends_at=start.replace(hour=2, minute=40), timezone=SHA,
+                    title="Odd times", private=False)
+    placed = items_of(week(DAYS, [item], SHA, AMS))["Odd times"].placed
+    assert (placed.first, placed.first + placed.span) == (18, 22)  # from 09:00 to 11:00: the half hours it touches
