@@ -3,6 +3,8 @@ account or an administrator's "sign out everywhere"; sessions idle out and age o
 
 from __future__ import annotations
 
+from html import unescape
+
 import re
 import time
 
@@ -85,6 +87,16 @@ def test_signing_out_is_audited_and_says_it_was_everywhere(app, people):
     with app.app_context():
         entry = db.session.query(AuditEntry).filter(AuditEntry.action == "user.sessions_ended").one()
         assert entry.actor_id == entry.object_id == user_id(app, email)
+
+
+def test_the_audit_log_says_the_sessions_ended_in_the_readers_language(app, people):
+    email, admin_email = people
+    admin = signed_in(app, admin_email)
+    admin.post(f"/admin/users/{user_id(app, email)}/sign-out")
+    assert "(ended)" in admin.get("/admin/audit").get_data(as_text=True)
+    admin.post("/language", data={"lang": "nl", "next": "/"})
+    dutch = unescape(admin.get("/admin/audit").get_data(as_text=True))
+    assert "(beëindigd)" in dutch and "(ended)" not in dutch
 
 
 def test_the_administrator_is_asked_first_and_the_person_is_told_why_at_their_next_request(app, people):

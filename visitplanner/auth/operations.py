@@ -8,11 +8,15 @@ from sqlalchemy.orm.attributes import flag_modified
 from ..audit.operations import changed, record, snapshot
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
+from ..messages import stored
 from .models import Role, User, check_dummy_password
 
 AUDITED = ("email", "name", "active", "role_names")
 MIN_PASSWORD_LENGTH = 12
 
+
+#: What an audit entry records of the sessions an account had, once they are ended: shown in the reader's language.
+ENDED = stored("(ended)")
 
 def _email_taken(email: str, except_id: int | None = None) -> bool:
     stmt = select(User.id).where(func.lower(User.email) == email.lower())
@@ -75,7 +79,7 @@ def update_user(
         changes["password"] = ["", "(changed)"]
     if ends_sessions:  # what the person may do changed: their open sessions end with it
         user.session_generation += 1
-        changes["sessions"] = ["", "(ended)"]
+        changes["sessions"] = ["", ENDED]
     if changes:
         # Roles live in their own table: touch the row so its version goes up with them.
         flag_modified(user, "email")
@@ -87,7 +91,7 @@ def end_sessions(actor: User, user: User) -> None:
     """End every session of ``user``, on every device, copies of the cookie included (sign-out, or an admin's)."""
     user.session_generation += 1
     db.session.flush()
-    record(actor, "user.sessions_ended", user, label=user.email, changes={"sessions": ["", "(ended)"]})
+    record(actor, "user.sessions_ended", user, label=user.email, changes={"sessions": ["", ENDED]})
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -157,4 +161,4 @@ def reset_second_factor(actor: User, user: User) -> None:
     second_factor.store_recovery_codes(user, [])
     user.session_generation += 1
     db.session.flush()
-    record(actor, "user.second_factor_reset", user, label=user.email, changes={"sessions": ["", "(ended)"]})
+    record(actor, "user.second_factor_reset", user, label=user.email, changes={"sessions": ["", ENDED]})
