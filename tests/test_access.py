@@ -84,6 +84,7 @@ EXPECTED: dict[str, set] = {
     "missions.high_risk": {ADVISOR},
     "itinerary.programme": ACCOUNTS,
     "itinerary.printable": ACCOUNTS,
+    "itinerary.week": ACCOUNTS,
     "itinerary.create": {PROTOCOL, ADVISOR},
     "itinerary.edit": {PROTOCOL, ADVISOR},
     "itinerary.remove": {PROTOCOL, ADVISOR},
