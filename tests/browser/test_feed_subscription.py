@@ -21,7 +21,8 @@ def test_a_delegate_subscribes_and_copies_the_address_or_scans_it(new_context, l
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.goto("/calendar/feeds")
-    page.get_by_label("All missions you take part in, as seen by").select_option("delegation")
+    # She has no audience to choose: her feed shows what her delegation sees.
+    expect(page.get_by_text("All missions you take part in, as the delegation sees them.")).to_be_visible()
     page.get_by_role("button", name="Create feed").first.click()
     expect(page.get_by_role("heading", name="Your calendar feed", level=1)).to_be_visible()
 

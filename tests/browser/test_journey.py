@@ -231,7 +231,10 @@ def test_protocol_officer_plans_an_outbound_mission(page: Page, demo_password, r
     for item in ENTRY_ORDER:
         add_item(page, item)
 
-    # 4. The programme: three days, every title, time order within each day.
+    # 4. The programme as the office sees it (the page starts at the delegation's view): three days, every title,
+    # time order within each day.
+    page.get_by_label("Show the programme as seen by").select_option("internal")
+    page.get_by_role("button", name="Show", exact=True).click()
     expect(page.locator("section.vp-day")).to_have_count(3)
     expect(page.locator("li.vp-item")).to_have_count(12)
     days = programme_days(page)
