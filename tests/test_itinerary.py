@@ -505,11 +505,18 @@ def test_an_attendee_who_would_see_only_a_private_appointment_is_pointed_out(cli
     response = client.post(f"/missions/{mission.id}/items/new", follow_redirects=True,
                            data=item_form(title="Bewonersavond", visibility="internal", attendees=[str(member.id)]))
     page = unescape(response.get_data(as_text=True))
-    assert "Anna de Boer attend “Bewonersavond” but see only a private appointment" in page
+    assert "Anna de Boer attends “Bewonersavond” but sees only a private appointment" in page
     response = client.post(f"/missions/{mission.id}/items/new", follow_redirects=True,
                            data=item_form(title="Diner", visibility="delegation", attendees=[str(member.id)],
                                           starts_at="2027-04-14T19:00", ends_at="2027-04-14T21:00"))
-    assert "but see only a private appointment" not in unescape(response.get_data(as_text=True))
+    assert "only a private appointment" not in unescape(response.get_data(as_text=True))
+    other = make_member(mission, name="Jan Jansen")
+    response = client.post(f"/missions/{mission.id}/items/new", follow_redirects=True,
+                           data=item_form(title="Werkontbijt", visibility="internal",
+                                          attendees=[str(member.id), str(other.id)],
+                                          starts_at="2027-04-15T08:00", ends_at="2027-04-15T09:00"))
+    assert "Anna de Boer, Jan Jansen attend “Werkontbijt” but see only a private appointment" in unescape(
+        response.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("direction, says", [

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth import reconfirm
@@ -129,9 +130,11 @@ def _warn_double_bookings(mission, item) -> None:
                 name=booking.member.display_name, other=booking.other.title), "warning")
     unseen = unseen_by_attendees(item)
     if unseen:
-        flash(_("%(names)s attend “%(title)s” but see only a private appointment without its place: it is for the "
-                "office only. Choose “Delegation” if they should see it.", names=", ".join(unseen),
-                title=item.title), "warning")
+        flash(ngettext("%(names)s attends “%(title)s” but sees only a private appointment without its place: it is "
+                       "for the office only. Choose “Delegation” if they should see it.",
+                       "%(names)s attend “%(title)s” but see only a private appointment without its place: it is "
+                       "for the office only. Choose “Delegation” if they should see it.",
+                       len(unseen), names=", ".join(unseen), title=item.title), "warning")
 
 
 @bp.route("/missions/<int:mission_id>/items/new", methods=["GET", "POST"])
