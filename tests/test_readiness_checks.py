@@ -469,7 +469,7 @@ def _unsourced_entry(s):
 
 @pytest.mark.parametrize("breaks, missing, fixed_at", [
     (_remove_dossier, "a research dossier", "partnerships.add_dossier_entry"),
-    (_unsourced_entry, "a source (a link or a citation) for 1 dossier entries", "partnerships.show"),
+    (_unsourced_entry, "a source (a link or a citation) for 1 dossier entry", "partnerships.show"),
     (_remove_themes, "at least one focal theme", "partnerships.themes"),
     (_remove_objectives, "an action plan with at least one objective", "partnerships.add_objective"),
     (_advise_against, "an override with a reason, because engagement with this partner is advised against",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..audit.operations import changed, record, snapshot
@@ -86,8 +87,9 @@ def update_mission(actor: User, mission: Mission, *, expected_version: int | Non
     stranded = items_outside(mission, data["start_date"], data["end_date"])
     if stranded:
         raise RuleViolation(
-            _("%(n)d programme items fall outside these dates (first: “%(title)s”). Move or remove them first.",
-              n=len(stranded), title=stranded[0].title),
+            ngettext("%(num)d programme item falls outside these dates: “%(title)s”. Move or remove it first.",
+                     "%(num)d programme items fall outside these dates (first: “%(title)s”). Move or remove them "
+                     "first.", len(stranded), title=stranded[0].title),
             "start_date",
         )
     before = snapshot(mission, Mission.AUDITED)

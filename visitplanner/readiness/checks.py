@@ -301,7 +301,8 @@ def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
         missing.append(stored("a research dossier"))
         actions.append(("partnerships.add_dossier_entry", on_partnership))
     elif unsourced:
-        missing.append(stored("a source (a link or a citation) for %(n)d dossier entries", n=len(unsourced)))
+        missing.append(stored_n("a source (a link or a citation) for %(num)d dossier entry",
+                                "a source (a link or a citation) for %(num)d dossier entries", len(unsourced)))
         actions.append(("partnerships.show", {**on_partnership, "_anchor": "dossier"}))
     if not partnership.focal_themes:
         missing.append(stored("at least one focal theme"))
