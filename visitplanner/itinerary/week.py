@@ -10,12 +10,12 @@ for its whole time. An item that runs past midnight (a night flight) shows on ea
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from ..disclosure import ItemView
 from ..formatting import format_time
-from ..itinerary.models import ItemKind
+from .models import ItemKind
 from ..timeutil import in_zone, zone_label_on
 
 #: Minutes per row.
@@ -99,7 +99,7 @@ def _in_lanes(pieces: list[Placed]) -> tuple[list[Placed], int]:
         if lane == len(ends):
             ends.append(0)
         ends[lane] = piece.first + piece.span
-        laned.append(Placed(**{**piece.__dict__, "lane": lane}))
+        laned.append(replace(piece, lane=lane))
     lanes = max(1, len(ends))
 
     def free(lane: int, piece: Placed) -> bool:
@@ -111,7 +111,7 @@ def _in_lanes(pieces: list[Placed]) -> tuple[list[Placed], int]:
         width = 1
         while piece.lane + width < lanes and free(piece.lane + width, piece):
             width += 1
-        spread.append(Placed(**{**piece.__dict__, "width": width}))
+        spread.append(replace(piece, width=width))
     return spread, lanes
 
 
