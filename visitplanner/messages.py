@@ -72,9 +72,12 @@ def shown(value: Any, separator: str = "; ") -> str:
     if MSG in value:
         params = {name: v if isinstance(v, int | float) and not isinstance(v, bool) else shown(v, ", ")
                   for name, v in value.get(PARAMS, {}).items()}
-        if PLURAL in value:
-            return ngettext(value[MSG], value[PLURAL], value[NUM], **params)
-        return gettext(value[MSG], **params)
+        try:
+            if PLURAL in value:
+                return ngettext(value[MSG], value[PLURAL], value[NUM], **params)
+            return gettext(value[MSG], **params)
+        except (KeyError, TypeError, ValueError):  # a message stored with other parameters than it now takes
+            return str(value[MSG])
     if JOIN in value:
         return value[SEPARATOR].join(shown(v, ", ") for v in value[JOIN])
     text = _label(value)

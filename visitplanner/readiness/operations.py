@@ -16,7 +16,7 @@ from ..audit.operations import record
 from ..auth.models import User
 from ..errors import RuleViolation
 from ..extensions import db
-from ..messages import Message, stored
+from ..messages import Message, joined, stored
 from ..missions.models import Mission, MissionStatus
 from ..missions.queries import programme_options
 from ..revisions import keep_as_is
@@ -112,7 +112,7 @@ def moved_since_vouched(mission: Mission, today: date) -> list[str] | None:
 
 def void_reason(changes: list[dict]) -> dict:
     """Why the sign-offs were voided: a stored message (``messages.py``), shown in the reader's language."""
-    return stored("Changed since it was submitted for sign-off: %(changes)s.", changes=changes)
+    return stored("Changed since it was submitted for sign-off: %(changes)s.", changes=joined(changes))
 
 
 def submit_for_signoff(actor: User, mission: Mission, today: date) -> None:
