@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from visitplanner import create_app
-from visitplanner.demo import DEMO_PASSWORD, load_demo
+from visitplanner.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from visitplanner.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -136,3 +137,31 @@ def results_dir() -> Path:
 @pytest.fixture(scope="session")
 def demo_password() -> str:
     return DEMO_PASSWORD
+
+
+@pytest.fixture
+def authenticator_code(live_app):
+    """The code the demo accounts' authenticator app shows, for an account signing in now.
+
+    Each code opens an account once (its time step must be later than the last one used), and another test of this
+    session may have signed the same account in a moment ago: then the app's next code is used, as a person would
+    wait for it, and when that too is spent the test waits for the next step (at most 30 s; rare).
+    """
+    import pyotp
+    from sqlalchemy import select
+
+    from visitplanner.auth.models import User
+
+    totp = pyotp.TOTP(DEMO_TOTP_SECRET)
+
+    def code(email: str) -> str:
+        while True:
+            with live_app.app_context():
+                last = db.session.scalar(select(User.totp_last_step).where(User.email == email))
+            now = totp.timecode(time.time())
+            for step in (now, now + 1):
+                if last is None or step > last:
+                    return totp.generate_otp(step)
+            time.sleep(totp.interval - time.time() % totp.interval + 0.1)
+
+    return code

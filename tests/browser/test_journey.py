@@ -433,7 +433,8 @@ def test_journey_works_without_javascript(new_context, demo_password):
 # ---- a second factor --------------------------------------------------------------------------------
 
 
-def test_the_advisor_signs_in_with_a_code_from_an_authenticator_app(page: Page, demo_password, results_dir):
+def test_the_advisor_signs_in_with_a_code_from_an_authenticator_app(page: Page, demo_password, results_dir,
+                                                                   authenticator_code):
     """The demo advisor's app holds the documented demo key; the code it shows completes the sign-in."""
     import pyotp
 
@@ -450,7 +451,7 @@ def test_the_advisor_signs_in_with_a_code_from_an_authenticator_app(page: Page, 
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("#code-error")).to_contain_text("This code does not open the account")
 
-    page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+    page.get_by_label("Code").fill(authenticator_code("advisor@example.org"))
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", name="Welcome, Yusuf Demir")).to_be_visible()
     page.screenshot(path=str(results_dir / "second-factor-signed-in.png"), full_page=True)
