@@ -194,7 +194,7 @@ def _enum_labels() -> dict[str, object]:
     from ..itinerary.models import ItemKind, Visibility
     from ..missions.models import Direction, DueDiligence, MissionStatus
     from ..participants.models import Decision, RiskLevel, Scope
-    from ..readiness.models import ManualCheck
+    from ..readiness.models import ManualCheck, SignOffRole
     from ..partnerships.models import PartnershipKind, RegionType
 
     return {
@@ -210,6 +210,7 @@ def _enum_labels() -> dict[str, object]:
         "risk_level": (RiskLevel,),
         "due_diligence": (DueDiligence,),
         "checklist": (ManualCheck,),
+        "sign_off_role": (SignOffRole,),
     }
 
 

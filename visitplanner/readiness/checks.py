@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..itinerary.models import ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings
-from ..messages import Message, joined, shown, stored, stored_n
+from ..messages import Message, joined, shown, stored, stored_n, value_ref
 from ..missions.models import Direction, Mission
 from ..participants.models import Decision, Scope, consent_state, current_assessment
 from ..timeutil import in_zone, last_day
@@ -371,16 +371,18 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
 
     active = [s for s in mission.sign_offs if s.voided_at is None]
     by_role = {s.role: s for s in active}
-    missing = [SignOffRole(r).label for r in (SignOffRole.ADVISOR, SignOffRole.APPROVER) if r not in by_role]
+    missing = [value_ref("sign_off_role", r.value) for r in (SignOffRole.ADVISOR, SignOffRole.APPROVER)
+               if r not in by_role]
     problems = []
     if missing:
-        problems.append(stored("awaiting sign-off by: %(roles)s", roles=", ".join(missing)))
+        problems.append(stored("awaiting sign-off by: %(roles)s", roles=missing))
     users = [s.user_id for s in active]
     if len(users) != len(set(users)):
         problems.append(stored("one person signed in two roles"))
     if mission.submitted_by_id is not None and mission.submitted_by_id in users:
         problems.append(stored("the person who submitted the mission also signed it off"))
-    reason_ok = stored("Signed off by %(names)s.", names=", ".join(f"{s.user.name} ({s.role_label})" for s in active))
+    reason_ok = stored("Signed off by %(names)s.", names=[
+        stored("%(name)s (%(role)s)", name=s.user.name, role=value_ref("sign_off_role", s.role)) for s in active])
     return _result(
         "four_eyes", CHECK_TITLES["four_eyes"], not problems, reason_ok,
         stored("Not yet signed off: %(what)s.", what=joined(problems)),
