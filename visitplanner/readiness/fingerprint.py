@@ -72,7 +72,6 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
     checks = {}
     for result in run_checks(mission, ctx, PRE_SIGNOFF):
         checks[result.name] = result.status.value
-        labels[f"check.{result.name}"] = result.title
         labels[f"check_reason.{result.name}"] = result.message
     facts = {
         "mission": {"direction": mission.direction, "start_date": mission.start_date.isoformat(),
