@@ -148,7 +148,7 @@ def test_every_fix_link_on_a_failing_checklist_opens_and_otherwise_it_says_who_c
                       re.DOTALL)
     assert {"groundwork", "consent", "safety"} <= {name for name, _ in rows}, [name for name, _ in rows]
     for name, row in rows:
-        links = re.findall(r'<a class="utrecht-link" href="([^"]+)">Fix this', row)
+        links = re.findall(r'<a class="utrecht-link" href="([^"]+)" aria-label="Fix this: [^"]+">Fix this</a>', row)
         if links:
             target = unescape(links[0])
             assert client.get(target).status_code == 200, (role, name, target)

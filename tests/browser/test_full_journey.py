@@ -354,7 +354,7 @@ def test_from_a_new_partnership_to_a_finalised_mission_in_a_delegates_calendar(n
     advisor.goto(mission_url)
     open_mission_tab(advisor, "Checklist and sign-off")
     expect_checks(advisor, {CHECKS[2]: "Not applicable", CONSENT: "Fail", SAFETY: "Fail", FOUR_EYES: "Fail"})
-    check_row(advisor, CONSENT).get_by_role("link", name="Fix this").click()
+    advisor.get_by_role("link", name=f"Fix this: {CONSENT}", exact=True).click()
     expect(advisor.get_by_role("heading", name="Record consent", level=1)).to_be_visible()
     for scope in ("Take part", "Be named in internal documents", "Be named in the delegation's programme"):
         advisor.get_by_label(scope, exact=True).check()
@@ -381,7 +381,7 @@ def test_from_a_new_partnership_to_a_finalised_mission_in_a_delegates_calendar(n
     advisor.goto(mission_url)
     open_mission_tab(advisor, "Checklist and sign-off")
     expect_checks(advisor, {CHECKS[2]: "Not applicable", SAFETY: "Fail", FOUR_EYES: "Fail"})
-    check_row(advisor, SAFETY).get_by_role("link", name="Fix this").click()
+    advisor.get_by_role("link", name=f"Fix this: {SAFETY}", exact=True).click()
     expect(advisor.get_by_role("heading", name="Safety assessment", level=1)).to_be_visible()
     expect(advisor.get_by_text(f"“{RESIDENTS.title}”")).to_be_visible()
     advisor.get_by_label("High", exact=True).check()
