@@ -70,3 +70,27 @@ def test_the_audit_log_names_a_feed_by_its_kind_and_audience_never_by_codes(
     page = text_of(client.get("/admin/audit"))
     assert what in page and kind in page and audience in page
     assert "mission/delegation" not in page
+
+
+@pytest.mark.parametrize("lang, setting, topic", [
+    ("en", "Talking points block finalisation", "Human-rights situation in China"),
+    ("nl", "Gesprekspunten verplicht om definitief te maken", "Mensenrechtensituatie in China"),
+])
+def test_the_audit_log_names_a_setting_and_a_dossier_topic_by_their_labels_in_the_readers_language(
+    client, ctx, login, make_user, make_partnership, lang, setting, topic
+):
+    from visitplanner.extensions import db
+    from visitplanner.partnerships.operations import add_dossier_entry
+    from visitplanner.readiness.operations import set_talking_points_block
+
+    advisor = make_user(Role.ADVISOR)
+    add_dossier_entry(advisor, make_partnership(), topic="china", summary="Rapport", sources="https://example.org",
+                      entry_date=date(2026, 11, 1))
+    set_talking_points_block(make_user(Role.ADMIN), True)
+    db.session.commit()
+    login(Role.ADMIN)
+    with client.session_transaction() as session:
+        session["lang"] = lang
+    page = text_of(client.get("/admin/audit"))
+    assert setting in page and topic in page
+    assert "talking_points_block" not in page

@@ -195,7 +195,7 @@ def _enum_labels() -> dict[str, object]:
     from ..missions.models import Direction, DueDiligence, MissionStatus
     from ..participants.models import Decision, RiskLevel, Scope
     from ..readiness.models import ManualCheck, SignOffRole
-    from ..partnerships.models import PartnershipKind, RegionType
+    from ..partnerships.models import DossierTopic, PartnershipKind, RegionType
 
     return {
         "kind": (ItemKind, PartnershipKind, FeedKind),
@@ -211,12 +211,18 @@ def _enum_labels() -> dict[str, object]:
         "due_diligence": (DueDiligence,),
         "checklist": (ManualCheck,),
         "sign_off_role": (SignOffRole,),
+        "topic": (DossierTopic,),
     }
 
 
 def entry_label(entry) -> str:
-    """What an entry is about, as a person reads it: a feed's "mission/delegation" becomes its kind and audience
-    in the reader's language (labels stored as codes are translated when shown, not when written)."""
+    """What an entry is about, as a person reads it: a feed's "mission/delegation" becomes its kind and audience,
+    a setting's key and a dossier topic their labels, in the reader's language (labels stored as codes are
+    translated when shown, not when written)."""
+    if entry.object_type == "Setting":
+        return field_label(entry.label)
+    if entry.object_type == "DossierEntry":
+        return _one("topic", entry.label)  # a topic's code; an entry written before kept its label as text
     if entry.object_type == "CalendarFeed" and entry.label.count("/") == 1:
         from ..calendar.models import FeedKind
         from ..disclosure import Audience

@@ -79,7 +79,7 @@ def add_dossier_entry(actor: User, partnership: Partnership, **data) -> DossierE
     db.session.add(entry)
     partnership.dossier_reviewed_on = max(filter(None, [partnership.dossier_reviewed_on, data["entry_date"]]))
     db.session.flush()
-    record(actor, "dossier.add", entry, label=entry.topic_label, partnership_id=partnership.id,
+    record(actor, "dossier.add", entry, label=entry.topic, partnership_id=partnership.id,  # its label when shown
            changes=changed({}, snapshot(entry, DossierEntry.AUDITED)))
     return entry
 
