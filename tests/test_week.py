@@ -162,6 +162,23 @@ def test_the_office_chooses_its_internal_view_and_sees_its_own_items(client, log
     assert 'aria-current="page"' in html.split('class="vp-subnav"', 1)[1].split("</nav>", 1)[0]
 
 
+def test_the_travel_safe_week_names_no_human_rights_component_and_prints_no_mission_title(client, auth, mission):
+    """What goes on paper for a device or bag taken into China: neutral meetings, no star, no legend for it, the
+    dates instead of the mission's title, and no "programme for" line that names the copy."""
+    mission, delegate = mission
+    auth.login(delegate)
+    html = unescape(client.get(f"/missions/{mission.id}/programme/week?audience=travel").get_data(as_text=True))
+    cells = item_cells(html)
+    assert "Gesprek met ngo" not in cells and "Ontvangst stadhuis" in cells
+    assert "★" not in html and "Mensenrechtenonderdeel" not in html and "vp-week__item--hr" not in html
+    body = html.split("</header>", 1)[1]
+    assert re.search(r'<p class="utrecht-paragraph vp-breadcrumb vp-screen-only">.*?Werkbezoek', body, re.DOTALL)
+    printed = re.sub(r'<p class="utrecht-paragraph vp-breadcrumb vp-screen-only">.*?</p>', "", body, flags=re.DOTALL)
+    printed = re.sub(r'<nav aria-label="Deze missie".*?</nav>', "", printed, flags=re.DOTALL)
+    assert "Werkbezoek" not in printed, "the mission's title stays off the travel copy's paper"
+    assert "Programma voor" not in printed
+
+
 def test_the_week_of_a_mission_one_may_not_see_is_not_found(client, login, mission):
     mission, _ = mission
     login(Role.DELEGATE)  # not in this delegation

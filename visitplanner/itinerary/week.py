@@ -63,6 +63,9 @@ class Week:
     home_zone: str
     #: The kinds shown, for the legend: ``(kind, label)``.
     kinds: list[tuple[str, str]] = field(default_factory=list)
+    #: Whether a human-rights component is shown: only then does the legend explain its mark (a travel-safe copy
+    #: never names one, not even in its legend).
+    human_rights: bool = False
 
     @property
     def columns(self) -> list[tuple[date, int]]:
@@ -162,4 +165,5 @@ def week(days: list[date], views: list[ItemView], zone: str, home_zone: str) -> 
     shown = {p.view.kind for p in every if p.view.kind}
     return Week(days=days, lanes=lanes, rows=rows, local_zone=zone_label_on(days[0], zone),
                 home_zone=zone_label_on(days[0], home_zone) if home_zone != zone else "",
-                kinds=[(k.value, k.label) for k in ItemKind if k.value in shown])
+                kinds=[(k.value, k.label) for k in ItemKind if k.value in shown],
+                human_rights=any(p.view.human_rights for p in every))
