@@ -8,6 +8,7 @@ from html import unescape
 from itertools import count
 
 import pytest
+from flask_babel import force_locale
 from readiness_factories import freeze_today
 from sqlalchemy import event, select
 
@@ -487,12 +488,19 @@ def test_checks_are_run_again_only_for_a_mission_that_changed_or_on_a_new_day(ct
     assert "hr_component" in first["Zonder mensenrechten"]
     again = {m.title: [f.name for f in failing] for m, failing in build_dashboard(TODAY).attention}
     assert again == first and read[1:] == [[]], "nothing changed: no programme read again"
+    with force_locale("nl"):  # kept once for every language: the titles come in the reader's
+        dutch = {m.title: [f.title for f in failing] for m, failing in build_dashboard(TODAY).attention}
+    with force_locale("en"):
+        english = {m.title: [f.title for f in failing] for m, failing in build_dashboard(TODAY).attention}
+    assert read[1:] == [[], [], []]
+    assert "Human-rights component" in english["Zonder mensenrechten"]
+    assert "Mensenrechtenonderdeel" in dutch["Zonder mensenrechten"]
 
     make_item(bare, "2027-04-13T16:00", "2027-04-13T17:00", kind="ngo_visit", title="Bezoek aan een ngo")
     db.session.commit()
     after = {m.title: [f.name for f in failing] for m, failing in build_dashboard(TODAY).attention}
-    assert read[2:] == [[bare.id]], "only the mission that changed is read again"
+    assert read[4:] == [[bare.id]], "only the mission that changed is read again"
     assert "hr_component" not in after["Zonder mensenrechten"], "and its checks follow the change"
 
     build_dashboard(TODAY + timedelta(days=1))
-    assert read[3:] == [sorted([bare.id, other.id])], "a new day runs every check again (consents lapse by date)"
+    assert read[5:] == [sorted([bare.id, other.id])], "a new day runs every check again (consents lapse by date)"

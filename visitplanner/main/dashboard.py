@@ -23,14 +23,14 @@ from ..participants.models import ConsentKind, ConsentRecord, Participant, Safet
 from ..participants.retention import due_soon
 from ..partnerships.models import Objective, Partnership
 from ..partnerships.queries import themes_raised
-from ..readiness.checks import Status, run_checks
+from ..readiness.checks import Status, check_title, run_checks
 from ..readiness.operations import context
 
 #: How far ahead the dashboard looks for things that expire or fall due.
 HORIZON = timedelta(days=14)
 #: Raise when what the checks decide changes for the same data (a new rule, another title): results kept under the
 #: old revisions are then run again.
-CHECKS_FORMAT = 1
+CHECKS_FORMAT = 2
 #: A research dossier not reviewed for this long needs review.
 DOSSIER_STALE = timedelta(days=365)
 
@@ -98,18 +98,20 @@ class Failing:
     """A failing check as the dashboard names it."""
 
     name: str
-    title: str
+
+    @property
+    def title(self) -> str:
+        return check_title(self.name)
 
 
 def _checks_key(mission: Mission, today: date) -> str:
     """What a mission's check results are a function of: its revision and its partnership's (which every change
-    they show raises, ``visitplanner/revisions.py``), the day, and the language the titles are in."""
-    from flask_babel import get_locale
-
+    they show raises, ``visitplanner/revisions.py``) and the day. The names are kept; titles come in the reader's
+    language when shown."""
     partnership = mission.partnership
     return "checks:" + hashlib.sha256(repr((
         CHECKS_FORMAT, mission.id, mission.revision, mission.revised_ms, partnership.id, partnership.revision,
-        partnership.revised_ms, today.isoformat(), str(get_locale()),
+        partnership.revised_ms, today.isoformat(),
     )).encode()).hexdigest()
 
 
@@ -123,13 +125,13 @@ def failing_checks(missions: list[Mission], today: date) -> dict[int, list[Faili
     for mission in missions:
         kept = cache.get_plain(_checks_key(mission, today))
         if kept is not None:
-            found[mission.id] = [Failing(*pair) for pair in kept]
+            found[mission.id] = [Failing(name) for name in kept]
     stale = [m.id for m in missions if m.id not in found]
     ctx = context(today)
     for mission in missions_with_programme(stale):
-        failing = [Failing(r.name, r.title) for r in run_checks(mission, ctx)
+        failing = [Failing(r.name) for r in run_checks(mission, ctx)
                    if r.status == Status.FAIL and (r.name != "four_eyes" or mission.status == MissionStatus.READY)]
-        cache.set_plain(_checks_key(mission, today), [(f.name, f.title) for f in failing])
+        cache.set_plain(_checks_key(mission, today), [f.name for f in failing])
         found[mission.id] = failing
     return found
 

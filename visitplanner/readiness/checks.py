@@ -53,7 +53,6 @@ class Context:
 @dataclass(frozen=True)
 class CheckResult:
     name: str
-    title: str
     status: Status
     #: Why, as a stored message (``messages.py``): shown in the reader's language, and kept with what a sign-off
     #: vouched for.
@@ -70,6 +69,11 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return self.status == Status.PASS
+
+    @property
+    def title(self) -> str:
+        """The check's title, in the reader's language (from its name: ``CHECK_TITLES``)."""
+        return check_title(self.name)
 
     @property
     def reason(self) -> str:
@@ -109,21 +113,21 @@ def _programme(mission: Mission) -> dict:
             "fixed_by": "itinerary.create"}
 
 
-def _result(name, title, ok: bool, reason_ok: str, reason_fail: str, fail=Status.FAIL, **fix) -> CheckResult:
-    return CheckResult(name, str(title), Status.PASS if ok else fail, reason_ok if ok else reason_fail, **fix)
+def _result(name, ok: bool, reason_ok: Message, reason_fail: Message, fail=Status.FAIL, **fix) -> CheckResult:
+    return CheckResult(name, Status.PASS if ok else fail, reason_ok if ok else reason_fail, **fix)
 
 
-def _not_applicable(name: str, title, direction: Direction) -> CheckResult:
+def _not_applicable(name: str, direction: Direction) -> CheckResult:
     reason = (stored("Applies to inbound missions only.") if direction == Direction.INBOUND
               else stored("Applies to outbound missions only."))
-    return CheckResult(name, str(title), Status.NA, reason, applies_to=direction)
+    return CheckResult(name, Status.NA, reason, applies_to=direction)
 
 
 def check_hr_component(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 1: every exchange has at least one human-rights component that is part of the exchange itself."""
     found = [i for i in live_items(mission) if i.kind in HR_COMPONENT_KINDS]
     return _result(
-        "hr_component", CHECK_TITLES["hr_component"], bool(found),
+        "hr_component", bool(found),
         stored_n("%(num)d human-rights component in the programme.",
                  "%(num)d human-rights components in the programme.",
                  len(found)),
@@ -152,9 +156,8 @@ def _raises_a_focal_theme(item: ProgrammeItem, mission: Mission) -> bool:
 def check_inbound(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 2: an inbound delegation visits a human-rights organisation (preferably on a focal theme) and meets
     residents concerned with human rights in China."""
-    title = CHECK_TITLES["inbound"]
     if mission.direction != Direction.INBOUND:
-        return _not_applicable("inbound", title, Direction.INBOUND)
+        return _not_applicable("inbound", Direction.INBOUND)
     items = live_items(mission)
     visits = [i for i in items if i.kind == ItemKind.NGO_VISIT]
     meetings = [i for i in items if i.kind == ItemKind.CITIZEN_MEETING]
@@ -168,13 +171,13 @@ def check_inbound(mission: Mission, ctx: Context) -> CheckResult:
                               "a head-count with the reason they are kept off the record"))
     fix = _programme(mission)
     if missing:
-        return CheckResult("inbound", str(title), Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
+        return CheckResult("inbound", Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
                            applies_to=Direction.INBOUND, **fix)
     if not any(_raises_a_focal_theme(i, mission) for i in visits):
-        return CheckResult("inbound", str(title), Status.WARN,
+        return CheckResult("inbound", Status.WARN,
                            stored("The NGO visit raises none of the partnership's focal themes."),
                            applies_to=Direction.INBOUND, **fix)
-    return CheckResult("inbound", str(title), Status.PASS,
+    return CheckResult("inbound", Status.PASS,
                        stored("The programme has an NGO visit on a focal theme and a meeting with residents."),
                        applies_to=Direction.INBOUND, **fix)
 
@@ -184,9 +187,8 @@ def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
     before departure (a briefing still to come is a plan: a warning, from the day before departure a failure)."""
     from ..missions.models import BriefingState
 
-    title = CHECK_TITLES["outbound"]
     if mission.direction != Direction.OUTBOUND:
-        return _not_applicable("outbound", title, Direction.OUTBOUND)
+        return _not_applicable("outbound", Direction.OUTBOUND)
     items = live_items(mission)
     kinds = {i.kind for i in items}
     missing, planned = [], []
@@ -208,14 +210,14 @@ def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
         planned = [name for name, state in states.items() if state == BriefingState.PLANNED]
     fix = _programme(mission)
     if missing:
-        return CheckResult("outbound", str(title), Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
+        return CheckResult("outbound", Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
                            applies_to=Direction.OUTBOUND, **fix)
     if planned:
-        return CheckResult("outbound", str(title), Status.WARN,
+        return CheckResult("outbound", Status.WARN,
                            stored("Briefing planned, not yet recorded as held, for: %(names)s.",
                                   names=", ".join(planned)),
                            applies_to=Direction.OUTBOUND, **fix)
-    return CheckResult("outbound", str(title), Status.PASS, stored("The outbound requirements are in the programme."),
+    return CheckResult("outbound", Status.PASS, stored("The outbound requirements are in the programme."),
                        applies_to=Direction.OUTBOUND, **fix)
 
 
@@ -242,7 +244,7 @@ def check_consent(mission: Mission, ctx: Context) -> CheckResult:
     fix = {"fix_endpoint": "participants.consent", "fix_args": {"participant_id": first.id,
                                                                  "mission_id": mission.id}} if first else {}
     return _result(
-        "consent", CHECK_TITLES["consent"], not problems,
+        "consent", not problems,
         stored_n("%(num)d participant, with current consent to take part.",
                  "%(num)d participants, each with current consent to take part.", len(people)) if people
         else stored("No civil-society participants in the programme."),
@@ -284,7 +286,7 @@ def check_safety(mission: Mission, ctx: Context) -> CheckResult:
     if first and consulted_only:
         fix = {"fix_endpoint": "participants.consult", "fix_args": {"mission_id": mission.id}}
     return _result(
-        "safety", CHECK_TITLES["safety"], not problems,
+        "safety", not problems,
         stored("Every participant has a current assessment to proceed.") if links
         else stored("No civil-society participants in the programme."),
         joined([joined(problems), "."], ""), **fix,
@@ -319,7 +321,7 @@ def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
         ok_reason = joined([ok_reason, stored("Advised against; override recorded: %(reason)s",
                                               reason=mission.override_reason)], " ")
     return _result(
-        "groundwork", CHECK_TITLES["groundwork"], not missing, ok_reason,
+        "groundwork", not missing, ok_reason,
         stored("The partnership needs %(what)s.", what=joined(missing)),
         fix_endpoint=endpoint, fix_args=args,
         # Sources are added to the entries by whoever may add one.
@@ -345,7 +347,7 @@ def check_itinerary(mission: Mission, ctx: Context) -> CheckResult:
                 problems.append(stored("%(name)s is double-booked at “%(item)s”", name=b.member.display_name,
                                        item=b.other.title))
     return _result(
-        "itinerary", CHECK_TITLES["itinerary"], not problems,
+        "itinerary", not problems,
         stored("Times are consistent and nobody is double-booked."),
         joined([joined(problems), "."], ""), **_programme(mission),
     )
@@ -357,7 +359,7 @@ def check_talking_points(mission: Mission, ctx: Context) -> CheckResult:
             and not i.talking_points.strip() and not i.no_talking_points_reason.strip()]
     fix = {"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": bare[0].id}} if bare else _programme(mission)
     return _result(
-        "talking_points", CHECK_TITLES["talking_points"], not bare,
+        "talking_points", not bare,
         stored("Every official meeting has talking points or a recorded reason."),
         stored("Official meetings without talking points or a reason: %(items)s.",
                items=", ".join(f"“{i.title}”" for i in bare)),
@@ -384,7 +386,7 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
     reason_ok = stored("Signed off by %(names)s.", names=[
         stored("%(name)s (%(role)s)", name=s.user.name, role=value_ref("sign_off_role", s.role)) for s in active])
     return _result(
-        "four_eyes", CHECK_TITLES["four_eyes"], not problems, reason_ok,
+        "four_eyes", not problems, reason_ok,
         stored("Not yet signed off: %(what)s.", what=joined(problems)),
         fix_endpoint="readiness.checklist", fix_args={"mission_id": mission.id, "_anchor": "sign-off"},
         fixed_by="readiness.sign",
@@ -397,10 +399,10 @@ def check_themes_raised(mission: Mission, ctx: Context) -> CheckResult:
     raising = [i for i in meetings if _raises_a_focal_theme(i, mission)]
     fix = {"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": meetings[0].id}} if meetings else {}
     if not meetings:
-        return CheckResult("themes_raised", str(CHECK_TITLES["themes_raised"]), Status.PASS,
+        return CheckResult("themes_raised", Status.PASS,
                            stored("No official meeting in the programme."))
     return _result(
-        "themes_raised", CHECK_TITLES["themes_raised"], bool(raising),
+        "themes_raised", bool(raising),
         stored_n("%(num)d official meeting raises a focal theme.", "%(num)d official meetings raise a focal theme.",
                  len(raising)),
         stored("No official meeting raises any of the partnership's focal themes. Self-censorship is the failure the "
