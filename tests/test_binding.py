@@ -131,17 +131,21 @@ def test_a_change_to_what_was_vouched_for_voids_the_sign_offs_and_says_what_chan
     assert any(fragment in shown(line) for line in entry.changes["changed"][1])
 
 
-def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_it(app, finalised, client, make_user):
-    s = finalised
-    officer = make_user(Role.PROTOCOL)
+def remove_talking_points_on_the_page(client, s, officer, lang: str) -> None:
+    """The protocol officer, working in ``lang``, clears the meeting's talking points on its edit page."""
     assert client.post("/login", data={"email": officer.email, "password": "correct horse battery staple"}
                        ).status_code == 302
-    client.post("/language", data={"lang": "en", "next": "/"})
+    client.post("/language", data={"lang": lang, "next": "/"})
     form = {k: v for k, v in item_data(s.meeting, talking_points="").items() if k not in ("participants",)}
     form.update(starts_at=form["starts_at"].strftime("%Y-%m-%dT%H:%M"), ends_at=form["ends_at"].strftime("%Y-%m-%dT%H:%M"),
                 attendees=[str(i) for i in form["attendees"]], version=str(s.meeting.version), parallel="")
     assert client.post(f"/items/{s.meeting.id}/edit", data=form).status_code == 302
     db.session.expire_all()
+
+
+def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_it(app, finalised, client, make_user):
+    s = finalised
+    remove_talking_points_on_the_page(client, s, make_user(Role.PROTOCOL), "en")
     assert db.session.get(Mission, s.mission.id).status == "draft"
     checklist = unescape(client.get(f"/missions/{s.mission.id}/checklist").get_data(as_text=True))
     assert "This mission needs attention: its sign-off was voided." in checklist
@@ -170,15 +174,7 @@ def test_a_void_made_in_dutch_is_read_in_english_by_an_english_reader_and_stored
     """Issue 13, part 8: the reason is kept as a code with parameters and translated when shown, on the checklist
     and in the mission's history alike."""
     s = finalised
-    officer = make_user(Role.PROTOCOL)
-    assert client.post("/login", data={"email": officer.email, "password": "correct horse battery staple"}
-                       ).status_code == 302
-    client.post("/language", data={"lang": "nl", "next": "/"})
-    form = {k: v for k, v in item_data(s.meeting, talking_points="").items() if k not in ("participants",)}
-    form.update(starts_at=form["starts_at"].strftime("%Y-%m-%dT%H:%M"), ends_at=form["ends_at"].strftime("%Y-%m-%dT%H:%M"),
-                attendees=[str(i) for i in form["attendees"]], version=str(s.meeting.version), parallel="")
-    assert client.post(f"/items/{s.meeting.id}/edit", data=form).status_code == 302
-    db.session.expire_all()
+    remove_talking_points_on_the_page(client, s, make_user(Role.PROTOCOL), "nl")
     mission = db.session.get(Mission, s.mission.id)
     assert mission.attention_reason["msg"] == "Changed since it was submitted for sign-off: %(changes)s."
     assert "Gewijzigd" not in json.dumps(mission.attention_reason, ensure_ascii=False)  # no text in a language

@@ -5,9 +5,18 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import check, downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from visitplanner.extensions import db
+
+
+def insert_partnership(conn) -> None:
+    """Partnership 1, as the schemas from 0011 to 0017 hold it."""
+    conn.execute(text("INSERT INTO partnerships (id, own_organisation, partner_region, region_type, kind, "
+                      "cooperation_themes, risk_level, advised_against, advised_against_reason, created_at, "
+                      "updated_at, version, revision, revised_ms) VALUES (1, 'Teststad', 'Wuxi', 'city', "
+                      "'sister_city', '', 'medium', :f, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0, 0)"),
+                 {"f": False})
 
 
 def test_upgraded_database_has_no_drift_from_the_models(app):
@@ -35,19 +44,13 @@ def test_schema_keeps_its_rules_in_constraints(app):
 
 def test_a_trusted_channel_written_on_an_assessment_becomes_a_consultation_covering_it(app):
     """Migration 0012 moves the free text of older assessments into consultation records, nothing lost."""
-    from sqlalchemy import text
-
     with app.app_context():
         downgrade(revision="0011")
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO users (id, email, name, password_hash, active, created_at, version, "
                               "revision, revised_ms, session_generation) VALUES (1, 'a@example.org', 'A', 'x', "
                               ":t, CURRENT_TIMESTAMP, 1, 0, 0, 0)"), {"t": True})
-            conn.execute(text("INSERT INTO partnerships (id, own_organisation, partner_region, region_type, kind, "
-                              "cooperation_themes, risk_level, advised_against, advised_against_reason, created_at, "
-                              "updated_at, version, revision, revised_ms) VALUES (1, 'Teststad', 'Wuxi', 'city', "
-                              "'sister_city', '', 'medium', :f, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0, 0)"),
-                         {"f": False})
+            insert_partnership(conn)
             conn.execute(text("INSERT INTO missions (id, partnership_id, direction, title, purpose, start_date, "
                               "end_date, timezone, status, created_at, updated_at, version, revision, revised_ms) "
                               "VALUES (1, 1, 'outbound', 'Werkbezoek', '', '2027-04-12', '2027-04-15', "
@@ -83,8 +86,6 @@ def test_a_trusted_channel_written_on_an_assessment_becomes_a_consultation_cover
 
 def test_a_reason_stored_as_text_before_messages_is_kept_and_shown_as_written(app):
     """Migration 0018 keeps void reasons as stored messages; one written before as text stays that text, both ways."""
-    from sqlalchemy import text
-
     from visitplanner.messages import shown
     from visitplanner.missions.models import Mission
 
@@ -92,11 +93,7 @@ def test_a_reason_stored_as_text_before_messages_is_kept_and_shown_as_written(ap
     with app.app_context():
         downgrade(revision="0017")
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO partnerships (id, own_organisation, partner_region, region_type, kind, "
-                              "cooperation_themes, risk_level, advised_against, advised_against_reason, created_at, "
-                              "updated_at, version, revision, revised_ms) VALUES (1, 'Teststad', 'Wuxi', 'city', "
-                              "'sister_city', '', 'medium', :f, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0, 0)"),
-                         {"f": False})
+            insert_partnership(conn)
             conn.execute(text("INSERT INTO missions (id, partnership_id, direction, title, purpose, start_date, "
                               "end_date, timezone, status, attention_reason, created_at, updated_at, version, "
                               "revision, revised_ms) VALUES (1, 1, 'outbound', 'Werkbezoek', '', '2027-04-12', "
