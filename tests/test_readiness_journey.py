@@ -4,6 +4,8 @@ to needing attention."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from conftest import sign_in_to_demo
 from sqlalchemy import select
@@ -23,7 +25,7 @@ def demo(app):
         inbound = db.session.scalar(select(Mission).where(Mission.direction == Direction.INBOUND,
                                                           Mission.status == MissionStatus.DRAFT))
         people = {p.alias: p.id for p in db.session.scalars(select(Participant))}
-        return inbound.id, people
+        return inbound.id, people, inbound.start_date
 
 
 def signed_in(app, email):
@@ -45,7 +47,8 @@ def status_of(app, mission_id) -> str:
 
 
 def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, demo):
-    mission_id, people = demo
+    mission_id, people, first_day = demo  # the demo's dates move with today (demo.py), by whole weeks
+    second_day = (first_day + timedelta(days=1)).isoformat()
     officer = signed_in(app, "protocol@example.org")
     advisor = signed_in(app, "advisor@example.org")
     approver = signed_in(app, "approver@example.org")
@@ -63,21 +66,21 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
 
     # Fix 1: a meeting with residents concerned with human rights in China, who stay off the record.
     response = officer.post(f"/missions/{mission_id}/items/new", data={
-        "kind": "citizen_meeting", "title": "Gesprek met bewoners", "starts_at": "2027-06-08T16:30",
-        "ends_at": "2027-06-08T17:30", "timezone": "Europe/Amsterdam", "visibility": "delegation",
+        "kind": "citizen_meeting", "title": "Gesprek met bewoners", "starts_at": f"{second_day}T16:30",
+        "ends_at": f"{second_day}T17:30", "timezone": "Europe/Amsterdam", "visibility": "delegation",
         "headcount": "5",
     })
     assert response.status_code == 200 and "Say why they are kept off the record." in response.get_data(as_text=True)
     response = officer.post(f"/missions/{mission_id}/items/new", data={
-        "kind": "citizen_meeting", "title": "Gesprek met bewoners", "starts_at": "2027-06-08T16:30",
-        "ends_at": "2027-06-08T17:30", "timezone": "Europe/Amsterdam", "visibility": "delegation",
+        "kind": "citizen_meeting", "title": "Gesprek met bewoners", "starts_at": f"{second_day}T16:30",
+        "ends_at": f"{second_day}T17:30", "timezone": "Europe/Amsterdam", "visibility": "delegation",
         "headcount": "5", "headcount_reason": "Oeigoerse bewoners met familie in Xinjiang; niet bij naam.",
     })
     assert response.status_code == 302
     # Fix 2: the advisor reconfirms the lapsed consent.
     response = advisor.post(f"/participants/{people['Linde-7305']}/missions/{mission_id}/consent", data={
         "take_part": "y", "named_internal": "y", "method": "in_person",
-        "information_version": "Informatieblad v3", "reconfirm_by": "2027-06-30",
+        "information_version": "Informatieblad v3", "reconfirm_by": (first_day + timedelta(days=23)).isoformat(),
     })
     assert response.status_code == 302
     page = checklist(officer, mission_id)
@@ -112,7 +115,7 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
 
 
 def test_checklist_command_tells_the_demo_missions_apart(app, demo):
-    mission_id, _ = demo
+    mission_id, _, _ = demo
     with app.app_context():
         outbound = db.session.scalar(select(Mission.id).where(Mission.direction == Direction.OUTBOUND,
                                                               Mission.status == MissionStatus.FINALISED))
