@@ -48,6 +48,12 @@ def _t(local: str) -> datetime:
     return datetime.fromisoformat(local) + _shift
 
 
+def as_loaded(local: str) -> datetime:
+    """A local date and time of the demo as written (ISO), as the demo loaded last in this process has it (tests
+    that type dates into the demo's missions)."""
+    return _t(local)
+
+
 def _month(day: date) -> str:
     """'april 2027': the month of a mission, for its title."""
     return format_date(day, "MMMM y", locale="nl")
