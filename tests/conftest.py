@@ -132,6 +132,27 @@ def app(tmp_path_factory):
         _drop_worker_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
+@pytest.fixture(scope="session")
+def _redis_app(app):
+    app_with_redis = make_app(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path,
+                              CACHE_URL=ratelimit_storage_uri())
+    yield app_with_redis
+    with app_with_redis.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def redis_app(app, _redis_app):
+    """The test application again, on the same database and keys, as production runs it behind a proxy: feed
+    bodies and revalidation validators in Redis (``CACHE_URL``). What it keeps there goes after each test."""
+    yield _redis_app
+    import redis
+
+    store = redis.Redis.from_url(ratelimit_storage_uri())
+    for key in store.scan_iter("visitplanner:*"):
+        store.delete(key)
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request):
     """Every test starts with empty tables."""

@@ -121,3 +121,51 @@ def test_the_instances_share_the_rate_limit_of_a_feed(ctx, two_instances, make_u
     answers = [get((first, second)[i % 2], f"/feeds/{token}.ics")[0] for i in range(31)]
     assert answers[:30] == [200] * 30
     assert answers[30] == 429, "the 31st fetch in a minute is refused, whichever instance gets it"
+
+
+def test_no_revalidation_that_starts_after_a_commit_is_answered_from_before_it(
+        redis_app, two_instances, make_user, make_mission, make_member, make_item):
+    """Calendars revalidate through both instances, answered from the validators kept in Redis, while the office
+    renames an item (through the application with Redis, as the office's own requests are). Every revalidation that
+    starts once the commit has returned gets the new programme; none gets a 304 for the old one."""
+    import threading
+
+    first, second = two_instances
+    with redis_app.test_request_context():
+        delegate = make_user(Role.DELEGATE)
+        mission = make_mission(title="Werkbezoek Wuxi")
+        item = make_item(mission, title="Ontvangst op het stadhuis", attendees=[make_member(mission, user=delegate)])
+        # Many subscribers, so that no feed reaches its rate limit (30 fetches a minute) while this runs.
+        tokens = [create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1] for _ in range(80)]
+        db.session.commit()
+        etags = {token: get(first, f"/feeds/{token}.ics")[1]["ETag"] for token in tokens}
+        assert all(get(second, f"/feeds/{t}.ics", **{"If-None-Match": etags[t]})[0] == 304 for t in tokens)
+
+        answers: list[tuple[float, int]] = []
+        stop = threading.Event()
+
+        def calendar(n: int) -> None:
+            while not stop.is_set():
+                token = tokens[n % len(tokens)]
+                started = time.perf_counter()
+                status = get((first, second)[n % 2], f"/feeds/{token}.ics", **{"If-None-Match": etags[token]})[0]
+                answers.append((started, status))
+                n += 4
+
+        clients = [threading.Thread(target=calendar, args=(n,)) for n in range(4)]
+        for client in clients:
+            client.start()
+        time.sleep(0.5)
+        db.session.refresh(item)
+        item.title = "Ontvangst verplaatst"
+        db.session.commit()
+        committed = time.perf_counter()
+        time.sleep(0.5)
+        stop.set()
+        for client in clients:
+            client.join(30)
+
+    before = [status for started, status in answers if started < committed - 0.05]
+    after = [status for started, status in answers if started > committed]
+    assert before.count(304) > 20, before
+    assert len(after) > 20 and set(after) == {200}, after

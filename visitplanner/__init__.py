@@ -85,6 +85,9 @@ def register_extensions(app: Flask) -> None:
     from . import cache as feed_cache
 
     feed_cache.init_app(app)
+    from .calendar import validators as feed_validators
+
+    feed_validators.init_app(app)  # revalidations from Redis, while nothing was written since
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -101,5 +101,6 @@ def set_plain(key: str, value) -> None:
 
 
 def clear() -> None:
-    """Forget every kept body (the benchmark's uncached runs)."""
+    """Forget everything kept: bodies, the dashboard's checks, and in Redis the feeds' validators with their
+    generation (``calendar/validators.py``): after a restore, ``flask forget-cache``, the benchmark's uncached runs."""
     cache.clear()

@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(export_ics)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(forget_cache_command)
     app.cli.add_command(keys)
     app.cli.add_command(retention_command)
     from .privacy.commands import privacy
@@ -172,6 +173,16 @@ def restore_command(path: Path, yes: bool) -> None:
     db.session.commit()
     click.echo(f"Database restored from {path}. Run `flask --app visitplanner db upgrade` if it is from an older "
                "version, then `flask --app visitplanner checklist`.")
+
+
+@click.command("forget-cache", help="Forget every kept feed body, revalidation validator and dashboard result, in "
+               "Redis (CACHE_URL) or the folder cache: run it after changing the database around the application.")
+@with_appcontext
+def forget_cache_command() -> None:
+    from . import cache as feed_cache
+
+    feed_cache.clear()
+    click.echo("Every kept feed body, validator and dashboard result is forgotten; they are made again as needed.")
 
 
 @click.group(cls=AppGroup, help="The keys personal data is encrypted under at rest.")

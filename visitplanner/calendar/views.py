@@ -28,6 +28,7 @@ from ..missions.models import Mission
 from ..missions.queries import mission_for_page
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
+from . import validators as feed_validators
 from .forms import FeedForm
 from .models import CalendarFeed, FeedKind, manages_all_feeds
 from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
@@ -136,14 +137,19 @@ def revoke(feed_id: int):
 def feed(token: str):
     """A subscription feed. Unknown, revoked and expired tokens all get the same 404.
 
-    A conditional request that matches is answered from two queries (the feed, its scope with revisions) and
-    writes nothing. A full answer is the body kept under the ETag (``cache.py``), or else built and kept; either
+    A conditional request that matches is answered from the validators kept in Redis while nothing was written since
+    (``validators.py``: one round trip), or else from two queries (the feed, its scope with revisions); it writes
+    nothing. A full answer is the body kept under the ETag (``cache.py``), or else built and kept; either
     way the fetch is recorded.
     """
     if not limits.feed_fetch_allowed(token):
         return Response("Too many requests\n", status=429, mimetype="text/plain",
                         headers={"Retry-After": "60", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                                  "X-Robots-Tag": "noindex, nofollow"})
+    conditional = "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
+    kept, generation = feed_validators.lookup(token) if conditional else (None, None)
+    if kept is not None and _not_modified(kept.etag, kept.latest_ms):
+        return Response(status=304, headers=_feed_headers(kept.etag, kept.latest_ms, now_utc()))
     feed = feed_by_token(token)
     if feed is None:
         # The same short answer for unknown, revoked and expired tokens; nothing echoes the token back.
@@ -155,14 +161,9 @@ def feed(token: str):
     scope = feed_scope(feed) if audience is not None else FeedScope(())
     etag = feed_etag(feed, scope, today)
     latest = feed_latest_change(feed, scope, today)
-    headers = {
-        "ETag": f'"{etag}"',
-        "Cache-Control": "private, max-age=0, must-revalidate",
-        "Referrer-Policy": "no-referrer",
-        "X-Robots-Tag": "noindex, nofollow",
-        "Last-Modified": http_date(last_modified(latest, now), usegmt=True),
-    }
+    headers = _feed_headers(etag, latest, now)
     if _not_modified(etag, latest):
+        feed_validators.keep(token, generation, etag, latest, today, feed.expires_at)
         return Response(status=304, headers=headers)
     body = feed_cache.get(etag, request.host_url)
     if body is None:
@@ -174,6 +175,16 @@ def feed(token: str):
     response = _calendar_response(body)
     response.headers.update(headers)
     return response
+
+
+def _feed_headers(etag: str, latest_ms: int, now) -> dict[str, str]:
+    return {
+        "ETag": f'"{etag}"',
+        "Cache-Control": "private, max-age=0, must-revalidate",
+        "Referrer-Policy": "no-referrer",
+        "X-Robots-Tag": "noindex, nofollow",
+        "Last-Modified": http_date(last_modified(latest_ms, now), usegmt=True),
+    }
 
 
 def _not_modified(etag: str, latest_ms: int) -> bool:
