@@ -32,7 +32,8 @@ def subscribed(redis_app, make_user, make_mission, make_member, make_item):
         reader = redis_app.test_client()
         first = reader.get(f"/feeds/{token}.ics")
         assert first.status_code == 200
-        yield SimpleNamespace(app=redis_app, reader=reader, url=f"/feeds/{token}.ics", token=token, etag=first.headers["ETag"],
+        yield SimpleNamespace(app=redis_app, reader=reader, url=f"/feeds/{token}.ics", token=token,
+                              etag=first.headers["ETag"],
                               body=first.get_data(), delegate=delegate, mission=mission, item=item)
 
 
@@ -97,8 +98,8 @@ def test_a_change_to_the_programme_is_fetched_at_the_next_revalidation(subscribe
 
 
 def test_any_committed_write_sends_the_next_revalidation_to_the_database(subscribed):
-    """A write that changes nothing a feed shows (the record of its fetches) still moves the generation: nothing decides what
-    counts, so nothing can be missed."""
+    """A write that changes nothing a feed shows (the record of its fetches) still moves the generation: nothing
+    decides what counts, so nothing can be missed."""
     kept_after_one_revalidation(subscribed)
     db.session.execute(text("UPDATE feed_fetches SET address = address"))
     db.session.commit()

@@ -36,12 +36,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import Flask, current_app
+from redis import Redis, RedisError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from ..extensions import db
 from ..revisions import epoch_ms
 from ..timeutil import now_utc, today_utc
+from .queries import FEED_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +71,14 @@ def init_app(app: Flask) -> None:
     url = app.config.get("CACHE_URL") or ""
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return
-    import redis
-
-    store = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    store = Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
     app.extensions[EXTENSION] = store
     with app.app_context():
         for engine in db.engines.values():
             watch(engine, store)
 
 
-def watch(engine: Engine, store) -> None:
+def watch(engine: Engine, store: Redis) -> None:
     """Move the generation around every COMMIT of a transaction that wrote (see the module's docstring)."""
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -102,12 +102,12 @@ def watch(engine: Engine, store) -> None:
             _move(store)
 
 
-def _move(store, *, required: bool = False) -> None:
+def _move(store: Redis, *, required: bool = False) -> None:
     """A new generation. Before a COMMIT it is required: if Redis cannot be told, the transaction fails rather than
     leave kept validators standing for what it changes. After one, it can only be logged."""
     try:
         store.set(GENERATION_KEY, secrets.token_hex(16))
-    except Exception as error:
+    except RedisError as error:
         if required:
             log.error("Redis (CACHE_URL) is unreachable: the transaction is not committed, since the feeds' kept "
                       "validators could not be told (%s)", type(error).__name__)
@@ -116,14 +116,12 @@ def _move(store, *, required: bool = False) -> None:
                     "that moment last %s s at most", type(error).__name__, LIFETIME)
 
 
-def _store():
+def _store() -> Redis | None:
     return current_app.extensions.get(EXTENSION)
 
 
 def _key(token: str) -> str:
-    from .queries import FEED_FORMAT
-
-    # The token's hash hashed again: what Redis holds does not lead to a feed row either.
+    # A hash of the token other than the one the database keeps: a key leads neither to the address nor to a feed row.
     return f"visitplanner:feed-validators:{FEED_FORMAT}:" + hashlib.sha256(b"validators\0" + token.encode()).hexdigest()
 
 
@@ -135,7 +133,7 @@ def lookup(token: str) -> tuple[Kept | None, str | None]:
         return None, None
     try:
         generation, kept = store.mget(GENERATION_KEY, _key(token))
-    except Exception:  # noqa: BLE001 - Redis unreachable: the database answers
+    except RedisError:  # Redis unreachable: the database answers
         return None, None
     if generation is None:  # a fresh Redis: nothing is kept until a transaction has set a generation
         return None, None
@@ -161,5 +159,5 @@ def keep(token: str, generation: str | None, etag: str, latest_ms: int, today: d
     expires = epoch_ms(expires_at) if expires_at is not None else 0
     try:
         store.set(_key(token), f"{generation}|{today.isoformat()}|{expires}|{latest_ms}|{etag}", ex=LIFETIME)
-    except Exception:  # noqa: BLE001 - nothing kept: the next revalidation asks the database
+    except RedisError:  # nothing kept: the next revalidation asks the database
         return
