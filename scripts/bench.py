@@ -459,5 +459,6 @@ def main() -> None:
         print(f"  feed revalidations, from database   {database:8.0f} requests/s  {database_status}")
         print(f"  ratio                               {database / alone:8.2f}×")
 
+
 if __name__ == "__main__":
     main()

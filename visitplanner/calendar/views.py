@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
 
@@ -177,7 +178,8 @@ def feed(token: str):
     return response
 
 
-def _feed_headers(etag: str, latest_ms: int, now) -> dict[str, str]:
+def _feed_headers(etag: str, latest_ms: int, now: datetime) -> dict[str, str]:
+    """What every answer of a feed carries: its validators, and that it is private, unreferred and unindexed."""
     return {
         "ETag": f'"{etag}"',
         "Cache-Control": "private, max-age=0, must-revalidate",
