@@ -313,6 +313,19 @@ def en(ctx, client):
     return client
 
 
+def replace_clock(patch: pytest.MonkeyPatch, now) -> None:
+    """Replace ``now_utc`` with ``now`` in timeutil and in every application module that imported it by name, so
+    that today, lapses and expiry all follow one clock (undone with ``patch``)."""
+    import sys
+
+    from visitplanner import timeutil
+
+    real = timeutil.now_utc
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] == "visitplanner" and getattr(module, "now_utc", None) is real:
+            patch.setattr(module, "now_utc", now)
+
+
 def time_passes(seconds: int = 5) -> None:
     """As if everything written so far had been written ``seconds`` earlier (revisions, feeds).
 

@@ -20,18 +20,17 @@ that imported it, so that removal times, cancellations, consent lapses and ``tod
 from __future__ import annotations
 
 import difflib
-import sys
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import pytest
-from conftest import Statements
+from conftest import Statements, replace_clock
 from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from sqlalchemy import select
 
-from visitplanner import limits, timeutil
+from visitplanner import limits
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
 from visitplanner.errors import RuleViolation
@@ -143,11 +142,7 @@ class FeedEtagMachine(RuleBasedStateMachine):
         return datetime.combine(self.today, time(9, 0), tzinfo=UTC) + timedelta(minutes=self.minutes)
 
     def _freeze_clock(self) -> None:
-        """Replace ``now_utc`` in timeutil and in every application module that imported it by name."""
-        real = timeutil.now_utc
-        for name, module in list(sys.modules.items()):
-            if name.partition(".")[0] == "visitplanner" and getattr(module, "now_utc", None) is real:
-                self._patch.setattr(module, "now_utc", self._now)
+        replace_clock(self._patch, self._now)
 
     # ---- one set-up per example ----------------------------------------------------------------------------
 

@@ -3,13 +3,12 @@ written, and never once a write is committed, whatever it wrote and however it r
 
 from __future__ import annotations
 
-import sys
 import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from conftest import Statements, time_passes
+from conftest import Statements, replace_clock, time_passes
 from sqlalchemy import event, text
 
 from visitplanner import timeutil
@@ -132,9 +131,7 @@ def test_kept_validators_hold_for_their_day_and_the_feeds_lifetime_only(subscrib
     real = timeutil.now_utc
 
     def move_clock(by: timedelta) -> None:
-        for module in list(sys.modules.values()):
-            if getattr(module, "__name__", "").startswith("visitplanner") and getattr(module, "now_utc", None) is real:
-                monkeypatch.setattr(module, "now_utc", lambda: real() + by)
+        replace_clock(monkeypatch, lambda: real() + by)
 
     move_clock(timedelta(days=1))  # the ETag holds the day: consents and assessments lapse by date
     response, queries = revalidate(subscribed)
