@@ -146,6 +146,12 @@ def redis_app(app, _redis_app):
     """The test application again, on the same database and keys, as production runs it behind a proxy: feed
     bodies and revalidation validators in Redis (``CACHE_URL``). What it keeps there goes after each test."""
     yield _redis_app
+    forget_kept_in_redis()
+
+
+def forget_kept_in_redis() -> None:
+    """Delete what the application kept in this process's Redis database under the cache's prefix (bodies,
+    validators, their generation); the rate-limit counts have a prefix of their own."""
     import redis
 
     store = redis.Redis.from_url(ratelimit_storage_uri())

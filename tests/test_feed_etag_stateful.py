@@ -556,8 +556,9 @@ class FeedEtagMachine(RuleBasedStateMachine):
         self.turn += 1
         self.kept = names[self.turn % 2::2]
         for name in self.kept:
-            etag = self.previous[name][1]
-            assert self.reader.get(f"/feeds/{self.tokens[name]}.ics", headers={"If-None-Match": etag}).status_code == 304
+            response = self.reader.get(f"/feeds/{self.tokens[name]}.ics",
+                                       headers={"If-None-Match": self.previous[name][1]})
+            assert response.status_code == 304, (name, response.status_code)
 
     def teardown(self):
         try:
@@ -574,9 +575,10 @@ def _difference(before: bytes, after: bytes) -> str:
 
 
 #: Eight sequences of up to 25 steps, each step followed by eleven full fetches and two revalidations of half the
-#: feeds: about 55 seconds on SQLite on two cores. The same sequences every run (derandomize, no example database). No shrinking: with
-#: steps this slow it runs into Hypothesis's five-minute limit, so a failure would take minutes and end wherever
-#: the clock stopped it; the message names the feed, shows both bodies' difference and lists every step taken.
+#: feeds: about 55 seconds on SQLite on two cores. The same sequences every run (derandomize, no example database).
+#: No shrinking: with steps this slow it runs into Hypothesis's five-minute limit, so a failure would take minutes
+#: and end wherever the clock stopped it; the message names the feed, shows both bodies' difference and lists every
+#: step taken.
 SETTINGS = settings(max_examples=8, stateful_step_count=25, deadline=None, derandomize=True, database=None,
                     phases=(Phase.explicit, Phase.generate),
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -154,8 +154,7 @@ def test_validators_read_before_a_write_are_never_kept_as_current(subscribed):
     db.session.refresh(subscribed.item)
     subscribed.item.title = "Ontvangst verplaatst"
     db.session.commit()
-    validators.keep(subscribed.token, generation, subscribed.etag.strip('"'), 0, timeutil.today_utc(),
-                    None)
+    validators.keep(subscribed.token, generation, subscribed.etag.strip('"'), 0, timeutil.today_utc(), None)
     response, queries = revalidate(subscribed)
     assert response.status_code == 200 and queries > 0
     assert b"Ontvangst verplaatst" in response.get_data()

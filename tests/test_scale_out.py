@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ratelimit_storage_uri
+from conftest import forget_kept_in_redis, ratelimit_storage_uri
 from sqlalchemy import text
 
 from visitplanner.auth.models import Role
@@ -72,11 +72,7 @@ def two_instances(app, tmp_path):
         process.terminate()
         process.wait(10)
         process.stderr.close()
-    import redis
-
-    store = redis.Redis.from_url(ratelimit_storage_uri())
-    for key in store.scan_iter("visitplanner:*"):
-        store.delete(key)
+    forget_kept_in_redis()
 
 
 def test_a_body_built_by_one_instance_is_served_from_the_shared_cache_by_the_other(
