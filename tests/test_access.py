@@ -88,6 +88,9 @@ EXPECTED: dict[str, set] = {
     "itinerary.create": {PROTOCOL, ADVISOR},
     "itinerary.edit": {PROTOCOL, ADVISOR},
     "itinerary.remove": {PROTOCOL, ADVISOR},
+    # Issue 21: an item kept out of calendars for someone at critical risk is released by the advisor, who owns
+    # the decision, and by nobody else.
+    "itinerary.release": {ADVISOR},
     "partnerships.advice": {ADVISOR},
     "partnerships.add_dossier_entry": {ADVISOR},
     "partnerships.review_dossier": {ADVISOR},
@@ -269,6 +272,9 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
         return 302, f"/partnerships/{dataset.partnership_id}"
     if rule.endpoint == "main.set_language":
         return 302, "/"
+    # Releasing an item into calendars needs an item kept out of them; the data set's is not.
+    if rule.endpoint == "itinerary.release":
+        return 404, None
     # Keeping a participant's data longer is POST-only; sent without a reason: refused with a flash, back to them.
     if rule.endpoint == "participants.renew":
         return 302, f"/participants/{dataset.participant_id}"

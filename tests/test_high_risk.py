@@ -97,15 +97,158 @@ def test_an_item_made_after_the_assessment_never_reaches_a_feed(meeting, make_it
         assert later.uid not in feed(mission, audience)
 
 
-def test_a_lower_risk_on_reassessment_brings_the_item_back_with_a_higher_sequence(meeting):
+def out_of_every_feed(mission, item) -> None:
+    """The item is in no feed of any audience as planned: at most cancelled, with nothing but its time."""
+    for audience in AUDIENCES:
+        got = feed(mission, audience).get(item.uid)
+        assert got is None or str(got["status"]) == "CANCELLED", (audience, got)
+        if got is not None:
+            assert str(got["summary"]) in PRIVATE and "location" not in got, audience
+
+
+def exported(app, mission, audience: str = "internal") -> bytes:
+    result = app.test_cli_runner().invoke(args=["export-ics", str(mission.id), "--audience", audience])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def test_a_lower_risk_on_reassessment_keeps_the_item_out_until_the_advisor_releases_it(meeting, client, login):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
     db.session.commit()
     cancelled = feed(mission, "partner")[item.uid].decoded("sequence")
     assess(advisor, person, item, risk_level="high")
     db.session.commit()
+    out_of_every_feed(mission, item)
+
+    login(Role.ADVISOR)
+    assert client.post(f"/items/{item.id}/release", data={"reason": "Dreiging geweken, met haar besproken."}
+                       ).status_code == 302
     back = feed(mission, "partner")[item.uid]
     assert str(back["status"]) == "CONFIRMED" and back.decoded("sequence") > cancelled
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "item.release")).one()
+    assert entry.changes["reason"][1] == "Dreiging geweken, met haar besproken." and entry.object_id == item.id
+
+
+def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewhere(
+    app, meeting, client, login, make_item
+):
+    """Issue 21: high-risk mode ended without the advisor. Each step someone else can take leaves the item out of
+    every feed and out of ``export-ics``; only the advisor's audited release brings it back."""
+    from test_itinerary import edit_form
+
+    advisor, mission, item, dinner, person = meeting
+    elsewhere = make_item(mission, "2027-04-14T10:00", "2027-04-14T11:00", title="Lunch", kind="meal",
+                          visibility="public", participants=[person])
+    assess(advisor, person, elsewhere, risk_level="high")
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+
+    def still_out() -> None:
+        out_of_every_feed(mission, item)
+        body = exported(app, mission)
+        assert item.uid.encode() not in body and b"Werkplaats" not in body and dinner.uid.encode() in body
+
+    still_out()
+    assess(advisor, person, elsewhere, risk_level="low")  # an assessment elsewhere never lowers it
+    db.session.commit()
+    still_out()
+
+    login(Role.PROTOCOL)
+    page = client.get(f"/items/{item.id}/edit")
+    assert "Kept out of calendars" in text_of(page) and "only the human-rights advisor releases it" in text_of(page)
+    edited = client.post(f"/items/{item.id}/edit", data=edit_form(
+        db.session.get(type(item), item.id), title="Gesprek (verplaatst)", participants=[str(person.id)]))
+    assert edited.status_code == 302
+    still_out()
+    unticked = client.post(f"/items/{item.id}/edit", data=edit_form(db.session.get(type(item), item.id)))
+    assert unticked.status_code == 302 and person not in db.session.get(type(item), item.id).participants
+    still_out()
+
+    client.post("/logout")
+    login(Role.ADVISOR)
+    assert client.post(f"/participants/{person.id}/erase", data={"alias": person.alias}).status_code == 302
+    from visitplanner.participants.models import Participant
+
+    assert db.session.get(Participant, person.id).erased_at is not None
+    still_out()
+
+    assert client.post(f"/items/{item.id}/release", data={"reason": "Het gesprek gaat zonder haar door."}
+                       ).status_code == 302
+    assert str(feed(mission, "internal")[item.uid]["status"]) == "CONFIRMED"
+    assert item.uid.encode() in exported(app, mission)
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "ProgrammeItem",
+                                                                 AuditEntry.object_id == item.id)).all()
+    assert "item.protect" in actions and actions[-1] == "item.release"
+
+
+@pytest.mark.parametrize("role", [Role.PROTOCOL, Role.APPROVER])
+def test_only_the_advisor_releases_an_item(client, login, meeting, role):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    login(role)
+    assert client.post(f"/items/{item.id}/release", data={"reason": "Zomaar"}).status_code in (403, 404)
+    assert db.session.get(type(item), item.id).protected_at is not None
+
+
+def test_a_release_is_refused_while_the_person_is_still_at_critical_risk_there(client, login, meeting):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    login(Role.ADVISOR)
+    page = client.post(f"/items/{item.id}/release", data={"reason": "Toch maar doen"})
+    assert page.status_code == 200 and "still assessed at critical risk" in text_of(page)
+    assert "Li Wei" not in text_of(page)
+    empty = client.post(f"/items/{item.id}/release", data={"reason": "   "})
+    assert empty.status_code == 200
+    assert db.session.get(type(item), item.id).protected_at is not None
+    out_of_every_feed(mission, item)
+
+
+def test_the_mission_page_lists_the_protected_item_and_the_advisor_gets_the_release(client, login, meeting):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    login(Role.PROTOCOL)
+    page = text_of(client.get(f"/missions/{mission.id}"))
+    assert "“Gesprek met arbeidsrechtenactivist” is kept out of every calendar feed" in page
+    assert "Release “Gesprek" not in page
+    client.post("/logout")
+    login(Role.ADVISOR)
+    page = text_of(client.get(f"/missions/{mission.id}"))
+    assert "Release “Gesprek met arbeidsrechtenactivist” into calendars" in page
+
+
+def test_mission_mode_covers_a_residents_meeting_recorded_by_head_count_only(meeting, make_item, app):
+    """With the mode set on the mission, a meeting with residents counted off the record (no one linked) is a
+    meeting with civil society all the same."""
+    advisor, mission, item, dinner, person = meeting
+    residents = make_item(mission, "2027-04-14T16:00", "2027-04-14T17:30", title="Bewonersbijeenkomst",
+                          kind="citizen_meeting", visibility="public", location="Buurthuis")
+    residents.headcount, residents.headcount_reason = 12, "Familie in Xinjiang."
+    db.session.commit()
+    assert str(feed(mission, "internal")[residents.uid]["status"]) == "CONFIRMED"
+    set_high_risk(advisor, mission, "Intimidatie")
+    db.session.commit()
+    out_of_every_feed(mission, residents)
+    assert residents.uid.encode() not in exported(app, mission)
+    assert str(feed(mission, "internal")[dinner.uid]["status"]) == "CONFIRMED"
+
+
+def test_export_ics_leaves_out_what_feeds_leave_out_and_is_audited(meeting, app):
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    db.session.commit()
+    for audience in ("internal", "delegation", "travel", "partner", "public"):
+        body = exported(app, mission, audience)
+        assert item.uid.encode() not in body
+        for word in SECRET_WORDS:
+            assert word.encode() not in body
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "programme.export_cli")).all()
+    assert [e.changes["export"][1] for e in entries] == ["ics:internal", "ics:delegation", "ics:travel",
+                                                         "ics:partner", "ics:public"]
+    assert all(e.mission_id == mission.id and e.changes["left_out"][1] == 1 for e in entries)
 
 
 def test_the_advisor_sets_the_mode_on_a_mission_with_a_reason_and_ends_it(client, login, meeting):

@@ -107,3 +107,47 @@ def test_a_reason_stored_as_text_before_messages_is_kept_and_shown_as_written(ap
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT attention_reason FROM missions")).scalar() == reason
         upgrade()
+
+
+def test_an_item_whose_latest_assessment_is_critical_is_protected_by_the_upgrade(app):
+    """Migration 0019 records the protection that high-risk mode used to infer: on every item where someone's latest
+    assessment *for that item* is critical, from that assessment on, by its assessor; not where a later assessment
+    for the item lowered it."""
+    with app.app_context():
+        downgrade(revision="0018")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, email, name, password_hash, active, created_at, version, "
+                              "revision, revised_ms, session_generation) VALUES (1, 'a@example.org', 'A', 'x', "
+                              ":t, CURRENT_TIMESTAMP, 1, 0, 0, 0)"), {"t": True})
+            insert_partnership(conn)
+            conn.execute(text("INSERT INTO missions (id, partnership_id, direction, title, purpose, start_date, "
+                              "end_date, timezone, status, created_at, updated_at, version, revision, revised_ms) "
+                              "VALUES (1, 1, 'outbound', 'Werkbezoek', '', '2027-04-12', '2027-04-15', "
+                              "'Asia/Shanghai', 'draft', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 0, 0)"))
+            for item_id in (1, 2):
+                conn.execute(text("INSERT INTO programme_items (id, uid, mission_id, kind, title, starts_at, "
+                                  "ends_at, timezone, location, description, talking_points, "
+                                  "no_talking_points_reason, visibility, parallel, sequence, created_at, updated_at, "
+                                  "version, headcount_reason) VALUES (:id, :uid, 1, 'ngo_visit', 'Gesprek', "
+                                  "'2027-04-13 01:00:00', '2027-04-13 02:00:00', 'Asia/Shanghai', '', '', '', '', "
+                                  "'internal', :f, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, '')"),
+                             {"id": item_id, "uid": f"u{item_id}", "f": False})
+            conn.execute(text("INSERT INTO participants (id, real_name, alias, organisation, kind, residence, "
+                              "contact, at_risk, created_at, version) VALUES (1, '', 'Reiger-2041', '', "
+                              "'defender', '', '', :t, CURRENT_TIMESTAMP, 1)"), {"t": True})
+            for item_id, risk, at in ((1, "low", "2027-02-01 10:00:00"), (1, "critical", "2027-02-02 10:00:00"),
+                                      (2, "critical", "2027-02-03 10:00:00"), (2, "low", "2027-02-04 10:00:00")):
+                conn.execute(text(
+                    "INSERT INTO safety_assessments (participant_id, item_id, risk_level, threats, vulnerabilities, "
+                    "capacities, person_consulted, meeting_visibility, partner_informed, names_shared_with_partner, "
+                    "family_at_risk, venue, photos_allowed, social_media_allowed, device_precautions, "
+                    "interpreter_vetted, expectations_discussed, mitigations, decision, assessor_id, assessed_on, "
+                    "valid_until, created_at) VALUES (1, :item, :risk, '', '', '', :f, 'confidential', :f, :f, :f, "
+                    "'', :f, :f, '', :f, :f, '', 'proceed_with_mitigations', 1, '2027-02-01', '2027-06-30', :at)"),
+                    {"item": item_id, "risk": risk, "at": at, "f": False})
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT id, protected_by_id FROM programme_items")).all())
+            since = conn.execute(text("SELECT protected_at FROM programme_items WHERE id = 1")).scalar()
+    assert rows == {1: 1, 2: None}
+    assert str(since).startswith("2027-02-02 10:00:00")

@@ -186,6 +186,7 @@ SPECIAL = {
     ("Mission", "high_risk_at"): ({"high_risk_reason": "Dreiging", "high_risk_at": NOW},
                                   {"high_risk_at": NOW + timedelta(days=1)}),
     ("ProgrammeItem", "kind"): ({}, {"kind": "meal"}),
+    ("ProgrammeItem", "protected_by_id"): ({"protected_at": NOW, "protected_by_id": "U1"}, {"protected_by_id": "U2"}),
     ("ProgrammeItem", "visibility"): ({}, {"visibility": "public"}),
     ("ProgrammeItem", "timezone"): ({}, {"timezone": "Europe/Amsterdam"}),
     ("ProgrammeItem", "end_timezone"): ({}, {"end_timezone": "Europe/Amsterdam"}),

@@ -65,6 +65,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "itinerary.create": PLANNERS,
     "itinerary.edit": PLANNERS,
     "itinerary.remove": PLANNERS,
+    # An item kept out of calendars for someone at critical risk is released by the advisor alone, who owns that
+    # decision.
+    "itinerary.release": ADVISOR,
     # civil-society participants, consent and safety
     "participants.index": STAFF,
     # Only the advisor records and edits civil-society people: whoever types a real name must be allowed to see it.

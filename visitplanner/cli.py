@@ -121,8 +121,9 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
               default="delegation", show_default=True, help="Who the file is made for.")
 @with_appcontext
 def export_ics(mission_id: int, audience: str) -> None:
+    from .audit.operations import record
     from .calendar.programme import programme_ics
-    from .disclosure import Audience, calendar_name
+    from .disclosure import Audience, calendar_name, kept_out_of_feeds
     from .missions.queries import mission_for_page
     from .timeutil import today_utc
 
@@ -130,9 +131,15 @@ def export_ics(mission_id: int, audience: str) -> None:
     if mission is None:
         raise click.ClickException(f"No mission with id {mission_id}.")
     chosen = Audience(audience)
-    # The command line acts for the office, without a person: real names never go into the file.
+    # The command line acts for the office, without a person who proved who they are: real names never go into the
+    # file, nor anything high-risk mode keeps out of feeds. Audited, as a download is.
     body = programme_ics([mission], chosen, None, calendar_name(mission, chosen),
-                         today=today_utc(), for_feed=False)
+                         today=today_utc(), for_feed=False, high_risk=False)
+    left_out = sum(1 for item in mission.items if item.removed_at is None and kept_out_of_feeds(item))
+    record(None, "programme.export_cli", mission, label=mission.title, mission_id=mission.id,
+           partnership_id=mission.partnership_id,
+           changes={"export": [None, f"ics:{chosen.value}"], "left_out": [None, left_out]})
+    db.session.commit()
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
 

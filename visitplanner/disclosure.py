@@ -20,8 +20,15 @@ from flask_babel import lazy_gettext as _l
 from .auth.models import Role, User
 from .enums import RiskLevel
 from .formatting import format_date
-from .itinerary.models import ITEM_KIND_LABELS, VISIBILITY_LABELS, ItemKind, ProgrammeItem, Visibility
-from .participants.models import Participant, Scope, consent_state
+from .itinerary.models import (
+    CIVIL_SOCIETY_KINDS,
+    ITEM_KIND_LABELS,
+    VISIBILITY_LABELS,
+    ItemKind,
+    ProgrammeItem,
+    Visibility,
+)
+from .participants.models import Participant, Scope, consent_state, current_assessment
 from .timeutil import today_utc
 
 
@@ -250,39 +257,64 @@ def _cancelled_before_followed(item, audience, viewer, today, for_feed, removed_
                    description="", talking_points="", attendees=(), participants=(), kind="", kind_label="")
 
 
-def _at_critical_risk(participant: Participant, in_mission: set[int]) -> bool:
-    """Whether the participant's latest safety assessment for an item of the mission rates the risk critical."""
-    latest = max((a for a in participant.assessments if a.item_id in in_mission), key=lambda a: a.id, default=None)
-    return latest is not None and latest.risk_level == RiskLevel.CRITICAL
+def at_critical_risk(participant: Participant, item: ProgrammeItem) -> bool:
+    """Whether the person is at critical risk at this item: their latest assessment *for this item* says so; until
+    they are assessed for it, the highest of their latest assessments at the mission's other items (an assessment
+    elsewhere never lowers the risk at an item, but an unassessed item is not taken to be safer)."""
+    here = current_assessment(participant.assessments, item.id)
+    if here is not None:
+        return here.risk_level == RiskLevel.CRITICAL
+    in_mission = {i.id for i in item.mission.items}
+    latest: dict[int, object] = {}
+    for a in participant.assessments:
+        if a.item_id in in_mission and (a.item_id not in latest or a.id > latest[a.item_id].id):
+            latest[a.item_id] = a
+    return any(a.risk_level == RiskLevel.CRITICAL for a in latest.values())
 
 
-def critical_participants(mission) -> set[int]:
-    """The participants whose latest safety assessment in this mission rates the risk critical."""
-    in_mission = {i.id for i in mission.items}
-    return {p.id for i in mission.items for p in i.participants if _at_critical_risk(p, in_mission)}
+def protected_items(mission) -> list[ProgrammeItem]:
+    """The mission's items in the programme that the advisor's decision keeps out of calendars, in time order."""
+    return sorted((i for i in mission.items if i.removed_at is None and i.is_protected),
+                  key=lambda i: (i.starts_at, i.id))
 
 
 def high_risk_reasons(mission) -> list[str]:
     """Why the mission is in high-risk mode (empty: it is not), in words for its page: the advisor's reason, and each
-    participant at critical risk, by alias."""
+    participant at critical risk at an item, by alias. The items kept out of calendars by the advisor's decision are
+    listed beside these (:func:`protected_items`)."""
     reasons = [mission.high_risk_reason] if mission.high_risk_reason else []
-    critical = critical_participants(mission)
-    aliases = sorted({p.alias for i in mission.items for p in i.participants if p.id in critical})
+    live = [i for i in mission.items if i.removed_at is None]
+    aliases = sorted({p.alias for i in live for p in i.participants if at_critical_risk(p, i)})
     reasons += [_("%(alias)s is assessed at critical risk.", alias=alias) for alias in aliases]
     return reasons
 
 
+def protection_reason(item: ProgrammeItem) -> str:
+    """Why the item is kept out of calendar feeds, for the pages of the office (names no one)."""
+    if item.protected_at is not None:
+        return _("someone taking part was assessed at critical risk on %(day)s. Changing the item or who takes part "
+                 "does not change that: only the human-rights advisor releases it, with a reason.",
+                 day=format_date(item.protected_at.date(), "long"))
+    if item.mission.high_risk_reason and (item.kind in CIVIL_SOCIETY_KINDS or item.participants):
+        return _("the human-rights advisor set high-risk mode on this mission, which covers every meeting with civil "
+                 "society.")
+    return _("someone taking part is assessed at critical risk.")
+
+
 def kept_out_of_feeds(item: ProgrammeItem) -> bool:
-    """High-risk mode: no feed, for any audience or owner, carries an item with a participant at critical risk in
-    this mission, nor, when the advisor set the mode on the mission, any item with civil society at all."""
-    if not item.participants:
-        return False
-    if item.mission.high_risk_reason:
+    """High-risk mode: no feed, for any audience or owner, and no command-line export carries
+
+    - an item the advisor's decision protects (a critical assessment was recorded for it; only the advisor's
+      release with a reason ends it, whatever becomes of the people linked or their assessments elsewhere);
+    - when the advisor set the mode on the mission, any item of a civil-society kind or with civil society linked;
+    - an item with someone at critical risk at it (:func:`at_critical_risk`)."""
+    if item.protected_at is not None:
+        return True
+    if item.mission.high_risk_reason and (item.kind in CIVIL_SOCIETY_KINDS or item.participants):
         return True
     if not any(a.risk_level == RiskLevel.CRITICAL for p in item.participants for a in p.assessments):
         return False  # the common case, without collecting the mission's items (this runs for every event built)
-    in_mission = {i.id for i in item.mission.items}
-    return any(_at_critical_risk(p, in_mission) for p in item.participants)
+    return any(at_critical_risk(p, item) for p in item.participants)
 
 
 def shows_high_risk(items, audience: Audience) -> bool:

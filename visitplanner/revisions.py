@@ -228,9 +228,10 @@ TRACKED: dict[type, Tracking] = {
             "description",
             "talking_points", "no_talking_points_reason", "visibility", "parallel", "removed_at",
             "updated_at", "attendees", "participants", "focal_themes", "headcount", "headcount_reason",
+            "protected_at", "protected_by_id",
         }),
         ignored={**_because(IDENTITY, "id"), **_because(CREATED, "uid", "created_at"),
-                 **_because(VERSION, "version"), **_because(MIRROR, "mission"),
+                 **_because(VERSION, "version"), **_because(MIRROR, "mission", "protected_by"),
                  **_because(DERIVED, "sequence", "shown")},
     ),
     DelegationMember: Tracking(

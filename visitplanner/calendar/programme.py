@@ -8,7 +8,14 @@ from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 
 from ..auth.models import User
-from ..disclosure import Audience, ItemView, present_item, present_programme, present_reminders
+from ..disclosure import (
+    Audience,
+    ItemView,
+    kept_out_of_feeds,
+    present_item,
+    present_programme,
+    present_reminders,
+)
 from ..missions.models import Mission
 from .ical import build_calendar
 
@@ -87,13 +94,15 @@ def feed_ics(mission_ids, audience: Audience, viewer: User | None, name: str, *,
 
 def programme_ics(
     missions: list[Mission], audience: Audience, viewer: User | None, name: str, *, today: date,
-    for_feed: bool, with_reminders: bool = False,
+    for_feed: bool, with_reminders: bool = False, high_risk: bool = True,
 ) -> bytes:
-    """The programmes of ``missions`` as ``audience`` may see them, as one calendar."""
+    """The programmes of ``missions`` as ``audience`` may see them, as one calendar. ``high_risk=False`` leaves out
+    what high-risk mode keeps out of feeds (an export made without a person who proved who they are)."""
     views: list[ItemView] = []
     for mission in missions:
+        items = mission.items if high_risk else [i for i in mission.items if not kept_out_of_feeds(i)]
         views += present_programme(
-            mission.items, audience, viewer, today, for_feed=for_feed, calendar=True,
+            items, audience, viewer, today, for_feed=for_feed, calendar=True,
             removed_since=cancelled_since(today) if for_feed else None,
         )
     views.sort(key=lambda v: (v.starts_at, v.item_id))

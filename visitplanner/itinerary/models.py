@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..auth.models import User
 from ..enums import sql_in
 from ..extensions import db
 from ..missions.models import DelegationMember, Mission, MissionStatus
@@ -38,6 +39,11 @@ class ItemKind(StrEnum):
     @property
     def label(self) -> str:
         return str(ITEM_KIND_LABELS[self])
+
+
+#: Kinds that are a meeting or dialogue with civil society: the outbound rule counts them, and high-risk mode set on a
+#: mission keeps them out of every feed whether or not a participant is linked (a meeting recorded by head-count only).
+CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.CIVIL_SOCIETY_DIALOGUE})
 
 
 ITEM_KIND_LABELS = {
@@ -109,6 +115,7 @@ class ProgrammeItem(db.Model):
         CheckConstraint(f"visibility IN ({sql_in(Visibility)})", name="known_visibility"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("headcount IS NULL OR headcount > 0", name="headcount_positive"),
+        CheckConstraint("protected_by_id IS NULL OR protected_at IS NOT NULL", name="protected_has_moment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +150,12 @@ class ProgrammeItem(db.Model):
     #: (it then gets the event cancelled for 30 days). Derived, like ``sequence``. NULL: made before this was
     #: followed.
     shown: Mapped[dict | None] = mapped_column(JSON, default=dict)
+    #: The advisor's decision that keeps the item out of every calendar feed and command-line export (high-risk
+    #: mode for this item): set when someone at it is assessed at critical risk, and held, whatever happens to the
+    #: people linked, the item or other assessments, until the advisor releases it with a reason (audited). It names
+    #: no one: who was at risk stays on the assessment.
+    protected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    protected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Set when the item is removed; kept so calendar subscribers see it cancelled.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -157,6 +170,7 @@ class ProgrammeItem(db.Model):
         secondary="item_participants", order_by="Participant.id"
     )
     focal_themes: Mapped[list[FocalTheme]] = relationship(secondary=item_focal_themes, order_by="FocalTheme.id")
+    protected_by: Mapped[User | None] = relationship(foreign_keys=[protected_by_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -202,6 +216,15 @@ class ProgrammeItem(db.Model):
     @property
     def ends_local(self) -> str:
         return f"{self.local_end:%Y-%m-%d %H:%M} ({self.end_zone})"
+
+    @property
+    def is_protected(self) -> bool:
+        """Whether the advisor's decision keeps the item out of every feed (see ``protected_at``)."""
+        return self.protected_at is not None
+
+    @property
+    def is_civil_society_kind(self) -> bool:
+        return self.kind in CIVIL_SOCIETY_KINDS
 
     @property
     def in_calendars(self) -> bool:

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
+from ..enums import RiskLevel
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..missions.models import Mission
-from ..participants.models import Participant
+from ..participants.models import Participant, current_assessment
 from ..timeutil import (
     AmbiguousLocalTime,
     NonexistentLocalTime,
@@ -150,3 +151,35 @@ def local_value(moment: datetime, zone: str) -> datetime:
     from ..timeutil import local_naive
 
     return local_naive(moment, zone)
+
+
+def protect_item(actor: User, item: ProgrammeItem) -> None:
+    """Keep the item out of every calendar feed and command-line export: someone at it was assessed at critical
+    risk. The decision is recorded on the item, naming no one, and holds until the advisor releases the item
+    (:func:`release_item`); unlinking or erasing the person, editing the item or another assessment leaves it."""
+    item.protected_at, item.protected_by_id = now_utc(), actor.id if actor is not None else None
+    db.session.flush()
+    _audit(actor, "item.protect", item, {"protected": [False, True]})
+
+
+def critical_at(item: ProgrammeItem) -> list[Participant]:
+    """The people linked to the item whose latest assessment *for this item* rates the risk critical."""
+    return [p for p in item.participants
+            if (a := current_assessment(p.assessments, item.id)) is not None and a.risk_level == RiskLevel.CRITICAL]
+
+
+def release_item(actor: User, item: ProgrammeItem, reason: str) -> None:
+    """The advisor releases a protected item into calendars again, with a reason (audited). Refused while someone at
+    the item is still assessed at critical risk for it: a new assessment comes first."""
+    reason = (reason or "").strip()
+    if not item.is_protected:
+        raise RuleViolation(_("This item is not kept out of calendars."))
+    if not reason:
+        raise RuleViolation(_("Give the reason for releasing this item into calendars."), "reason")
+    still = critical_at(item)
+    if still:
+        raise RuleViolation(_("%(aliases)s is still assessed at critical risk for this item: record a new assessment "
+                              "first.", aliases=", ".join(sorted(p.alias for p in still))), "reason")
+    item.protected_at = item.protected_by_id = None
+    db.session.flush()
+    _audit(actor, "item.release", item, {"protected": [True, False], "reason": [None, reason]})

@@ -21,20 +21,23 @@ from ..disclosure import (
     audience_choices,
     confidential,
     feed_audiences_for,
+    kept_out_of_feeds,
     page_audience,
     participant_label,
     present_programme,
     programme_title,
+    protection_reason,
     shows_high_risk,
 )
 from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..missions.queries import mission_for_page
 from ..participants.queries import all_participants
+from ..readiness.forms import ReasonForm
 from ..timeutil import local_fold, local_naive, now_utc
 from .forms import DELEGATION_MEANS, ItemForm
 from .models import ProgrammeItem
-from .operations import create_item, remove_item, unseen_by_attendees, update_item
+from .operations import create_item, release_item, remove_item, unseen_by_attendees, update_item
 from .programme import by_day
 from .rules import double_bookings
 from .week import weeks
@@ -125,6 +128,9 @@ def _form_data(form: ItemForm) -> dict:
 
 
 def _warn_double_bookings(mission, item) -> None:
+    if kept_out_of_feeds(item):
+        flash(_("“%(title)s” stays out of every calendar feed: %(why)s", title=item.title,
+                why=protection_reason(item)), "warning")
     for booking in double_bookings(mission.items).get(item.id, []):
         flash(_("Double booking: %(name)s is also at “%(other)s” at that time.",
                 name=booking.member.display_name, other=booking.other.title), "warning")
@@ -182,7 +188,22 @@ def edit(item_id: int):
         flash(_("“%(title)s” saved.", title=item.title), "success")
         _warn_double_bookings(mission, item)
         return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
-    return render_template("itinerary/form.html", form=form, mission=mission, item=item)
+    return render_template("itinerary/form.html", form=form, mission=mission, item=item,
+                           protected=protection_reason(item) if kept_out_of_feeds(item) else None)
+
+
+@bp.route("/items/<int:item_id>/release", methods=["GET", "POST"])
+def release(item_id: int):
+    """The advisor releases an item kept out of calendars (high-risk mode for the item), with a reason."""
+    mission, item = _item(item_id)
+    if not item.is_protected:
+        abort(404)
+    form = ReasonForm()
+    if form.validate_on_submit() and save_form(form, lambda: release_item(current_user, item, form.reason.data)):
+        flash(_("“%(title)s” is released: calendar feeds carry it again, as far as each audience may see it.",
+                title=item.title), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id))
+    return render_template("itinerary/release.html", form=form, mission=mission, item=item)
 
 
 @bp.route("/items/<int:item_id>/remove", methods=["GET", "POST"])

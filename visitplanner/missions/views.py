@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
-from ..disclosure import high_risk_reasons
+from ..disclosure import high_risk_reasons, protected_items
 from ..readiness.forms import ReasonForm
 from ..readiness.operations import moved_since_vouched
 from ..timeutil import today_utc
@@ -76,7 +76,8 @@ def show(mission_id: int):
     mission = _load(mission_id)
     return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(),
                            moved=moved_since_vouched(mission, today_utc()) if mission.can_view_checklist(current_user)
-                           else None, high_risk=high_risk_reasons(mission) if current_user.is_staff else [])
+                           else None, high_risk=high_risk_reasons(mission) if current_user.is_staff else [],
+                           protected=protected_items(mission) if current_user.is_staff else [])
 
 
 @bp.route("/missions/<int:mission_id>/high-risk", methods=["GET", "POST"])

@@ -17,7 +17,9 @@ from ..crypto import keyring
 from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
+from ..enums import RiskLevel
 from ..itinerary.models import ProgrammeItem
+from ..itinerary.operations import protect_item
 from ..missions.models import Mission
 from .aliases import generate_alias
 from .models import (
@@ -193,6 +195,8 @@ def record_assessment(actor: User, participant: Participant, item: ProgrammeItem
     _audit(actor, "safety.assess", participant, item.mission,
            {"item": [None, item.title], "risk_level": [previous.risk_level if previous else None, data["risk_level"]],
             "decision": [previous.decision if previous else None, data["decision"]]})
+    if data["risk_level"] == RiskLevel.CRITICAL and not item.is_protected:
+        protect_item(actor, item)
     return assessment
 
 

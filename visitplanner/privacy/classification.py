@@ -177,6 +177,8 @@ CLASSIFIED: dict[str, dict[str, Classification]] = {
         title=NOTES, description=NOTES, talking_points=NOTES, headcount_reason=NOTES,
         kind=OFFICE, mission_id=OFFICE, no_talking_points_reason=OFFICE, visibility=OFFICE, headcount=OFFICE,
         parallel=OFFICE, removed_at=OFFICE, created_at=OFFICE, updated_at=OFFICE,
+        # That someone at the item was judged at critical risk, and by which advisor: it names no participant.
+        protected_at=_p(Category.SAFETY, CIVIL), protected_by_id=ACTED,
         uid=BOOKKEEPING, sequence=BOOKKEEPING, id=KEY, version=KEY,
     ),
     "item_attendees": _columns(_p(Category.MEETINGS, DELEGATION), "item_id member_id"),
