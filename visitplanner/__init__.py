@@ -67,9 +67,11 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every mapper known before first use)
-    from . import revisions  # noqa: F401  (raises revisions after every flush)
+    from . import revisions  # raises revisions after every flush, stamps them at the commit
     from .readiness import binding  # noqa: F401  (voids sign-offs whose vouched content moved)
     from .calendar import following  # noqa: F401  (follows what each audience was shown of an item)
+
+    revisions.stamp_at_commit()  # the last step before COMMIT, after following: Last-Modified in commit order
     from .access import enforce_access
     from .auth.models import User
 
@@ -85,10 +87,6 @@ def register_extensions(app: Flask) -> None:
     from . import cache as feed_cache
 
     feed_cache.init_app(app)
-    from .calendar import validators as feed_validators
-
-    feed_validators.init_app(app)  # revalidations from Redis, while nothing was written since
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -13,11 +13,18 @@ kept encrypted under the instance's data key (AES-256-GCM, the key as associated
 folder gives nothing away, as a copy of the database does not. A body that does not decrypt (a key rotated and
 pruned since) is a miss and is built again. ``CACHE_ENABLED = False`` switches it off, feed bodies and checks
 alike (a test that compares fresh builds needs that).
+
+The cache saves work and never decides an answer: what is kept is found only under an ETag the database computed
+just now, and nothing kept answers a revalidation (the database does, ``calendar/views.py``). When Redis cannot be
+reached, nothing is kept or found: every body is built, and nothing else stops. When a name leaves the data (an
+erasure, a consent withdrawn, a pseudonymisation), every kept body is forgotten, at once and again once the change is
+committed (:func:`forget_bodies`), so that no copy that could hold it outlives the change.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 
@@ -25,10 +32,19 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
 from flask_caching import Cache
+from redis import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .crypto import keyring
 
+log = logging.getLogger(__name__)
+
 cache = Cache()
+
+#: The errors of a cache that cannot be reached (Redis down, a folder that cannot be written): logged, and the work
+#: goes on without the cache.
+UNREACHABLE = (RedisError, OSError)
 
 #: A body outlives its day at most by this much (the ETag carries the day; nothing is ever read after that).
 TIMEOUT = 2 * 24 * 3600
@@ -59,12 +75,21 @@ def key(etag: str, host_url: str) -> str:
     return "feed:" + hashlib.sha256(f"{etag}\n{host_url}\n{get_locale()}".encode()).hexdigest()
 
 
+def _unreachable(error: Exception, doing: str) -> None:
+    log.warning("the cache (CACHE_URL) could not be reached while %s (%s): going on without it", doing,
+                type(error).__name__)
+
+
 def get(etag: str, host_url: str) -> bytes | None:
     """The body kept under this ETag for this host, or None."""
     if not _enabled():
         return None
     k = key(etag, host_url)
-    sealed = cache.get(k)
+    try:
+        sealed = cache.get(k)
+    except UNREACHABLE as error:
+        _unreachable(error, "looking for a feed body")
+        return None
     if not isinstance(sealed, bytes) or len(sealed) < 1 + _NONCE:
         return None
     ring = keyring()
@@ -87,20 +112,69 @@ def put(etag: str, host_url: str, body: bytes) -> None:
     ring = keyring()
     nonce = os.urandom(_NONCE)
     kid = ring.current.encode("ascii")
-    cache.set(k, bytes([len(kid)]) + kid + nonce + AESGCM(ring.keys[ring.current]).encrypt(nonce, body, k.encode()))
+    sealed = bytes([len(kid)]) + kid + nonce + AESGCM(ring.keys[ring.current]).encrypt(nonce, body, k.encode())
+    try:
+        cache.set(k, sealed)
+    except UNREACHABLE as error:
+        _unreachable(error, "keeping a feed body")
 
 
 def get_plain(key: str):
     """A value kept as it is (derived, holding no personal data: the dashboard's failing checks), or None."""
-    return cache.get(key) if _enabled() else None
+    if not _enabled():
+        return None
+    try:
+        return cache.get(key)
+    except UNREACHABLE as error:
+        _unreachable(error, "looking for a kept result")
+        return None
 
 
 def set_plain(key: str, value) -> None:
-    if _enabled():
+    if not _enabled():
+        return
+    try:
         cache.set(key, value)
+    except UNREACHABLE as error:
+        _unreachable(error, "keeping a result")
 
 
 def clear() -> None:
-    """Forget everything kept: bodies, the dashboard's checks, and in Redis the feeds' validators with their
-    generation (``calendar/validators.py``): after a restore, ``flask forget-cache``, the benchmark's uncached runs."""
+    """Forget everything kept: feed bodies and the dashboard's checks (after a restore, ``flask forget-cache``, the
+    benchmark's uncached runs)."""
     cache.clear()
+
+
+#: Set on a session whose transaction takes a name out of the data: every kept body is forgotten after its commit.
+_FORGET_AT_COMMIT = "cache.forget_bodies"
+
+
+def forget_bodies(session: Session) -> None:
+    """A name leaves the data in this transaction (an erasure, a withdrawal, a pseudonymisation): forget every kept
+    feed body now, in Redis or the folder, and again once the transaction has committed, so that a body built from
+    the data as it still was while the change was being made does not stay behind either. Bodies vary by host and
+    language and are kept under ETags; forgetting them all is the only way to be sure none is left. When the cache
+    cannot be reached the change goes on, and the error is logged (what Redis keeps is encrypted, and never served
+    again: its ETag is gone)."""
+    _forget()
+    session.info[_FORGET_AT_COMMIT] = True
+
+
+def _forget() -> None:
+    try:
+        cache.clear()
+    except UNREACHABLE as error:
+        log.error("the kept feed bodies could not be forgotten (%s): they stay, encrypted, until they expire within "
+                  "%s hours; run `flask --app visitplanner forget-cache` once the cache is back", type(error).__name__,
+                  TIMEOUT // 3600)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    if session.info.pop(_FORGET_AT_COMMIT, False):
+        _forget()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _nothing_to_forget(session: Session, previous_transaction) -> None:
+    session.info.pop(_FORGET_AT_COMMIT, None)

@@ -182,14 +182,15 @@ def restore_command(path: Path, yes: bool) -> None:
                "version, then `flask --app visitplanner checklist`.")
 
 
-@click.command("forget-cache", help="Forget every kept feed body, revalidation validator and dashboard result, in "
-               "Redis (CACHE_URL) or the folder cache: run it after changing the database around the application.")
+@click.command("forget-cache", help="Forget every kept feed body and dashboard result, in Redis (CACHE_URL) or the "
+               "folder cache: run it after changing the database around the application, or after Redis was "
+               "unreachable during an erasure.")
 @with_appcontext
 def forget_cache_command() -> None:
     from . import cache as feed_cache
 
     feed_cache.clear()
-    click.echo("Every kept feed body, validator and dashboard result is forgotten; they are made again as needed.")
+    click.echo("Every kept feed body and dashboard result is forgotten; they are made again as needed.")
 
 
 @click.group(cls=AppGroup, help="The keys personal data is encrypted under at rest.")

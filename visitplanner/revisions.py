@@ -1,15 +1,21 @@
 """Revisions: what must follow a change is raised here, mechanically, and nowhere else.
 
 Three kinds of row are *roots*: missions, partnerships and users. Each has a ``revision`` (a counter) and a
-``revised_ms`` (milliseconds since 1970, strictly rising with every revision, from which a feed's
-Last-Modified derives). Every flush that inserts, deletes or changes a row able to change what some output shows of
-a root raises that root's revision, in the same transaction:
+``revised_ms`` (milliseconds since 1970, from which a feed's Last-Modified derives). Every flush that inserts, deletes
+or changes a row able to change what some output shows of a root raises that root's revision, in the same
+transaction:
 
 - the mapper events below note, for every row written, the roots it belongs to (its mission, the missions
   a participant or company takes part in, a user's delegations, ...);
 - after the flush, one UPDATE per root table raises them all. It is a plain UPDATE, so it neither moves a
   record's optimistic version nor its ``updated_at``; on PostgreSQL it also holds the root's row lock until
   the transaction ends, which serialises changes to one mission.
+
+``revised_ms`` is stamped once per transaction, as the last step before its COMMIT (:func:`stamp_revised`), not at a
+flush: the one row of ``revision_clock`` is moved to ``max(now, last + 1)`` and every root the transaction raised
+takes that stamp. The clock's row stays locked until the COMMIT, so transactions stamp one after the other in the
+order they commit, whatever the clocks of the machines they run on: a stamp is later than every stamp committed
+before it, and Last-Modified never goes backwards in commit order (``calendar/queries.py last_modified``).
 
 Feeds derive their ETag from these revisions (``calendar/queries.py``); the readiness module is told which
 submitted or finalised missions moved, and compares what their sign-offs vouched for (``readiness/binding.py``).
@@ -29,7 +35,7 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from sqlalchemy import case, event, inspect, select, union, update
+from sqlalchemy import BigInteger, Column, Integer, Table, case, event, func, insert, inspect, select, union, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
@@ -58,6 +64,15 @@ from .partnerships.models import (
     partnership_focal_themes,
 )
 from .readiness.models import ManualConfirmation, Setting, SignOff
+from .timeutil import now_utc
+
+#: One row: the latest ``revised_ms`` stamped, and the lock that orders stamps as their transactions commit.
+revision_clock = Table(
+    "revision_clock",
+    db.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_ms", BigInteger, nullable=False),
+)
 
 #: The root tables, and the key under which changed ones are collected.
 ROOTS = {"missions": Mission, "partnerships": Partnership, "users": User}
@@ -413,6 +428,8 @@ PENDING = "revisions.pending"
 SIGNED_MISSIONS_REVISED = "revisions.signed_missions"
 #: Filled after each flush: every mission whose revision rose, or ALL (read by calendar/following.py).
 MISSIONS_REVISED = "revisions.missions"
+#: Every root raised in the transaction, stamped at its commit.
+TO_STAMP = "revisions.to_stamp"
 
 
 def _note(target: Any, conn: Connection, changed_only: bool) -> None:
@@ -461,23 +478,19 @@ def keep_as_is(table) -> dict:
     return {c.name: c for c in table.columns if c.onupdate is not None}
 
 
-def raise_revisions(conn: Connection, roots: set[Root]) -> set[int]:
-    """Raise the revision of every root in ``roots``; returns the submitted or finalised missions among them."""
+def raise_revisions(session: Session, roots: set[Root]) -> set[int]:
+    """Raise the revision of every root in ``roots``, to be stamped at the commit (:func:`stamp_revised`); returns
+    the submitted or finalised missions among them."""
     from .missions.models import MissionStatus
 
     signed: set[int] = set()
-    now = epoch_ms(datetime.now(timezone.utc))
+    conn = session.connection()
     for name, model in ROOTS.items():
         ids = {i for kind, i in roots if kind == name}
         if not ids:
             continue
         table = model.__table__
-        stmt = update(table).values(
-            revision=table.c.revision + 1,
-            # Strictly rising, also when two revisions fall in the same millisecond.
-            revised_ms=case((table.c.revised_ms + 1 > now, table.c.revised_ms + 1), else_=now),
-            **keep_as_is(table),
-        )
+        stmt = update(table).values(revision=table.c.revision + 1, **keep_as_is(table))
         if ALL not in ids:
             stmt = stmt.where(table.c.id.in_(sorted(ids)))
         if model is Mission:
@@ -485,7 +498,44 @@ def raise_revisions(conn: Connection, roots: set[Root]) -> set[int]:
             signed |= {row.id for row in rows if row.status in (MissionStatus.READY, MissionStatus.FINALISED)}
         else:
             conn.execute(stmt)
+    session.info.setdefault(TO_STAMP, set()).update(roots)
     return signed
+
+
+def stamp_revised(session: Session) -> None:
+    """The last step before COMMIT: every root this transaction raised gets one ``revised_ms``, later than any
+    stamped before, under the clock row's lock (held until the COMMIT)."""
+    session.flush()  # what is still pending raises its revisions first
+    roots = session.info.pop(TO_STAMP, None)
+    if not roots:
+        return
+    conn = session.connection()
+    clock = revision_clock.c
+    now = epoch_ms(now_utc())
+    stamp = conn.execute(
+        update(revision_clock).where(clock.id == 1)
+        .values(last_ms=case((clock.last_ms + 1 > now, clock.last_ms + 1), else_=now))
+        .returning(clock.last_ms)).scalar_one_or_none()
+    if stamp is None:  # the clock's row was deleted by hand: it starts again after the latest stamp there is
+        latest = max((conn.scalar(select(func.max(model.revised_ms))) or 0 for model in ROOTS.values()), default=0)
+        stamp = max(now, latest + 1)
+        conn.execute(insert(revision_clock).values(id=1, last_ms=stamp))
+    for name, model in ROOTS.items():
+        ids = {i for kind, i in roots if kind == name}
+        if not ids:
+            continue
+        table = model.__table__
+        stmt = update(table).values(revised_ms=stamp, **keep_as_is(table))
+        if ALL not in ids:
+            stmt = stmt.where(table.c.id.in_(sorted(ids)))
+        conn.execute(stmt)
+
+
+def stamp_at_commit() -> None:
+    """Register :func:`stamp_revised` on every session's commit, once, after every other step before the COMMIT
+    (the application registers it last: calendars are followed first, and following may raise revisions)."""
+    if not event.contains(Session, "before_commit", stamp_revised):
+        event.listen(Session, "before_commit", stamp_revised)
 
 
 @event.listens_for(Session, "after_flush")
@@ -493,7 +543,7 @@ def _raise_after_flush(session: Session, flush_context) -> None:
     roots = session.info.pop(PENDING, set())
     if not roots:
         return
-    signed = raise_revisions(session.connection(), roots)
+    signed = raise_revisions(session, roots)
     session.info.setdefault("revisions.raised", set()).update(roots)
     session.info.setdefault(SIGNED_MISSIONS_REVISED, set()).update(signed)
     session.info.setdefault(MISSIONS_REVISED, set()).update(i for kind, i in roots if kind == "missions")
@@ -515,7 +565,7 @@ def _forget_stale_revisions(session: Session, flush_context) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, previous_transaction) -> None:
-    for key in (PENDING, "revisions.raised", SIGNED_MISSIONS_REVISED, MISSIONS_REVISED):
+    for key in (PENDING, "revisions.raised", SIGNED_MISSIONS_REVISED, MISSIONS_REVISED, TO_STAMP):
         session.info.pop(key, None)
 
 

@@ -165,7 +165,7 @@ def follow_by_date(session: Session, mission_ids) -> set[int]:
     and the revisions of the missions it moved raised, so that their feeds' ETags move with their bodies."""
     moved = follow_missions(session, mission_ids)
     if moved:
-        raise_revisions(session.connection(), {("missions", i) for i in moved})
+        raise_revisions(session, {("missions", i) for i in moved})
     return moved
 
 

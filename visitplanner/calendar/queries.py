@@ -108,13 +108,21 @@ def feed_latest_change(feed: CalendarFeed, scope: FeedScope, today: date) -> int
                 *(m[2] for m in scope.missions), *(p[2] for p in scope.partnerships)])
 
 
+#: Seconds a change must lie in the past before Last-Modified may name the second after it. A revision is stamped
+#: just before its transaction commits (``revisions.stamp_revised``), so a fetch may miss a commit whose stamp is a
+#: moment older than the fetch; the commit follows its stamp within this margin, and the hosts' clocks agree within
+#: it (NTP).
+SETTLED = 2
+
+
 def last_modified(latest_ms: int, now: datetime) -> datetime:
-    """The Last-Modified to send: the second after the latest change once that second has passed, so that a
-    client's If-Modified-Since then proves its copy was made after the change (see :func:`unchanged_since`);
-    within that second, the second itself, which no If-Modified-Since will match."""
+    """The Last-Modified to send, ``now`` being taken before the fetch read anything: the second after the latest
+    change once that lies :data:`SETTLED` seconds in the past, so that a client's If-Modified-Since then proves its
+    copy was made after the change (see :func:`unchanged_since`) and after every commit stamped before it; until
+    then, the second of the change itself, which no If-Modified-Since will match."""
     second = datetime.fromtimestamp(latest_ms // 1000, timezone.utc)
     after = second + timedelta(seconds=1)
-    return after if after <= now else second
+    return after if after <= now - timedelta(seconds=SETTLED) else second
 
 
 def unchanged_since(latest_ms: int, since: datetime) -> bool:

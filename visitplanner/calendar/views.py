@@ -29,7 +29,6 @@ from ..missions.models import Mission
 from ..missions.queries import mission_for_page
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
-from . import validators as feed_validators
 from .forms import FeedForm
 from .models import CalendarFeed, FeedKind, manages_all_feeds
 from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
@@ -47,8 +46,17 @@ def _calendar_response(body: bytes, filename: str | None = None) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # Quoted by Werkzeug, never by hand: nothing in a name can add a parameter to the header.
+        response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
+
+
+def download_name(mission, audience: Audience) -> str:
+    """The file name of a programme download. A travel-safe copy is named by its dates only: a file name is read at
+    the border as easily as the file (DOMAIN.md, travel-safe)."""
+    if audience == Audience.TRAVEL:
+        return f"programme-{mission.start_date.isoformat()}-{mission.end_date.isoformat()}.ics"
+    return f"programme-{mission.id}-{audience.value}.ics"
 
 
 @bp.route("/missions/<int:mission_id>/programme.ics", methods=["GET", "POST"])
@@ -65,7 +73,7 @@ def download(mission_id: int):
             return asked
     body = programme_ics([mission], audience, current_user, calendar_name(mission, audience),
                          today=today_utc(), for_feed=False)
-    return _calendar_response(body, f"programme-{mission.id}-{audience.value}.ics")
+    return _calendar_response(body, download_name(mission, audience))
 
 
 def _feed_url(token: str) -> tuple[str, str]:
@@ -138,19 +146,15 @@ def revoke(feed_id: int):
 def feed(token: str):
     """A subscription feed. Unknown, revoked and expired tokens all get the same 404.
 
-    A conditional request that matches is answered from the validators kept in Redis while nothing was written since
-    (``validators.py``: one round trip), or else from two queries (the feed, its scope with revisions); it writes
-    nothing. A full answer is the body kept under the ETag (``cache.py``), or else built and kept; either
-    way the fetch is recorded.
+    The database alone decides the answer: a conditional request that matches gets a 304 from two queries (the feed
+    with its owner, then its scope with the revisions) and writes nothing. A full answer is the body kept under the
+    ETag (``cache.py``), or else built and kept; either way the fetch is recorded.
     """
+    now = now_utc()  # before anything is read (queries.last_modified)
     if not limits.feed_fetch_allowed(token):
         return Response("Too many requests\n", status=429, mimetype="text/plain",
                         headers={"Retry-After": "60", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                                  "X-Robots-Tag": "noindex, nofollow"})
-    conditional = "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
-    kept, generation = feed_validators.lookup(token) if conditional else (None, None)
-    if kept is not None and _not_modified(kept.etag, kept.latest_ms):
-        return Response(status=304, headers=_feed_headers(kept.etag, kept.latest_ms, now_utc()))
     feed = feed_by_token(token)
     if feed is None:
         # The same short answer for unknown, revoked and expired tokens; nothing echoes the token back.
@@ -158,13 +162,12 @@ def feed(token: str):
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                                  "X-Robots-Tag": "noindex, nofollow"})
     audience = feed_audience(feed)
-    today, now = today_utc(), now_utc()
+    today = now.date()
     scope = feed_scope(feed) if audience is not None else FeedScope(())
     etag = feed_etag(feed, scope, today)
     latest = feed_latest_change(feed, scope, today)
     headers = _feed_headers(etag, latest, now)
     if _not_modified(etag, latest):
-        feed_validators.keep(token, generation, etag, latest, today, feed.expires_at)
         return Response(status=304, headers=headers)
     body = feed_cache.get(etag, request.host_url)
     if body is None:

@@ -212,6 +212,7 @@ CLASSIFIED: dict[str, dict[str, Classification]] = {
     "manual_confirmations": _columns(OFFICE, "mission_id key", confirmed_by_id=ACTED, confirmed_at=ACTED,
                                      note=NOTES, id=KEY),
     "settings": _columns(SETTING, "key value"),
+    "revision_clock": _columns(BOOKKEEPING, "id last_ms"),
     # accounts, sign-in, feeds
     "users": _columns(
         _p(Category.ACCOUNT, USER), "email password_hash active created_at totp_secret totp_last_step "
