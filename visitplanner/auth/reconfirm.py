@@ -2,7 +2,8 @@
 
 A download or print of such a programme is refused on GET with a page that asks for the password (or, for whoever
 has a second factor, a code from the app); the POST with the right answer makes the output, and the audit log keeps
-who made which. Wrong answers count towards the sign-in limits of ``visitplanner/limits.py``.
+who made which. Wrong answers count towards the sign-in limits of ``visitplanner/limits.py`` (wrong codes also
+towards the account's cap on second-factor guesses).
 """
 
 from __future__ import annotations
@@ -27,9 +28,16 @@ class ReconfirmForm(BaseForm):
 
 def _proved(user: User, secret: str) -> bool:
     address = request.remote_addr or ""
+    if user.totp_secret:
+        if not limits.second_factor_allowed(address, user):
+            return False
+        proved = check_second_factor(user, secret)
+        if not proved:
+            limits.count_failed_second_factor(address, user)
+        return proved
     if not limits.sign_in_allowed(address, user.email):
         return False
-    proved = check_second_factor(user, secret) if user.totp_secret else user.check_password(secret)
+    proved = user.check_password(secret)
     if not proved:
         limits.count_failed_sign_in(address, user.email)
     return proved
