@@ -49,6 +49,10 @@ ACTIONS = {
     "mission.high_risk_on": _l("High-risk mode set"),
     "mission.high_risk_off": _l("High-risk mode ended"),
     "programme.high_risk_export": _l("Programme with high-risk items downloaded or printed"),
+    "programme.high_risk_export_wrong": _l("Download or print of a programme with high-risk items refused: wrong "
+                                           "password or code"),
+    "programme.high_risk_export_limited": _l("Download or print of a programme with high-risk items refused: too "
+                                             "many attempts"),
     "settings.update": _l("Settings changed"),
     "dossier.add": _l("Dossier entry added"),
     "dossier.review": _l("Research dossier reviewed"),
