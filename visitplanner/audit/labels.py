@@ -66,6 +66,7 @@ ACTIONS = {
     "evaluation.add": _l("Evaluation recorded"),
     "company.update": _l("Company record changed"),
     "feed.revoke": _l("Calendar feed revoked"),
+    "feed.fetches_pruned": _l("Old records of feed fetches deleted (retention)"),
     "database.backup": _l("Backup written"),
     "database.restore": _l("Database restored from a backup"),
     "keys.rotate_start": _l("New encryption key made current"),
@@ -180,6 +181,7 @@ FIELDS = {
     "removed": _l("Removed"),
     "keep_until": _l("Kept until"),
     "retention_days": _l("Retention period (days)"),
+    "fetches_removed": _l("Fetch records deleted"),
 }
 
 
