@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .config import build_config
+from .config import build_config, create_sqlite_file_privately
 from .extensions import babel, csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -34,6 +34,8 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.config.from_mapping(build_config(app.instance_path))
     if config:
         app.config.update(config)
+    # Before anything connects: the database holds personal data, its files are for the service account only.
+    create_sqlite_file_privately(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if app.config.get("PROXY_FIX"):
         # Behind a TLS-terminating proxy: trust one hop for the client address, scheme and host.
         from werkzeug.middleware.proxy_fix import ProxyFix
