@@ -140,6 +140,32 @@ def test_by_default_the_database_is_an_sqlite_file_in_the_instance_folder(tmp_pa
     assert (instance / "visitplanner.sqlite").is_file()
 
 
+@pytest.fixture
+def usual_umask():
+    """The umask most systems give a service (022: new files readable by everyone), so that the test shows what the
+    application does, not what the machine running the tests does."""
+    import os
+
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def test_the_default_sqlite_files_are_readable_by_the_owner_only(tmp_path, usual_umask):
+    instance = tmp_path / "instance"
+
+    with running(instance) as app:
+        with app.app_context():
+            upgrade()
+            db.session.execute(text("INSERT INTO settings (key, value) VALUES ('written', 'yes')"))
+            db.session.commit()
+            files = [instance / f"visitplanner.sqlite{end}" for end in ("", "-wal", "-shm")]
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files if path.exists()}
+
+    assert "visitplanner.sqlite" in modes and "visitplanner.sqlite-wal" in modes, modes
+    assert modes == dict.fromkeys(modes, 0o600), {name: oct(mode) for name, mode in modes.items()}
+
+
 # ---- how SQLite is opened ----------------------------------------------------------------------------------
 # Always a separate SQLite app, so these run whatever database TEST_DATABASE_URL points the other tests at.
 

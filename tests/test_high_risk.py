@@ -368,3 +368,57 @@ def test_the_feed_for_the_owner_of_a_person_feed_also_carries_nothing(meeting, r
     assert str(events(body)[item.uid]["status"]) == "CANCELLED"
     for word in SECRET_WORDS:
         assert word.encode() not in body
+
+
+# ---- a refused re-check is audited too, naming the mission and the export tried (issue 21) --------------------
+
+
+def refusals(app) -> list[tuple]:
+    """The audit entries of refused re-checks, as committed (read in a session of their own)."""
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("programme.high_risk_export_%"))
+                                     .order_by(AuditEntry.id))
+        return [(e.action, e.actor_id, e.mission_id, e.partnership_id, e.changes) for e in entries]
+
+
+@pytest.mark.parametrize("path, export", [("/programme.ics?audience=delegation", "ics:delegation"),
+                                          ("/programme/print?audience=delegation", "print:delegation")])
+def test_a_wrong_password_at_the_re_check_is_audited_with_the_mission_and_the_export(
+    app, client, login, meeting, path, export
+):
+    advisor, mission, item, dinner, person = meeting
+    set_high_risk(advisor, mission, "Intimidatie")
+    db.session.commit()
+    user = login(Role.PROTOCOL)
+
+    wrong = client.post(f"/missions/{mission.id}{path}", data={"secret": "not my password"})
+
+    assert wrong.status_code == 403
+    assert refusals(app) == [("programme.high_risk_export_wrong", user.id, mission.id, mission.partnership_id,
+                              {"export": [None, export]})]
+
+
+def test_a_re_check_refused_for_too_many_attempts_is_audited_with_the_mission_and_the_export(
+    app, client, login, meeting
+):
+    advisor, mission, item, dinner, person = meeting
+    set_high_risk(advisor, mission, "Intimidatie")
+    db.session.commit()
+    user = login(Role.PROTOCOL)
+    url = f"/missions/{mission.id}/programme.ics?audience=delegation"
+    for _ in range(5):
+        assert client.post(url, data={"secret": "not my password"}).status_code == 403
+
+    refused = client.post(url, data={"secret": "correct horse battery staple"})
+
+    assert refused.status_code == 403 and b"BEGIN:VCALENDAR" not in refused.data
+    assert refusals(app)[-1] == ("programme.high_risk_export_limited", user.id, mission.id, mission.partnership_id,
+                                 {"export": [None, "ics:delegation"]})
+    assert [action for action, *_ in refusals(app)] == ["programme.high_risk_export_wrong"] * 5 + [
+        "programme.high_risk_export_limited"]
+
+
+def test_the_refusals_have_labels_in_both_languages(app):
+    from visitplanner.audit.labels import ACTIONS
+
+    assert {"programme.high_risk_export_wrong", "programme.high_risk_export_limited"} <= set(ACTIONS)

@@ -210,3 +210,72 @@ def test_the_policy_is_configurable_for_the_other_roles(app, account):
     client = browser(app)
     assert client.post("/login", data={"email": account(Role.PROTOCOL), "password": PASSWORD}).headers[
         "Location"] == "/login/enrol"
+
+
+# ---- a cap per account on wrong codes, from every address (issue 21) ------------------------------------------
+
+
+SIX_ADDRESSES = tuple(f"198.51.100.{n}" for n in range(1, 7))
+
+
+def past_the_password(app, email: str, address: str):
+    """A browser at ``address`` that gave the right password and is asked for the code."""
+    client = browser(app, address)
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).headers["Location"] == "/login/code"
+    return client
+
+
+def test_wrong_codes_for_one_account_from_six_addresses_make_its_second_step_wait(app, account):
+    secret = pyotp.random_base32()
+    email = account(Role.ADVISOR, secret=secret)
+    guessers = [past_the_password(app, email, address) for address in SIX_ADDRESSES]
+    wrong = code_for(secret, steps_ahead=10)
+
+    answers = [guessers[n % 6].post("/login/code", data={"code": wrong}).status_code for n in range(12)]
+
+    assert answers[:10] == [200] * 10, "ten wrong codes are told they are wrong"
+    assert answers[10:] == [429, 429], "then every address waits, though none of them tried more than twice"
+    owner = past_the_password(app, email, "192.0.2.200")
+    refused = owner.post("/login/code", data={"code": code_for(secret)})
+    assert refused.status_code == 429 and not signed_in(owner), "the right code waits too"
+    assert "This code does not open the account" in text(refused), "with the message a wrong code gets"
+    assert audit(app, email)[-1] == "user.sign_in_refused"
+
+
+def test_wrong_codes_at_the_re_check_count_towards_the_same_cap(app, account, make_mission, make_item):
+    from visitplanner.missions.operations import set_high_risk
+    from visitplanner.participants.operations import create_participant
+
+    secret = pyotp.random_base32()
+    email = account(Role.ADVISOR, secret=secret)
+    wrong = code_for(secret, steps_ahead=10)
+    with app.app_context():
+        advisor = db.session.scalar(select(User).where(User.email == email))
+        mission = make_mission()
+        defender = create_participant(advisor, real_name="Li Wei", alias="Zwaluw-4471", kind="defender")
+        make_item(mission, kind="ngo_visit", participants=[defender])
+        set_high_risk(advisor, mission, "Intimidatie")
+        db.session.commit()
+        url = f"/missions/{mission.id}/programme/print?audience=internal"
+    signed = past_the_password(app, email, SIX_ADDRESSES[0])
+    assert signed.post("/login/code", data={"code": code_for(secret)}).status_code == 302
+    for _ in range(5):
+        assert signed.post(url, data={"secret": wrong}).status_code == 403
+    for address in SIX_ADDRESSES[1:]:
+        assert past_the_password(app, email, address).post("/login/code", data={"code": wrong}).status_code == 200
+
+    assert past_the_password(app, email, "192.0.2.201").post(
+        "/login/code", data={"code": code_for(secret, steps_ahead=1)}).status_code == 429
+
+
+def test_wrong_passwords_from_many_addresses_never_make_the_second_step_wait(app, account):
+    secret = pyotp.random_base32()
+    email = account(Role.ADVISOR, secret=secret)
+    for n in range(12):
+        stranger = browser(app, f"203.0.113.{n + 1}")
+        for _ in range(4):
+            assert stranger.post("/login", data={"email": email, "password": "not the password"}).status_code == 200
+
+    owner = past_the_password(app, email, "192.0.2.200")
+    assert owner.post("/login/code", data={"code": code_for(secret)}).status_code == 302
+    assert signed_in(owner)

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .config import build_config
+from .config import build_config, create_sqlite_file_privately
 from .extensions import babel, csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -34,6 +34,8 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.config.from_mapping(build_config(app.instance_path))
     if config:
         app.config.update(config)
+    # Before anything connects: the database holds personal data, its files are for the service account only.
+    create_sqlite_file_privately(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if app.config.get("PROXY_FIX"):
         # Behind a TLS-terminating proxy: trust one hop for the client address, scheme and host.
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -49,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_literal_feed_paths(app)
     register_cli(app)
     from .logmask import install as mask_feed_tokens_in_logs
 
@@ -230,6 +233,24 @@ def register_security_headers(app: Flask) -> None:
             # Served over HTTPS only: browsers must never try plain HTTP again (a year; every subdomain is ours).
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def register_literal_feed_paths(app: Flask) -> None:
+    """A feed is served at the literal ``/feeds/<token>.ics`` only: the server decodes ``/%66eeds/…`` or
+    ``/feeds%2F…`` to the same route, and such a spelling is answered as an unknown token is (``logmask.py``)."""
+    from flask import Response
+
+    from .logmask import is_other_spelling_of_a_feed
+
+    @app.before_request
+    def literal_feed_paths_only():
+        # The request target as sent: gunicorn passes RAW_URI, werkzeug both, mod_wsgi and uWSGI REQUEST_URI.
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+        if raw and is_other_spelling_of_a_feed(raw, request.script_root):
+            return Response("Not found\n", status=404, mimetype="text/plain",
+                            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                                     "X-Robots-Tag": "noindex, nofollow"})
+        return None
 
 
 def register_cli(app: Flask) -> None:

@@ -281,19 +281,21 @@ def prune_keys_command() -> None:
 
 
 @click.command("retention", help="Pseudonymise the civil-society participants whose retention period has passed "
-                                 "(real name, contact details and notes removed; alias and facts kept). Audited; "
-                                 "meant for cron.")
-@click.option("--dry-run", is_flag=True, help="Only list who would be pseudonymised.")
+                                 "(real name, contact details and notes removed; alias and facts kept), and delete "
+                                 "the records of feed fetches older than 90 days. Audited; meant for cron.")
+@click.option("--dry-run", is_flag=True, help="Only list who would be pseudonymised and count what would go.")
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
+    from .calendar.operations import FETCHES_KEPT, forget_old_fetches, old_fetches
     from .participants.retention import pseudonymise_due, retention_days
-    from .timeutil import today_utc
+    from .timeutil import now_utc, today_utc
 
     due = pseudonymise_due(today_utc(), dry_run)
     for entry in due:
         ended = entry.last_mission_end.isoformat() if entry.last_mission_end else "no mission"
         click.echo(f"{'would pseudonymise' if dry_run else 'pseudonymised'} {entry.participant.alias} "
                    f"(last mission ended {ended}, due {entry.due_on.isoformat()})")
+    fetches = old_fetches(now_utc()) if dry_run else forget_old_fetches(now_utc())
     if dry_run:
         db.session.rollback()
     else:
@@ -301,3 +303,6 @@ def retention_command(dry_run: bool) -> None:
     people = "participant" if len(due) == 1 else "participants"
     click.echo(f"{len(due)} {people} {'due' if dry_run else 'pseudonymised'}; retention period "
                f"{retention_days()} days.")
+    records = "record" if fetches == 1 else "records"
+    click.echo(f"{fetches} feed fetch {records} older than {FETCHES_KEPT.days} days "
+               f"{'due' if dry_run else 'deleted'}.")

@@ -34,6 +34,25 @@ def database_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "visitplanner.sqlite")
 
 
+def create_sqlite_file_privately(url: str, instance_path: str) -> None:
+    """Create the SQLite database file of ``url`` readable by its owner only (0600), before SQLite first opens it
+    and would create it readable by everyone the umask allows; SQLite gives the -wal and -shm files beside it the
+    same mode. A file that exists is left as it is; other databases need nothing."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query.get("uri"):
+        return
+    path = Path(instance_path) / parsed.database  # a relative path is in the instance folder (Flask-SQLAlchemy)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def _minutes(name: str, default: int) -> int:
     value = os.environ.get(name, "")
     return int(value) if value.isdigit() and int(value) > 0 else default

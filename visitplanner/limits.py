@@ -3,23 +3,34 @@ production; memory for a single `make run` process).
 
 Sign-in counts failures only (a wrong password, a wrong second-factor code), per client address and per address
 and account together, over growing windows: after five failures in a minute that address waits for the minute to
-pass, after ten in an hour for the hour, after twenty in a day for the day. Nobody elsewhere can lock an account:
-the account itself is never locked. Feeds count every fetch per token.
+pass, after ten in an hour for the hour, after twenty in a day for the day. Wrong second-factor codes (at sign-in
+and at the re-check before a high-risk download) are also counted per account, from every address together: after
+ten in an hour the account's second step waits for the hour, after twenty in a day for the day, the right code
+refused too. Only someone who gave the right password reaches that step, so a wrong password never counts there:
+nobody without the password can make an account wait, and the first step is never locked. Feeds count every fetch
+per token.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 
+if TYPE_CHECKING:
+    from .auth.models import User
+
 #: Failed sign-ins from one address, whatever the account.
 SIGN_IN_BY_ADDRESS = parse_many("20 per minute; 100 per hour; 300 per day")
 #: Failed sign-ins from one address for one account: the growing delays a guesser meets.
 SIGN_IN_BY_ACCOUNT = parse_many("5 per minute; 10 per hour; 20 per day")
+#: Wrong second-factor codes for one account, from every address together: someone who has the password cannot
+#: spread their guesses over many addresses.
+SECOND_FACTOR_BY_ACCOUNT = parse_many("10 per hour; 20 per day")
 #: Fetches of one feed: calendar services poll every few minutes at most.
 FEED_BY_TOKEN = parse_many("30 per minute; 300 per hour")
 
@@ -60,6 +71,17 @@ def count_failed_sign_in(address: str, email: str) -> None:
     """A wrong password or second-factor code: it counts for the address, and for the address and account."""
     _hit(SIGN_IN_BY_ADDRESS, "sign-in", address)
     _hit(SIGN_IN_BY_ACCOUNT, "sign-in", address, email)
+
+
+def second_factor_allowed(address: str, user: User) -> bool:
+    """Whether another second-factor code may be tried from ``address`` for ``user`` now."""
+    return sign_in_allowed(address, user.email) and _within(SECOND_FACTOR_BY_ACCOUNT, "second-factor", str(user.id))
+
+
+def count_failed_second_factor(address: str, user: User) -> None:
+    """A wrong second-factor code: it counts as a failed sign-in, and for the account from every address."""
+    count_failed_sign_in(address, user.email)
+    _hit(SECOND_FACTOR_BY_ACCOUNT, "second-factor", str(user.id))
 
 
 def feed_fetch_allowed(token: str) -> bool:

@@ -52,6 +52,10 @@ ACTIONS = {
     "programme.export_cli": _l("Programme written to a file on the command line"),
     "item.protect": _l("Programme item kept out of calendars (critical risk)"),
     "item.release": _l("Programme item released into calendars by the advisor"),
+    "programme.high_risk_export_wrong": _l("Download or print of a programme with high-risk items refused: wrong "
+                                           "password or code"),
+    "programme.high_risk_export_limited": _l("Download or print of a programme with high-risk items refused: too "
+                                             "many attempts"),
     "settings.update": _l("Settings changed"),
     "dossier.add": _l("Dossier entry added"),
     "dossier.review": _l("Research dossier reviewed"),
@@ -65,6 +69,7 @@ ACTIONS = {
     "evaluation.add": _l("Evaluation recorded"),
     "company.update": _l("Company record changed"),
     "feed.revoke": _l("Calendar feed revoked"),
+    "feed.fetches_pruned": _l("Old records of feed fetches deleted (retention)"),
     "database.backup": _l("Backup written"),
     "database.restore": _l("Database restored from a backup"),
     "keys.rotate_start": _l("New encryption key made current"),
@@ -181,6 +186,7 @@ FIELDS = {
     "removed": _l("Removed"),
     "keep_until": _l("Kept until"),
     "retention_days": _l("Retention period (days)"),
+    "fetches_removed": _l("Fetch records deleted"),
 }
 
 

@@ -141,8 +141,7 @@ def check_second_factor(user: User, code: str) -> bool:
     from . import second_factor
 
     step = second_factor.matching_step(user.totp_secret, code) if user.totp_secret else None
-    if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
-        user.totp_last_step = step
+    if step is not None and second_factor.use_step(user, step):
         return True
     if second_factor.use_recovery_code(user, code):
         record(user, "user.recovery_code_used", user, label=user.email,

@@ -3,7 +3,8 @@
 Which roles must have one is `SECOND_FACTOR_ROLES` (default: administrator, human-rights advisor, approver: the
 roles that see real names of civil-society participants, special-category data under GDPR Art. 9). Whoever has
 enrolled is asked for a code at every sign-in. A code is accepted once: its time step must be later than the last
-one used. Recovery codes are random (80 bits) and stored only as SHA-256 hashes; each opens once.
+one used. Recovery codes are random (80 bits) and stored only as SHA-256 hashes; each opens once. "Once" holds when
+a code is sent twice at the same moment: using one is a compare-and-set in the database.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import pyotp
 import segno
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
@@ -102,13 +104,38 @@ def store_recovery_codes(user: User, codes: list[str]) -> None:
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
 
 
+def use_step(user: User, step: int) -> bool:
+    """Whether the app code of time ``step`` is still unused for ``user``; if so it is used up now.
+
+    One compare-and-set UPDATE: of two transactions that both read the step as unused, the database lets one
+    write it and finds no row left for the other (PostgreSQL re-reads the row once the first commits; SQLite lets
+    one writer at a time). A plain UPDATE on the connection: the column is bookkeeping that raises nothing
+    (``revisions.py``), and it leaves the account's optimistic version as it is.
+    """
+    users = User.__table__
+    taken = db.session.connection().execute(
+        update(users).where(users.c.id == user.id,
+                            or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step))
+        .values(totp_last_step=step))
+    if taken.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
 def use_recovery_code(user: User, code: str) -> bool:
-    """Whether ``code`` is one of the user's unused recovery codes; if so it is used up now."""
+    """Whether ``code`` is one of the user's unused recovery codes; if so it is used up now (a compare-and-set, as
+    ``use_step``: a code sent twice at once opens once)."""
     found = db.session.scalar(select(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code), RecoveryCode.used_at.is_(None)))
     if found is None:
         return False
-    found.used_at = now_utc()
+    codes, now = RecoveryCode.__table__, now_utc()
+    taken = db.session.connection().execute(
+        update(codes).where(codes.c.id == found.id, codes.c.used_at.is_(None)).values(used_at=now))
+    if taken.rowcount != 1:
+        return False
+    set_committed_value(found, "used_at", now)
     return True
 
 

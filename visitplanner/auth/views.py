@@ -62,13 +62,13 @@ def code():
     status = 200
     if form.validate_on_submit():
         address = request.remote_addr or ""
-        if not limits.sign_in_allowed(address, user.email):
+        if not limits.second_factor_allowed(address, user):
             refuse_sign_in(user.email)
             opened, status = False, 429
         else:
             opened = check_second_factor(user, form.code.data)
-            if not opened:  # wrong codes count towards the same limits as wrong passwords
-                limits.count_failed_sign_in(address, user.email)
+            if not opened:  # wrong codes count with wrong passwords, and for the account from every address
+                limits.count_failed_second_factor(address, user)
         db.session.commit()
         if opened:
             sessions.begin(user)

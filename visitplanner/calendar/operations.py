@@ -79,6 +79,24 @@ def record_fetch(feed: CalendarFeed, address: str, user_agent: str) -> None:
     db.session.flush()
 
 
+def old_fetches(now: datetime) -> int:
+    """How many fetch records, of every feed, are older than ``FETCHES_KEPT``."""
+    from sqlalchemy import func, select
+
+    return db.session.scalar(select(func.count(FeedFetch.id)).where(FeedFetch.at < now - FETCHES_KEPT))
+
+
+def forget_old_fetches(now: datetime) -> int:
+    """Delete the fetch records older than ``FETCHES_KEPT`` of every feed, also of one nobody fetches any more (the
+    daily ``retention`` run); returns how many went, audited when any did."""
+    from sqlalchemy import delete
+
+    removed = db.session.execute(delete(FeedFetch).where(FeedFetch.at < now - FETCHES_KEPT)).rowcount
+    if removed:
+        record(None, "feed.fetches_pruned", None, changes={"fetches_removed": [None, removed]})
+    return removed
+
+
 def move_mission_feed_expiry(mission: Mission) -> None:
     """When a mission's dates change, its feeds end 30 days after the new last day."""
     from sqlalchemy import select
