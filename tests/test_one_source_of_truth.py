@@ -142,6 +142,40 @@ def test_a_redis_restored_from_an_older_snapshot_cannot_answer_a_revalidation(
             assert again.headers["ETag"] != etag
 
 
+# ---- Redis gone ---------------------------------------------------------------------------------------------------
+
+
+def test_with_redis_gone_the_office_signs_in_edits_and_calendars_fetch(
+        on_own_redis, own_redis, make_user, make_mission, make_item):
+    """Redis stops (the test's own server, killed). Signing in, the dashboard, an edit and a feed all still work:
+    rate limits are counted in this process's memory meanwhile, and feed bodies are built instead of kept."""
+    from test_itinerary import edit_form
+
+    with on_own_redis.test_request_context():
+        advisor, mission, item, person, token = a_named_meeting(make_user, make_mission, make_item)
+        email, item_id = advisor.email, item.id
+    own_redis.stop()
+
+    office = on_own_redis.test_client()
+    assert office.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    assert office.get("/").status_code == 200
+    with on_own_redis.test_request_context():
+        form = edit_form(db.session.get(ProgrammeItem, item_id), title="Gesprek met de vakbond (verplaatst)",
+                         participants=[str(person.id)])
+    assert office.post(f"/items/{item_id}/edit", data=form).status_code == 302
+    with on_own_redis.app_context():
+        assert db.session.get(ProgrammeItem, item_id).title == "Gesprek met de vakbond (verplaatst)"
+
+    calendar = on_own_redis.test_client()
+    fetched = calendar.get(f"/feeds/{token}.ics")
+    assert fetched.status_code == 200 and b"(verplaatst)" in fetched.data
+    assert calendar.get(f"/feeds/{token}.ics", headers={"If-None-Match": fetched.headers["ETag"]}).status_code == 304
+    # Counted in memory meanwhile: a guesser is still stopped.
+    guesser = on_own_redis.test_client()
+    wrong = [guesser.post("/login", data={"email": email, "password": "wrong"}).status_code for _ in range(6)]
+    assert wrong[-1] == 429
+
+
 # ---- Last-Modified in commit order (PostgreSQL) ---------------------------------------------------------------
 
 

@@ -9,17 +9,25 @@ ten in an hour the account's second step waits for the hour, after twenty in a d
 refused too. Only someone who gave the right password reaches that step, so a wrong password never counts there:
 nobody without the password can make an account wait, and the first step is never locked. Feeds count every fetch
 per token.
+
+When the shared storage cannot be reached (Redis down), counting goes on in this process's memory, and is logged:
+losing Redis must not stop signing in or fetching a feed. Flask-Limiter's own in-memory fallback would never engage
+here, since these limits call the storage directly rather than through its decorators.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import RateLimiter
 
 if TYPE_CHECKING:
     from .auth.models import User
@@ -35,6 +43,11 @@ SECOND_FACTOR_BY_ACCOUNT = parse_many("10 per hour; 20 per day")
 FEED_BY_TOKEN = parse_many("30 per minute; 300 per hour")
 
 EXTENSION = "visitplanner.limiter"
+#: This process's own counts, used while the shared storage cannot be reached.
+FALLBACK = "visitplanner.limiter-fallback"
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def init_app(app: Flask) -> None:
@@ -44,8 +57,27 @@ def init_app(app: Flask) -> None:
                                         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "visitplanner"))
 
 
-def _strategy():
+def _strategy() -> RateLimiter:
     return current_app.extensions[EXTENSION].limiter
+
+
+def _fallback(shared: RateLimiter) -> RateLimiter:
+    """The same strategy on this process's memory, made once per application."""
+    fallback = current_app.extensions.get(FALLBACK)
+    if fallback is None:
+        fallback = current_app.extensions[FALLBACK] = type(shared)(MemoryStorage())
+    return fallback
+
+
+def _counted(call: Callable[[RateLimiter], T]) -> T:
+    """``call`` on the shared counts; when their storage cannot be reached, on this process's own."""
+    shared = _strategy()
+    try:
+        return call(shared)
+    except shared.storage.base_exceptions as error:
+        log.warning("the rate-limit storage (RATELIMIT_STORAGE_URI) could not be reached (%s): counting in this "
+                    "process's memory", type(error).__name__)
+        return call(_fallback(shared))
 
 
 def _key(*parts: str) -> tuple[str, ...]:
@@ -54,12 +86,13 @@ def _key(*parts: str) -> tuple[str, ...]:
 
 
 def _within(limits: list[RateLimitItem], *parts: str) -> bool:
-    return all(_strategy().test(limit, *_key(*parts)) for limit in limits)
+    key = _key(*parts)
+    return _counted(lambda strategy: all(strategy.test(limit, *key) for limit in limits))
 
 
 def _hit(limits: list[RateLimitItem], *parts: str) -> None:
-    for limit in limits:
-        _strategy().hit(limit, *_key(*parts))
+    key = _key(*parts)
+    _counted(lambda strategy: [strategy.hit(limit, *key) for limit in limits])
 
 
 def sign_in_allowed(address: str, email: str) -> bool:
@@ -86,10 +119,11 @@ def count_failed_second_factor(address: str, user: User) -> None:
 
 def feed_fetch_allowed(token: str) -> bool:
     """Count a fetch of the feed with this token; False once it fetched too often."""
-    strategy, key = _strategy(), _key("feed", token)
-    return all([strategy.hit(limit, *key) for limit in FEED_BY_TOKEN])
+    key = _key("feed", token)
+    return _counted(lambda strategy: all([strategy.hit(limit, *key) for limit in FEED_BY_TOKEN]))
 
 
 def reset() -> None:
     """Forget every count (tests, between scenarios)."""
     current_app.extensions[EXTENSION].reset()
+    current_app.extensions.pop(FALLBACK, None)
