@@ -214,6 +214,7 @@ def rotate_keys_command(limit: int | None) -> None:
     from flask import current_app
 
     from .audit.operations import record
+    from .calendar.following import rekey
     from .crypto import Keyring, new_key, not_current, parse_keys, reencrypt_batch, write_key_file
 
     ring: Keyring = current_app.extensions["data_keys"]
@@ -242,7 +243,11 @@ def rotate_keys_command(limit: int | None) -> None:
     if left:
         click.echo(f"Re-encrypted {done} values under key {ring.current}; {left} are left: run `keys rotate` again.")
         return
-    record(None, "keys.rotate", None, changes={"key": [None, ring.current], "values": [None, done]})
+    # What calendars were shown is kept as digests under a key derived from the data key: under the new one now,
+    # without a calendar noticing anything.
+    rekeyed = rekey(db.session)
+    record(None, "keys.rotate", None, changes={"key": [None, ring.current], "values": [None, done],
+                                               "digests": [None, rekeyed]})
     db.session.commit()
     # The old keys stay: workers started before the rotation still encrypt under theirs until they restart.
     click.echo(f"Re-encrypted {done} values; everything is under key {ring.current} now. Restart the application "

@@ -111,6 +111,22 @@ class Keyring:
         digest = hmac.new(index_key, _normalised(name).encode("utf-8"), hashlib.sha256).hexdigest()[:40]
         return f"{kid}:{digest}"
 
+    def digest(self, content: bytes, kid: str | None = None) -> str:
+        """A keyed digest of ``content`` (HMAC-SHA256 under a key derived from the data key ``kid``, the current one
+        by default), prefixed with the key's id: what is kept to notice a change (``calendar/following.py``), of
+        which a copy of the database confirms nothing without the key."""
+        kid = kid or self.current
+        digest_key = hmac.new(self.keys[kid], b"visitplanner change digest", hashlib.sha256).digest()
+        return f"{kid}:{hmac.new(digest_key, content, hashlib.sha256).hexdigest()}"
+
+    def digest_of(self, stored: str, content: bytes) -> bool:
+        """Whether ``stored`` is the digest of ``content``: under the key it names (a rotation may be under way), or,
+        kept before digests were keyed, its plain SHA-256. False under a key this instance no longer has."""
+        kid, keyed, _ = stored.partition(":")
+        if not keyed:
+            return hmac.compare_digest(stored, hashlib.sha256(content).hexdigest())
+        return kid in self.keys and hmac.compare_digest(stored, self.digest(content, kid))
+
     def blind_indexes(self, name: str) -> list[str]:
         """The name's blind index under every key the instance has (a rotation may be under way)."""
         return [self.blind_index(name, kid) for kid in self.keys]

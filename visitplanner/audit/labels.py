@@ -129,6 +129,7 @@ FIELDS = {
     "high_risk_reason": _l("High-risk mode"),
     "protected": _l("Kept out of calendars"),
     "left_out": _l("Items left out (high-risk mode)"),
+    "digests": _l("Calendar digests kept under the new key"),
     "export": _l("Export"),
     "talking_points_block": _l("Talking points block finalisation"),
     "no_talking_points_reason": _l("Reason for having no talking points"),

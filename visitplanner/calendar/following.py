@@ -18,11 +18,16 @@ another audience was sent.
 Nothing here is a list of columns: the digest is taken of the event itself, so whatever a future column adds to an
 event moves it. The result is stored in ``ProgrammeItem.shown`` (and the highest SEQUENCE in ``sequence``) with a
 plain UPDATE in the same transaction, which moves neither the item's version nor its ``updated_at``.
+
+The digest is keyed (``Keyring.digest``: HMAC under a key derived from the data key, with the key's id): the event it
+is taken of holds real names, and everything else in it is in the database in clear, so a plain hash would let a copy
+of the database confirm a guessed name. A digest under an older key, or a plain one kept before digests were keyed,
+is compared under what made it and, when the event is the same, kept under the current key without raising any
+SEQUENCE (:func:`rekey`, run by ``flask keys rotate``; the daily ``checklist`` follows every item, and so rekeys too).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -31,6 +36,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..crypto import keyring
 from ..disclosure import Audience, ItemView, kept_out_of_feeds, present_live
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import DelegationMember
@@ -49,12 +55,12 @@ class _Anyone:
         return True
 
 
-def event_digest(item: ProgrammeItem, audience: Audience, today: date, made: dict | None = None
-                 ) -> tuple[str, ItemView] | None:
-    """A digest of everything ``audience`` could be sent of the item while in the programme, in a feed and in a file,
-    with the feed's view; None when no feed may carry it (what feeds were sent is what must be followed: files carry
-    no cancellations). Taken in one language, so that who saved
-    it does not matter. ``made`` keeps the events already serialised for this item: equal views, equal events."""
+def event_content(item: ProgrammeItem, audience: Audience, today: date, made: dict | None = None
+                  ) -> tuple[bytes, ItemView] | None:
+    """Everything ``audience`` could be sent of the item while in the programme, in a feed and in a file, as the bytes
+    its digest is taken of, with the feed's view; None when no feed may carry it (what feeds were sent is what must
+    be followed: files carry no cancellations). Taken in one language, so that who saved it does not matter.
+    ``made`` keeps the events already serialised for this item: equal views, equal events."""
     from .ical import event
     from .programme import describe
 
@@ -69,7 +75,7 @@ def event_digest(item: ProgrammeItem, audience: Audience, today: date, made: dic
             if key not in made:
                 made[key] = _content(event(view, describe(view)))
             parts.append(made[key])
-    return hashlib.sha256(b"\0".join(parts)).hexdigest(), views[0]
+    return b"\0".join(parts), views[0]
 
 
 def _content(vevent) -> bytes:
@@ -82,6 +88,7 @@ def _content(vevent) -> bytes:
 
 def follow(item: ProgrammeItem, today: date, now: datetime) -> dict:
     """What each audience has now been shown of ``item``, from what it had been shown before (``item.shown``)."""
+    ring = keyring()
     before = item.shown
     never_followed = before is None  # made before this was followed: anything may have changed since
     before = before or {}
@@ -91,12 +98,12 @@ def follow(item: ProgrammeItem, today: date, now: datetime) -> dict:
         was = before.get(audience.value)
         if not item.in_calendars and never_followed:
             # Gone before this was followed: withdrawn from whoever saw it then, at the moment it went.
-            seen = event_digest(item, audience, today, made)
+            seen = event_content(item, audience, today, made)
             if seen is not None:
-                after[audience.value] = {**_as_shown(*seen), "sequence": floor,
+                after[audience.value] = {**_as_shown(ring.digest(seen[0]), seen[1]), "sequence": floor,
                                          "withdrawn_at": item.left_calendars_at.isoformat()}
             continue
-        seen = event_digest(item, audience, today, made) if item.in_calendars else None
+        seen = event_content(item, audience, today, made) if item.in_calendars else None
         if seen is None:
             if was is not None and was.get("withdrawn_at") is None:
                 was = {**was, "sequence": was["sequence"] + 1, "withdrawn_at": now.isoformat()}
@@ -106,13 +113,26 @@ def follow(item: ProgrammeItem, today: date, now: datetime) -> dict:
                 was = {**was, "sequence": was["sequence"] + 1, "title": None, "private": True,
                        "classification": "CONFIDENTIAL"}
             if was is not None:
-                after[audience.value] = was
+                after[audience.value] = _rekeyed_withdrawal(was, ring)
             continue
-        if was is not None and was["digest"] == seen[0] and was.get("withdrawn_at") is None:
-            after[audience.value] = was
+        content, view = seen
+        digest = ring.digest(content)
+        if was is not None and was.get("withdrawn_at") is None and (
+                was["digest"] == digest or ring.digest_of(was["digest"], content)):
+            after[audience.value] = {**was, "digest": digest}  # the same event: kept, under the current key
             continue
-        after[audience.value] = {**_as_shown(*seen), "sequence": was["sequence"] + 1 if was is not None else floor}
+        after[audience.value] = {**_as_shown(digest, view), "sequence": was["sequence"] + 1 if was is not None
+                                 else floor}
     return after
+
+
+def _rekeyed_withdrawal(was: dict, ring) -> dict:
+    """A withdrawal keeps no digest that is not under the current key: nothing is compared with it any more (seen
+    again, the item comes back with a higher SEQUENCE whatever it shows), and an old one must not outlive its key."""
+    digest = was.get("digest")
+    if digest is None or digest.partition(":")[0] == ring.current:
+        return was
+    return {**was, "digest": None}
 
 
 def _as_shown(digest: str, view: ItemView) -> dict:
@@ -142,7 +162,6 @@ def follow_missions(session: Session, mission_ids) -> set[int]:
             .execution_options(populate_existing=True))
     if ALL not in mission_ids:
         stmt = stmt.where(ProgrammeItem.mission_id.in_(sorted(mission_ids)))
-    table = ProgrammeItem.__table__
     today, now = today_utc(), now_utc()
     moved: set[int] = set()
     with session.no_autoflush:
@@ -151,13 +170,55 @@ def follow_missions(session: Session, mission_ids) -> set[int]:
             sequence = max([item.sequence, *(entry["sequence"] for entry in shown.values())])
             if shown == item.shown and sequence == item.sequence:
                 continue
-            session.connection().execute(
-                update(table).where(table.c.id == item.id)
-                .values(shown=shown, sequence=sequence, **keep_as_is(table)))
-            set_committed_value(item, "shown", shown)
-            set_committed_value(item, "sequence", sequence)
-            moved.add(item.mission_id)
+            if sequence != item.sequence or _without_digests(shown) != _without_digests(item.shown):
+                moved.add(item.mission_id)  # not when only the key of a digest changed: nobody was sent anything
+            _store(session, item, shown, sequence)
     return moved
+
+
+def _store(session: Session, item: ProgrammeItem, shown: dict, sequence: int) -> None:
+    table = ProgrammeItem.__table__
+    session.connection().execute(update(table).where(table.c.id == item.id)
+                                 .values(shown=shown, sequence=sequence, **keep_as_is(table)))
+    set_committed_value(item, "shown", shown)
+    set_committed_value(item, "sequence", sequence)
+
+
+def _without_digests(shown: dict | None) -> dict | None:
+    return None if shown is None else {a: {k: v for k, v in e.items() if k != "digest"} for a, e in shown.items()}
+
+
+def rekey(session: Session) -> int:
+    """Keep every digest that is under an older key, or plain, under the current key instead, where the event it
+    was taken of is still the same (a key rotation, ``flask keys rotate``): no SEQUENCE moves and no revision rises.
+    A digest whose event changed since is left for following to find; a withdrawal's is dropped. Returns how many
+    items were rekeyed (at most ``limit``)."""
+    ring = keyring()
+    today = today_utc()
+    done = 0
+    stmt = (select(ProgrammeItem).where(ProgrammeItem.shown.is_not(None)).order_by(ProgrammeItem.id)
+            .options(selectinload(ProgrammeItem.attendees).joinedload(DelegationMember.user),
+                     selectinload(ProgrammeItem.focal_themes),
+                     selectinload(ProgrammeItem.participants).selectinload(Participant.consents),
+                     selectinload(ProgrammeItem.participants).selectinload(Participant.assessments)))
+    with session.no_autoflush:
+        for item in session.scalars(stmt):
+            stale = {audience: entry for audience, entry in item.shown.items()
+                     if entry.get("digest") is not None and entry["digest"].partition(":")[0] != ring.current}
+            if not stale:
+                continue
+            shown, made = dict(item.shown), {}
+            for audience, entry in stale.items():
+                if entry.get("withdrawn_at") is not None:
+                    shown[audience] = {**entry, "digest": None}
+                    continue
+                seen = event_content(item, Audience(audience), today, made) if item.in_calendars else None
+                if seen is not None and ring.digest_of(entry["digest"], seen[0]):
+                    shown[audience] = {**entry, "digest": ring.digest(seen[0])}
+            if shown != item.shown:
+                _store(session, item, shown, item.sequence)
+                done += 1
+    return done
 
 
 def follow_by_date(session: Session, mission_ids) -> set[int]:
