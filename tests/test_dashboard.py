@@ -88,11 +88,14 @@ def groundwork(partnership: Partnership, advisor: User) -> None:
     db.session.flush()
 
 
-def passing_inbound(make_mission, make_item, partnership, title: str = "Bezoek delegatie") -> Mission:
-    """An inbound draft mission that passes every check but the four-eyes sign-off."""
-    mission = make_mission("inbound", timezone="Europe/Amsterdam", partnership=partnership, title=title)
-    make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit", title="Huis van de Mensenrechten")
-    make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", title="Bewonersavond",
+def passing_inbound(make_mission, make_item, partnership, title: str = "Bezoek delegatie",
+                    day: date = date(2027, 4, 13)) -> Mission:
+    """An inbound draft mission that passes every check but the four-eyes sign-off: from the day before ``day``
+    (its items) to two days after."""
+    mission = make_mission("inbound", timezone="Europe/Amsterdam", partnership=partnership, title=title,
+                           start=day - timedelta(days=1), end=day + timedelta(days=2))
+    make_item(mission, f"{day}T09:00", f"{day}T10:00", kind="ngo_visit", title="Huis van de Mensenrechten")
+    make_item(mission, f"{day}T19:00", f"{day}T21:00", kind="citizen_meeting", title="Bewonersavond",
               headcount=6, headcount_reason="Familie in Xinjiang.")
     return mission
 
@@ -404,11 +407,12 @@ def rich_missions(n: int, make_user, make_mission, make_item, make_member) -> No
     and for each a completed visit with a follow-up and an objective with an evaluation due."""
     for _ in range(n):
         protocol, advisor = make_user(Role.PROTOCOL), make_user(Role.ADVISOR)
-        mission = passing_inbound(make_mission, make_item, None)
+        # Soon: the consent and the assessment below run out within 14 days, yet hold on the day of the meeting.
+        mission = passing_inbound(make_mission, make_item, None, day=days(8))
         groundwork(mission.partnership, advisor)
         mission.partnership.dossier_reviewed_on = None  # also on the list of stale dossiers
         member = make_member(mission, make_user(Role.DELEGATE))
-        meeting = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:00", kind="official_meeting",
+        meeting = make_item(mission, f"{days(9)}T09:00", f"{days(9)}T10:00", kind="official_meeting",
                             title="Ontvangst", talking_points="Vrije meningsuiting", attendees=[member])
         p = person(advisor)
         meeting.participants.append(p)
