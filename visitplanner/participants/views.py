@@ -14,6 +14,7 @@ from ..forms import save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Scope, consent_state, current_assessment
+from ..readiness.checks import consent_ends_early, last_meeting_days, meeting_day
 from ..timeutil import today_utc
 from .forms import (
     AssessmentForm,
@@ -103,6 +104,7 @@ def show(participant_id: int):
         missions.append({
             "mission": mission,
             "consent": consent_state(participant.consents, mission.id, today),
+            "last_meeting": max(meeting_day(i) for i in items),
             "history": [c for c in reversed(participant.consents) if c.mission_id == mission.id],
             "links": [(i, current_assessment(participant.assessments, i.id)) for i in items],
         })
@@ -141,15 +143,24 @@ def consent(participant_id: int, mission_id: int):
     participant = _load(participant_id)
     mission = _mission_of(participant, mission_id)
     form = ConsentForm()
+    today = today_utc()
     if form.validate_on_submit() and save_form(form, lambda: record_consent(
         current_user, participant, mission, scopes=[s.value for s in Scope if form[s.value].data],
         method=form.method.data, information_version=form.information_version.data,
-        reconfirm_by=form.reconfirm_by.data, note=form.note.data or "", today=today_utc(),
+        reconfirm_by=form.reconfirm_by.data, note=form.note.data or "", today=today,
     )):
         flash(_("Consent recorded."), "success")
+        # Recorded as the person gave it; the advisor learns at once that it will not hold at the meeting. By alias:
+        # a flashed message travels in the session cookie.
+        early = consent_ends_early(mission, participant, today)
+        if early:
+            flash(_("The consent of %(alias)s ends on %(day)s, before the meeting on %(meeting)s: the consent check "
+                    "fails until it is reconfirmed until that day.", alias=participant.alias,
+                    day=format_date(early.ends_on), meeting=format_date(early.meeting_on)), "warning")
         return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/consent_form.html", form=form, participant=participant, mission=mission,
-                           name=participant_label(participant, current_user))
+                           name=participant_label(participant, current_user),
+                           last_meeting=last_meeting_days(mission).get(participant.id))
 
 
 @bp.route("/<int:participant_id>/missions/<int:mission_id>/withdraw", methods=["GET", "POST"])

@@ -239,6 +239,21 @@ def last_meeting_days(mission: Mission) -> dict[int, date]:
     return days
 
 
+@dataclass(frozen=True)
+class EndsEarly:
+    """Consent or a safety record that holds today but ends before the day of a meeting it is needed for."""
+
+    ends_on: date
+    meeting_on: date
+
+
+def consent_ends_early(mission: Mission, participant, today: date) -> EndsEarly | None:
+    """Whether the participant's consent for the mission, valid today, ends before the last item they attend."""
+    day = last_meeting_days(mission).get(participant.id)
+    state = consent_state(participant.consents, mission.id, today)
+    return EndsEarly(state.record.reconfirm_by, day) if state.ends_before(day) else None
+
+
 def _consent_problem(mission: Mission, participant, today: date, day: date) -> Message | None:
     """Why a participant's consent does not let them take part on every day they attend, or None."""
     state = consent_state(participant.consents, mission.id, today)
