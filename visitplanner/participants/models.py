@@ -367,9 +367,20 @@ class Consultation(db.Model):
                                                            order_by="ConsultationCover.participant_id")
     recorded_by: Mapped[User | None] = relationship(lazy="joined")
 
+    #: What the consultation says in words: who was consulted (a post, or a person: with another trusted channel
+    #: often someone close to the people met), the question and the answer. It can name people, so it is shown only
+    #: to the roles that may see real names, blanked with the personal data of anyone it covers (retention,
+    #: erasure), and left out of the access export of a person it is not about alone.
+    FREE_TEXT = ("consulted", "question", "answer")
+
     @property
     def channel_label(self) -> str:
         return ConsultationChannel(self.channel).label
+
+    @property
+    def text_removed(self) -> bool:
+        """Whether what it said was blanked with the personal data of a person it covered."""
+        return not any(getattr(self, name) for name in self.FREE_TEXT)
 
     def holds_for(self, participant_id: int, item_id: int, *, today: date, day: date) -> bool:
         """Whether this consultation, held by ``today``, covers one participant at one item and still holds today

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..disclosure import may_see_real_names, participant_label
+from ..auth.models import Role
+from ..disclosure import NAME_ROLES, may_see_real_names, participant_label
 from ..extensions import db
 from ..formatting import format_date
 from ..forms import save_form
@@ -224,8 +225,10 @@ def consultations(mission_id: int):
     """The mission's consultations of the embassy, consulates and other trusted channels, and who they cover."""
     mission = _mission_for_consultations(mission_id)
     labels = dict(_pairs(mission))
+    # Who was consulted, the question and the answer can name people: for the roles that may see real names.
     return render_template("participants/consultations.html", mission=mission, labels=labels,
-                           today=today_utc())
+                           today=today_utc(), show_text=may_see_real_names(current_user),
+                           name_roles=", ".join(role.label for role in Role if role in NAME_ROLES))
 
 
 @bp.route("/missions/<int:mission_id>/consultations/new", methods=["GET", "POST"])
