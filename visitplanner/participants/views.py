@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -274,9 +276,9 @@ def data(participant_id: int):
         stored = export_stored(current_user, participant, form.format.data)
         db.session.commit()
         if form.format.data == "json":
-            response = jsonify(stored)
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="{participant.alias}-data.json"')
+            # Werkzeug builds the header: an alias with quotes adds no parameter, one outside ASCII gets filename*.
+            response = send_file(BytesIO(jsonify(stored).get_data()), mimetype="application/json", as_attachment=True,
+                                 download_name=f"{participant.alias}-data.json", etag=False, conditional=False)
             response.headers["Cache-Control"] = "no-store"
             return response
         return render_template("participants/data.html", participant=participant, stored=stored)
