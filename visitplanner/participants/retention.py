@@ -121,6 +121,7 @@ def due_soon(today: date) -> list[Due]:
 
 
 def _consultations_covering(participant: Participant) -> list[Consultation]:
+    """The consultations that cover the participant, at any item, each once."""
     covering = select(ConsultationCover.consultation_id).where(ConsultationCover.participant_id == participant.id)
     return list(db.session.scalars(select(Consultation).where(Consultation.id.in_(covering))
                                    .order_by(Consultation.id)))

@@ -17,7 +17,7 @@ from ..forms import save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Scope, consent_state, current_assessment
-from ..readiness.checks import consent_ends_early, last_meeting_days, meeting_day
+from ..readiness.checks import consent_ends_early, last_meeting_days, meeting_day, participant_links
 from ..timeutil import today_utc
 from .forms import (
     AssessmentForm,
@@ -217,8 +217,6 @@ def _mission_for_consultations(mission_id: int) -> Mission:
 
 def _pairs(mission: Mission) -> list[tuple[str, str]]:
     """Every participant at every live item, as checkbox choices "participant:item", by alias."""
-    from ..readiness.checks import participant_links
-
     return [(f"{p.id}:{item.id}", f"{p.alias} — “{item.title}”") for item, p in participant_links(mission)]
 
 

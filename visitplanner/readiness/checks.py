@@ -241,7 +241,7 @@ def last_meeting_days(mission: Mission) -> dict[int, date]:
 
 @dataclass(frozen=True)
 class EndsEarly:
-    """Consent or a safety record that holds today but ends before the day of a meeting it is needed for."""
+    """Consent that holds today but ends before the day of a meeting it is needed for: when, and that day."""
 
     ends_on: date
     meeting_on: date
