@@ -103,6 +103,13 @@ VOIDING = {
                          f"{ALIAS}: consent take part, be named in internal documents → take part"),
     "safety decision changed": (lambda s: assess(s.advisor, s.participant, s.hr_item, decision=Decision.PROCEED.value),
                                 f"{ALIAS} at “Gesprek over arbeidsrechten”: safety Proceed with mitigations"),
+    "consent renewed to end before the meeting": (
+        lambda s: give_consent(s.advisor, s.participant, s.mission, reconfirm_by=date(2027, 4, 10)),
+        f"{ALIAS}: consent take part, be named in internal documents → ends before the meeting"),
+    "assessment renewed to end before the meeting": (
+        lambda s: assess(s.advisor, s.participant, s.hr_item, valid_until=date(2027, 4, 13)),
+        f"{ALIAS} at “Gesprek over arbeidsrechten”: safety Proceed with mitigations → Proceed with mitigations, "
+        "expired or ends before the meeting"),
     "last day moved": (lambda s: update_mission(s.protocol, s.mission, expected_version=s.mission.version,
                                                 **mission_data(s.mission, end_date=date(2027, 4, 16))),
                        "Mission: last day 2027-04-15 → 2027-04-16"),

@@ -88,11 +88,14 @@ def groundwork(partnership: Partnership, advisor: User) -> None:
     db.session.flush()
 
 
-def passing_inbound(make_mission, make_item, partnership, title: str = "Bezoek delegatie") -> Mission:
-    """An inbound draft mission that passes every check but the four-eyes sign-off."""
-    mission = make_mission("inbound", timezone="Europe/Amsterdam", partnership=partnership, title=title)
-    make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit", title="Huis van de Mensenrechten")
-    make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", title="Bewonersavond",
+def passing_inbound(make_mission, make_item, partnership, title: str = "Bezoek delegatie",
+                    day: date = date(2027, 4, 13)) -> Mission:
+    """An inbound draft mission that passes every check but the four-eyes sign-off: from the day before ``day``
+    (its items) to two days after."""
+    mission = make_mission("inbound", timezone="Europe/Amsterdam", partnership=partnership, title=title,
+                           start=day - timedelta(days=1), end=day + timedelta(days=2))
+    make_item(mission, f"{day}T09:00", f"{day}T10:00", kind="ngo_visit", title="Huis van de Mensenrechten")
+    make_item(mission, f"{day}T19:00", f"{day}T21:00", kind="citizen_meeting", title="Bewonersavond",
               headcount=6, headcount_reason="Familie in Xinjiang.")
     return mission
 
@@ -186,6 +189,46 @@ def test_a_newer_assessment_replaces_the_expiring_one(ctx, advisor, make_mission
     db.session.commit()
 
     assert build_dashboard(TODAY).expiring_assessments == []
+
+
+def test_consents_and_assessments_that_end_before_the_meeting_are_listed(ctx, advisor, make_mission, make_item,
+                                                                         client, login, monkeypatch):
+    """Issue 21, part 3: valid today is not enough; listed with the day it ends and the day of the meeting, that day
+    being the one where the meeting happens (07:00 in Wuxi on 14 April is 13 April in UTC)."""
+    mission = make_mission("outbound", title="Werkbezoek Wuxi")
+    early = make_item(mission, "2027-04-14T07:00", "2027-04-14T08:00", kind="ngo_visit", title="Ontbijt")
+    later = make_item(mission, "2027-04-15T09:00", "2027-04-15T10:00", kind="citizen_meeting", title="Gesprek")
+    short, whole, lapsed, withdrawn = (person(advisor, alias) for alias in ("Kort-1", "Heel-2", "Verlopen-3",
+                                                                             "Ingetrokken-4"))
+    for p in (short, whole, lapsed, withdrawn):
+        early.participants.append(p)
+    later.participants.append(short)  # so Kort-1's consent must hold until 15 April
+    consent(advisor, short, mission, date(2027, 4, 14))
+    consent(advisor, whole, mission, date(2027, 4, 14))
+    consent(advisor, lapsed, mission, days(-1), days(-30))  # lapsed already: a failing check, not this list
+    consent(advisor, withdrawn, mission, date(2027, 4, 1))
+    withdraw_consent(advisor, withdrawn, mission, method="phone")
+    assess(advisor, short, early, date(2027, 4, 13))
+    assess(advisor, whole, early, date(2027, 4, 14))
+    assess(advisor, lapsed, early, days(-1))
+    db.session.commit()
+
+    board = build_dashboard(TODAY)
+
+    assert [(p.alias, m.id, day, meeting) for p, m, day, meeting in board.consents_before_meeting] == [
+        ("Kort-1", mission.id, date(2027, 4, 14), date(2027, 4, 15))]
+    assert [(p.alias, i.id, day, meeting) for p, i, day, meeting in board.assessments_before_meeting] == [
+        ("Kort-1", early.id, date(2027, 4, 13), date(2027, 4, 14))]
+    assert not board.empty
+
+    freeze_today(monkeypatch, TODAY)
+    login(Role.PROTOCOL)
+    client.post("/language", data={"lang": "en", "next": "/"})
+    page = unescape(re.sub(r"\s+", " ", client.get("/").get_data(as_text=True)))
+    assert "Consent and safety assessments that end before the meeting" in page
+    assert "Consent of Kort-1 for “Werkbezoek Wuxi” ends on 14 Apr 2027, before the meeting on 15 Apr 2027" in page
+    assert "Safety assessment of Kort-1 for “Ontbijt” ends on 13 Apr 2027, before the meeting on 14 Apr 2027" in page
+    assert "Echte naam" not in page
 
 
 def test_follow_ups_overdue_or_due_within_14_days_are_listed_and_done_ones_are_not(ctx, make_user, make_mission):
@@ -353,9 +396,12 @@ def test_the_home_page_shows_the_demos_overdue_follow_up_unbriefed_company_and_e
     assert targets[what] == f"/missions/{past_id}/after#follow-up-{follow_up_id}"
     assert re.search(re.escape(what) + r"</a>\s*— <strong>overdue since", board)
     assert targets["Stadslicht Sensoren B.V."] == f"/companies/{fixes['company']}/edit?mission_id={inbound_id}"
-    consent_text = next(t for t in targets if t.startswith("Consent of Valk-1187"))
+    consent_text = next(t for t in targets if t.startswith("Consent of Valk-1187") and "expires on" in t)
     assert f"for “{inbound_title}” expires on" in consent_text
     assert targets[consent_text] == f"/participants/{fixes['participant']}#mission-{inbound_id}"
+    # Running out in ten days, it also ends before the visit in June.
+    ends_early = next(t for t in targets if t.startswith("Consent of Valk-1187") and "before the meeting on" in t)
+    assert targets[ends_early] == targets[consent_text]
     assert "Bedankbrief aan de delegatie" not in board, "a done follow-up is not listed"
     assert "Mulder Waterbouw" not in board, "a briefed company is not listed"
     assert "Linde-7305" not in board, "a consent that has already lapsed is a failing check, not an expiring consent"
@@ -404,11 +450,12 @@ def rich_missions(n: int, make_user, make_mission, make_item, make_member) -> No
     and for each a completed visit with a follow-up and an objective with an evaluation due."""
     for _ in range(n):
         protocol, advisor = make_user(Role.PROTOCOL), make_user(Role.ADVISOR)
-        mission = passing_inbound(make_mission, make_item, None)
+        # Soon: the consent and the assessment below run out within 14 days, yet hold on the day of the meeting.
+        mission = passing_inbound(make_mission, make_item, None, day=days(8))
         groundwork(mission.partnership, advisor)
         mission.partnership.dossier_reviewed_on = None  # also on the list of stale dossiers
         member = make_member(mission, make_user(Role.DELEGATE))
-        meeting = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:00", kind="official_meeting",
+        meeting = make_item(mission, f"{days(9)}T09:00", f"{days(9)}T10:00", kind="official_meeting",
                             title="Ontvangst", talking_points="Vrije meningsuiting", attendees=[member])
         p = person(advisor)
         meeting.participants.append(p)

@@ -135,6 +135,32 @@ def test_consent_records_are_only_ever_added(scenario, client, login):
     assert {c.name: getattr(records[0], c.name) for c in ConsentRecord.__table__.columns} == first_values
 
 
+def test_the_consent_form_warns_without_refusing_when_the_consent_ends_before_the_meeting(scenario, client, login):
+    """Issue 21, part 3: what the person agreed to is recorded as they said it; the advisor learns at once that it
+    will not hold at the meeting (14 April, in Wuxi), and the form says the day before anything is typed."""
+    s = scenario()
+    login(Role.ADVISOR)
+    english(client)
+    url = f"/participants/{s.participant.id}/missions/{s.mission.id}/consent"
+    assert "The last meeting in this mission is on 14 Apr 2027" in unescape(page(client, url))
+    data = {"take_part": "y", "named_internal": "y", "method": "in_person", "information_version": "Informatieblad v4"}
+
+    response = client.post(url, data={**data, "reconfirm_by": "2027-04-01"}, follow_redirects=True)
+
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and "Consent recorded." in html
+    assert (f"The consent of {ALIAS} ends on 1 Apr 2027, before the meeting on 14 Apr 2027: the consent check fails "
+            "until it is reconfirmed until that day.") in html
+    assert "This consent ends before the meeting on 14 Apr 2027" in html  # on the participant's page, too
+    db.session.expire_all()
+    latest = db.session.scalars(select(ConsentRecord).order_by(ConsentRecord.id.desc())).first()
+    assert latest.reconfirm_by == date(2027, 4, 1) and latest.information_version == "Informatieblad v4"
+
+    on_the_day = unescape(client.post(url, data={**data, "reconfirm_by": "2027-04-14"}, follow_redirects=True)
+                          .get_data(as_text=True))
+    assert "Consent recorded." in on_the_day and "before the meeting" not in on_the_day
+
+
 def test_no_route_edits_or_deletes_a_consent_record(app):
     rules = list(app.url_map.iter_rules())
     consent_routes = {r.endpoint for r in rules if "consent" in r.rule or "withdraw" in r.rule}

@@ -218,7 +218,8 @@ def for_audiences(name: str, path: str, role: Role, travel_shows: str = "Alias-{
 
 
 PAGES = [
-    *(Page("dashboard", role, "/", shows="Alias-{last}", most=40)
+    # Two of them list the consents and the safety assessments that end before the meeting (issue 21, part 3).
+    *(Page("dashboard", role, "/", shows="Alias-{last}", most=42)
       for role in (Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.ADMIN)),
     Page("dashboard", Role.DELEGATE, "/", shows="Werkbezoek Wuxi", most=5),
     *(Page("mission", role, "/missions/{mission}", shows="Werkbezoek Wuxi")

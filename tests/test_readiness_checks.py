@@ -277,7 +277,8 @@ def test_consent_to_take_part_passes(with_participant):
     advisor, mission, item, participant = with_participant
     give_consent(advisor, participant, mission, [Scope.TAKE_PART])
     result = result_of(check_consent, mission)
-    assert result.status == Status.PASS and "1 participant, with current consent" in result.reason
+    assert result.status == Status.PASS
+    assert "1 participant, with consent to take part on the day of each meeting" in result.reason
 
 
 def test_no_participants_pass_the_consent_check(make_mission, make_item):
@@ -316,13 +317,42 @@ def test_withdrawn_consent_fails(with_participant):
 
 def test_consent_expires_the_day_after_its_reconfirm_by_date(with_participant):
     advisor, mission, item, participant = with_participant
-    give_consent(advisor, participant, mission, [Scope.TAKE_PART], reconfirm_by=date(2027, 4, 1))
+    give_consent(advisor, participant, mission, [Scope.TAKE_PART], reconfirm_by=date(2027, 4, 14))  # the meeting's
 
-    on_the_day = result_of(check_consent, mission, Context(today=date(2027, 4, 1)))
-    the_day_after = result_of(check_consent, mission, Context(today=date(2027, 4, 2)))
+    on_the_day = result_of(check_consent, mission, Context(today=date(2027, 4, 14)))
+    the_day_after = result_of(check_consent, mission, Context(today=date(2027, 4, 15)))
 
     assert on_the_day.status == Status.PASS
-    assert_fails(the_day_after, f"{ALIAS}: consent expired on 2027-04-01")
+    assert_fails(the_day_after, f"{ALIAS}: consent expired on 2027-04-14")
+
+
+def test_consent_that_ends_before_the_meeting_fails_although_it_holds_today(with_participant):
+    """Issue 21, part 3: to be reconfirmed by 1 April, for a meeting on 14 April, is no consent for that meeting."""
+    advisor, mission, item, participant = with_participant
+    give_consent(advisor, participant, mission, [Scope.TAKE_PART], reconfirm_by=date(2027, 4, 1))
+
+    result = result_of(check_consent, mission)
+
+    assert_fails(result, f"{ALIAS}: consent ends on 2027-04-01, before the meeting on 2027-04-14")
+    assert result.fix_endpoint == "participants.consent"
+    assert result.fix_args == {"participant_id": participant.id, "mission_id": mission.id}
+    assert_fails(result_of(check_consent, mission, Context(today=date(2027, 4, 2))),
+                 f"{ALIAS}: consent expired on 2027-04-01")  # and once it has lapsed, it says so
+
+
+def test_consent_must_hold_on_the_local_day_of_the_last_item_the_person_attends(with_participant, make_item):
+    advisor, mission, item, participant = with_participant
+    # 07:00 in Shanghai on 15 April is still 14 April in UTC: the day that counts is the one where it happens.
+    early = make_item(mission, "2027-04-15T07:00", "2027-04-15T08:00", kind="citizen_meeting", title="Ontbijt")
+    join(participant, early)
+    assess(advisor, participant, early)
+    consult(advisor, mission, [(participant, early)])
+    give_consent(advisor, participant, mission, [Scope.TAKE_PART], reconfirm_by=date(2027, 4, 14))
+
+    assert_fails(result_of(check_consent, mission),
+                 f"{ALIAS}: consent ends on 2027-04-14, before the meeting on 2027-04-15")
+    give_consent(advisor, participant, mission, [Scope.TAKE_PART], reconfirm_by=date(2027, 4, 15))
+    assert result_of(check_consent, mission).status == Status.PASS
 
 
 def test_new_consent_after_a_withdrawal_counts_again(with_participant):
@@ -352,10 +382,49 @@ def test_without_an_assessment_safety_fails(with_participant):
 
 def test_an_assessment_expires_after_its_valid_until_date(with_participant):
     advisor, mission, item, participant = with_participant
+    assess(advisor, participant, item, valid_until=date(2027, 4, 14))  # the day of the meeting
+    assert result_of(check_safety, mission, Context(today=date(2027, 4, 14))).status == Status.PASS
+    assert_fails(result_of(check_safety, mission, Context(today=date(2027, 4, 15))),
+                 f"{ALIAS} at “Gesprek”: assessment expired on 2027-04-14")
+
+
+def test_an_assessment_valid_until_before_the_day_of_its_item_fails(with_participant, make_item):
+    advisor, mission, item, participant = with_participant
     assess(advisor, participant, item, valid_until=date(2027, 4, 13))
-    assert result_of(check_safety, mission, Context(today=date(2027, 4, 13))).status == Status.PASS
-    assert_fails(result_of(check_safety, mission, Context(today=date(2027, 4, 14))),
-                 f"{ALIAS} at “Gesprek”: assessment expired on 2027-04-13")
+
+    result = result_of(check_safety, mission)
+
+    assert_fails(result, f"{ALIAS} at “Gesprek”: assessment valid until 2027-04-13, before the meeting on 2027-04-14")
+    assert result.fix_endpoint == "participants.assess"
+    assert result.fix_args == {"participant_id": participant.id, "item_id": item.id}
+    # The item's own day, where it happens: 07:00 in Shanghai on 15 April is 14 April in UTC.
+    early = make_item(mission, "2027-04-15T07:00", "2027-04-15T08:00", kind="citizen_meeting", title="Ontbijt")
+    join(participant, early)
+    consult(advisor, mission, [(participant, early)])
+    assess(advisor, participant, item)
+    assess(advisor, participant, early, valid_until=date(2027, 4, 14))
+    assert_fails(result_of(check_safety, mission),
+                 f"{ALIAS} at “Ontbijt”: assessment valid until 2027-04-14, before the meeting on 2027-04-15")
+    assess(advisor, participant, early, valid_until=date(2027, 4, 15))
+    assert result_of(check_safety, mission).status == Status.PASS
+
+
+def test_a_consultation_that_no_longer_holds_on_the_day_of_the_item_fails(make_user, make_mission, make_item):
+    advisor = make_user(Role.ADVISOR)
+    mission = make_mission("outbound")
+    item = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:30", kind="ngo_visit", title="Gesprek")
+    participant = add_participant(advisor)
+    join(participant, item)
+    assess(advisor, participant, item)
+    consult(advisor, mission, [(participant, item)], consulted_on=date(2027, 2, 1), valid_until=date(2027, 3, 31))
+
+    result = result_of(check_safety, mission)
+
+    assert_fails(result, f"{ALIAS} at “Gesprek”: the consultation of the embassy or another trusted channel holds "
+                         "until 2027-03-31, before the meeting on 2027-04-14")
+    assert result.fix_endpoint == "participants.consult" and result.fix_args == {"mission_id": mission.id}
+    consult(advisor, mission, [(participant, item)], consulted_on=date(2027, 2, 20), valid_until=date(2027, 4, 14))
+    assert result_of(check_safety, mission).status == Status.PASS
 
 
 def test_a_decision_not_to_proceed_fails(with_participant):
@@ -377,9 +446,9 @@ def test_an_outbound_participant_without_a_current_consultation_of_a_trusted_cha
     result = result_of(check_safety, mission)
     assert_fails(result, f"{ALIAS} at “Gesprek”: no current consultation of the embassy or another trusted channel")
     assert result.fix_endpoint == "participants.consult" and result.fix_args == {"mission_id": mission.id}
-    consult(advisor, mission, [(participant, item)], consulted_on=date(2027, 2, 1), valid_until=date(2027, 3, 31))
+    consult(advisor, mission, [(participant, item)], consulted_on=date(2027, 2, 1), valid_until=date(2027, 4, 14))
     assert result_of(check_safety, mission).status == Status.PASS
-    assert_fails(result_of(check_safety, mission, Context(today=date(2027, 4, 1))), "no current consultation")
+    assert_fails(result_of(check_safety, mission, Context(today=date(2027, 4, 15))), "no current consultation")
 
 
 def test_one_consultation_covers_every_participant_and_item_it_was_about_and_no_other(

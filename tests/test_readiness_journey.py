@@ -57,6 +57,7 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
     assert ("Missing: at the meeting with residents, a resident or diaspora member among the participants, or a "
             "head-count with the reason they are kept off the record") in page
     assert "Linde-7305: consent expired" in page
+    assert "Valk-1187: consent ends on" in page and "before the meeting on" in page  # to reconfirm before the visit
     assert "Aynur Tursun" not in page  # the protocol officer never sees the real name
 
     # Submitting while checks fail is refused, with the reason.
@@ -80,6 +81,12 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
     # Fix 2: the advisor reconfirms the lapsed consent.
     response = advisor.post(f"/participants/{people['Linde-7305']}/missions/{mission_id}/consent", data={
         "take_part": "y", "named_internal": "y", "method": "in_person",
+        "information_version": "Informatieblad v3", "reconfirm_by": (first_day + timedelta(days=23)).isoformat(),
+    })
+    assert response.status_code == 302
+    # Fix 3: the advisor has the academic's consent reconfirmed until after the visit.
+    response = advisor.post(f"/participants/{people['Valk-1187']}/missions/{mission_id}/consent", data={
+        "take_part": "y", "named_internal": "y", "named_delegation": "y", "method": "in_person",
         "information_version": "Informatieblad v3", "reconfirm_by": (first_day + timedelta(days=23)).isoformat(),
     })
     assert response.status_code == 302

@@ -461,28 +461,38 @@ def test_a_change_to_a_draft_mission_voids_nothing(scenario):
 
 
 @pytest.fixture
-def finalised_until_april_first(scenario):
-    """A finalised mission whose participant's consent must be reconfirmed by 2027-04-01."""
+def finalised_until_the_meeting(scenario):
+    """A finalised mission whose participant's consent must be reconfirmed by 2027-04-14, the day of their meeting."""
     s = scenario()
     give_consent(s.advisor, s.participant, s.mission, [Scope.TAKE_PART, Scope.NAMED_INTERNAL],
-                 reconfirm_by=date(2027, 4, 1))
+                 reconfirm_by=date(2027, 4, 14))
     finalise(s)
     return s
 
 
-def test_settling_does_nothing_while_consent_is_valid(finalised_until_april_first):
-    s = finalised_until_april_first
-    assert settle(s.mission, date(2027, 4, 1)) is False
+def test_a_mission_whose_consent_ends_before_the_meeting_cannot_be_submitted(scenario):
+    """Issue 21, part 3: consent to be reconfirmed by 1 April holds today, but not at the meeting on 14 April."""
+    s = scenario()
+    give_consent(s.advisor, s.participant, s.mission, [Scope.TAKE_PART, Scope.NAMED_INTERNAL],
+                 reconfirm_by=date(2027, 4, 1))
+    with pytest.raises(RuleViolation, match="Consent of civil-society participants"):
+        submit_for_signoff(s.protocol, s.mission, TODAY)
+    assert s.mission.status == "draft"
+
+
+def test_settling_does_nothing_while_consent_is_valid(finalised_until_the_meeting):
+    s = finalised_until_the_meeting
+    assert settle(s.mission, date(2027, 4, 14)) is False
     assert s.mission.status == "finalised" and len(active_sign_offs(s.mission)) == 2
     assert audit_count("mission.void_sign_off") == 0
 
 
-def test_settling_voids_when_consent_expired_by_date(finalised_until_april_first, client, login):
-    s = finalised_until_april_first
-    assert settle(s.mission, date(2027, 4, 2)) is True
+def test_settling_voids_when_consent_expired_by_date(finalised_until_the_meeting, client, login):
+    s = finalised_until_the_meeting
+    assert settle(s.mission, date(2027, 4, 15)) is True
     db.session.commit()
     assert s.mission.status == "draft" and active_sign_offs(s.mission) == []
-    assert f"{ALIAS}: consent expired on 2027-04-01" in shown(s.mission.attention_reason)
+    assert f"{ALIAS}: consent expired on 2027-04-14" in shown(s.mission.attention_reason)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off"))
     assert entry.actor_id is None  # the system did it
 
@@ -490,23 +500,23 @@ def test_settling_voids_when_consent_expired_by_date(finalised_until_april_first
     client.post("/language", data={"lang": "en", "next": "/"})
     page = client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
     assert "This mission needs attention: its sign-off was voided." in page
-    assert "consent expired on 2027-04-01" in page and REAL_NAME not in page
+    assert "consent expired on 2027-04-14" in page and REAL_NAME not in page
 
 
 @pytest.mark.parametrize("page", ["/missions/{id}", "/missions/{id}/checklist"])
 def test_after_expiry_the_pages_show_the_sign_off_no_longer_holds_without_writing_and_cron_applies_it(
-    app, finalised_until_april_first, client, login, monkeypatch, page
+    app, finalised_until_the_meeting, client, login, monkeypatch, page
 ):
-    s = finalised_until_april_first
+    s = finalised_until_the_meeting
     login(Role.PROTOCOL)
     client.post("/language", data={"lang": "en", "next": "/"})
     url = page.format(id=s.mission.id)
-    freeze_today(monkeypatch, date(2027, 4, 1))
+    freeze_today(monkeypatch, date(2027, 4, 14))
     assert "no longer holds" not in client.get(url).get_data(as_text=True)
-    freeze_today(monkeypatch, date(2027, 4, 2))
+    freeze_today(monkeypatch, date(2027, 4, 15))
     html = client.get(url).get_data(as_text=True)
     assert "The sign-off of this mission no longer holds: what it vouched for changed." in html
-    assert f"{ALIAS}: consent expired on 2027-04-01" in html and REAL_NAME not in html
+    assert f"{ALIAS}: consent expired on 2027-04-14" in html and REAL_NAME not in html
     db.session.expire_all()
     assert s.mission.status == "finalised" and audit_count("mission.void_sign_off", s.mission) == 0  # GET wrote nothing
 

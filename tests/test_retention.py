@@ -196,6 +196,26 @@ def test_access_shows_everything_kept_as_a_page_and_as_json_and_is_logged(people
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "participant.access_export")) == 2
 
 
+@pytest.mark.parametrize("alias", ['Mus-1"; filename*=UTF-8\'\'notes.html; x="', "麻雀-2"])
+def test_the_download_name_of_an_access_export_is_built_by_werkzeug_whatever_the_alias(ctx, make_user, client,
+                                                                                       login, alias):
+    """Issue 21, part 7: an alias with quotes cannot add parameters to the header (a file name of its own), and one
+    outside Latin-1 still downloads."""
+    from werkzeug.http import parse_options_header
+
+    person = create_participant(make_user(Role.ADVISOR), real_name="Wang Lei", alias=alias, kind="defender")
+    db.session.commit()
+    login(Role.ADVISOR)
+
+    response = client.post(f"/participants/{person.id}/data", data={"format": "json"})
+
+    assert response.status_code == 200 and response.get_json()["participant"]["alias"] == alias
+    disposition, options = parse_options_header(response.headers["Content-Disposition"])
+    assert disposition == "attachment"
+    assert list(options) == ["filename"] and options["filename"] == f"{alias}-data.json"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 @pytest.mark.parametrize("role", [Role.PROTOCOL, Role.APPROVER, Role.DELEGATE])
 def test_access_and_erasure_are_for_the_advisor_and_the_administrator_only(people, client, login, role):
     advisor, li, *_ = people

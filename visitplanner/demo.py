@@ -219,7 +219,7 @@ def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission
     db.session.flush()
     record_consent(advisor, academic, inbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL, Scope.NAMED_DELEGATION],
                    method="in_person", information_version="Informatieblad v3 (2026-11)",
-                   reconfirm_by=today + timedelta(days=10), today=today)  # expires soon: on the dashboard
+                   reconfirm_by=today + timedelta(days=10), today=today)  # expires soon, before the visit
     # Given in May by phone, to be reconfirmed by October: it has lapsed since.
     record_consent(advisor, resident, inbound, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL], method="phone",
                    information_version="Informatieblad v2 (2026-05)", reconfirm_by=_d(2026, 10, 1),

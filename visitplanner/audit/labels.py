@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
+
+from ..formatting import format_date
 
 ACTIONS = {
     "user.create": _l("Account created"),
@@ -235,6 +239,8 @@ def entry_label(entry) -> str:
         return field_label(entry.label)
     if entry.object_type == "DossierEntry":
         return _one("topic", entry.label)  # a topic's code; an entry written before kept its label as text
+    if entry.object_type == "Consultation":
+        return _consultation(entry)
     if entry.object_type == "CalendarFeed" and entry.label.count("/") == 1:
         from ..calendar.models import FeedKind
         from ..disclosure import Audience
@@ -245,6 +251,19 @@ def entry_label(entry) -> str:
         except ValueError:
             return entry.label
     return entry.label
+
+
+def _consultation(entry) -> str:
+    """A consultation by its channel and day, from the facts its entry recorded: never its label, which entries
+    written before kept as who was consulted (a post or a person), since protocol officers read the history."""
+    from ..participants.models import ConsultationChannel
+
+    changes = entry.changes or {}
+    channel, day = (changes.get("channel") or [None, None])[1], (changes.get("consulted_on") or [None, None])[1]
+    try:
+        return f"{ConsultationChannel(channel).label}, {format_date(date.fromisoformat(day))}"
+    except (TypeError, ValueError):
+        return ""
 
 
 def _one(field: str, value) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -23,14 +23,14 @@ from ..participants.models import ConsentKind, ConsentRecord, Participant, Safet
 from ..participants.retention import due_soon
 from ..partnerships.models import Objective, Partnership
 from ..partnerships.queries import themes_raised
-from ..readiness.checks import Status, check_title, run_checks
+from ..readiness.checks import Status, check_title, meeting_day, run_checks
 from ..readiness.operations import context
 
 #: How far ahead the dashboard looks for things that expire or fall due.
 HORIZON = timedelta(days=14)
 #: Raise when what the checks decide changes for the same data (a new rule, another title): results kept under the
 #: old revisions are then run again.
-CHECKS_FORMAT = 2
+CHECKS_FORMAT = 3
 #: A research dossier not reviewed for this long needs review.
 DOSSIER_STALE = timedelta(days=365)
 
@@ -40,6 +40,9 @@ class Dashboard:
     attention: list[tuple[Mission, list]] = field(default_factory=list)  # (mission, [Failing])
     expiring_consents: list[tuple] = field(default_factory=list)  # (participant, mission, reconfirm_by)
     expiring_assessments: list[tuple] = field(default_factory=list)  # (participant, item, valid_until)
+    #: Valid today, but ending before the day of a meeting they are needed for (rules 4 and 5).
+    consents_before_meeting: list[tuple] = field(default_factory=list)  # (participant, mission, reconfirm_by, day)
+    assessments_before_meeting: list[tuple] = field(default_factory=list)  # (participant, item, valid_until, day)
     follow_ups: list[FollowUp] = field(default_factory=list)
     evaluations: list[Objective] = field(default_factory=list)
     stale_dossiers: list[Partnership] = field(default_factory=list)
@@ -50,7 +53,8 @@ class Dashboard:
 
     @property
     def empty(self) -> bool:
-        return not any((self.attention, self.expiring_consents, self.expiring_assessments, self.follow_ups,
+        return not any((self.attention, self.expiring_consents, self.expiring_assessments,
+                        self.consents_before_meeting, self.assessments_before_meeting, self.follow_ups,
                         self.evaluations, self.stale_dossiers, self.advised_against, self.unbriefed,
                         self.silent_themes, self.retention_due))
 
@@ -76,6 +80,8 @@ def build_dashboard(today: date) -> Dashboard:
                 board.unbriefed.append((company, mission, state))
     board.expiring_consents = _expiring_consents(active_ids, today, until)
     board.expiring_assessments = _expiring_assessments(active_ids, today, until)
+    board.consents_before_meeting = _consents_before_meeting(active_ids, today)
+    board.assessments_before_meeting = _assessments_before_meeting(active_ids, today)
     board.follow_ups = list(db.session.scalars(
         select(FollowUp).where(FollowUp.status != FollowUpStatus.DONE.value, FollowUp.due_date <= until)
         .order_by(FollowUp.due_date)))
@@ -180,6 +186,67 @@ def _expiring_assessments(mission_ids: list[int], today: date, until: date) -> l
                  load_only(ProgrammeItem.id, ProgrammeItem.title, ProgrammeItem.mission_id))
         .order_by(Mission.start_date, Mission.id, ProgrammeItem.starts_at, ProgrammeItem.id, Participant.id))
     return [tuple(row) for row in rows]
+
+
+def _upcoming(today: date):
+    """Items whose day (where they happen) may still come: a record valid today can end before only those. An item's
+    day is at most one day after its day in UTC, so any item starting before today in UTC is past."""
+    return ProgrammeItem.starts_at >= datetime.combine(today, time.min, tzinfo=timezone.utc)
+
+
+def _consents_before_meeting(mission_ids: list[int], today: date) -> list[tuple]:
+    """(participant, mission, reconfirm-by, day of the meeting) of each person in a live item whose consent for the
+    mission holds today but ends before the day of the last item they attend. One query; the day of an item in its
+    own time zone is taken here (``checks.meeting_day``), as no portable SQL expression gives it."""
+    if not mission_ids:
+        return []
+    latest = select(func.max(ConsentRecord.id)).group_by(ConsentRecord.participant_id, ConsentRecord.mission_id)
+    rows = db.session.execute(
+        select(Participant, Mission, ConsentRecord, ProgrammeItem)
+        .join(ConsentRecord, ConsentRecord.participant_id == Participant.id)
+        .join(Mission, Mission.id == ConsentRecord.mission_id)
+        .join(item_participants, item_participants.c.participant_id == Participant.id)
+        .join(ProgrammeItem, and_(ProgrammeItem.id == item_participants.c.item_id,
+                                  ProgrammeItem.mission_id == ConsentRecord.mission_id))
+        .where(ConsentRecord.id.in_(latest), ConsentRecord.kind == ConsentKind.GIVEN.value,
+               ConsentRecord.reconfirm_by >= today, ProgrammeItem.removed_at.is_(None),
+               ProgrammeItem.mission_id.in_(mission_ids), _upcoming(today))
+        .options(load_only(Participant.id, Participant.alias),
+                 load_only(ConsentRecord.id, ConsentRecord.reconfirm_by),
+                 load_only(ProgrammeItem.id, ProgrammeItem.starts_at, ProgrammeItem.timezone))
+        .order_by(Mission.start_date, Mission.id, Participant.id))
+    last: dict[tuple[int, int], tuple] = {}
+    for person, mission, record, item in rows:
+        key, day = (person.id, mission.id), meeting_day(item)
+        if key not in last or day > last[key][3]:
+            last[key] = (person, mission, record, day)
+    return [(person, mission, record.reconfirm_by, day) for person, mission, record, day in last.values()
+            if not record.holds_on(day)]
+
+
+def _assessments_before_meeting(mission_ids: list[int], today: date) -> list[tuple]:
+    """(participant, item, valid until, day of the item) of each person's latest assessment for a live item they are
+    in, valid today but not on the item's day (where it happens)."""
+    if not mission_ids:
+        return []
+    latest = select(func.max(SafetyAssessment.id)).group_by(SafetyAssessment.participant_id,
+                                                             SafetyAssessment.item_id)
+    rows = db.session.execute(
+        select(Participant, ProgrammeItem, SafetyAssessment)
+        .join(SafetyAssessment, SafetyAssessment.participant_id == Participant.id)
+        .join(ProgrammeItem, ProgrammeItem.id == SafetyAssessment.item_id)
+        .join(item_participants, and_(item_participants.c.item_id == SafetyAssessment.item_id,
+                                      item_participants.c.participant_id == SafetyAssessment.participant_id))
+        .join(Mission, Mission.id == ProgrammeItem.mission_id)
+        .where(SafetyAssessment.id.in_(latest), ProgrammeItem.removed_at.is_(None),
+               ProgrammeItem.mission_id.in_(mission_ids), SafetyAssessment.valid_until >= today, _upcoming(today))
+        .options(load_only(Participant.id, Participant.alias),
+                 load_only(ProgrammeItem.id, ProgrammeItem.title, ProgrammeItem.mission_id, ProgrammeItem.starts_at,
+                           ProgrammeItem.timezone),
+                 load_only(SafetyAssessment.id, SafetyAssessment.valid_until))
+        .order_by(Mission.start_date, Mission.id, ProgrammeItem.starts_at, ProgrammeItem.id, Participant.id))
+    return [(person, item, assessment.valid_until, meeting_day(item)) for person, item, assessment in rows
+            if not assessment.holds_on(meeting_day(item))]
 
 
 def waiting_for_sign_off(user) -> list[Mission]:

@@ -203,6 +203,10 @@ class ConsentRecord(db.Model):
     def method_label(self) -> str:
         return ConsentMethod(self.method).label
 
+    def holds_on(self, day: date) -> bool:
+        """Whether the consent still counts on ``day``: through its reconfirm-by date, not after."""
+        return self.reconfirm_by is None or day <= self.reconfirm_by
+
 
 @dataclass(frozen=True)
 class ConsentState:
@@ -216,6 +220,12 @@ class ConsentState:
     def covers(self, scope: Scope) -> bool:
         return scope in self.scopes
 
+    def ends_before(self, day: date | None) -> bool:
+        """Whether consent that holds today no longer holds on ``day`` (the day of a meeting): it is to be
+        reconfirmed by an earlier date."""
+        return (day is not None and self.record is not None and not (self.withdrawn or self.expired)
+                and not self.record.holds_on(day))
+
 
 NO_CONSENT = ConsentState(frozenset(), None)
 
@@ -227,7 +237,7 @@ def consent_state(records: list[ConsentRecord], mission_id: int, today: date) ->
         return NO_CONSENT
     if latest.kind == ConsentKind.WITHDRAWN:
         return ConsentState(frozenset(), latest, withdrawn=True)
-    if latest.reconfirm_by is not None and latest.reconfirm_by < today:
+    if not latest.holds_on(today):
         return ConsentState(frozenset(), latest, expired=True)
     return ConsentState(latest.scopes, latest)
 
@@ -305,8 +315,12 @@ class SafetyAssessment(db.Model):
     def risk_label(self) -> str:
         return RiskLevel(self.risk_level).label
 
+    def holds_on(self, day: date) -> bool:
+        """Whether the assessment is valid on ``day``: through its valid-until date."""
+        return day <= self.valid_until
+
     def is_current(self, today: date) -> bool:
-        return self.valid_until >= today
+        return self.holds_on(today)
 
 
 def current_assessment(assessments: list[SafetyAssessment], item_id: int) -> SafetyAssessment | None:
@@ -353,13 +367,25 @@ class Consultation(db.Model):
                                                            order_by="ConsultationCover.participant_id")
     recorded_by: Mapped[User | None] = relationship(lazy="joined")
 
+    #: What the consultation says in words: who was consulted (a post, or a person: with another trusted channel
+    #: often someone close to the people met), the question and the answer. It can name people, so it is shown only
+    #: to the roles that may see real names, blanked with the personal data of anyone it covers (retention,
+    #: erasure), and left out of the access export of a person it is not about alone.
+    FREE_TEXT = ("consulted", "question", "answer")
+
     @property
     def channel_label(self) -> str:
         return ConsultationChannel(self.channel).label
 
-    def covers_now(self, participant_id: int, item_id: int, today: date) -> bool:
-        """Whether this consultation holds today for one participant at one item."""
-        return (self.consulted_on <= today <= self.valid_until
+    @property
+    def text_removed(self) -> bool:
+        """Whether what it said was blanked with the personal data of a person it covered."""
+        return not any(getattr(self, name) for name in self.FREE_TEXT)
+
+    def holds_for(self, participant_id: int, item_id: int, *, today: date, day: date) -> bool:
+        """Whether this consultation, held by ``today``, covers one participant at one item and still holds today
+        and on ``day`` (the day of the item, where it happens). ``day=today`` asks about today alone."""
+        return (self.consulted_on <= today and max(today, day) <= self.valid_until
                 and any(c.participant_id == participant_id and c.item_id == item_id for c in self.covers))
 
 

@@ -235,9 +235,10 @@ def record_consultation(actor: User, mission: Mission, *, channel: str, consulte
     db.session.flush()
     aliases = {p.id: p.alias for item in mission.items for p in item.participants}
     titles = {item.id: item.title for item in mission.items}
-    # The audit names people by alias; the question and answer stay on the mission's consultations page.
-    record(actor, "consultation.record", consultation, label=consultation.consulted, mission_id=mission.id,
-           partnership_id=mission.partnership_id,
+    # The audit names people by alias and the consultation by its channel and day (``audit/labels.entry_label``):
+    # who was consulted, the question and the answer can name people, and protocol officers read the history.
+    record(actor, "consultation.record", consultation, label=f"{channel}/{consulted_on.isoformat()}",
+           mission_id=mission.id, partnership_id=mission.partnership_id,
            changes={"channel": [None, channel], "consulted_on": [None, consulted_on.isoformat()],
                     "valid_until": [None, valid_until.isoformat()],
                     "covers": [None, sorted(f"{aliases[p]} @ {titles[i]}" for p, i in wanted)]})

@@ -2,12 +2,17 @@
 
 Retention: a set number of days (the setting ``retention_days``, 365 unless an administrator changes it) after the
 end of the last mission a participant took part in, their real name, contact details and every free-text note about
-them are removed: they are *pseudonymised*. What stays is the alias, the facts of consent and safety (boxes,
-levels, dates) and the audit trail, which never held the removed data. The advisor can keep a participant longer,
-until a date, with a reason. ``flask --app visitplanner retention`` does it, for cron.
+them are removed, with what the consultations that cover them say: they are *pseudonymised*. What stays is the
+alias, the facts of consent and safety (boxes, levels, dates) and the audit trail, which never held the removed
+data. The advisor can keep a participant longer, until a date, with a reason. ``flask --app visitplanner
+retention`` does it, for cron.
 
-Erasure (GDPR Art. 17), at the person's request: everything about them goes (consent and assessment records, their
-place in programmes and consultations, their organisation), and the audit log keeps nothing of them but the alias.
+Erasure (GDPR Art. 17), at the person's request: everything about them goes (consent and assessment records, what
+the consultations that cover them say, their place in programmes and consultations, their organisation), and the
+audit log keeps nothing of them but the alias.
+
+A consultation speaks of everyone it covers at once, so what it says (who was consulted, the question, the answer)
+goes with the personal data of any of them, and another person's copy (Art. 15) lists it without that text.
 """
 
 from __future__ import annotations
@@ -28,7 +33,14 @@ from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..readiness.models import Setting
 from ..timeutil import now_utc
-from .models import ConsentRecord, ConsultationCover, Participant, SafetyAssessment, item_participants
+from .models import (
+    ConsentRecord,
+    Consultation,
+    ConsultationCover,
+    Participant,
+    SafetyAssessment,
+    item_participants,
+)
 
 RETENTION_DAYS = "retention_days"
 #: What an erasure leaves in the audit facts about the person: the alias, and facts that say nothing of who they are.
@@ -47,6 +59,10 @@ def _encrypted(model) -> tuple[str, ...]:
 #: column types, so a new encrypted column is taken away too without anyone adding it here.
 PERSONAL = _encrypted(Participant)
 NOTES = {ConsentRecord: _encrypted(ConsentRecord), SafetyAssessment: _encrypted(SafetyAssessment)}
+#: What a consultation that covers the person says (who was consulted, the question, the answer; and any column kept
+#: encrypted): it speaks of everyone it covers, so it goes with the personal data of any of them. The channel, the
+#: dates and who else it covers stay.
+CONSULTATION_TEXT = tuple(dict.fromkeys((*Consultation.FREE_TEXT, *_encrypted(Consultation))))
 
 
 def retention_days() -> int:
@@ -104,6 +120,13 @@ def due_soon(today: date) -> list[Due]:
     return due_by(today + timedelta(days=DUE_SOON_DAYS))
 
 
+def _consultations_covering(participant: Participant) -> list[Consultation]:
+    """The consultations that cover the participant, at any item, each once."""
+    covering = select(ConsultationCover.consultation_id).where(ConsultationCover.participant_id == participant.id)
+    return list(db.session.scalars(select(Consultation).where(Consultation.id.in_(covering))
+                                   .order_by(Consultation.id)))
+
+
 def _strip(participant: Participant) -> list[str]:
     """Take away the real name, contact details and every free-text note; return what there was."""
     removed = [name for name in PERSONAL if getattr(participant, name)]
@@ -116,6 +139,11 @@ def _strip(participant: Participant) -> list[str]:
                 if getattr(row, column):
                     removed.append(f"{model.__tablename__}.{column}")
                     setattr(row, column, "")
+    for consultation in _consultations_covering(participant):
+        for column in CONSULTATION_TEXT:
+            if getattr(consultation, column):
+                removed.append(f"{Consultation.__tablename__}.{column}")
+                setattr(consultation, column, "")
     participant.keep_until = None
     participant.pseudonymised_at = now_utc()
     return removed
@@ -149,7 +177,7 @@ def erase(actor: User, participant: Participant) -> None:
     participant row and in the audit facts. Audited."""
     if participant.erased_at is not None:
         raise RuleViolation(_("This participant has already been erased."))
-    _strip(participant)
+    removed = _strip(participant)  # before their covers go: the consultations about them are found by these
     participant.organisation = ""
     for item in db.session.scalars(select(ProgrammeItem).where(ProgrammeItem.participants.contains(participant))):
         item.participants.remove(participant)  # through the ORM: programmes and feeds follow, sign-offs too
@@ -170,7 +198,8 @@ def erase(actor: User, participant: Participant) -> None:
         if kept != changes:
             db.session.connection().execute(
                 update(AuditEntry.__table__).where(AuditEntry.__table__.c.id == entry_id).values(changes=kept))
-    record(actor, "participant.erase", participant, label=participant.alias)
+    record(actor, "participant.erase", participant, label=participant.alias,
+           changes={"removed": [None, sorted(set(removed))]})
 
 
 def pseudonymise_due(today: date, dry_run: bool) -> list[Due]:
@@ -197,15 +226,25 @@ def _row(row, leave_out=()) -> dict:
             if attr.key not in leave_out}
 
 
+#: What a person's copy shows of a consultation that also covers others: what it was, not what it says.
+CONSULTATION_SHARED = ("channel", "consulted_on", "valid_until")
+
+
+def _consultation(consultation: Consultation, participant: Participant) -> dict:
+    """A consultation in a person's copy, with the items it covers them at: in full when it is about them alone;
+    otherwise without what it says (who was consulted, the question, the answer), which speaks of the others too."""
+    item_ids = [c.item_id for c in consultation.covers if c.participant_id == participant.id]
+    titles = db.session.scalars(select(ProgrammeItem.title).where(ProgrammeItem.id.in_(item_ids))
+                                .order_by(ProgrammeItem.starts_at, ProgrammeItem.id))
+    alone = all(c.participant_id == participant.id for c in consultation.covers)
+    row = _row(consultation) if alone else {name: _plain(getattr(consultation, name)) for name in CONSULTATION_SHARED}
+    return {**row, "covers": list(titles)}
+
+
 def stored_about(participant: Participant) -> dict:
     """Everything the application keeps about a participant (GDPR Art. 15), for a page and for JSON."""
-    from .models import Consultation
-
     items = db.session.scalars(
         select(ProgrammeItem).where(ProgrammeItem.participants.contains(participant)).order_by(ProgrammeItem.starts_at))
-    consultations = db.session.scalars(
-        select(Consultation).join(ConsultationCover).where(ConsultationCover.participant_id == participant.id)
-        .order_by(Consultation.id)).unique()
     audit = db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == Participant.__name__, AuditEntry.object_id == participant.id).order_by(AuditEntry.id))
     return {
@@ -215,7 +254,7 @@ def stored_about(participant: Participant) -> dict:
                        "removed": item.removed_at is not None} for item in items],
         "consent": [_row(r, leave_out=("participant_id",)) for r in participant.consents],
         "safety_assessments": [_row(a, leave_out=("participant_id",)) for a in participant.assessments],
-        "consultations": [_row(c) for c in consultations],
+        "consultations": [_consultation(c, participant) for c in _consultations_covering(participant)],
         "audit": [{"at": _plain(e.at), "action": e.action, "by": e.actor_id, "changes": e.changes} for e in audit],
     }
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..disclosure import may_see_real_names, participant_label
+from ..auth.models import Role
+from ..disclosure import NAME_ROLES, may_see_real_names, participant_label
 from ..extensions import db
 from ..formatting import format_date
 from ..forms import save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Scope, consent_state, current_assessment
+from ..readiness.checks import consent_ends_early, last_meeting_days, meeting_day, participant_links
 from ..timeutil import today_utc
 from .forms import (
     AssessmentForm,
@@ -103,6 +107,7 @@ def show(participant_id: int):
         missions.append({
             "mission": mission,
             "consent": consent_state(participant.consents, mission.id, today),
+            "last_meeting": max(meeting_day(i) for i in items),
             "history": [c for c in reversed(participant.consents) if c.mission_id == mission.id],
             "links": [(i, current_assessment(participant.assessments, i.id)) for i in items],
         })
@@ -141,15 +146,24 @@ def consent(participant_id: int, mission_id: int):
     participant = _load(participant_id)
     mission = _mission_of(participant, mission_id)
     form = ConsentForm()
+    today = today_utc()
     if form.validate_on_submit() and save_form(form, lambda: record_consent(
         current_user, participant, mission, scopes=[s.value for s in Scope if form[s.value].data],
         method=form.method.data, information_version=form.information_version.data,
-        reconfirm_by=form.reconfirm_by.data, note=form.note.data or "", today=today_utc(),
+        reconfirm_by=form.reconfirm_by.data, note=form.note.data or "", today=today,
     )):
         flash(_("Consent recorded."), "success")
+        # Recorded as the person gave it; the advisor learns at once that it will not hold at the meeting. By alias:
+        # a flashed message travels in the session cookie.
+        early = consent_ends_early(mission, participant, today)
+        if early:
+            flash(_("The consent of %(alias)s ends on %(day)s, before the meeting on %(meeting)s: the consent check "
+                    "fails until it is reconfirmed until that day.", alias=participant.alias,
+                    day=format_date(early.ends_on), meeting=format_date(early.meeting_on)), "warning")
         return redirect(url_for("participants.show", participant_id=participant.id))
     return render_template("participants/consent_form.html", form=form, participant=participant, mission=mission,
-                           name=participant_label(participant, current_user))
+                           name=participant_label(participant, current_user),
+                           last_meeting=last_meeting_days(mission).get(participant.id))
 
 
 @bp.route("/<int:participant_id>/missions/<int:mission_id>/withdraw", methods=["GET", "POST"])
@@ -203,8 +217,6 @@ def _mission_for_consultations(mission_id: int) -> Mission:
 
 def _pairs(mission: Mission) -> list[tuple[str, str]]:
     """Every participant at every live item, as checkbox choices "participant:item", by alias."""
-    from ..readiness.checks import participant_links
-
     return [(f"{p.id}:{item.id}", f"{p.alias} — “{item.title}”") for item, p in participant_links(mission)]
 
 
@@ -213,8 +225,10 @@ def consultations(mission_id: int):
     """The mission's consultations of the embassy, consulates and other trusted channels, and who they cover."""
     mission = _mission_for_consultations(mission_id)
     labels = dict(_pairs(mission))
+    # Who was consulted, the question and the answer can name people: for the roles that may see real names.
     return render_template("participants/consultations.html", mission=mission, labels=labels,
-                           today=today_utc())
+                           today=today_utc(), show_text=may_see_real_names(current_user),
+                           name_roles=", ".join(role.label for role in Role if role in NAME_ROLES))
 
 
 @bp.route("/missions/<int:mission_id>/consultations/new", methods=["GET", "POST"])
@@ -260,9 +274,9 @@ def data(participant_id: int):
         stored = export_stored(current_user, participant, form.format.data)
         db.session.commit()
         if form.format.data == "json":
-            response = jsonify(stored)
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="{participant.alias}-data.json"')
+            # Werkzeug builds the header: an alias with quotes adds no parameter, one outside ASCII gets filename*.
+            response = send_file(BytesIO(jsonify(stored).get_data()), mimetype="application/json", as_attachment=True,
+                                 download_name=f"{participant.alias}-data.json", etag=False, conditional=False)
             response.headers["Cache-Control"] = "no-store"
             return response
         return render_template("participants/data.html", participant=participant, stored=stored)

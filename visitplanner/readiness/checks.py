@@ -226,68 +226,129 @@ def participant_links(mission: Mission):
     return [(item, p) for item in live_items(mission) for p in item.participants]
 
 
+def meeting_day(item: ProgrammeItem) -> date:
+    """The day an item takes place, where it happens (its own time zone): the day consent and safety must hold on."""
+    return item.local_start.date()
+
+
+def last_meeting_days(mission: Mission) -> dict[int, date]:
+    """Per participant (by id), the day of the last live item of the mission they attend."""
+    days: dict[int, date] = {}
+    for item, p in participant_links(mission):
+        days[p.id] = max(days.get(p.id, meeting_day(item)), meeting_day(item))
+    return days
+
+
+@dataclass(frozen=True)
+class EndsEarly:
+    """Consent that holds today but ends before the day of a meeting it is needed for: when, and that day."""
+
+    ends_on: date
+    meeting_on: date
+
+
+def consent_ends_early(mission: Mission, participant, today: date) -> EndsEarly | None:
+    """Whether the participant's consent for the mission, valid today, ends before the last item they attend."""
+    day = last_meeting_days(mission).get(participant.id)
+    state = consent_state(participant.consents, mission.id, today)
+    return EndsEarly(state.record.reconfirm_by, day) if state.ends_before(day) else None
+
+
+def _consent_problem(mission: Mission, participant, today: date, day: date) -> Message | None:
+    """Why a participant's consent does not let them take part on every day they attend, or None."""
+    state = consent_state(participant.consents, mission.id, today)
+    alias = participant.alias
+    if state.withdrawn:
+        return stored("%(alias)s withdrew consent", alias=alias)
+    if state.expired:
+        return stored("%(alias)s: consent expired on %(day)s", alias=alias, day=state.record.reconfirm_by.isoformat())
+    if not state.covers(Scope.TAKE_PART):
+        return stored("%(alias)s has not agreed to take part", alias=alias)
+    if state.ends_before(day):
+        return stored("%(alias)s: consent ends on %(day)s, before the meeting on %(meeting)s", alias=alias,
+                      day=state.record.reconfirm_by.isoformat(), meeting=day.isoformat())
+    return None
+
+
 def check_consent(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 4: every civil-society participant has current consent to take part."""
+    """Rule 4: every civil-society participant has consent to take part, valid today and on the day of every item
+    they attend."""
+    days = last_meeting_days(mission)
     people = {p.id: p for _, p in participant_links(mission)}
-    problems = []
+    problems, first = [], None
     for p in sorted(people.values(), key=lambda p: p.alias):
-        state = consent_state(p.consents, mission.id, ctx.today)
-        if state.withdrawn:
-            problems.append(stored("%(alias)s withdrew consent", alias=p.alias))
-        elif state.expired:
-            problems.append(stored("%(alias)s: consent expired on %(day)s", alias=p.alias,
-                                   day=state.record.reconfirm_by.isoformat()))
-        elif not state.covers(Scope.TAKE_PART):
-            problems.append(stored("%(alias)s has not agreed to take part", alias=p.alias))
-    first = next((p for p in people.values()
-                  if not consent_state(p.consents, mission.id, ctx.today).covers(Scope.TAKE_PART)), None)
+        problem = _consent_problem(mission, p, ctx.today, days[p.id])
+        if problem:
+            problems.append(problem)
+            first = first or p
     fix = {"fix_endpoint": "participants.consent", "fix_args": {"participant_id": first.id,
                                                                  "mission_id": mission.id}} if first else {}
     return _result(
         "consent", not problems,
-        stored_n("%(num)d participant, with current consent to take part.",
-                 "%(num)d participants, each with current consent to take part.", len(people)) if people
-        else stored("No civil-society participants in the programme."),
+        stored_n("%(num)d participant, with consent to take part on the day of each meeting.",
+                 "%(num)d participants, each with consent to take part on the day of each meeting.", len(people))
+        if people else stored("No civil-society participants in the programme."),
         joined([joined(problems), "."], ""), **fix,
     )
 
 
-def consulted(mission: Mission, participant_id: int, item_id: int, today: date) -> bool:
-    """Whether a consultation of the embassy or another trusted channel covers this participant at this item today."""
-    return any(c.covers_now(participant_id, item_id, today) for c in mission.consultations)
+def consulted(mission: Mission, participant_id: int, item: ProgrammeItem, today: date) -> bool:
+    """Whether a consultation of the embassy or another trusted channel covers this participant at this item, today
+    and on the item's day."""
+    day = meeting_day(item)
+    return any(c.holds_for(participant_id, item.id, today=today, day=day) for c in mission.consultations)
+
+
+def _consulted_until(mission: Mission, participant_id: int, item: ProgrammeItem, today: date) -> date | None:
+    """Until when the consultations that cover this participant at this item today hold (None: none does)."""
+    return max((c.valid_until for c in mission.consultations
+                if c.holds_for(participant_id, item.id, today=today, day=today)), default=None)
+
+
+def _safety_problem(mission: Mission, item: ProgrammeItem, p, today: date) -> tuple[Message | None, bool]:
+    """Why a participant may not safely attend an item on its day, or None; and whether only the consultation of a
+    trusted channel is missing (fixed on the consultations page, not with an assessment)."""
+    a, day = current_assessment(p.assessments, item.id), meeting_day(item)
+    names = {"alias": p.alias, "item": item.title}
+    if a is None:
+        return stored("%(alias)s at “%(item)s”: no safety assessment", **names), False
+    if not a.is_current(today):
+        return stored("%(alias)s at “%(item)s”: assessment expired on %(day)s", **names,
+                      day=a.valid_until.isoformat()), False
+    if not a.holds_on(day):
+        return stored("%(alias)s at “%(item)s”: assessment valid until %(day)s, before the meeting on %(meeting)s",
+                      **names, day=a.valid_until.isoformat(), meeting=day.isoformat()), False
+    if a.decision == Decision.STOP:
+        return stored("%(alias)s at “%(item)s”: decision is do not proceed", **names), False
+    if mission.direction == Direction.OUTBOUND and not consulted(mission, p.id, item, today):
+        until = _consulted_until(mission, p.id, item, today)
+        if until is not None:
+            return stored("%(alias)s at “%(item)s”: the consultation of the embassy or another trusted channel "
+                          "holds until %(day)s, before the meeting on %(meeting)s", **names, day=until.isoformat(),
+                          meeting=day.isoformat()), True
+        return stored("%(alias)s at “%(item)s”: no current consultation of the embassy or another trusted channel",
+                      **names), True
+    return None, False
 
 
 def check_safety(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 5: every participant has a current safety assessment to proceed; outbound: a current consultation of the
-    embassy or another trusted channel covers them at that item."""
+    """Rule 5: every participant has an assessment to proceed, valid today and on the day of the item; outbound: a
+    consultation of the embassy or another trusted channel covers them at that item, today and on its day."""
     problems, first, consulted_only = [], None, False
     links = participant_links(mission)
     for item, p in links:
-        a = current_assessment(p.assessments, item.id)
-        problem = None
-        if a is None:
-            problem = stored("%(alias)s at “%(item)s”: no safety assessment", alias=p.alias, item=item.title)
-        elif not a.is_current(ctx.today):
-            problem = stored("%(alias)s at “%(item)s”: assessment expired on %(day)s", alias=p.alias, item=item.title,
-                             day=a.valid_until.isoformat())
-        elif a.decision == Decision.STOP:
-            problem = stored("%(alias)s at “%(item)s”: decision is do not proceed", alias=p.alias, item=item.title)
-        elif mission.direction == Direction.OUTBOUND and not consulted(mission, p.id, item.id, ctx.today):
-            problem = stored(
-                "%(alias)s at “%(item)s”: no current consultation of the embassy or another trusted channel",
-                alias=p.alias, item=item.title)
+        problem, only_consultation = _safety_problem(mission, item, p, ctx.today)
         if problem:
             problems.append(problem)
             if first is None:
-                first, consulted_only = (p, item), a is not None and a.is_current(ctx.today) and \
-                    a.decision != Decision.STOP
+                first, consulted_only = (p, item), only_consultation
     fix = ({"fix_endpoint": "participants.assess", "fix_args": {"participant_id": first[0].id,
                                                                  "item_id": first[1].id}} if first else {})
     if first and consulted_only:
         fix = {"fix_endpoint": "participants.consult", "fix_args": {"mission_id": mission.id}}
     return _result(
         "safety", not problems,
-        stored("Every participant has a current assessment to proceed.") if links
+        stored("Every participant has an assessment to proceed, valid on the day of each meeting.") if links
         else stored("No civil-society participants in the programme."),
         joined([joined(problems), "."], ""), **fix,
     )

@@ -18,7 +18,16 @@ from typing import Any
 from ..messages import LOWER, check_ref, field_ref, stored, value_ref
 from ..missions.models import Mission
 from ..participants.models import Scope, consent_state, current_assessment
-from .checks import PRE_SIGNOFF, Context, Status, consulted, live_items, run_checks
+from .checks import (
+    PRE_SIGNOFF,
+    Context,
+    Status,
+    consulted,
+    last_meeting_days,
+    live_items,
+    meeting_day,
+    run_checks,
+)
 
 
 def _digest(text: str) -> str:
@@ -31,6 +40,7 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
     """What a submission or sign-off of ``mission`` vouches for today: ``{"facts": ..., "labels": ...}``."""
     labels: dict[str, str] = {}
     items, consent, safety = {}, {}, {}
+    last_days = last_meeting_days(mission)
     for item in live_items(mission):
         labels[f"item.{item.uid}"] = item.title
         items[item.uid] = {
@@ -56,14 +66,17 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
             state = consent_state(person.consents, mission.id, ctx.today)
             consent[str(person.id)] = {
                 "state": "withdrawn" if state.withdrawn else "expired" if state.expired
+                else "ends_before_meeting" if state.ends_before(last_days[person.id])
                 else "given" if state.record is not None else "none",
                 "scopes": sorted(s.value for s in state.scopes),
             }
             assessment = current_assessment(person.assessments, item.id)
             safety[f"{person.id}@{item.uid}"] = {
                 "decision": assessment.decision if assessment else None,
-                "current": bool(assessment and assessment.is_current(ctx.today)),
-                "trusted_channel": consulted(mission, person.id, item.id, ctx.today),
+                # Valid today and on the day of the item.
+                "current": bool(assessment and assessment.is_current(ctx.today)
+                                and assessment.holds_on(meeting_day(item))),
+                "trusted_channel": consulted(mission, person.id, item, ctx.today),
             }
     for member in mission.members:
         labels[f"member.{member.id}"] = member.display_name
@@ -211,6 +224,8 @@ def _consent(fact: dict) -> Any:
         return stored("withdrawn")
     if fact["state"] == "expired":
         return stored("expired")
+    if fact["state"] == "ends_before_meeting":
+        return stored("ends before the meeting")
     if fact["state"] == "none":
         return stored("none recorded")
     return _values("scopes", fact["scopes"])
@@ -221,7 +236,7 @@ def _safety(fact: dict) -> Any:
         return stored("not assessed")
     parts = [_values("decision", fact["decision"])]
     if not fact["current"]:
-        parts.append(stored("expired"))
+        parts.append(stored("expired or ends before the meeting"))
     if not fact["trusted_channel"]:
         parts.append(stored("no trusted channel consulted"))
     return parts
