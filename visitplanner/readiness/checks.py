@@ -14,7 +14,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from ..itinerary.models import ItemKind, ProgrammeItem
+from ..itinerary.models import CIVIL_SOCIETY_KINDS, ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings
 from ..messages import Message, joined, shown, stored, stored_n, value_ref
 from ..missions.models import Direction, Mission
@@ -40,8 +40,6 @@ class Status(StrEnum):
 HR_COMPONENT_KINDS = frozenset({
     ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION, ItemKind.CIVIL_SOCIETY_DIALOGUE,
 })
-#: Kinds that are a meeting or dialogue with civil society (the outbound rule).
-CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.CIVIL_SOCIETY_DIALOGUE})
 
 
 @dataclass(frozen=True)
@@ -471,6 +469,14 @@ def check_themes_raised(mission: Mission, ctx: Context) -> CheckResult:
         fail=Status.WARN, **fix,
     )
 
+
+#: Reasons the checks gave before consent and safety were judged on the day of each meeting: a sign-off made then
+#: keeps them in what it vouched for, and they are still shown, translated, when what changed since is listed.
+FORMER_REASONS = (
+    stored_n("%(num)d participant, with current consent to take part.",
+             "%(num)d participants, each with current consent to take part.", 1),
+    stored("Every participant has a current assessment to proceed."),
+)
 
 #: Every check, in the order of DOMAIN.md (the self-censorship warning beside rule 8).
 CHECKS: tuple[Callable[[Mission, Context], CheckResult], ...] = (
