@@ -6,6 +6,7 @@
   bodies built instead of kept).
 - Last-Modified never goes backwards in commit order: two overlapping transactions on PostgreSQL, the later one to
   commit having flushed first; a client that revalidates with If-Modified-Since alone gets the new body.
+- A name that leaves the data (erasure, withdrawal, pseudonymisation) leaves every kept body with it (part 4).
 
 The Redis cases run against a Redis server the test starts itself on a free port; the commit-order case against a
 PostgreSQL database of its own (PostgreSQL is the only database here with concurrent writers), whichever database
@@ -263,3 +264,98 @@ def test_last_modified_never_goes_backwards_in_commit_order(postgres_app, monkey
         stamps = dict(db.session.execute(select(Mission.id, Mission.revised_ms)).all())
     first_mission, second_mission = sorted(stamps)
     assert stamps[first_mission] > stamps[second_mission], "stamped in the order they committed"
+
+
+# ---- kept bodies forgotten when a name leaves the data ---------------------------------------------------------
+
+HOSTS = ("http://plan.example.org/", "http://agenda.example.org/")
+
+
+def names(body: bytes) -> bool:
+    """Whether the calendar text names the person (lines unfolded: a long line may break inside the name)."""
+    return REAL_NAME.encode() in body.replace(b"\r\n ", b"")
+
+
+def kept_bodies(app, candidates: set[str]) -> tuple[list[bytes], int]:
+    """Every feed body the cache keeps, decrypted (with the key each was kept under as associated data), and how
+    many kept entries could not be read as one: in Redis by the keys, in the folder by the cache keys of the ETags,
+    hosts and languages fetched (a file's name does not give its key)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from visitplanner.cache import cache
+    from visitplanner.crypto import keyring
+
+    ring, bodies, unknown = keyring(), [], 0
+
+    def opened(sealed, key: str) -> bytes | None:
+        if not isinstance(sealed, bytes) or not sealed:
+            return None
+        kid = sealed[1:1 + sealed[0]].decode("ascii", "replace")
+        nonce, body = sealed[1 + sealed[0]:13 + sealed[0]], sealed[13 + sealed[0]:]
+        try:
+            return AESGCM(ring.keys[kid]).decrypt(nonce, body, key.encode())
+        except (KeyError, InvalidTag):
+            return None
+
+    backend = cache.cache
+    if app.config.get("CACHE_URL"):
+        store = redis.Redis.from_url(app.config["CACHE_URL"])
+        for raw in store.scan_iter("visitplanner:feed:*"):
+            key = raw.decode().removeprefix("visitplanner:")
+            body = opened(backend.get(key), key)
+            bodies += [body] if body is not None else []
+            unknown += body is None
+        return bodies, unknown
+    folder = Path(app.instance_path) / "cache" / "feeds"
+    count_file = Path(backend._get_filename(backend._fs_count_file)).name  # the folder's own count of entries
+    names = {p.name for p in folder.iterdir() if p.name != count_file}
+    found = {}
+    for key in candidates:
+        body = opened(backend.get(key), key)
+        if body is not None:
+            found[Path(backend._get_filename(key)).name] = body
+    return list(found.values()), len(names - found.keys())
+
+
+@pytest.mark.parametrize("cache_in", ["folder", "redis"])
+@pytest.mark.parametrize("change", ["erase", "withdraw", "pseudonymise"])
+def test_a_name_that_leaves_the_data_leaves_every_kept_body(
+        app, on_own_redis, make_user, make_mission, make_item, cache_in, change):
+    """Issue 21, part 4: kept bodies vary by host and language. Feeds fetched in both languages on two hosts keep
+    bodies with the name; once the person is erased, withdraws or is pseudonymised, no kept body that decrypts holds
+    it, in Redis or in the folder, and none is left that cannot be read."""
+    from flask_babel import force_locale
+
+    from visitplanner import cache as feed_cache
+    from visitplanner.participants.retention import erase, pseudonymise
+
+    application = on_own_redis if cache_in == "redis" else app
+    with application.test_request_context():
+        advisor, mission, item, person, token = a_named_meeting(make_user, make_mission, make_item)
+        organisation = create_feed(advisor, kind="organisation", audience="internal")[1]
+        db.session.commit()
+        candidates = set()
+        for host in HOSTS:
+            for language in ("nl", "en"):
+                reader = application.test_client()
+                reader.post("/language", data={"lang": language, "next": "/"}, base_url=host)
+                for feed_token in (token, organisation):
+                    response = reader.get(f"/feeds/{feed_token}.ics", base_url=host)
+                    assert response.status_code == 200 and names(response.data)
+                    with force_locale(language):
+                        candidates.add(feed_cache.key(response.headers["ETag"].strip('"'), host))
+        before, unread = kept_bodies(application, candidates)
+        assert unread == 0 and len(before) == 8 and all(names(body) for body in before)
+
+        if change == "erase":
+            erase(advisor, person)
+        elif change == "withdraw":
+            withdraw_consent(advisor, person, mission, method="phone")
+        else:
+            pseudonymise(advisor, person)
+        db.session.commit()
+
+        after, unread = kept_bodies(application, candidates)
+        assert unread == 0
+        assert not any(names(body) for body in after)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.operations import changed, record, snapshot
+from ..cache import forget_bodies
 from ..crypto import keyring
 from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
@@ -169,6 +170,7 @@ def withdraw_consent(actor: User, participant: Participant, mission: Mission, *,
     db.session.add(withdrawal)
     db.session.flush()
     _audit(actor, "consent.withdraw", participant, mission, {"scopes": ["…", []]})
+    forget_bodies(db.session)  # a kept feed body may still name them
     return withdrawal
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 from ..audit.models import AuditEntry
 from ..audit.operations import record
 from ..auth.models import User
+from ..cache import forget_bodies
 from ..crypto import EncryptedText
 from ..errors import RuleViolation
 from ..extensions import db
@@ -146,6 +147,7 @@ def _strip(participant: Participant) -> list[str]:
                 setattr(consultation, column, "")
     participant.keep_until = None
     participant.pseudonymised_at = now_utc()
+    forget_bodies(db.session)  # a kept feed body may still name them
     return removed
 
 
