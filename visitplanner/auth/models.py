@@ -55,7 +55,19 @@ ROLE_LABELS = {
 STAFF_ROLES = frozenset({Role.ADMIN, Role.PROTOCOL, Role.ADVISOR, Role.APPROVER})
 
 
-class User(UserMixin, db.Model):
+class HoldsRoles:
+    """What roles say of whoever holds them (``role_names``): an account, or the owner of a feed as a revalidation
+    reads it (``calendar/queries.py``)."""
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.role_names & STAFF_ROLES)
+
+
+class User(HoldsRoles, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,13 +106,6 @@ class User(UserMixin, db.Model):
     @property
     def role_names(self) -> frozenset[Role]:
         return frozenset(Role(r.role) for r in self.roles)
-
-    def has_role(self, *roles: Role) -> bool:
-        return bool(self.role_names.intersection(roles))
-
-    @property
-    def is_staff(self) -> bool:
-        return bool(self.role_names & STAFF_ROLES)
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher().hash(password)

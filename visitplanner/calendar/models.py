@@ -41,6 +41,11 @@ def manages_all_feeds(user: User) -> bool:
     return user.has_role(Role.ADMIN)
 
 
+def answers(revoked_at: datetime | None, expires_at: datetime | None, owner_active: bool, now: datetime) -> bool:
+    """Whether a feed answers: not revoked, not expired, and its owner's account not disabled."""
+    return revoked_at is None and (expires_at is None or expires_at > now) and owner_active
+
+
 class CalendarFeed(db.Model):
     __tablename__ = "calendar_feeds"
     __table_args__ = (
@@ -77,7 +82,7 @@ class CalendarFeed(db.Model):
         return self.owner_id == user.id or manages_all_feeds(user)
 
     def is_live(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.owner.active
+        return answers(self.revoked_at, self.expires_at, self.owner.active, now)
 
 
 class FeedFetch(db.Model):

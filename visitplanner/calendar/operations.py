@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..audit.operations import record
 from ..auth.models import User
-from ..disclosure import Audience, feed_audiences_for
+from ..disclosure import feed_audiences_for
 from ..errors import RuleViolation
 from ..extensions import db
 from ..missions.models import Mission
@@ -65,17 +65,18 @@ def revoke_feed(actor: User, feed: CalendarFeed) -> None:
 FETCHES_KEPT = timedelta(days=90)
 
 
-def record_fetch(feed: CalendarFeed, address: str, user_agent: str) -> None:
-    """Note when and from where a feed was fetched in full (and forget fetches older than 90 days).
+def record_fetch(feed_id: int, address: str, user_agent: str) -> None:
+    """Note when and from where a feed was fetched in full (and forget its fetches older than 90 days), without
+    loading the feed: a full answer served from the cache reads nothing more.
 
     A conditional fetch answered 304 records nothing: it writes nothing at all.
     """
-    from sqlalchemy import delete
+    from sqlalchemy import delete, update
 
     now = now_utc()
-    feed.last_fetched_at = now
-    db.session.add(FeedFetch(feed_id=feed.id, at=now, address=address[:64], user_agent=user_agent[:300]))
-    db.session.execute(delete(FeedFetch).where(FeedFetch.feed_id == feed.id, FeedFetch.at < now - FETCHES_KEPT))
+    db.session.execute(update(CalendarFeed).where(CalendarFeed.id == feed_id).values(last_fetched_at=now))
+    db.session.add(FeedFetch(feed_id=feed_id, at=now, address=address[:64], user_agent=user_agent[:300]))
+    db.session.execute(delete(FeedFetch).where(FeedFetch.feed_id == feed_id, FeedFetch.at < now - FETCHES_KEPT))
     db.session.flush()
 
 
@@ -105,19 +106,3 @@ def move_mission_feed_expiry(mission: Mission) -> None:
     for feed in db.session.scalars(select(CalendarFeed).where(CalendarFeed.mission_id == mission.id,
                                                               CalendarFeed.revoked_at.is_(None))):
         feed.expires_at = expires
-
-
-def feed_by_token(token: str) -> CalendarFeed | None:
-    """The live feed for ``token``; None when unknown, revoked, expired or its owner is disabled (one query)."""
-    from .queries import feed_for_token
-
-    feed = feed_for_token(token)
-    if feed is None or not feed.is_live(now_utc()):
-        return None
-    return feed
-
-
-def feed_audience(feed: CalendarFeed) -> Audience | None:
-    """The feed's audience, if its owner may still use it (checked again at every fetch)."""
-    allowed = feed_audiences_for(feed.owner)
-    return Audience(feed.audience) if Audience(feed.audience) in allowed else None

@@ -7,22 +7,23 @@ never from a list of tables to look at: whatever a new column changes, the revis
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from collections.abc import Iterator
-
 from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
-from ..auth.models import User
+from ..auth.models import HoldsRoles, Role, User, UserRole
+from ..disclosure import Audience, feed_audiences_for
 from ..extensions import db
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import DelegationMember, Mission
 from ..participants.models import ConsentRecord, Participant, SafetyAssessment
 from ..partnerships.models import Partnership
 from ..revisions import epoch_ms
-from .models import CalendarFeed, FeedKind, hash_token
+from .models import CalendarFeed, FeedKind, answers, hash_token
 
 #: Items read per round of queries while a feed is built: what is held at once, whatever the feed's size.
 CALENDAR_BATCH = 1000
@@ -32,17 +33,53 @@ CALENDAR_BATCH = 1000
 FEED_FORMAT = 2
 
 
-def feed_for_token(token: str) -> CalendarFeed | None:
-    """The feed with this token, its owner and the owner's roles, in one query. Of the owner only what decides the
-    answer is read (status, rights, revision; a full answer reads the name if it needs it): a revalidation, the
-    commonest request there is, decrypts nothing and carries no password hash."""
+@dataclass(frozen=True)
+class FeedOwner(HoldsRoles):
+    """Of a feed's owner, what decides the feed's answer: status, rights, revision. No name, no password hash:
+    a revalidation, the commonest request there is, decrypts nothing."""
+
+    id: int
+    active: bool
+    role_names: frozenset[Role]
+    revision: int
+    revised_ms: int
+
+
+@dataclass(frozen=True)
+class FeedFacts:
+    """What decides a feed's answer: its own row, and its owner's."""
+
+    id: int
+    kind: str
+    audience: str
+    mission_id: int | None
+    partnership_id: int | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    owner: FeedOwner
+
+    def is_live(self, now: datetime) -> bool:
+        return answers(self.revoked_at, self.expires_at, self.owner.active, now)
+
+
+def feed_facts(connection: Connection, token: str) -> FeedFacts | None:
+    """The feed with this token and its owner, in one query (a row per role of the owner); None for a token no
+    feed has."""
     if not token or len(token) > 200:
         return None
-    return db.session.scalar(
-        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token))
-        .options(joinedload(CalendarFeed.owner).load_only(User.id, User.active, User.revision, User.revised_ms)
-                 .joinedload(User.roles))
-    )
+    rows = connection.execute(
+        select(CalendarFeed.id, CalendarFeed.kind, CalendarFeed.audience, CalendarFeed.mission_id,
+               CalendarFeed.partnership_id, CalendarFeed.created_at, CalendarFeed.expires_at, CalendarFeed.revoked_at,
+               User.id, User.active, User.revision, User.revised_ms, UserRole.role)
+        .join(User, User.id == CalendarFeed.owner_id).outerjoin(UserRole, UserRole.user_id == User.id)
+        .where(CalendarFeed.token_hash == hash_token(token))).all()
+    if not rows:
+        return None
+    first = rows[0]
+    owner = FeedOwner(first[8], first[9], frozenset(Role(r[12]) for r in rows if r[12] is not None), first[10],
+                      first[11])
+    return FeedFacts(*first[:8], owner=owner)
 
 
 @dataclass(frozen=True)
@@ -59,8 +96,9 @@ class FeedScope:
         return [m[0] for m in self.missions]
 
 
-def feed_scope(feed: CalendarFeed) -> FeedScope:
-    """The missions the feed's owner may see today, within what the feed covers, with their revisions."""
+def feed_scope(connection: Connection, feed: FeedFacts) -> FeedScope:
+    """The missions the feed's owner may see today, within what the feed covers, with their revisions (one
+    query)."""
     owner = feed.owner
     columns = (Mission.id, Mission.revision, Mission.revised_ms)
     if feed.kind == FeedKind.PERSON:
@@ -78,15 +116,15 @@ def feed_scope(feed: CalendarFeed) -> FeedScope:
                 .outerjoin(Mission, Mission.partnership_id == Partnership.id))
         if feed.kind == FeedKind.PARTNERSHIP:
             stmt = stmt.where(Partnership.id == feed.partnership_id)
-        rows = db.session.execute(stmt).all()
+        rows = connection.execute(stmt).all()
         return FeedScope(
             missions=tuple(sorted({tuple(r[3:]) for r in rows if r[3] is not None})),
             partnerships=tuple(sorted({tuple(r[:3]) for r in rows})),
         )
-    return FeedScope(tuple(sorted({tuple(r) for r in db.session.execute(stmt)})))
+    return FeedScope(tuple(sorted({tuple(r) for r in connection.execute(stmt)})))
 
 
-def feed_etag(feed: CalendarFeed, scope: FeedScope, today: date) -> str:
+def feed_etag(feed: FeedFacts, scope: FeedScope, today: date) -> str:
     """A strong validator: the feed, its owner's roles and status, the revisions in scope, and the day.
 
     The day is in it because consents and assessments lapse by date and cancelled items leave by date. Every
@@ -100,7 +138,7 @@ def feed_etag(feed: CalendarFeed, scope: FeedScope, today: date) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def feed_latest_change(feed: CalendarFeed, scope: FeedScope, today: date) -> int:
+def feed_latest_change(feed: FeedFacts, scope: FeedScope, today: date) -> int:
     """When (ms since 1970) what the feed shows last changed: a revision in scope, the owner's own revision
     (rights, delegations: a mission leaving the feed moves it), or the start of the day (lapses by date)."""
     midnight = datetime.combine(today, time.min, tzinfo=timezone.utc)
@@ -113,6 +151,35 @@ def feed_latest_change(feed: CalendarFeed, scope: FeedScope, today: date) -> int
 #: moment older than the fetch; the commit follows its stamp within this margin, and the hosts' clocks agree within
 #: it (NTP).
 SETTLED = 2
+
+
+@dataclass(frozen=True)
+class FeedAnswer:
+    """What a fetch of a feed is answered from: the feed, what it covers for whom, and its validators."""
+
+    feed: FeedFacts
+    #: None: the owner may no longer use the feed's audience (the feed is then empty).
+    audience: Audience | None
+    scope: FeedScope
+    etag: str
+    latest_ms: int
+
+
+def feed_answer(token: str, now: datetime) -> FeedAnswer | None:
+    """The answer to a fetch of the feed with this token, or None for an unknown, revoked or expired token or a
+    disabled owner: two queries, on a connection of its own outside any transaction (it writes nothing, and under
+    READ COMMITTED each statement reads what was committed when it began anyway), so that a revalidation costs no
+    BEGIN and no ROLLBACK either."""
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        feed = feed_facts(connection, token)
+        if feed is None or not feed.is_live(now):
+            return None
+        allowed = feed_audiences_for(feed.owner)
+        audience = Audience(feed.audience) if Audience(feed.audience) in allowed else None
+        scope = feed_scope(connection, feed) if audience is not None else FeedScope(())
+    today = now.date()
+    return FeedAnswer(feed, audience, scope, feed_etag(feed, scope, today), feed_latest_change(feed, scope, today))
 
 
 def last_modified(latest_ms: int, now: datetime) -> datetime:

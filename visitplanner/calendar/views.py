@@ -31,9 +31,9 @@ from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
 from .forms import FeedForm
 from .models import CalendarFeed, FeedKind, manages_all_feeds
-from .operations import create_feed, feed_audience, feed_by_token, record_fetch, revoke_feed
+from .operations import create_feed, record_fetch, revoke_feed
 from .programme import feed_ics, programme_ics
-from .queries import FeedScope, feed_etag, feed_latest_change, feed_scope, last_modified, unchanged_since
+from .queries import FeedFacts, FeedScope, feed_answer, last_modified, unchanged_since
 
 bp = Blueprint("calendar", __name__)
 
@@ -146,35 +146,33 @@ def revoke(feed_id: int):
 def feed(token: str):
     """A subscription feed. Unknown, revoked and expired tokens all get the same 404.
 
-    The database alone decides the answer: a conditional request that matches gets a 304 from two queries (the feed
-    with its owner, then its scope with the revisions) and writes nothing. A full answer is the body kept under the
-    ETag (``cache.py``), or else built and kept; either way the fetch is recorded.
+    The database alone decides the answer (``queries.feed_answer``): a conditional request that matches gets a 304
+    from two queries (the feed with its owner, then its scope with the revisions), outside any transaction, and
+    writes nothing. A full answer is the body kept under the ETag (``cache.py``), or else built and kept; either way
+    the fetch is recorded.
     """
     now = now_utc()  # before anything is read (queries.last_modified)
     if not limits.feed_fetch_allowed(token):
         return Response("Too many requests\n", status=429, mimetype="text/plain",
                         headers={"Retry-After": "60", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                                  "X-Robots-Tag": "noindex, nofollow"})
-    feed = feed_by_token(token)
-    if feed is None:
+    answer = feed_answer(token, now)
+    if answer is None:
         # The same short answer for unknown, revoked and expired tokens; nothing echoes the token back.
         return Response("Not found\n", status=404, mimetype="text/plain",
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                                  "X-Robots-Tag": "noindex, nofollow"})
-    audience = feed_audience(feed)
-    today = now.date()
-    scope = feed_scope(feed) if audience is not None else FeedScope(())
-    etag = feed_etag(feed, scope, today)
-    latest = feed_latest_change(feed, scope, today)
-    headers = _feed_headers(etag, latest, now)
-    if _not_modified(etag, latest):
+    headers = _feed_headers(answer.etag, answer.latest_ms, now)
+    if _not_modified(answer.etag, answer.latest_ms):
         return Response(status=304, headers=headers)
-    body = feed_cache.get(etag, request.host_url)
+    body = feed_cache.get(answer.etag, request.host_url)
     if body is None:
-        body = feed_ics(scope.mission_ids, audience or Audience.PUBLIC, feed.owner, _feed_name(feed, scope),
-                        today=today, with_reminders=feed.kind == FeedKind.ORGANISATION and audience is not None)
-        feed_cache.put(etag, request.host_url, body)
-    record_fetch(feed, request.remote_addr or "", request.headers.get("User-Agent", ""))
+        feed = answer.feed  # its owner's rights, as just read, decide what it shows (real names)
+        body = feed_ics(answer.scope.mission_ids, answer.audience or Audience.PUBLIC, feed.owner,
+                        _feed_name(feed, answer.scope), today=now.date(),
+                        with_reminders=feed.kind == FeedKind.ORGANISATION and answer.audience is not None)
+        feed_cache.put(answer.etag, request.host_url, body)
+    record_fetch(answer.feed.id, request.remote_addr or "", request.headers.get("User-Agent", ""))
     db.session.commit()
     response = _calendar_response(body)
     response.headers.update(headers)
@@ -207,7 +205,7 @@ def _not_modified(etag: str, latest_ms: int) -> bool:
     return False
 
 
-def _feed_name(feed: CalendarFeed, scope: FeedScope) -> str:
+def _feed_name(feed: FeedFacts, scope: FeedScope) -> str:
     """The calendar's name. It names a mission or partnership only while it is in the feed's scope: someone taken
     out of a delegation learns nothing more of it (not even a new title), and the ETag covers all a name shows."""
     if feed.kind == FeedKind.MISSION and feed.mission_id in scope.mission_ids:
