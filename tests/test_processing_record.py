@@ -9,6 +9,7 @@ import re
 import pytest
 from conftest import PASSWORD, Statements
 from flask_babel import force_locale
+from werkzeug.http import parse_options_header
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
@@ -190,8 +191,9 @@ def test_the_page_and_the_markdown_file_carry_the_same_headings(admin):
     response = admin.get("/admin/processing.md")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
-    assert re.fullmatch(r'attachment; filename="processing-record-\d{4}-\d{2}-\d{2}\.md"',
-                        response.headers["Content-Disposition"])
+    disposition, options = parse_options_header(response.headers["Content-Disposition"])
+    assert disposition == "attachment" and list(options) == ["filename"]
+    assert re.fullmatch(r"processing-record-\d{4}-\d{2}-\d{2}\.md", options["filename"])
     markdown = response.get_data(as_text=True)
 
     page_headings = [text_of(h) for h in re.findall(r"<h[12][^>]*>(.*?)</h[12]>", shown, re.S)]

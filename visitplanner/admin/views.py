@@ -121,6 +121,7 @@ def processing():
 def processing_markdown():
     """The same record as a Markdown file, for the privacy officer."""
     record = build_record()
-    filename = f"processing-record-{record.generated_at.date().isoformat()}.md"
-    return Response(render_markdown(record), mimetype="text/markdown",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    response = Response(render_markdown(record), mimetype="text/markdown")
+    response.headers.set("Content-Disposition", "attachment",
+                         filename=f"processing-record-{record.generated_at.date().isoformat()}.md")
+    return response
