@@ -178,7 +178,8 @@ def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewh
     assert str(feed(mission, "internal")[item.uid]["status"]) == "CONFIRMED"
     assert item.uid.encode() in exported(app, mission)
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "ProgrammeItem",
-                                                                 AuditEntry.object_id == item.id)).all()
+                                                                 AuditEntry.object_id == item.id)
+                                 .order_by(AuditEntry.id)).all()
     assert "item.protect" in actions and actions[-1] == "item.release"
 
 
@@ -245,7 +246,8 @@ def test_export_ics_leaves_out_what_feeds_leave_out_and_is_audited(meeting, app)
         assert item.uid.encode() not in body
         for word in SECRET_WORDS:
             assert word.encode() not in body
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "programme.export_cli")).all()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "programme.export_cli")
+                                 .order_by(AuditEntry.id)).all()
     assert [e.changes["export"][1] for e in entries] == ["ics:internal", "ics:delegation", "ics:travel",
                                                          "ics:partner", "ics:public"]
     assert all(e.mission_id == mission.id and e.changes["left_out"][1] == 1 for e in entries)
