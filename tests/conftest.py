@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from visitplanner import create_app
 from visitplanner.auth.models import Role, User
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.missions.models import DelegationMember, Mission
@@ -82,10 +83,10 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         outer = has_app_context()
         if outer:
-            db.session.commit()
+            commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if outer:
-            db.session.commit()
+            commit()
         return response
 
 
@@ -209,7 +210,7 @@ def make_user(app):
         user.set_password(PASSWORD)
         user.set_roles(roles or [Role.PROTOCOL])
         db.session.add(user)
-        db.session.commit()
+        commit()
         return user
 
     return make
@@ -223,7 +224,7 @@ def make_partnership(app):
         values.update(overrides)
         partnership = Partnership(**values)
         db.session.add(partnership)
-        db.session.commit()
+        commit()
         return partnership
 
     return make
@@ -236,7 +237,7 @@ def make_mission(app, make_partnership):
         mission = Mission(partnership=partnership or make_partnership(), direction=direction, title=title,
                           purpose="", start_date=start, end_date=end, timezone=timezone)
         db.session.add(mission)
-        db.session.commit()
+        commit()
         return mission
 
     return make
@@ -247,7 +248,7 @@ def make_member(app):
     def make(mission: Mission, user: User | None = None, name: str | None = None) -> DelegationMember:
         member = DelegationMember(mission=mission, user=user, name=None if user else (name or "Extern Lid"))
         db.session.add(member)
-        db.session.commit()
+        commit()
         return member
 
     return make
@@ -265,7 +266,7 @@ def make_item(app):
             attendees=list(attendees), **extra,
         )
         db.session.add(item)
-        db.session.commit()
+        commit()
         return item
 
     return make
@@ -346,7 +347,7 @@ def time_passes(seconds: int = 5) -> None:
         db.session.execute(text(f"UPDATE {table} SET revised_ms = revised_ms - :ms"), {"ms": seconds * 1000})
     for feed in db.session.scalars(select(CalendarFeed)):
         feed.created_at -= timedelta(seconds=seconds)
-    db.session.commit()
+    commit()
 
 
 class Statements:

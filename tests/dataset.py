@@ -7,6 +7,7 @@ from datetime import date
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.missions.models import Company
@@ -65,7 +66,7 @@ def build_dataset(app, make_user, make_partnership, make_mission, make_member, m
         objective = Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31))
         follow_up = FollowUp(mission_id=mission.id, what="Verslag sturen", due_date=date(2027, 5, 1))
         db.session.add_all([objective, follow_up])
-        db.session.commit()
+        commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,

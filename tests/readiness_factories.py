@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ItemKind, ProgrammeItem
 from visitplanner.missions.models import Company, Mission
@@ -198,7 +199,7 @@ def ready_mission(make_user, make_mission, make_item, direction: str = "outbound
         consult(advisor, mission, [(participant, hr_item)])
     if confirm:
         confirm_all(protocol, mission)
-    db.session.commit()
+    commit()
     return Scenario(mission, participant, hr_item, meeting, protocol, advisor, approver)
 
 
@@ -207,7 +208,7 @@ def finalise(s: Scenario, today: date = TODAY) -> None:
     submit_for_signoff(s.protocol, s.mission, today)
     sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, today)
     sign_off(s.approver, s.mission, SignOffRole.APPROVER, today)
-    db.session.commit()
+    commit()
 
 
 def audit_count(action: str, mission: Mission | None = None) -> int:

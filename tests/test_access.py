@@ -15,6 +15,7 @@ from sqlalchemy import select
 from visitplanner.access import ACCESS, PUBLIC, SIGNED_IN
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 
 ANONYMOUS = "anonymous"
@@ -211,7 +212,7 @@ def with_feed_of(app, dataset: Dataset, email: str | None) -> Dataset:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         feed, _ = create_feed(user, kind="person", audience="public")
-        db.session.commit()
+        commit()
         return replace(dataset, feed_id=feed.id)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User
 from visitplanner.auth.operations import create_user
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 
 NEW_PASSWORD = "a-long-enough-password-42"
@@ -206,7 +207,7 @@ def test_a_stale_edit_is_refused_and_the_input_kept(app, client, admin, make_acc
     account = make_account(Role.DELEGATE, name="Oude Naam")
     with app.app_context():  # someone else saves first
         db.session.get(User, account.id).name = "Intussen Gewijzigd"
-        db.session.commit()
+        commit()
 
     response = client.post(f"/admin/users/{account.id}/edit",
                            data=edit_form(account, name="Mijn Invoer", roles=["approver"]))
@@ -226,7 +227,7 @@ def test_after_a_stale_edit_saving_again_works(app, client, admin, make_account,
     account = make_account(Role.DELEGATE)
     with app.app_context():
         db.session.get(User, account.id).name = "Intussen Gewijzigd"
-        db.session.commit()
+        commit()
     response = client.post(f"/admin/users/{account.id}/edit", data=edit_form(account, name="Mijn Invoer"))
     current = re.search(r'name="version" type="hidden" value="(\d+)"', response.get_data(as_text=True)).group(1)
 

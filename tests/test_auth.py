@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from visitplanner import create_app
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 
 WRONG_CREDENTIALS = ("E-mail address or password is not correct, or the account is disabled, or there were too many "
@@ -44,7 +45,7 @@ def account(app, make_user):
 def set_active(app, email: str, active: bool) -> None:
     with app.app_context():
         db.session.scalar(select(User).where(User.email == email)).active = active
-        db.session.commit()
+        commit()
 
 
 def location_path(response) -> str:
@@ -212,7 +213,7 @@ def test_the_delays_grow_a_minute_then_an_hour_then_a_day(tmp_path, monkeypatch)
         user.set_password(PASSWORD)
         user.set_roles([Role.ADVISOR])
         db.session.add(user)
-        db.session.commit()
+        commit()
     now = [time.time()]
     monkeypatch.setattr(time, "time", lambda: now[0])
     browser = app.test_client()
@@ -251,7 +252,7 @@ def test_a_new_password_from_an_administrator_opens_the_account(app, client, acc
         user = db.session.scalar(select(User).where(User.email == email))
         update_user(None, user, expected_version=None, email=email, name=user.name, roles=[Role.ADVISOR],
                     active=True, password="a brand new passphrase")
-        db.session.commit()
+        commit()
 
     assert try_password(client, email, "a brand new passphrase").status_code == 302
     assert audit_actions(app, email)[-1] == "user.update"
@@ -368,7 +369,7 @@ def csrf_app(tmp_path):
         admin.set_password(PASSWORD)
         admin.set_roles([Role.ADMIN])
         db.session.add(admin)
-        db.session.commit()
+        commit()
     yield app
     with app.app_context():
         db.engine.dispose()

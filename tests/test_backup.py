@@ -12,6 +12,7 @@ from sqlalchemy import select
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import User
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.participants.models import Participant
@@ -37,7 +38,7 @@ def demo_with_feed(app, monkeypatch):
         load_demo()
         advisor = db.session.scalar(select(User).where(User.email == "advisor@example.org"))
         token = create_feed(advisor, kind="organisation", audience="internal")[1]
-        db.session.commit()
+        commit()
     return token
 
 
@@ -60,7 +61,7 @@ def test_a_restore_brings_back_every_table_and_the_same_feed(app, demo_with_feed
         # An item nobody's assessment or consultation refers to (a row order is no order: name the one meant).
         db.session.delete(db.session.scalars(select(ProgrammeItem).where(~ProgrammeItem.participants.any())
                                              .order_by(ProgrammeItem.id)).first())
-        db.session.commit()
+        commit()
     assert tables(app) != before
 
     refused = run(app, "restore", str(backup), answer="n\n")

@@ -25,6 +25,7 @@ from readiness_factories import (
 )
 from sqlalchemy import select, text
 
+from visitplanner.commit import commit
 from visitplanner.messages import shown
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
@@ -125,6 +126,7 @@ def test_a_change_to_what_was_vouched_for_voids_the_sign_offs_and_says_what_chan
     make_change, fragment = VOIDING[change]
 
     make_change(s)
+    commit()  # the void is taken at the change's own commit, in its transaction
 
     assert s.mission.status == "draft" and s.mission.finalised_at is None and s.mission.vouched_fingerprint is None
     assert standing(s.mission) == [] and len(s.mission.sign_offs) == 2
@@ -132,7 +134,6 @@ def test_a_change_to_what_was_vouched_for_voids_the_sign_offs_and_says_what_chan
     assert fragment in shown(s.mission.attention_reason), s.mission.attention_reason
     assert REAL_NAME not in shown(s.mission.attention_reason)
     assert all(x.void_reason == s.mission.attention_reason for x in s.mission.sign_offs)
-    db.session.commit()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off"))
     assert entry.changes["status"] == ["finalised", "draft"]
     assert any(fragment in shown(line) for line in entry.changes["changed"][1])
@@ -207,7 +208,7 @@ def test_a_description_or_title_alone_voids_nothing(finalised, change):
     edit(s, s.meeting, **changes)
     update_mission(s.protocol, s.mission, expected_version=s.mission.version,
                    **mission_data(s.mission, purpose="Ook over water."))
-    db.session.commit()
+    commit()
     assert s.mission.status == "finalised" and len(standing(s.mission)) == 2
     assert audit_count("mission.void_sign_off") == 0
 
@@ -215,8 +216,9 @@ def test_a_description_or_title_alone_voids_nothing(finalised, change):
 def test_a_submitted_mission_not_yet_signed_returns_to_draft_on_a_change(make_user, make_mission, make_item):
     s = ready_mission(make_user, make_mission, make_item, "outbound")
     submit_for_signoff(s.protocol, s.mission, TODAY)
-    db.session.commit()
+    commit()
     edit(s, s.meeting, location="Elders")
+    commit(s.protocol)
     assert s.mission.status == "draft" and "location — → Elders" in shown(s.mission.attention_reason)
 
 
@@ -225,7 +227,7 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
     make_item(s.mission, "2027-04-15T09:00", "2027-04-15T10:00", kind="business_session", title="OESO-sessie")
     company = add_company(s.mission)
     company.briefed_on, company.briefing_held = date(2027, 2, 1), True
-    db.session.commit()
+    commit()
     from readiness_factories import confirm_all
 
     confirm_all(s.protocol, s.mission)
@@ -233,6 +235,7 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
     update_company(s.protocol, company, expected_version=company.version, name=company.name, sector="",
                    contact="", briefed_on=None, briefing_held=False, due_diligence="not_started",
                    due_diligence_notes="", met_defenders=False)
+    commit(s.protocol)
     assert s.mission.status == "draft"
     assert "Mulder Waterbouw B.V.: human-rights briefing 2027-02-01 → —" in shown(s.mission.attention_reason)
 
@@ -240,19 +243,19 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
 def test_a_setting_that_makes_a_check_fail_voids_what_no_longer_passes(make_user, make_mission, make_item):
     s = ready_mission(make_user, make_mission, make_item, "outbound")
     s.meeting.talking_points = ""
-    db.session.commit()
+    commit()
     finalise(s)  # missing talking points only warn
     assert s.mission.status == "finalised"
     set_talking_points_block(make_user(Role.ADMIN), True)
-    db.session.commit()
+    commit()
     assert s.mission.status == "draft"
     assert "Check “Human-rights talking points”: warning → fail" in shown(s.mission.attention_reason)
 
 
-def test_the_void_is_audited_right_after_the_change_and_by_the_person_who_made_it(finalised):
+def test_the_void_is_audited_right_after_the_change_and_as_the_actor_the_commit_was_given(finalised):
     s = finalised
     withdraw_consent(s.advisor, s.participant, s.mission, method="phone")
-    db.session.commit()
+    commit(s.advisor)
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.mission_id == s.mission.id)
                                  .order_by(AuditEntry.id.desc()).limit(2)).all()
     assert [e.action for e in reversed(entries)] == ["consent.withdraw", "mission.void_sign_off"]
@@ -263,7 +266,7 @@ def test_a_lapse_by_date_is_applied_by_settling_and_audited_as_the_systems(final
     s = finalised
     assert settle(s.mission, date(2027, 5, 15)) is False
     assert settle(s.mission, date(2027, 5, 16)) is True
-    db.session.commit()
+    commit()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off"))
     assert entry.actor_id is None
     assert f"{ALIAS}: consent take part, be named in internal documents → expired" in shown(s.mission.attention_reason)
@@ -291,7 +294,7 @@ def test_a_mission_signed_before_binding_returns_to_draft_at_the_first_look_of_c
     # As migration 0007 leaves a mission finalised before it (written past the ORM, as the migration does).
     db.session.execute(text("UPDATE missions SET vouched_fingerprint = NULL, vouched_content = NULL WHERE id = :id"),
                        {"id": s.mission.id})
-    db.session.commit()
+    commit()
     db.session.expire_all()
     assert s.mission.status == "finalised"
     assert settle(s.mission, TODAY) is True

@@ -21,6 +21,7 @@ from test_ical import PRIVATE, assert_well_formed, build, events, item_data
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.disclosure import Audience
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
@@ -78,7 +79,7 @@ def test_every_audience_follows_a_change_of_visibility(planned, old, new, audien
     before = feed(mission, audience).get(item.uid)
 
     update_item(protocol, item, expected_version=item.version, **item_data(item, visibility=new))
-    db.session.commit()
+    commit()
     after = feed(mission, audience).get(item.uid)
 
     was, now = gets(audience, old), gets(audience, new)
@@ -119,7 +120,7 @@ def test_a_narrowed_item_is_cancelled_for_30_days_then_gone(planned, audience):
     protocol, mission, plan = planned
     item = plan("public")
     update_item(protocol, item, expected_version=item.version, **item_data(item, visibility="internal"))
-    db.session.commit()
+    commit()
     withdrawn_at = datetime.fromisoformat(item.shown[audience]["withdrawn_at"])
 
     for days in (0, 1, 29):
@@ -135,7 +136,7 @@ def test_a_renamed_and_hidden_item_is_cancelled_under_the_name_and_time_the_audi
     update_item(protocol, item, expected_version=item.version, **item_data(
         item, visibility="internal", title="Gesprek met Oeigoerse familieleden", location="Achterkamer",
         starts_at=item_data(item)["starts_at"] + timedelta(hours=3), ends_at=item_data(item)["ends_at"] + timedelta(hours=3)))
-    db.session.commit()
+    commit()
 
     body = build(mission, "public", for_feed=True, now=now_utc())
     cancelled = events(body)[item.uid]
@@ -149,10 +150,10 @@ def test_an_item_shown_again_comes_back_above_its_cancellation(planned):
     item = plan("partner")
     first = feed(mission, "partner")[item.uid].decoded("sequence")
     update_item(protocol, item, expected_version=item.version, **item_data(item, visibility="delegation"))
-    db.session.commit()
+    commit()
     cancelled = feed(mission, "partner")[item.uid]
     update_item(protocol, item, expected_version=item.version, **item_data(item, visibility="partner"))
-    db.session.commit()
+    commit()
     back = feed(mission, "partner")[item.uid]
 
     assert first < cancelled.decoded("sequence") < back.decoded("sequence")
@@ -164,7 +165,7 @@ def test_a_removed_item_is_cancelled_for_everyone_who_saw_it_as_they_saw_it(plan
     item = plan("internal")
     before = {audience: feed(mission, audience).get(item.uid) for audience in VISIBILITIES}
     remove_item(protocol, item)
-    db.session.commit()
+    commit()
     after = {audience: feed(mission, audience).get(item.uid) for audience in VISIBILITIES}
 
     assert after["partner"] is None and after["public"] is None
@@ -181,7 +182,7 @@ def test_a_new_title_or_place_raises_the_sequence_only_where_it_is_seen(planned,
     item = plan("internal")
     before = {audience: feed(mission, audience)[item.uid] for audience in ("internal", "delegation")}
     update_item(protocol, item, expected_version=item.version, **item_data(item, **change))
-    db.session.commit()
+    commit()
     after = {audience: feed(mission, audience)[item.uid] for audience in ("internal", "delegation")}
 
     assert after["internal"].decoded("sequence") > before["internal"].decoded("sequence")
@@ -195,7 +196,7 @@ def test_an_item_made_before_this_was_followed_still_moves_and_cancels(planned):
     protocol, mission, plan = planned
     moved, removed = plan("public"), plan("public")
     remove_item(protocol, removed)
-    db.session.commit()
+    commit()
     table = ProgrammeItem.__table__
     with db.engine.begin() as conn:  # as migration 0014 leaves them
         conn.execute(update(table).values(shown=None, sequence=3))
@@ -205,7 +206,7 @@ def test_an_item_made_before_this_was_followed_still_moves_and_cancels(planned):
     assert str(feed(mission, "public")[removed.uid]["status"]) == "CANCELLED"
 
     update_item(protocol, moved, expected_version=moved.version, **item_data(moved, description="Nieuw"))
-    db.session.commit()
+    commit()
     body = feed(mission, "public")
     assert body[moved.uid].decoded("sequence") > 3
     assert str(body[removed.uid]["status"]) == "CANCELLED" and body[removed.uid].decoded("sequence") >= 3
@@ -215,12 +216,12 @@ def test_a_subscribed_partner_feed_gets_the_cancellation_with_a_new_etag(planned
     protocol, mission, plan = planned
     item = plan("partner")
     token = create_feed(make_user(Role.ADVISOR), kind="mission", audience=Audience.PARTNER, mission=mission)[1]
-    db.session.commit()
+    commit()
     first = reader.get(f"/feeds/{token}.ics")
     assert item.uid in events(first.data)
 
     update_item(protocol, item, expected_version=item.version, **item_data(item, visibility="internal"))
-    db.session.commit()
+    commit()
     again = reader.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
 
     assert again.status_code == 200 and again.headers["ETag"] != first.headers["ETag"]
@@ -236,7 +237,7 @@ def test_a_cancelled_missions_items_are_cancelled_in_every_calendar_that_had_the
     shared, secret = plan("partner"), plan("internal")
     before = {audience: feed(mission, audience) for audience in VISIBILITIES}
     cancel(make_user(Role.PROTOCOL), mission, "De partner heeft het bezoek afgezegd.")
-    db.session.commit()
+    commit()
 
     for audience in VISIBILITIES:
         after = feed(mission, audience)
@@ -264,10 +265,10 @@ def test_a_name_whose_consent_lapsed_leaves_the_calendar_with_a_higher_sequence_
     freeze_today(monkeypatch, date(2027, 3, 1))
     item = plan("delegation")
     item.participants.append(Participant(real_name="Liu Fang", alias="Zwaluw-7310", kind="resident", at_risk=False))
-    db.session.commit()
+    commit()
     record_consent(advisor, item.participants[0], mission, scopes=["take_part", "named_internal"], method="in_person",
                    information_version="v1", reconfirm_by=date(2027, 3, 10), today=date(2027, 3, 1))
-    db.session.commit()
+    commit()
 
     def internal(day: date):
         body = build(mission, "internal", advisor, for_feed=True, today=day)

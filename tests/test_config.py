@@ -14,6 +14,7 @@ from itsdangerous import BadSignature
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from visitplanner.commit import commit
 import visitplanner
 from visitplanner import create_app
 from visitplanner.crypto import new_key
@@ -158,7 +159,7 @@ def test_the_default_sqlite_files_are_readable_by_the_owner_only(tmp_path, usual
         with app.app_context():
             upgrade()
             db.session.execute(text("INSERT INTO settings (key, value) VALUES ('written', 'yes')"))
-            db.session.commit()
+            commit()
             files = [instance / f"visitplanner.sqlite{end}" for end in ("", "-wal", "-shm")]
             modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files if path.exists()}
 

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.participants.models import Consultation, ConsultationCover, Participant
 from visitplanner.participants.operations import record_consultation
@@ -55,7 +56,7 @@ def consulted(make_user, make_mission, make_item):
         s.advisor, s.mission, channel="embassy", consulted=FREE_TEXT[3], question=FREE_TEXT[4], answer=FREE_TEXT[5],
         consulted_on=date(2027, 2, 25), valid_until=date(2027, 6, 30),
         covers=[(s.participant.id, s.hr_item.id), (other.id, s.hr_item.id)])
-    db.session.commit()
+    commit()
     alone = db.session.scalar(select(Consultation).where(Consultation.channel == "consulate"))
     return s, other, alone, shared
 
@@ -115,7 +116,7 @@ def test_an_audit_entry_written_before_with_the_consulted_post_as_its_label_show
                                .order_by(AuditEntry.id)).first()
     db.session.execute(AuditEntry.__table__.update().where(AuditEntry.__table__.c.id == entry.id)
                        .values(label=FREE_TEXT[0]))  # as versions before this one wrote it
-    db.session.commit()
+    commit()
     signed_in(client, login, Role.PROTOCOL)
     history = text_of(client.get(f"/missions/{s.mission.id}/history"))
     assert "Consultation of the embassy or a trusted channel recorded: A consulate, 20 Feb 2027" in history
@@ -134,7 +135,7 @@ def test_erasure_blanks_what_every_consultation_covering_the_person_says_before_
 ):
     s, other, alone, shared = consulted
     erase(s.advisor, other)
-    db.session.commit()
+    commit()
     db.session.expire_all()
 
     assert blanked(shared) and not blanked(alone)
@@ -155,7 +156,7 @@ def test_erasure_blanks_what_every_consultation_covering_the_person_says_before_
 def test_retention_blanks_what_consultations_covering_the_person_say_and_keeps_the_covers(consulted):
     s, other, alone, shared = consulted
     pseudonymise(None, s.participant)
-    db.session.commit()
+    commit()
     db.session.expire_all()
 
     assert blanked(alone) and blanked(shared)

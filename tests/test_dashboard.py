@@ -13,6 +13,7 @@ from readiness_factories import freeze_today
 from sqlalchemy import event, select
 
 from visitplanner.auth.models import Role, User
+from visitplanner.commit import commit
 from visitplanner.demo import DEMO_PASSWORD, load_demo
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
@@ -140,7 +141,7 @@ def test_consents_to_reconfirm_within_14_days_are_listed_once_and_lapsed_ones_ar
     withdraw_consent(advisor, withdrawn, mission, method="phone")
     not_in_programme = person(advisor, "Niet-in-programma")
     consent(advisor, not_in_programme, mission, days(3))
-    db.session.commit()
+    commit()
 
     board = build_dashboard(TODAY)
 
@@ -158,7 +159,7 @@ def test_consents_of_completed_or_cancelled_missions_are_not_listed(ctx, advisor
         consent(advisor, p, mission, days(5))
     complete(done, protocol.id)
     cancel(called_off)
-    db.session.commit()
+    commit()
 
     assert build_dashboard(TODAY).expiring_consents == []
 
@@ -171,7 +172,7 @@ def test_safety_assessments_valid_until_within_14_days_are_listed(ctx, advisor, 
         p = person(advisor, alias)
         item.participants.append(p)
         assess(advisor, p, item, valid_until)
-    db.session.commit()
+    commit()
 
     board = build_dashboard(TODAY)
 
@@ -186,7 +187,7 @@ def test_a_newer_assessment_replaces_the_expiring_one(ctx, advisor, make_mission
     item.participants.append(p)
     assess(advisor, p, item, days(7))
     assess(advisor, p, item, days(120))
-    db.session.commit()
+    commit()
 
     assert build_dashboard(TODAY).expiring_assessments == []
 
@@ -211,7 +212,7 @@ def test_consents_and_assessments_that_end_before_the_meeting_are_listed(ctx, ad
     assess(advisor, short, early, date(2027, 4, 13))
     assess(advisor, whole, early, date(2027, 4, 14))
     assess(advisor, lapsed, early, days(-1))
-    db.session.commit()
+    commit()
 
     board = build_dashboard(TODAY)
 
@@ -238,7 +239,7 @@ def test_follow_ups_overdue_or_due_within_14_days_are_listed_and_done_ones_are_n
              ("Day 15", days(15), "open"), ("Done overdue", days(-5), "done"), ("Done soon", days(2), "done")]
     for what, due, status in cases:
         db.session.add(FollowUp(mission_id=mission.id, what=what, owner_id=owner.id, due_date=due, status=status))
-    db.session.commit()
+    commit()
 
     board = build_dashboard(TODAY)
 
@@ -252,7 +253,7 @@ def test_evaluations_overdue_or_due_within_14_days_are_listed(ctx, make_partners
                       ("Today", TODAY)]:
         db.session.add(Objective(partnership=partnership, what=what, target_date=date(2027, 12, 31),
                                  evaluation_due=due))
-    db.session.commit()
+    commit()
 
     assert [o.what for o in build_dashboard(TODAY).evaluations] == ["Overdue", "Today", "Day 14"]
 
@@ -299,7 +300,7 @@ def test_unbriefed_companies_of_missions_not_yet_ended_are_listed(ctx, make_user
     done.companies.append(Company(name="Missie voltooid"))
     called_off = cancel(make_mission("outbound"))
     called_off.companies.append(Company(name="Missie afgelast"))
-    db.session.commit()
+    commit()
 
     board = build_dashboard(TODAY)
 
@@ -322,13 +323,13 @@ def test_missions_with_failing_checks_are_listed_but_not_a_draft_awaiting_only_i
     bare = make_mission("inbound", timezone="Europe/Amsterdam", partnership=partnership, title="Zonder mensenrechten")
     make_item(bare, kind="official_meeting", title="Ontvangst", talking_points="Vrije meningsuiting")
     past = passing_inbound(make_mission, make_item, partnership, "Voltooid zonder aftekening")
-    db.session.commit()
+    commit()
     assert [r.name for r in run_checks(draft, context(TODAY)) if r.status == Status.FAIL] == ["four_eyes"]
     submit_for_signoff(protocol, voided, TODAY)
     void_sign_offs(None, voided, "De toestemming van Vogel-0001 is ingetrokken.")
     submit_for_signoff(protocol, waiting, TODAY)
     complete(past, protocol.id)
-    db.session.commit()
+    commit()
 
     board = build_dashboard(TODAY)
     listed = {m.title: [r.name for r in failing] for m, failing in board.attention}
@@ -355,7 +356,7 @@ DEMO_DAY = date(2026, 12, 1)
 def demo(ctx, monkeypatch):
     freeze_today(monkeypatch, DEMO_DAY)
     load_demo()
-    db.session.commit()
+    commit()
 
 
 def links(html: str) -> dict[str, str]:
@@ -471,7 +472,7 @@ def rich_missions(n: int, make_user, make_mission, make_item, make_member) -> No
                                      partnership=mission.partnership), protocol.id)
         db.session.add(FollowUp(mission_id=past.id, what="Verslag", owner_id=advisor.id, due_date=days(-5)))
         mission.partnership.objectives[0].evaluation_due = days(3)
-        db.session.commit()
+        commit()
 
 
 def queries_for(action) -> list[str]:
@@ -528,7 +529,7 @@ def test_checks_are_run_again_only_for_a_mission_that_changed_or_on_a_new_day(ct
     bare = make_mission("inbound", timezone="Europe/Amsterdam", title="Zonder mensenrechten")
     other = make_mission("inbound", timezone="Europe/Amsterdam", title="Ander bezoek")
     make_item(bare, kind="official_meeting", title="Ontvangst")
-    db.session.commit()
+    commit()
 
     first = {m.title: [f.name for f in failing] for m, failing in build_dashboard(TODAY).attention}
     assert read == [sorted([bare.id, other.id])]
@@ -544,7 +545,7 @@ def test_checks_are_run_again_only_for_a_mission_that_changed_or_on_a_new_day(ct
     assert "Mensenrechtenonderdeel" in dutch["Zonder mensenrechten"]
 
     make_item(bare, "2027-04-13T16:00", "2027-04-13T17:00", kind="ngo_visit", title="Bezoek aan een ngo")
-    db.session.commit()
+    commit()
     after = {m.title: [f.name for f in failing] for m, failing in build_dashboard(TODAY).attention}
     assert read[4:] == [[bare.id]], "only the mission that changed is read again"
     assert "hr_component" not in after["Zonder mensenrechten"], "and its checks follow the change"

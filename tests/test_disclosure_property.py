@@ -18,6 +18,7 @@ from icalendar import Calendar
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.programme import programme_ics
+from visitplanner.commit import commit
 from visitplanner.disclosure import Audience
 from visitplanner.extensions import db
 from visitplanner.missions.queries import mission_for_page
@@ -80,7 +81,7 @@ def test_no_output_names_a_participant_beyond_their_consent(ctx, make_user, make
     ]
     items[-1].removed_at = NOW - timedelta(days=2)
     items[-1].sequence += 1
-    db.session.commit()
+    commit()
     mission_id = mission.id
 
     @settings(max_examples=40, deadline=None, database=None,

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.crypto import PREFIX, DataKeyError, Keyring, encrypted_columns, key_id, new_key, parse_keys
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
@@ -70,7 +71,7 @@ def person(ctx, make_user, make_mission, make_item):
                    information_version="v1", reconfirm_by=mission.end_date, note="Via haar broer in Almere",
                    today=today_utc())
     assess(advisor, participant, item, threats="Huiszoeking in 2025", mitigations="Geen foto's")
-    db.session.commit()
+    commit()
     return advisor, participant
 
 
@@ -92,7 +93,7 @@ def test_personal_data_is_stored_encrypted_and_read_in_clear(person):
 def test_the_same_name_encrypts_differently_each_time_and_is_found_by_its_blind_index(person):
     advisor, participant = person
     other = create_participant(advisor, real_name="Li Wei", alias="Mus-0001", kind="ngo", another_person=True)
-    db.session.commit()
+    commit()
     tokens = db.session.scalars(select(type_coerce(Participant.real_name, Text))).all()
     assert len(set(tokens)) == 2  # a fresh nonce per value: equal names do not show as equal
     assert participant.real_name_index == other.real_name_index
@@ -122,7 +123,7 @@ def test_a_value_moved_into_another_column_does_not_decrypt(person):
     advisor, participant = person
     token = db.session.scalar(select(type_coerce(Participant.real_name, Text)))
     db.session.connection().execute(update(Participant.__table__).values(residence=type_coerce(token, Text)))
-    db.session.commit()
+    commit()
     db.session.expire_all()
     with pytest.raises(DataKeyError):
         db.session.get(Participant, participant.id).residence  # noqa: B018
@@ -147,7 +148,7 @@ def _counts() -> dict[str, int]:
 def test_without_the_key_or_with_a_wrong_key_the_app_does_not_start_and_writes_nothing(person, app, tmp_path):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     before, raw_before = _counts(), raw_values()
-    db.session.commit()
+    commit()
 
     with pytest.raises(DataKeyError, match="no key: set DATA_KEY or restore the key file"):
         make_app(url, str(tmp_path / "lost"))
@@ -200,7 +201,7 @@ def test_rotation_reencrypts_everything_under_a_new_key_resumably_and_audited(pe
     assert {key_id(k) for k in parse_keys(key_file.read_text(), "file")} == {new, ring_before.current}
     late = ring_before.encrypt("Signal +86 139 0000 0000", "participants.contact")
     db.session.connection().execute(update(Participant.__table__).values(contact=type_coerce(late, Text)))
-    db.session.commit()
+    commit()
     kept = runner.invoke(args=["keys", "prune"])
     assert kept.exit_code == 0 and "nothing dropped" in kept.output
     assert {key_id(k) for k in parse_keys(key_file.read_text(), "file")} == {new, ring_before.current}

@@ -16,6 +16,7 @@ from visitplanner.auth.models import Role
 from visitplanner import cache as feed_cache
 from visitplanner.calendar import views as calendar_views
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.participants.models import Participant
@@ -30,11 +31,11 @@ def named(ctx, make_user, make_mission, make_item):
     item = make_item(mission, title="Gesprek in de wijk", kind="citizen_meeting", location="Buurthuis Oost")
     person = Participant(real_name="Zhao Ming", alias="Reiger-5521", kind="resident", at_risk=False)
     item.participants.append(person)
-    db.session.commit()
+    commit()
     record_consent(owner, person, mission, scopes=["take_part", "named_internal"], method="in_person",
                    information_version="v1", reconfirm_by=date.today() + timedelta(days=300), today=date.today())
     token = create_feed(owner, kind="mission", audience="internal", mission=mission)[1]
-    db.session.commit()
+    commit()
     return owner, mission, token
 
 
@@ -73,7 +74,7 @@ def test_a_change_gives_a_new_etag_and_a_fresh_body_never_the_kept_one(reader, n
     built = count_builds(monkeypatch)
     first = reader.get(f"/feeds/{token}.ics")
     mission.items[0].title = "Gesprek verplaatst"
-    db.session.commit()
+    commit()
     second = reader.get(f"/feeds/{token}.ics")
     assert second.headers["ETag"] != first.headers["ETag"]
     assert "Gesprek verplaatst" in second.get_data(as_text=True)
@@ -129,7 +130,7 @@ def test_the_kept_body_follows_the_host_the_request_came_in_on(ctx, reader, make
     mission = make_mission(title="Werkbezoek Wuxi")
     db.session.add(FollowUp(mission_id=mission.id, what="Nabellen", due_date=date(2027, 5, 1)))
     token = create_feed(owner, kind="organisation", audience="internal")[1]
-    db.session.commit()
+    commit()
 
     def links(host: str) -> set[str]:
         body = reader.get(f"/feeds/{token}.ics", base_url=f"https://{host}").get_data()
@@ -150,7 +151,7 @@ def test_a_feed_read_a_few_items_at_a_time_is_the_feed_read_at_once(app, reader,
     for i, mission in enumerate((first, second, first, second, first, second, first)):
         make_item(mission, f"2027-04-13T{10 + i // 3}:00", f"2027-04-13T{11 + i // 3}:00", title=f"Punt {i}")
     token = create_feed(owner, kind="organisation", audience="internal")[1]
-    db.session.commit()
+    commit()
     monkeypatch.setitem(app.config, "CACHE_ENABLED", False)
     at_once = reader.get(f"/feeds/{token}.ics").get_data()
     monkeypatch.setattr(calendar_queries, "CALENDAR_BATCH", 2)

@@ -1,6 +1,6 @@
 """Stateful property: whenever the body of a calendar feed changes, its ETag changes.
 
-A feed's strong ETag is derived from revisions that a flush listener raises (``visitplanner/revisions.py``), the
+A feed's strong ETag is derived from revisions that the one commit raises (``visitplanner/revisions.py``), the
 owner's roles and status, the audience and today's date (``calendar/queries.py``). A Hypothesis state machine runs
 random sequences of the application's own operations (each with an acting user, then a commit) against one set-up
 with feeds of every kind and audience subscribed. After every step it fetches every feed in full, as a calendar
@@ -32,6 +32,7 @@ from sqlalchemy import select
 from visitplanner import limits
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, FollowUpStatus
@@ -157,7 +158,7 @@ class FeedEtagMachine(RuleBasedStateMachine):
         advisor = self._user("Yusuf Advisor", Role.ADVISOR)
         delegate = self._user(USER_NAMES[0], Role.DELEGATE)
         member = self._user(USER_NAMES[2], Role.DELEGATE)
-        db.session.commit()
+        commit()
         self.office_id, self.advisor_id, self.advisor_is_staff = office.id, advisor.id, True
         self.user_ids = {"delegate": delegate.id, "member": member.id, "advisor": advisor.id}
 
@@ -176,7 +177,7 @@ class FeedEtagMachine(RuleBasedStateMachine):
                     start_date=date(2027, 5, 3), end_date=date(2027, 5, 6), timezone="Europe/Amsterdam"),
         ]
         db.session.add_all(missions)
-        db.session.commit()
+        commit()
         self.partnership_ids = [p.id for p in partnerships]
         self.mission_ids = [m.id for m in missions]
 
@@ -218,7 +219,7 @@ class FeedEtagMachine(RuleBasedStateMachine):
         follow_up = FollowUp(mission_id=missions[1].id, what="Verslag sturen", with_whom="Afdeling onderwijs",
                              owner_id=advisor.id, due_date=START + timedelta(days=10))
         db.session.add(follow_up)
-        db.session.commit()
+        commit()
         self.objective_id, self.follow_up_id = objective.id, follow_up.id
 
         feeds = {}
@@ -235,7 +236,7 @@ class FeedEtagMachine(RuleBasedStateMachine):
         feeds["delegate/mission/delegation"] = (delegate, dict(kind="mission", audience="delegation",
                                                                mission=missions[0]))
         self.tokens = {name: create_feed(owner, **kwargs)[1] for name, (owner, kwargs) in feeds.items()}
-        db.session.commit()
+        commit()
 
     # ---- helpers -------------------------------------------------------------------------------------------
 
@@ -268,7 +269,7 @@ class FeedEtagMachine(RuleBasedStateMachine):
         self.minutes += 1
         try:
             change()
-            db.session.commit()
+            commit()
         except RuleViolation:
             db.session.rollback()
             event(f"{name}: refused")

@@ -11,6 +11,7 @@ from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
 from visitplanner.calendar.models import FeedFetch
 from visitplanner.calendar.operations import FETCHES_KEPT, create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.timeutil import now_utc
 
@@ -34,7 +35,7 @@ def test_the_retention_run_deletes_fetch_records_older_than_90_days_of_every_fee
     fetched(busy, 95, "198.51.100.3")
     fetched(busy, 85, "198.51.100.4")
     fetched(busy, 1, "198.51.100.5")
-    db.session.commit()
+    commit()
 
     dry = app.test_cli_runner().invoke(args=["retention", "--dry-run"])
     assert dry.exit_code == 0, dry.output

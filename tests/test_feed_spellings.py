@@ -12,6 +12,7 @@ import pytest
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.logmask import MaskFeedTokens
 
@@ -67,7 +68,7 @@ def test_the_filter_leaves_other_paths_alone():
 def token(ctx, make_user):
     delegate = make_user(Role.DELEGATE)
     token = create_feed(delegate, kind="person", audience="delegation")[1]
-    db.session.commit()
+    commit()
     return token
 
 

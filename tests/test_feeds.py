@@ -28,6 +28,7 @@ from visitplanner.auth.models import Role
 from visitplanner.calendar import views as calendar_views
 from visitplanner.calendar.models import CalendarFeed, FeedFetch, hash_token
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.itinerary.operations import update_item
@@ -329,7 +330,7 @@ def test_unknown_revoked_expired_and_disabled_owner_tokens_all_get_the_same_404(
     revoked[0].revoked_at = now_utc()
     expired[0].expires_at = now_utc() - timedelta(minutes=1)
     owners[3].active = False
-    db.session.commit()
+    commit()
 
     def page(response, token: str) -> str:
         # The error page echoes the requested path (the language switch returns to it): that is the asker's
@@ -372,7 +373,7 @@ def test_a_delegate_removed_from_the_delegation_sees_the_mission_feed_empty_on_t
         "Bezoek haven Suzhou", "Ontvangst op het stadhuis"]
 
     remove_member(officer, mission, member)
-    db.session.commit()
+    commit()
 
     after = fetch(reader, mission_feed.token, **{"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
@@ -393,7 +394,7 @@ def test_a_feed_follows_the_owners_role_at_every_fetch(client, reader, login, ma
     assert [str(e["summary"]) for e in events(fetch(reader, org.token))] == ["Intern overleg"]
 
     officer.set_roles([Role.DELEGATE])
-    db.session.commit()
+    commit()
 
     assert events(fetch(reader, org.token)) == []
 
@@ -411,7 +412,7 @@ def test_a_moved_item_shows_moved_with_the_same_uid_and_a_higher_sequence(
                      location="Stadhuis Wuxi", attendees=[member])
     # The item was last changed a while ago, so the move's DTSTAMP is later even at one-second resolution.
     item.created_at = item.updated_at = now_utc() - timedelta(minutes=5)
-    db.session.commit()
+    commit()
     sub = subscribe(client, "mission", "delegation", mission_id=mission.id)
 
     first = fetch(reader, sub.token)
@@ -443,18 +444,18 @@ def test_a_withdrawn_consent_removes_the_name_from_the_next_fetch(
     item = make_item(mission, title="Gesprek met bewonersgroep", kind="citizen_meeting")
     person = Participant(real_name="Liu Fang", alias="Zwaluw-7310", kind="resident", at_risk=False)
     item.participants.append(person)
-    db.session.commit()
+    commit()
     record_consent(advisor, person, mission, scopes=["take_part", "named_delegation", "named_internal"],
                    method="in_person", information_version="v1", reconfirm_by=consent_until(),
                    today=date.today())
-    db.session.commit()
+    commit()
     sub = subscribe(client, "mission", "internal", mission_id=mission.id)
 
     first = fetch(reader, sub.token)
     assert "Liu Fang" in str(events(first)[0]["description"])
 
     withdraw_consent(advisor, person, mission, method="phone")
-    db.session.commit()
+    commit()
 
     second = fetch(reader, sub.token, **{"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
@@ -470,11 +471,11 @@ def test_a_feed_never_names_a_participant_at_risk_even_with_consent(client, read
     item = make_item(mission, title="Gesprek", kind="ngo_visit")
     person = Participant(real_name="Zhao Ming", alias="Reiger-5521", kind="defender", at_risk=True)
     item.participants.append(person)
-    db.session.commit()
+    commit()
     record_consent(advisor, person, mission, scopes=["take_part", "named_internal", "named_delegation",
                                                      "named_partner"],
                    method="in_person", information_version="v1", reconfirm_by=consent_until(), today=date.today())
-    db.session.commit()
+    commit()
 
     for audience in ("internal", "delegation", "partner", "public"):
         body = unfolded(fetch(reader, subscribe(client, "mission", audience, mission_id=mission.id).token))
@@ -516,7 +517,7 @@ def test_a_feed_answers_with_calendar_headers_that_keep_it_private(client, reade
 def test_conditional_requests_get_304_without_a_body(client, reader, login, delegation):
     delegate, mission, _ = delegation
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
-    db.session.commit()
+    commit()
     time_passes()
     first = fetch(reader, token)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -545,7 +546,7 @@ def test_a_weakened_etag_sent_back_still_matches(client, reader, delegation):
     """Proxies that compress (nginx with gzip) weaken ETags; If-None-Match compares weakly (RFC 9110 13.1.2)."""
     delegate, mission, _ = delegation
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
-    db.session.commit()
+    commit()
     etag = fetch(reader, token).headers["ETag"]
 
     assert fetch(reader, token, **{"If-None-Match": f"W/{etag}"}).status_code == 304
@@ -554,7 +555,7 @@ def test_a_weakened_etag_sent_back_still_matches(client, reader, delegation):
 def test_the_304_decision_does_not_build_the_calendar(reader, delegation, monkeypatch):
     delegate, mission, _ = delegation
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
-    db.session.commit()
+    commit()
     time_passes()
     first = fetch(reader, token)
 
@@ -579,16 +580,16 @@ def test_the_etag_changes_when_an_item_consent_or_the_delegation_changes(
     item = make_item(mission, title="Ontvangst", attendees=[colleague])
     person = Participant(real_name="Liu Fang", alias="Zwaluw-7310", kind="resident", at_risk=False)
     item.participants.append(person)
-    db.session.commit()
+    commit()
     record_consent(advisor, person, mission, scopes=["take_part", "named_internal"], method="in_person",
                    information_version="v1", reconfirm_by=consent_until(), today=date.today())
     token = create_feed(advisor, kind="mission", audience="internal", mission=mission)[1]
-    db.session.commit()
+    commit()
 
     def changes(change) -> str:
         before = fetch(reader, token)
         change()
-        db.session.commit()
+        commit()
         after = fetch(reader, token, **{"If-None-Match": before.headers["ETag"]})
         assert after.status_code == 200
         assert after.headers["ETag"] != before.headers["ETag"]
@@ -620,7 +621,7 @@ def test_a_client_using_only_if_modified_since_sees_a_removal_from_a_delegation(
     first = fetch(reader, sub.token)
 
     remove_member(officer, old, member)
-    db.session.commit()
+    commit()
 
     assert fetch(reader, sub.token, **{"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 200
 
@@ -641,7 +642,7 @@ def test_robots_txt_keeps_crawlers_away_from_feeds(reader):
 def test_every_full_fetch_is_recorded_with_time_and_address_and_a_304_writes_nothing(app, delegation):
     delegate, mission, _ = delegation
     feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
-    db.session.commit()
+    commit()
     time_passes()
     assert feed.last_fetched_at is None
     google = app.test_client()
@@ -680,10 +681,10 @@ def test_a_participant_marked_at_risk_after_subscribing_leaves_a_revalidating_ca
     item = make_item(mission, title="Gesprek met bewonersgroep", kind="citizen_meeting", visibility="delegation")
     person = Participant(real_name="Liu Fang", alias="Zwaluw-7310", kind="resident", at_risk=False)
     item.participants.append(person)
-    db.session.commit()
+    commit()
     record_consent(advisor, person, mission, scopes=["take_part", "named_internal", "named_delegation"],
                    method="in_person", information_version="v1", reconfirm_by=consent_until(), today=date.today())
-    db.session.commit()
+    commit()
     data = {"kind": kind, "audience": audience, "mission_id": str(mission.id),
             "partnership_id": str(mission.partnership_id)}
     sub = subscribe(client, **data)
@@ -731,7 +732,7 @@ def test_the_feeds_page_lists_own_feeds_with_creation_and_last_fetch_and_adminis
     never, _ = create_feed(anna, kind="person", audience="public")
     create_feed(bert, kind="person", audience="delegation")
     fetched.created_at = datetime(2026, 10, 5, 7, 15, tzinfo=UTC)
-    db.session.commit()
+    commit()
     fetch(reader, token)
     db.session.refresh(fetched)
 
@@ -762,7 +763,7 @@ def test_the_feeds_page_lists_own_feeds_with_creation_and_last_fetch_and_adminis
 def test_revoking_asks_first_then_ends_the_feed(app, client, reader, login, delegation):
     delegate, mission, _ = delegation
     feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
-    db.session.commit()
+    commit()
     browser = client_for(app, delegate)
 
     confirm = browser.get(f"/calendar/feeds/{feed.id}/revoke")
@@ -787,7 +788,7 @@ def test_revoking_asks_first_then_ends_the_feed(app, client, reader, login, dele
 def test_someone_elses_feed_cannot_be_revoked_but_an_administrator_can(app, reader, make_user, delegation):
     delegate, mission, _ = delegation
     feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
-    db.session.commit()
+    commit()
     stranger = client_for(app, make_user(Role.PROTOCOL))
 
     for method in ("GET", "POST"):
@@ -841,7 +842,7 @@ def test_the_development_server_log_shows_no_token(app, delegation, caplog):
 
     delegate, mission, _ = delegation
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
-    db.session.commit()
+    commit()
     server = make_server("127.0.0.1", 0, app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     with caplog.at_level(logging.INFO, logger="werkzeug"):
@@ -898,7 +899,7 @@ def fill_programme(mission, n: int, tag: str) -> None:
         db.session.add_all([person, item])
         db.session.add(ConsentRecord(participant=person, mission_id=mission.id, kind="given", take_part=True,
                                      named_internal=True, method="in_person", reconfirm_by=consent_until()))
-    db.session.commit()
+    commit()
 
 
 @pytest.mark.parametrize("audience", ["internal", "delegation"])
@@ -911,7 +912,7 @@ def test_a_mission_feed_takes_the_same_number_of_queries_at_10_and_300_items(
         mission = make_mission(title=f"Missie {n}")
         fill_programme(mission, n, str(n))
         token = create_feed(owner, kind="mission", audience=audience, mission=mission)[1]
-        db.session.commit()
+        commit()
         counts[n], response = queries_for(reader, token)
         assert len(events(response)) == n
         if audience == "internal":
@@ -933,7 +934,7 @@ def test_a_partnership_feed_takes_the_same_number_of_queries_at_2_and_6_missions
         for m in range(n):
             fill_programme(make_mission(partnership=partnership, title=f"Missie {n}-{m}"), 5, f"{n}-{m}")
         token = create_feed(owner, kind="partnership", audience="delegation", partnership=partnership)[1]
-        db.session.commit()
+        commit()
         counts[n], response = queries_for(reader, token)
         assert len(events(response)) == 5 * n
         not_modified[n], again = queries_for(reader, token, **{"If-None-Match": response.headers["ETag"]})
@@ -946,7 +947,7 @@ def test_a_feed_fetched_too_often_is_answered_429_for_a_while_and_other_feeds_ar
     delegate, mission, _ = delegation
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
     other = create_feed(delegate, kind="person", audience="delegation")[1]
-    db.session.commit()
+    commit()
     answers = [fetch(reader, token).status_code for _ in range(31)]
     assert answers[:30] == [200] * 30 and answers[30] == 429
     limited = fetch(reader, token)
@@ -967,10 +968,10 @@ def test_a_delegate_taken_out_of_a_mission_no_longer_learns_its_title_from_the_f
     assert "Werkbezoek Wuxi" in unfolded(fetch(reader, sub.token))
 
     remove_member(officer, mission, member)
-    db.session.commit()
+    commit()
     after = fetch(reader, sub.token)
     mission.title = "Geheim vervolgbezoek"
-    db.session.commit()
+    commit()
     renamed = fetch(reader, sub.token, **{"If-None-Match": after.headers["ETag"]})
 
     assert "Werkbezoek Wuxi" not in unfolded(after)
@@ -988,10 +989,10 @@ def test_an_advisor_no_longer_staff_learns_nothing_of_the_partnership_from_the_f
     assert "Wuxi" in unfolded(fetch(reader, sub.token))
 
     advisor.set_roles([Role.DELEGATE])
-    db.session.commit()
+    commit()
     before = fetch(reader, sub.token)
     mission.partnership.partner_region = "Suzhou"
-    db.session.commit()
+    commit()
     after = fetch(reader, sub.token, **{"If-None-Match": before.headers["ETag"]})
 
     assert "Wuxi" not in unfolded(before)

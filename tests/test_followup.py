@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, FollowUpStatus, MeetingOutcome
@@ -32,7 +33,7 @@ def complete(mission: Mission, by) -> Mission:
     now, by_id = datetime.now(UTC), by.id
     mission.status = "completed"
     mission.submitted_by_id, mission.submitted_at, mission.finalised_at, mission.completed_at = by_id, now, now, now
-    db.session.commit()
+    commit()
     return mission
 
 
@@ -40,7 +41,7 @@ def objective_for(partnership, what: str = "Arbeidsrechten agenderen", due: date
     objective = Objective(partnership=partnership, what=what, benchmark="Reactie van de partner in elk verslag",
                           target_date=date(2027, 12, 31), evaluation_due=due)
     db.session.add(objective)
-    db.session.commit()
+    commit()
     return objective
 
 
@@ -84,7 +85,7 @@ def test_an_outcome_is_recorded_for_an_official_meeting_of_a_completed_mission(c
     mission, meeting, _ngo = past
 
     outcome = record_outcome(advisor, meeting, raised="Academische vrijheid", partner_response="Aangehoord")
-    db.session.commit()
+    commit()
 
     assert (outcome.item_id, outcome.raised, outcome.partner_response) == (meeting.id, "Academische vrijheid",
                                                                            "Aangehoord")
@@ -94,7 +95,7 @@ def test_an_outcome_is_recorded_for_an_official_meeting_of_a_completed_mission(c
     assert entry.changes["raised"] == [None, "Academische vrijheid"]
 
     record_outcome(advisor, meeting, raised="Academische vrijheid; Oeigoerse studenten", partner_response="Aangehoord")
-    db.session.commit()
+    commit()
     assert count(MeetingOutcome) == 1, "a second recording updates the meeting's outcome"
     assert audits("outcome.record")[-1].changes == {
         "raised": ["Academische vrijheid", "Academische vrijheid; Oeigoerse studenten"]}
@@ -124,7 +125,7 @@ def test_no_outcome_for_other_kinds_of_item_or_a_removed_meeting(ctx, make_user,
 
     db.session.rollback()
     meeting.removed_at = datetime.now(UTC)
-    db.session.commit()
+    commit()
     with pytest.raises(RuleViolation, match="official meetings only"):
         record_outcome(advisor, meeting, raised="Iets", partner_response="")
     db.session.rollback()
@@ -142,7 +143,7 @@ def test_a_follow_up_is_added_and_moved_through_its_statuses_with_audit_entries(
 
     follow_up = add_follow_up(advisor, mission, what="Verslag sturen", with_whom="Afdeling onderwijs",
                               owner=advisor, due_date=date(2027, 5, 1), objective=objective)
-    db.session.commit()
+    commit()
 
     assert follow_up.status == FollowUpStatus.OPEN
     assert follow_up.objective_id == objective.id and follow_up.owner_id == advisor.id
@@ -154,7 +155,7 @@ def test_a_follow_up_is_added_and_moved_through_its_statuses_with_audit_entries(
 
     set_follow_up_status(advisor, follow_up, "in_progress")
     set_follow_up_status(advisor, follow_up, "done")
-    db.session.commit()
+    commit()
 
     assert db.session.get(FollowUp, follow_up.id).status == "done"
     assert [e.changes for e in audits("followup.update")] == [{"status": ["open", "in_progress"]},
@@ -167,7 +168,7 @@ def test_an_unknown_status_is_refused(ctx, make_user, past):
     advisor = make_user(Role.ADVISOR)
     mission, _meeting, _ngo = past
     follow_up = add_follow_up(advisor, mission, what="Verslag", with_whom="", owner=None, due_date=date(2027, 5, 1))
-    db.session.commit()
+    commit()
 
     with pytest.raises(RuleViolation) as refused:
         set_follow_up_status(advisor, follow_up, "forgotten")
@@ -217,7 +218,7 @@ def test_an_evaluation_is_recorded_and_sets_the_next_due_date(ctx, make_user, ma
     evaluation = add_evaluation(advisor, objective, evaluated_on=date(2027, 3, 28), progress="some",
                                 findings="De partner ging in op één casus.", next_steps="Casus opvolgen",
                                 next_due=date(2027, 9, 30))
-    db.session.commit()
+    commit()
 
     assert objective.evaluations == [evaluation]
     assert (evaluation.evaluated_on, evaluation.progress, evaluation.author_id) == (date(2027, 3, 28), "some",
@@ -252,7 +253,7 @@ def test_the_after_page_shows_meetings_outcomes_and_follow_ups_to_staff_only(app
                    partner_response="Verwezen naar nationaal beleid")
     add_follow_up(advisor, db.session.get(Mission, mission.id), what="Verslag sturen", with_whom="Wang Fang",
                   owner=advisor, due_date=date(2027, 5, 1))
-    db.session.commit()
+    commit()
 
     login(Role.APPROVER)
     page = en.get(f"/missions/{mission.id}/after")
@@ -378,7 +379,7 @@ def test_the_status_of_a_follow_up_is_changed_on_the_after_page(app, en, login, 
     mission, _meeting, _ngo = past
     follow_up_id = add_follow_up(None, db.session.get(Mission, mission.id), what="Verslag", with_whom="",
                                  owner=None, due_date=date(2027, 5, 1)).id
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
 
     done = en.post(f"/follow-ups/{follow_up_id}/status", data={"status": "done"})

@@ -12,6 +12,7 @@ from readiness_factories import TODAY, freeze_today, ready_mission
 from sqlalchemy import func, select
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
 from visitplanner.partnerships.models import (
@@ -100,7 +101,7 @@ def test_an_objective_on_a_theme_the_partnership_did_not_choose_is_refused(clien
                                                                             make_user):
     partnership = make_partnership()
     set_focal_themes(make_user(Role.ADVISOR), partnership, [theme("labour_rights").id])
-    db.session.commit()
+    commit()
     other = theme("lgbt_inclusion")
     login(Role.ADVISOR)
     english(client)
@@ -214,7 +215,7 @@ def test_the_approver_who_overrode_the_advice_cannot_also_sign_the_mission_off(
     record_override(s.approver, s.mission, "Bezoek aan gedetineerde advocaat, met de ambassade.")
     submit_for_signoff(s.protocol, s.mission, TODAY)
     sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
-    db.session.commit()
+    commit()
 
     with pytest.raises(RuleViolation, match="You overrode the advice against engagement"):
         sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)
@@ -222,7 +223,7 @@ def test_the_approver_who_overrode_the_advice_cannot_also_sign_the_mission_off(
 
     second = make_user(Role.APPROVER)
     sign_off(second, s.mission, SignOffRole.APPROVER, TODAY)
-    db.session.commit()
+    commit()
     assert s.mission.status == "finalised"
 
 
@@ -237,7 +238,7 @@ def test_an_override_is_refused_without_an_approver_an_advice_or_a_reason(
     mission = make_mission()
     mission.partnership.advised_against = advised
     mission.partnership.advised_against_reason = "Repressie." if advised else ""
-    db.session.commit()
+    commit()
 
     with pytest.raises(RuleViolation, match=message):
         record_override(make_user(Role.PROTOCOL if who == "protocol" else Role.APPROVER), mission, reason)

@@ -17,6 +17,7 @@ from test_ical import PRIVATE, assert_well_formed, events
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.disclosure import Audience
 from visitplanner.extensions import db
 from visitplanner.missions.operations import set_high_risk
@@ -47,7 +48,7 @@ def meeting(ctx, make_user, make_mission, make_item):
                        visibility="public", location="Hotel")
     person = create_participant(advisor, real_name="Li Wei", alias="Zwaluw-4471", kind="defender", at_risk=True)
     item.participants.append(person)
-    db.session.commit()
+    commit()
     return advisor, mission, item, dinner, person
 
 
@@ -56,7 +57,7 @@ def test_a_critical_assessment_cancels_the_item_in_every_feed_with_nothing_but_i
     before = {audience: feed(mission, audience)[item.uid] for audience in AUDIENCES}
 
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
 
     for audience in AUDIENCES:
         body_events = feed(mission, audience)
@@ -73,11 +74,11 @@ def test_a_critical_assessment_cancels_the_item_in_every_feed_with_nothing_but_i
 def test_no_feed_of_any_audience_or_owner_carries_anything_of_the_person(meeting, reader, make_user):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     owners = [advisor, make_user(Role.PROTOCOL), make_user(Role.APPROVER)]
     tokens = [create_feed(owner, kind="mission", audience=audience, mission=mission)[1]
               for owner in owners for audience in AUDIENCES]
-    db.session.commit()
+    commit()
     for token in tokens:
         response = reader.get(f"/feeds/{token}.ics")
         assert response.status_code == 200
@@ -115,10 +116,10 @@ def exported(app, mission, audience: str = "internal") -> bytes:
 def test_a_lower_risk_on_reassessment_keeps_the_item_out_until_the_advisor_releases_it(meeting, client, login):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     cancelled = feed(mission, "partner")[item.uid].decoded("sequence")
     assess(advisor, person, item, risk_level="high")
-    db.session.commit()
+    commit()
     out_of_every_feed(mission, item)
 
     login(Role.ADVISOR)
@@ -142,7 +143,7 @@ def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewh
                           visibility="public", participants=[person])
     assess(advisor, person, elsewhere, risk_level="high")
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
 
     def still_out() -> None:
         out_of_every_feed(mission, item)
@@ -151,7 +152,7 @@ def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewh
 
     still_out()
     assess(advisor, person, elsewhere, risk_level="low")  # an assessment elsewhere never lowers it
-    db.session.commit()
+    commit()
     still_out()
 
     login(Role.PROTOCOL)
@@ -187,7 +188,7 @@ def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewh
 def test_only_the_advisor_releases_an_item(client, login, meeting, role):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     login(role)
     assert client.post(f"/items/{item.id}/release", data={"reason": "Zomaar"}).status_code in (403, 404)
     assert db.session.get(type(item), item.id).protected_at is not None
@@ -196,7 +197,7 @@ def test_only_the_advisor_releases_an_item(client, login, meeting, role):
 def test_a_release_is_refused_while_the_person_is_still_at_critical_risk_there(client, login, meeting):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     login(Role.ADVISOR)
     page = client.post(f"/items/{item.id}/release", data={"reason": "Toch maar doen"})
     assert page.status_code == 200 and "still assessed at critical risk" in text_of(page)
@@ -210,7 +211,7 @@ def test_a_release_is_refused_while_the_person_is_still_at_critical_risk_there(c
 def test_the_mission_page_lists_the_protected_item_and_the_advisor_gets_the_release(client, login, meeting):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
     page = text_of(client.get(f"/missions/{mission.id}"))
     assert "“Gesprek met arbeidsrechtenactivist” is kept out of every calendar feed" in page
@@ -228,10 +229,10 @@ def test_mission_mode_covers_a_residents_meeting_recorded_by_head_count_only(mee
     residents = make_item(mission, "2027-04-14T16:00", "2027-04-14T17:30", title="Bewonersbijeenkomst",
                           kind="citizen_meeting", visibility="public", location="Buurthuis")
     residents.headcount, residents.headcount_reason = 12, "Familie in Xinjiang."
-    db.session.commit()
+    commit()
     assert str(feed(mission, "internal")[residents.uid]["status"]) == "CONFIRMED"
     set_high_risk(advisor, mission, "Intimidatie")
-    db.session.commit()
+    commit()
     out_of_every_feed(mission, residents)
     assert residents.uid.encode() not in exported(app, mission)
     assert str(feed(mission, "internal")[dinner.uid]["status"]) == "CONFIRMED"
@@ -240,7 +241,7 @@ def test_mission_mode_covers_a_residents_meeting_recorded_by_head_count_only(mee
 def test_export_ics_leaves_out_what_feeds_leave_out_and_is_audited(meeting, app):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     for audience in ("internal", "delegation", "travel", "partner", "public"):
         body = exported(app, mission, audience)
         assert item.uid.encode() not in body
@@ -280,7 +281,7 @@ def test_the_advisor_sets_the_mode_on_a_mission_with_a_reason_and_ends_it(client
 def test_a_critical_participant_is_named_by_alias_as_the_reason_on_the_mission_page(client, login, meeting):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
     page = text_of(client.get(f"/missions/{mission.id}"))
     assert "High-risk mode is on" in page and "Zwaluw-4471 is assessed at critical risk." in page
@@ -302,7 +303,7 @@ def test_a_download_or_print_that_shows_such_an_item_asks_for_the_password_and_i
 ):
     advisor, mission, item, dinner, person = meeting
     set_high_risk(advisor, mission, "Intimidatie")
-    db.session.commit()
+    commit()
     user = login(Role.PROTOCOL)
     url = f"/missions/{mission.id}{path}"
 
@@ -321,9 +322,9 @@ def test_a_download_or_print_that_shows_such_an_item_asks_for_the_password_and_i
 def test_an_output_that_does_not_show_such_an_item_is_made_at_once(client, login, meeting):
     advisor, mission, item, dinner, person = meeting
     item.visibility = "internal"  # the public sees nothing of it
-    db.session.commit()
+    commit()
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
     response = client.get(f"/missions/{mission.id}/programme.ics?audience=public")
     assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.data
@@ -343,7 +344,7 @@ def test_whoever_has_a_second_factor_confirms_with_a_fresh_code(client, auth, me
     secret = pyotp.random_base32()
     enrol_second_factor(approver, secret, pyotp.TOTP(secret).now())
     approver.totp_last_step = None
-    db.session.commit()
+    commit()
     auth.login(approver)
     assert client.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
 
@@ -360,12 +361,12 @@ def test_the_feed_for_the_owner_of_a_person_feed_also_carries_nothing(meeting, r
     delegate = make_user(Role.DELEGATE)
     member = make_member(mission, user=delegate)
     item.attendees.append(member)
-    db.session.commit()
+    commit()
     token = create_feed(delegate, kind="person", audience=Audience.DELEGATION)[1]
-    db.session.commit()
+    commit()
     assert item.uid in events(reader.get(f"/feeds/{token}.ics").data)
     assess(advisor, person, item, risk_level="critical")
-    db.session.commit()
+    commit()
     body = reader.get(f"/feeds/{token}.ics").data
     assert str(events(body)[item.uid]["status"]) == "CANCELLED"
     for word in SECRET_WORDS:
@@ -390,7 +391,7 @@ def test_a_wrong_password_at_the_re_check_is_audited_with_the_mission_and_the_ex
 ):
     advisor, mission, item, dinner, person = meeting
     set_high_risk(advisor, mission, "Intimidatie")
-    db.session.commit()
+    commit()
     user = login(Role.PROTOCOL)
 
     wrong = client.post(f"/missions/{mission.id}{path}", data={"secret": "not my password"})
@@ -405,7 +406,7 @@ def test_a_re_check_refused_for_too_many_attempts_is_audited_with_the_mission_an
 ):
     advisor, mission, item, dinner, person = meeting
     set_high_risk(advisor, mission, "Intimidatie")
-    db.session.commit()
+    commit()
     user = login(Role.PROTOCOL)
     url = f"/missions/{mission.id}/programme.ics?audience=delegation"
     for _ in range(5):

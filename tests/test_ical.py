@@ -20,6 +20,7 @@ from werkzeug.http import parse_options_header
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.ical import build_calendar, vtimezone
 from visitplanner.calendar.programme import programme_ics
+from visitplanner.commit import commit
 from visitplanner.disclosure import Audience, ItemView
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
@@ -173,7 +174,7 @@ def test_every_output_of_the_demo_data_parses_with_icalendar_and_vobject(ctx):
     from visitplanner.demo import load_demo
 
     load_demo()
-    db.session.commit()
+    commit()
     missions = db.session.scalars(select(Mission).order_by(Mission.id)).all()
     assert missions
     zones = {i.uid: i.timezone for i in db.session.scalars(select(ProgrammeItem))}
@@ -357,7 +358,7 @@ def test_unchanged_data_gives_identical_bytes_stamped_with_the_items_last_change
     second = make_item(mission, "2027-04-14T09:30", "2027-04-14T10:00", zone="Europe/Amsterdam", title="Overleg")
     first.updated_at = datetime(2027, 2, 1, 10, 15, 30, 123456, tzinfo=UTC)
     second.updated_at = datetime(2027, 2, 3, 8, 0, 0, tzinfo=UTC)
-    db.session.commit()
+    commit()
 
     for for_feed in (False, True):
         one = build(mission, for_feed=for_feed, now=NOW)
@@ -393,7 +394,7 @@ def test_a_change_of_time_place_or_title_keeps_the_uid_and_raises_the_sequence(p
     before = events(build(mission))[item.uid]
 
     update_item(protocol, item, expected_version=item.version, **item_data(item, **change))
-    db.session.commit()
+    commit()
 
     body = build(mission)
     assert_well_formed(body)
@@ -413,7 +414,7 @@ def test_a_description_edit_raises_the_sequence_only_where_the_description_is_se
     before = {audience: events(build(mission, audience))[secret.uid] for audience in ("internal", "delegation")}
 
     update_item(protocol, secret, expected_version=secret.version, **item_data(secret, description="Nieuwe tekst"))
-    db.session.commit()
+    commit()
 
     after = {audience: events(build(mission, audience))[secret.uid] for audience in ("internal", "delegation")}
     # The office sees the new description: its calendar must take it. The delegation sees a private appointment,
@@ -430,7 +431,7 @@ def test_a_removed_item_stays_in_feeds_as_cancelled_for_30_days_and_leaves_downl
     before = events(build(mission, for_feed=True))[uid]
 
     remove_item(protocol, item)
-    db.session.commit()
+    commit()
     removed_at = item.removed_at
 
     for days in (0, 1, 29):
@@ -451,7 +452,7 @@ def test_a_removed_confidential_item_is_cancelled_as_a_private_appointment(plann
     secret = make_item(mission, "2027-04-14T09:00", "2027-04-14T10:00", title="Geheim gesprek", visibility="internal",
                        location="Achterkamer")
     remove_item(protocol, secret)
-    db.session.commit()
+    commit()
 
     delegation = build(mission, Audience.DELEGATION, for_feed=True, now=secret.removed_at + timedelta(days=1))
     cancelled = events(delegation)[secret.uid]
@@ -612,7 +613,7 @@ def test_export_ics_never_writes_a_real_name_even_for_the_internal_audience(
     item.participants.append(person)
     record_consent(advisor, person, mission, scopes=list(Scope), method="in_person", information_version="v1",
                    reconfirm_by=date(2099, 1, 1), today=today_utc())
-    db.session.commit()
+    commit()
 
     result = app.test_cli_runner().invoke(args=["export-ics", str(mission.id), "--audience", "internal"])
     assert result.exit_code == 0

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
@@ -37,7 +38,7 @@ def chosen(make_user, make_mission):
     mission = make_mission(timezone="Asia/Shanghai")
     set_focal_themes(make_user(Role.ADVISOR), mission.partnership,
                      [theme("labour_rights").id, theme("surveillance_smart_cities").id])
-    db.session.commit()
+    commit()
     return mission
 
 

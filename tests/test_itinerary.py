@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
@@ -272,7 +273,7 @@ def test_a_stale_edit_is_refused_and_the_input_kept(client, login, make_mission,
     item = make_item(mission, title="Ontvangst")
     opened = edit_form(item)
     item.location = "Elders"  # someone else saves first
-    db.session.commit()
+    commit()
     current_version = item.version
 
     response = client.post(f"/items/{item.id}/edit",

@@ -19,6 +19,7 @@ from test_encryption import dump
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.following import event_content
+from visitplanner.commit import commit
 from visitplanner.crypto import keyring
 from visitplanner.disclosure import Audience
 from visitplanner.extensions import db
@@ -42,7 +43,7 @@ def named(ctx, make_user, make_mission, make_item):
     meeting.participants.append(person)
     record_consent(advisor, person, mission, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL], method="in_person",
                    information_version="v1", reconfirm_by=mission.end_date, today=today_utc())
-    db.session.commit()
+    commit()
     return mission, meeting, dinner
 
 
@@ -96,7 +97,7 @@ def test_a_key_rotation_keeps_every_digest_under_the_new_key_and_no_calendar_not
     # Following the next change compares under the new key: the meeting, unchanged, keeps its SEQUENCE.
     dinner = db.session.get(ProgrammeItem, dinner.id)
     dinner.title = "Diner met de burgemeester"
-    db.session.commit()
+    commit()
     assert db.session.get(ProgrammeItem, meeting.id).sequence == before[meeting.id][0]
     assert db.session.get(ProgrammeItem, dinner.id).sequence > before[dinner.id][0]
 
@@ -111,7 +112,7 @@ def test_a_plain_digest_kept_before_is_taken_over_by_cron_without_a_calendar_not
         plain[audience] = {**entry, "digest": hashlib.sha256(content[0]).hexdigest()} if content else entry
     table = ProgrammeItem.__table__
     db.session.connection().execute(update(table).where(table.c.id == meeting.id).values(shown=plain))
-    db.session.commit()
+    commit()
     sequence, revision = meeting.sequence, db.session.get(Mission, mission.id).revision
 
     result = app.test_cli_runner().invoke(args=["checklist", str(mission.id)])

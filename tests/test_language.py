@@ -11,6 +11,7 @@ import pytest
 from flask_babel import force_locale
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.formatting import format_date, format_datetime
 
 
@@ -63,7 +64,7 @@ def test_the_audit_log_names_a_feed_by_its_kind_and_audience_never_by_codes(
 
     mission = make_mission()
     create_feed(make_user(Role.ADVISOR), kind="mission", audience="delegation", mission=mission)
-    db.session.commit()
+    commit()
     login(Role.ADMIN)
     with client.session_transaction() as session:
         session["lang"] = lang
@@ -87,7 +88,7 @@ def test_the_audit_log_names_a_setting_and_a_dossier_topic_by_their_labels_in_th
     add_dossier_entry(advisor, make_partnership(), topic="china", summary="Rapport", sources="https://example.org",
                       entry_date=date(2026, 11, 1))
     set_talking_points_block(make_user(Role.ADMIN), True)
-    db.session.commit()
+    commit()
     login(Role.ADMIN)
     with client.session_transaction() as session:
         session["lang"] = lang

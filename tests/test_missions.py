@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from visitplanner.audit.models import AuditEntry, AuditLogIsAppendOnly
 from visitplanner.audit.operations import record
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.missions.models import Company, DelegationMember, Mission
@@ -157,7 +158,7 @@ def test_a_stale_edit_is_refused_and_the_input_kept(client, login, make_mission)
     mission = make_mission(title="Werkbezoek")
     opened = edit_form(mission)
     mission.purpose = "Aangepast door een collega"  # someone else saves first
-    db.session.commit()
+    commit()
     current_version = mission.version
 
     response = client.post(f"/missions/{mission.id}/edit",
@@ -366,7 +367,7 @@ def test_the_history_shows_who_changed_what_newest_first(client, login, make_par
 def test_audit_entries_cannot_be_changed_or_deleted(make_user):
     officer = make_user(Role.PROTOCOL)
     entry = record(officer, "mission.update", officer, label="Werkbezoek", mission_id=1)
-    db.session.commit()
+    commit()
 
     entry.label = "Iets anders"
     with pytest.raises(AuditLogIsAppendOnly):

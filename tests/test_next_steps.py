@@ -12,6 +12,7 @@ from conftest import Auth
 from readiness_factories import ready_mission
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.missions.models import MissionStatus
 from visitplanner.readiness.operations import submit_for_signoff
@@ -71,7 +72,7 @@ def test_the_dashboard_says_who_a_mission_waits_for_and_the_last_sign_off_says_i
 ):
     s = ready_mission(make_user, make_mission, make_item, "inbound", today=today_utc())
     submit_for_signoff(s.protocol, s.mission, today_utc())
-    db.session.commit()
+    commit()
     auth = Auth(client)
 
     for signer in (s.advisor, s.approver):
@@ -106,7 +107,7 @@ def test_a_sign_off_shows_the_short_code_of_what_it_vouched_for_and_the_checklis
 
     s = ready_mission(make_user, make_mission, make_item, "inbound", today=today_utc())
     submit_for_signoff(s.protocol, s.mission, today_utc())
-    db.session.commit()
+    commit()
     auth = Auth(client)
     auth.login(s.advisor)
     client.post(f"/missions/{s.mission.id}/sign-off", data={"role": "hr_advisor"})
@@ -121,7 +122,7 @@ def test_a_sign_off_shows_the_short_code_of_what_it_vouched_for_and_the_checklis
 
     item = s.mission.items[0]
     item.location = "Elders"
-    db.session.commit()
+    commit()
     moved = text_of(client.get(f"/missions/{s.mission.id}/checklist"))
     now = short_code(fingerprint(vouched_content(s.mission, context(today_utc()))))
     assert now != code and f"The mission as it is now has code {now}" in moved
@@ -141,7 +142,7 @@ def test_every_fix_link_on_a_failing_checklist_opens_and_otherwise_it_says_who_c
     make_item(mission, kind="official_meeting", title="Ontvangst")
     visit = make_item(mission, "2027-04-13T16:00", "2027-04-13T17:00", kind="ngo_visit", title="Bezoek")
     visit.participants.append(Participant(real_name="Zhao Ming", alias="Reiger-5521", kind="defender", at_risk=True))
-    db.session.commit()
+    commit()
     Auth(client).login(make_user(role))
     html = client.get(f"/missions/{mission.id}/checklist").get_data(as_text=True)
     rows = re.findall(r'<tr class="utrecht-table__row vp-check vp-check--fail" id="check-(\w+)">(.*?)</tr>', html,

@@ -27,11 +27,11 @@ import pytest
 import redis
 from conftest import PASSWORD, WORKER, make_app, replace_clock, reset_schema
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from visitplanner import timeutil
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.missions.models import Mission
@@ -112,7 +112,7 @@ def a_named_meeting(make_user, make_mission, make_item):
     record_consent(advisor, person, mission, scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL], method="in_person",
                    information_version="v1", reconfirm_by=mission.end_date, today=timeutil.today_utc())
     token = create_feed(advisor, kind="mission", audience="internal", mission=mission)[1]
-    db.session.commit()
+    commit()
     return advisor, mission, item, person, token
 
 
@@ -133,7 +133,7 @@ def test_a_redis_restored_from_an_older_snapshot_cannot_answer_a_revalidation(
         own_redis.snapshot()
 
         withdraw_consent(advisor, person, mission, method="phone")
-        db.session.commit()
+        commit()
         own_redis.stop()
         own_redis.start()  # from the snapshot: what it held before the withdrawal is back
 
@@ -232,16 +232,16 @@ def test_last_modified_never_goes_backwards_in_commit_order(postgres_app, monkey
             db.session.flush()
             ids.append(item.id)
         token = create_feed(owner, kind="partnership", audience="internal", partnership=partnership)[1]
-        db.session.commit()
+        commit()
 
     # Each office in a session of its own, on a connection of its own.
     with app.app_context():
-        first_office = Session(db.engine)
+        first_office = db.session.session_factory()
         first_office.get(ProgrammeItem, ids[0]).title = "Ontvangst verplaatst naar het stadhuis"
         first_office.flush()  # its revision rises now, and its mission's row stays locked until it commits
-        second_office = Session(db.engine)
+        second_office = db.session.session_factory()
         second_office.get(ProgrammeItem, ids[1]).title = "Ontvangst bij de kamer van koophandel"
-        second_office.commit()
+        commit(session=second_office)
         second_office.close()
 
     # The calendar fetches a while later (its clock, the application's, moved on): Last-Modified is the second after
@@ -253,7 +253,7 @@ def test_last_modified_never_goes_backwards_in_commit_order(postgres_app, monkey
     assert seen.status_code == 200 and b"kamer van koophandel" in seen.data and b"stadhuis" not in seen.data
 
     with app.app_context():
-        first_office.commit()  # the first office commits last
+        commit(session=first_office)  # the first office commits last
         first_office.close()
 
     again = reader.get(f"/feeds/{token}.ics", headers={"If-Modified-Since": seen.headers["Last-Modified"]})
@@ -334,7 +334,7 @@ def test_a_name_that_leaves_the_data_leaves_every_kept_body(
     with application.test_request_context():
         advisor, mission, item, person, token = a_named_meeting(make_user, make_mission, make_item)
         organisation = create_feed(advisor, kind="organisation", audience="internal")[1]
-        db.session.commit()
+        commit()
         candidates = set()
         for host in HOSTS:
             for language in ("nl", "en"):
@@ -354,7 +354,7 @@ def test_a_name_that_leaves_the_data_leaves_every_kept_body(
             withdraw_consent(advisor, person, mission, method="phone")
         else:
             pseudonymise(advisor, person)
-        db.session.commit()
+        commit()
 
         after, unread = kept_bodies(application, candidates)
         assert unread == 0

@@ -12,6 +12,7 @@ from conftest import time_passes
 from icalendar import Calendar
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.partnerships.models import Objective
@@ -41,7 +42,7 @@ def office(ctx, make_user, make_mission, make_item):
     not_planned = Objective(partnership=past.partnership, what="Geen slimme stad zonder toets",
                             target_date=date(2027, 9, 30))
     db.session.add_all([due, not_planned])
-    db.session.commit()
+    commit()
     return {"follow_ups": follow_ups, "due": due, "not_planned": not_planned}
 
 

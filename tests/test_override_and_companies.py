@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
 from visitplanner.missions.models import Company, Mission
@@ -108,7 +109,7 @@ def test_advised_against_an_approver_with_a_reason_creates_the_mission_with_the_
 
     mission = create_mission(approver, override_reason="  Bezoek aan gedetineerde verdediger  ",
                              **mission_data(advised_against.id))
-    db.session.commit()
+    commit()
 
     assert mission.status == "draft"
     assert mission.override_reason == "Bezoek aan gedetineerde verdediger"
@@ -124,7 +125,7 @@ def test_not_advised_against_a_protocol_officer_creates_and_an_approver_is_refus
     partnership = make_partnership()
 
     mission = create_mission(make_user(Role.PROTOCOL), **mission_data(partnership.id))
-    db.session.commit()
+    commit()
     assert mission.override_reason is None and mission.override_by_id is None and mission.override_at is None
 
     for reason in ("", "Ik wil ook"):
@@ -141,7 +142,7 @@ def test_the_groundwork_check_fails_without_and_names_the_override_with_it(ctx, 
     without = make_mission(partnership=advised_against)  # e.g. created before the advice was given
     with_override = create_mission(make_user(Role.APPROVER), override_reason="Bezoek aan gedetineerde verdediger",
                                    **mission_data(advised_against.id))
-    db.session.commit()
+    commit()
     advisor = make_user(Role.ADVISOR)
     add_dossier_entry(advisor, advised_against, topic="region", entry_date=date(2026, 9, 15),
                       summary="Massale detentie.", sources="Amnesty International, Like We Were Enemies in a War, 2021")
@@ -149,7 +150,7 @@ def test_the_groundwork_check_fails_without_and_names_the_override_with_it(ctx, 
     set_focal_themes(advisor, advised_against, [theme.id])
     add_objective(advisor, advised_against, what="Dwangarbeid uitsluiten", focal_theme_id=theme.id, benchmark="",
                   target_date=date(2027, 12, 31), evaluation_due=None)
-    db.session.commit()
+    commit()
     ctx_ = Context(today=date(2027, 3, 1))
 
     refused = check_groundwork(without, ctx_)
@@ -240,7 +241,7 @@ def company(ctx, make_mission):
     mission = make_mission("outbound")
     company = Company(name="Mulder Waterbouw B.V.", sector="Waterbouw", contact="p.mulder@example.org")
     mission.companies.append(company)
-    db.session.commit()
+    commit()
     return company
 
 
@@ -278,7 +279,7 @@ def test_a_stale_company_edit_is_refused_and_the_input_kept(en, login, company):
     login(Role.PROTOCOL)
     # Someone else saved the record after this form was opened (version 1).
     company.contact = "inkoop@mulder.example"
-    db.session.commit()
+    commit()
     assert company.version == 2
 
     response = en.post(f"/companies/{company.id}/edit", data=company_form(due_diligence_notes="Mijn notitie"))
@@ -309,7 +310,7 @@ def test_bad_company_input_is_shown_at_its_field_and_nothing_saved(en, login, co
 
 def test_a_company_name_taken_by_another_company_is_refused(en, login, company):
     db.session.add(Company(name="Stadslicht Sensoren B.V."))
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
 
     response = en.post(f"/companies/{company.id}/edit", data=company_form(name="stadslicht sensoren b.v."))
@@ -340,7 +341,7 @@ def test_the_outbound_check_fails_for_an_unbriefed_company_and_names_it(ctx, out
     english()
     outbound.companies.extend([Company(name="Mulder Waterbouw B.V.", briefed_on=date(2027, 3, 1)),
                                Company(name="Stadslicht Sensoren B.V.")])
-    db.session.commit()
+    commit()
 
     result = check_outbound(outbound, Context(today=date(2027, 3, 1)))
 
@@ -361,7 +362,7 @@ def test_the_outbound_check_passes_once_the_briefing_held_is_on_or_before_the_fi
     english()
     outbound.companies.append(Company(name="Stadslicht Sensoren B.V.", briefed_on=briefed_on,
                                       briefing_held=briefed_on is not None))
-    db.session.commit()
+    commit()
 
     result = check_outbound(outbound, Context(today=date(2027, 3, 1)))
 
@@ -373,7 +374,7 @@ def test_a_planned_briefing_warns_and_recording_it_as_held_on_the_company_page_m
     en, login, outbound
 ):
     outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
-    db.session.commit()
+    commit()
     company_id = db.session.scalar(select(Company.id))
     login(Role.PROTOCOL)
     checklist = f"/missions/{outbound.id}/checklist"
@@ -397,7 +398,7 @@ def test_a_planned_briefing_warns_and_recording_it_as_held_on_the_company_page_m
 
 def test_a_briefing_recorded_as_held_needs_its_date(en, login, outbound):
     outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
-    db.session.commit()
+    commit()
     company_id = db.session.scalar(select(Company.id))
     login(Role.PROTOCOL)
     refused = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
@@ -415,7 +416,7 @@ def test_the_mission_page_warns_when_rights_are_raised_only_behind_closed_doors(
     make_item(mission, "2027-04-13T13:00", "2027-04-13T14:00", kind="meal", title="Lunch")
     speech = make_item(mission, "2027-04-13T15:00", "2027-04-13T15:30", kind="public_moment", title="Toespraak")
     speech.removed_at = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a removed public moment does not count
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
 
     page = text(en.get(f"/missions/{mission.id}"))

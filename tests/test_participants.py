@@ -20,6 +20,7 @@ from readiness_factories import (
 )
 from sqlalchemy import func, select
 
+from visitplanner.commit import commit
 from visitplanner.messages import shown
 from visitplanner.auth.models import Role
 from visitplanner.extensions import db
@@ -86,7 +87,7 @@ def test_recording_a_participant_without_an_alias_generates_a_code_name(client, 
 
 def test_an_alias_in_use_is_refused_at_its_field(client, login, make_user):
     add_participant(make_user(Role.ADVISOR), alias="Valk-1187")
-    db.session.commit()
+    commit()
     login(Role.ADVISOR)
     english(client)
     html = page(client, "/participants/new")
@@ -216,7 +217,7 @@ def named(scenario, make_item):
     second = make_item(s.mission, "2027-04-15T09:00", "2027-04-15T10:00", kind="citizen_meeting",
                        title="Tweede gesprek", visibility="partner")
     join(s.participant, second)
-    db.session.commit()
+    commit()
     return s
 
 
@@ -301,7 +302,7 @@ def test_the_partner_never_learns_of_a_participant_without_consent_to_name_them_
     other = add_participant(s.advisor, real_name="Pieter de Wit", alias="Valk-1187", at_risk=False)
     join(other, s.hr_item)
     give_consent(s.advisor, other, s.mission, [Scope.TAKE_PART, Scope.NAMED_PARTNER])
-    db.session.commit()
+    commit()
     login(Role.ADVISOR)
     english(client)
     for url in (f"/missions/{s.mission.id}/programme?audience=partner",
@@ -402,7 +403,7 @@ def test_one_assessment_form_covers_several_items_of_the_same_mission(scenario, 
     elsewhere = make_item(make_mission(), kind="ngo_visit", title="In een andere missie")
     for item in (second, third, elsewhere):
         join(s.participant, item)
-    db.session.commit()
+    commit()
     login(Role.ADVISOR)
     english(client)
     url = f"/participants/{s.participant.id}/items/{s.hr_item.id}/assess"
@@ -479,7 +480,7 @@ def test_a_participants_page_links_to_the_missions_and_items_they_are_in(client,
     person = create_participant(make_user(Role.ADVISOR), real_name="Li Wei", alias="Zwaluw-4471", kind="defender")
     lonely = create_participant(make_user(Role.ADVISOR), real_name="Wang Fang", alias="Mus-0001", kind="ngo")
     item.participants.append(person)
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
     page = client.get(f"/participants/{person.id}").get_data(as_text=True)
     assert f'href="/missions/{mission.id}"' in page

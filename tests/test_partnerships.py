@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.partnerships.models import Partnership
 
@@ -108,7 +109,7 @@ def test_an_edit_based_on_a_stale_version_is_refused_and_the_input_kept(client, 
     partnership_id, opened_version = partnership.id, partnership.version
     # Someone else saves first.
     partnership.cooperation_themes = "water, onderwijs"
-    db.session.commit()
+    commit()
     current_version = partnership.version
     assert current_version != opened_version
 
@@ -162,7 +163,7 @@ def test_a_new_partnership_is_not_yet_assessed_until_the_advisor_sets_its_risk(c
 
     set_advice(make_user(Role.ADVISOR), partnership, expected_version=partnership.version, risk_level="high",
                advised_against=False, advised_against_reason="")
-    db.session.commit()
+    commit()
     page = unescape(client.get(f"/partnerships/{partnership.id}").get_data(as_text=True))
     assert "Not yet assessed" not in page and "High" in page
 
@@ -175,7 +176,7 @@ def test_a_new_dossier_is_not_reported_as_unreviewed_for_a_year_on_day_one(clien
     fresh = make_partnership(partner_region="Suzhou")
     old = make_partnership(partner_region="Nanjing")
     old.created_at = now_utc() - timedelta(days=400)
-    db.session.commit()
+    commit()
     login(Role.PROTOCOL)
     page = unescape(re.sub(r"<[^>]+>", " ", client.get("/").get_data(as_text=True)))
     assert "Research dossier of Nanjing not reviewed for a year" in page

@@ -13,6 +13,7 @@ from werkzeug.http import parse_options_header
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.crypto import encrypted_columns
 from visitplanner.disclosure import Audience
 from visitplanner.extensions import db
@@ -97,7 +98,7 @@ def test_the_page_shows_the_retention_period_set_now(ctx, admin, make_user):
     assert "Retention period set now: 365 days." in text_of(page(admin))
 
     set_retention_days(make_user(Role.ADMIN), 90)
-    db.session.commit()
+    commit()
 
     words = text_of(page(admin))
     assert "Retention period set now: 90 days." in words
@@ -109,7 +110,7 @@ def test_calendar_providers_appear_once_a_feed_is_fetched_by_them(ctx, admin, re
     owner = make_user(Role.PROTOCOL)
     _feed, delegation_token = create_feed(owner, kind="person", audience="delegation")
     _feed, internal_token = create_feed(owner, kind="organisation", audience="internal")
-    db.session.commit()
+    commit()
 
     assert reader.get(f"/feeds/{delegation_token}.ics", headers={"User-Agent": GOOGLE}).status_code == 200
     assert reader.get(f"/feeds/{internal_token}.ics", headers={"User-Agent": GOOGLE}).status_code == 200
@@ -240,7 +241,7 @@ def test_the_command_writes_the_record_to_a_file(app, ctx, tmp_path, make_user):
     if "privacy" not in app.cli.commands:
         app.cli.add_command(privacy)
     set_retention_days(make_user(Role.ADMIN), 200)
-    db.session.commit()
+    commit()
     target = tmp_path / "record.md"
 
     result = app.test_cli_runner().invoke(args=["privacy", "record", "--output", str(target), "--language", "en"])

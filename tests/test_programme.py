@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.disclosure import Audience, present_item
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem, Visibility
@@ -316,7 +317,7 @@ def mission_with(make_user, make_mission, make_member):
                 starts_at=to_utc(start, mission.timezone), ends_at=to_utc(start.replace(minute=50), mission.timezone),
                 attendees=[members[k % 4], members[(k + 1) % 4]],
             ))
-        db.session.commit()
+        commit()
         return mission
 
     return make

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, MeetingOutcome
 from visitplanner.itinerary.models import ItemKind, ProgrammeItem
@@ -135,7 +136,7 @@ def build(size: int) -> tuple[Mission, Participant, dict[Role, User]]:
                 FollowUp(mission_id=mission.id, what=f"Verslag {item.title}", owner_id=staff.id, due_date=EXPIRES,
                          objective_id=objective.id),
             ])
-    db.session.commit()
+    commit()
     return mission, regular, users
 
 

@@ -22,6 +22,7 @@ from readiness_factories import (
 )
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.participants.models import Decision, Scope
 from visitplanner.participants.operations import withdraw_consent
@@ -116,7 +117,7 @@ def test_a_removed_human_rights_component_does_not_count(make_mission, make_item
     mission = make_mission()
     item = make_item(mission, kind="ngo_visit")
     item.removed_at = now_utc()
-    db.session.commit()
+    commit()
     assert_fails(result_of(check_hr_component, mission), "no human-rights component that is part of the exchange")
 
 
@@ -178,10 +179,10 @@ def test_an_empty_meeting_with_residents_does_not_count_but_a_head_count_with_it
     meeting = make_item(mission, "2027-04-13T19:00", "2027-04-13T21:00", kind="citizen_meeting", title="Bewonersavond")
     assert_fails(result_of(check_inbound, mission), "a resident or diaspora member among the participants")
     meeting.headcount = 6
-    db.session.commit()
+    commit()
     assert_fails(result_of(check_inbound, mission), "a head-count with the reason")
     meeting.headcount_reason = "Oeigoerse bewoners met familie in Xinjiang willen niet bij naam worden vastgelegd."
-    db.session.commit()
+    commit()
     assert result_of(check_inbound, mission).status == Status.PASS
 
 
@@ -234,7 +235,7 @@ def test_with_companies_an_outbound_mission_needs_a_business_session_and_a_brief
     mission = make_mission("outbound", timezone="Asia/Shanghai", start=date(2027, 4, 12))
     company = add_company(mission, "Mulder Waterbouw B.V.")
     company.briefed_on, company.briefing_held = briefed_on, held
-    db.session.commit()
+    commit()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit")
     if session:
         make_item(mission, "2027-04-13T11:00", "2027-04-13T12:00", kind="business_session")
@@ -249,7 +250,7 @@ def test_every_company_must_be_briefed_and_the_reason_names_those_that_were_not(
     briefed = add_company(mission, "Mulder Waterbouw B.V.")
     briefed.briefed_on, briefed.briefing_held = date(2027, 3, 20), True
     add_company(mission, "Stadslicht Sensoren B.V.")
-    db.session.commit()
+    commit()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit")
     make_item(mission, "2027-04-13T11:00", "2027-04-13T12:00", kind="business_session")
     result = result_of(check_outbound, mission)
@@ -269,7 +270,7 @@ def with_participant(make_user, make_mission, make_item):
     participant = add_participant(advisor)
     join(participant, item)
     consult(advisor, mission, [(participant, item)])
-    db.session.commit()
+    commit()
     return advisor, mission, item, participant
 
 
@@ -548,7 +549,7 @@ def test_groundwork_fails_for_each_missing_piece(scenario, breaks, missing, fixe
     s = scenario()
     assert result_of(check_groundwork, s.mission).status == Status.PASS
     breaks(s)
-    db.session.commit()
+    commit()
     db.session.expire_all()
     result = result_of(check_groundwork, s.mission)
     assert_fails(result, "The partnership needs", missing)
@@ -578,7 +579,7 @@ def test_an_advised_against_partnership_passes_with_a_recorded_override(scenario
     approver_id = s.approver.id
     s.mission.override_reason = "Bezoek aan gedetineerde advocaat; afgestemd met de ambassade."
     s.mission.override_by_id, s.mission.override_at = approver_id, now_utc()
-    db.session.commit()
+    commit()
     result = result_of(check_groundwork, s.mission)
     assert result.status == Status.PASS
     assert "override recorded: Bezoek aan gedetineerde advocaat" in result.reason
@@ -659,7 +660,7 @@ def test_the_administrator_setting_makes_missing_talking_points_block(make_user,
     make_item(mission, kind="official_meeting")
     assert result_of(check_talking_points, mission, context(TODAY)).status == Status.WARN
     set_talking_points_block(admin, True)
-    db.session.commit()
+    commit()
     assert context(TODAY).talking_points_block is True
     assert result_of(check_talking_points, mission, context(TODAY)).status == Status.FAIL
     set_talking_points_block(admin, False)
@@ -674,7 +675,7 @@ def _sign(mission, role, user, voided=False):
     if voided:
         sign.voided_at, sign.void_reason = now_utc(), "Programma gewijzigd."
     mission.sign_offs.append(sign)
-    db.session.commit()
+    commit()
 
 
 def test_four_eyes_fails_until_advisor_and_approver_both_signed(scenario):
@@ -740,7 +741,7 @@ def test_official_meetings_that_raise_no_focal_theme_give_a_warning(make_user, m
     assert_fails(result, "No official meeting raises any of the partnership's focal themes", status=Status.WARN)
     assert result.fix_endpoint == "itinerary.edit" and result.fix_args == {"item_id": meeting.id}
     meeting.focal_themes.append(theme)
-    db.session.commit()
+    commit()
     result = result_of(check_themes_raised, mission)
     assert result.status == Status.PASS and "1 official meeting raises a focal theme" in result.reason
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import sign_in_to_demo
 from sqlalchemy import select
 
+from visitplanner.commit import commit
 from visitplanner.demo import load_demo
 from visitplanner.extensions import db
 from visitplanner.missions.models import Direction, Mission, MissionStatus
@@ -20,7 +21,7 @@ from visitplanner.participants.models import Participant
 def demo(app):
     with app.app_context():
         load_demo()
-        db.session.commit()
+        commit()
         # The demo also holds a completed inbound visit from the past; the one to finalise is the draft.
         inbound = db.session.scalar(select(Mission).where(Mission.direction == Direction.INBOUND,
                                                           Mission.status == MissionStatus.DRAFT))

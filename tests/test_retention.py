@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.crypto import encrypted_columns
 from visitplanner.extensions import db
 from visitplanner.participants.models import (
@@ -73,7 +74,7 @@ def people(ctx, make_user, make_mission, make_item):
                    today=TODAY)
     assess(advisor, li, old_item, threats="Huiszoeking in 2025", mitigations="Geen foto's", venue="Theehuis")
     consult(advisor, old, [(li, old_item)])
-    db.session.commit()
+    commit()
     return advisor, li, aynur, old_item
 
 
@@ -160,11 +161,11 @@ def test_the_administrator_sets_the_period_and_bad_values_are_refused(people, ap
 def test_the_dashboard_lists_who_is_due_within_30_days(people, client, login):
     advisor, li, aynur, _ = people
     set_retention_days(advisor, 3650)
-    db.session.commit()
+    commit()
     login(Role.ADVISOR)
     assert "Personal data to be removed within 30 days" not in text_of(client.get("/"))
     set_retention_days(advisor, 420)  # Li Wei's mission ended 400 days ago: due in 20 days
-    db.session.commit()
+    commit()
     page = text_of(client.get("/"))
     assert "Personal data to be removed within 30 days" in page and "Zwaluw-4471" in page
     assert "Linde-7305" not in page.split("Personal data to be removed within 30 days")[1].split("<h3")[0]
@@ -204,7 +205,7 @@ def test_the_download_name_of_an_access_export_is_built_by_werkzeug_whatever_the
     from werkzeug.http import parse_options_header
 
     person = create_participant(make_user(Role.ADVISOR), real_name="Wang Lei", alias=alias, kind="defender")
-    db.session.commit()
+    commit()
     login(Role.ADVISOR)
 
     response = client.post(f"/participants/{person.id}/data", data={"format": "json"})
@@ -233,7 +234,7 @@ def test_erasure_removes_the_person_from_every_record_and_leaves_only_the_alias(
     advisor, li, aynur, item = people
     update_participant(advisor, li, expected_version=li.version, real_name="Li Wei", alias=li.alias,
                        organisation="Arbeidersnetwerk Jiangsu", kind="defender", residence="Wuxi", at_risk=True)
-    db.session.commit()
+    commit()
     login(Role.ADMIN)
     wrong = client.post(f"/participants/{li.id}/erase", data={"alias": "Zwaluw"})
     assert wrong.status_code == 200 and "Type the alias exactly" in text_of(wrong)

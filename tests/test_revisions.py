@@ -12,6 +12,7 @@ from sqlalchemy.orm import RelationshipProperty
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User, UserRole
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, MeetingOutcome
 from visitplanner.itinerary.models import ProgrammeItem
@@ -83,6 +84,7 @@ class Data:
 
 def _make(make_user) -> Data:
     users = [make_user(Role.PROTOCOL, name="Eerste"), make_user(Role.PROTOCOL, name="Tweede")]
+    user_ids = [user.id for user in users]  # read now: reading them later would flush what is half made
     partnerships = [Partnership(own_organisation="Teststad", partner_region=region, region_type="city",
                                 kind="sister_city") for region in ("Wuxi", "Suzhou")]
     missions = [Mission(partnership=p, direction="outbound", title=f"Missie {i}", start_date=date(2027, 4, 12),
@@ -109,9 +111,9 @@ def _make(make_user) -> Data:
                             reconfirm_by=date(2027, 5, 1))
     assessment = SafetyAssessment(participant=people[0], item_id=items[0].id, risk_level="low",
                                   decision="proceed", assessed_on=date(2027, 3, 1), valid_until=date(2027, 6, 1))
-    sign_off = SignOff(mission_id=missions[0].id, role="hr_advisor", user_id=users[0].id, fingerprint="a" * 64)
+    sign_off = SignOff(mission_id=missions[0].id, role="hr_advisor", user_id=user_ids[0], fingerprint="a" * 64)
     confirmation = ManualConfirmation(mission_id=missions[0].id, key="delegation_briefed",
-                                      confirmed_by_id=users[0].id)
+                                      confirmed_by_id=user_ids[0])
     objectives = [Objective(partnership=p, what=f"Doel {i}", target_date=date(2027, 12, 31))
                   for i, p in enumerate(partnerships)]
     db.session.add_all([consent, assessment, sign_off, confirmation, *objectives])
@@ -131,7 +133,7 @@ def _make(make_user) -> Data:
     evaluation = Evaluation(objective_id=objectives[0].id, evaluated_on=date(2027, 1, 1), progress="some")
     setting = Setting(key="talking_points_block", value="0")
     db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation])
-    db.session.commit()
+    commit()
     pick = lambda rows: [r.id for r in rows]  # noqa: E731
     return Data({
         User: pick(users), Partnership: pick(partnerships), Mission: pick(missions), FocalTheme: pick(themes),
@@ -277,7 +279,7 @@ def test_a_change_to_each_raising_attribute_raises_the_revisions_of_its_rows(ctx
     row = _row(data, cls)
     for name, value in _resolve(data, prepare).items():
         setattr(row, name, value)
-    db.session.commit()
+    commit()
     before = _revisions(data)
 
     prop = inspect(cls).attrs[key]
@@ -289,7 +291,7 @@ def test_a_change_to_each_raising_attribute_raises_the_revisions_of_its_rows(ctx
     else:
         for name, value in _resolve(data, change or {key: _changed(data, cls, key, getattr(row, key))}).items():
             setattr(row, name, value)
-    db.session.commit()
+    commit()
 
     after = _revisions(data)
     raised = {root for root in after if after[root] > before[root]}
@@ -308,10 +310,10 @@ def test_deleting_a_row_raises_the_revisions_it_belonged_to(ctx, make_user, cls)
     data = _make(make_user)
     for dependent in DEPENDENTS.get(cls, ()):
         db.session.delete(_row(data, dependent))
-    db.session.commit()
+    commit()
     before = _revisions(data)
     db.session.delete(_row(data, cls))
-    db.session.commit()
+    commit()
     after = _revisions(data)
     assert BELONGS_TO[cls] <= {root for root in after if after[root] > before[root]}
 
@@ -325,7 +327,7 @@ def test_a_change_to_an_ignored_attribute_raises_nothing(ctx, make_user):
     mission = _row(data, Mission)
     mission.updated_at = NOW
     db.session.add(AuditEntry(action="x.y", object_type="Mission", mission_id=mission.id, changes={}))
-    db.session.commit()
+    commit()
     assert _revisions(data) == before
 
 
@@ -335,7 +337,7 @@ def test_revised_ms_rises_strictly_also_within_one_millisecond(ctx, make_user):
     seen = []
     for n in range(5):
         mission.title = f"Titel {n}"
-        db.session.commit()
+        commit()
         seen.append(db.session.scalar(select(Mission.revised_ms).where(Mission.id == mission.id)))
     assert seen == sorted(set(seen)) and len(seen) == 5
 
@@ -346,7 +348,7 @@ def test_raising_a_revision_moves_neither_the_version_nor_updated_at(ctx, make_u
     version, updated_at, revision = mission.version, mission.updated_at, mission.revision
     item = _row(data, ProgrammeItem)
     item.location = "Stadhuis"
-    db.session.commit()
+    commit()
     db.session.expire_all()
     mission = _row(data, Mission)
     assert mission.revision == revision + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import get_flashed_messages
 
 from visitplanner.auth.models import Role, User
+from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation, StaleEdit
 from visitplanner.extensions import db
 from visitplanner.forms import VersionedForm, save_form
@@ -41,14 +42,17 @@ def test_a_rule_violation_is_shown_at_its_field_and_nothing_is_saved(app, make_u
         assert form.version.errors == ["Not like this."]
 
 
-def test_an_accepted_change_is_committed(app, make_user):
+def test_an_accepted_change_is_flushed_and_left_to_the_request_shell_to_commit(app, make_user):
+    """The view that saved never commits: the request shell does once it answered (``shell.py``)."""
     with app.test_request_context("/", method="POST", data={}):
         user_id = make_user(Role.PROTOCOL, name="Before").id
         form = VersionedForm(meta={"csrf": False})
 
         assert save_form(form, lambda: setattr(db.session.get(User, user_id), "name", "After")) is True
-        db.session.rollback()  # nothing left to roll back: it was committed
         assert db.session.get(User, user_id).name == "After"
+        assert not db.session.dirty  # flushed: the rules the database keeps were checked
+        db.session.rollback()
+        assert db.session.get(User, user_id).name == "Before"  # not committed
 
 
 def test_a_change_the_database_refuses_is_rolled_back_with_a_message_not_a_server_error(app, make_user):
@@ -58,7 +62,7 @@ def test_a_change_the_database_refuses_is_rolled_back_with_a_message_not_a_serve
 
     with app.test_request_context("/", method="POST", data={}):
         db.session.add(Company(name="Mulder Waterbouw B.V."))
-        db.session.commit()
+        commit()
         user = db.session.get(User, make_user(Role.PROTOCOL, name="Before").id)
 
         def change():

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +83,7 @@ def test_a_body_built_by_one_instance_is_served_from_the_shared_cache_by_the_oth
     mission = make_mission(title="Werkbezoek Wuxi")
     make_item(mission, title="Ontvangst op het stadhuis", attendees=[make_member(mission, user=delegate)])
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
-    db.session.commit()
+    commit()
 
     status, headers, built = get(first, f"/feeds/{token}.ics")
     assert status == 200 and b"Ontvangst op het stadhuis" in built
@@ -99,7 +100,7 @@ def test_a_body_built_by_one_instance_is_served_from_the_shared_cache_by_the_oth
     item = mission.items[0]
     db.session.refresh(item)
     item.title = "Ontvangst verplaatst"
-    db.session.commit()
+    commit()
     status, moved, body = get(second, f"/feeds/{token}.ics")
     assert moved["ETag"] != headers["ETag"]
     assert b"Ontvangst verplaatst" in body
@@ -113,7 +114,7 @@ def test_the_instances_share_the_rate_limit_of_a_feed(ctx, two_instances, make_u
     mission = make_mission()
     make_member(mission, user=delegate)
     token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1]
-    db.session.commit()
+    commit()
     answers = [get((first, second)[i % 2], f"/feeds/{token}.ics")[0] for i in range(31)]
     assert answers[:30] == [200] * 30
     assert answers[30] == 429, "the 31st fetch in a minute is refused, whichever instance gets it"
@@ -134,7 +135,7 @@ def test_no_revalidation_that_starts_after_a_commit_is_answered_from_before_it(
         item = make_item(mission, title="Ontvangst op het stadhuis", attendees=[make_member(mission, user=delegate)])
         # Many subscribers, so that no feed reaches its rate limit (30 fetches a minute) while this runs.
         tokens = [create_feed(delegate, kind="mission", audience="delegation", mission=mission)[1] for _ in range(80)]
-        db.session.commit()
+        commit()
         etags = {token: get(first, f"/feeds/{token}.ics")[1]["ETag"] for token in tokens}
         assert all(get(second, f"/feeds/{t}.ics", **{"If-None-Match": etags[t]})[0] == 304 for t in tokens)
 
@@ -161,7 +162,7 @@ def test_no_revalidation_that_starts_after_a_commit_is_answered_from_before_it(
         db.session.refresh(item)
         item.title = "Ontvangst verplaatst"
         committing = time.perf_counter()
-        db.session.commit()
+        commit()
         committed = time.perf_counter()
         until(lambda: sum(started > committed for started, _, _ in list(answers)) >= 40)
         stop.set()

@@ -17,6 +17,7 @@ from visitplanner.audit.models import AuditEntry
 from visitplanner.auth import sessions
 from visitplanner.auth.models import Role, User
 from visitplanner.auth.second_factor import RecoveryCode
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 
 
@@ -35,7 +36,7 @@ def account(app, make_user):
         with app.app_context():
             user = make_user(*roles)
             user.totp_secret = secret
-            db.session.commit()
+            commit()
             return user.email
     return make
 
@@ -255,7 +256,7 @@ def test_wrong_codes_at_the_re_check_count_towards_the_same_cap(app, account, ma
         defender = create_participant(advisor, real_name="Li Wei", alias="Zwaluw-4471", kind="defender")
         make_item(mission, kind="ngo_visit", participants=[defender])
         set_high_risk(advisor, mission, "Intimidatie")
-        db.session.commit()
+        commit()
         url = f"/missions/{mission.id}/programme/print?audience=internal"
     signed = past_the_password(app, email, SIX_ADDRESSES[0])
     assert signed.post("/login/code", data={"code": code_for(secret)}).status_code == 302

@@ -22,6 +22,7 @@ from visitplanner.auth import second_factor
 from visitplanner.auth.models import Role, User
 from visitplanner.auth.operations import check_second_factor
 from visitplanner.auth.second_factor import RecoveryCode
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 
 #: Only a guard against a hang: nothing in the test waits for a time to pass.
@@ -36,7 +37,7 @@ def account_with_codes(app, make_user) -> tuple[int, str, list[str]]:
         user.totp_secret = secret
         codes = second_factor.new_recovery_codes()
         second_factor.store_recovery_codes(user, codes)
-        db.session.commit()
+        commit()
         return user.id, secret, codes
 
 
@@ -63,7 +64,7 @@ def both_at_once(app, user_id: int, code: str, kind: str) -> dict[str, bool]:
                 db.session.flush()
                 first_used.set()
                 assert second_writing.wait(TIMEOUT), "the second attempt never wrote"
-                db.session.commit()
+                commit()
         except BaseException:
             errors.append(traceback.format_exc())
         finally:
@@ -84,7 +85,7 @@ def both_at_once(app, user_id: int, code: str, kind: str) -> dict[str, bool]:
                 event.listen(db.engine, "before_cursor_execute", writing)
                 try:
                     opened["second"] = check_second_factor(user, code)
-                    db.session.commit()
+                    commit()
                 finally:
                     event.remove(db.engine, "before_cursor_execute", writing)
         except BaseException:
@@ -132,6 +133,6 @@ def test_one_attempt_alone_still_opens(app, make_user, kind):
     code = codes[1] if kind == "recovery" else pyotp.TOTP(secret).at(time.time())
     with app.app_context():
         assert check_second_factor(db.session.get(User, user_id), code)
-        db.session.commit()
+        commit()
         assert not check_second_factor(db.session.get(User, user_id), code), "used up"
-        db.session.commit()
+        commit()

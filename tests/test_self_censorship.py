@@ -12,6 +12,7 @@ import pytest
 from readiness_factories import english
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import MeetingOutcome
 from visitplanner.main.dashboard import build_dashboard
@@ -54,7 +55,7 @@ def history(make_partnership, make_mission, make_item):
                              end=date(2027, 2, 2))
     cancelled.status, cancelled.cancelled_at, cancelled.cancel_reason = "cancelled", now_utc(), "Afgezegd."
     meeting(cancelled, c)
-    db.session.commit()
+    commit()
     return partnership, (a, b, c)
 
 
@@ -93,7 +94,7 @@ def test_the_dashboard_lists_the_silent_themes_one_click_from_the_partnership(hi
 def test_a_partnership_without_missions_has_no_silent_theme(make_partnership):
     partnership = make_partnership()
     partnership.focal_themes = [FocalTheme(name="Vrije meningsuiting", line="residents")]
-    db.session.commit()
+    commit()
     assert [r.silent for r in themes_raised([partnership.id])[partnership.id]] == [False]
 
 
@@ -109,7 +110,7 @@ def test_the_monitor_takes_four_queries_whatever_the_number_of_partnerships(make
             mission = make_mission(partnership=partnership)
             make_item(mission, kind="official_meeting", talking_points="Iets.",
                       focal_themes=partnership.focal_themes)
-        db.session.commit()
+        commit()
         db.session.expire_all()
         with Statements() as sql:
             themes_raised()
@@ -124,7 +125,7 @@ def test_an_official_meeting_of_more_than_one_day_counts_on_its_first_day(make_p
     mission = make_mission(partnership=partnership)
     make_item(mission, "2027-04-13T22:00", "2027-04-14T01:00", kind="official_meeting", talking_points="Arbeid.",
               focal_themes=[theme])
-    db.session.commit()
+    commit()
     [record] = themes_raised([partnership.id])[partnership.id]
     assert record.meetings[0].day == date(2027, 4, 13) and not record.silent
     assert record.meetings[0].day - mission.start_date == timedelta(days=1)

@@ -14,6 +14,7 @@ from conftest import PASSWORD, make_app
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth import sessions
 from visitplanner.auth.models import Role, User
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 
 
@@ -173,7 +174,7 @@ def test_signing_in_renews_the_session_and_its_csrf_secret(tmp_path, make_user):
         user.set_password(PASSWORD)
         user.set_roles([Role.ADVISOR])
         db.session.add(user)
-        db.session.commit()
+        commit()
     browser = app.test_client()
     token = csrf_token(browser.get("/login").get_data(as_text=True))
     before = browser.get_cookie("session").value

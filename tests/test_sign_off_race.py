@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from visitplanner.auth.models import Role
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.missions.models import Mission, MissionStatus
 from visitplanner.readiness.models import SignOff, SignOffRole
@@ -168,7 +169,7 @@ def awaiting_sign_off(app, make_user, make_mission, make_item):
             submit_for_signoff(s.protocol, s.mission, TODAY)
             if advisor_signed:
                 sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
-            db.session.commit()
+            commit()
             assert s.mission.status == MissionStatus.READY.value
             people = (s.advisor, s.approver, second)
             return Round(s.mission.id, s.advisor.email, s.approver.email, second.email,

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import sign_in_to_demo
 
+from visitplanner.commit import commit
 from visitplanner.demo import ACCOUNTS, load_demo
 from visitplanner.extensions import db
 
@@ -17,7 +18,7 @@ from visitplanner.extensions import db
 def demo(app):
     with app.app_context():
         load_demo()
-        db.session.commit()
+        commit()
 
 
 LINK = re.compile(r'href="(/[^"#]*)')

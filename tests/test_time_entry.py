@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.missions.models import Mission
@@ -117,7 +118,7 @@ def test_editing_an_item_in_the_fold_keeps_which_of_the_two_it_was(client, login
     login(Role.PROTOCOL)
     item = make_item(autumn, "2027-10-31T02:30", "2027-10-31T04:00", zone="Europe/Amsterdam", title="Nachtwandeling")
     item.starts_at = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # the second 02:30
-    db.session.commit()
+    commit()
     form = client.get(f"/items/{item.id}/edit").get_data(as_text=True)
     assert re.search(r'<input[^>]*checked[^>]*value="1"|<input[^>]*value="1"[^>]*checked', form)
     data = item_form(starts_at="2027-10-31T02:30", ends_at="2027-10-31T04:00", starts_fold="1", title="Nachtwandeling",
@@ -207,7 +208,7 @@ def test_the_itinerary_check_reads_the_end_in_the_zone_where_it_ends(flight):
     # Landing after the last day in Shanghai is outside the mission, even though it is still that day in Amsterdam.
     item.ends_at = datetime(2027, 4, 15, 16, 30, tzinfo=UTC)  # 00:30 on 16 April in Shanghai, 18:30 in Amsterdam
     item.starts_at = datetime(2027, 4, 15, 10, 0, tzinfo=UTC)
-    db.session.commit()
+    commit()
     assert check_itinerary(mission, Context(today=date(2027, 3, 1))).status == Status.FAIL
 
 
@@ -239,7 +240,7 @@ def test_the_zone_is_chosen_from_a_list_with_the_common_ones_first(client, login
 def test_a_feed_carries_the_flight_in_both_zones_too(app, flight, reader, make_user):
     mission, item = flight
     token = create_feed(make_user(Role.ADVISOR), kind="mission", audience="internal", mission=mission)[1]
-    db.session.commit()
+    commit()
     [event] = Calendar.from_ical(reader.get(f"/feeds/{token}.ics").data).walk("VEVENT")
     assert event["dtend"].params["TZID"] == "Asia/Shanghai"
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
 from visitplanner.audit.models import AuditEntry
+from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.timeutil import (
     UTCDateTime,
@@ -78,7 +79,7 @@ def _entry_at(moment: datetime) -> AuditEntry:
 def test_an_aware_moment_comes_back_from_the_database_as_the_same_moment_in_utc(ctx, stored):
     entry = _entry_at(stored)
     db.session.add(entry)
-    db.session.commit()
+    commit()
     entry_id = entry.id
     db.session.expunge_all()  # read it back from the database, not from the session
 

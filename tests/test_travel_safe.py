@@ -23,6 +23,7 @@ from visitplanner.calendar.forms import FeedForm
 from visitplanner.calendar.models import CalendarFeed
 from visitplanner.calendar.operations import create_feed
 from visitplanner.calendar.programme import programme_ics
+from visitplanner.commit import commit
 from visitplanner.disclosure import AUDIENCE_LABELS, Audience, present_item
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
@@ -105,7 +106,7 @@ def trip(ctx, make_user, make_mission, make_item):
     record_consent(advisor, resident, mission, method="in_person", information_version="v1",
                    scopes={Scope.TAKE_PART, Scope.NAMED_INTERNAL, Scope.NAMED_DELEGATION},
                    reconfirm_by=today_utc() + timedelta(days=90), today=today_utc())
-    db.session.commit()
+    commit()
     return advisor, mission, t, defender
 
 
@@ -228,7 +229,7 @@ def test_the_programme_page_offers_the_travel_copy_to_print_and_download_but_not
 def test_an_item_with_someone_at_critical_risk_is_not_in_the_travel_copy_at_all(client, trip, delegate):
     advisor, mission, t, defender = trip
     assess(advisor, defender, t["ngo"], risk_level="critical")
-    db.session.commit()
+    commit()
 
     response = client.get(f"/missions/{mission.id}/programme.ics?audience=travel")
     # Made at once (nothing in it needs the password again): the item is simply not there, not even its time.
@@ -241,7 +242,7 @@ def test_an_item_with_someone_at_critical_risk_is_not_in_the_travel_copy_at_all(
 def test_in_high_risk_mode_no_item_with_civil_society_is_in_the_travel_copy(client, trip, delegate):
     advisor, mission, t, _ = trip
     set_high_risk(advisor, mission, "Intimidatie van gesprekspartners.")
-    db.session.commit()
+    commit()
 
     body = events(client.get(f"/missions/{mission.id}/programme.ics?audience=travel").data)
     assert t["ngo"].uid not in body and t["residents"].uid not in body
@@ -259,7 +260,7 @@ def test_no_consent_and_no_viewer_makes_a_real_name_appear(trip):
     for participant in (defender, *t["residents"].participants):
         record_consent(advisor, participant, mission, method="in_person", information_version="v2",
                        scopes=set(Scope), reconfirm_by=today_utc() + timedelta(days=90), today=today_utc())
-    db.session.commit()
+    commit()
     mission = mission_for_page(mission.id)
     with force_locale("en"):
         for for_feed in (False, True):
@@ -273,7 +274,7 @@ def test_an_official_meeting_linked_to_a_focal_theme_carries_no_description(trip
     _, mission, t, _ = trip
     official = t["official"]
     official.focal_themes.append(db.session.scalars(select(FocalTheme).where(FocalTheme.key.is_not(None))).first())
-    db.session.commit()
+    commit()
     with force_locale("en"):
         view = present_item(official, Audience.TRAVEL)
         assert (view.title, view.location) == ("Ontvangst door het stadsbestuur", "Stadhuis Wuxi")
@@ -356,7 +357,7 @@ def test_a_travel_copy_downloaded_again_replaces_the_last_one_when_what_it_shows
 
     def change(item, **changes):
         update_item(advisor, item, expected_version=item.version, **item_data(item, **changes))
-        db.session.commit()
+        commit()
 
     before = sequences()
     change(t["ngo"], talking_points="Iets anders")  # not in the travel copy: its SEQUENCE stays

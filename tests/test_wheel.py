@@ -52,14 +52,14 @@ def test_installed_wheel_migrates_and_serves_without_the_source_tree(wheel, tmp_
         assert visitplanner.__file__.startswith({str(site)!r}), visitplanner.__file__
         from flask_migrate import upgrade
         from visitplanner import create_app
+        from visitplanner.commit import commit
         from visitplanner.demo import load_demo
-        from visitplanner.extensions import db
         app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{tmp_path}/wheel.sqlite"}},
                          instance_path={str(tmp_path / "instance")!r})
         with app.app_context():
             upgrade()
             load_demo()
-            db.session.commit()
+            commit()
         client = app.test_client()
         page = client.get("/login")
         assert page.status_code == 200 and "Inloggen" in page.get_data(as_text=True), page.status_code

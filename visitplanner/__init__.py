@@ -43,13 +43,14 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     register_extensions(app)
-    from . import crypto
+    from . import crypto, shell
 
     crypto.init_app(app)  # before anything is served: refuses to start when the keys do not fit the data
     register_converters(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
+    shell.register(app)  # views never commit: what a request changed is committed once it answered
     register_security_headers(app)
     register_literal_feed_paths(app)
     register_cli(app)
@@ -70,11 +71,10 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every mapper known before first use)
-    from . import revisions  # raises revisions after every flush, stamps them at the commit
-    from .readiness import binding  # noqa: F401  (voids sign-offs whose vouched content moved)
-    from .calendar import following  # noqa: F401  (follows what each audience was shown of an item)
+    from .revisions import TrackedSession
 
-    revisions.stamp_at_commit()  # the last step before COMMIT, after following: Last-Modified in commit order
+    # Each flush notes the roots of the rows it writes; visitplanner/commit.py follows them at the one commit.
+    db.session.session_factory.class_ = TrackedSession
     from .access import enforce_access
     from .auth.models import User
 
@@ -188,6 +188,7 @@ def register_error_handlers(app: Flask) -> None:
     from flask_babel import gettext as _
 
     def page(code: int, title: str, message: str):
+        db.session.rollback()  # an error page keeps nothing the request did (shell.py)
         return render_template("error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(CSRFError)
@@ -214,7 +215,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        session.pop("_flashes", None)  # nor a message that says it was saved
         return page(500, _("Something went wrong"), _("Nothing was saved. Please try again later."))
 
 

@@ -33,10 +33,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
 from flask_caching import Cache
 from redis import RedisError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from .crypto import keyring
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -145,36 +144,22 @@ def clear() -> None:
     cache.clear()
 
 
-#: Set on a session whose transaction takes a name out of the data: every kept body is forgotten after its commit.
-_FORGET_AT_COMMIT = "cache.forget_bodies"
-
-
-def forget_bodies(session: Session) -> None:
+def forget_bodies() -> None:
     """A name leaves the data in this transaction (an erasure, a withdrawal, a pseudonymisation): forget every kept
-    feed body now, in Redis or the folder, and again once the transaction has committed, so that a body built from
-    the data as it still was while the change was being made does not stay behind either. Bodies vary by host and
-    language and are kept under ETags; forgetting them all is the only way to be sure none is left. When the cache
-    cannot be reached the change goes on, and the error is logged (what Redis keeps is encrypted, and never served
-    again: its ETag is gone)."""
-    _forget()
-    session.info[_FORGET_AT_COMMIT] = True
+    feed body now, in Redis or the folder, and again once the transaction has committed (``visitplanner/commit.py``),
+    so that a body built from the data as it still was while the change was being made does not stay behind either.
+    Bodies vary by host and language and are kept under ETags; forgetting them all is the only way to be sure none is
+    left. When the cache cannot be reached the change goes on, and the error is logged (what Redis keeps is
+    encrypted, and never served again: its ETag is gone)."""
+    forget()
+    db.session().changes.forget_bodies = True
 
 
-def _forget() -> None:
+def forget() -> None:
+    """Forget every kept body and result now, going on without the cache when it cannot be reached."""
     try:
         cache.clear()
     except UNREACHABLE as error:
         log.error("the kept feed bodies could not be forgotten (%s): they stay, encrypted, until they expire within "
                   "%s hours; run `flask --app visitplanner forget-cache` once the cache is back", type(error).__name__,
                   TIMEOUT // 3600)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session: Session) -> None:
-    if session.info.pop(_FORGET_AT_COMMIT, False):
-        _forget()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _nothing_to_forget(session: Session, previous_transaction) -> None:
-    session.info.pop(_FORGET_AT_COMMIT, None)

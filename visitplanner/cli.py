@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .auth.models import Role, User
+from .commit import commit
 from .errors import RuleViolation
 from .extensions import db
 from .messages import shown
@@ -54,7 +55,7 @@ def create_user_command(email: str, roles: tuple[str, ...], name: str | None, pa
     except RuleViolation as violation:
         db.session.rollback()
         raise click.ClickException(violation.message) from None
-    db.session.commit()
+    commit()
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles))}")
 
 
@@ -74,7 +75,7 @@ def demo() -> None:
         click.echo("The database already holds data; the demo data set was not loaded.")
     else:
         accounts = load_demo()
-        db.session.commit()
+        commit()
         click.echo("Demo data loaded.")
         click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, role in accounts:
@@ -100,11 +101,11 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
     if unknown:
         raise click.ClickException(f"No mission with id {', '.join(map(str, sorted(unknown)))}.")
     failed = False
-    if follow_by_date(db.session, {m.id for m in missions}):
-        db.session.commit()
+    if follow_by_date(db.session(), {m.id for m in missions}):
+        commit()
     for mission in missions:
         if settle(mission, today):
-            db.session.commit()
+            commit()
             click.echo(f"Mission {mission.id}: sign-off voided. {shown(mission.attention_reason)}")
         click.echo(f"Mission {mission.id}: {mission.title} [{mission.status}]")
         for result in run_checks(mission, context(today)):
@@ -139,7 +140,7 @@ def export_ics(mission_id: int, audience: str) -> None:
     record(None, "programme.export_cli", mission, label=mission.title, mission_id=mission.id,
            partnership_id=mission.partnership_id,
            changes={"export": [None, f"ics:{chosen.value}"], "left_out": [None, left_out]})
-    db.session.commit()
+    commit()
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
 
@@ -157,7 +158,7 @@ def backup_command(path: Path) -> None:
     except BackupError as problem:
         raise click.ClickException(str(problem)) from None
     record(None, "database.backup", None, label=path.name)
-    db.session.commit()
+    commit()
     click.echo(f"Backup written to {path} ({path.stat().st_size} bytes).")
 
 
@@ -177,7 +178,7 @@ def restore_command(path: Path, yes: bool) -> None:
     except BackupError as problem:
         raise click.ClickException(str(problem)) from None
     record(None, "database.restore", None, label=path.name)
-    db.session.commit()
+    commit()
     click.echo(f"Database restored from {path}. Run `flask --app visitplanner db upgrade` if it is from an older "
                "version, then `flask --app visitplanner checklist`.")
 
@@ -230,12 +231,12 @@ def rotate_keys_command(limit: int | None) -> None:
         previous, ring = ring.current, Keyring.of(parse_keys("\n".join(written), str(key_file)), str(key_file))
         current_app.extensions["data_keys"] = ring
         record(None, "keys.rotate_start", None, changes={"key": [previous, ring.current]})
-        db.session.commit()
+        commit()
         click.echo(f"New key {ring.current} is current.")
     done = 0
     while limit is None or done < limit:
         batch = reencrypt_batch(ring, 200 if limit is None else min(200, limit - done))
-        db.session.commit()  # each batch stands: an interruption loses nothing, a new run goes on
+        commit()  # each batch stands: an interruption loses nothing, a new run goes on
         done += batch
         if not batch:
             break
@@ -248,7 +249,7 @@ def rotate_keys_command(limit: int | None) -> None:
     rekeyed = rekey(db.session)
     record(None, "keys.rotate", None, changes={"key": [None, ring.current], "values": [None, done],
                                                "digests": [None, rekeyed]})
-    db.session.commit()
+    commit()
     # The old keys stay: workers started before the rotation still encrypt under theirs until they restart.
     click.echo(f"Re-encrypted {done} values; everything is under key {ring.current} now. Restart the application "
                "(its workers still write under the key they started with), run `keys rotate` once more for what "
@@ -280,7 +281,7 @@ def prune_keys_command() -> None:
     write_key_file(key_file, kept)
     current_app.extensions["data_keys"] = Keyring.of(parse_keys("\n".join(kept), str(key_file)), str(key_file))
     record(None, "keys.prune", None, changes={"key": [dropped, None]})
-    db.session.commit()
+    commit()
     click.echo(f"Dropped the keys {', '.join(dropped)}, which nothing uses; keep a copy with the backups made under "
                "them.")
 
@@ -304,7 +305,7 @@ def retention_command(dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
     else:
-        db.session.commit()
+        commit()
     people = "participant" if len(due) == 1 else "participants"
     click.echo(f"{len(due)} {people} {'due' if dry_run else 'pseudonymised'}; retention period "
                f"{retention_days()} days.")

@@ -129,7 +129,8 @@ required = InputRequired
 
 def save_form(form: FlaskForm | None, change: Callable[[], object], *, stale_message: str | None = None,
               current_version: Callable[[], int] | None = None) -> bool:
-    """Run ``change`` and commit it; True when saved.
+    """Run ``change`` and flush it; True when it holds (the request shell commits it once the view answered,
+    ``shell.py``).
 
     When an operation refuses the change (a rule, or a version someone else has since changed), the
     transaction is rolled back, nothing is saved, the form keeps the user's input and says why: at the
@@ -140,7 +141,6 @@ def save_form(form: FlaskForm | None, change: Callable[[], object], *, stale_mes
     try:
         change()
         db.session.flush()
-        db.session.commit()
     except RuleViolation as violation:
         db.session.rollback()
         if form is None:

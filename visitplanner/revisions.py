@@ -1,30 +1,29 @@
 """Revisions: what must follow a change is raised here, mechanically, and nowhere else.
 
 Three kinds of row are *roots*: missions, partnerships and users. Each has a ``revision`` (a counter) and a
-``revised_ms`` (milliseconds since 1970, from which a feed's Last-Modified derives). Every flush that inserts, deletes
-or changes a row able to change what some output shows of a root raises that root's revision, in the same
-transaction:
+``revised_ms`` (milliseconds since 1970, from which a feed's Last-Modified derives). Every transaction that inserts,
+deletes or changes a row able to change what some output shows of a root raises that root's revision once:
 
-- the mapper events below note, for every row written, the roots it belongs to (its mission, the missions
-  a participant or company takes part in, a user's delegations, ...);
-- after the flush, one UPDATE per root table raises them all. It is a plain UPDATE, so it neither moves a
-  record's optimistic version nor its ``updated_at``; on PostgreSQL it also holds the root's row lock until
-  the transaction ends, which serialises changes to one mission.
+- each flush of the application's session (:class:`TrackedSession`) notes, for every row it writes, the roots it
+  belongs to (its mission, the missions a participant or company takes part in, a user's delegations, ...), from
+  what the row was before the flush and is after it; nothing else happens at a flush;
+- the one commit (``visitplanner/commit.py``) raises them with one UPDATE per root table (:func:`raise_revisions`).
+  It is a plain UPDATE, so it neither moves a record's optimistic version nor its ``updated_at``; on PostgreSQL it
+  also holds the root's row lock until the transaction ends, which serialises changes to one mission;
+- ``revised_ms`` is stamped as the last step before the COMMIT (:func:`stamp_revised`): the one row of
+  ``revision_clock`` is moved to ``max(now, last + 1)`` and every root the transaction raised takes that stamp. The
+  clock's row stays locked until the COMMIT, so transactions stamp one after the other in the order they commit,
+  whatever the clocks of the machines they run on, and Last-Modified never goes backwards in commit order
+  (``calendar/queries.py last_modified``).
 
-``revised_ms`` is stamped once per transaction, as the last step before its COMMIT (:func:`stamp_revised`), not at a
-flush: the one row of ``revision_clock`` is moved to ``max(now, last + 1)`` and every root the transaction raised
-takes that stamp. The clock's row stays locked until the COMMIT, so transactions stamp one after the other in the
-order they commit, whatever the clocks of the machines they run on: a stamp is later than every stamp committed
-before it, and Last-Modified never goes backwards in commit order (``calendar/queries.py last_modified``).
-
-Feeds derive their ETag from these revisions (``calendar/queries.py``); the readiness module is told which
-submitted or finalised missions moved, and compares what their sign-offs vouched for (``readiness/binding.py``).
+Feeds derive their ETag from these revisions (``calendar/queries.py``); the commit tells the readiness module which
+submitted or finalised missions moved, and it compares what their sign-offs vouched for (``readiness/binding.py``).
 
 **Adding a column or a table?** Classify every new attribute in ``TRACKED`` below: in ``raises`` when a change
 to it can change what a page, an export or a feed shows, or what a check decides; in ``ignored`` with the
 reason when it cannot. ``tests/test_revisions.py`` fails until every mapped attribute is in one of the two.
 Bulk UPDATE, DELETE and INSERT through the session on a tracked table are refused: they would pass by the
-mapper events unseen.
+flush unseen.
 """
 
 from __future__ import annotations
@@ -37,7 +36,8 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Integer, Table, case, event, func, insert, inspect, select, union, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Mapper, ORMExecuteState, Session
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import ORMExecuteState
 
 from .audit.models import AuditEntry
 from .auth.models import User, UserRole
@@ -102,13 +102,32 @@ def _because(reason: str, *keys: str) -> dict[str, str]:
 # ---- reading a row's values during a flush ------------------------------------------------------------------
 
 
-def values(target: Any, key: str) -> set[Any]:
-    """Every value the attribute had or has in this flush: a row moved from one parent to another belongs to both."""
-    history = inspect(target).attrs[key].history
-    found = {*history.added, *history.unchanged, *history.deleted}
-    if not found and key in target.__dict__:
-        found = {target.__dict__[key]}
+@dataclass(frozen=True)
+class Written:
+    """A row a flush writes, as the roots functions read it: what it was before the flush and is after it."""
+
+    target: Any
+    #: Each column attribute's value before the flush (its old value where it changed).
+    before: dict[str, set[Any]]
+    inserted: bool = False
+
+
+def values(row: Written, key: str) -> set[Any]:
+    """Every value the attribute had or has: a row moved from one parent to another belongs to both."""
+    found = set(row.before.get(key, ()))
+    now = inspect(row.target).dict
+    if key in now:
+        found.add(now[key])
     return {v for v in found if v is not None}
+
+
+def moved(row: Written, key: str) -> set[Any]:
+    """The values the attribute had and has when the row is new or the value changed; none when it stayed."""
+    now = inspect(row.target).dict.get(key)
+    old = {v for v in row.before.get(key, ()) if v is not None}
+    if not row.inserted and old == {now} - {None}:
+        return set()
+    return {v for v in old | {now} if v is not None}
 
 
 def _missions(ids: Iterable[Any]) -> set[Root]:
@@ -129,8 +148,7 @@ def _scalars(conn: Connection, stmt) -> list[Any]:
 def _mission_roots(conn, mission: Mission):
     """The mission; and when it is new or moves to another partnership, both partnerships (their feeds' scope
     changes). A change to the mission alone leaves its partnership's row alone: no lock on it for every edit."""
-    history = inspect(mission).attrs["partnership_id"].history
-    return _missions(values(mission, "id")) | _partnerships({*history.added, *history.deleted} - {None})
+    return _missions(values(mission, "id")) | _partnerships(moved(mission, "partnership_id"))
 
 
 def _of_mission(conn, row):
@@ -423,49 +441,105 @@ def tracking_of(cls: type) -> Tracking:
 
 # ---- collecting during the flush, raising after it --------------------------------------------------------------
 
-PENDING = "revisions.pending"
-#: Filled after each flush: the submitted or finalised missions whose revision rose (read by readiness/binding.py).
-SIGNED_MISSIONS_REVISED = "revisions.signed_missions"
-#: Filled after each flush: every mission whose revision rose, or ALL (read by calendar/following.py).
-MISSIONS_REVISED = "revisions.missions"
-#: Every root raised in the transaction, stamped at its commit.
-TO_STAMP = "revisions.to_stamp"
+@dataclass
+class Changes:
+    """What a transaction has written that must be followed before its COMMIT (``visitplanner/commit.py``)."""
+
+    #: The roots of the rows written since their revisions were last raised.
+    noted: set[Root] = field(default_factory=set)
+    #: Every root whose revision this transaction raised: stamped at its commit, and its missions' calendars
+    #: followed.
+    raised: set[Root] = field(default_factory=set)
+    #: A name left the data (an erasure, a withdrawal): every kept feed body is forgotten again after the COMMIT.
+    forget_bodies: bool = False
+
+    @property
+    def missions(self) -> set[Any]:
+        return {i for kind, i in self.raised if kind == "missions"}
 
 
-def _note(target: Any, conn: Connection, changed_only: bool) -> None:
-    tracking = tracking_of(type(target))
-    if tracking.roots is None:
-        return
-    if changed_only:
-        state = inspect(target)
-        if not any(state.attrs[key].history.has_changes() for key in tracking.raises):
-            return
-    session = Session.object_session(target)
-    session.info.setdefault(PENDING, set()).update(tracking.roots(conn, target))
+class UnfollowedChanges(RuntimeError):
+    """A commit of a transaction whose changes were not followed (revisions, sign-offs, calendars)."""
 
 
-@event.listens_for(db.Model, "after_insert", propagate=True)
-def _inserted(mapper: Mapper, conn: Connection, target: Any) -> None:
-    _note(target, conn, changed_only=False)
+class TrackedSession(Session):
+    """The application's session (``create_app`` makes it the class of ``db.session``). Each flush notes the roots
+    of every row it writes, from what the row was before the flush and what it is after it, in ``changes``; nothing
+    else happens at a flush. ``visitplanner.commit.commit`` then raises their revisions and does the rest of what
+    follows a change, in the order written there; a plain ``commit()`` of changes not yet followed is refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.changes = Changes()
+
+    def flush(self, objects=None) -> None:
+        if not (self.new or self.deleted or self.dirty):
+            return super().flush(objects)
+        written, gone = _about_to_write(self)
+        super().flush(objects)
+        conn = self.connection()
+        for row in written:
+            self.changes.noted |= tracking_of(type(row.target)).roots(conn, row)
+        self.changes.noted |= gone
+
+    def commit(self) -> None:
+        self.flush()
+        if self.changes.noted:
+            raise UnfollowedChanges("changes to missions, partnerships or accounts are committed with "
+                                    "visitplanner.commit.commit(actor), which follows them first")
+        super().commit()
+        self.changes = Changes()
+
+    def rollback(self) -> None:
+        super().rollback()
+        self.changes = Changes()
+
+    def close(self) -> None:
+        super().close()
+        self.changes = Changes()
 
 
-@event.listens_for(db.Model, "after_update", propagate=True)
-def _updated(mapper: Mapper, conn: Connection, target: Any) -> None:
-    _note(target, conn, changed_only=True)
+def _before(target: Any) -> dict[str, set[Any]]:
+    """What each key column (an id, a link to another row) of ``target`` is before the flush: its old value where it
+    changed. Roots are found through these only."""
+    state = inspect(target)
+    found = {}
+    for attr in state.mapper.column_attrs:
+        if not any(c.primary_key or c.foreign_keys for c in attr.columns):
+            continue
+        history = state.attrs[attr.key].history
+        found[attr.key] = {*history.deleted, *history.unchanged}
+    return found
 
 
-@event.listens_for(db.Model, "before_delete", propagate=True)
-def _deleted(mapper: Mapper, conn: Connection, target: Any) -> None:
-    """A row deleted by cascade during the flush (a removed delegation member)."""
-    _note(target, conn, changed_only=False)
-
-
-@event.listens_for(Session, "before_flush")
-def _deleting(session: Session, flush_context, instances) -> None:
-    """A row deleted explicitly: its roots are looked up before the flush removes the association rows that lead
-    to them (a company's links to its missions go before the company does)."""
-    for target in session.deleted:
-        _note(target, session.connection(), changed_only=False)
+def _about_to_write(session: Session) -> tuple[list[Written], set[Root]]:
+    """Before a flush: the rows it will insert or change (their roots are found after it, once new rows have their
+    ids), and the roots of the rows it will delete (found now, before the association rows that lead to them go:
+    a company's links to its missions go before the company does)."""
+    conn = session.connection()
+    written, gone = [], set()
+    deleted = set(session.deleted)
+    orphans = set()  # children taken out of a collection that deletes its orphans (a removed delegation member)
+    for parent in session.dirty:
+        state = inspect(parent)
+        for relationship in state.mapper.relationships:
+            if relationship.cascade.delete_orphan:
+                orphans |= {child for child in state.attrs[relationship.key].history.deleted
+                            if child not in session.new}
+    for target in (*session.new, *session.dirty, *deleted, *orphans):
+        tracking = tracking_of(type(target))
+        if tracking.roots is None:
+            continue
+        if target in deleted or target in orphans:
+            gone |= tracking.roots(conn, Written(target, _before(target)))
+            if target in deleted:
+                continue
+        elif target not in session.new:
+            state = inspect(target)
+            if not any(state.attrs[key].history.has_changes() for key in tracking.raises):
+                continue
+        written.append(Written(target, _before(target), inserted=target in session.new))
+    return written, gone
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -478,9 +552,10 @@ def keep_as_is(table) -> dict:
     return {c.name: c for c in table.columns if c.onupdate is not None}
 
 
-def raise_revisions(session: Session, roots: set[Root]) -> set[int]:
+def raise_revisions(session: TrackedSession, roots: set[Root]) -> set[int]:
     """Raise the revision of every root in ``roots``, to be stamped at the commit (:func:`stamp_revised`); returns
-    the submitted or finalised missions among them."""
+    the submitted or finalised missions among them (whose sign-offs may no longer hold). The objects in memory read
+    their revision again when asked."""
     from .missions.models import MissionStatus
 
     signed: set[int] = set()
@@ -498,15 +573,17 @@ def raise_revisions(session: Session, roots: set[Root]) -> set[int]:
             signed |= {row.id for row in rows if row.status in (MissionStatus.READY, MissionStatus.FINALISED)}
         else:
             conn.execute(stmt)
-    session.info.setdefault(TO_STAMP, set()).update(roots)
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, model) and (ALL in ids or obj.id in ids):
+                session.expire(obj, ["revision", "revised_ms"])
+    session.changes.raised |= roots
     return signed
 
 
-def stamp_revised(session: Session) -> None:
+def stamp_revised(session: TrackedSession) -> None:
     """The last step before COMMIT: every root this transaction raised gets one ``revised_ms``, later than any
     stamped before, under the clock row's lock (held until the COMMIT)."""
-    session.flush()  # what is still pending raises its revisions first
-    roots = session.info.pop(TO_STAMP, None)
+    roots = session.changes.raised
     if not roots:
         return
     conn = session.connection()
@@ -531,44 +608,6 @@ def stamp_revised(session: Session) -> None:
         conn.execute(stmt)
 
 
-def stamp_at_commit() -> None:
-    """Register :func:`stamp_revised` on every session's commit, once, after every other step before the COMMIT
-    (the application registers it last: calendars are followed first, and following may raise revisions)."""
-    if not event.contains(Session, "before_commit", stamp_revised):
-        event.listen(Session, "before_commit", stamp_revised)
-
-
-@event.listens_for(Session, "after_flush")
-def _raise_after_flush(session: Session, flush_context) -> None:
-    roots = session.info.pop(PENDING, set())
-    if not roots:
-        return
-    signed = raise_revisions(session, roots)
-    session.info.setdefault("revisions.raised", set()).update(roots)
-    session.info.setdefault(SIGNED_MISSIONS_REVISED, set()).update(signed)
-    session.info.setdefault(MISSIONS_REVISED, set()).update(i for kind, i in roots if kind == "missions")
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _forget_stale_revisions(session: Session, flush_context) -> None:
-    """The objects in memory hold the old revision: read it again when asked."""
-    raised = session.info.pop("revisions.raised", set())
-    if not raised:
-        return
-    by_table = {name: {i for kind, i in raised if kind == name} for name in ROOTS}
-    for obj in list(session.identity_map.values()):
-        for name, model in ROOTS.items():
-            ids = by_table[name]
-            if isinstance(obj, model) and (ALL in ids or obj.id in ids):
-                session.expire(obj, ["revision", "revised_ms"])
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session: Session, previous_transaction) -> None:
-    for key in (PENDING, "revisions.raised", SIGNED_MISSIONS_REVISED, MISSIONS_REVISED, TO_STAMP):
-        session.info.pop(key, None)
-
-
 @cache
 def guarded_tables() -> frozenset:
     """The tables of tracked models, and the association tables behind their tracked relationships."""
@@ -585,7 +624,7 @@ def guarded_tables() -> frozenset:
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_unseen_bulk_changes(state: ORMExecuteState) -> None:
-    """A bulk UPDATE, DELETE or INSERT through the session would change rows without the mapper events seeing them."""
+    """A bulk UPDATE, DELETE or INSERT through the session would change rows without the flush seeing them."""
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)

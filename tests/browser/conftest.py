@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from visitplanner import create_app
+from visitplanner.commit import commit
 from visitplanner.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from visitplanner.extensions import db
 
@@ -53,7 +54,7 @@ def live_app(tmp_path_factory):
     with app.app_context():
         upgrade()
         load_demo()
-        db.session.commit()
+        commit()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -17,7 +17,6 @@ from wtforms.validators import InputRequired, Length
 
 from .. import limits
 from ..audit.operations import record
-from ..extensions import db
 from ..forms import BaseForm
 from .models import User
 from .operations import check_second_factor
@@ -61,7 +60,7 @@ def gate(user: User, mission, export: str, action: str):
         refused = _refused(user, form.secret.data)
         record(user, refused or "programme.high_risk_export", mission, label=mission.title,
                changes={"export": [None, export]}, mission_id=mission.id, partnership_id=mission.partnership_id)
-        db.session.commit()  # a refusal is audited as well: the response that follows refuses
+        # A refusal is audited as well: the request shell commits it with the response that refuses.
         if refused is None:
             return None
         form.secret.errors = [_("That did not confirm it is you (or there were too many attempts). Try again.")]

@@ -39,7 +39,7 @@ def login():
             user = authenticate(email, form.password.data)
             if user is None:
                 limits.count_failed_sign_in(address, email)
-        db.session.commit()  # the audit entries of a wrong password or a refusal
+        # The audit entries of a wrong password or a refusal are committed with the answer (the request shell).
         if user is not None:
             next_page = safe_local_path(request.args.get("next"))
             if second_factor.asked_of(user):
@@ -69,7 +69,6 @@ def code():
             opened = check_second_factor(user, form.code.data)
             if not opened:  # wrong codes count with wrong passwords, and for the account from every address
                 limits.count_failed_second_factor(address, user)
-        db.session.commit()
         if opened:
             sessions.begin(user)
             return redirect(next_page or url_for("main.home"))
@@ -110,7 +109,6 @@ def logout():
     """Sign out, everywhere: every session of the account ends, on every device."""
     if ConfirmForm().validate_on_submit():
         end_sessions(current_user, current_user)
-        db.session.commit()
         logout_user()
         sessions.forget()
         flash(_("You are signed out, on every device."), "info")

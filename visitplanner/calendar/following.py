@@ -4,7 +4,8 @@ A calendar client keeps what it was sent until a higher SEQUENCE for the same UI
 rather than replaces keeps an event that simply vanishes. So, for every audience, what it is sent must be followed:
 
 - before every commit of a transaction that raised a mission's revision (``visitplanner/revisions.py``), each of its
-  items is read again and its event built for every audience as a calendar would get it (:func:`event_digest`);
+  items is read again and its event built for every audience as a calendar would get it (:func:`event_content`): a
+  step of the one commit (``visitplanner/commit.py``);
 - when what an audience gets changed (a new title, time or place, full ↔ "private appointment", a new description,
   a name that went), that audience's SEQUENCE rises;
 - when an audience no longer sees the item (removed, its mission cancelled, or its visibility narrowed), it is
@@ -32,7 +33,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from flask_babel import force_locale
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -41,7 +42,7 @@ from ..disclosure import Audience, ItemView, kept_out_of_feeds, present_live
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import DelegationMember
 from ..participants.models import Participant
-from ..revisions import ALL, MISSIONS_REVISED, keep_as_is, raise_revisions
+from ..revisions import ALL, keep_as_is, raise_revisions
 from ..timeutil import now_utc, today_utc
 
 #: The properties of an event that say *when* it was sent, not *what*: left out of its digest.
@@ -152,6 +153,8 @@ def _as_shown(digest: str, view: ItemView) -> dict:
 def follow_missions(session: Session, mission_ids) -> set[int]:
     """Bring ``shown`` and ``sequence`` of every item of these missions (or ALL) up to date; returns the missions
     with an item that moved."""
+    if not mission_ids:
+        return set()
     # Read afresh (on PostgreSQL, others may have committed before the revision UPDATE took the mission's lock),
     # but not the missions themselves: a void taken in this flush (readiness/binding.py) waits in them unflushed.
     stmt = (select(ProgrammeItem)
@@ -228,13 +231,3 @@ def follow_by_date(session: Session, mission_ids) -> set[int]:
     if moved:
         raise_revisions(session, {("missions", i) for i in moved})
     return moved
-
-
-@event.listens_for(Session, "before_commit")
-def _follow_what_was_shown(session: Session) -> None:
-    """Once per transaction, at its commit: the missions whose revisions rose in any of its flushes are followed
-    (a transaction that adds a hundred items builds each item's events once, not once per flush)."""
-    session.flush()  # what is still pending raises its revisions first
-    ids = session.info.pop(MISSIONS_REVISED, None)
-    if ids:
-        follow_missions(session, ids)

@@ -25,6 +25,7 @@ from ..disclosure import (
 )
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
+from ..shell import keep_on_get
 from ..missions.models import Mission
 from ..missions.queries import mission_for_page
 from ..partnerships.models import Partnership
@@ -173,7 +174,7 @@ def feed(token: str):
                         with_reminders=feed.kind == FeedKind.ORGANISATION and answer.audience is not None)
         feed_cache.put(answer.etag, request.host_url, body)
     record_fetch(answer.feed.id, request.remote_addr or "", request.headers.get("User-Agent", ""))
-    db.session.commit()
+    keep_on_get()  # a full fetch is recorded (time, address): committed with the answer
     response = _calendar_response(body)
     response.headers.update(headers)
     return response

@@ -142,7 +142,7 @@ class ProgrammeItem(db.Model):
     headcount_reason: Mapped[str] = mapped_column(Text, default="")
     #: Runs alongside other items on purpose: attendees in both are not double-booked.
     parallel: Mapped[bool] = mapped_column(default=False)
-    #: iCalendar SEQUENCE: the highest an audience has been sent (see ``shown``). Derived after every flush by
+    #: iCalendar SEQUENCE: the highest an audience has been sent (see ``shown``). Derived at every commit by
     #: ``visitplanner/calendar/following.py``, never set by hand.
     sequence: Mapped[int] = mapped_column(default=0)
     #: What each audience has been shown of the item in calendars, per audience: a digest of its event, its own

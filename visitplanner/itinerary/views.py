@@ -211,9 +211,7 @@ def remove(item_id: int):
     """Remove a programme item, after confirmation."""
     mission, item = _item(item_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        remove_item(current_user, item)
-        db.session.commit()
+    if form.validate_on_submit() and save_form(None, lambda: remove_item(current_user, item)):
         flash(_("“%(title)s” removed from the programme.", title=item.title), "success")
         return redirect(url_for("itinerary.programme", mission_id=mission.id))
     return render_template(

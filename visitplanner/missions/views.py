@@ -174,10 +174,8 @@ def remove_member_view(mission_id: int, member_id: int):
     if member is None or member.mission_id != mission.id:
         abort(404)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        name = member.display_name
-        remove_member(current_user, mission, member)
-        db.session.commit()
+    name = member.display_name
+    if form.validate_on_submit() and save_form(None, lambda: remove_member(current_user, mission, member)):
         flash(_("%(name)s removed from the delegation.", name=name), "success")
         return redirect(url_for("missions.show", mission_id=mission.id) + "#delegation")
     return render_template(
@@ -213,9 +211,7 @@ def remove_company_view(mission_id: int, company_id: int):
     if company is None or company not in mission.companies:
         abort(404)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        remove_company(current_user, mission, company)
-        db.session.commit()
+    if form.validate_on_submit() and save_form(None, lambda: remove_company(current_user, mission, company)):
         flash(_("%(name)s no longer takes part in this mission.", name=company.name), "success")
         return redirect(url_for("missions.show", mission_id=mission.id) + "#companies")
     return render_template(

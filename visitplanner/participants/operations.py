@@ -170,7 +170,7 @@ def withdraw_consent(actor: User, participant: Participant, mission: Mission, *,
     db.session.add(withdrawal)
     db.session.flush()
     _audit(actor, "consent.withdraw", participant, mission, {"scopes": ["…", []]})
-    forget_bodies(db.session)  # a kept feed body may still name them
+    forget_bodies()  # a kept feed body may still name them
     return withdrawal
 
 

@@ -147,7 +147,7 @@ def _strip(participant: Participant) -> list[str]:
                 setattr(consultation, column, "")
     participant.keep_until = None
     participant.pseudonymised_at = now_utc()
-    forget_bodies(db.session)  # a kept feed body may still name them
+    forget_bodies()  # a kept feed body may still name them
     return removed
 
 

@@ -272,7 +272,6 @@ def data(participant_id: int):
     form = DataRequestForm()
     if form.validate_on_submit():
         stored = export_stored(current_user, participant, form.format.data)
-        db.session.commit()
         if form.format.data == "json":
             # Werkzeug builds the header: an alias with quotes adds no parameter, one outside ASCII gets filename*.
             response = send_file(BytesIO(jsonify(stored).get_data()), mimetype="application/json", as_attachment=True,

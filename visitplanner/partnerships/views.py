@@ -47,9 +47,10 @@ def create():
         from flask import current_app
 
         form.own_organisation.data = current_app.config["ORGANISATION_NAME"]
-    if form.validate_on_submit():
-        partnership = create_partnership(current_user, **{k: form[k].data for k in FIELDS})
-        db.session.commit()
+    created = []
+    if form.validate_on_submit() and save_form(form, lambda: created.append(
+            create_partnership(current_user, **{k: form[k].data for k in FIELDS}))):
+        [partnership] = created
         flash(_("Partnership created."), "success")
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     return render_template("partnerships/form.html", form=form, partnership=None)
@@ -126,9 +127,8 @@ def add_dossier_entry_view(partnership_id: int):
 def review_dossier(partnership_id: int):
     """Record that the research dossier was reviewed as a whole today."""
     partnership = db.session.get(Partnership, partnership_id) or abort(404)
-    if ConfirmForm().validate_on_submit():
-        mark_dossier_reviewed(current_user, partnership, today_utc())
-        db.session.commit()
+    if ConfirmForm().validate_on_submit() and save_form(
+            None, lambda: mark_dossier_reviewed(current_user, partnership, today_utc())):
         flash(_("The research dossier is marked as reviewed today."), "success")
     return redirect(url_for("partnerships.show", partnership_id=partnership_id) + "#dossier")
 

@@ -1,0 +1,58 @@
+"""The one commit: everything that follows a change, in the order it happens.
+
+A flush does nothing but note the roots of the rows it writes (``revisions.TrackedSession``). Committing a
+transaction is this function, and nothing else runs at a COMMIT:
+
+1. flush what is pending;
+2. raise the revisions of the missions, partnerships and accounts the rows written belong to (``revisions.py``);
+3. settle readiness: a submitted or finalised mission whose vouched content moved is voided, with what changed,
+   audited as the actor's (``readiness/binding.py``); a void writes, so 1–3 run again until nothing new is written;
+4. follow calendars: what each audience is shown of every item of a mission whose revision rose
+   (``calendar/following.py``);
+5. stamp the revisions' time under the revision clock's lock, so that Last-Modified follows the order of the
+   commits (``revisions.stamp_revised``);
+6. COMMIT;
+7. after it, forget the kept feed bodies again when a name left the data (``cache.forget_bodies``).
+
+Views never call it: the request shell does (``visitplanner/__init__.py``), as do the command-line tools and the
+tests. A plain ``commit()`` of changes not yet followed is refused.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from . import cache
+from .auth.models import User
+from .calendar.following import follow_missions
+from .extensions import db
+from .readiness.binding import void_what_moved
+from .revisions import raise_revisions, stamp_revised
+from .timeutil import today_utc
+
+
+def commit(actor: User | None = None, session: Session | None = None) -> None:
+    """Commit the transaction (of ``db.session``, or ``session``), following its changes first; ``actor`` made them
+    (None: the system)."""
+    session = session if session is not None else db.session()
+    follow_changes(actor, session)
+    forget_bodies = session.changes.forget_bodies
+    session.commit()
+    if forget_bodies:
+        cache.forget()
+
+
+def follow_changes(actor: User | None = None, session: Session | None = None) -> None:
+    """Steps 1 to 5: everything that follows the transaction's changes, in the transaction, before its COMMIT."""
+    session = session if session is not None else db.session()
+    today = today_utc()
+    while True:
+        session.flush()
+        roots = session.changes.noted
+        if not roots:
+            break
+        session.changes.noted = set()
+        signed = raise_revisions(session, roots)
+        void_what_moved(session, signed, actor, today)
+    follow_missions(session, session.changes.missions)
+    stamp_revised(session)
