@@ -1,5 +1,5 @@
 """Enums carry their labels (issue 22, part 2): each declares its labels once in its own class body
-(``enums.LabelledEnum``)."""
+(``enums.LabelledEnum``), and the fields it labels, from which the audit log and stored messages find it."""
 
 from __future__ import annotations
 
@@ -12,14 +12,19 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 import visitplanner
+from visitplanner.audit.labels import audit_value, entry_label
+from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
+from visitplanner.calendar.models import FeedKind
 from visitplanner.disclosure import Audience
-from visitplanner.enums import LabelledEnum, MemberText, RiskLevel
+from visitplanner.enums import FIELD_ENUMS, LabelledEnum, MemberText, RiskLevel
 from visitplanner.followup.forms import FollowUpStatusForm
 from visitplanner.itinerary.models import ItemKind, Visibility
-from visitplanner.missions.models import Direction
-from visitplanner.participants.models import Scope
+from visitplanner.missions.models import Direction, DueDiligence, MissionStatus
+from visitplanner.participants.models import ConsultationChannel, Decision, Scope
+from visitplanner.partnerships.models import DossierTopic, PartnershipKind, RegionType
 from visitplanner.readiness.lifecycle import Action
+from visitplanner.readiness.models import ManualCheck, SignOffRole
 
 for _module in pkgutil.walk_packages(visitplanner.__path__, "visitplanner."):
     importlib.import_module(_module.name)  # every enum of the application declared before they are counted
@@ -112,3 +117,55 @@ def test_a_form_offers_an_enums_choices_in_the_readers_language(app):
             assert [value for value, _ in form.status.choices] == ["open", "in_progress", "done"]
             assert dict(form.status.choices)["in_progress"] != "In progress"
 
+
+# ---- the fields they label ---------------------------------------------------------------------------------------
+
+#: The fields whose stored values are shown by an enum's label, as the audit log's own registry listed them before the
+#: enums said so themselves, and the consultation's channel that its entries' headings already showed by its label.
+FIELDS = {
+    "kind": {ItemKind, PartnershipKind, FeedKind},
+    "audience": {Audience},
+    "visibility": {Visibility},
+    "direction": {Direction},
+    "status": {MissionStatus},
+    "region_type": {RegionType},
+    "role_names": {Role},
+    "scopes": {Scope},
+    "decision": {Decision},
+    "risk_level": {RiskLevel},
+    "due_diligence": {DueDiligence},
+    "checklist": {ManualCheck},
+    "sign_off_role": {SignOffRole},
+    "topic": {DossierTopic},
+    "channel": {ConsultationChannel},
+}
+
+
+def test_the_enums_say_which_fields_they_label():
+    assert {field: set(enums) for field, enums in FIELD_ENUMS.items()} == FIELDS
+
+
+@pytest.mark.parametrize("field", sorted(FIELDS))
+def test_the_enums_labelling_one_field_share_no_value_so_their_order_does_not_matter(field):
+    values = [member.value for enum in FIELD_ENUMS[field] for member in enum]
+    assert len(values) == len(set(values))
+
+
+def test_audit_values_are_shown_by_the_labels_of_the_enums_that_label_their_field(app):
+    with app.test_request_context(), force_locale("en"):
+        assert audit_value("kind", "ngo_visit") == "Visit to an NGO or human-rights organisation"
+        assert audit_value("kind", "sister_city") == "Sister city / partner city"
+        assert audit_value("scopes", ["take_part", "photos_press"]) == "Take part, Photographs or press"
+        assert audit_value("channel", "consulate") == "A consulate"
+        assert audit_value("kind", "no_such_kind") == "no_such_kind"  # a code no enum knows: shown as it is
+        assert audit_value("title", "meal") == "meal"  # a field no enum labels
+
+
+def test_a_feeds_entry_reads_as_its_kind_and_audience(app):
+    def feed(label: str) -> AuditEntry:
+        return AuditEntry(action="feed.create", object_type="CalendarFeed", label=label)
+
+    with app.test_request_context(), force_locale("en"):
+        assert entry_label(feed("mission/delegation")) == "One mission – Delegation"
+        assert entry_label(feed("mission/nobody")) == "mission/nobody"  # not a feed's kind and audience: as written
+        assert entry_label(feed("Ontvangst")) == "Ontvangst"
