@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
 
+import visitplanner
 from visitplanner.messages import check_ref, field_ref, joined, shown, stored, stored_n, value_ref
 from visitplanner.readiness.operations import void_reason
 
@@ -47,3 +50,44 @@ def test_typed_text_and_broken_messages_are_shown_without_failing(app):
         assert shown("Programma nog niet rond.") == "Programma nog niet rond."  # a reason as a person typed it
         assert shown(None) == ""
         assert shown(stored("and %(n)d more changes", m=4)) == "and %(n)d more changes"  # wrong parameters: no 500
+
+
+# ---- the lowest modules --------------------------------------------------------------------------------------------
+
+PACKAGE = Path(visitplanner.__file__).parent
+
+
+def application_imports(source: str, path: Path) -> set[str]:
+    """The application's modules that the module at ``path`` imports, at its top and inside its functions alike."""
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            found |= {module} if node.module else {f"{module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name == "visitplanner" or name.startswith("visitplanner.")}
+
+
+def imported_by(module: str) -> set[str]:
+    path = PACKAGE / module
+    return application_imports(path.read_text(encoding="utf-8"), path)
+
+
+@pytest.mark.parametrize("module", ["messages.py", "enums.py"])
+def test_the_lowest_modules_import_nothing_of_the_application(module):
+    """Every area imports them: they are given what they show (``messages.use_labels``), never fetch it."""
+    assert imported_by(module) == set()
+
+
+def test_the_audit_labels_import_no_area_since_the_enums_say_which_fields_they_label():
+    assert imported_by("audit/labels.py") == {"visitplanner.enums", "visitplanner.formatting", "visitplanner.messages"}
+
+
+def test_imports_inside_functions_and_relative_ones_are_read_too():
+    source = "import json\n\ndef later():\n    from ..audit.labels import audit_value\n    from . import checks\n"
+    assert application_imports(source, PACKAGE / "readiness" / "example.py") == {
+        "visitplanner.audit.labels", "visitplanner.readiness.checks"}
+    assert application_imports("import visitplanner.enums\n", PACKAGE / "x.py") == {"visitplanner.enums"}

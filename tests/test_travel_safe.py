@@ -24,7 +24,7 @@ from visitplanner.calendar.models import CalendarFeed
 from visitplanner.calendar.operations import create_feed
 from visitplanner.calendar.programme import programme_ics
 from visitplanner.commit import commit
-from visitplanner.disclosure import AUDIENCE_LABELS, Audience, present_item
+from visitplanner.disclosure import Audience, present_item
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
 from visitplanner.itinerary.operations import update_item
@@ -298,12 +298,12 @@ def test_the_labels_exist_in_english_and_dutch(trip):
     _, mission, t, _ = trip
     with force_locale("en"):
         assert present_item(t["ngo"], Audience.TRAVEL).title == "Meeting"
-        english_label = str(AUDIENCE_LABELS[Audience.TRAVEL])
+        english_label = Audience.TRAVEL.label
         assert english_label == "Travel-safe (devices taken into China)"
     with force_locale("nl"):
         dutch_title = present_item(t["ngo"], Audience.TRAVEL).title
         assert dutch_title and dutch_title != "Meeting", "no Dutch translation of the neutral title"
-        assert str(AUDIENCE_LABELS[Audience.TRAVEL]) != english_label, "no Dutch label for the travel-safe audience"
+        assert Audience.TRAVEL.label != english_label, "no Dutch label for the travel-safe audience"
 
 
 # ---- never a feed ------------------------------------------------------------------------------------------------

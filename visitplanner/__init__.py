@@ -162,8 +162,10 @@ def register_template_helpers(app: Flask) -> None:
     from . import formatting, timeutil
     from .access import allows, roles_allowed
     from .audit.labels import action_label, audit_value, entry_label, field_label
-    from .messages import shown
+    from .messages import shown, use_labels
+    from .readiness.checks import check_title
 
+    use_labels(field=field_label, value=audit_value, check=check_title)  # for pages, exports and the command line
     app.jinja_env.filters["shown"] = shown
     app.jinja_env.globals.update(
         may_use=lambda endpoint: allows(current_user, endpoint),

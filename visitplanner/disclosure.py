@@ -12,28 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role, User
-from .enums import RiskLevel
+from .enums import LabelledEnum, RiskLevel
 from .formatting import format_date
-from .itinerary.models import (
-    CIVIL_SOCIETY_KINDS,
-    ITEM_KIND_LABELS,
-    VISIBILITY_LABELS,
-    ItemKind,
-    ProgrammeItem,
-    Visibility,
-)
+from .itinerary.models import CIVIL_SOCIETY_KINDS, ItemKind, ProgrammeItem, Visibility
 from .participants.models import Participant, Scope, consent_state, current_assessment
 from .timeutil import today_utc
 
 
-class Audience(StrEnum):
+class Audience(LabelledEnum):
     """Who a programme is made for, from most to least privileged."""
+
+    __fields__ = ("audience",)
 
     INTERNAL = "internal"
     DELEGATION = "delegation"
@@ -42,22 +36,17 @@ class Audience(StrEnum):
     PARTNER = "partner"
     PUBLIC = "public"
 
-    @property
-    def label(self) -> str:
-        return str(AUDIENCE_LABELS[self])
+    __labels__ = {
+        INTERNAL: _l("Internal (office)"),
+        DELEGATION: _l("Delegation"),
+        TRAVEL: _l("Travel-safe (devices taken into China)"),
+        PARTNER: _l("Partner authorities"),
+        PUBLIC: _l("Public"),
+    }
 
     @property
     def travel_safe(self) -> bool:
         return self == Audience.TRAVEL
-
-
-AUDIENCE_LABELS = {
-    Audience.INTERNAL: _l("Internal (office)"),
-    Audience.DELEGATION: _l("Delegation"),
-    Audience.TRAVEL: _l("Travel-safe (devices taken into China)"),
-    Audience.PARTNER: _l("Partner authorities"),
-    Audience.PUBLIC: _l("Public"),
-}
 
 #: The audiences a calendar feed may be made for. A travel-safe copy is a file carried on the device: a feed is
 #: copied to a calendar provider's servers and keeps changing after the border, which is what a travel copy avoids.
@@ -351,7 +340,7 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             # The labels as lazy strings: in the language of whoever reads them, looked up when shown (a feed of
             # thousands of events looks each up once, calendar/programme.py describer).
             kind=item.kind,
-            kind_label=ITEM_KIND_LABELS[ItemKind(item.kind)],
+            kind_label=ItemKind(item.kind).lazy_label,
             location=item.location,
             description=item.description,
             talking_points=item.talking_points if shows_people else "",
@@ -359,7 +348,7 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             attendees=tuple(m.display_name for m in item.attendees) if shows_people else (),
             participants=tuple(names),
             real_names=any(name is not None and name != p.alias for p, name in shown),
-            visibility_label=VISIBILITY_LABELS[Visibility(item.visibility)] if audience == Audience.INTERNAL else "",
+            visibility_label=Visibility(item.visibility).lazy_label if audience == Audience.INTERNAL else "",
             parallel=item.parallel,
             **stamp,
         )

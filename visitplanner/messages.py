@@ -11,7 +11,7 @@ as it is and shown as written, as is a reason stored before messages were kept t
 from __future__ import annotations
 
 import json
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 from flask_babel import gettext, ngettext
 from sqlalchemy import Text
@@ -29,6 +29,10 @@ JOIN, SEPARATOR = "join", "sep"
 #: A label, by the field it belongs to (``{"field": "start_date"}``) or by a field's value (``{"value": ["kind",
 #: "ngo_visit"]}``); ``lower`` asks for it in lower case, as it reads within a sentence.
 FIELD, VALUE, CHECK, LOWER = "field", "value", "check", "lower"
+
+#: How each kind of reference is looked up when shown: a field's label, a field's value as a person reads it (an enum's
+#: label, yes or no), a readiness check's title (``use_labels``); until the application gives them, the code itself.
+_lookups: dict[str, Callable[..., str]] = {FIELD: str, VALUE: lambda field, value: str(value), CHECK: str}
 
 
 def stored(msgid: str, **params: Any) -> dict[str, Any]:
@@ -84,18 +88,19 @@ def shown(value: Any, separator: str = "; ") -> str:
     return text.lower() if value.get(LOWER) else text
 
 
-def _label(ref: dict[str, Any]) -> str:
-    from .audit.labels import audit_value, field_label
+def use_labels(*, field: Callable[[str], str], value: Callable[[str, Any], str], check: Callable[[str], str]) -> None:
+    """How references are shown, given by ``create_app``: this module is the lowest and imports no area that knows."""
+    _lookups.update({FIELD: field, VALUE: value, CHECK: check})
 
+
+def _label(ref: dict[str, Any]) -> str:
     if FIELD in ref:
-        return field_label(ref[FIELD])
+        return _lookups[FIELD](ref[FIELD])
     if VALUE in ref:
         field, value = ref[VALUE]
-        return audit_value(field, value)
+        return _lookups[VALUE](field, value)
     if CHECK in ref:
-        from .readiness.checks import check_title
-
-        return check_title(ref[CHECK])
+        return _lookups[CHECK](ref[CHECK])
     return str(ref)
 
 

@@ -6,16 +6,12 @@ from ..auth.models import Role
 from ..forms import MultiCheckboxField, VersionedForm, email_address, strip
 
 
-def role_choices():
-    return [(r.value, r.label) for r in Role]
-
-
 class UserForm(VersionedForm):
     email = EmailField(
         _l("E-mail address"), filters=[strip], validators=[InputRequired(), email_address, Length(max=254)]
     )
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    roles = MultiCheckboxField(_l("Roles"), choices=role_choices, validators=[InputRequired()])
+    roles = MultiCheckboxField(_l("Roles"), choices=Role.choices, validators=[InputRequired()])
     active = BooleanField(_l("Account active"), default=True)
     password = PasswordField(
         _l("Password"),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..enums import FIELD_ENUMS
 from ..formatting import format_date
+from ..messages import is_stored, shown
 
 ACTIONS = {
     "user.create": _l("Account created"),
@@ -203,34 +206,6 @@ def field_label(name: str) -> str:
     return str(FIELDS.get(name, name))
 
 
-def _enum_labels() -> dict[str, object]:
-    from ..auth.models import Role
-    from ..calendar.models import FeedKind
-    from ..disclosure import Audience
-    from ..itinerary.models import ItemKind, Visibility
-    from ..missions.models import Direction, DueDiligence, MissionStatus
-    from ..participants.models import Decision, RiskLevel, Scope
-    from ..readiness.models import ManualCheck, SignOffRole
-    from ..partnerships.models import DossierTopic, PartnershipKind, RegionType
-
-    return {
-        "kind": (ItemKind, PartnershipKind, FeedKind),
-        "audience": (Audience,),
-        "visibility": (Visibility,),
-        "direction": (Direction,),
-        "status": (MissionStatus,),
-        "region_type": (RegionType,),
-        "role_names": (Role,),
-        "scopes": (Scope,),
-        "decision": (Decision,),
-        "risk_level": (RiskLevel,),
-        "due_diligence": (DueDiligence,),
-        "checklist": (ManualCheck,),
-        "sign_off_role": (SignOffRole,),
-        "topic": (DossierTopic,),
-    }
-
-
 def entry_label(entry) -> str:
     """What an entry is about, as a person reads it: a feed's "mission/delegation" becomes its kind and audience,
     a setting's key and a dossier topic their labels, in the reader's language (labels stored as codes are
@@ -242,45 +217,41 @@ def entry_label(entry) -> str:
     if entry.object_type == "Consultation":
         return _consultation(entry)
     if entry.object_type == "CalendarFeed" and entry.label.count("/") == 1:
-        from ..calendar.models import FeedKind
-        from ..disclosure import Audience
-
         kind, audience = entry.label.split("/")
-        try:
-            return f"{FeedKind(kind).label} – {Audience(audience).label}"
-        except ValueError:
-            return entry.label
+        labels = _labelled("kind", kind), _labelled("audience", audience)
+        return entry.label if None in labels else " – ".join(labels)
     return entry.label
 
 
 def _consultation(entry) -> str:
     """A consultation by its channel and day, from the facts its entry recorded: never its label, which entries
     written before kept as who was consulted (a post or a person), since protocol officers read the history."""
-    from ..participants.models import ConsultationChannel
-
     changes = entry.changes or {}
     channel, day = (changes.get("channel") or [None, None])[1], (changes.get("consulted_on") or [None, None])[1]
+    label = _labelled("channel", channel)
     try:
-        return f"{ConsultationChannel(channel).label}, {format_date(date.fromisoformat(day))}"
+        return "" if label is None else f"{label}, {format_date(date.fromisoformat(day))}"
     except (TypeError, ValueError):
         return ""
 
 
-def _one(field: str, value) -> str:
-    for enum in _enum_labels().get(field, ()):
+def _labelled(field: str, value) -> str | None:
+    """The label of a value stored in ``field``, by the enums that say they label it; None when none has the value."""
+    for enum in FIELD_ENUMS.get(field, ()):
         try:
             return enum(value).label
         except ValueError:
             continue
-    return str(value)
+    return None
+
+
+def _one(field: str, value) -> str:
+    label = _labelled(field, value)
+    return str(value) if label is None else label
 
 
 def audit_value(field: str, value) -> str:
     """A recorded value as a person reads it: yes/no, labels instead of codes, lists joined."""
-    from flask_babel import gettext as _
-
-    from ..messages import is_stored, shown
-
     if value is None or value == "" or value == []:
         return "—"
     if is_stored(value):  # a message kept as a code with parameters: a void reason, what changed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -15,6 +14,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
@@ -31,25 +31,22 @@ def _hasher() -> PasswordHasher:
     return _hasher_with(tuple(sorted((parameters or {}).items())))
 
 
-class Role(StrEnum):
+class Role(LabelledEnum):
+    __fields__ = ("role_names",)
+
     ADMIN = "administrator"
     PROTOCOL = "protocol_officer"
     ADVISOR = "hr_advisor"
     APPROVER = "approver"
     DELEGATE = "delegate"
 
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.PROTOCOL: _l("Protocol officer"),
-    Role.ADVISOR: _l("Human-rights advisor"),
-    Role.APPROVER: _l("Approver"),
-    Role.DELEGATE: _l("Delegation member"),
-}
+    __labels__ = {
+        ADMIN: _l("Administrator"),
+        PROTOCOL: _l("Protocol officer"),
+        ADVISOR: _l("Human-rights advisor"),
+        APPROVER: _l("Approver"),
+        DELEGATE: _l("Delegation member"),
+    }
 
 #: Roles that work in the office (everyone but the delegation member).
 STAFF_ROLES = frozenset({Role.ADMIN, Role.PROTOCOL, Role.ADVISOR, Role.APPROVER})

@@ -20,7 +20,7 @@ class FeedForm(BaseForm):
     def for_user(cls, user: User) -> FeedForm:
         """The form with the audiences the user may subscribe to: never the travel-safe copy, which is a file."""
         form = cls()
-        form.audience.choices = [(a.value, a.label) for a in feed_audiences_for(user)]
+        form.audience.choices = Audience.choices(among=feed_audiences_for(user))
         return form
 
     @property

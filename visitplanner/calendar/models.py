@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
 
-class FeedKind(StrEnum):
+class FeedKind(LabelledEnum):
+    __fields__ = ("kind",)
+
     PERSON = "person"
     MISSION = "mission"
     PARTNERSHIP = "partnership"
     ORGANISATION = "organisation"
 
-    @property
-    def label(self) -> str:
-        return str({
-            FeedKind.PERSON: _l("My missions"),
-            FeedKind.MISSION: _l("One mission"),
-            FeedKind.PARTNERSHIP: _l("One partnership"),
-            FeedKind.ORGANISATION: _l("The whole organisation"),
-        }[self])
+    __labels__ = {
+        PERSON: _l("My missions"),
+        MISSION: _l("One mission"),
+        PARTNERSHIP: _l("One partnership"),
+        ORGANISATION: _l("The whole organisation"),
+    }
 
 
 def hash_token(token: str) -> str:

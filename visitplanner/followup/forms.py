@@ -25,14 +25,12 @@ class FollowUpForm(BaseForm):
 
 
 class FollowUpStatusForm(BaseForm):
-    status = RadioField(_l("Status"), choices=lambda: [(s.value, s.label) for s in FollowUpStatus],
-                        validators=[InputRequired()])
+    status = RadioField(_l("Status"), choices=FollowUpStatus.choices, validators=[InputRequired()])
 
 
 class EvaluationForm(BaseForm):
     evaluated_on = DateField(_l("Date"), validators=[InputRequired(message=DATE_HINT)])
-    progress = RadioField(_l("Progress"), choices=lambda: [(p.value, p.label) for p in ProgressRating],
-                          validators=[InputRequired()])
+    progress = RadioField(_l("Progress"), choices=ProgressRating.choices, validators=[InputRequired()])
     findings = TextAreaField(_l("Findings"), filters=[strip], validators=[Optional(), Length(max=5000)])
     next_steps = TextAreaField(_l("Next steps"), filters=[strip], validators=[Optional(), Length(max=5000)])
     next_due = DateField(_l("Next evaluation due"), validators=[Optional()])

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..partnerships.models import Objective
 from ..timeutil import UTCDateTime, now_utc
 
 
-class FollowUpStatus(StrEnum):
+class FollowUpStatus(LabelledEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"
 
-    @property
-    def label(self) -> str:
-        return str({FollowUpStatus.OPEN: _l("Open"), FollowUpStatus.IN_PROGRESS: _l("In progress"),
-                    FollowUpStatus.DONE: _l("Done")}[self])
+    __labels__ = {OPEN: _l("Open"), IN_PROGRESS: _l("In progress"), DONE: _l("Done")}
 
 
 class MeetingOutcome(db.Model):

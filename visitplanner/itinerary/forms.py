@@ -35,8 +35,7 @@ DELEGATION_MEANS = {
 
 
 class ItemForm(VersionedForm):
-    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ItemKind],
-                       validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=ItemKind.choices, validators=[InputRequired()])
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(
         _l("Start"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)],
@@ -86,7 +85,7 @@ class ItemForm(VersionedForm):
     visibility = RadioField(
         _l("Who may see this item"),
         choices=lambda: [(AUTOMATIC, _l("As its attendees need: the delegation when members of it attend, "
-                                        "otherwise the office only"))] + [(v.value, v.label) for v in Visibility],
+                                        "otherwise the office only"))] + Visibility.choices(),
         default=AUTOMATIC,
         validators=[InputRequired()],
     )

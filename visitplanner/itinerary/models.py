@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -12,7 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..enums import sql_in
+from ..enums import LabelledEnum, sql_in
 from ..extensions import db
 from ..missions.models import DelegationMember, Mission, MissionStatus
 
@@ -22,7 +21,9 @@ if TYPE_CHECKING:
 from ..timeutil import UTCDateTime, in_zone, now_utc
 
 
-class ItemKind(StrEnum):
+class ItemKind(LabelledEnum):
+    __fields__ = ("kind",)
+
     OFFICIAL_MEETING = "official_meeting"
     NGO_VISIT = "ngo_visit"
     CITIZEN_MEETING = "citizen_meeting"
@@ -36,9 +37,20 @@ class ItemKind(StrEnum):
     MEAL = "meal"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(ITEM_KIND_LABELS[self])
+    __labels__ = {
+        OFFICIAL_MEETING: _l("Official meeting with partner authorities"),
+        NGO_VISIT: _l("Visit to an NGO or human-rights organisation"),
+        CITIZEN_MEETING: _l("Meeting with residents"),
+        BUSINESS_SESSION: _l("Business session on OECD Guidelines and UNGPs"),
+        CIVIL_SOCIETY_DIALOGUE: _l("Dialogue with civil society, arranged with the partner"),
+        COMPANY_BRIEFING: _l("Human-rights briefing for companies"),
+        COMPANY_VISIT: _l("Company visit"),
+        PUBLIC_MOMENT: _l("Public moment (speech, press)"),
+        CULTURAL: _l("Cultural programme"),
+        TRANSPORT: _l("Transport"),
+        MEAL: _l("Meal"),
+        OTHER: _l("Other"),
+    }
 
 
 #: Kinds that are a meeting or dialogue with civil society: the outbound rule counts them, and high-risk mode set on a
@@ -46,45 +58,26 @@ class ItemKind(StrEnum):
 CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.CIVIL_SOCIETY_DIALOGUE})
 
 
-ITEM_KIND_LABELS = {
-    ItemKind.OFFICIAL_MEETING: _l("Official meeting with partner authorities"),
-    ItemKind.NGO_VISIT: _l("Visit to an NGO or human-rights organisation"),
-    ItemKind.CITIZEN_MEETING: _l("Meeting with residents"),
-    ItemKind.BUSINESS_SESSION: _l("Business session on OECD Guidelines and UNGPs"),
-    ItemKind.CIVIL_SOCIETY_DIALOGUE: _l("Dialogue with civil society, arranged with the partner"),
-    ItemKind.COMPANY_BRIEFING: _l("Human-rights briefing for companies"),
-    ItemKind.COMPANY_VISIT: _l("Company visit"),
-    ItemKind.PUBLIC_MOMENT: _l("Public moment (speech, press)"),
-    ItemKind.CULTURAL: _l("Cultural programme"),
-    ItemKind.TRANSPORT: _l("Transport"),
-    ItemKind.MEAL: _l("Meal"),
-    ItemKind.OTHER: _l("Other"),
-}
-
-
 #: Asked for instead of a visibility: decided by who attends (``itinerary.operations``).
 AUTOMATIC = "automatic"
 
 
-class Visibility(StrEnum):
+class Visibility(LabelledEnum):
     """Who may see an item, from least to most revealing."""
+
+    __fields__ = ("visibility",)
 
     INTERNAL = "internal"
     DELEGATION = "delegation"
     PARTNER = "partner"
     PUBLIC = "public"
 
-    @property
-    def label(self) -> str:
-        return str(VISIBILITY_LABELS[self])
-
-
-VISIBILITY_LABELS = {
-    Visibility.INTERNAL: _l("Internal (office only)"),
-    Visibility.DELEGATION: _l("Delegation"),
-    Visibility.PARTNER: _l("Shared with the partner"),
-    Visibility.PUBLIC: _l("Public"),
-}
+    __labels__ = {
+        INTERNAL: _l("Internal (office only)"),
+        DELEGATION: _l("Delegation"),
+        PARTNER: _l("Shared with the partner"),
+        PUBLIC: _l("Public"),
+    }
 
 
 def new_uid() -> str:

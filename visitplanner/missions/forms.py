@@ -9,7 +9,7 @@ from .models import Direction, DueDiligence
 class MissionForm(VersionedForm):
     partnership_id = SelectField(_l("Partnership"), coerce=int, validators=[InputRequired()])
     direction = RadioField(
-        _l("Direction"), choices=lambda: [(d.value, d.label) for d in Direction], validators=[InputRequired()]
+        _l("Direction"), choices=Direction.choices, validators=[InputRequired()]
     )
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     purpose = TextAreaField(_l("Purpose"), filters=[strip], validators=[Length(max=5000)])
@@ -61,7 +61,7 @@ class CompanyRecordForm(VersionedForm):
                                  description=_l("Until then the date is a plan: from the day before departure an "
                                                 "outbound mission cannot be signed off on a plan."))
     due_diligence = RadioField(_l("Due diligence (OECD Guidelines, UNGPs)"),
-                               choices=lambda: [(d.value, d.label) for d in DueDiligence],
+                               choices=DueDiligence.choices,
                                validators=[InputRequired()])
     due_diligence_notes = TextAreaField(_l("Due-diligence notes"), filters=[strip],
                                         validators=[Optional(), Length(max=5000)])

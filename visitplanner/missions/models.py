@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
-from ..enums import sql_in
+from ..enums import LabelledEnum, MemberText, sql_in
 from ..extensions import db
 from ..messages import Message, StoredMessage
 from ..timeutil import UTCDateTime, now_utc
@@ -34,42 +33,35 @@ if TYPE_CHECKING:
     from ..readiness.models import ManualConfirmation, SignOff
 
 
-class Direction(StrEnum):
+class Direction(LabelledEnum):
+    __fields__ = ("direction",)
+
     INBOUND = "inbound"
     OUTBOUND = "outbound"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                Direction.INBOUND: _l("Inbound (partner delegation visits us)"),
-                Direction.OUTBOUND: _l("Outbound (our delegation visits the partner)"),
-            }[self]
-        )
-
-    @property
-    def short_label(self) -> str:
-        return str({Direction.INBOUND: _l("Inbound"), Direction.OUTBOUND: _l("Outbound")}[self])
+    __labels__ = {
+        INBOUND: _l("Inbound (partner delegation visits us)"),
+        OUTBOUND: _l("Outbound (our delegation visits the partner)"),
+    }
+    short_label = MemberText({INBOUND: _l("Inbound"), OUTBOUND: _l("Outbound")})
 
 
-class MissionStatus(StrEnum):
+class MissionStatus(LabelledEnum):
+    __fields__ = ("status",)
+
     DRAFT = "draft"
     READY = "ready_for_signoff"
     FINALISED = "finalised"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                MissionStatus.DRAFT: _l("Draft"),
-                MissionStatus.READY: _l("Ready for sign-off"),
-                MissionStatus.FINALISED: _l("Finalised"),
-                MissionStatus.COMPLETED: _l("Completed"),
-                MissionStatus.CANCELLED: _l("Cancelled"),
-            }[self]
-        )
+    __labels__ = {
+        DRAFT: _l("Draft"),
+        READY: _l("Ready for sign-off"),
+        FINALISED: _l("Finalised"),
+        COMPLETED: _l("Completed"),
+        CANCELLED: _l("Cancelled"),
+    }
 
 
 mission_companies = Table(
@@ -264,33 +256,30 @@ class DelegationMember(db.Model):
         return self.display_name
 
 
-class BriefingState(StrEnum):
+class BriefingState(LabelledEnum):
     HELD = "held"
     PLANNED = "planned"
     NOT_HELD = "not_held"
     MISSING = "missing"
     TOO_LATE = "too_late"
 
-    @property
-    def label(self) -> str:
-        return str({
-            BriefingState.HELD: _l("briefing held"),
-            BriefingState.PLANNED: _l("briefing planned, not yet recorded as held"),
-            BriefingState.NOT_HELD: _l("briefing not recorded as held, and departure is near"),
-            BriefingState.MISSING: _l("no briefing"),
-            BriefingState.TOO_LATE: _l("briefing only after departure"),
-        }[self])
+    __labels__ = {
+        HELD: _l("briefing held"),
+        PLANNED: _l("briefing planned, not yet recorded as held"),
+        NOT_HELD: _l("briefing not recorded as held, and departure is near"),
+        MISSING: _l("no briefing"),
+        TOO_LATE: _l("briefing only after departure"),
+    }
 
 
-class DueDiligence(StrEnum):
+class DueDiligence(LabelledEnum):
+    __fields__ = ("due_diligence",)
+
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     DONE = "done"
 
-    @property
-    def label(self) -> str:
-        return str({DueDiligence.NOT_STARTED: _l("Not started"), DueDiligence.IN_PROGRESS: _l("In progress"),
-                    DueDiligence.DONE: _l("Done")}[self])
+    __labels__ = {NOT_STARTED: _l("Not started"), IN_PROGRESS: _l("In progress"), DONE: _l("Done")}
 
 
 class Company(db.Model):

@@ -27,8 +27,7 @@ class ParticipantForm(VersionedForm):
     alias = StringField(_l("Alias (code name)"), filters=[strip], validators=[Optional(), Length(max=80)],
                         description=_l("Used wherever the real name may not go. Leave empty to generate one."))
     organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ParticipantKind],
-                       validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=ParticipantKind.choices, validators=[InputRequired()])
     residence = StringField(_l("Where they live"), filters=[strip], validators=[Optional(), Length(max=200)])
     contact = TextAreaField(_l("How to reach them"), filters=[strip], validators=[Optional(), Length(max=500)],
                             description=_l("Phone, secure messenger, e-mail or an intermediary. Shown only to the "
@@ -50,7 +49,7 @@ class ConsentForm(VersionedForm):
     photos_press = BooleanField(_l("Photographs or press"))
     public_attention = BooleanField(_l("Public attention for their case"))
     method = RadioField(_l("How consent was obtained"),
-                        choices=lambda: [(m.value, m.label) for m in ConsentMethod], validators=[InputRequired()])
+                        choices=ConsentMethod.choices, validators=[InputRequired()])
     information_version = StringField(
         _l("Version of the information given"), filters=[strip], validators=[DataRequired(), Length(max=80)],
         description=_l("For example: information sheet v2, 2027-03-01."))
@@ -61,19 +60,18 @@ class ConsentForm(VersionedForm):
 
 class WithdrawForm(VersionedForm):
     method = RadioField(_l("How the withdrawal reached us"),
-                        choices=lambda: [(m.value, m.label) for m in ConsentMethod], validators=[InputRequired()])
+                        choices=ConsentMethod.choices, validators=[InputRequired()])
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=2000)])
 
 
 class AssessmentForm(VersionedForm):
-    risk_level = RadioField(_l("Risk level"), choices=lambda: [(r.value, r.label) for r in RiskLevel],
-                            validators=[InputRequired()])
+    risk_level = RadioField(_l("Risk level"), choices=RiskLevel.choices, validators=[InputRequired()])
     threats = TextAreaField(_l("Threats"), filters=[strip], validators=[Optional(), Length(max=5000)])
     vulnerabilities = TextAreaField(_l("Vulnerabilities"), filters=[strip], validators=[Optional(), Length(max=5000)])
     capacities = TextAreaField(_l("Capacities"), filters=[strip], validators=[Optional(), Length(max=5000)])
     person_consulted = BooleanField(_l("The person was consulted on the meeting and its visibility"))
     meeting_visibility = RadioField(_l("Visibility of the meeting"),
-                                    choices=lambda: [(v.value, v.label) for v in MeetingVisibility],
+                                    choices=MeetingVisibility.choices,
                                     default=MeetingVisibility.CONFIDENTIAL.value, validators=[InputRequired()])
     partner_informed = BooleanField(_l("Partner authorities are informed of the meeting"))
     names_shared_with_partner = BooleanField(_l("Names are shared with the partner authorities"))
@@ -86,8 +84,7 @@ class AssessmentForm(VersionedForm):
     interpreter_vetted = BooleanField(_l("Interpreter vetted"))
     expectations_discussed = BooleanField(_l("Expectations discussed"))
     mitigations = TextAreaField(_l("Mitigations"), filters=[strip], validators=[Optional(), Length(max=5000)])
-    decision = RadioField(_l("Decision"), choices=lambda: [(d.value, d.label) for d in Decision],
-                          validators=[InputRequired()])
+    decision = RadioField(_l("Decision"), choices=Decision.choices, validators=[InputRequired()])
     assessed_on = DateField(_l("Assessed on"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
     valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
     also_for = MultiCheckboxField(
@@ -97,8 +94,7 @@ class AssessmentForm(VersionedForm):
 
 
 class ConsultationForm(BaseForm):
-    channel = RadioField(_l("Who was consulted"), choices=lambda: [(c.value, c.label) for c in ConsultationChannel],
-                         validators=[InputRequired()])
+    channel = RadioField(_l("Who was consulted"), choices=ConsultationChannel.choices, validators=[InputRequired()])
     consulted = StringField(_l("Which post or person"), filters=[strip], validators=[DataRequired(), Length(max=300)],
                             description=_l("For example: Consulaat-generaal Shanghai, political section."))
     question = TextAreaField(_l("The question"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
@@ -133,6 +129,5 @@ class ProposalForm(BaseForm):
     alias = StringField(_l("Alias (code name)"), filters=[strip], validators=[Optional(), Length(max=80)],
                         description=_l("Leave empty to generate one."))
     organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=lambda: [(k.value, k.label) for k in ParticipantKind],
-                       validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=ParticipantKind.choices, validators=[InputRequired()])
     at_risk = BooleanField(_l("At risk"), default=True)

@@ -16,27 +16,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..auth.models import User
 from ..crypto import EncryptedText, keyring
-from ..enums import RiskLevel, sql_in
+from ..enums import LabelledEnum, RiskLevel, sql_in
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
 
-class ParticipantKind(StrEnum):
+class ParticipantKind(LabelledEnum):
     DEFENDER = "defender"
     NGO = "ngo"
     RESIDENT = "resident"
     JOURNALIST = "journalist"
     ACADEMIC = "academic"
 
-    @property
-    def label(self) -> str:
-        return str({
-            ParticipantKind.DEFENDER: _l("Human-rights defender"),
-            ParticipantKind.NGO: _l("NGO representative"),
-            ParticipantKind.RESIDENT: _l("Resident or diaspora member"),
-            ParticipantKind.JOURNALIST: _l("Journalist"),
-            ParticipantKind.ACADEMIC: _l("Academic"),
-        }[self])
+    __labels__ = {
+        DEFENDER: _l("Human-rights defender"),
+        NGO: _l("NGO representative"),
+        RESIDENT: _l("Resident or diaspora member"),
+        JOURNALIST: _l("Journalist"),
+        ACADEMIC: _l("Academic"),
+    }
 
 
 item_participants = Table(
@@ -109,8 +107,10 @@ class Participant(db.Model):
         return ParticipantKind(self.kind).label
 
 
-class Scope(StrEnum):
+class Scope(LabelledEnum):
     """What a participant agreed to; each is a separate box that starts unticked."""
+
+    __fields__ = ("scopes",)
 
     TAKE_PART = "take_part"
     NAMED_INTERNAL = "named_internal"
@@ -119,37 +119,30 @@ class Scope(StrEnum):
     PHOTOS_PRESS = "photos_press"
     PUBLIC_ATTENTION = "public_attention"
 
-    @property
-    def label(self) -> str:
-        return str(SCOPE_LABELS[self])
+    __labels__ = {
+        TAKE_PART: _l("Take part"),
+        NAMED_INTERNAL: _l("Be named in internal documents"),
+        NAMED_DELEGATION: _l("Be named in the delegation's programme"),
+        NAMED_PARTNER: _l("Be named to the partner authorities"),
+        PHOTOS_PRESS: _l("Photographs or press"),
+        PUBLIC_ATTENTION: _l("Public attention for their case"),
+    }
 
 
-SCOPE_LABELS = {
-    Scope.TAKE_PART: _l("Take part"),
-    Scope.NAMED_INTERNAL: _l("Be named in internal documents"),
-    Scope.NAMED_DELEGATION: _l("Be named in the delegation's programme"),
-    Scope.NAMED_PARTNER: _l("Be named to the partner authorities"),
-    Scope.PHOTOS_PRESS: _l("Photographs or press"),
-    Scope.PUBLIC_ATTENTION: _l("Public attention for their case"),
-}
-
-
-class ConsentMethod(StrEnum):
+class ConsentMethod(LabelledEnum):
     IN_PERSON = "in_person"
     PHONE = "phone"
     SECURE_MESSENGER = "secure_messenger"
     INTERMEDIARY = "intermediary"
     EMBASSY = "embassy"
 
-    @property
-    def label(self) -> str:
-        return str({
-            ConsentMethod.IN_PERSON: _l("In person"),
-            ConsentMethod.PHONE: _l("By phone"),
-            ConsentMethod.SECURE_MESSENGER: _l("Through a secure messenger"),
-            ConsentMethod.INTERMEDIARY: _l("Through an intermediary"),
-            ConsentMethod.EMBASSY: _l("Through the embassy"),
-        }[self])
+    __labels__ = {
+        IN_PERSON: _l("In person"),
+        PHONE: _l("By phone"),
+        SECURE_MESSENGER: _l("Through a secure messenger"),
+        INTERMEDIARY: _l("Through an intermediary"),
+        EMBASSY: _l("Through the embassy"),
+    }
 
 
 class ConsentKind(StrEnum):
@@ -242,26 +235,22 @@ def consent_state(records: list[ConsentRecord], mission_id: int, today: date) ->
     return ConsentState(latest.scopes, latest)
 
 
-class MeetingVisibility(StrEnum):
+class MeetingVisibility(LabelledEnum):
     PUBLIC = "public"
     LOW_PROFILE = "low_profile"
     CONFIDENTIAL = "confidential"
 
-    @property
-    def label(self) -> str:
-        return str({MeetingVisibility.PUBLIC: _l("Public"), MeetingVisibility.LOW_PROFILE: _l("Low-profile"),
-                    MeetingVisibility.CONFIDENTIAL: _l("Confidential")}[self])
+    __labels__ = {PUBLIC: _l("Public"), LOW_PROFILE: _l("Low-profile"), CONFIDENTIAL: _l("Confidential")}
 
 
-class Decision(StrEnum):
+class Decision(LabelledEnum):
+    __fields__ = ("decision",)
+
     PROCEED = "proceed"
     MITIGATE = "proceed_with_mitigations"
     STOP = "do_not_proceed"
 
-    @property
-    def label(self) -> str:
-        return str({Decision.PROCEED: _l("Proceed"), Decision.MITIGATE: _l("Proceed with mitigations"),
-                    Decision.STOP: _l("Do not proceed")}[self])
+    __labels__ = {PROCEED: _l("Proceed"), MITIGATE: _l("Proceed with mitigations"), STOP: _l("Do not proceed")}
 
 
 class SafetyAssessment(db.Model):
@@ -328,15 +317,14 @@ def current_assessment(assessments: list[SafetyAssessment], item_id: int) -> Saf
     return max((a for a in assessments if a.item_id == item_id), key=lambda a: a.id, default=None)
 
 
-class ConsultationChannel(StrEnum):
+class ConsultationChannel(LabelledEnum):
+    __fields__ = ("channel",)
+
     EMBASSY = "embassy"
     CONSULATE = "consulate"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str({ConsultationChannel.EMBASSY: _l("The embassy"), ConsultationChannel.CONSULATE: _l("A consulate"),
-                    ConsultationChannel.OTHER: _l("Another trusted channel")}[self])
+    __labels__ = {EMBASSY: _l("The embassy"), CONSULATE: _l("A consulate"), OTHER: _l("Another trusted channel")}
 
 
 class Consultation(db.Model):

@@ -24,12 +24,12 @@ class PartnershipForm(VersionedForm):
     )
     region_type = RadioField(
         _l("The partner region is a"),
-        choices=lambda: [(t.value, t.label) for t in RegionType],
+        choices=RegionType.choices,
         validators=[InputRequired()],
     )
     kind = SelectField(
         _l("Kind of partnership"),
-        choices=lambda: [(k.value, k.label) for k in PartnershipKind],
+        choices=PartnershipKind.choices,
         validators=[InputRequired()],
     )
     cooperation_themes = TextAreaField(
@@ -39,8 +39,7 @@ class PartnershipForm(VersionedForm):
 
 
 class AdviceForm(VersionedForm):
-    risk_level = RadioField(_l("Risk level"), choices=lambda: [(r.value, r.label) for r in RiskLevel],
-                            validators=[InputRequired()])
+    risk_level = RadioField(_l("Risk level"), choices=RiskLevel.choices, validators=[InputRequired()])
     advised_against = BooleanField(
         _l("Engagement advised against"),
         description=_l("Research shows repression so large that no human-rights engagement is possible "
@@ -51,8 +50,7 @@ class AdviceForm(VersionedForm):
 
 
 class DossierEntryForm(BaseForm):
-    topic = SelectField(_l("Topic"), choices=lambda: [(t.value, t.label) for t in DossierTopic],
-                        validators=[InputRequired()])
+    topic = SelectField(_l("Topic"), choices=DossierTopic.choices, validators=[InputRequired()])
     summary = TextAreaField(_l("Summary"), filters=[strip], validators=[DataRequired(), Length(max=10000)])
     sources = TextAreaField(_l("Sources"), filters=[strip], validators=[DataRequired(), Length(max=5000)],
                             description=_l("At least one, one per line: title, link or citation, and date."))
@@ -65,7 +63,7 @@ class ThemesForm(BaseForm):
                                                "self-censorship is the failure to avoid."))
     custom_name = StringField(_l("Add a theme of your own"), filters=[strip], validators=[Optional(), Length(max=200)])
     custom_line = SelectField(_l("Line of choice for your own theme"),
-                              choices=lambda: [(t.value, t.label) for t in ThemeLine], validators=[Optional()])
+                              choices=ThemeLine.choices, validators=[Optional()])
 
 
 class ObjectiveForm(BaseForm):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +10,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role
-from ..enums import RiskLevel, sql_in
+from ..enums import LabelledEnum, RiskLevel, sql_in
 from ..extensions import db
 from ..timeutil import UTCDateTime, now_utc
 
@@ -20,32 +19,30 @@ if TYPE_CHECKING:
     from ..missions.models import Mission
 
 
-class PartnershipKind(StrEnum):
+class PartnershipKind(LabelledEnum):
+    __fields__ = ("kind",)
+
     SISTER_CITY = "sister_city"
     FRIENDSHIP = "friendship"
     THEMATIC = "thematic"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                PartnershipKind.SISTER_CITY: _l("Sister city / partner city"),
-                PartnershipKind.FRIENDSHIP: _l("Friendship relation"),
-                PartnershipKind.THEMATIC: _l("Thematic or strategic partnership"),
-            }[self]
-        )
+    __labels__ = {
+        SISTER_CITY: _l("Sister city / partner city"),
+        FRIENDSHIP: _l("Friendship relation"),
+        THEMATIC: _l("Thematic or strategic partnership"),
+    }
 
 
-class RegionType(StrEnum):
+class RegionType(LabelledEnum):
+    __fields__ = ("region_type",)
+
     CITY = "city"
     PROVINCE = "province"
 
-    @property
-    def label(self) -> str:
-        return str({RegionType.CITY: _l("City"), RegionType.PROVINCE: _l("Province")}[self])
+    __labels__ = {CITY: _l("City"), PROVINCE: _l("Province")}
 
 
-class ThemeLine(StrEnum):
+class ThemeLine(LabelledEnum):
     """The four lines along which focal themes are chosen (B.b)."""
 
     REGION = "region"
@@ -53,32 +50,30 @@ class ThemeLine(StrEnum):
     BUSINESS = "business"
     RESIDENTS = "residents"
 
-    @property
-    def label(self) -> str:
-        return str({
-            ThemeLine.REGION: _l("Strong in the partner region"),
-            ThemeLine.OWN_POLICY: _l("Central to own policy"),
-            ThemeLine.BUSINESS: _l("Tied to business interests"),
-            ThemeLine.RESIDENTS: _l("Alive among own residents"),
-        }[self])
+    __labels__ = {
+        REGION: _l("Strong in the partner region"),
+        OWN_POLICY: _l("Central to own policy"),
+        BUSINESS: _l("Tied to business interests"),
+        RESIDENTS: _l("Alive among own residents"),
+    }
 
 
-class DossierTopic(StrEnum):
+class DossierTopic(LabelledEnum):
+    __fields__ = ("topic",)
+
     CHINA = "china"
     REGION = "region"
     THEME = "theme"
     CONSULTATIONS = "consultations"
     CIVIL_SOCIETY = "civil_society"
 
-    @property
-    def label(self) -> str:
-        return str({
-            DossierTopic.CHINA: _l("Human-rights situation in China"),
-            DossierTopic.REGION: _l("Human-rights situation in the partner region"),
-            DossierTopic.THEME: _l("Human rights within the partnership's theme"),
-            DossierTopic.CONSULTATIONS: _l("Consultations with human-rights organisations, defenders and residents"),
-            DossierTopic.CIVIL_SOCIETY: _l("Reports of civil society in the partner region"),
-        }[self])
+    __labels__ = {
+        CHINA: _l("Human-rights situation in China"),
+        REGION: _l("Human-rights situation in the partner region"),
+        THEME: _l("Human rights within the partnership's theme"),
+        CONSULTATIONS: _l("Consultations with human-rights organisations, defenders and residents"),
+        CIVIL_SOCIETY: _l("Reports of civil society in the partner region"),
+    }
 
 
 partnership_focal_themes = Table(
@@ -219,22 +214,20 @@ class DossierEntry(db.Model):
         return DossierTopic(self.topic).label
 
 
-class ProgressRating(StrEnum):
+class ProgressRating(LabelledEnum):
     NONE = "none"
     LITTLE = "little"
     SOME = "some"
     GOOD = "good"
     ACHIEVED = "achieved"
 
-    @property
-    def label(self) -> str:
-        return str({
-            ProgressRating.NONE: _l("No progress"),
-            ProgressRating.LITTLE: _l("Little progress"),
-            ProgressRating.SOME: _l("Some progress"),
-            ProgressRating.GOOD: _l("Good progress"),
-            ProgressRating.ACHIEVED: _l("Achieved"),
-        }[self])
+    __labels__ = {
+        NONE: _l("No progress"),
+        LITTLE: _l("Little progress"),
+        SOME: _l("Some progress"),
+        GOOD: _l("Good progress"),
+        ACHIEVED: _l("Achieved"),
+    }
 
 
 class Evaluation(db.Model):

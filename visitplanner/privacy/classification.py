@@ -9,15 +9,15 @@ is encrypted at rest is not written here: the record reads it from the column's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Table
 
+from ..enums import LabelledEnum
 from ..extensions import db
 
 
-class Category(StrEnum):
+class Category(LabelledEnum):
     """A category of personal data, in the order the record lists them."""
 
     SPECIAL = "special"
@@ -31,27 +31,22 @@ class Category(StrEnum):
     ACTIVITY = "activity"
     DEVICE = "device"
 
-    @property
-    def label(self) -> str:
-        return str(CATEGORY_LABELS[self])
+    __labels__ = {
+        SPECIAL: _l("Special categories (GDPR Art. 9): political opinions, ethnic origin or beliefs implied by "
+                    "taking part in human-rights components"),
+        SAFETY: _l("Safety: risk, threats, vulnerabilities, venue and precautions"),
+        CONSENT: _l("Consent: what was agreed, how, when, until when, and withdrawals"),
+        IDENTITY: _l("Identity: name, alias, organisation, function"),
+        CONTACT: _l("Contact details and place of residence"),
+        MEETINGS: _l("Location and time of meetings and travel a person takes part in"),
+        FREE_TEXT: _l("Free text that may name or describe people"),
+        ACCOUNT: _l("Account and sign-in: e-mail address, roles, password hash, second factor, calendar feeds"),
+        ACTIVITY: _l("Actions in the application: who recorded, signed or changed what, and when"),
+        DEVICE: _l("Device and network: the address and user agent of each feed fetch"),
+    }
 
 
-CATEGORY_LABELS = {
-    Category.SPECIAL: _l("Special categories (GDPR Art. 9): political opinions, ethnic origin or beliefs implied by "
-                         "taking part in human-rights components"),
-    Category.SAFETY: _l("Safety: risk, threats, vulnerabilities, venue and precautions"),
-    Category.CONSENT: _l("Consent: what was agreed, how, when, until when, and withdrawals"),
-    Category.IDENTITY: _l("Identity: name, alias, organisation, function"),
-    Category.CONTACT: _l("Contact details and place of residence"),
-    Category.MEETINGS: _l("Location and time of meetings and travel a person takes part in"),
-    Category.FREE_TEXT: _l("Free text that may name or describe people"),
-    Category.ACCOUNT: _l("Account and sign-in: e-mail address, roles, password hash, second factor, calendar feeds"),
-    Category.ACTIVITY: _l("Actions in the application: who recorded, signed or changed what, and when"),
-    Category.DEVICE: _l("Device and network: the address and user agent of each feed fetch"),
-}
-
-
-class Subject(StrEnum):
+class Subject(LabelledEnum):
     """A kind of person the data is about."""
 
     CIVIL_SOCIETY = "civil_society"
@@ -60,18 +55,13 @@ class Subject(StrEnum):
     COMPANY_CONTACT = "company_contact"
     NAMED_IN_TEXT = "named_in_text"
 
-    @property
-    def label(self) -> str:
-        return str(SUBJECT_LABELS[self])
-
-
-SUBJECT_LABELS = {
-    Subject.CIVIL_SOCIETY: _l("Civil-society participants"),
-    Subject.DELEGATION: _l("Delegation members"),
-    Subject.USER: _l("Users of the application"),
-    Subject.COMPANY_CONTACT: _l("Contact persons of companies"),
-    Subject.NAMED_IN_TEXT: _l("Partner officials and other people named in free text"),
-}
+    __labels__ = {
+        CIVIL_SOCIETY: _l("Civil-society participants"),
+        DELEGATION: _l("Delegation members"),
+        USER: _l("Users of the application"),
+        COMPANY_CONTACT: _l("Contact persons of companies"),
+        NAMED_IN_TEXT: _l("Partner officials and other people named in free text"),
+    }
 
 
 @dataclass(frozen=True)

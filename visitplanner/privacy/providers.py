@@ -9,49 +9,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..calendar.models import CalendarFeed, FeedFetch
 from ..disclosure import Audience
+from ..enums import LabelledEnum, MemberText
 from ..extensions import db
 
 
-class CalendarProvider(StrEnum):
+class CalendarProvider(LabelledEnum):
     GOOGLE = "google"
     MICROSOFT = "microsoft"
     APPLE = "apple"
     THUNDERBIRD = "thunderbird"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(PROVIDER_LABELS[self])
+    __labels__ = {
+        GOOGLE: _l("Google Calendar"),
+        MICROSOFT: _l("Microsoft Outlook or Exchange"),
+        APPLE: _l("Apple Calendar (iPhone, iPad, Mac)"),
+        THUNDERBIRD: _l("Thunderbird"),
+        OTHER: _l("Other programs"),
+    }
 
-    @property
-    def where(self) -> str:
-        """Where the feed's copy is kept."""
-        return str(PROVIDER_WHERE[self])
-
-
-PROVIDER_LABELS = {
-    CalendarProvider.GOOGLE: _l("Google Calendar"),
-    CalendarProvider.MICROSOFT: _l("Microsoft Outlook or Exchange"),
-    CalendarProvider.APPLE: _l("Apple Calendar (iPhone, iPad, Mac)"),
-    CalendarProvider.THUNDERBIRD: _l("Thunderbird"),
-    CalendarProvider.OTHER: _l("Other programs"),
-}
-
-PROVIDER_WHERE = {
-    CalendarProvider.GOOGLE: _l("Fetched and kept by Google's servers, possibly outside the EU."),
-    CalendarProvider.MICROSOFT: _l("Fetched by the Outlook app, or by Microsoft's servers for Outlook on the web and "
-                                   "Microsoft 365, possibly outside the EU."),
-    CalendarProvider.APPLE: _l("Fetched by the device; kept in iCloud too when the subscription is stored there."),
-    CalendarProvider.THUNDERBIRD: _l("Fetched and kept by the computer it runs on."),
-    CalendarProvider.OTHER: _l("Another program or a browser: judge by the fetch records on the feeds page."),
-}
+    #: Where the feed's copy is kept.
+    where = MemberText({
+        GOOGLE: _l("Fetched and kept by Google's servers, possibly outside the EU."),
+        MICROSOFT: _l("Fetched by the Outlook app, or by Microsoft's servers for Outlook on the web and "
+                      "Microsoft 365, possibly outside the EU."),
+        APPLE: _l("Fetched by the device; kept in iCloud too when the subscription is stored there."),
+        THUNDERBIRD: _l("Fetched and kept by the computer it runs on."),
+        OTHER: _l("Another program or a browser: judge by the fetch records on the feeds page."),
+    })
 
 #: The first pattern that matches a user agent names its provider; nothing matching is "other".
 PATTERNS = (

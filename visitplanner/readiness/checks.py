@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
+from ..enums import LabelledEnum
 from ..itinerary.models import CIVIL_SOCIETY_KINDS, ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings
 from ..messages import Message, joined, shown, stored, stored_n, value_ref
@@ -22,17 +22,14 @@ from ..participants.models import Decision, Scope, consent_state, current_assess
 from ..timeutil import in_zone, last_day
 
 
-class Status(StrEnum):
+class Status(LabelledEnum):
     PASS = "PASS"
     WARN = "WARN"
     FAIL = "FAIL"
     #: The rule is for the other direction (an inbound rule on an outbound mission): neither met nor broken.
     NA = "NA"
 
-    @property
-    def label(self) -> str:
-        return str({Status.PASS: _l("Pass"), Status.WARN: _l("Warning"), Status.FAIL: _l("Fail"),
-                    Status.NA: _l("Not applicable")}[self])
+    __labels__ = {PASS: _l("Pass"), WARN: _l("Warning"), FAIL: _l("Fail"), NA: _l("Not applicable")}
 
 
 #: Kinds that are a human-rights component of the exchange itself. A briefing of our own companies is preparation,

@@ -7,18 +7,18 @@ tests import :data:`TRANSITIONS`. Nothing else names a status to decide what may
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import Role, User
+from ..enums import LabelledEnum, MemberText
 from ..errors import RuleViolation
 from ..missions.models import MissionStatus
 from .models import SignOffRole
 
 
-class Action(StrEnum):
+class Action(LabelledEnum):
     SUBMIT = "submit"
     SIGN_OFF = "sign_off"
     #: Taken by the system when the second required sign-off stands.
@@ -29,35 +29,27 @@ class Action(StrEnum):
     COMPLETE = "complete"
     CANCEL = "cancel"
 
-    @property
-    def label(self) -> str:
-        return str(ACTION_LABELS[self])
+    __labels__ = {
+        SUBMIT: _l("Submit for sign-off"),
+        SIGN_OFF: _l("Sign off"),
+        FINALISE: _l("Finalise"),
+        RETURN: _l("Return to draft"),
+        VOID: _l("Void the sign-offs"),
+        COMPLETE: _l("Mark as completed"),
+        CANCEL: _l("Cancel mission"),
+    }
 
-    @property
-    def refused(self) -> str:
-        """Why the action cannot be taken in the mission's current status."""
-        return str(REFUSALS[self])
+    #: Why the action cannot be taken in the mission's current status.
+    refused = MemberText({
+        SUBMIT: _l("Only a draft mission can be submitted for sign-off."),
+        SIGN_OFF: _l("Only a mission that is ready for sign-off can be signed off."),
+        FINALISE: _l("Only a mission that is ready for sign-off can be finalised."),
+        RETURN: _l("Only a mission that is ready for sign-off can be returned to draft."),
+        VOID: _l("Only a submitted or finalised mission has sign-offs to void."),
+        COMPLETE: _l("Only a finalised mission can be completed."),
+        CANCEL: _l("A completed or cancelled mission cannot be cancelled."),
+    })
 
-
-ACTION_LABELS = {
-    Action.SUBMIT: _l("Submit for sign-off"),
-    Action.SIGN_OFF: _l("Sign off"),
-    Action.FINALISE: _l("Finalise"),
-    Action.RETURN: _l("Return to draft"),
-    Action.VOID: _l("Void the sign-offs"),
-    Action.COMPLETE: _l("Mark as completed"),
-    Action.CANCEL: _l("Cancel mission"),
-}
-
-REFUSALS = {
-    Action.SUBMIT: _l("Only a draft mission can be submitted for sign-off."),
-    Action.SIGN_OFF: _l("Only a mission that is ready for sign-off can be signed off."),
-    Action.FINALISE: _l("Only a mission that is ready for sign-off can be finalised."),
-    Action.RETURN: _l("Only a mission that is ready for sign-off can be returned to draft."),
-    Action.VOID: _l("Only a submitted or finalised mission has sign-offs to void."),
-    Action.COMPLETE: _l("Only a finalised mission can be completed."),
-    Action.CANCEL: _l("A completed or cancelled mission cannot be cancelled."),
-}
 
 PROTOCOL = frozenset({Role.PROTOCOL})
 SIGNERS = frozenset(Role(r.value) for r in SignOffRole)

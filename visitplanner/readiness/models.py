@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Role, User
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..messages import Message, StoredMessage
 from ..timeutil import UTCDateTime, now_utc
 
 
-class SignOffRole(StrEnum):
+class SignOffRole(LabelledEnum):
     """The roles whose sign-off a mission needs, in the order they usually sign."""
+
+    __fields__ = ("sign_off_role",)
 
     ADVISOR = "hr_advisor"
     APPROVER = "approver"
 
-    @property
-    def label(self) -> str:
-        return str({SignOffRole.ADVISOR: _l("Human-rights advisor"), SignOffRole.APPROVER: _l("Approver")}[self])
+    __labels__ = {ADVISOR: _l("Human-rights advisor"), APPROVER: _l("Approver")}
 
     def held_by(self, user: User) -> bool:
         """Whether ``user`` has the account role that signs in this role."""
@@ -67,18 +67,18 @@ class SignOff(db.Model):
         return short_code(self.fingerprint)
 
 
-class ManualCheck(StrEnum):
+class ManualCheck(LabelledEnum):
+    __fields__ = ("checklist",)
+
     EMBASSY_INFORMED = "embassy_informed"
     DELEGATION_BRIEFED = "delegation_briefed"
     COMPANIES_BRIEFED = "companies_briefed"
 
-    @property
-    def label(self) -> str:
-        return str({
-            ManualCheck.EMBASSY_INFORMED: _l("The embassy is informed of the civil-society components"),
-            ManualCheck.DELEGATION_BRIEFED: _l("The delegation is briefed on the human-rights talking points"),
-            ManualCheck.COMPANIES_BRIEFED: _l("The companies are briefed on the OECD Guidelines and the UNGPs"),
-        }[self])
+    __labels__ = {
+        EMBASSY_INFORMED: _l("The embassy is informed of the civil-society components"),
+        DELEGATION_BRIEFED: _l("The delegation is briefed on the human-rights talking points"),
+        COMPANIES_BRIEFED: _l("The companies are briefed on the OECD Guidelines and the UNGPs"),
+    }
 
 
 class ManualConfirmation(db.Model):
