@@ -13,7 +13,6 @@ import pytest
 from visitplanner.auth.models import Role
 from visitplanner.calendar.operations import create_feed
 from visitplanner.commit import commit
-from visitplanner.extensions import db
 from visitplanner.logmask import MaskFeedTokens
 
 TOKEN = "Zq3xV8mK1pW4rT7yB2nC5dF6gH9jL0aS-_uE3iO8kPw"

@@ -217,7 +217,7 @@ def test_the_approver_who_overrode_the_advice_cannot_also_sign_the_mission_off(
     sign_off(s.advisor, s.mission, SignOffRole.ADVISOR, TODAY)
     commit()
 
-    with pytest.raises(RuleViolation, match="You overrode the advice against engagement"):
+    with pytest.raises(RuleViolation, match="overrode the advice against engagement cannot sign it off"):
         sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)
     db.session.rollback()
 

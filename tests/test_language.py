@@ -60,7 +60,6 @@ def test_the_audit_log_names_a_feed_by_its_kind_and_audience_never_by_codes(
     client, ctx, login, make_user, make_mission, lang, what, kind, audience
 ):
     from visitplanner.calendar.operations import create_feed
-    from visitplanner.extensions import db
 
     mission = make_mission()
     create_feed(make_user(Role.ADVISOR), kind="mission", audience="delegation", mission=mission)
@@ -80,7 +79,6 @@ def test_the_audit_log_names_a_feed_by_its_kind_and_audience_never_by_codes(
 def test_the_audit_log_names_a_setting_and_a_dossier_topic_by_their_labels_in_the_readers_language(
     client, ctx, login, make_user, make_partnership, lang, setting, topic
 ):
-    from visitplanner.extensions import db
     from visitplanner.partnerships.operations import add_dossier_entry
     from visitplanner.readiness.operations import set_talking_points_block
 

@@ -703,13 +703,20 @@ def test_one_person_in_both_roles_or_the_submitter_signing_fails(scenario, make_
     both = make_user(Role.ADVISOR, Role.APPROVER)
     _sign(s.mission, SignOffRole.ADVISOR, both)
     _sign(s.mission, SignOffRole.APPROVER, both)
-    assert_fails(result_of(check_four_eyes, s.mission), "one person signed in two roles")
+    assert_fails(result_of(check_four_eyes, s.mission), "one person cannot sign in two roles")
 
     t = scenario(alias="Valk-1187")
     t.mission.submitted_by_id, t.mission.submitted_at = t.advisor.id, now_utc()
     _sign(t.mission, SignOffRole.ADVISOR, t.advisor)
     _sign(t.mission, SignOffRole.APPROVER, t.approver)
-    assert_fails(result_of(check_four_eyes, t.mission), "the person who submitted the mission also signed it off")
+    assert_fails(result_of(check_four_eyes, t.mission), "the person who submitted the mission cannot sign it off")
+
+    u = scenario(alias="Mus-3310")
+    u.mission.override_reason, u.mission.override_by_id, u.mission.override_at = "Toch gaan.", u.approver.id, now_utc()
+    _sign(u.mission, SignOffRole.ADVISOR, u.advisor)
+    _sign(u.mission, SignOffRole.APPROVER, u.approver)
+    assert_fails(result_of(check_four_eyes, u.mission),
+                 "the approver who overrode the advice against engagement cannot sign it off")
 
 
 # ---- aliases only -------------------------------------------------------------------------------------------

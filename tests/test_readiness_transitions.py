@@ -56,7 +56,7 @@ from visitplanner.readiness.operations import (
     sign_off,
     submit_for_signoff,
 )
-from visitplanner.timeutil import local_naive
+from visitplanner.timeutil import local_naive, now_utc
 
 LAST_DAY = date(2027, 4, 15)  # of the missions the factories make
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -218,7 +218,7 @@ def test_one_person_cannot_sign_in_both_roles(scenario, make_user):
     both = make_user(Role.ADVISOR, Role.APPROVER)
     bring_to(s, "ready_for_signoff")
     sign_off(both, s.mission, SignOffRole.ADVISOR, TODAY)
-    with pytest.raises(RuleViolation, match="second person"):
+    with pytest.raises(RuleViolation, match="one person cannot sign in two roles"):
         sign_off(both, s.mission, SignOffRole.APPROVER, TODAY)
     assert s.mission.status == "ready_for_signoff" and len(s.mission.sign_offs) == 1
 
@@ -647,3 +647,16 @@ def test_after_signing_the_signer_is_offered_no_second_sign_off(scenario, client
     sign_off(both, s.mission, SignOffRole.ADVISOR, TODAY)
     commit()
     assert buttons(client, s.mission) == []  # one person signs once, in one role
+
+
+def test_the_approver_who_overrode_the_advice_is_offered_no_sign_off_and_may_not_sign(scenario, client):
+    """Four eyes, stated once (``lifecycle.four_eyes_refusal``): the button, the operation and the check agree."""
+    s = scenario()
+    s.mission.override_reason, s.mission.override_by_id, s.mission.override_at = "Toch gaan.", s.approver.id, now_utc()
+    commit()
+    bring_to(s, "ready_for_signoff")
+    client.post("/login", data={"email": s.approver.email, "password": "correct horse battery staple"})
+    client.post("/language", data={"lang": "en", "next": "/"})
+    assert buttons(client, s.mission) == []
+    with pytest.raises(RuleViolation, match="overrode the advice against engagement"):
+        sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)

@@ -11,7 +11,6 @@ from conftest import sign_in_to_demo
 
 from visitplanner.commit import commit
 from visitplanner.demo import ACCOUNTS, load_demo
-from visitplanner.extensions import db
 
 
 @pytest.fixture

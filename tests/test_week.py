@@ -200,3 +200,12 @@ def test_a_week_grid_cell_never_claims_a_time_outside_its_item():
                     title="Odd times", private=False)
     placed = items_of(week(DAYS, [item], SHA, AMS))["Odd times"].placed
     assert (placed.first, placed.first + placed.span) == (18, 22)  # from 09:00 to 11:00: the half hours it touches
+
+
+@pytest.mark.parametrize("kind, starred", [("ngo_visit", True), ("citizen_meeting", True), ("business_session", True),
+                                           ("civil_society_dialogue", True), ("company_briefing", False),
+                                           ("official_meeting", False)])
+def test_the_star_marks_the_components_rule_1_counts_and_not_our_companies_briefing(kind, starred):
+    """One set of human-rights components for the week's star and the checklist (``itinerary/models.py``): a
+    briefing of our own companies is preparation, not part of the exchange (DOMAIN rule 1)."""
+    assert view(1, "2027-04-13T09:00", "2027-04-13T10:00", kind=kind).human_rights is starred

@@ -19,7 +19,14 @@ from flask_babel import lazy_gettext as _l
 from .auth.models import Role, User
 from .enums import LabelledEnum, RiskLevel
 from .formatting import format_date
-from .itinerary.models import CIVIL_SOCIETY_KINDS, ItemKind, ProgrammeItem, Visibility
+from .itinerary.models import (
+    CIVIL_SOCIETY_KINDS,
+    HUMAN_RIGHTS_COMPONENTS,
+    NEUTRAL_IN_TRAVEL,
+    ItemKind,
+    ProgrammeItem,
+    Visibility,
+)
 from .participants.models import Participant, Scope, consent_state, current_assessment
 from .timeutil import today_utc
 
@@ -185,7 +192,7 @@ class ItemView:
     @property
     def human_rights(self) -> bool:
         """Whether the item is, as far as the audience may know, one of the programme's human-rights components."""
-        return bool(self.kind) and ItemKind(self.kind) in HUMAN_RIGHTS_KINDS
+        return bool(self.kind) and ItemKind(self.kind) in HUMAN_RIGHTS_COMPONENTS
 
 
 #: iCalendar CLASS by visibility: only a public item is PUBLIC.
@@ -367,18 +374,10 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
     return None
 
 
-#: Kinds whose very name says what a travel copy must not: the human-rights components of the programme and the
-#: human-rights briefing of our own companies.
-HUMAN_RIGHTS_KINDS = frozenset({
-    ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION, ItemKind.CIVIL_SOCIETY_DIALOGUE,
-    ItemKind.COMPANY_BRIEFING,
-})
-
-
 def neutral_in_travel(item: ProgrammeItem) -> bool:
     """Whether a travel copy shows the item only as a neutral "Meeting": it has civil-society participants, or its
-    kind is a human-rights component."""
-    return bool(item.participants) or ItemKind(item.kind) in HUMAN_RIGHTS_KINDS
+    kind names a human-rights component or our companies' briefing (``NEUTRAL_IN_TRAVEL``)."""
+    return bool(item.participants) or ItemKind(item.kind) in NEUTRAL_IN_TRAVEL
 
 
 def travel_view(item: ProgrammeItem, today: date | None = None) -> ItemView | None:

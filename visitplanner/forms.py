@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import ValidationError
 
 from .errors import RuleViolation, attach, stale_errors
 from .extensions import db
@@ -122,9 +122,6 @@ def strip(value):
 
 class ConfirmForm(BaseForm):
     """An empty form: the CSRF token of a confirmed destructive action."""
-
-
-required = InputRequired
 
 
 def save_form(form: FlaskForm | None, change: Callable[[], object], *, stale_message: str | None = None,

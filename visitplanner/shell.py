@@ -11,11 +11,20 @@ one commit (``visitplanner/commit.py``) with the signed-in person as the actor:
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, Response, abort, g, request
 from flask_login import current_user
 
 from .commit import commit
 from .extensions import db
+from .itinerary.models import ProgrammeItem
+from .missions.models import Mission
+from .missions.queries import mission_for_page
+from .participants.models import Participant
+from .participants.queries import participant_for_page
+from .partnerships.models import Partnership
 
 _KEEP = "keep_on_get"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,3 +47,51 @@ def register(app: Flask) -> None:
 def roll_back() -> None:
     """An error page: nothing the request did is kept, nor a message that says it was."""
     db.session.rollback()
+
+
+# ---- loading what a URL names, once ------------------------------------------------------------------------------
+
+
+def load_mission(mission_id: int) -> Mission:
+    """The mission with what its pages show; 404 when there is none or it is not the user's to see (a delegation
+    member sees only the missions they take part in)."""
+    mission = mission_for_page(mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    return mission
+
+
+def load_item(item_id: int) -> ProgrammeItem:
+    """A programme item still in the programme, with its mission as :func:`load_mission` loads it; 404 otherwise."""
+    item = db.session.get(ProgrammeItem, item_id)
+    if item is None or item.removed_at is not None:
+        abort(404)
+    load_mission(item.mission_id)
+    return item
+
+
+def load_participant(participant_id: int) -> Participant:
+    return participant_for_page(participant_id) or abort(404)
+
+
+def load_partnership(partnership_id: int) -> Partnership:
+    return db.session.get(Partnership, partnership_id) or abort(404)
+
+
+LOADERS: dict[str, Callable[[int], object]] = {
+    "mission": load_mission, "item": load_item, "participant": load_participant, "partnership": load_partnership,
+}
+
+
+def loads(*names: str):
+    """A view's ``<name>_id`` arguments become the objects they name, each loaded once: 404 when there is none or it
+    is not the user's to see. Who may use the route at all is the access table's (``access.py``: 403 before the view
+    runs); what the object's state allows, its ``can_*``."""
+    def decorate(view):
+        @wraps(view)
+        def load(**kwargs):
+            for name in names:
+                kwargs[name] = LOADERS[name](kwargs.pop(f"{name}_id"))
+            return view(**kwargs)
+        return load
+    return decorate

@@ -154,13 +154,6 @@ def last_day(end: datetime, zone: str) -> date:
     return local.date()
 
 
-def day_bounds_utc(day: date, zone: str) -> tuple[datetime, datetime]:
-    """The first and last instant of a calendar day in ``zone``, in UTC."""
-    start = to_utc(datetime.combine(day, time.min), zone)
-    end = to_utc(datetime.combine(day, time.max), zone)
-    return start, end
-
-
 class UTCDateTime(TypeDecorator):
     """Stores aware datetimes as UTC, returns them aware in UTC on every database."""
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import limits
-from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..redirects import safe_local_path
 from . import second_factor, sessions

@@ -25,9 +25,8 @@ from ..disclosure import (
 )
 from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
-from ..shell import keep_on_get
+from ..shell import keep_on_get, loads
 from ..missions.models import Mission
-from ..missions.queries import mission_for_page
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
 from .forms import FeedForm
@@ -61,12 +60,10 @@ def download_name(mission, audience: Audience) -> str:
 
 
 @bp.route("/missions/<int:mission_id>/programme.ics", methods=["GET", "POST"])
-def download(mission_id: int):
+@loads("mission")
+def download(mission: Mission):
     """The programme as an .ics file, for an audience the user's role allows (default: delegation). One that shows
     an item in high-risk mode is made only after the user proved again who they are (a POST), and is audited."""
-    mission = mission_for_page(mission_id)
-    if mission is None or not mission.can_view(current_user):
-        abort(404)
     audience = _export_audience(current_user, request.args.get("audience"))
     if shows_high_risk(mission.items, audience):
         asked = reconfirm.gate(current_user, mission, f"ics:{audience.value}", _("Confirm and download"))

@@ -11,20 +11,14 @@ from ..auth.models import STAFF_ROLES, User, UserRole
 from ..extensions import db
 from ..forms import save_form
 from ..itinerary.models import ItemKind, ProgrammeItem
-from ..missions.queries import mission_for_page
+from ..missions.models import Mission
 from ..partnerships.models import Objective
+from ..shell import load_mission, loads
 from .forms import EvaluationForm, FollowUpForm, FollowUpStatusForm, OutcomeForm
 from .models import FollowUp, MeetingOutcome
 from .operations import add_evaluation, add_follow_up, record_outcome, set_follow_up_status
 
 bp = Blueprint("followup", __name__)
-
-
-def _mission(mission_id: int):
-    mission = mission_for_page(mission_id)
-    if mission is None or not mission.can_view(current_user):
-        abort(404)
-    return mission
 
 
 def _save(form, operation, success: str, target: str):
@@ -35,9 +29,9 @@ def _save(form, operation, success: str, target: str):
 
 
 @bp.route("/missions/<int:mission_id>/after")
-def after(mission_id: int):
+@loads("mission")
+def after(mission: Mission):
     """What happened in the official meetings, and what is followed up."""
-    mission = _mission(mission_id)
     meetings = [i for i in mission.items if i.kind == ItemKind.OFFICIAL_MEETING and i.removed_at is None]
     outcomes = {o.item_id: o for o in db.session.scalars(
         select(MeetingOutcome).where(MeetingOutcome.item_id.in_([i.id for i in meetings])))}
@@ -49,7 +43,7 @@ def after(mission_id: int):
 def outcome(item_id: int):
     """Record what was raised in an official meeting and the partner's response."""
     item = db.session.get(ProgrammeItem, item_id) or abort(404)
-    mission = _mission(item.mission_id)
+    mission = load_mission(item.mission_id)
     existing = db.session.scalar(select(MeetingOutcome).where(MeetingOutcome.item_id == item.id))
     form = OutcomeForm(obj=existing)
     if form.validate_on_submit():
@@ -68,9 +62,9 @@ def _staff_choices():
 
 
 @bp.route("/missions/<int:mission_id>/follow-ups/new", methods=["GET", "POST"])
-def add(mission_id: int):
+@loads("mission")
+def add(mission: Mission):
     """Add a follow-up action."""
-    mission = _mission(mission_id)
     form = FollowUpForm()
     form.owner_id.choices = _staff_choices()
     form.objective_id.choices = [(0, _("— none —"))] + [(o.id, o.label) for o in mission.partnership.objectives]
@@ -90,7 +84,7 @@ def add(mission_id: int):
 def status(follow_up_id: int):
     """Change the status of a follow-up action."""
     follow_up = db.session.get(FollowUp, follow_up_id) or abort(404)
-    mission = _mission(follow_up.mission_id)
+    mission = load_mission(follow_up.mission_id)
     form = FollowUpStatusForm()
     if form.validate_on_submit():
         if save_form(None, lambda: set_follow_up_status(current_user, follow_up, form.status.data)):

@@ -53,9 +53,17 @@ class ItemKind(LabelledEnum):
     }
 
 
+# ---- the human-rights kinds, stated once ------------------------------------------------------------------------
+
 #: Kinds that are a meeting or dialogue with civil society: the outbound rule counts them, and high-risk mode set on a
 #: mission keeps them out of every feed whether or not a participant is linked (a meeting recorded by head-count only).
-CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.CIVIL_SOCIETY_DIALOGUE})
+CIVIL_SOCIETY_KINDS = frozenset({ItemKind.NGO_VISIT, ItemKind.CIVIL_SOCIETY_DIALOGUE, ItemKind.CITIZEN_MEETING})
+#: The human-rights components of the exchange itself, which rule 1 counts and the week grid stars. A briefing of our
+#: own companies is preparation, not part of the exchange: it counts under rule 3 only.
+HUMAN_RIGHTS_COMPONENTS = CIVIL_SOCIETY_KINDS | {ItemKind.BUSINESS_SESSION}
+#: The kinds whose very name says what a travel-safe copy must not: the components, and our own companies'
+#: human-rights briefing. A travel copy shows them as a neutral "Meeting".
+NEUTRAL_IN_TRAVEL = HUMAN_RIGHTS_COMPONENTS | {ItemKind.COMPANY_BRIEFING}
 
 
 #: Asked for instead of a visibility: decided by who attends (``itinerary.operations``).

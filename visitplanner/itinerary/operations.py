@@ -146,13 +146,6 @@ def remove_item(actor: User, item: ProgrammeItem) -> None:
     _audit(actor, "item.remove", item, {"removed_at": [None, item.removed_at.isoformat()]})
 
 
-def local_value(moment: datetime, zone: str) -> datetime:
-    """What a datetime-local field shows for a stored UTC moment."""
-    from ..timeutil import local_naive
-
-    return local_naive(moment, zone)
-
-
 def protect_item(actor: User, item: ProgrammeItem) -> None:
     """Keep the item out of every calendar feed and command-line export: someone at it was assessed at critical
     risk. The decision is recorded on the item, naming no one, and holds until the advisor releases the item

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..access import allows
 from ..auth import reconfirm
 from ..disclosure import (
     audience_choices,
@@ -31,9 +32,10 @@ from ..disclosure import (
 )
 from ..extensions import db
 from ..forms import ConfirmForm, save_form
-from ..missions.queries import mission_for_page
 from ..participants.queries import all_participants
+from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
+from ..shell import loads
 from ..timeutil import local_fold, local_naive, now_utc
 from .forms import DELEGATION_MEANS, ItemForm
 from .models import ProgrammeItem
@@ -43,23 +45,6 @@ from .rules import double_bookings
 from .week import weeks
 
 bp = Blueprint("itinerary", __name__)
-
-
-def _mission(mission_id: int, check: str = "can_view"):
-    mission = mission_for_page(mission_id)
-    if mission is None or not mission.can_view(current_user):
-        abort(404)
-    if not getattr(mission, check)(current_user):
-        abort(403)
-    return mission
-
-
-def _item(item_id: int):
-    item = db.session.get(ProgrammeItem, item_id)
-    if item is None or item.removed_at is not None:
-        abort(404)
-    mission = _mission(item.mission_id, "can_edit_programme")
-    return mission, next(i for i in mission.items if i.id == item_id)
 
 
 def _programme_context(mission):
@@ -76,22 +61,22 @@ def _programme_context(mission):
         "printed_at": now_utc(),
         "home_timezone": current_app.config["HOME_TIMEZONE"],
         # Double bookings are the planners' to fix, whichever audience's view they look at (never printed).
-        "conflicts": double_bookings(mission.items) if mission.can_edit_programme(current_user) else {},
+        "conflicts": double_bookings(mission.items) if allows(current_user, "itinerary.edit") else {},
     }
 
 
 @bp.route("/missions/<int:mission_id>/programme")
-def programme(mission_id: int):
+@loads("mission")
+def programme(mission: Mission):
     """The programme day by day, for an audience the viewer may use."""
-    mission = _mission(mission_id)
     return render_template("itinerary/programme.html", **_programme_context(mission))
 
 
 @bp.route("/missions/<int:mission_id>/programme/print", methods=["GET", "POST"])
-def printable(mission_id: int):
+@loads("mission")
+def printable(mission: Mission):
     """A clean A4 programme to print. One that shows an item in high-risk mode is made only after the user proved
     again who they are (a POST), and is audited."""
-    mission = _mission(mission_id)
     context = _programme_context(mission)
     if shows_high_risk(mission.items, context["audience"]):
         asked = reconfirm.gate(current_user, mission, f"print:{context['audience'].value}", _("Confirm and print"))
@@ -101,10 +86,10 @@ def printable(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/programme/week")
-def week(mission_id: int):
+@loads("mission")
+def week(mission: Mission):
     """The programme at a glance: a grid per week, the days as columns and the hours as rows; on a phone, the same
     days as a list. A screen page like the programme's own (printable as any page is, not an export)."""
-    mission = _mission(mission_id)
     context = _programme_context(mission)
     views = [view for day in context["days"] for view in day.items]
     context["weeks"] = weeks(mission.start_date, mission.end_date, views, mission.timezone,
@@ -144,9 +129,9 @@ def _warn_double_bookings(mission, item) -> None:
 
 
 @bp.route("/missions/<int:mission_id>/items/new", methods=["GET", "POST"])
-def create(mission_id: int):
+@loads("mission")
+def create(mission: Mission):
     """Add a programme item."""
-    mission = _mission(mission_id, "can_edit_programme")
     form = ItemForm()
     _attendee_choices(form, mission)
     if request.method == "GET":
@@ -163,9 +148,10 @@ def create(mission_id: int):
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
-def edit(item_id: int):
+@loads("item")
+def edit(item: ProgrammeItem):
     """Change a programme item."""
-    mission, item = _item(item_id)
+    mission = item.mission
     form = ItemForm(obj=item)
     _attendee_choices(form, mission)
     if request.method == "GET":
@@ -183,7 +169,7 @@ def edit(item_id: int):
         lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
         stale_message=_("Someone else changed this item while you were editing. Your input is kept below; "
                         "check it against the current programme and save again."),
-        current_version=lambda: db.session.get(ProgrammeItem, item_id).version,
+        current_version=lambda: db.session.get(ProgrammeItem, item.id).version,
     ):
         flash(_("“%(title)s” saved.", title=item.title), "success")
         _warn_double_bookings(mission, item)
@@ -193,9 +179,10 @@ def edit(item_id: int):
 
 
 @bp.route("/items/<int:item_id>/release", methods=["GET", "POST"])
-def release(item_id: int):
+@loads("item")
+def release(item: ProgrammeItem):
     """The advisor releases an item kept out of calendars (high-risk mode for the item), with a reason."""
-    mission, item = _item(item_id)
+    mission = item.mission
     if not item.is_protected:
         abort(404)
     form = ReasonForm()
@@ -207,9 +194,10 @@ def release(item_id: int):
 
 
 @bp.route("/items/<int:item_id>/remove", methods=["GET", "POST"])
-def remove(item_id: int):
+@loads("item")
+def remove(item: ProgrammeItem):
     """Remove a programme item, after confirmation."""
-    mission, item = _item(item_id)
+    mission = item.mission
     form = ConfirmForm()
     if form.validate_on_submit() and save_form(None, lambda: remove_item(current_user, item)):
         flash(_("“%(title)s” removed from the programme.", title=item.title), "success")

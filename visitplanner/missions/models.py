@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..enums import LabelledEnum, MemberText, sql_in
 from ..extensions import db
 from ..messages import Message, StoredMessage
@@ -188,9 +188,6 @@ class Mission(db.Model):
         """Staff see every mission; a delegation member sees the missions they take part in."""
         return user.is_staff or self.member_for(user) is not None
 
-    def can_edit(self, user: User) -> bool:
-        return user.has_role(Role.PROTOCOL)
-
     @property
     def diplomacy_balance(self) -> tuple[int, int]:
         """(public moments, quiet meetings): does the office only ever raise rights behind closed doors?"""
@@ -201,18 +198,6 @@ class Mission(db.Model):
         quiet = sum(1 for i in live if i.kind in (ItemKind.OFFICIAL_MEETING, ItemKind.NGO_VISIT,
                                                   ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION))
         return public, quiet
-
-    def can_edit_programme(self, user: User) -> bool:
-        return user.has_role(Role.PROTOCOL, Role.ADVISOR)
-
-    def can_view_history(self, user: User) -> bool:
-        return user.is_staff
-
-    def can_view_checklist(self, user: User) -> bool:
-        return user.is_staff
-
-    def can_override(self, user: User) -> bool:
-        return user.has_role(Role.APPROVER)
 
     @property
     def needs_attention(self) -> bool:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access import allows
 from ..audit.queries import mission_history
 from ..auth.models import User
 from ..extensions import db
@@ -15,9 +16,10 @@ from ..partnerships.queries import all_partnerships
 from ..disclosure import high_risk_reasons, protected_items
 from ..readiness.forms import ReasonForm
 from ..readiness.operations import moved_since_vouched
+from ..shell import loads
 from ..timeutil import today_utc
 from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm
-from .models import Company, DelegationMember, Direction
+from .models import Company, DelegationMember, Direction, Mission
 from .operations import (
     COMPANY_FIELDS,
     FIELDS,
@@ -36,24 +38,14 @@ from .queries import accounts_for_delegation, mission_for_page
 bp = Blueprint("missions", __name__)
 
 
-def _load(mission_id: int, check: str = "can_view"):
-    """Load a mission for the current user: 404 when missing or not theirs to see, 403 when not theirs to change."""
-    mission = mission_for_page(mission_id)
-    if mission is None or not mission.can_view(current_user):
-        abort(404)
-    if not getattr(mission, check)(current_user):
-        abort(403)
-    return mission
-
-
 def _partnership_choices(form: MissionForm) -> None:
     form.partnership_id.choices = [(p.id, p.label) for p in all_partnerships()]
 
 
 @bp.route("/partnerships/<int:partnership_id>/missions/new", methods=["GET", "POST"])
-def create(partnership_id: int):
+@loads("partnership")
+def create(partnership: Partnership):
     """Create a mission for a partnership."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
     form = MissionForm()
     _partnership_choices(form)
     if request.method == "GET":
@@ -71,19 +63,19 @@ def create(partnership_id: int):
 
 
 @bp.route("/missions/<int:mission_id>")
-def show(mission_id: int):
+@loads("mission")
+def show(mission: Mission):
     """A mission: its details, delegation and companies."""
-    mission = _load(mission_id)
     return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(),
-                           moved=moved_since_vouched(mission, today_utc()) if mission.can_view_checklist(current_user)
+                           moved=moved_since_vouched(mission, today_utc()) if allows(current_user, "readiness.checklist")
                            else None, high_risk=high_risk_reasons(mission) if current_user.is_staff else [],
                            protected=protected_items(mission) if current_user.is_staff else [])
 
 
 @bp.route("/missions/<int:mission_id>/high-risk", methods=["GET", "POST"])
-def high_risk(mission_id: int):
+@loads("mission")
+def high_risk(mission: Mission):
     """The advisor sets high-risk mode on a mission, or ends the mode they set, with a reason."""
-    mission = _load(mission_id)
     ending = mission.high_risk_reason is not None
     form = ReasonForm()
     if form.validate_on_submit() and save_form(form, lambda: (end_high_risk if ending else set_high_risk)(
@@ -97,9 +89,9 @@ def high_risk(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/edit", methods=["GET", "POST"])
-def edit(mission_id: int):
+@loads("mission")
+def edit(mission: Mission):
     """Change a mission's details."""
-    mission = _load(mission_id, "can_edit")
     form = MissionForm(obj=mission)
     _partnership_choices(form)
     if request.method == "GET":
@@ -110,7 +102,7 @@ def edit(mission_id: int):
                                **{k: form[k].data for k in FIELDS}),
         stale_message=_("Someone else changed this mission while you were editing. Your input is kept below; "
                         "check it against the current details and save again."),
-        current_version=lambda: mission_for_page(mission_id).version,
+        current_version=lambda: mission_for_page(mission.id).version,
     ):
         flash(_("Mission saved."), "success")
         return redirect(url_for("missions.show", mission_id=mission.id))
@@ -140,16 +132,16 @@ def edit_company(company_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/history")
-def history(mission_id: int):
+@loads("mission")
+def history(mission: Mission):
     """Who changed what in this mission, newest first."""
-    mission = _load(mission_id, "can_view_history")
     return render_template("missions/history.html", mission=mission, entries=mission_history(mission.id))
 
 
 @bp.route("/missions/<int:mission_id>/members/new", methods=["GET", "POST"], endpoint="add_member")
-def add_member_view(mission_id: int):
+@loads("mission")
+def add_member_view(mission: Mission):
     """Add a person to the delegation."""
-    mission = _load(mission_id, "can_edit")
     form = MemberForm()
     form.user_id.choices = [(0, _("— external person (enter the name below) —"))] + [
         (u.id, f"{u.name} ({u.email})") for u in accounts_for_delegation()
@@ -167,9 +159,9 @@ def add_member_view(mission_id: int):
 
 @bp.route("/missions/<int:mission_id>/members/<int:member_id>/remove", methods=["GET", "POST"],
           endpoint="remove_member")
-def remove_member_view(mission_id: int, member_id: int):
+@loads("mission")
+def remove_member_view(mission: Mission, member_id: int):
     """Take a person out of the delegation, after confirmation."""
-    mission = _load(mission_id, "can_edit")
     member = db.session.get(DelegationMember, member_id)
     if member is None or member.mission_id != mission.id:
         abort(404)
@@ -188,9 +180,9 @@ def remove_member_view(mission_id: int, member_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/companies/new", methods=["GET", "POST"], endpoint="add_company")
-def add_company_view(mission_id: int):
+@loads("mission")
+def add_company_view(mission: Mission):
     """Add a company taking part in the mission."""
-    mission = _load(mission_id, "can_edit")
     form = CompanyForm()
     added = []
     if form.validate_on_submit() and save_form(form, lambda: added.append(add_company(
@@ -204,9 +196,9 @@ def add_company_view(mission_id: int):
 
 @bp.route("/missions/<int:mission_id>/companies/<int:company_id>/remove", methods=["GET", "POST"],
           endpoint="remove_company")
-def remove_company_view(mission_id: int, company_id: int):
+@loads("mission")
+def remove_company_view(mission: Mission, company_id: int):
     """Unlink a company from the mission, after confirmation."""
-    mission = _load(mission_id, "can_edit")
     company = db.session.get(Company, company_id)
     if company is None or company not in mission.companies:
         abort(404)

@@ -370,6 +370,10 @@ class Consultation(db.Model):
         """Whether what it said was blanked with the personal data of a person it covered."""
         return not any(getattr(self, name) for name in self.FREE_TEXT)
 
+    def expired(self, today: date) -> bool:
+        """Whether it no longer holds at all: its valid-until day has passed."""
+        return self.valid_until < today
+
     def holds_for(self, participant_id: int, item_id: int, *, today: date, day: date) -> bool:
         """Whether this consultation, held by ``today``, covers one participant at one item and still holds today
         and on ``day`` (the day of the item, where it happens). ``day=today`` asks about today alone."""

@@ -16,8 +16,9 @@ from ..formatting import format_date
 from ..forms import save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
-from ..participants.models import Scope, consent_state, current_assessment
+from ..participants.models import Participant, Scope, consent_state, current_assessment
 from ..readiness.checks import consent_ends_early, last_meeting_days, meeting_day, participant_links
+from ..shell import loads
 from ..timeutil import today_utc
 from .forms import (
     AssessmentForm,
@@ -47,10 +48,6 @@ from .retention import due_on, erase, export_stored, renew, retention_days
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
 FIELDS = ("real_name", "alias", "organisation", "kind", "residence", "contact", "at_risk", "another_person")
-
-
-def _load(participant_id: int):
-    return participant_for_page(participant_id) or abort(404)
 
 
 def _mission_of(participant, mission_id: int) -> Mission:
@@ -98,9 +95,9 @@ def propose():
 
 
 @bp.route("/<int:participant_id>")
-def show(participant_id: int):
+@loads("participant")
+def show(participant: Participant):
     """A participant: details, consent per mission with its history, safety assessments per item."""
-    participant = _load(participant_id)
     today = today_utc()
     missions = []
     for mission, items in programme_of(participant):
@@ -121,9 +118,9 @@ def show(participant_id: int):
 
 
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
-def edit(participant_id: int):
+@loads("participant")
+def edit(participant: Participant):
     """Change a participant's details (real name only for the roles that may see it)."""
-    participant = _load(participant_id)
     form = ParticipantForm(obj=participant)
     if request.method == "GET":
         form.version.data = participant.version
@@ -133,7 +130,7 @@ def edit(participant_id: int):
                                    **{k: form[k].data for k in FIELDS}),
         stale_message=_("Someone else changed this participant while you were editing. Your input is kept "
                         "below; check it and save again."),
-        current_version=lambda: _load(participant_id).version,
+        current_version=lambda: participant_for_page(participant.id).version,
     ):
         flash(_("Participant saved."), "success")
         return redirect(url_for("participants.show", participant_id=participant.id))
@@ -141,9 +138,9 @@ def edit(participant_id: int):
 
 
 @bp.route("/<int:participant_id>/missions/<int:mission_id>/consent", methods=["GET", "POST"])
-def consent(participant_id: int, mission_id: int):
+@loads("participant")
+def consent(participant: Participant, mission_id: int):
     """Record consent for a mission; every scope starts unticked."""
-    participant = _load(participant_id)
     mission = _mission_of(participant, mission_id)
     form = ConsentForm()
     today = today_utc()
@@ -167,9 +164,9 @@ def consent(participant_id: int, mission_id: int):
 
 
 @bp.route("/<int:participant_id>/missions/<int:mission_id>/withdraw", methods=["GET", "POST"])
-def withdraw(participant_id: int, mission_id: int):
+@loads("participant")
+def withdraw(participant: Participant, mission_id: int):
     """Withdraw consent: one action, effective at once everywhere."""
-    participant = _load(participant_id)
     mission = _mission_of(participant, mission_id)
     form = WithdrawForm()
     if form.validate_on_submit() and save_form(form, lambda: withdraw_consent(
@@ -182,9 +179,9 @@ def withdraw(participant_id: int, mission_id: int):
 
 
 @bp.route("/<int:participant_id>/items/<int:item_id>/assess", methods=["GET", "POST"])
-def assess(participant_id: int, item_id: int):
+@loads("participant")
+def assess(participant: Participant, item_id: int):
     """Record a safety assessment of a participant's part in a programme item."""
-    participant = _load(participant_id)
     item = db.session.get(ProgrammeItem, item_id)
     if item is None or item.removed_at is not None or participant not in item.participants:
         abort(404)
@@ -206,24 +203,15 @@ def assess(participant_id: int, item_id: int):
                            name=participant_label(participant, current_user))
 
 
-def _mission_for_consultations(mission_id: int) -> Mission:
-    from ..missions.queries import mission_for_page
-
-    mission = mission_for_page(mission_id)
-    if mission is None or not mission.can_view(current_user):
-        abort(404)
-    return mission
-
-
 def _pairs(mission: Mission) -> list[tuple[str, str]]:
     """Every participant at every live item, as checkbox choices "participant:item", by alias."""
     return [(f"{p.id}:{item.id}", f"{p.alias} — “{item.title}”") for item, p in participant_links(mission)]
 
 
 @bp.route("/missions/<int:mission_id>/consultations")
-def consultations(mission_id: int):
+@loads("mission")
+def consultations(mission: Mission):
     """The mission's consultations of the embassy, consulates and other trusted channels, and who they cover."""
-    mission = _mission_for_consultations(mission_id)
     labels = dict(_pairs(mission))
     # Who was consulted, the question and the answer can name people: for the roles that may see real names.
     return render_template("participants/consultations.html", mission=mission, labels=labels,
@@ -232,9 +220,9 @@ def consultations(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/consultations/new", methods=["GET", "POST"])
-def consult(mission_id: int):
+@loads("mission")
+def consult(mission: Mission):
     """Record a consultation (rule 5 reads these for outbound missions)."""
-    mission = _mission_for_consultations(mission_id)
     form = ConsultationForm()
     form.covers.choices = _pairs(mission)
     if request.method == "GET":
@@ -251,9 +239,9 @@ def consult(mission_id: int):
 
 
 @bp.route("/<int:participant_id>/renew", methods=["POST"], endpoint="renew")
-def renew_retention(participant_id: int):
+@loads("participant")
+def renew_retention(participant: Participant):
     """Keep a participant's personal data for another retention period, with a reason (the advisor)."""
-    participant = _load(participant_id)
     form = RenewForm()
     kept = []
     if form.validate_on_submit() and save_form(
@@ -266,9 +254,9 @@ def renew_retention(participant_id: int):
 
 
 @bp.route("/<int:participant_id>/data", methods=["GET", "POST"])
-def data(participant_id: int):
+@loads("participant")
+def data(participant: Participant):
     """Everything kept about the person (GDPR Art. 15), as a page to print or as JSON; each copy is logged."""
-    participant = _load(participant_id)
     form = DataRequestForm()
     if form.validate_on_submit():
         stored = export_stored(current_user, participant, form.format.data)
@@ -283,9 +271,9 @@ def data(participant_id: int):
 
 
 @bp.route("/<int:participant_id>/erase", methods=["GET", "POST"], endpoint="erase")
-def erase_view(participant_id: int):
+@loads("participant")
+def erase_view(participant: Participant):
     """Erase everything about the person at their request (GDPR Art. 17), after typing the alias to confirm."""
-    participant = _load(participant_id)
     form = EraseForm()
     if form.validate_on_submit():
         if form.alias.data != participant.alias:

@@ -282,3 +282,7 @@ class Objective(db.Model):
     @property
     def label(self) -> str:
         return self.what[:80]
+
+    def evaluation_overdue(self, today: date) -> bool:
+        """Whether its evaluation fell due before today and was not held."""
+        return self.evaluation_due is not None and self.evaluation_due < today

@@ -14,12 +14,14 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 
 from ..enums import LabelledEnum
-from ..itinerary.models import CIVIL_SOCIETY_KINDS, ItemKind, ProgrammeItem
+from ..itinerary.models import CIVIL_SOCIETY_KINDS, HUMAN_RIGHTS_COMPONENTS, ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings
 from ..messages import Message, joined, shown, stored, stored_n, value_ref
-from ..missions.models import Direction, Mission
-from ..participants.models import Decision, Scope, consent_state, current_assessment
+from ..missions.models import BriefingState, Direction, Mission
+from ..participants.models import Decision, ParticipantKind, Scope, consent_state, current_assessment
 from ..timeutil import in_zone, last_day
+from .lifecycle import four_eyes_refusal
+from .models import SignOffRole
 
 
 class Status(LabelledEnum):
@@ -30,13 +32,6 @@ class Status(LabelledEnum):
     NA = "NA"
 
     __labels__ = {PASS: _l("Pass"), WARN: _l("Warning"), FAIL: _l("Fail"), NA: _l("Not applicable")}
-
-
-#: Kinds that are a human-rights component of the exchange itself. A briefing of our own companies is preparation,
-#: not part of the exchange: it counts under rule 3 only.
-HR_COMPONENT_KINDS = frozenset({
-    ItemKind.NGO_VISIT, ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION, ItemKind.CIVIL_SOCIETY_DIALOGUE,
-})
 
 
 @dataclass(frozen=True)
@@ -80,10 +75,6 @@ def live_items(mission: Mission) -> list[ProgrammeItem]:
     return sorted((i for i in mission.items if i.removed_at is None), key=lambda i: (i.starts_at, i.id))
 
 
-def _kinds(mission: Mission) -> set[str]:
-    return {i.kind for i in live_items(mission)}
-
-
 #: Each check's title by its name: what the checklist shows, and how a stored message names a check.
 CHECK_TITLES = {
     "hr_component": _l("Human-rights component"),
@@ -120,7 +111,7 @@ def _not_applicable(name: str, direction: Direction) -> CheckResult:
 
 def check_hr_component(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 1: every exchange has at least one human-rights component that is part of the exchange itself."""
-    found = [i for i in live_items(mission) if i.kind in HR_COMPONENT_KINDS]
+    found = [i for i in live_items(mission) if i.kind in HUMAN_RIGHTS_COMPONENTS]
     return _result(
         "hr_component", bool(found),
         stored_n("%(num)d human-rights component in the programme.",
@@ -136,8 +127,6 @@ def check_hr_component(mission: Mission, ctx: Context) -> CheckResult:
 def _meets_residents(item: ProgrammeItem) -> bool:
     """A meeting with residents concerned with human rights in China: one of them is a participant (a resident or
     diaspora member), or the people kept off the record for their own safety are counted, with the reason."""
-    from ..participants.models import ParticipantKind
-
     named = any(p.kind == ParticipantKind.RESIDENT for p in item.participants)
     counted = bool(item.headcount) and bool(item.headcount_reason.strip())
     return named or counted
@@ -180,8 +169,6 @@ def check_inbound(mission: Mission, ctx: Context) -> CheckResult:
 def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 3: an outbound mission meets civil society; with companies, a business session and a briefing held
     before departure (a briefing still to come is a plan: a warning, from the day before departure a failure)."""
-    from ..missions.models import BriefingState
-
     if mission.direction != Direction.OUTBOUND:
         return _not_applicable("outbound", Direction.OUTBOUND)
     items = live_items(mission)
@@ -424,8 +411,7 @@ def check_talking_points(mission: Mission, ctx: Context) -> CheckResult:
 
 
 def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 9: the advisor and the approver signed off, two people, neither of them the submitter."""
-    from ..readiness.models import SignOffRole
+    """Rule 9: the advisor and the approver signed off, two people whom four eyes allow (``lifecycle``)."""
 
     active = [s for s in mission.sign_offs if s.voided_at is None]
     by_role = {s.role: s for s in active}
@@ -434,11 +420,10 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
     problems = []
     if missing:
         problems.append(stored("awaiting sign-off by: %(roles)s", roles=missing))
-    users = [s.user_id for s in active]
-    if len(users) != len(set(users)):
-        problems.append(stored("one person signed in two roles"))
-    if mission.submitted_by_id is not None and mission.submitted_by_id in users:
-        problems.append(stored("the person who submitted the mission also signed it off"))
+    for signed in active:
+        refusal = four_eyes_refusal(mission, signed.user_id, [s for s in active if s is not signed])
+        if refusal is not None and refusal not in problems:
+            problems.append(refusal)
     reason_ok = stored("Signed off by %(names)s.", names=[
         stored("%(name)s (%(role)s)", name=s.user.name, role=value_ref("sign_off_role", s.role)) for s in active])
     return _result(

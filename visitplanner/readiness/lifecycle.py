@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth.models import Role, User
 from ..enums import LabelledEnum, MemberText
 from ..errors import RuleViolation
+from ..messages import Message, stored
 from ..missions.models import MissionStatus
 from .models import SignOffRole
 
@@ -135,10 +136,24 @@ def action_options(mission, user: User) -> list[ActionOption]:
     return options
 
 
+def four_eyes_refusal(mission, user_id: int, others: list) -> Message | None:
+    """Four eyes, the one statement of who may not sign ``mission`` off, and why (None: they may): the person who
+    submitted it, the approver who overrode the advice against engagement, and whoever already signed it in another
+    role (``others``: the sign-offs standing beside theirs). The checklist's buttons, the sign-off and the four-eyes
+    check read it."""
+    if user_id == mission.submitted_by_id:
+        return stored("the person who submitted the mission cannot sign it off")
+    if user_id == mission.override_by_id:
+        return stored("the approver who overrode the advice against engagement cannot sign it off")
+    if any(s.user_id == user_id for s in others):
+        return stored("one person cannot sign in two roles")
+    return None
+
+
 def open_sign_off_roles(mission, user: User) -> list[SignOffRole]:
-    """The roles ``user`` could still sign ``mission`` off in: held, not yet signed, and not already signed by them."""
+    """The roles ``user`` could still sign ``mission`` off in: held, not yet signed, and four eyes allow them."""
     standing = [s for s in mission.sign_offs if s.voided_at is None]
-    if user.id == mission.submitted_by_id or any(s.user_id == user.id for s in standing):
+    if four_eyes_refusal(mission, user.id, standing) is not None:
         return []
     signed = {s.role for s in standing}
     return [role for role in SignOffRole if role.held_by(user) and role.value not in signed]

@@ -13,17 +13,17 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..audit.operations import record
-from ..auth.models import User
+from ..auth.models import Role, User
 from ..errors import RuleViolation
 from ..extensions import db
-from ..messages import Message, joined, stored
+from ..messages import Message, joined, shown, stored
 from ..missions.models import Mission, MissionStatus
 from ..missions.queries import programme_options
 from ..revisions import keep_as_is
 from ..timeutil import now_utc
 from .checks import PRE_SIGNOFF, Context, failing, participant_links, run_checks
 from .fingerprint import changes_since, fingerprint, vouched_content
-from .lifecycle import TRANSITIONS, Action, target
+from .lifecycle import TRANSITIONS, Action, four_eyes_refusal, target
 from .models import (
     TALKING_POINTS_BLOCK,
     ManualCheck,
@@ -141,13 +141,10 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> S
     target(mission.status, Action.SIGN_OFF)
     if not role.held_by(actor):
         raise RuleViolation(_("You do not have the role %(role)s.", role=role.label))
-    if actor.id == mission.submitted_by_id:
-        raise RuleViolation(_("You submitted this mission; someone else must sign it off (four-eyes principle)."))
-    if any(s.user_id == actor.id for s in standing_sign_offs(mission)):
-        raise RuleViolation(_("You already signed this mission off in another role; a second person must sign."))
-    if mission.override_by_id == actor.id:
-        raise RuleViolation(_("You overrode the advice against engagement for this mission; someone else must "
-                              "sign it off (four-eyes principle)."))
+    refusal = four_eyes_refusal(mission, actor.id, standing_sign_offs(mission))
+    if refusal is not None:
+        raise RuleViolation(_("Someone else must sign this mission off: %(why)s (four-eyes principle).",
+                              why=shown(refusal)))
     ctx = context(today)
     failed = failing(run_checks(mission, ctx, PRE_SIGNOFF))
     if failed:
@@ -174,7 +171,7 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> S
 
 def record_override(actor: User, mission: Mission, reason: str) -> None:
     """An approver records why the mission goes ahead although the partnership is advised against."""
-    if not mission.can_override(actor):
+    if not actor.has_role(Role.APPROVER):  # the decision is the approver's, whoever else reaches this
         raise RuleViolation(_("Only an approver can override the advice against engagement."))
     if not mission.partnership.advised_against:
         raise RuleViolation(_("Engagement with this partner is not advised against; no override is needed."))
@@ -282,7 +279,3 @@ def set_talking_points_block(actor: User, block: bool) -> None:
     if before != setting.value:
         record(actor, "settings.update", setting, label=TALKING_POINTS_BLOCK,
                changes={TALKING_POINTS_BLOCK: [before == "1", block]})
-
-
-def signed_off_by(mission: Mission) -> list[SignOff]:
-    return list(db.session.scalars(select(SignOff).where(SignOff.mission_id == mission.id).order_by(SignOff.id)))

@@ -9,8 +9,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..forms import save_form
 from ..missions.models import Mission, MissionStatus
-from ..missions.queries import mission_for_page
 from ..participants.retention import retention_days, set_retention_days
+from ..shell import loads
 from ..timeutil import today_utc
 from .checks import run_checks
 from .fingerprint import fingerprint, short_code, vouched_content
@@ -34,19 +34,10 @@ from .operations import (
 bp = Blueprint("readiness", __name__)
 
 
-def _mission(mission_id: int, allowed):
-    """Load (404), then ask whether the user may do this to the mission (403): ``allowed(mission, user)``."""
-    mission = mission_for_page(mission_id)
-    if mission is None or not mission.can_view(current_user):
-        abort(404)
-    if not allowed(mission, current_user):
+def _taking(action: Action) -> None:
+    """The guard of a lifecycle step: the user's roles take it (the table in lifecycle.py); 403 otherwise."""
+    if not may_take(current_user, action):
         abort(403)
-    return mission
-
-
-def _taking(action: Action):
-    """The guard of a lifecycle step: the user's roles take it (the table in lifecycle.py)."""
-    return lambda mission, user: may_take(user, action)
 
 
 def _back(mission):
@@ -60,9 +51,9 @@ def _act(mission, operation, success: str):
 
 
 @bp.route("/missions/<int:mission_id>/checklist")
-def checklist(mission_id: int):
+@loads("mission")
+def checklist(mission: Mission):
     """Every check with its reason and a link to fix it; the manual items; who signed off."""
-    mission = _mission(mission_id, Mission.can_view_checklist)
     confirmed = {c.key: c for c in mission.confirmations}
     today = today_utc()
     ctx = context(today)
@@ -76,9 +67,10 @@ def checklist(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/submit", methods=["POST"])
-def submit(mission_id: int):
+@loads("mission")
+def submit(mission: Mission):
     """Submit the mission for sign-off."""
-    mission = _mission(mission_id, _taking(Action.SUBMIT))
+    _taking(Action.SUBMIT)
     if not SignOffForm().validate_on_submit():
         abort(400)
     return _act(mission, lambda: submit_for_signoff(current_user, mission, today_utc()),
@@ -86,9 +78,10 @@ def submit(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/sign-off", methods=["POST"])
-def sign(mission_id: int):
+@loads("mission")
+def sign(mission: Mission):
     """Sign the mission off in one of one's roles."""
-    mission = _mission(mission_id, _taking(Action.SIGN_OFF))
+    _taking(Action.SIGN_OFF)
     form = SignOffForm()
     if not form.validate_on_submit() or form.role.data not in {r.value for r in SignOffRole}:
         abort(400)
@@ -103,9 +96,9 @@ def sign(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/confirm/<key>", methods=["POST"])
-def confirm(mission_id: int, key: str):
+@loads("mission")
+def confirm(mission: Mission, key: str):
     """Confirm a manual checklist item."""
-    mission = _mission(mission_id, Mission.can_edit_programme)
     if key not in {m.value for m in ManualCheck}:
         abort(404)
     form = ConfirmCheckForm()
@@ -116,9 +109,10 @@ def confirm(mission_id: int, key: str):
 
 
 @bp.route("/missions/<int:mission_id>/complete", methods=["POST"])
-def complete_view(mission_id: int):
+@loads("mission")
+def complete_view(mission: Mission):
     """Mark a finalised mission as completed."""
-    mission = _mission(mission_id, _taking(Action.COMPLETE))
+    _taking(Action.COMPLETE)
     if not SignOffForm().validate_on_submit():
         abort(400)
     return _act(mission, lambda: complete(current_user, mission, today_utc()), _("The mission is completed."))
@@ -130,9 +124,10 @@ def _reason_page(mission, form, title: str, message: str, label: str):
 
 
 @bp.route("/missions/<int:mission_id>/return", methods=["GET", "POST"])
-def return_view(mission_id: int):
+@loads("mission")
+def return_view(mission: Mission):
     """Return a mission awaiting sign-off to draft, with a reason."""
-    mission = _mission(mission_id, _taking(Action.RETURN))
+    _taking(Action.RETURN)
     form = ReasonForm()
     if form.validate_on_submit():
         return _act(mission, lambda: return_to_draft(current_user, mission, form.reason.data),
@@ -143,9 +138,10 @@ def return_view(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/cancel", methods=["GET", "POST"])
-def cancel_view(mission_id: int):
+@loads("mission")
+def cancel_view(mission: Mission):
     """Cancel a mission, with a reason, after confirmation."""
-    mission = _mission(mission_id, _taking(Action.CANCEL))
+    _taking(Action.CANCEL)
     form = ReasonForm()
     if form.validate_on_submit():
         return _act(mission, lambda: cancel(current_user, mission, form.reason.data), _("The mission is cancelled."))
@@ -155,9 +151,9 @@ def cancel_view(mission_id: int):
 
 
 @bp.route("/missions/<int:mission_id>/override", methods=["GET", "POST"])
-def override(mission_id: int):
+@loads("mission")
+def override(mission: Mission):
     """An approver records why this mission goes ahead although the partnership is advised against."""
-    mission = _mission(mission_id, Mission.can_override)
     form = ReasonForm()
     if form.validate_on_submit():
         return _act(mission, lambda: record_override(current_user, mission, form.reason.data),
