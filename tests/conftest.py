@@ -323,16 +323,12 @@ def en(ctx, client):
 
 
 def replace_clock(patch: pytest.MonkeyPatch, now) -> None:
-    """Replace ``now_utc`` with ``now`` in timeutil and in every application module that imported it by name, so
-    that today, lapses and expiry all follow one clock (undone with ``patch``)."""
-    import sys
+    """Set the application's one clock (``timeutil.clock``) to ``now`` (a moment or a callable), so that today,
+    lapses, expiry, sessions and second-factor steps all follow it (undone with ``patch``)."""
+    from visitplanner.timeutil import clock
 
-    from visitplanner import timeutil
-
-    real = timeutil.now_utc
-    for name, module in list(sys.modules.items()):
-        if name.partition(".")[0] == "visitplanner" and getattr(module, "now_utc", None) is real:
-            patch.setattr(module, "now_utc", now)
+    patch.setattr(clock, "_source", None)  # what ``patch`` puts back
+    clock.set(now)
 
 
 def time_passes(seconds: int = 5) -> None:

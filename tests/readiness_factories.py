@@ -63,15 +63,12 @@ def english() -> None:
 
 
 def freeze_today(monkeypatch, day: date = TODAY) -> None:
-    """Make ``today_utc()`` (pages, the command line, the demo) return ``day``.
+    """Set the application's clock to 09:00 on ``day``, and let it run from there: today is ``day`` everywhere
+    (pages, the command line, the demo), and moments stored meanwhile still follow one another."""
+    from conftest import replace_clock
 
-    ``today_utc`` looks ``now_utc`` up in its own module at every call, so patching it there freezes
-    the date everywhere while timestamps stored through ``now_utc`` imported elsewhere stay real.
-    """
-    from visitplanner import timeutil
-
-    frozen = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
-    monkeypatch.setattr(timeutil, "now_utc", lambda: frozen)
+    started, frozen = datetime.now(UTC), datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+    replace_clock(monkeypatch, lambda: frozen + (datetime.now(UTC) - started))
 
 
 # ---- groundwork, participants, consent, safety -----------------------------------------------------------

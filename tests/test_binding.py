@@ -277,9 +277,9 @@ def test_the_checklist_shows_what_changed_since_submission_before_cron_applies_i
 ):
     s = finalised
     officer = make_user(Role.APPROVER)
+    freeze_today(monkeypatch, date(2027, 5, 16))
     client.post("/login", data={"email": officer.email, "password": "correct horse battery staple"})
     client.post("/language", data={"lang": "en", "next": "/"})
-    freeze_today(monkeypatch, date(2027, 5, 16))
     page = unescape(client.get(f"/missions/{s.mission.id}/checklist").get_data(as_text=True))
     assert "The sign-off of this mission no longer holds" in page
     lines = re.findall(r'<li class="utrecht-unordered-list__item">([^<]*)</li>', page)

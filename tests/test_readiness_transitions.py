@@ -511,12 +511,14 @@ def test_after_expiry_the_pages_show_the_sign_off_no_longer_holds_without_writin
     app, finalised_until_the_meeting, client, login, monkeypatch, page
 ):
     s = finalised_until_the_meeting
-    login(Role.PROTOCOL)
+    user = login(Role.PROTOCOL)
     client.post("/language", data={"lang": "en", "next": "/"})
     url = page.format(id=s.mission.id)
     freeze_today(monkeypatch, date(2027, 4, 14))
+    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})  # a day on
     assert "no longer holds" not in client.get(url).get_data(as_text=True)
     freeze_today(monkeypatch, date(2027, 4, 15))
+    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
     html = client.get(url).get_data(as_text=True)
     assert "The sign-off of this mission no longer holds: what it vouched for changed." in html
     assert f"{ALIAS}: consent expired on 2027-04-14" in html and REAL_NAME not in html

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta, timezone
 from html import unescape
 
 import pyotp
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, replace_clock
 from sqlalchemy import select
 
 from visitplanner.audit.models import AuditEntry
-from visitplanner.auth import sessions
 from visitplanner.auth.models import Role, User
 from visitplanner.auth.second_factor import RecoveryCode
 from visitplanner.commit import commit
@@ -164,9 +164,9 @@ def test_the_second_step_must_follow_the_first_within_five_minutes(app, account,
     email = account(Role.ADVISOR, secret=secret)
     client = browser(app)
     client.post("/login", data={"email": email, "password": PASSWORD})
-    later = time.time() + 301
-    monkeypatch.setattr(sessions.time, "time", lambda: later)
-    response = client.post("/login/code", data={"code": code_for(secret)})
+    code = code_for(secret)
+    replace_clock(monkeypatch, datetime.now(timezone.utc) + timedelta(seconds=301))
+    response = client.post("/login/code", data={"code": code})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert not signed_in(client)
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from html import unescape
 
 import re
-import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import PASSWORD, make_app
+from conftest import PASSWORD, make_app, replace_clock
 
 from visitplanner.audit.models import AuditEntry
-from visitplanner.auth import sessions
 from visitplanner.auth.models import Role, User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
@@ -112,14 +111,14 @@ def test_the_administrator_is_asked_first_and_the_person_is_told_why_at_their_ne
 
 
 class Clock:
-    """Move the sessions' clock."""
+    """Move the application's clock (``timeutil.clock``), which sessions read."""
 
     def __init__(self, monkeypatch):
-        self.now = time.time()
-        monkeypatch.setattr(sessions.time, "time", lambda: self.now)
+        self.now = datetime.now(timezone.utc)
+        replace_clock(monkeypatch, lambda: self.now)
 
     def advance(self, minutes: float) -> None:
-        self.now += minutes * 60
+        self.now += timedelta(minutes=minutes)
 
 
 def test_a_session_ends_after_30_minutes_without_a_request_and_each_request_keeps_it_alive(app, people, monkeypatch):

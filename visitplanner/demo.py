@@ -74,7 +74,7 @@ def _item(actor, mission, kind, title, start, end, zone, *, location="", descrip
 
 def load_demo() -> list[tuple[str, str]]:
     """Create the demo accounts, partnership and missions (flushed; the caller commits)."""
-    from .timeutil import today_utc
+    from .timeutil import now_utc, today_utc
 
     global _shift
     _shift = timedelta(weeks=(today_utc() - WRITTEN_ON).days // 7)
@@ -83,7 +83,7 @@ def load_demo() -> list[tuple[str, str]]:
         users[email] = create_user(None, email=email, name=name, password=DEMO_PASSWORD, roles=roles)
         if set(roles) & {Role.ADMIN, Role.ADVISOR, Role.APPROVER}:
             # Set up as the person would, with the code their app shows now (the recovery codes are not shown).
-            enrol_second_factor(users[email], DEMO_TOTP_SECRET, pyotp.TOTP(DEMO_TOTP_SECRET).now())
+            enrol_second_factor(users[email], DEMO_TOTP_SECRET, pyotp.TOTP(DEMO_TOTP_SECRET).at(now_utc()))
             users[email].totp_last_step = None  # that code set it up; it may still open the first sign-in
     protocol = users["protocol@example.org"]
     advisor = users["advisor@example.org"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
@@ -10,9 +11,33 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
+class Clock:
+    """The one clock the application reads: every moment it stores or compares (``now_utc``, ``today_utc``), a
+    session's age, a second-factor code's time step. The system's, unless a test sets another (:meth:`set`): tests
+    move time here, never by patching a module."""
+
+    def __init__(self) -> None:
+        self._source: Callable[[], datetime] | None = None
+
+    def now(self) -> datetime:
+        return self._source() if self._source is not None else datetime.now(timezone.utc)
+
+    def timestamp(self) -> float:
+        """Seconds since 1970, as ``time.time()`` counts them."""
+        return self.now().timestamp()
+
+    def set(self, source: datetime | Callable[[], datetime] | None) -> None:
+        """Read the time from ``source`` from now on: a moment (time stands still), a callable, or None (the
+        system's again)."""
+        self._source = (lambda: source) if isinstance(source, datetime) else source
+
+
+clock = Clock()
+
+
 def now_utc() -> datetime:
     """The current moment, timezone-aware in UTC (a callable default, never evaluated at import)."""
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def today_utc() -> date:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from datetime import datetime
 
 import pyotp
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..timeutil import UTCDateTime, now_utc
+from ..timeutil import UTCDateTime, clock, now_utc
 from .models import Role, User
 
 RECOVERY_CODES = 10
@@ -77,7 +76,7 @@ def matching_step(secret: str, code: str, now: float | None = None) -> int | Non
     if not (code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
-    step = totp.timecode(now if now is not None else time.time())
+    step = totp.timecode(now if now is not None else clock.timestamp())
     for candidate in range(step - DRIFT, step + DRIFT + 1):
         if secrets.compare_digest(totp.generate_otp(candidate), code):
             return candidate

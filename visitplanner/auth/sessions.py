@@ -8,11 +8,11 @@ Nothing is written on a request: the times travel in the cookie, which only the 
 
 from __future__ import annotations
 
-import time
 
 from flask import current_app, session
 from flask_login import login_user
 
+from ..timeutil import clock
 from .models import User
 
 GENERATION, BEGAN, SEEN = "_generation", "_began", "_seen"
@@ -21,7 +21,7 @@ TOUCH_EVERY = 60
 
 
 def _now() -> int:
-    return int(time.time())
+    return int(clock.timestamp())
 
 
 #: What a visitor chose before signing in and keeps after: the language, nothing else.
