@@ -2,7 +2,7 @@
 
 Builds a mission of N items (two attendees and one consenting participant each) in an in-memory SQLite database
 and times ``follow_missions`` over it, the work every write to that mission does once. A benchmark, not a test:
-nothing is asserted; run ``make bench`` and compare with the figure in the README.
+nothing is asserted; run ``make bench`` and compare with the figure in docs/engineers.md (Performance).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Backups of the whole database and their restore: `pg_dump`/`pg_restore` for PostgreSQL, SQLite's online
-backup API for SQLite. The commands are in cli.py; the README has the restore drill.
+backup API for SQLite. The commands are in cli.py; docs/operators.md has the restore drill.
 
 A backup holds everything the database holds, real names of civil-society participants included: keep it as
 carefully as the database itself (encrypted, off the application server, for a limited time).
