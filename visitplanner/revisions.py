@@ -19,11 +19,10 @@ deletes or changes a row able to change what some output shows of a root raises 
 Feeds derive their ETag from these revisions (``calendar/queries.py``); the commit tells the readiness module which
 submitted or finalised missions moved, and it compares what their sign-offs vouched for (``readiness/binding.py``).
 
-**Adding a column or a table?** Classify every new attribute in ``TRACKED`` below: in ``raises`` when a change
-to it can change what a page, an export or a feed shows, or what a check decides; in ``ignored`` with the
-reason when it cannot. ``tests/test_revisions.py`` fails until every mapped attribute is in one of the two.
-Bulk UPDATE, DELETE and INSERT through the session on a tracked table are refused: they would pass by the
-flush unseen.
+**Adding a column or a table?** The column says on itself whether a change to it raises revisions or why not:
+``TRACKED`` below is derived from that (``facts.py``), and ``tests/test_facts.py`` fails on a column that says
+nothing. A new model also names here the roots its rows belong to (``BELONGS``). Bulk UPDATE, DELETE and INSERT
+through the session on a tracked table are refused: they would pass by the flush unseen.
 """
 
 from __future__ import annotations
@@ -34,19 +33,31 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from flask_sqlalchemy.session import Session
 from sqlalchemy import BigInteger, Column, Integer, Table, case, event, func, insert, inspect, select, union, update
 from sqlalchemy.engine import Connection
-from flask_sqlalchemy.session import Session
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import MANYTOONE, ORMExecuteState
 
 from .audit.models import AuditEntry
 from .auth.models import User, UserRole
 from .auth.second_factor import RecoveryCode
 from .calendar.models import CalendarFeed, FeedFetch
 from .extensions import db
+from .facts import (  # noqa: F401  (the reasons a column is ignored, named here too)
+    CHILDREN,
+    CREATED,
+    DERIVED,
+    IDENTITY,
+    MIRROR,
+    RETENTION,
+    REVISION,
+    VERSION,
+    facts,
+    facts_of,
+)
 from .followup.models import FollowUp, MeetingOutcome
 from .itinerary.models import ProgrammeItem, item_focal_themes
-from .missions.models import Company, DelegationMember, Mission, mission_companies
+from .missions.models import Company, DelegationMember, Mission, MissionStatus, mission_companies
 from .participants.models import (
     ConsentRecord,
     Consultation,
@@ -63,15 +74,22 @@ from .partnerships.models import (
     Partnership,
     partnership_focal_themes,
 )
+from .personal_data import BOOKKEEPING
 from .readiness.models import ManualConfirmation, Setting, SignOff
 from .timeutil import now_utc
+
+
+def _clock() -> dict:
+    return facts(ignored="the clock that orders the stamps of revised_ms: never shown", fingerprint=False,
+                 privacy=BOOKKEEPING, audit=False)
+
 
 #: One row: the latest ``revised_ms`` stamped, and the lock that orders stamps as their transactions commit.
 revision_clock = Table(
     "revision_clock",
     db.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("last_ms", BigInteger, nullable=False),
+    Column("id", Integer, primary_key=True, info=_clock()),
+    Column("last_ms", BigInteger, nullable=False, info=_clock()),
 )
 
 #: The root tables, and the key under which changed ones are collected.
@@ -85,7 +103,8 @@ RootsOf = Callable[[Connection, Any], Iterable[Root]]
 
 @dataclass(frozen=True)
 class Tracking:
-    """How changes to one model reach the roots whose revision they raise."""
+    """How changes to one model reach the roots whose revision they raise (derived from its columns' facts,
+    ``facts.py``)."""
 
     #: The roots a row belongs to, from its current and its previous values.
     roots: RootsOf | None
@@ -93,10 +112,6 @@ class Tracking:
     raises: frozenset[str] = frozenset()
     #: Attributes whose change cannot change any output, each with the reason.
     ignored: dict[str, str] = field(default_factory=dict)
-
-
-def _because(reason: str, *keys: str) -> dict[str, str]:
-    return {key: reason for key in keys}
 
 
 # ---- reading a row's values during a flush ------------------------------------------------------------------
@@ -224,212 +239,70 @@ def _everything(conn, row):
     return {("missions", ALL), ("partnerships", ALL)}
 
 
-# ---- the classification of every mapped attribute -------------------------------------------------------------
+# ---- every model: the roots its rows belong to; the rest is the columns' facts -----------------------------------
 
-IDENTITY = "identity: a row comes and goes by insert and delete, which always raise its roots"
-CREATED = "set once when the row is created; the insert raised its roots"
-VERSION = "the optimistic-lock counter: it moves only together with another column of the row"
-MIRROR = "mirrors a foreign-key column classified on this model"
-CHILDREN = "its rows are tracked themselves, as their own model"
-REVISION = "the revision itself, raised here"
-RETENTION = ("retention and erasure bookkeeping; what they take away (real name, notes) raises through its own "
-             "column")
-DERIVED = ("derived from the rest after the flush that raised the mission (calendar/following.py) and written with a "
-           "plain UPDATE in that same flush, never through the ORM")
-
-TRACKED: dict[type, Tracking] = {
-    Mission: Tracking(
-        _mission_roots,
-        raises=frozenset({
-            "partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone", "status",
-            "submitted_by_id", "submitted_at", "finalised_at", "completed_at", "cancelled_at", "cancel_reason",
-            "attention_reason", "override_reason", "override_by_id", "override_at", "vouched_fingerprint",
-            "vouched_content", "companies", "high_risk_reason", "high_risk_by_id", "high_risk_at",
-        }),
-        ignored={
-            **_because(IDENTITY, "id"), **_because(CREATED, "created_by_id", "created_at"),
-            **_because(VERSION, "version"), **_because(REVISION, "revision", "revised_ms"),
-            "updated_at": "bookkeeping: moves with every ORM update of the row, which is classified column by column",
-            **_because(MIRROR, "partnership", "created_by", "submitted_by", "override_by", "high_risk_by"),
-            **_because(CHILDREN, "sign_offs", "confirmations", "follow_ups", "members", "items", "consultations"),
-        },
-    ),
-    ProgrammeItem: Tracking(
-        _of_mission,
-        raises=frozenset({
-            "mission_id", "kind", "title", "starts_at", "ends_at", "timezone", "end_timezone", "location",
-            "description",
-            "talking_points", "no_talking_points_reason", "visibility", "parallel", "removed_at",
-            "updated_at", "attendees", "participants", "focal_themes", "headcount", "headcount_reason",
-            "protected_at", "protected_by_id",
-        }),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "uid", "created_at"),
-                 **_because(VERSION, "version"), **_because(MIRROR, "mission", "protected_by"),
-                 **_because(DERIVED, "sequence", "shown")},
-    ),
-    DelegationMember: Tracking(
-        _member_roots,
-        raises=frozenset({"mission_id", "user_id", "name", "function", "organisation"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(MIRROR, "mission", "user")},
-    ),
-    Company: Tracking(
-        _company_roots,
-        raises=frozenset({"name", "sector", "contact", "briefed_on", "briefing_held", "due_diligence",
-                          "due_diligence_notes", "met_defenders", "missions"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version")},
-    ),
-    Participant: Tracking(
-        _participant_roots,
-        raises=frozenset({"real_name", "alias", "organisation", "kind", "residence", "at_risk"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
-                 **_because(CHILDREN, "consents", "assessments"),
-                 "real_name_index": "a keyed hash of the real name, which raises; no output shows it",
-                 "contact": "shown on the participant's own page only, never in any output of a mission",
-                 **_because(RETENTION, "keep_until", "keep_reason", "pseudonymised_at", "erased_at")},
-    ),
-    ConsentRecord: Tracking(
-        _of_mission,
-        raises=frozenset({
-            "participant_id", "mission_id", "kind", "take_part", "named_internal", "named_delegation",
-            "named_partner", "photos_press", "public_attention", "method", "information_version", "reconfirm_by",
-            "note", "recorded_by_id", "recorded_at",
-        }),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "participant", "recorded_by")},
-    ),
-    SafetyAssessment: Tracking(
-        _of_item,
-        raises=frozenset({
-            "participant_id", "item_id", "risk_level", "threats", "vulnerabilities", "capacities",
-            "person_consulted", "meeting_visibility", "partner_informed", "names_shared_with_partner",
-            "family_at_risk", "venue", "photos_allowed",
-            "social_media_allowed", "device_precautions", "interpreter_vetted", "expectations_discussed",
-            "mitigations", "decision", "assessor_id", "assessed_on", "valid_until",
-        }),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
-                 **_because(MIRROR, "participant", "assessor")},
-    ),
-    Consultation: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "channel", "consulted", "question", "answer", "consulted_on", "valid_until",
-                          "recorded_by_id", "recorded_at"}),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "recorded_by"), **_because(CHILDREN, "covers")},
-    ),
-    ConsultationCover: Tracking(
-        _cover_roots,
-        raises=frozenset({"consultation_id", "participant_id", "item_id"}),
-    ),
-    SignOff: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "role", "user_id", "signed_at", "fingerprint", "voided_at", "void_reason"}),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "user")},
-    ),
-    ManualConfirmation: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "key", "confirmed_by_id", "confirmed_at", "note"}),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "confirmed_by")},
-    ),
-    FollowUp: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "what", "with_whom", "owner_id", "due_date", "status", "objective_id",
-                          "updated_at"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(MIRROR, "owner", "objective")},
-    ),
-    MeetingOutcome: Tracking(
-        _of_item,
-        raises=frozenset({"item_id", "raised", "partner_response", "recorded_by_id", "recorded_at"}),
-        ignored=_because(IDENTITY, "id"),
-    ),
-    Partnership: Tracking(
-        lambda conn, p: _partnerships(values(p, "id")),
-        raises=frozenset({
-            "own_organisation", "partner_region", "region_type", "kind", "cooperation_themes", "risk_level",
-            "advised_against", "advised_against_reason", "dossier_reviewed_on", "focal_themes",
-        }),
-        ignored={
-            **_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
-            **_because(REVISION, "revision", "revised_ms"),
-            "updated_at": "bookkeeping: moves with every ORM update of the row, which is classified column by column",
-            **_because(CHILDREN, "missions", "dossier_entries", "objectives"),
-        },
-    ),
-    DossierEntry: Tracking(
-        _of_partnership,
-        raises=frozenset({"partnership_id", "topic", "summary", "sources", "author_id", "entry_date"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
-                 **_because(MIRROR, "partnership", "author")},
-    ),
-    Objective: Tracking(
-        _of_partnership,
-        raises=frozenset({"partnership_id", "focal_theme_id", "what", "benchmark", "target_date", "evaluation_due"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
-                 **_because(MIRROR, "partnership", "focal_theme"), **_because(CHILDREN, "evaluations")},
-    ),
-    Evaluation: Tracking(
-        _evaluation_roots,
-        raises=frozenset({"objective_id", "evaluated_on", "progress", "findings", "next_steps", "author_id"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at")},
-    ),
-    FocalTheme: Tracking(
-        _theme_roots,
-        raises=frozenset({"key", "name", "line", "description"}),
-        ignored=_because(IDENTITY, "id"),
-    ),
-    Setting: Tracking(
-        # A setting may change what every check decides (talking points block) or what every audience sees.
-        _everything,
-        raises=frozenset({"value"}),
-        ignored=_because(IDENTITY, "key"),
-    ),
-    User: Tracking(
-        _user_roots,
-        raises=frozenset({"name", "active"}),
-        ignored={
-            **_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
-            **_because(REVISION, "revision", "revised_ms"),
-            "email": "the sign-in name: shown on the accounts page only, never of a mission",
-            "password_hash": "a secret: never shown",
-            "session_generation": "ends the person's sessions: never shown of a mission",
-            "totp_secret": "a secret of the second factor: never shown",
-            "totp_last_step": "second-factor bookkeeping: never shown of a mission",
-            "roles": "its rows are tracked themselves (UserRole)",
-        },
-    ),
-    UserRole: Tracking(
-        _role_roots,
-        raises=frozenset({"user_id", "role"}),
-        ignored=_because(MIRROR, "user"),
-    ),
-    AuditEntry: Tracking(
-        None,
-        ignored={
-            **_because("the log of changes: every entry is written beside the change it describes, which raises "
-                       "its own roots; the history page reads it fresh",
-                       "id", "at", "actor_id", "action", "object_type", "object_id", "mission_id", "partnership_id",
-                       "label", "changes"),
-            **_because(MIRROR, "actor"),
-        },
-    ),
-    RecoveryCode: Tracking(
-        None,
-        ignored=_because("second-factor secrets and bookkeeping: never shown of a mission",
-                         "id", "user_id", "code_hash", "used_at", "created_at"),
-    ),
-    CalendarFeed: Tracking(
-        None,
-        ignored={
-            **_because("a feed's own identity, owner and audience enter its ETag directly (calendar/queries.py)",
-                       "id", "token_hash", "owner_id", "kind", "audience", "mission_id", "partnership_id",
-                       "created_at", "expires_at", "revoked_at"),
-            "last_fetched_at": "fetch bookkeeping: never part of what a feed or page shows of a mission",
-            **_because(MIRROR, "owner"), **_because(CHILDREN, "fetches"),
-        },
-    ),
-    FeedFetch: Tracking(
-        None,
-        ignored=_because("fetch bookkeeping: never part of what a feed or page shows of a mission",
-                         "id", "feed_id", "at", "address", "user_agent"),
-    ),
+#: ``model: roots``: the roots a row of the model belongs to (None: it belongs to no root, and no column of it may
+#: raise). Which attributes raise, and why the others do not, the columns say (``facts.py``), and relationships
+#: follow from them: a many-to-one mirrors its foreign key, a one-to-many's rows are tracked as their own model, a
+#: many-to-many raises when the columns of its link table do.
+BELONGS: dict[type, RootsOf | None] = {
+    Mission: _mission_roots,
+    ProgrammeItem: _of_mission,
+    DelegationMember: _member_roots,
+    Company: _company_roots,
+    Participant: _participant_roots,
+    ConsentRecord: _of_mission,
+    SafetyAssessment: _of_item,
+    Consultation: _of_mission,
+    ConsultationCover: _cover_roots,
+    SignOff: _of_mission,
+    ManualConfirmation: _of_mission,
+    FollowUp: _of_mission,
+    MeetingOutcome: _of_item,
+    Partnership: lambda conn, p: _partnerships(values(p, "id")),
+    DossierEntry: _of_partnership,
+    Objective: _of_partnership,
+    Evaluation: _evaluation_roots,
+    FocalTheme: _theme_roots,
+    # A setting may change what every check decides (talking points block) or what every audience sees.
+    Setting: _everything,
+    User: _user_roots,
+    UserRole: _role_roots,
+    AuditEntry: None,
+    RecoveryCode: None,
+    CalendarFeed: None,
+    FeedFetch: None,
 }
+
+#: Why a relationship needs no classification of its own.
+LINKED = "its link table's columns say they raise nothing"
+
+
+def _tracking(cls: type, roots: RootsOf | None) -> Tracking:
+    """How changes to ``cls`` are followed, from the facts of its columns."""
+    mapper = inspect(cls)
+    raises, ignored = set(), {}
+    for attr in mapper.column_attrs:
+        fact = facts_of(attr.columns[0])
+        if fact.raises:
+            raises.add(attr.key)
+        else:
+            ignored[attr.key] = fact.ignored
+    for relationship in mapper.relationships:
+        if relationship.secondary is not None:
+            if all(facts_of(column).raises for column in relationship.secondary.columns):
+                raises.add(relationship.key)
+            else:
+                ignored[relationship.key] = LINKED
+        elif relationship.direction is MANYTOONE:
+            ignored[relationship.key] = MIRROR
+        else:
+            ignored[relationship.key] = CHILDREN
+    return Tracking(roots, frozenset(raises), ignored)
+
+
+#: Every mapped model: how its rows reach the roots whose revision they raise.
+TRACKED: dict[type, Tracking] = {cls: _tracking(cls, roots) for cls, roots in BELONGS.items()}
 
 
 def tracking_of(cls: type) -> Tracking:
@@ -556,8 +429,6 @@ def raise_revisions(session: TrackedSession, roots: set[Root]) -> set[int]:
     """Raise the revision of every root in ``roots``, to be stamped at the commit (:func:`stamp_revised`); returns
     the submitted or finalised missions among them (whose sign-offs may no longer hold). The objects in memory read
     their revision again when asked."""
-    from .missions.models import MissionStatus
-
     signed: set[int] = set()
     conn = session.connection()
     for name, model in ROOTS.items():
