@@ -19,10 +19,15 @@ deletes or changes a row able to change what some output shows of a root raises 
 Feeds derive their ETag from these revisions (``calendar/queries.py``); the commit tells the readiness module which
 submitted or finalised missions moved, and it compares what their sign-offs vouched for (``readiness/binding.py``).
 
-**Adding a column or a table?** The column says on itself whether a change to it raises revisions or why not:
-``TRACKED`` below is derived from that (``facts.py``), and ``tests/test_facts.py`` fails on a column that says
-nothing. A new model also names here the roots its rows belong to (``BELONGS``). Bulk UPDATE, DELETE and INSERT
-through the session on a tracked table are refused: they would pass by the flush unseen.
+Calendars follow the same notes: each row written also names the items whose events it can alter (an item itself,
+a participant's items, every item of a cancelled mission), and only those are followed at the commit
+(``calendar/following.py``).
+
+**Adding a column or a table?** The column says on itself whether a change to it raises revisions or why not, and
+whether it alone can alter a calendar event (``facts.py``); ``TRACKED`` below is derived from that, and
+``tests/test_facts.py`` fails on a column that says nothing. A new model also names here the roots its rows belong to
+and the items they can alter (``BELONGS``). Bulk UPDATE, DELETE and INSERT through the session on a tracked table are
+refused: they would pass by the flush unseen.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ from .facts import (  # noqa: F401  (the reasons a column is ignored, named here
     facts_of,
 )
 from .followup.models import FollowUp, MeetingOutcome
-from .itinerary.models import ProgrammeItem, item_focal_themes
+from .itinerary.models import ProgrammeItem, item_attendees, item_focal_themes
 from .missions.models import Company, DelegationMember, Mission, MissionStatus, mission_companies
 from .participants.models import (
     ConsentRecord,
@@ -99,19 +104,26 @@ ALL = "*"
 
 Root = tuple[str, Any]
 RootsOf = Callable[[Connection, Any], Iterable[Root]]
+#: An item to follow, ``("items", id)``, or every item of a mission, ``("missions", id)`` (or ALL).
+Follow = tuple[str, Any]
+ItemsOf = Callable[[Connection, Any], Iterable[Follow]]
 
 
 @dataclass(frozen=True)
 class Tracking:
-    """How changes to one model reach the roots whose revision they raise (derived from its columns' facts,
-    ``facts.py``)."""
+    """How changes to one model reach the roots whose revision they raise, and the items whose events they can
+    alter (derived from its columns' facts, ``facts.py``)."""
 
     #: The roots a row belongs to, from its current and its previous values.
     roots: RootsOf | None
+    #: The items (or whole missions) a row can alter the events of; None: it is in no event.
+    items: ItemsOf | None = None
     #: Attributes whose change raises those roots. Inserting or deleting a row always raises them.
     raises: frozenset[str] = frozenset()
     #: Attributes whose change cannot change any output, each with the reason.
     ignored: dict[str, str] = field(default_factory=dict)
+    #: Raising attributes whose change can alter the events of ``items`` (inserting or deleting a row always may).
+    events: frozenset[str] = frozenset()
 
 
 # ---- reading a row's values during a flush ------------------------------------------------------------------
@@ -119,12 +131,20 @@ class Tracking:
 
 @dataclass(frozen=True)
 class Written:
-    """A row a flush writes, as the roots functions read it: what it was before the flush and is after it."""
+    """A row a flush writes, as the roots and items functions read it: what it was before the flush and is after
+    it."""
 
     target: Any
-    #: Each column attribute's value before the flush (its old value where it changed).
+    #: Each key column attribute's value before the flush (its old value where it changed).
     before: dict[str, set[Any]]
     inserted: bool = False
+    deleted: bool = False
+    #: The raising attributes that changed (an update's).
+    changed: frozenset[str] = frozenset()
+
+    def alters_events(self, tracking: Tracking) -> bool:
+        """Whether the row can alter an event: new or gone, or a change to an attribute that can."""
+        return tracking.items is not None and (self.inserted or self.deleted or bool(self.changed & tracking.events))
 
 
 def values(row: Written, key: str) -> set[Any]:
@@ -239,70 +259,150 @@ def _everything(conn, row):
     return {("missions", ALL), ("partnerships", ALL)}
 
 
-# ---- every model: the roots its rows belong to; the rest is the columns' facts -----------------------------------
+# ---- which items a written row can alter (calendars follow only those) ------------------------------------------
+#
+# What an item's events show is read from the item, its mission's state, the people linked to it (their names,
+# consent for the mission, risk) and its focal themes (``disclosure.present_live``); whether a participant is at
+# critical risk at an item falls back on their assessments at the mission's other items (``at_critical_risk``).
+# So a row alters the items below; a model without an ``items`` rule is in no event (its rows alter none).
 
-#: ``model: roots``: the roots a row of the model belongs to (None: it belongs to no root, and no column of it may
-#: raise). Which attributes raise, and why the others do not, the columns say (``facts.py``), and relationships
-#: follow from them: a many-to-one mirrors its foreign key, a one-to-many's rows are tracked as their own model, a
-#: many-to-many raises when the columns of its link table do.
-BELONGS: dict[type, RootsOf | None] = {
-    Mission: _mission_roots,
-    ProgrammeItem: _of_mission,
-    DelegationMember: _member_roots,
-    Company: _company_roots,
-    Participant: _participant_roots,
-    ConsentRecord: _of_mission,
-    SafetyAssessment: _of_item,
-    Consultation: _of_mission,
-    ConsultationCover: _cover_roots,
-    SignOff: _of_mission,
-    ManualConfirmation: _of_mission,
-    FollowUp: _of_mission,
-    MeetingOutcome: _of_item,
-    Partnership: lambda conn, p: _partnerships(values(p, "id")),
-    DossierEntry: _of_partnership,
-    Objective: _of_partnership,
-    Evaluation: _evaluation_roots,
-    FocalTheme: _theme_roots,
+
+def _items(ids: Iterable[Any]) -> set[Follow]:
+    return {("items", i) for i in ids}
+
+
+def _item_itself(conn, item: Written):
+    """The item; a new or removed item alters no other. An item gone, or moved to another mission, changes which
+    items the person's assessments are read at (``at_critical_risk``): both missions whole."""
+    if item.deleted or len(values(item, "mission_id")) > 1:
+        return _missions(values(item, "mission_id"))
+    return _items(values(item, "id"))
+
+
+def _whole_mission(conn, mission: Written):
+    """Every item of the mission: its state (cancelled, high-risk mode) is in each of their events."""
+    return set() if mission.inserted else _missions(values(mission, "id"))
+
+
+def _items_of_participants(conn, ids, mission_ids=None) -> set[Follow]:
+    stmt = (select(item_participants.c.item_id)
+            .where(item_participants.c.participant_id.in_(ids)))
+    if mission_ids is not None:
+        stmt = (stmt.join(ProgrammeItem.__table__, ProgrammeItem.id == item_participants.c.item_id)
+                .where(ProgrammeItem.mission_id.in_(mission_ids)))
+    return _items(_scalars(conn, stmt))
+
+
+def _participant_items(conn, participant: Written):
+    """Every item the person takes part in, in any mission: their name, alias and risk are in its events."""
+    return _items_of_participants(conn, values(participant, "id"))
+
+
+def _consent_items(conn, consent: Written):
+    """The items of the person in the consent's mission: whether they may be named there."""
+    return _items_of_participants(conn, values(consent, "participant_id"), values(consent, "mission_id"))
+
+
+def _assessment_items(conn, assessment: Written):
+    """The items of the person in the mission of the item assessed: a critical risk there keeps the item out of
+    feeds, and an item where they are not assessed yet takes the highest risk of their others in the mission."""
+    missions = select(ProgrammeItem.mission_id).where(ProgrammeItem.id.in_(values(assessment, "item_id")))
+    return _items_of_participants(conn, values(assessment, "participant_id"), _scalars(conn, missions))
+
+
+def _member_items(conn, member: Written):
+    """The items the member attends: their name is in its events."""
+    stmt = select(item_attendees.c.item_id).where(item_attendees.c.member_id.in_(values(member, "id")))
+    return _items(_scalars(conn, stmt))
+
+
+def _user_items(conn, user: Written):
+    """The items attended by the person as a member of any delegation: named by their account's name."""
+    stmt = (select(item_attendees.c.item_id)
+            .join(DelegationMember, DelegationMember.id == item_attendees.c.member_id)
+            .where(DelegationMember.user_id.in_(values(user, "id"))))
+    return _items(_scalars(conn, stmt))
+
+
+def _theme_items(conn, theme: Written):
+    """The items raising the theme: named on the office's own copy of their events."""
+    stmt = select(item_focal_themes.c.item_id).where(item_focal_themes.c.theme_id.in_(values(theme, "id")))
+    return _items(_scalars(conn, stmt))
+
+
+def _every_item(conn, row):
+    return {("missions", ALL)}
+
+
+# ---- every model: the roots its rows belong to and the items they can alter; the rest is the columns' facts ------
+
+#: ``model: (roots, items)``: the roots a row belongs to (None: it belongs to no root, and no column of it may
+#: raise), and the items it can alter (None: none). Which attributes raise, and why the others do not, the columns
+#: say (``facts.py``), and relationships follow from them: a many-to-one mirrors its foreign key, a one-to-many's
+#: rows are tracked as their own model, a many-to-many raises when the columns of its link table do.
+BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
+    Mission: (_mission_roots, _whole_mission),
+    ProgrammeItem: (_of_mission, _item_itself),
+    DelegationMember: (_member_roots, _member_items),
+    Company: (_company_roots, None),
+    Participant: (_participant_roots, _participant_items),
+    ConsentRecord: (_of_mission, _consent_items),
+    SafetyAssessment: (_of_item, _assessment_items),
+    Consultation: (_of_mission, None),
+    ConsultationCover: (_cover_roots, None),
+    SignOff: (_of_mission, None),
+    ManualConfirmation: (_of_mission, None),
+    FollowUp: (_of_mission, None),
+    MeetingOutcome: (_of_item, None),
+    Partnership: (lambda conn, p: _partnerships(values(p, "id")), None),
+    DossierEntry: (_of_partnership, None),
+    Objective: (_of_partnership, None),
+    Evaluation: (_evaluation_roots, None),
+    FocalTheme: (_theme_roots, _theme_items),
     # A setting may change what every check decides (talking points block) or what every audience sees.
-    Setting: _everything,
-    User: _user_roots,
-    UserRole: _role_roots,
-    AuditEntry: None,
-    RecoveryCode: None,
-    CalendarFeed: None,
-    FeedFetch: None,
+    Setting: (_everything, _every_item),
+    User: (_user_roots, _user_items),
+    UserRole: (_role_roots, None),
+    AuditEntry: (None, None),
+    RecoveryCode: (None, None),
+    CalendarFeed: (None, None),
+    FeedFetch: (None, None),
 }
 
 #: Why a relationship needs no classification of its own.
 LINKED = "its link table's columns say they raise nothing"
 
 
-def _tracking(cls: type, roots: RootsOf | None) -> Tracking:
+def _tracking(cls: type, roots: RootsOf | None, items: ItemsOf | None) -> Tracking:
     """How changes to ``cls`` are followed, from the facts of its columns."""
     mapper = inspect(cls)
-    raises, ignored = set(), {}
+    raises, ignored, events = set(), {}, set()
     for attr in mapper.column_attrs:
         fact = facts_of(attr.columns[0])
         if fact.raises:
             raises.add(attr.key)
+            if fact.events:
+                events.add(attr.key)
         else:
             ignored[attr.key] = fact.ignored
     for relationship in mapper.relationships:
         if relationship.secondary is not None:
-            if all(facts_of(column).raises for column in relationship.secondary.columns):
+            linked = [facts_of(column) for column in relationship.secondary.columns]
+            if all(fact.raises for fact in linked):
                 raises.add(relationship.key)
+                if any(fact.events for fact in linked):
+                    events.add(relationship.key)
             else:
                 ignored[relationship.key] = LINKED
         elif relationship.direction is MANYTOONE:
             ignored[relationship.key] = MIRROR
         else:
             ignored[relationship.key] = CHILDREN
-    return Tracking(roots, frozenset(raises), ignored)
+    return Tracking(roots, items, frozenset(raises), ignored, frozenset(events))
 
 
-#: Every mapped model: how its rows reach the roots whose revision they raise.
-TRACKED: dict[type, Tracking] = {cls: _tracking(cls, roots) for cls, roots in BELONGS.items()}
+#: Every mapped model: how its rows reach the roots whose revision they raise, and the items they can alter.
+TRACKED: dict[type, Tracking] = {cls: _tracking(cls, roots, items) for cls, (roots, items) in BELONGS.items()}
 
 
 def tracking_of(cls: type) -> Tracking:
@@ -320,15 +420,13 @@ class Changes:
 
     #: The roots of the rows written since their revisions were last raised.
     noted: set[Root] = field(default_factory=set)
-    #: Every root whose revision this transaction raised: stamped at its commit, and its missions' calendars
-    #: followed.
+    #: Every root whose revision this transaction raised: stamped at its commit.
     raised: set[Root] = field(default_factory=set)
+    #: The items whose events the rows written can alter, ``("items", id)``, or whole missions, ``("missions",
+    #: id)`` (or ALL): what calendars follow at the commit.
+    follow: set[Follow] = field(default_factory=set)
     #: A name left the data (an erasure, a withdrawal): every kept feed body is forgotten again after the COMMIT.
     forget_bodies: bool = False
-
-    @property
-    def missions(self) -> set[Any]:
-        return {i for kind, i in self.raised if kind == "missions"}
 
 
 class UnfollowedChanges(RuntimeError):
@@ -337,9 +435,10 @@ class UnfollowedChanges(RuntimeError):
 
 class TrackedSession(Session):
     """The application's session (``create_app`` makes it the class of ``db.session``). Each flush notes the roots
-    of every row it writes, from what the row was before the flush and what it is after it, in ``changes``; nothing
-    else happens at a flush. ``visitplanner.commit.commit`` then raises their revisions and does the rest of what
-    follows a change, in the order written there; a plain ``commit()`` of changes not yet followed is refused."""
+    of every row it writes, and the items whose events it can alter, from what the row was before the flush and what
+    it is after it, in ``changes``; nothing else happens at a flush. ``visitplanner.commit.commit`` then raises their
+    revisions and does the rest of what follows a change, in the order written there; a plain ``commit()`` of changes
+    not yet followed is refused."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -348,12 +447,16 @@ class TrackedSession(Session):
     def flush(self, objects=None) -> None:
         if not (self.new or self.deleted or self.dirty):
             return super().flush(objects)
-        written, gone = _about_to_write(self)
+        written, gone, gone_items = _about_to_write(self)
         super().flush(objects)
         conn = self.connection()
         for row in written:
-            self.changes.noted |= tracking_of(type(row.target)).roots(conn, row)
+            tracking = tracking_of(type(row.target))
+            self.changes.noted |= set(tracking.roots(conn, row))
+            if row.alters_events(tracking):
+                self.changes.follow |= set(tracking.items(conn, row))
         self.changes.noted |= gone
+        self.changes.follow |= gone_items
 
     def commit(self) -> None:
         self.flush()
@@ -385,12 +488,12 @@ def _before(target: Any) -> dict[str, set[Any]]:
     return found
 
 
-def _about_to_write(session: Session) -> tuple[list[Written], set[Root]]:
-    """Before a flush: the rows it will insert or change (their roots are found after it, once new rows have their
-    ids), and the roots of the rows it will delete (found now, before the association rows that lead to them go:
-    a company's links to its missions go before the company does)."""
+def _about_to_write(session: Session) -> tuple[list[Written], set[Root], set[Follow]]:
+    """Before a flush: the rows it will insert or change (their roots and items are found after it, once new rows
+    have their ids), and the roots and items of the rows it will delete (found now, before the association rows that
+    lead to them go: a company's links to its missions go before the company does)."""
     conn = session.connection()
-    written, gone = [], set()
+    written, gone, gone_items = [], set(), set()
     deleted = set(session.deleted)
     orphans = set()  # children taken out of a collection that deletes its orphans (a removed delegation member)
     for parent in session.dirty:
@@ -403,16 +506,21 @@ def _about_to_write(session: Session) -> tuple[list[Written], set[Root]]:
         tracking = tracking_of(type(target))
         if tracking.roots is None:
             continue
+        changed = frozenset()
         if target in deleted or target in orphans:
-            gone |= tracking.roots(conn, Written(target, _before(target)))
+            row = Written(target, _before(target), deleted=True)
+            gone |= set(tracking.roots(conn, row))
+            if row.alters_events(tracking):
+                gone_items |= set(tracking.items(conn, row))
             if target in deleted:
                 continue
         elif target not in session.new:
             state = inspect(target)
-            if not any(state.attrs[key].history.has_changes() for key in tracking.raises):
+            changed = frozenset(key for key in tracking.raises if state.attrs[key].history.has_changes())
+            if not changed:
                 continue
-        written.append(Written(target, _before(target), inserted=target in session.new))
-    return written, gone
+        written.append(Written(target, _before(target), inserted=target in session.new, changed=changed))
+    return written, gone, gone_items
 
 
 def epoch_ms(moment: datetime) -> int:
