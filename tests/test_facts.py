@@ -107,8 +107,8 @@ def test_columns_of_one_name_carry_one_audit_label_and_none_takes_the_name_of_an
     assert set(labels) & set(OTHER_FIELDS) == set()
 
 
-@pytest.mark.parametrize("model", [m.class_ for m in db.Model.registry.mappers if hasattr(m.class_, "AUDITED")],
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", sorted((m.class_ for m in db.Model.registry.mappers if hasattr(m.class_, "AUDITED")),
+                                          key=lambda model: model.__name__), ids=lambda model: model.__name__)
 def test_every_field_a_model_audits_has_a_label(app, model):
     with app.test_request_context(), force_locale("en"):
         unlabelled = [name for name in model.AUDITED if field_label(name) == name]

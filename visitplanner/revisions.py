@@ -48,18 +48,7 @@ from .auth.models import User, UserRole
 from .auth.second_factor import RecoveryCode
 from .calendar.models import CalendarFeed, FeedFetch
 from .extensions import db
-from .facts import (  # noqa: F401  (the reasons a column is ignored, named here too)
-    CHILDREN,
-    CREATED,
-    DERIVED,
-    IDENTITY,
-    MIRROR,
-    RETENTION,
-    REVISION,
-    VERSION,
-    facts,
-    facts_of,
-)
+from .facts import CHILDREN, MIRROR, facts, facts_of
 from .followup.models import FollowUp, MeetingOutcome
 from .itinerary.models import ProgrammeItem, item_attendees, item_focal_themes
 from .missions.models import Company, DelegationMember, Mission, MissionStatus, mission_companies

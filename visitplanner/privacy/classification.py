@@ -13,20 +13,7 @@ from sqlalchemy import Column, Table
 
 from ..extensions import db
 from ..facts import facts_of, has_facts
-from ..personal_data import (  # noqa: F401  (the words of the record, where the record reads them)
-    ACTED,
-    BOOKKEEPING,
-    COMPANY,
-    KEY,
-    NOTES,
-    OFFICE,
-    SETTING,
-    Category,
-    Classification,
-    NotPersonal,
-    Personal,
-    Subject,
-)
+from ..personal_data import Category, Classification, NotPersonal, Personal, Subject  # noqa: F401  (the record's)
 
 
 def tables() -> list[Table]:
