@@ -113,6 +113,9 @@ class Tracking:
     ignored: dict[str, str] = field(default_factory=dict)
     #: Raising attributes whose change can alter the events of ``items`` (inserting or deleting a row always may).
     events: frozenset[str] = frozenset()
+    #: Each many-to-one relationship, with the keys of the foreign-key columns it mirrors: setting the relationship
+    #: changes them, though only at the flush.
+    mirrors: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 # ---- reading a row's values during a flush ------------------------------------------------------------------
@@ -365,7 +368,7 @@ LINKED = "its link table's columns say they raise nothing"
 def _tracking(cls: type, roots: RootsOf | None, items: ItemsOf | None) -> Tracking:
     """How changes to ``cls`` are followed, from the facts of its columns."""
     mapper = inspect(cls)
-    raises, ignored, events = set(), {}, set()
+    raises, ignored, events, mirrors = set(), {}, set(), {}
     for attr in mapper.column_attrs:
         fact = facts_of(attr.columns[0])
         if fact.raises:
@@ -385,9 +388,11 @@ def _tracking(cls: type, roots: RootsOf | None, items: ItemsOf | None) -> Tracki
                 ignored[relationship.key] = LINKED
         elif relationship.direction is MANYTOONE:
             ignored[relationship.key] = MIRROR
+            mirrors[relationship.key] = frozenset(mapper.get_property_by_column(column).key
+                                                  for column in relationship.local_columns)
         else:
             ignored[relationship.key] = CHILDREN
-    return Tracking(roots, items, frozenset(raises), ignored, frozenset(events))
+    return Tracking(roots, items, frozenset(raises), ignored, frozenset(events), mirrors)
 
 
 #: Every mapped model: how its rows reach the roots whose revision they raise, and the items they can alter.
@@ -464,16 +469,25 @@ class TrackedSession(Session):
         self.changes = Changes()
 
 
-def _before(target: Any) -> dict[str, set[Any]]:
+def _before(conn: Connection, target: Any) -> dict[str, set[Any]]:
     """What each key column (an id, a link to another row) of ``target`` is before the flush: its old value where it
-    changed. Roots are found through these only."""
+    changed. Roots are found through these only. A key not loaded (the row expired at a commit, and a relationship
+    set since, which changes the key only at the flush) is read from the database as it stands."""
     state = inspect(target)
-    found = {}
+    found, unloaded = {}, []
     for attr in state.mapper.column_attrs:
         if not any(c.primary_key or c.foreign_keys for c in attr.columns):
             continue
+        if attr.key not in state.dict and state.key is not None:
+            unloaded.append(attr)
+            continue
         history = state.attrs[attr.key].history
         found[attr.key] = {*history.deleted, *history.unchanged}
+    if unloaded:
+        where = [column == value for column, value in zip(state.mapper.primary_key, state.key[1])]
+        row = conn.execute(select(*(attr.columns[0] for attr in unloaded)).where(*where)).one_or_none()
+        for index, attr in enumerate(unloaded):
+            found[attr.key] = set() if row is None else {row[index]}
     return found
 
 
@@ -497,7 +511,7 @@ def _about_to_write(session: Session) -> tuple[list[Written], set[Root], set[Fol
             continue
         changed = frozenset()
         if target in deleted or target in orphans:
-            row = Written(target, _before(target), deleted=True)
+            row = Written(target, _before(conn, target), deleted=True)
             gone |= set(tracking.roots(conn, row))
             if row.alters_events(tracking):
                 gone_items |= set(tracking.items(conn, row))
@@ -505,10 +519,12 @@ def _about_to_write(session: Session) -> tuple[list[Written], set[Root], set[Fol
                 continue
         elif target not in session.new:
             state = inspect(target)
-            changed = frozenset(key for key in tracking.raises if state.attrs[key].history.has_changes())
+            changed = frozenset(key for key in tracking.raises if state.attrs[key].history.has_changes()) | {
+                key for relationship, keys in tracking.mirrors.items()
+                if state.attrs[relationship].history.has_changes() for key in keys & tracking.raises}
             if not changed:
                 continue
-        written.append(Written(target, _before(target), inserted=target in session.new, changed=changed))
+        written.append(Written(target, _before(conn, target), inserted=target in session.new, changed=changed))
     return written, gone, gone_items
 
 
