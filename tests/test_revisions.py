@@ -326,7 +326,7 @@ def test_a_link_set_through_its_relationship_raises_as_its_foreign_key_does(ctx,
     after = _revisions(data)
     raised = {root for root in after if after[root] > before[root]}
     expected = BELONGS_TO[cls] | MOVES_TO.get((cls.__name__, key), set())
-    assert expected <= raised, f"{cls.__name__}.{relationship}: expected {sorted(expected)} raised, got {sorted(raised)}"
+    assert expected <= raised, f"{cls.__name__}.{relationship}: expected {sorted(expected)}, got {sorted(raised)}"
 
 
 #: Rows that must go first, for the schema lets nothing point at a deleted row.
