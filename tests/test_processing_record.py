@@ -18,7 +18,7 @@ from visitplanner.crypto import encrypted_columns
 from visitplanner.disclosure import Audience
 from visitplanner.extensions import db
 from visitplanner.participants.retention import set_retention_days
-from visitplanner.privacy.classification import name_of, stale, tables, unclassified
+from visitplanner.privacy.classification import name_of, tables, unclassified
 from visitplanner.privacy.commands import privacy
 from visitplanner.privacy.markdown import escape, render_markdown
 from visitplanner.privacy.providers import CalendarProvider, provider_of
@@ -56,10 +56,8 @@ def text_of(markup: str) -> str:
 def test_every_column_of_every_table_is_classified(app):
     with app.app_context():
         missing = unclassified()
-        gone = stale()
-    assert not missing, ("classify these columns in visitplanner.privacy.classification.CLASSIFIED (personal data of "
-                         f"which category and whose, or not personal and why): {missing}")
-    assert not gone, f"CLASSIFIED names columns that no longer exist: {gone}"
+    assert not missing, ("say on these columns what personal data they hold and whose, or why none "
+                         f"(info=facts(privacy=...), visitplanner/facts.py): {missing}")
 
 
 def test_the_tables_classified_are_those_of_every_model_and_the_association_tables(app):

@@ -299,6 +299,36 @@ def test_a_change_to_each_raising_attribute_raises_the_revisions_of_its_rows(ctx
     assert expected <= raised, f"{cls.__name__}.{key}: expected {sorted(expected)} raised, got {sorted(raised)}"
 
 
+def mirroring_cases():
+    for cls, tracking in sorted(TRACKED.items(), key=lambda c: c[0].__name__):
+        for relationship, keys in sorted(tracking.mirrors.items()):
+            if keys <= tracking.raises:
+                yield pytest.param(cls, relationship, *keys, id=f"{cls.__name__}.{relationship}")
+
+
+@pytest.mark.parametrize("cls, relationship, key", list(mirroring_cases()))
+def test_a_link_set_through_its_relationship_raises_as_its_foreign_key_does(ctx, make_user, cls, relationship, key):
+    """A many-to-one mirrors its foreign key: setting it moves the key only at the flush, on a row whose key is not
+    even loaded (expired at the last commit), and the roots the row leaves are raised too."""
+    data = _make(make_user)
+    prepare, _change = SPECIAL.get((cls.__name__, key), ({}, None))
+    row = _row(data, cls)
+    for name, value in _resolve(data, prepare).items():
+        setattr(row, name, value)
+    commit()
+    before = _revisions(data)
+    target = inspect(cls).relationships[relationship].mapper.class_
+    other = data.ids[target][1] if getattr(row, key) != data.ids[target][1] else data.ids[target][0]
+    db.session.expire(row)
+    setattr(row, relationship, db.session.get(target, other))
+    commit()
+
+    after = _revisions(data)
+    raised = {root for root in after if after[root] > before[root]}
+    expected = BELONGS_TO[cls] | MOVES_TO.get((cls.__name__, key), set())
+    assert expected <= raised, f"{cls.__name__}.{relationship}: expected {sorted(expected)}, got {sorted(raised)}"
+
+
 #: Rows that must go first, for the schema lets nothing point at a deleted row.
 DEPENDENTS = {ProgrammeItem: (SafetyAssessment, MeetingOutcome), Participant: (SafetyAssessment, ConsentRecord)}
 

@@ -161,10 +161,12 @@ def register_template_helpers(app: Flask) -> None:
 
     from . import formatting, timeutil
     from .access import allows, roles_allowed
-    from .audit.labels import action_label, audit_value, entry_label, field_label
+    from .audit.labels import action_label, audit_value, entry_label, field_label, use_column_labels
+    from .facts import audit_labels
     from .messages import shown, use_labels
     from .readiness.checks import check_title
 
+    use_column_labels(audit_labels(column for table in db.metadata.sorted_tables for column in table.columns))
     use_labels(field=field_label, value=audit_value, check=check_title)  # for pages, exports and the command line
     app.jinja_env.filters["shown"] = shown
     app.jinja_env.globals.update(

@@ -7,8 +7,9 @@ transaction is this function, and nothing else runs at a COMMIT:
 2. raise the revisions of the missions, partnerships and accounts the rows written belong to (``revisions.py``);
 3. settle readiness: a submitted or finalised mission whose vouched content moved is voided, with what changed,
    audited as the actor's (``readiness/binding.py``); a void writes, so 1–3 run again until nothing new is written;
-4. follow calendars: what each audience is shown of every item of a mission whose revision rose
-   (``calendar/following.py``);
+4. follow calendars: what each audience is shown of every item whose events the rows written can alter (the item
+   itself, a participant's items, every item of a cancelled mission: ``revisions.py`` says which;
+   ``calendar/following.py``);
 5. stamp the revisions' time under the revision clock's lock, so that Last-Modified follows the order of the
    commits (``revisions.stamp_revised``);
 6. COMMIT;
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from . import cache
 from .auth.models import User
-from .calendar.following import follow_missions
+from .calendar.following import follow_items
 from .extensions import db
 from .readiness.binding import void_what_moved
 from .revisions import raise_revisions, stamp_revised
@@ -54,5 +55,5 @@ def follow_changes(actor: User | None = None, session: Session | None = None) ->
         session.changes.noted = set()
         signed = raise_revisions(session, roots)
         void_what_moved(session, signed, actor, today)
-    follow_missions(session, session.changes.missions)
+    follow_items(session, session.changes.follow)
     stamp_revised(session)

@@ -19,11 +19,15 @@ deletes or changes a row able to change what some output shows of a root raises 
 Feeds derive their ETag from these revisions (``calendar/queries.py``); the commit tells the readiness module which
 submitted or finalised missions moved, and it compares what their sign-offs vouched for (``readiness/binding.py``).
 
-**Adding a column or a table?** Classify every new attribute in ``TRACKED`` below: in ``raises`` when a change
-to it can change what a page, an export or a feed shows, or what a check decides; in ``ignored`` with the
-reason when it cannot. ``tests/test_revisions.py`` fails until every mapped attribute is in one of the two.
-Bulk UPDATE, DELETE and INSERT through the session on a tracked table are refused: they would pass by the
-flush unseen.
+Calendars follow the same notes: each row written also names the items whose events it can alter (an item itself,
+a participant's items, every item of a cancelled mission), and only those are followed at the commit
+(``calendar/following.py``).
+
+**Adding a column or a table?** The column says on itself whether a change to it raises revisions or why not, and
+whether it alone can alter a calendar event (``facts.py``); ``TRACKED`` below is derived from that, and
+``tests/test_facts.py`` fails on a column that says nothing. A new model also names here the roots its rows belong to
+and the items they can alter (``BELONGS``). Bulk UPDATE, DELETE and INSERT through the session on a tracked table are
+refused: they would pass by the flush unseen.
 """
 
 from __future__ import annotations
@@ -34,19 +38,20 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from flask_sqlalchemy.session import Session
 from sqlalchemy import BigInteger, Column, Integer, Table, case, event, func, insert, inspect, select, union, update
 from sqlalchemy.engine import Connection
-from flask_sqlalchemy.session import Session
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import MANYTOONE, ORMExecuteState
 
 from .audit.models import AuditEntry
 from .auth.models import User, UserRole
 from .auth.second_factor import RecoveryCode
 from .calendar.models import CalendarFeed, FeedFetch
 from .extensions import db
+from .facts import CHILDREN, MIRROR, facts, facts_of
 from .followup.models import FollowUp, MeetingOutcome
-from .itinerary.models import ProgrammeItem, item_focal_themes
-from .missions.models import Company, DelegationMember, Mission, mission_companies
+from .itinerary.models import ProgrammeItem, item_attendees, item_focal_themes
+from .missions.models import Company, DelegationMember, Mission, MissionStatus, mission_companies
 from .participants.models import (
     ConsentRecord,
     Consultation,
@@ -63,15 +68,22 @@ from .partnerships.models import (
     Partnership,
     partnership_focal_themes,
 )
+from .personal_data import BOOKKEEPING
 from .readiness.models import ManualConfirmation, Setting, SignOff
 from .timeutil import now_utc
+
+
+def _clock() -> dict:
+    return facts(ignored="the clock that orders the stamps of revised_ms: never shown", fingerprint=False,
+                 privacy=BOOKKEEPING, audit=False)
+
 
 #: One row: the latest ``revised_ms`` stamped, and the lock that orders stamps as their transactions commit.
 revision_clock = Table(
     "revision_clock",
     db.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("last_ms", BigInteger, nullable=False),
+    Column("id", Integer, primary_key=True, info=_clock()),
+    Column("last_ms", BigInteger, nullable=False, info=_clock()),
 )
 
 #: The root tables, and the key under which changed ones are collected.
@@ -81,22 +93,29 @@ ALL = "*"
 
 Root = tuple[str, Any]
 RootsOf = Callable[[Connection, Any], Iterable[Root]]
+#: An item to follow, ``("items", id)``, or every item of a mission, ``("missions", id)`` (or ALL).
+Follow = tuple[str, Any]
+ItemsOf = Callable[[Connection, Any], Iterable[Follow]]
 
 
 @dataclass(frozen=True)
 class Tracking:
-    """How changes to one model reach the roots whose revision they raise."""
+    """How changes to one model reach the roots whose revision they raise, and the items whose events they can
+    alter (derived from its columns' facts, ``facts.py``)."""
 
     #: The roots a row belongs to, from its current and its previous values.
     roots: RootsOf | None
+    #: The items (or whole missions) a row can alter the events of; None: it is in no event.
+    items: ItemsOf | None = None
     #: Attributes whose change raises those roots. Inserting or deleting a row always raises them.
     raises: frozenset[str] = frozenset()
     #: Attributes whose change cannot change any output, each with the reason.
     ignored: dict[str, str] = field(default_factory=dict)
-
-
-def _because(reason: str, *keys: str) -> dict[str, str]:
-    return {key: reason for key in keys}
+    #: Raising attributes whose change can alter the events of ``items`` (inserting or deleting a row always may).
+    events: frozenset[str] = frozenset()
+    #: Each many-to-one relationship, with the keys of the foreign-key columns it mirrors: setting the relationship
+    #: changes them, though only at the flush.
+    mirrors: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 # ---- reading a row's values during a flush ------------------------------------------------------------------
@@ -104,12 +123,20 @@ def _because(reason: str, *keys: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Written:
-    """A row a flush writes, as the roots functions read it: what it was before the flush and is after it."""
+    """A row a flush writes, as the roots and items functions read it: what it was before the flush and is after
+    it."""
 
     target: Any
-    #: Each column attribute's value before the flush (its old value where it changed).
+    #: Each key column attribute's value before the flush (its old value where it changed).
     before: dict[str, set[Any]]
     inserted: bool = False
+    deleted: bool = False
+    #: The raising attributes that changed (an update's).
+    changed: frozenset[str] = frozenset()
+
+    def alters_events(self, tracking: Tracking) -> bool:
+        """Whether the row can alter an event: new or gone, or a change to an attribute that can."""
+        return tracking.items is not None and (self.inserted or self.deleted or bool(self.changed & tracking.events))
 
 
 def values(row: Written, key: str) -> set[Any]:
@@ -224,212 +251,152 @@ def _everything(conn, row):
     return {("missions", ALL), ("partnerships", ALL)}
 
 
-# ---- the classification of every mapped attribute -------------------------------------------------------------
+# ---- which items a written row can alter (calendars follow only those) ------------------------------------------
+#
+# What an item's events show is read from the item, its mission's state, the people linked to it (their names,
+# consent for the mission, risk) and its focal themes (``disclosure.present_live``); whether a participant is at
+# critical risk at an item falls back on their assessments at the mission's other items (``at_critical_risk``).
+# So a row alters the items below; a model without an ``items`` rule is in no event (its rows alter none).
 
-IDENTITY = "identity: a row comes and goes by insert and delete, which always raise its roots"
-CREATED = "set once when the row is created; the insert raised its roots"
-VERSION = "the optimistic-lock counter: it moves only together with another column of the row"
-MIRROR = "mirrors a foreign-key column classified on this model"
-CHILDREN = "its rows are tracked themselves, as their own model"
-REVISION = "the revision itself, raised here"
-RETENTION = ("retention and erasure bookkeeping; what they take away (real name, notes) raises through its own "
-             "column")
-DERIVED = ("derived from the rest after the flush that raised the mission (calendar/following.py) and written with a "
-           "plain UPDATE in that same flush, never through the ORM")
 
-TRACKED: dict[type, Tracking] = {
-    Mission: Tracking(
-        _mission_roots,
-        raises=frozenset({
-            "partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone", "status",
-            "submitted_by_id", "submitted_at", "finalised_at", "completed_at", "cancelled_at", "cancel_reason",
-            "attention_reason", "override_reason", "override_by_id", "override_at", "vouched_fingerprint",
-            "vouched_content", "companies", "high_risk_reason", "high_risk_by_id", "high_risk_at",
-        }),
-        ignored={
-            **_because(IDENTITY, "id"), **_because(CREATED, "created_by_id", "created_at"),
-            **_because(VERSION, "version"), **_because(REVISION, "revision", "revised_ms"),
-            "updated_at": "bookkeeping: moves with every ORM update of the row, which is classified column by column",
-            **_because(MIRROR, "partnership", "created_by", "submitted_by", "override_by", "high_risk_by"),
-            **_because(CHILDREN, "sign_offs", "confirmations", "follow_ups", "members", "items", "consultations"),
-        },
-    ),
-    ProgrammeItem: Tracking(
-        _of_mission,
-        raises=frozenset({
-            "mission_id", "kind", "title", "starts_at", "ends_at", "timezone", "end_timezone", "location",
-            "description",
-            "talking_points", "no_talking_points_reason", "visibility", "parallel", "removed_at",
-            "updated_at", "attendees", "participants", "focal_themes", "headcount", "headcount_reason",
-            "protected_at", "protected_by_id",
-        }),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "uid", "created_at"),
-                 **_because(VERSION, "version"), **_because(MIRROR, "mission", "protected_by"),
-                 **_because(DERIVED, "sequence", "shown")},
-    ),
-    DelegationMember: Tracking(
-        _member_roots,
-        raises=frozenset({"mission_id", "user_id", "name", "function", "organisation"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(MIRROR, "mission", "user")},
-    ),
-    Company: Tracking(
-        _company_roots,
-        raises=frozenset({"name", "sector", "contact", "briefed_on", "briefing_held", "due_diligence",
-                          "due_diligence_notes", "met_defenders", "missions"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version")},
-    ),
-    Participant: Tracking(
-        _participant_roots,
-        raises=frozenset({"real_name", "alias", "organisation", "kind", "residence", "at_risk"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
-                 **_because(CHILDREN, "consents", "assessments"),
-                 "real_name_index": "a keyed hash of the real name, which raises; no output shows it",
-                 "contact": "shown on the participant's own page only, never in any output of a mission",
-                 **_because(RETENTION, "keep_until", "keep_reason", "pseudonymised_at", "erased_at")},
-    ),
-    ConsentRecord: Tracking(
-        _of_mission,
-        raises=frozenset({
-            "participant_id", "mission_id", "kind", "take_part", "named_internal", "named_delegation",
-            "named_partner", "photos_press", "public_attention", "method", "information_version", "reconfirm_by",
-            "note", "recorded_by_id", "recorded_at",
-        }),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "participant", "recorded_by")},
-    ),
-    SafetyAssessment: Tracking(
-        _of_item,
-        raises=frozenset({
-            "participant_id", "item_id", "risk_level", "threats", "vulnerabilities", "capacities",
-            "person_consulted", "meeting_visibility", "partner_informed", "names_shared_with_partner",
-            "family_at_risk", "venue", "photos_allowed",
-            "social_media_allowed", "device_precautions", "interpreter_vetted", "expectations_discussed",
-            "mitigations", "decision", "assessor_id", "assessed_on", "valid_until",
-        }),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
-                 **_because(MIRROR, "participant", "assessor")},
-    ),
-    Consultation: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "channel", "consulted", "question", "answer", "consulted_on", "valid_until",
-                          "recorded_by_id", "recorded_at"}),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "recorded_by"), **_because(CHILDREN, "covers")},
-    ),
-    ConsultationCover: Tracking(
-        _cover_roots,
-        raises=frozenset({"consultation_id", "participant_id", "item_id"}),
-    ),
-    SignOff: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "role", "user_id", "signed_at", "fingerprint", "voided_at", "void_reason"}),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "user")},
-    ),
-    ManualConfirmation: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "key", "confirmed_by_id", "confirmed_at", "note"}),
-        ignored={**_because(IDENTITY, "id"), **_because(MIRROR, "confirmed_by")},
-    ),
-    FollowUp: Tracking(
-        _of_mission,
-        raises=frozenset({"mission_id", "what", "with_whom", "owner_id", "due_date", "status", "objective_id",
-                          "updated_at"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(MIRROR, "owner", "objective")},
-    ),
-    MeetingOutcome: Tracking(
-        _of_item,
-        raises=frozenset({"item_id", "raised", "partner_response", "recorded_by_id", "recorded_at"}),
-        ignored=_because(IDENTITY, "id"),
-    ),
-    Partnership: Tracking(
-        lambda conn, p: _partnerships(values(p, "id")),
-        raises=frozenset({
-            "own_organisation", "partner_region", "region_type", "kind", "cooperation_themes", "risk_level",
-            "advised_against", "advised_against_reason", "dossier_reviewed_on", "focal_themes",
-        }),
-        ignored={
-            **_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
-            **_because(REVISION, "revision", "revised_ms"),
-            "updated_at": "bookkeeping: moves with every ORM update of the row, which is classified column by column",
-            **_because(CHILDREN, "missions", "dossier_entries", "objectives"),
-        },
-    ),
-    DossierEntry: Tracking(
-        _of_partnership,
-        raises=frozenset({"partnership_id", "topic", "summary", "sources", "author_id", "entry_date"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
-                 **_because(MIRROR, "partnership", "author")},
-    ),
-    Objective: Tracking(
-        _of_partnership,
-        raises=frozenset({"partnership_id", "focal_theme_id", "what", "benchmark", "target_date", "evaluation_due"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at"),
-                 **_because(MIRROR, "partnership", "focal_theme"), **_because(CHILDREN, "evaluations")},
-    ),
-    Evaluation: Tracking(
-        _evaluation_roots,
-        raises=frozenset({"objective_id", "evaluated_on", "progress", "findings", "next_steps", "author_id"}),
-        ignored={**_because(IDENTITY, "id"), **_because(CREATED, "created_at")},
-    ),
-    FocalTheme: Tracking(
-        _theme_roots,
-        raises=frozenset({"key", "name", "line", "description"}),
-        ignored=_because(IDENTITY, "id"),
-    ),
-    Setting: Tracking(
-        # A setting may change what every check decides (talking points block) or what every audience sees.
-        _everything,
-        raises=frozenset({"value"}),
-        ignored=_because(IDENTITY, "key"),
-    ),
-    User: Tracking(
-        _user_roots,
-        raises=frozenset({"name", "active"}),
-        ignored={
-            **_because(IDENTITY, "id"), **_because(CREATED, "created_at"), **_because(VERSION, "version"),
-            **_because(REVISION, "revision", "revised_ms"),
-            "email": "the sign-in name: shown on the accounts page only, never of a mission",
-            "password_hash": "a secret: never shown",
-            "session_generation": "ends the person's sessions: never shown of a mission",
-            "totp_secret": "a secret of the second factor: never shown",
-            "totp_last_step": "second-factor bookkeeping: never shown of a mission",
-            "roles": "its rows are tracked themselves (UserRole)",
-        },
-    ),
-    UserRole: Tracking(
-        _role_roots,
-        raises=frozenset({"user_id", "role"}),
-        ignored=_because(MIRROR, "user"),
-    ),
-    AuditEntry: Tracking(
-        None,
-        ignored={
-            **_because("the log of changes: every entry is written beside the change it describes, which raises "
-                       "its own roots; the history page reads it fresh",
-                       "id", "at", "actor_id", "action", "object_type", "object_id", "mission_id", "partnership_id",
-                       "label", "changes"),
-            **_because(MIRROR, "actor"),
-        },
-    ),
-    RecoveryCode: Tracking(
-        None,
-        ignored=_because("second-factor secrets and bookkeeping: never shown of a mission",
-                         "id", "user_id", "code_hash", "used_at", "created_at"),
-    ),
-    CalendarFeed: Tracking(
-        None,
-        ignored={
-            **_because("a feed's own identity, owner and audience enter its ETag directly (calendar/queries.py)",
-                       "id", "token_hash", "owner_id", "kind", "audience", "mission_id", "partnership_id",
-                       "created_at", "expires_at", "revoked_at"),
-            "last_fetched_at": "fetch bookkeeping: never part of what a feed or page shows of a mission",
-            **_because(MIRROR, "owner"), **_because(CHILDREN, "fetches"),
-        },
-    ),
-    FeedFetch: Tracking(
-        None,
-        ignored=_because("fetch bookkeeping: never part of what a feed or page shows of a mission",
-                         "id", "feed_id", "at", "address", "user_agent"),
-    ),
+def _items(ids: Iterable[Any]) -> set[Follow]:
+    return {("items", i) for i in ids}
+
+
+def _item_itself(conn, item: Written):
+    """The item; a new or removed item alters no other. An item gone, or moved to another mission, changes which
+    items the person's assessments are read at (``at_critical_risk``): both missions whole."""
+    if item.deleted or len(values(item, "mission_id")) > 1:
+        return _missions(values(item, "mission_id"))
+    return _items(values(item, "id"))
+
+
+def _whole_mission(conn, mission: Written):
+    """Every item of the mission: its state (cancelled, high-risk mode) is in each of their events."""
+    return set() if mission.inserted else _missions(values(mission, "id"))
+
+
+def _items_of_participants(conn, ids, mission_ids=None) -> set[Follow]:
+    stmt = (select(item_participants.c.item_id)
+            .where(item_participants.c.participant_id.in_(ids)))
+    if mission_ids is not None:
+        stmt = (stmt.join(ProgrammeItem.__table__, ProgrammeItem.id == item_participants.c.item_id)
+                .where(ProgrammeItem.mission_id.in_(mission_ids)))
+    return _items(_scalars(conn, stmt))
+
+
+def _participant_items(conn, participant: Written):
+    """Every item the person takes part in, in any mission: their name, alias and risk are in its events."""
+    return _items_of_participants(conn, values(participant, "id"))
+
+
+def _consent_items(conn, consent: Written):
+    """The items of the person in the consent's mission: whether they may be named there."""
+    return _items_of_participants(conn, values(consent, "participant_id"), values(consent, "mission_id"))
+
+
+def _assessment_items(conn, assessment: Written):
+    """The items of the person in the mission of the item assessed: a critical risk there keeps the item out of
+    feeds, and an item where they are not assessed yet takes the highest risk of their others in the mission."""
+    missions = select(ProgrammeItem.mission_id).where(ProgrammeItem.id.in_(values(assessment, "item_id")))
+    return _items_of_participants(conn, values(assessment, "participant_id"), _scalars(conn, missions))
+
+
+def _member_items(conn, member: Written):
+    """The items the member attends: their name is in its events."""
+    stmt = select(item_attendees.c.item_id).where(item_attendees.c.member_id.in_(values(member, "id")))
+    return _items(_scalars(conn, stmt))
+
+
+def _user_items(conn, user: Written):
+    """The items attended by the person as a member of any delegation: named by their account's name."""
+    stmt = (select(item_attendees.c.item_id)
+            .join(DelegationMember, DelegationMember.id == item_attendees.c.member_id)
+            .where(DelegationMember.user_id.in_(values(user, "id"))))
+    return _items(_scalars(conn, stmt))
+
+
+def _theme_items(conn, theme: Written):
+    """The items raising the theme: named on the office's own copy of their events."""
+    stmt = select(item_focal_themes.c.item_id).where(item_focal_themes.c.theme_id.in_(values(theme, "id")))
+    return _items(_scalars(conn, stmt))
+
+
+def _every_item(conn, row):
+    return {("missions", ALL)}
+
+
+# ---- every model: the roots its rows belong to and the items they can alter; the rest is the columns' facts ------
+
+#: ``model: (roots, items)``: the roots a row belongs to (None: it belongs to no root, and no column of it may
+#: raise), and the items it can alter (None: none). Which attributes raise, and why the others do not, the columns
+#: say (``facts.py``), and relationships follow from them: a many-to-one mirrors its foreign key, a one-to-many's
+#: rows are tracked as their own model, a many-to-many raises when the columns of its link table do.
+BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
+    Mission: (_mission_roots, _whole_mission),
+    ProgrammeItem: (_of_mission, _item_itself),
+    DelegationMember: (_member_roots, _member_items),
+    Company: (_company_roots, None),
+    Participant: (_participant_roots, _participant_items),
+    ConsentRecord: (_of_mission, _consent_items),
+    SafetyAssessment: (_of_item, _assessment_items),
+    Consultation: (_of_mission, None),
+    ConsultationCover: (_cover_roots, None),
+    SignOff: (_of_mission, None),
+    ManualConfirmation: (_of_mission, None),
+    FollowUp: (_of_mission, None),
+    MeetingOutcome: (_of_item, None),
+    Partnership: (lambda conn, p: _partnerships(values(p, "id")), None),
+    DossierEntry: (_of_partnership, None),
+    Objective: (_of_partnership, None),
+    Evaluation: (_evaluation_roots, None),
+    FocalTheme: (_theme_roots, _theme_items),
+    # A setting may change what every check decides (talking points block) or what every audience sees.
+    Setting: (_everything, _every_item),
+    User: (_user_roots, _user_items),
+    UserRole: (_role_roots, None),
+    AuditEntry: (None, None),
+    RecoveryCode: (None, None),
+    CalendarFeed: (None, None),
+    FeedFetch: (None, None),
 }
+
+#: Why a relationship needs no classification of its own.
+LINKED = "its link table's columns say they raise nothing"
+
+
+def _tracking(cls: type, roots: RootsOf | None, items: ItemsOf | None) -> Tracking:
+    """How changes to ``cls`` are followed, from the facts of its columns."""
+    mapper = inspect(cls)
+    raises, ignored, events, mirrors = set(), {}, set(), {}
+    for attr in mapper.column_attrs:
+        fact = facts_of(attr.columns[0])
+        if fact.raises:
+            raises.add(attr.key)
+            if fact.events:
+                events.add(attr.key)
+        else:
+            ignored[attr.key] = fact.ignored
+    for relationship in mapper.relationships:
+        if relationship.secondary is not None:
+            linked = [facts_of(column) for column in relationship.secondary.columns]
+            if all(fact.raises for fact in linked):
+                raises.add(relationship.key)
+                if any(fact.events for fact in linked):
+                    events.add(relationship.key)
+            else:
+                ignored[relationship.key] = LINKED
+        elif relationship.direction is MANYTOONE:
+            ignored[relationship.key] = MIRROR
+            mirrors[relationship.key] = frozenset(mapper.get_property_by_column(column).key
+                                                  for column in relationship.local_columns)
+        else:
+            ignored[relationship.key] = CHILDREN
+    return Tracking(roots, items, frozenset(raises), ignored, frozenset(events), mirrors)
+
+
+#: Every mapped model: how its rows reach the roots whose revision they raise, and the items they can alter.
+TRACKED: dict[type, Tracking] = {cls: _tracking(cls, roots, items) for cls, (roots, items) in BELONGS.items()}
 
 
 def tracking_of(cls: type) -> Tracking:
@@ -447,15 +414,13 @@ class Changes:
 
     #: The roots of the rows written since their revisions were last raised.
     noted: set[Root] = field(default_factory=set)
-    #: Every root whose revision this transaction raised: stamped at its commit, and its missions' calendars
-    #: followed.
+    #: Every root whose revision this transaction raised: stamped at its commit.
     raised: set[Root] = field(default_factory=set)
+    #: The items whose events the rows written can alter, ``("items", id)``, or whole missions, ``("missions",
+    #: id)`` (or ALL): what calendars follow at the commit.
+    follow: set[Follow] = field(default_factory=set)
     #: A name left the data (an erasure, a withdrawal): every kept feed body is forgotten again after the COMMIT.
     forget_bodies: bool = False
-
-    @property
-    def missions(self) -> set[Any]:
-        return {i for kind, i in self.raised if kind == "missions"}
 
 
 class UnfollowedChanges(RuntimeError):
@@ -464,9 +429,10 @@ class UnfollowedChanges(RuntimeError):
 
 class TrackedSession(Session):
     """The application's session (``create_app`` makes it the class of ``db.session``). Each flush notes the roots
-    of every row it writes, from what the row was before the flush and what it is after it, in ``changes``; nothing
-    else happens at a flush. ``visitplanner.commit.commit`` then raises their revisions and does the rest of what
-    follows a change, in the order written there; a plain ``commit()`` of changes not yet followed is refused."""
+    of every row it writes, and the items whose events it can alter, from what the row was before the flush and what
+    it is after it, in ``changes``; nothing else happens at a flush. ``visitplanner.commit.commit`` then raises their
+    revisions and does the rest of what follows a change, in the order written there; a plain ``commit()`` of changes
+    not yet followed is refused."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -475,12 +441,16 @@ class TrackedSession(Session):
     def flush(self, objects=None) -> None:
         if not (self.new or self.deleted or self.dirty):
             return super().flush(objects)
-        written, gone = _about_to_write(self)
+        written, gone, gone_items = _about_to_write(self)
         super().flush(objects)
         conn = self.connection()
         for row in written:
-            self.changes.noted |= tracking_of(type(row.target)).roots(conn, row)
+            tracking = tracking_of(type(row.target))
+            self.changes.noted |= set(tracking.roots(conn, row))
+            if row.alters_events(tracking):
+                self.changes.follow |= set(tracking.items(conn, row))
         self.changes.noted |= gone
+        self.changes.follow |= gone_items
 
     def commit(self) -> None:
         self.flush()
@@ -499,25 +469,34 @@ class TrackedSession(Session):
         self.changes = Changes()
 
 
-def _before(target: Any) -> dict[str, set[Any]]:
+def _before(conn: Connection, target: Any) -> dict[str, set[Any]]:
     """What each key column (an id, a link to another row) of ``target`` is before the flush: its old value where it
-    changed. Roots are found through these only."""
+    changed. Roots are found through these only. A key not loaded (the row expired at a commit, and a relationship
+    set since, which changes the key only at the flush) is read from the database as it stands."""
     state = inspect(target)
-    found = {}
+    found, unloaded = {}, []
     for attr in state.mapper.column_attrs:
         if not any(c.primary_key or c.foreign_keys for c in attr.columns):
             continue
+        if attr.key not in state.dict and state.key is not None:
+            unloaded.append(attr)
+            continue
         history = state.attrs[attr.key].history
         found[attr.key] = {*history.deleted, *history.unchanged}
+    if unloaded:
+        where = [column == value for column, value in zip(state.mapper.primary_key, state.key[1])]
+        row = conn.execute(select(*(attr.columns[0] for attr in unloaded)).where(*where)).one_or_none()
+        for index, attr in enumerate(unloaded):
+            found[attr.key] = set() if row is None else {row[index]}
     return found
 
 
-def _about_to_write(session: Session) -> tuple[list[Written], set[Root]]:
-    """Before a flush: the rows it will insert or change (their roots are found after it, once new rows have their
-    ids), and the roots of the rows it will delete (found now, before the association rows that lead to them go:
-    a company's links to its missions go before the company does)."""
+def _about_to_write(session: Session) -> tuple[list[Written], set[Root], set[Follow]]:
+    """Before a flush: the rows it will insert or change (their roots and items are found after it, once new rows
+    have their ids), and the roots and items of the rows it will delete (found now, before the association rows that
+    lead to them go: a company's links to its missions go before the company does)."""
     conn = session.connection()
-    written, gone = [], set()
+    written, gone, gone_items = [], set(), set()
     deleted = set(session.deleted)
     orphans = set()  # children taken out of a collection that deletes its orphans (a removed delegation member)
     for parent in session.dirty:
@@ -530,16 +509,23 @@ def _about_to_write(session: Session) -> tuple[list[Written], set[Root]]:
         tracking = tracking_of(type(target))
         if tracking.roots is None:
             continue
+        changed = frozenset()
         if target in deleted or target in orphans:
-            gone |= tracking.roots(conn, Written(target, _before(target)))
+            row = Written(target, _before(conn, target), deleted=True)
+            gone |= set(tracking.roots(conn, row))
+            if row.alters_events(tracking):
+                gone_items |= set(tracking.items(conn, row))
             if target in deleted:
                 continue
         elif target not in session.new:
             state = inspect(target)
-            if not any(state.attrs[key].history.has_changes() for key in tracking.raises):
+            changed = frozenset(key for key in tracking.raises if state.attrs[key].history.has_changes()) | {
+                key for relationship, keys in tracking.mirrors.items()
+                if state.attrs[relationship].history.has_changes() for key in keys & tracking.raises}
+            if not changed:
                 continue
-        written.append(Written(target, _before(target), inserted=target in session.new))
-    return written, gone
+        written.append(Written(target, _before(conn, target), inserted=target in session.new, changed=changed))
+    return written, gone, gone_items
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -556,8 +542,6 @@ def raise_revisions(session: TrackedSession, roots: set[Root]) -> set[int]:
     """Raise the revision of every root in ``roots``, to be stamped at the commit (:func:`stamp_revised`); returns
     the submitted or finalised missions among them (whose sign-offs may no longer hold). The objects in memory read
     their revision again when asked."""
-    from .missions.models import MissionStatus
-
     signed: set[int] = set()
     conn = session.connection()
     for name, model in ROOTS.items():

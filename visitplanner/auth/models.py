@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..crypto import EncryptedText
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..facts import created, facts, revision_counter, row_id, version_counter
+from ..personal_data import USER, Category, personal
 from ..timeutil import UTCDateTime, now_utc
 
 
@@ -48,6 +50,9 @@ class Role(LabelledEnum):
         DELEGATE: _l("Delegation member"),
     }
 
+#: What an account holds of its person: sign-in, roles, second factor.
+ACCOUNT = personal(Category.ACCOUNT, USER)
+
 #: Roles that work in the office (everyone but the delegation member).
 STAFF_ROLES = frozenset({Role.ADMIN, Role.PROTOCOL, Role.ADVISOR, Role.APPROVER})
 
@@ -67,25 +72,36 @@ class HoldsRoles:
 class User(HoldsRoles, UserMixin, db.Model):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
     #: Stored lower-case; unique.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    version: Mapped[int] = mapped_column(default=1)
+    email: Mapped[str] = mapped_column(String(254), unique=True, info=facts(
+        ignored="the sign-in name: shown on the accounts page only, never of a mission", fingerprint=False,
+        privacy=ACCOUNT, audit=_l("E-mail address")))
+    #: Named in the programme where the person attends, on the pages of the missions they sign or own.
+    name: Mapped[str] = mapped_column(String(200), info=facts(
+        raises=True, fingerprint=False, privacy=personal(Category.IDENTITY, USER), audit=_l("Name")))
+    password_hash: Mapped[str] = mapped_column(String(255), info=facts(
+        ignored="a secret: never shown", fingerprint=False, privacy=ACCOUNT, audit=False))
+    active: Mapped[bool] = mapped_column(default=True, info=facts(
+        raises=True, fingerprint=False, privacy=ACCOUNT, audit=_l("Account active"), events=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(ACCOUNT))
+    version: Mapped[int] = mapped_column(default=1, info=version_counter())
     #: The TOTP secret (base32) of the person's authenticator app; None until they enrol (auth/second_factor.py).
     #: The second factor's shared secret, encrypted at rest (``crypto``): a copy of the database cannot make codes.
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"))
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"), info=facts(
+        ignored="a secret of the second factor: never shown", fingerprint=False, privacy=ACCOUNT, audit=False))
     #: The last time step a code was accepted for: a code cannot be used twice.
-    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, info=facts(
+        ignored="second-factor bookkeeping: never shown of a mission", fingerprint=False, privacy=ACCOUNT,
+        audit=False))
     #: Sessions carry the generation they began in; raising it ends them all (sign-out, password, roles, disabling).
-    session_generation: Mapped[int] = mapped_column(default=0)
+    session_generation: Mapped[int] = mapped_column(default=0, info=facts(
+        ignored="ends the person's sessions: never shown of a mission", fingerprint=False, privacy=ACCOUNT,
+        audit=False))
     #: Raised when what the person's own feeds may cover changes: roles, active, delegations (revisions.py).
-    revision: Mapped[int] = mapped_column(default=0)
+    revision: Mapped[int] = mapped_column(default=0, info=revision_counter())
     #: Milliseconds since 1970 (UTC) of the latest revision, strictly rising: what Last-Modified derives from.
-    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0, info=revision_counter())
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
@@ -126,8 +142,11 @@ class UserRole(db.Model):
         CheckConstraint("role IN ({})".format(", ".join(f"'{r.value}'" for r in Role)), name="known_role"),
     )
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, info=facts(
+        raises=True, fingerprint=False, privacy=ACCOUNT, audit=False))
+    #: Audited with the account, as its ``role_names``.
+    role: Mapped[str] = mapped_column(String(32), primary_key=True, info=facts(
+        raises=True, fingerprint=False, privacy=ACCOUNT, audit=False))
 
     user: Mapped[User] = relationship(back_populates="roles")
 

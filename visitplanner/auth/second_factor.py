@@ -22,8 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
+from ..facts import facts
+from ..personal_data import KEY
 from ..timeutil import UTCDateTime, clock, now_utc
-from .models import Role, User
+from .models import ACCOUNT, Role, User
 
 RECOVERY_CODES = 10
 ISSUER = "visitplanner"
@@ -31,16 +33,22 @@ ISSUER = "visitplanner"
 DRIFT = 1
 
 
+def _unseen(privacy) -> dict:
+    return facts(ignored="second-factor secrets and bookkeeping: never shown of a mission", fingerprint=False,
+                 privacy=privacy, audit=False)
+
+
 class RecoveryCode(db.Model):
     """A one-time code that opens an account when its authenticator app is lost. Only its hash is kept."""
 
     __tablename__ = "recovery_codes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    id: Mapped[int] = mapped_column(primary_key=True, info=_unseen(KEY))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True,
+                                         info=_unseen(ACCOUNT))
+    code_hash: Mapped[str] = mapped_column(String(64), info=_unseen(ACCOUNT))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=_unseen(ACCOUNT))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=_unseen(ACCOUNT))
 
 
 def required_for(user: User) -> bool:

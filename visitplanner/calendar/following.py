@@ -3,9 +3,10 @@
 A calendar client keeps what it was sent until a higher SEQUENCE for the same UID replaces it; a client that merges
 rather than replaces keeps an event that simply vanishes. So, for every audience, what it is sent must be followed:
 
-- before every commit of a transaction that raised a mission's revision (``visitplanner/revisions.py``), each of its
-  items is read again and its event built for every audience as a calendar would get it (:func:`event_content`): a
-  step of the one commit (``visitplanner/commit.py``);
+- before every commit, each item whose events the transaction's changes can alter (the item itself, the items of a
+  participant whose consent changed, every item of a cancelled mission: ``visitplanner/revisions.py`` says which) is
+  read again and its event built for every audience as a calendar would get it (:func:`event_content`): a step of the
+  one commit (``visitplanner/commit.py``);
 - when what an audience gets changed (a new title, time or place, full ↔ "private appointment", a new description,
   a name that went), that audience's SEQUENCE rises;
 - when an audience no longer sees the item (removed, its mission cancelled, or its visibility narrowed), it is
@@ -33,7 +34,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -153,7 +154,16 @@ def _as_shown(digest: str, view: ItemView) -> dict:
 def follow_missions(session: Session, mission_ids) -> set[int]:
     """Bring ``shown`` and ``sequence`` of every item of these missions (or ALL) up to date; returns the missions
     with an item that moved."""
-    if not mission_ids:
+    return follow_items(session, {("missions", i) for i in mission_ids})
+
+
+def follow_items(session: Session, targets) -> set[int]:
+    """Bring ``shown`` and ``sequence`` of these items up to date: ``("items", id)`` an item, ``("missions", id)``
+    every item of a mission (or of every mission: ALL), as the rows a transaction wrote name them
+    (``revisions.Changes.follow``); returns the missions with an item that moved."""
+    items = sorted(i for kind, i in targets if kind == "items")
+    missions = {i for kind, i in targets if kind == "missions"}
+    if not items and not missions:
         return set()
     # Read afresh (on PostgreSQL, others may have committed before the revision UPDATE took the mission's lock),
     # but not the missions themselves: a void taken in this flush (readiness/binding.py) waits in them unflushed.
@@ -163,8 +173,8 @@ def follow_missions(session: Session, mission_ids) -> set[int]:
                      selectinload(ProgrammeItem.participants).selectinload(Participant.consents),
                      selectinload(ProgrammeItem.participants).selectinload(Participant.assessments))
             .execution_options(populate_existing=True))
-    if ALL not in mission_ids:
-        stmt = stmt.where(ProgrammeItem.mission_id.in_(sorted(mission_ids)))
+    if ALL not in missions:
+        stmt = stmt.where(or_(ProgrammeItem.id.in_(items), ProgrammeItem.mission_id.in_(sorted(missions))))
     today, now = today_utc(), now_utc()
     moved: set[int] = set()
     with session.no_autoflush:

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..facts import created, raising, row_id
 from ..partnerships.models import Objective
+from ..personal_data import ACTED, NAMED, NOTES, OFFICE, Category, personal
 from ..timeutil import UTCDateTime, now_utc
 
 
@@ -28,12 +30,13 @@ class MeetingOutcome(db.Model):
 
     __tablename__ = "meeting_outcomes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), unique=True)
-    raised: Mapped[str] = mapped_column(Text)
-    partner_response: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), unique=True,
+                                         info=raising(OFFICE))
+    raised: Mapped[str] = mapped_column(Text, info=raising(NOTES, _l("Raised")))
+    partner_response: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Response")))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(OFFICE))
 
     AUDITED = ("raised", "partner_response")
 
@@ -44,16 +47,22 @@ class FollowUp(db.Model):
     __tablename__ = "follow_ups"
     __table_args__ = (CheckConstraint("status IN ('open', 'in_progress', 'done')", name="known_status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
-    what: Mapped[str] = mapped_column(Text)
-    with_whom: Mapped[str] = mapped_column(String(300), default="")
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    due_date: Mapped[date]
-    status: Mapped[str] = mapped_column(String(16), default=FollowUpStatus.OPEN.value)
-    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objectives.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True,
+                                            info=raising(OFFICE))
+    #: Audited as "what", which the audit log labels as an objective's (one label per name).
+    what: Mapped[str] = mapped_column(Text, info=raising(NOTES, _l("Objective")))
+    with_whom: Mapped[str] = mapped_column(String(300), default="", info=raising(personal(Category.IDENTITY, NAMED),
+                                                                                 _l("With whom")))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, _l("Owner")))
+    due_date: Mapped[date] = mapped_column(info=raising(OFFICE, _l("Due date")))
+    status: Mapped[str] = mapped_column(String(16), default=FollowUpStatus.OPEN.value,
+                                        info=raising(OFFICE, _l("Status")))
+    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objectives.id", ondelete="SET NULL"),
+                                                     info=raising(OFFICE, _l("Objective")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
+    #: The organisation feed's reminder carries it as its LAST-MODIFIED.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(OFFICE))
 
     owner: Mapped[User | None] = relationship(lazy="joined")
     objective: Mapped[Objective | None] = relationship(lazy="joined")

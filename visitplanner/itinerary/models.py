@@ -13,7 +13,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..enums import LabelledEnum, sql_in
 from ..extensions import db
+from ..facts import (
+    CREATED,
+    DERIVED,
+    Through,
+    Vouched,
+    created,
+    digest,
+    facts,
+    flag,
+    raising,
+    row_id,
+    stripped,
+    version_counter,
+    wall_clock,
+)
 from ..missions.models import DelegationMember, Mission, MissionStatus
+from ..personal_data import ACTED, BOOKKEEPING, CIVIL, DELEGATION, NOTES, OFFICE, Category, personal
 
 if TYPE_CHECKING:
     from ..participants.models import Participant
@@ -93,19 +109,28 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@visitplanner"
 
 
+#: When and where the people taking part meet: of the delegation, and of civil society.
+MEETINGS = personal(Category.MEETINGS, CIVIL, DELEGATION)
+
+
+def _attends() -> dict:
+    """Who of the delegation attends an item: named in its events; signers vouch for it."""
+    return facts(raises=True, fingerprint=Vouched(), privacy=personal(Category.MEETINGS, DELEGATION), audit=False)
+
+
 item_attendees = Table(
     "item_attendees",
     db.metadata,
-    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True),
-    Column("member_id", ForeignKey("delegation_members.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True, info=_attends()),
+    Column("member_id", ForeignKey("delegation_members.id", ondelete="CASCADE"), primary_key=True, info=_attends()),
 )
 
 #: The partnership's focal themes an item raises (B.b: raise the themes at every contact).
 item_focal_themes = Table(
     "item_focal_themes",
     db.metadata,
-    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("focal_themes.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True, info=raising(OFFICE)),
+    Column("theme_id", ForeignKey("focal_themes.id", ondelete="CASCADE"), primary_key=True, info=raising(OFFICE)),
 )
 
 
@@ -119,49 +144,72 @@ class ProgrammeItem(db.Model):
         CheckConstraint("protected_by_id IS NULL OR protected_at IS NOT NULL", name="protected_has_moment"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Stable identifier for calendar clients.
-    uid: Mapped[str] = mapped_column(String(80), unique=True, default=new_uid)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(200))
-    #: Aware UTC instants; ``timezone`` is the IANA zone where the item happens.
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    timezone: Mapped[str] = mapped_column(String(64))
-    #: Where the item ends, when that is another zone than where it starts (a flight, a night train).
-    end_timezone: Mapped[str | None] = mapped_column(String(64))
-    location: Mapped[str] = mapped_column(String(300), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
-    talking_points: Mapped[str] = mapped_column(Text, default="")
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    #: Stable identifier for calendar clients; what signers vouch for of an item is kept under it.
+    uid: Mapped[str] = mapped_column(String(80), unique=True, default=new_uid, info=facts(
+        ignored=CREATED, fingerprint=Through("items"), privacy=BOOKKEEPING, audit=False))
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True, info=facts(
+        raises=True, fingerprint=Through("items"), privacy=OFFICE, audit=False))
+    kind: Mapped[str] = mapped_column(String(32), info=facts(
+        raises=True, fingerprint=Vouched(), privacy=OFFICE, audit=_l("Kind")))
+    #: What a change is shown by in what changed since a sign-off; renaming alone voids nothing.
+    title: Mapped[str] = mapped_column(String(200), info=raising(NOTES, _l("Title")))
+    #: Aware UTC instants; ``timezone`` is the IANA zone where the item happens. Signers vouch for the wall-clock
+    #: times where it starts and ends.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, info=facts(
+        raises=True, fingerprint=Vouched("starts", read="local_start", how=wall_clock), privacy=MEETINGS,
+        audit=_l("Start")))
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, info=facts(
+        raises=True, fingerprint=Vouched("ends", read="local_end", how=wall_clock), privacy=MEETINGS,
+        audit=_l("End")))
+    timezone: Mapped[str] = mapped_column(String(64), info=facts(
+        raises=True, fingerprint=Vouched(), privacy=MEETINGS, audit=_l("Time zone")))
+    #: Where the item ends, when that is another zone than where it starts (a flight, a night train). Signers vouch
+    #: for the zone where it ends, whichever says so.
+    end_timezone: Mapped[str | None] = mapped_column(String(64), info=facts(
+        raises=True, fingerprint=Vouched(read="end_zone"), privacy=MEETINGS, audit=_l("Time zone at the end")))
+    location: Mapped[str] = mapped_column(String(300), default="", info=facts(
+        raises=True, fingerprint=Vouched(how=stripped), privacy=MEETINGS, audit=_l("Location")))
+    description: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Description")))
+    #: Vouched for as a digest: whether there are talking points and which, never the text (kept with the mission).
+    talking_points: Mapped[str] = mapped_column(Text, default="", info=facts(
+        raises=True, fingerprint=Vouched(how=digest), privacy=NOTES, audit=_l("Human-rights talking points")))
     #: Why an official meeting carries no human-rights talking points (rule 8).
-    no_talking_points_reason: Mapped[str] = mapped_column(Text, default="")
-    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.INTERNAL.value)
+    no_talking_points_reason: Mapped[str] = mapped_column(Text, default="", info=facts(
+        raises=True, fingerprint=Vouched(how=digest), privacy=OFFICE, audit=_l("Reason for having no talking points")))
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.INTERNAL.value, info=facts(
+        raises=True, fingerprint=Vouched(), privacy=OFFICE, audit=_l("Visibility")))
     #: A meeting with residents may count people kept off the record for their own safety instead of naming them
     #: as participants: how many, and why (rule 2).
-    headcount: Mapped[int | None]
-    headcount_reason: Mapped[str] = mapped_column(Text, default="")
+    headcount: Mapped[int | None] = mapped_column(info=facts(
+        raises=True, fingerprint=Vouched(), privacy=OFFICE, audit=_l("People kept off the record")))
+    headcount_reason: Mapped[str] = mapped_column(Text, default="", info=facts(
+        raises=True, fingerprint=Vouched(how=digest), privacy=NOTES, audit=_l("Why they are kept off the record")))
     #: Runs alongside other items on purpose: attendees in both are not double-booked.
-    parallel: Mapped[bool] = mapped_column(default=False)
+    parallel: Mapped[bool] = mapped_column(default=False, info=facts(
+        raises=True, fingerprint=Vouched(how=flag), privacy=OFFICE, audit=_l("Parallel")))
     #: iCalendar SEQUENCE: the highest an audience has been sent (see ``shown``). Derived at every commit by
     #: ``visitplanner/calendar/following.py``, never set by hand.
-    sequence: Mapped[int] = mapped_column(default=0)
+    sequence: Mapped[int] = mapped_column(default=0, info=facts(
+        ignored=DERIVED, fingerprint=False, privacy=BOOKKEEPING, audit=False))
     #: What each audience has been shown of the item in calendars, per audience: a digest of its event, its own
     #: SEQUENCE, and the time, title and class it was shown with; ``withdrawn_at`` once it no longer sees the item
     #: (it then gets the event cancelled for 30 days). Derived, like ``sequence``. NULL: made before this was
     #: followed.
-    shown: Mapped[dict | None] = mapped_column(JSON, default=dict)
+    shown: Mapped[dict | None] = mapped_column(JSON, default=dict, info=facts(
+        ignored=DERIVED, fingerprint=False, privacy=MEETINGS, audit=False))
     #: The advisor's decision that keeps the item out of every calendar feed and command-line export (high-risk
     #: mode for this item): set when someone at it is assessed at critical risk, and held, whatever happens to the
     #: people linked, the item or other assessments, until the advisor releases it with a reason (audited). It names
     #: no one: who was at risk stays on the assessment.
-    protected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    protected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    #: Set when the item is removed; kept so calendar subscribers see it cancelled.
-    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    version: Mapped[int] = mapped_column(default=1)
+    protected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(personal(Category.SAFETY, CIVIL)))
+    protected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
+    #: Set when the item is removed; kept so calendar subscribers see it cancelled. Signers vouch for the live items.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=facts(
+        raises=True, fingerprint=Through("items"), privacy=OFFICE, audit=_l("Removed")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(OFFICE))
+    version: Mapped[int] = mapped_column(default=1, info=version_counter())
 
     mission: Mapped[Mission] = relationship(back_populates="items")
     attendees: Mapped[list[DelegationMember]] = relationship(

@@ -22,7 +22,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..enums import LabelledEnum, MemberText, sql_in
 from ..extensions import db
+from ..facts import (
+    CREATED,
+    UPDATED,
+    Through,
+    Vouched,
+    created,
+    facts,
+    iso_day,
+    raising,
+    revision_counter,
+    row_id,
+    version_counter,
+)
 from ..messages import Message, StoredMessage
+from ..personal_data import (
+    ACTED,
+    BOOKKEEPING,
+    CIVIL,
+    COMPANY,
+    COMPANY_CONTACT,
+    DELEGATION,
+    NOTES,
+    OFFICE,
+    Category,
+    personal,
+)
 from ..timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
@@ -64,11 +89,16 @@ class MissionStatus(LabelledEnum):
     }
 
 
+def _in_mission() -> dict:
+    """A company taking part in a mission: signers vouch for each company's briefing (readiness/fingerprint.py)."""
+    return facts(raises=True, fingerprint=Through("companies"), privacy=COMPANY, audit=False, events=False)
+
+
 mission_companies = Table(
     "mission_companies",
     db.metadata,
-    Column("mission_id", ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True),
-    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("mission_id", ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True, info=_in_mission()),
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, info=_in_mission()),
 )
 
 
@@ -96,46 +126,60 @@ class Mission(db.Model):
         CheckConstraint("(vouched_fingerprint IS NULL) = (vouched_content IS NULL)", name="vouched_with_content"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
-    direction: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str] = mapped_column(Text, default="")
-    start_date: Mapped[date]
-    end_date: Mapped[date]
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True,
+                                                info=raising(OFFICE, _l("Partnership"), events=False))
+    direction: Mapped[str] = mapped_column(String(16), info=facts(
+        raises=True, fingerprint=Vouched(), privacy=OFFICE, audit=_l("Direction"), events=False))
+    #: Names the mission's pages and calendar files; in no event.
+    title: Mapped[str] = mapped_column(String(200), info=raising(OFFICE, _l("Title"), events=False))
+    purpose: Mapped[str] = mapped_column(Text, default="", info=raising(OFFICE, _l("Purpose"), events=False))
+    start_date: Mapped[date] = mapped_column(info=facts(
+        raises=True, fingerprint=Vouched(how=iso_day), privacy=OFFICE, audit=_l("First day"), events=False))
+    end_date: Mapped[date] = mapped_column(info=facts(
+        raises=True, fingerprint=Vouched(how=iso_day), privacy=OFFICE, audit=_l("Last day"), events=False))
     #: IANA name of the zone where the visit takes place; the default for its programme items.
-    timezone: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(32), default=MissionStatus.DRAFT.value)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64), info=raising(OFFICE, _l("Time zone"), events=False))
+    #: A cancelled mission's items leave every calendar.
+    status: Mapped[str] = mapped_column(String(32), default=MissionStatus.DRAFT.value,
+                                        info=raising(OFFICE, _l("Status")))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=facts(
+        ignored=CREATED, fingerprint=False, privacy=ACTED, audit=False))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, events=False))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(OFFICE, events=False))
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(OFFICE, events=False))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(OFFICE, events=False))
+    #: When its items left calendars.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(OFFICE))
+    cancel_reason: Mapped[str | None] = mapped_column(Text, info=raising(OFFICE, events=False))
     #: Why the mission needs attention again (its sign-offs were voided); cleared on resubmission.
     #: A stored message (``messages.py``), or the reason as a person typed it.
-    attention_reason: Mapped[Message | None] = mapped_column(StoredMessage)
+    attention_reason: Mapped[Message | None] = mapped_column(StoredMessage, info=raising(OFFICE, events=False))
     #: An approver's reasoned override, needed while the partnership is advised against.
-    override_reason: Mapped[str | None] = mapped_column(Text)
-    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    override_reason: Mapped[str | None] = mapped_column(Text, info=raising(OFFICE, _l("Override"), events=False))
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, events=False))
+    override_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(OFFICE, events=False))
     #: High-risk mode set by the advisor, with the reason: no feed carries any item with a civil-society participant
-    #: (disclosure.py). It also comes on by itself for a participant whose latest assessment is critical.
-    high_risk_reason: Mapped[str | None] = mapped_column(Text)
-    high_risk_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    high_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: (disclosure.py). It also comes on by itself for a participant whose latest assessment is critical. The reason
+    #: speaks of the danger to the people met.
+    high_risk_reason: Mapped[str | None] = mapped_column(Text, info=raising(
+        personal(Category.SAFETY, CIVIL), _l("High-risk mode")))
+    high_risk_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, events=False))
+    high_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(OFFICE, events=False))
     #: What the submitter, and after them each signer, vouched for (readiness/binding.py): its SHA-256, and the
-    #: content itself, so that what changed since can be shown. Set on submission, cleared back in draft.
-    vouched_fingerprint: Mapped[str | None] = mapped_column(String(64))
-    vouched_content: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
-    version: Mapped[int] = mapped_column(default=1)
+    #: content itself, so that what changed since can be shown. Set on submission, cleared back in draft. The content
+    #: holds aliases, delegation members, consent states and safety decisions, times.
+    vouched_fingerprint: Mapped[str | None] = mapped_column(String(64), info=raising(BOOKKEEPING, events=False))
+    vouched_content: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), info=raising(
+        personal(Category.SAFETY, CIVIL, DELEGATION), events=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc, info=facts(
+        ignored=UPDATED, fingerprint=False, privacy=OFFICE, audit=False))
+    version: Mapped[int] = mapped_column(default=1, info=version_counter())
     #: Raised by every change to what any output shows of the mission (revisions.py); never set by hand.
-    revision: Mapped[int] = mapped_column(default=0)
+    revision: Mapped[int] = mapped_column(default=0, info=revision_counter())
     #: Milliseconds since 1970 (UTC) of the latest revision, strictly rising: what Last-Modified derives from.
-    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0, info=revision_counter())
 
     partnership: Mapped[Partnership] = relationship(back_populates="missions")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -209,6 +253,10 @@ class Mission(db.Model):
         return self.status == MissionStatus.COMPLETED
 
 
+#: Who a delegation member is.
+MEMBER = personal(Category.IDENTITY, DELEGATION)
+
+
 class DelegationMember(db.Model):
     """A person in the delegation: an account, or an external person by name."""
 
@@ -218,14 +266,19 @@ class DelegationMember(db.Model):
         CheckConstraint("user_id IS NOT NULL OR name IS NOT NULL", name="account_or_name"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    #: Who travels, and so where and when they are: signers vouch for who is in the delegation.
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True, info=facts(
+        raises=True, fingerprint=Through("delegation"), privacy=personal(Category.MEETINGS, DELEGATION), audit=False))
+    #: A member with an account is named by it in every event they attend.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                info=raising(MEMBER, _l("Account")))
     #: Only for external persons; members with an account are named by it.
-    name: Mapped[str | None] = mapped_column(String(200))
-    function: Mapped[str] = mapped_column(String(200), default="")
-    organisation: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    name: Mapped[str | None] = mapped_column(String(200), info=raising(MEMBER, _l("Name")))
+    function: Mapped[str] = mapped_column(String(200), default="", info=raising(MEMBER, _l("Function"), events=False))
+    organisation: Mapped[str] = mapped_column(String(200), default="",
+                                              info=raising(MEMBER, _l("Organisation"), events=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(MEMBER))
 
     mission: Mapped[Mission] = relationship(back_populates="members")
     user: Mapped[User | None] = relationship(lazy="joined")
@@ -275,20 +328,24 @@ class Company(db.Model):
         CheckConstraint("due_diligence IN ('not_started', 'in_progress', 'done')", name="known_due_diligence"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    sector: Mapped[str] = mapped_column(String(200), default="")
-    contact: Mapped[str] = mapped_column(String(300), default="")
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    name: Mapped[str] = mapped_column(String(200), unique=True, info=raising(COMPANY, _l("Name")))
+    sector: Mapped[str] = mapped_column(String(200), default="", info=raising(COMPANY, _l("Sector")))
+    contact: Mapped[str] = mapped_column(String(300), default="", info=raising(
+        personal(Category.CONTACT, COMPANY_CONTACT), _l("Contact")))
     #: When the company's human-rights briefing (OECD Guidelines, UNGPs, due diligence) is or was.
-    briefed_on: Mapped[date | None]
+    briefed_on: Mapped[date | None] = mapped_column(info=facts(
+        raises=True, fingerprint=Vouched(how=iso_day), privacy=COMPANY, audit=_l("Human-rights briefing")))
     #: The briefing took place (recorded afterwards); until then a date is only a plan.
-    briefing_held: Mapped[bool] = mapped_column(default=False)
+    briefing_held: Mapped[bool] = mapped_column(default=False, info=facts(
+        raises=True, fingerprint=Vouched(), privacy=COMPANY, audit=_l("Briefing held")))
     #: Due diligence against the OECD Guidelines and the UNGPs.
-    due_diligence: Mapped[str] = mapped_column(String(16), default=DueDiligence.NOT_STARTED.value)
-    due_diligence_notes: Mapped[str] = mapped_column(Text, default="")
-    met_defenders: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    version: Mapped[int] = mapped_column(default=1)
+    due_diligence: Mapped[str] = mapped_column(String(16), default=DueDiligence.NOT_STARTED.value, info=facts(
+        raises=True, fingerprint=Vouched(), privacy=COMPANY, audit=_l("Due diligence")))
+    due_diligence_notes: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Due-diligence notes")))
+    met_defenders: Mapped[bool] = mapped_column(default=False, info=raising(COMPANY, _l("Met human-rights defenders")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(COMPANY))
+    version: Mapped[int] = mapped_column(default=1, info=version_counter())
 
     __mapper_args__ = {"version_id_col": version}
 

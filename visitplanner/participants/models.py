@@ -18,6 +18,8 @@ from ..auth.models import User
 from ..crypto import EncryptedText, keyring
 from ..enums import LabelledEnum, RiskLevel, sql_in
 from ..extensions import db
+from ..facts import RETENTION, Through, Vouched, created, facts, raising, row_id, version_counter
+from ..personal_data import ACTED, CIVIL, NAMED, Category, personal
 from ..timeutil import UTCDateTime, now_utc
 
 
@@ -37,12 +39,22 @@ class ParticipantKind(LabelledEnum):
     }
 
 
+def _takes_part() -> dict:
+    """Taking part in a human-rights component (an NGO visit, a meeting with residents) speaks of the person's
+    opinions, and for diaspora members of their origin. Signers vouch for who takes part."""
+    return facts(raises=True, fingerprint=Vouched(), privacy=personal(Category.SPECIAL, CIVIL), audit=False)
+
+
 item_participants = Table(
     "item_participants",
     db.metadata,
-    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True),
-    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True, info=_takes_part()),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True,
+           info=_takes_part()),
 )
+
+#: Who a participant is.
+PERSON = personal(Category.IDENTITY, CIVIL)
 
 
 class Participant(db.Model):
@@ -50,29 +62,43 @@ class Participant(db.Model):
 
     __tablename__ = "participants"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Shown only where role and consent allow it; encrypted at rest, empty once pseudonymised or erased.
-    real_name: Mapped[str] = mapped_column(EncryptedText("participants.real_name"))
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    #: Shown only where role and consent allow it; encrypted at rest, empty once pseudonymised or erased. The audit
+    #: log keeps only that it changed.
+    real_name: Mapped[str] = mapped_column(EncryptedText("participants.real_name"),
+                                           info=raising(PERSON, _l("Real name")))
     #: The keyed hash the real name is looked up by (duplicate check): never the clear text (``crypto``).
-    real_name_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    real_name_index: Mapped[str | None] = mapped_column(String(64), index=True, info=facts(
+        ignored="a keyed hash of the real name, which raises; no output shows it", fingerprint=False, privacy=PERSON,
+        audit=False))
     #: The code name used wherever the real name may not go.
-    alias: Mapped[str] = mapped_column(String(80), unique=True)
-    organisation: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(16))
+    alias: Mapped[str] = mapped_column(String(80), unique=True, info=raising(PERSON, _l("Alias")))
+    organisation: Mapped[str] = mapped_column(String(200), default="",
+                                              info=raising(PERSON, _l("Organisation"), events=False))
+    kind: Mapped[str] = mapped_column(String(16), info=raising(personal(Category.SPECIAL, CIVIL), _l("Kind"),
+                                                               events=False))
     #: Where the person lives (city, country); encrypted at rest.
-    residence: Mapped[str] = mapped_column(EncryptedText("participants.residence"), default="")
+    residence: Mapped[str] = mapped_column(EncryptedText("participants.residence"), default="", info=raising(
+        personal(Category.CONTACT, CIVIL), _l("Where they live"), events=False))
     #: How to reach the person (phone, Signal, e-mail, an intermediary); encrypted at rest.
-    contact: Mapped[str] = mapped_column(EncryptedText("participants.contact"), default="")
-    at_risk: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    contact: Mapped[str] = mapped_column(EncryptedText("participants.contact"), default="", info=facts(
+        ignored="shown on the participant's own page only, never in any output of a mission", fingerprint=False,
+        privacy=personal(Category.CONTACT, CIVIL), audit=_l("Contact")))
+    #: A calendar feed never names a person at risk.
+    at_risk: Mapped[bool] = mapped_column(default=True, info=raising(personal(Category.SAFETY, CIVIL), _l("At risk")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(PERSON))
     #: Retention: an advisor kept the data beyond the period after the last mission, until this day, and why.
-    keep_until: Mapped[date | None]
-    keep_reason: Mapped[str] = mapped_column(EncryptedText("participants.keep_reason"), default="")
+    keep_until: Mapped[date | None] = mapped_column(info=facts(
+        ignored=RETENTION, fingerprint=False, privacy=PERSON, audit=_l("Kept until")))
+    keep_reason: Mapped[str] = mapped_column(EncryptedText("participants.keep_reason"), default="", info=facts(
+        ignored=RETENTION, fingerprint=False, privacy=personal(Category.FREE_TEXT, CIVIL), audit=False))
     #: When the retention period (or an erasure) took the real name, contact details and notes away.
-    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=facts(
+        ignored=RETENTION, fingerprint=False, privacy=PERSON, audit=False))
     #: When the person's data was erased at their request (GDPR Art. 17): nothing but the alias is left.
-    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    version: Mapped[int] = mapped_column(default=1)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=facts(
+        ignored=RETENTION, fingerprint=False, privacy=PERSON, audit=False))
+    version: Mapped[int] = mapped_column(default=1, info=version_counter())
 
     consents: Mapped[list[ConsentRecord]] = relationship(
         back_populates="participant", order_by="ConsentRecord.id", cascade="save-update, merge"
@@ -150,6 +176,16 @@ class ConsentKind(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+#: What a person agreed to, how and when.
+CONSENT = personal(Category.CONSENT, CIVIL)
+
+
+def _state(audit=False) -> dict:
+    """Read into the participant's consent state for a mission: whether and how they may be named (in events too)
+    and what signers vouch for."""
+    return facts(raises=True, fingerprint=Through("consent"), privacy=CONSENT, audit=audit)
+
+
 class ConsentRecord(db.Model):
     """One statement of consent (or its withdrawal). Append-only: nothing edits or deletes these rows."""
 
@@ -165,25 +201,26 @@ class ConsentRecord(db.Model):
         CheckConstraint("kind = 'withdrawn' OR reconfirm_by IS NOT NULL", name="given_has_reconfirm_date"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16), default=ConsentKind.GIVEN.value)
-    take_part: Mapped[bool] = mapped_column(default=False)
-    named_internal: Mapped[bool] = mapped_column(default=False)
-    named_delegation: Mapped[bool] = mapped_column(default=False)
-    named_partner: Mapped[bool] = mapped_column(default=False)
-    photos_press: Mapped[bool] = mapped_column(default=False)
-    public_attention: Mapped[bool] = mapped_column(default=False)
-    method: Mapped[str] = mapped_column(String(32))
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True, info=_state())
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True, info=_state())
+    kind: Mapped[str] = mapped_column(String(16), default=ConsentKind.GIVEN.value, info=_state(_l("Kind")))
+    take_part: Mapped[bool] = mapped_column(default=False, info=_state())
+    named_internal: Mapped[bool] = mapped_column(default=False, info=_state())
+    named_delegation: Mapped[bool] = mapped_column(default=False, info=_state())
+    named_partner: Mapped[bool] = mapped_column(default=False, info=_state())
+    photos_press: Mapped[bool] = mapped_column(default=False, info=_state())
+    public_attention: Mapped[bool] = mapped_column(default=False, info=_state())
+    method: Mapped[str] = mapped_column(String(32), info=raising(CONSENT, events=False))
     #: Which version of the information sheet the person was given.
-    information_version: Mapped[str] = mapped_column(String(80), default="")
+    information_version: Mapped[str] = mapped_column(String(80), default="", info=raising(CONSENT, events=False))
     #: After this day the consent counts as not given until reconfirmed.
-    reconfirm_by: Mapped[date | None]
+    reconfirm_by: Mapped[date | None] = mapped_column(info=_state(_l("Reconfirm by")))
     #: Encrypted at rest; emptied when the participant is pseudonymised.
-    note: Mapped[str] = mapped_column(EncryptedText("consent_records.note"), default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    note: Mapped[str] = mapped_column(EncryptedText("consent_records.note"), default="",
+                                      info=raising(CONSENT, events=False))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, events=False))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(CONSENT, events=False))
 
     participant: Mapped[Participant] = relationship(back_populates="consents")
     recorded_by: Mapped[User | None] = relationship(lazy="joined")
@@ -253,6 +290,16 @@ class Decision(LabelledEnum):
     __labels__ = {PROCEED: _l("Proceed"), MITIGATE: _l("Proceed with mitigations"), STOP: _l("Do not proceed")}
 
 
+#: A person's safety: risk, threats, what protects them.
+SAFETY = personal(Category.SAFETY, CIVIL)
+
+
+def _decides(audit=False, events=True) -> dict:
+    """Read into the safety signers vouch for: the decision, whether it holds on the day, a trusted channel
+    consulted."""
+    return facts(raises=True, fingerprint=Through("safety"), privacy=SAFETY, audit=audit, events=events)
+
+
 class SafetyAssessment(db.Model):
     """The judgement whether one participant can safely take part in one programme item.
 
@@ -267,31 +314,39 @@ class SafetyAssessment(db.Model):
         CheckConstraint("valid_until >= assessed_on", name="valid_after_assessment"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id"), index=True)
-    risk_level: Mapped[str] = mapped_column(String(16))
-    threats: Mapped[str] = mapped_column(EncryptedText("safety_assessments.threats"), default="")
-    vulnerabilities: Mapped[str] = mapped_column(EncryptedText("safety_assessments.vulnerabilities"), default="")
-    capacities: Mapped[str] = mapped_column(EncryptedText("safety_assessments.capacities"), default="")
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True, info=_decides())
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id"), index=True, info=_decides())
+    #: Critical keeps the person's items out of every feed (disclosure.py).
+    risk_level: Mapped[str] = mapped_column(String(16), info=raising(SAFETY, _l("Risk level")))
+    threats: Mapped[str] = mapped_column(EncryptedText("safety_assessments.threats"), default="",
+                                         info=raising(SAFETY, events=False))
+    vulnerabilities: Mapped[str] = mapped_column(EncryptedText("safety_assessments.vulnerabilities"), default="",
+                                                 info=raising(SAFETY, events=False))
+    capacities: Mapped[str] = mapped_column(EncryptedText("safety_assessments.capacities"), default="",
+                                            info=raising(SAFETY, events=False))
     #: The person was consulted on the meeting and its visibility.
-    person_consulted: Mapped[bool] = mapped_column(default=False)
-    meeting_visibility: Mapped[str] = mapped_column(String(16), default=MeetingVisibility.CONFIDENTIAL.value)
-    partner_informed: Mapped[bool] = mapped_column(default=False)
-    names_shared_with_partner: Mapped[bool] = mapped_column(default=False)
-    family_at_risk: Mapped[bool] = mapped_column(default=False)
-    venue: Mapped[str] = mapped_column(EncryptedText("safety_assessments.venue"), default="")
-    photos_allowed: Mapped[bool] = mapped_column(default=False)
-    social_media_allowed: Mapped[bool] = mapped_column(default=False)
-    device_precautions: Mapped[str] = mapped_column(EncryptedText("safety_assessments.device_precautions"), default="")
-    interpreter_vetted: Mapped[bool] = mapped_column(default=False)
-    expectations_discussed: Mapped[bool] = mapped_column(default=False)
-    mitigations: Mapped[str] = mapped_column(EncryptedText("safety_assessments.mitigations"), default="")
-    decision: Mapped[str] = mapped_column(String(32))
-    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    assessed_on: Mapped[date]
-    valid_until: Mapped[date]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    person_consulted: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    meeting_visibility: Mapped[str] = mapped_column(String(16), default=MeetingVisibility.CONFIDENTIAL.value,
+                                                    info=raising(SAFETY, events=False))
+    partner_informed: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    names_shared_with_partner: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    family_at_risk: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    venue: Mapped[str] = mapped_column(EncryptedText("safety_assessments.venue"), default="",
+                                       info=raising(SAFETY, events=False))
+    photos_allowed: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    social_media_allowed: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    device_precautions: Mapped[str] = mapped_column(EncryptedText("safety_assessments.device_precautions"),
+                                                    default="", info=raising(SAFETY, events=False))
+    interpreter_vetted: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    expectations_discussed: Mapped[bool] = mapped_column(default=False, info=raising(SAFETY, events=False))
+    mitigations: Mapped[str] = mapped_column(EncryptedText("safety_assessments.mitigations"), default="",
+                                             info=raising(SAFETY, events=False))
+    decision: Mapped[str] = mapped_column(String(32), info=_decides(_l("Decision"), events=False))
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, events=False))
+    assessed_on: Mapped[date] = mapped_column(info=raising(SAFETY, events=False))
+    valid_until: Mapped[date] = mapped_column(info=_decides(_l("Valid until"), events=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(SAFETY))
 
     participant: Mapped[Participant] = relationship(back_populates="assessments")
     assessor: Mapped[User | None] = relationship(lazy="joined")
@@ -338,18 +393,19 @@ class Consultation(db.Model):
         CheckConstraint("valid_until >= consulted_on", name="valid_after_consultation"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True,
+                                            info=_decides())
+    channel: Mapped[str] = mapped_column(String(16), info=raising(SAFETY, _l("Who was consulted")))
     #: Who was consulted, e.g. "Consulaat-generaal Shanghai, politieke afdeling".
-    consulted: Mapped[str] = mapped_column(String(300))
+    consulted: Mapped[str] = mapped_column(String(300), info=raising(personal(Category.IDENTITY, NAMED)))
     #: Encrypted at rest: they speak of the people met and their safety.
-    question: Mapped[str] = mapped_column(EncryptedText("consultations.question"))
-    answer: Mapped[str] = mapped_column(EncryptedText("consultations.answer"))
-    consulted_on: Mapped[date]
-    valid_until: Mapped[date]
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    question: Mapped[str] = mapped_column(EncryptedText("consultations.question"), info=raising(SAFETY))
+    answer: Mapped[str] = mapped_column(EncryptedText("consultations.answer"), info=raising(SAFETY))
+    consulted_on: Mapped[date] = mapped_column(info=_decides(_l("Consulted on")))
+    valid_until: Mapped[date] = mapped_column(info=_decides(_l("Valid until")))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(SAFETY))
 
     covers: Mapped[list[ConsultationCover]] = relationship(cascade="all, delete-orphan",
                                                            order_by="ConsultationCover.participant_id")
@@ -386,6 +442,9 @@ class ConsultationCover(db.Model):
 
     __tablename__ = "consultation_covers"
 
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True,
+                                                 info=_decides())
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True,
+                                                info=_decides())
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True,
+                                         info=_decides())

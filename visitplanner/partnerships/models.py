@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import Role
 from ..enums import LabelledEnum, RiskLevel, sql_in
 from ..extensions import db
+from ..facts import UPDATED, created, facts, raising, revision_counter, row_id, version_counter
+from ..personal_data import ACTED, NOTES, OFFICE
 from ..timeutil import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
@@ -79,8 +81,9 @@ class DossierTopic(LabelledEnum):
 partnership_focal_themes = Table(
     "partnership_focal_themes",
     db.metadata,
-    Column("partnership_id", ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("focal_themes.id", ondelete="CASCADE"), primary_key=True),
+    Column("partnership_id", ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True,
+           info=raising(OFFICE)),
+    Column("theme_id", ForeignKey("focal_themes.id", ondelete="CASCADE"), primary_key=True, info=raising(OFFICE)),
 )
 
 
@@ -93,27 +96,29 @@ class Partnership(db.Model):
         CheckConstraint("NOT advised_against OR advised_against_reason <> ''", name="advice_has_reason"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    own_organisation: Mapped[str] = mapped_column(String(200))
-    partner_region: Mapped[str] = mapped_column(String(200))
-    region_type: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(32))
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    own_organisation: Mapped[str] = mapped_column(String(200), info=raising(OFFICE, _l("Own organisation")))
+    partner_region: Mapped[str] = mapped_column(String(200), info=raising(OFFICE, _l("Partner region")))
+    region_type: Mapped[str] = mapped_column(String(16), info=raising(OFFICE, _l("Region type")))
+    kind: Mapped[str] = mapped_column(String(32), info=raising(OFFICE, _l("Kind")))
     #: Free text, e.g. "smart cities, water management".
-    cooperation_themes: Mapped[str] = mapped_column(Text, default="")
+    cooperation_themes: Mapped[str] = mapped_column(Text, default="", info=raising(OFFICE, _l("Cooperation themes")))
     #: None until the human-rights advisor assesses it: a new partnership is "not yet assessed", never "medium".
-    risk_level: Mapped[str | None] = mapped_column(String(16))
+    risk_level: Mapped[str | None] = mapped_column(String(16), info=raising(OFFICE, _l("Risk level")))
     #: Research shows repression so large that no human-rights engagement is possible (e.g. Xinjiang).
-    advised_against: Mapped[bool] = mapped_column(default=False)
-    advised_against_reason: Mapped[str] = mapped_column(Text, default="")
+    advised_against: Mapped[bool] = mapped_column(default=False, info=raising(OFFICE, _l("Engagement advised against")))
+    advised_against_reason: Mapped[str] = mapped_column(Text, default="",
+                                                        info=raising(OFFICE, _l("Reason for the advice")))
     #: When the research dossier was last reviewed as a whole.
-    dossier_reviewed_on: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
-    version: Mapped[int] = mapped_column(default=1)
+    dossier_reviewed_on: Mapped[date | None] = mapped_column(info=raising(OFFICE, _l("Dossier last reviewed")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc, info=facts(
+        ignored=UPDATED, fingerprint=False, privacy=OFFICE, audit=False))
+    version: Mapped[int] = mapped_column(default=1, info=version_counter())
     #: Raised by every change to the partnership's own content (revisions.py); never set by hand.
-    revision: Mapped[int] = mapped_column(default=0)
+    revision: Mapped[int] = mapped_column(default=0, info=revision_counter())
     #: Milliseconds since 1970 (UTC) of the latest revision, strictly rising: what Last-Modified derives from.
-    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    revised_ms: Mapped[int] = mapped_column(BigInteger, default=0, info=revision_counter())
 
     missions: Mapped[list[Mission]] = relationship(
         back_populates="partnership", order_by="Mission.start_date"
@@ -165,12 +170,13 @@ class FocalTheme(db.Model):
     __tablename__ = "focal_themes"
     __table_args__ = (CheckConstraint(f"line IN ({sql_in(ThemeLine)})", name="known_line"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Catalogue themes have a key and a translated name; custom themes only a name.
-    key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    line: Mapped[str] = mapped_column(String(16))
-    description: Mapped[str] = mapped_column(Text, default="")
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    #: Catalogue themes have a key and a translated name; custom themes only a name. Audited by their labels (a
+    #: partnership's or an item's focal themes); an item's themes are in its event on the office's own copy.
+    key: Mapped[str | None] = mapped_column(String(64), unique=True, info=raising(OFFICE))
+    name: Mapped[str] = mapped_column(String(200), info=raising(NOTES))
+    line: Mapped[str] = mapped_column(String(16), info=raising(OFFICE, events=False))
+    description: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, events=False))
 
     @property
     def label(self) -> str:
@@ -190,15 +196,16 @@ class DossierEntry(db.Model):
     __tablename__ = "dossier_entries"
     __table_args__ = (CheckConstraint(f"topic IN ({sql_in(DossierTopic)})", name="known_topic"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
-    topic: Mapped[str] = mapped_column(String(32))
-    summary: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True,
+                                                info=raising(OFFICE))
+    topic: Mapped[str] = mapped_column(String(32), info=raising(OFFICE, _l("Topic")))
+    summary: Mapped[str] = mapped_column(Text, info=raising(NOTES, _l("Summary")))
     #: Sources, one per line: title, link and date.
-    sources: Mapped[str] = mapped_column(Text, default="")
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    entry_date: Mapped[date]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    sources: Mapped[str] = mapped_column(Text, default="", info=raising(OFFICE, _l("Sources")))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
+    entry_date: Mapped[date] = mapped_column(info=raising(OFFICE, _l("Date")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
 
     partnership: Mapped[Partnership] = relationship(back_populates="dossier_entries")
     author: Mapped[User | None] = relationship(lazy="joined")
@@ -238,14 +245,15 @@ class Evaluation(db.Model):
         CheckConstraint(f"progress IN ({sql_in(ProgressRating)})", name="known_progress"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    objective_id: Mapped[int] = mapped_column(ForeignKey("objectives.id", ondelete="CASCADE"), index=True)
-    evaluated_on: Mapped[date]
-    progress: Mapped[str] = mapped_column(String(16))
-    findings: Mapped[str] = mapped_column(Text, default="")
-    next_steps: Mapped[str] = mapped_column(Text, default="")
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    objective_id: Mapped[int] = mapped_column(ForeignKey("objectives.id", ondelete="CASCADE"), index=True,
+                                              info=raising(OFFICE))
+    evaluated_on: Mapped[date] = mapped_column(info=raising(OFFICE, _l("Date")))
+    progress: Mapped[str] = mapped_column(String(16), info=raising(OFFICE, _l("Progress")))
+    findings: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Findings")))
+    next_steps: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Next steps")))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
 
     AUDITED = ("evaluated_on", "progress", "findings", "next_steps")
 
@@ -263,14 +271,16 @@ class Objective(db.Model):
 
     __tablename__ = "objectives"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
-    focal_theme_id: Mapped[int | None] = mapped_column(ForeignKey("focal_themes.id"))
-    what: Mapped[str] = mapped_column(Text)
-    benchmark: Mapped[str] = mapped_column(Text, default="")
-    target_date: Mapped[date]
-    evaluation_due: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True,
+                                                info=raising(OFFICE))
+    focal_theme_id: Mapped[int | None] = mapped_column(ForeignKey("focal_themes.id"),
+                                                       info=raising(OFFICE, _l("Focal theme")))
+    what: Mapped[str] = mapped_column(Text, info=raising(NOTES, _l("Objective")))
+    benchmark: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Benchmark")))
+    target_date: Mapped[date] = mapped_column(info=raising(OFFICE, _l("Target date")))
+    evaluation_due: Mapped[date | None] = mapped_column(info=raising(OFFICE, _l("Evaluation due")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
 
     partnership: Mapped[Partnership] = relationship(back_populates="objectives")
     focal_theme: Mapped[FocalTheme | None] = relationship(lazy="joined")

@@ -5,19 +5,32 @@ show a change by: an item's title, a participant's alias; renaming alone voids n
 civil-society participants by alias only and holds no free text, only whether talking points are there and a
 digest of them, since it is kept with the mission and shown in the audit log.
 
-**Adding something the signers rely on?** Put it in ``facts`` below (and a line for it in ``_describe``);
-``tests/test_binding.py`` changes each kind of fact and expects the sign-offs voided.
+The facts of a mission, its companies and its items are their columns' values, as each column says it is vouched for
+(``info=facts(fingerprint=Vouched(...))``, ``visitplanner/facts.py``): read as it says (a local wall-clock time, a
+digest of free text), and shown in what changed by its audit label. Computed here are which items are live, the
+delegation, the companies taking part, each participant's consent state and safety, and the checks' results.
+
+**Adding a column the signers rely on?** Say so on the column (``fingerprint=Vouched(...)``): it is then
+fingerprinted and described without a line here. ``tests/test_binding.py`` changes each kind of fact and expects
+the sign-offs voided.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from sqlalchemy import inspect
+
+from ..facts import Vouched, facts_of
+from ..itinerary.models import ProgrammeItem
 from ..messages import LOWER, check_ref, field_ref, stored, value_ref
-from ..missions.models import Mission
-from ..participants.models import Scope, consent_state, current_assessment
+from ..missions.models import Company, DelegationMember, Mission
+from ..participants.models import Participant, Scope, consent_state, current_assessment
 from .checks import (
     PRE_SIGNOFF,
     Context,
@@ -30,10 +43,51 @@ from .checks import (
 )
 
 
-def _digest(text: str) -> str:
-    """Whether there is text, and which: never the text itself."""
-    text = (text or "").strip()
-    return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
+#: How the rows linked to an item are named in what changed (their labels are kept under ``prefix.id``).
+LINKED_LABELS = {DelegationMember: "member", Participant: "participant"}
+
+
+@dataclass(frozen=True)
+class ColumnFact:
+    """A value of a row that signers vouch for, as its column (or the link table of a relationship) says."""
+
+    name: str
+    read: Callable[[Any], Any]
+    #: Shown as added, removed or changed (a digest of free text), never as old → new.
+    digest: bool = False
+    #: For a relationship: the kind of the linked rows, whose sorted ids are vouched for.
+    linked: type | None = None
+
+
+def _reader(key: str, how: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda row: how(getattr(row, key))
+
+
+def _ids(key: str) -> Callable[[Any], list[str]]:
+    return lambda row: sorted(str(linked.id) for linked in getattr(row, key))
+
+
+@cache
+def column_facts(model: type) -> tuple[ColumnFact, ...]:
+    """What signers vouch for of a row of ``model``, in the order of its columns: each column declared ``Vouched``,
+    and each relationship whose link table's columns are."""
+    found = []
+    mapper = inspect(model)
+    for attr in mapper.column_attrs:
+        fact = facts_of(attr.columns[0]).fingerprint
+        if isinstance(fact, Vouched):
+            found.append(ColumnFact(fact.name or attr.key, _reader(fact.read or attr.key, fact.how),
+                                    digest=fact.shown_as_changed))
+    for relationship in mapper.relationships:
+        if relationship.secondary is not None and all(
+                isinstance(facts_of(column).fingerprint, Vouched) for column in relationship.secondary.columns):
+            found.append(ColumnFact(relationship.key, _ids(relationship.key), linked=relationship.mapper.class_))
+    return tuple(found)
+
+
+def vouched_values(row: Any) -> dict[str, Any]:
+    """The values of ``row`` its columns say signers vouch for, read as they say."""
+    return {fact.name: fact.read(row) for fact in column_facts(type(row))}
 
 
 def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
@@ -43,22 +97,7 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
     last_days = last_meeting_days(mission)
     for item in live_items(mission):
         labels[f"item.{item.uid}"] = item.title
-        items[item.uid] = {
-            "kind": item.kind,
-            "starts": f"{item.local_start:%Y-%m-%d %H:%M}",
-            "ends": f"{item.local_end:%Y-%m-%d %H:%M}",
-            "timezone": item.timezone,
-            "end_timezone": item.end_zone,
-            "location": item.location.strip(),
-            "visibility": item.visibility,
-            "talking_points": _digest(item.talking_points),
-            "no_talking_points_reason": _digest(item.no_talking_points_reason),
-            "parallel": bool(item.parallel),
-            "attendees": sorted(str(m.id) for m in item.attendees),
-            "participants": sorted(str(p.id) for p in item.participants),
-            "headcount": item.headcount,
-            "headcount_reason": _digest(item.headcount_reason),
-        }
+        items[item.uid] = vouched_values(item)
         for member in item.attendees:
             labels[f"member.{member.id}"] = member.display_name
         for person in item.participants:
@@ -87,12 +126,9 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
         checks[result.name] = result.status.value
         labels[f"check_reason.{result.name}"] = result.message
     facts = {
-        "mission": {"direction": mission.direction, "start_date": mission.start_date.isoformat(),
-                    "end_date": mission.end_date.isoformat()},
+        "mission": vouched_values(mission),
         "delegation": sorted(str(m.id) for m in mission.members),
-        "companies": {str(c.id): {"briefed_on": c.briefed_on.isoformat() if c.briefed_on else None,
-                                  "briefing_held": c.briefing_held, "due_diligence": c.due_diligence}
-                      for c in mission.companies},
+        "companies": {str(c.id): vouched_values(c) for c in mission.companies},
         "items": items,
         "consent": consent,
         "safety": safety,
@@ -140,7 +176,7 @@ def _describe(before: dict, after: dict) -> list[dict]:
     was, now = before.get("facts", {}), after["facts"]
     old_labels, labels = before.get("labels", {}), after["labels"]
     lines: list[dict] = []
-    for key in ("direction", "start_date", "end_date"):
+    for key in (fact.name for fact in column_facts(Mission)):
         old, new = was.get("mission", {}).get(key), now["mission"][key]
         if old != new:
             lines.append(stored("Mission: %(field)s %(old)s → %(new)s", field=field_ref(key, lower=True),
@@ -160,7 +196,7 @@ def _describe(before: dict, after: dict) -> list[dict]:
         elif cid not in new_companies:
             lines.append(stored("Company removed: %(name)s", name=name))
         else:
-            for key in ("briefed_on", "briefing_held", "due_diligence"):
+            for key in (fact.name for fact in column_facts(Company)):
                 if old_companies[cid].get(key) != new_companies[cid][key]:
                     lines.append(stored("%(name)s: %(field)s %(old)s → %(new)s", name=name,
                                         field=field_ref(key, lower=True),
@@ -176,19 +212,19 @@ def _describe(before: dict, after: dict) -> list[dict]:
             lines.append(stored("Item removed: “%(title)s”", title=title))
             continue
         old, new = old_items[uid], new_items[uid]
-        for key in ("kind", "starts", "ends", "timezone", "end_timezone", "location", "visibility", "parallel",
-                    "headcount"):
+        item_facts = column_facts(ProgrammeItem)
+        for key in (fact.name for fact in item_facts if not fact.digest and fact.linked is None):
             if old.get(key) != new[key]:  # .get: content vouched for before a fact was added
                 lines.append(stored("“%(title)s”: %(field)s %(old)s → %(new)s", title=title,
                                     field=field_ref(key, lower=True), old=_values(key, old.get(key)),
                                     new=_values(key, new[key])))
-        for key in ("talking_points", "no_talking_points_reason", "headcount_reason"):
+        for key in (fact.name for fact in item_facts if fact.digest):
             if old.get(key, "") != new[key]:
                 what = (stored("added") if not old.get(key) else stored("removed") if not new[key]
                         else stored("changed"))
                 lines.append(stored("“%(title)s”: %(field)s %(what)s", title=title,
                                     field=field_ref(key, lower=True), what=what))
-        for key, prefix in (("attendees", "member"), ("participants", "participant")):
+        for key, prefix in ((fact.name, LINKED_LABELS[fact.linked]) for fact in item_facts if fact.linked):
             gone, came = set(old.get(key, [])) - set(new[key]), set(new[key]) - set(old.get(key, []))
             if came:
                 lines.append(stored("“%(title)s”: %(field)s added: %(names)s", title=title,

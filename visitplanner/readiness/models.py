@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import Role, User
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..facts import IDENTITY, facts, raising, row_id
 from ..messages import Message, StoredMessage
+from ..personal_data import ACTED, BOOKKEEPING, NOTES, OFFICE, SETTING
 from ..timeutil import UTCDateTime, now_utc
 
 
@@ -42,16 +44,17 @@ class SignOff(db.Model):
               sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(16))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True,
+                                            info=raising(ACTED))
+    role: Mapped[str] = mapped_column(String(16), info=raising(ACTED))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(ACTED))
     #: SHA-256 of what the sign-off vouches for (readiness/binding.py): void once the content moves from it.
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fingerprint: Mapped[str] = mapped_column(String(64), info=raising(BOOKKEEPING, _l("Fingerprint")))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(ACTED))
     #: A stored message (``messages.py``), or the reason as a person typed it.
-    void_reason: Mapped[Message | None] = mapped_column(StoredMessage)
+    void_reason: Mapped[Message | None] = mapped_column(StoredMessage, info=raising(ACTED))
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -90,12 +93,14 @@ class ManualConfirmation(db.Model):
         CheckConstraint("key IN ('embassy_informed', 'delegation_briefed', 'companies_briefed')", name="known_key"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(32))
-    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    note: Mapped[str] = mapped_column(Text, default="")
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True,
+                                            info=raising(OFFICE))
+    #: Audited as the mission's ``checklist``.
+    key: Mapped[str] = mapped_column(String(32), info=raising(OFFICE))
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(ACTED))
+    note: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES))
 
     confirmed_by: Mapped[User] = relationship(lazy="joined")
 
@@ -105,8 +110,11 @@ class Setting(db.Model):
 
     __tablename__ = "settings"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+    #: Audited under its own name (``talking_points_block``, ``retention_days``), the value as the setting reads.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True, info=facts(
+        ignored=IDENTITY, fingerprint=False, privacy=SETTING, audit=False))
+    #: May change what every check decides (the talking points block) or what every audience sees.
+    value: Mapped[str] = mapped_column(String(200), info=raising(SETTING))
 
 
 #: Setting key: "1" when missing talking points block finalisation instead of warning.
