@@ -15,7 +15,8 @@ from pathlib import Path
 
 import grimp
 
-ROOT = Path(__file__).resolve().parent.parent
+#: The project: the folder above this file that holds pyproject.toml (wherever in tests/ this file is).
+ROOT = next(folder for folder in Path(__file__).resolve().parents if (folder / "pyproject.toml").exists())
 PACKAGE = ROOT / "visitplanner"
 
 
