@@ -31,6 +31,7 @@ from ..facts import (
 from ..missions.models import DelegationMember, Mission, MissionStatus
 from ..personal_data import ACTED, BOOKKEEPING, CIVIL, DELEGATION, NOTES, OFFICE, Category, personal
 from ..timeutil import UTCDateTime, in_zone, now_utc
+# The kinds sit below this model and the mission's (kinds.py); rules and pages still import them from here.
 from .kinds import CIVIL_SOCIETY_KINDS, HUMAN_RIGHTS_COMPONENTS, NEUTRAL_IN_TRAVEL, ItemKind  # noqa: F401
 
 if TYPE_CHECKING:
