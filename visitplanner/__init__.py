@@ -1,17 +1,49 @@
-"""visitplanner: delegation visits with human rights at their centre."""
+"""visitplanner: delegation visits with human rights at their centre.
+
+The application factory sits above every layer (``docs/engineers.md``, "Layers"): it imports the blueprints, the
+request shell and the command line at the top of this module, and nothing in the package imports it back (areas
+import ``..extensions``, never the root), so no import waits inside a function.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request, session
+from flask import Flask, current_app, flash, has_request_context, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import cache as feed_cache
+from . import crypto, formatting, limits, shell, timeutil
+from . import models  # noqa: F401  (every mapper known before first use)
+from .access import allows, enforce_access, roles_allowed
+from .admin.views import bp as admin_bp
+from .audit.labels import action_label, audit_value, entry_label, field_label, use_column_labels
+from .auth import sessions
+from .auth.models import User
+from .auth.views import bp as auth_bp
+from .calendar.views import bp as calendar_bp
+from .cli import register as register_commands
 from .config import build_config, create_sqlite_file_privately
 from .extensions import babel, csrf, db, login_manager, migrate
+from .facts import audit_labels
+from .followup.views import bp as followup_bp
+from .forms import MAX_ID
+from .itinerary.views import bp as itinerary_bp
+from .logmask import install as mask_feed_tokens_in_logs
+from .logmask import is_other_spelling_of_a_feed
+from .main.views import bp as main_bp
+from .messages import shown, use_labels
+from .missions.views import bp as missions_bp
+from .participants.views import bp as participants_bp
+from .partnerships.views import bp as partnerships_bp
+from .readiness.checks import check_title
+from .readiness.views import bp as readiness_bp
+from .revisions import TrackedSession
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -43,8 +75,6 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     register_extensions(app)
-    from . import crypto, shell
-
     crypto.init_app(app)  # before anything is served: refuses to start when the keys do not fit the data
     register_converters(app)
     register_blueprints(app)
@@ -54,15 +84,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     register_security_headers(app)
     register_literal_feed_paths(app)
     register_cli(app)
-    from .logmask import install as mask_feed_tokens_in_logs
-
     mask_feed_tokens_in_logs()
     return app
 
 
 def select_locale() -> str:
-    from flask import current_app, has_request_context
-
     lang = session.get("lang") if has_request_context() else None
     if lang in current_app.config["LANGUAGES"]:
         return lang
@@ -70,25 +96,15 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (every mapper known before first use)
-    from .revisions import TrackedSession
-
     # Each flush notes the roots of the rows it writes; visitplanner/commit.py follows them at the one commit.
     db.session.session_factory.class_ = TrackedSession
-    from .access import enforce_access
-    from .auth.models import User
-
     db.init_app(app)
     migrate.init_app(app, db, directory=_resource_dir("migrations"), render_as_batch=True)
     # The access check runs before the CSRF check: a refused role learns nothing more.
     app.before_request(enforce_access)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    from . import limits
-
     limits.init_app(app)
-    from . import cache as feed_cache
-
     feed_cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -97,10 +113,6 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from flask import flash
-
-        from .auth import sessions
-
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         ended = None if user is None or not user.active else sessions.holds(user)
         if user is None or not user.active or ended:
@@ -129,8 +141,6 @@ def register_converters(app: Flask) -> None:
     """``<int:…>`` in a route accepts only ids the database can hold: a larger number is a 404, not a 500."""
     from werkzeug.routing import IntegerConverter
 
-    from .forms import MAX_ID
-
     class IdConverter(IntegerConverter):
         def __init__(self, url_map, *args, **kwargs):
             kwargs.setdefault("max", MAX_ID)
@@ -140,32 +150,12 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .auth.views import bp as auth_bp
-    from .itinerary.views import bp as itinerary_bp
-    from .main.views import bp as main_bp
-    from .missions.views import bp as missions_bp
-    from .participants.views import bp as participants_bp
-    from .partnerships.views import bp as partnerships_bp
-    from .calendar.views import bp as calendar_bp
-    from .followup.views import bp as followup_bp
-    from .readiness.views import bp as readiness_bp
-
     for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
                readiness_bp, calendar_bp, followup_bp):
         app.register_blueprint(bp)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_login import current_user
-
-    from . import formatting, timeutil
-    from .access import allows, roles_allowed
-    from .audit.labels import action_label, audit_value, entry_label, field_label, use_column_labels
-    from .facts import audit_labels
-    from .messages import shown, use_labels
-    from .readiness.checks import check_title
-
     use_column_labels(audit_labels(column for table in db.metadata.sorted_tables for column in table.columns))
     use_labels(field=field_label, value=audit_value, check=check_title)  # for pages, exports and the command line
     app.jinja_env.filters["shown"] = shown
@@ -189,8 +179,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from flask_babel import gettext as _
-
     def page(code: int, title: str, message: str):
         db.session.rollback()  # an error page keeps nothing the request did (shell.py)
         return render_template("error.html", code=code, title=title, message=message), code
@@ -245,8 +233,6 @@ def register_literal_feed_paths(app: Flask) -> None:
     ``/feeds%2F…`` to the same route, and such a spelling is answered as an unknown token is (``logmask.py``)."""
     from flask import Response
 
-    from .logmask import is_other_spelling_of_a_feed
-
     @app.before_request
     def literal_feed_paths_only():
         # The request target as sent: gunicorn passes RAW_URI, werkzeug both, mod_wsgi and uWSGI REQUEST_URI.
@@ -259,6 +245,4 @@ def register_literal_feed_paths(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from .cli import register
-
-    register(app)
+    register_commands(app)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from . import cache as feed_cache
 from .extensions import db
 
 
@@ -99,6 +100,4 @@ def restore(path: Path) -> None:
     else:
         raise BackupError(f"no restore for {url.get_backend_name()}")
     db.engine.dispose()
-    from . import cache as feed_cache
-
     feed_cache.clear()  # bodies built from what was there before; none would be served wrongly, none is kept

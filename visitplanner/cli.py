@@ -6,15 +6,32 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from . import cache as feed_cache
+from .audit.operations import record
 from .auth.models import Role, User
+from .auth.operations import create_user
+from .backup import BackupError, backup, restore
+from .calendar.following import follow_by_date, rekey
+from .calendar.operations import FETCHES_KEPT, forget_old_fetches, old_fetches
+from .calendar.programme import programme_ics
 from .commit import commit
+from .crypto import Keyring, key_id, keys_in_use, new_key, not_current, parse_keys, reencrypt_batch, write_key_file
+from .demo import DEMO_PASSWORD, load_demo
+from .disclosure import Audience, calendar_name, kept_out_of_feeds
 from .errors import RuleViolation
 from .extensions import db
 from .messages import shown
+from .missions.models import MissionStatus
+from .missions.queries import mission_for_page, missions_for_checklist
+from .participants.retention import pseudonymise_due, retention_days
+from .privacy.commands import privacy
+from .readiness.checks import Status, run_checks
+from .readiness.operations import context, settle
+from .timeutil import now_utc, today_utc
 
 
 def register(app: Flask) -> None:
@@ -27,8 +44,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(forget_cache_command)
     app.cli.add_command(keys)
     app.cli.add_command(retention_command)
-    from .privacy.commands import privacy
-
     app.cli.add_command(privacy)
 
 
@@ -44,8 +59,6 @@ def users() -> None:
 @click.option("--name", default=None, help="Full name (default: the part of the e-mail address before @).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(email: str, roles: tuple[str, ...], name: str | None, password_stdin: bool) -> None:
-    from .auth.operations import create_user
-
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -69,8 +82,6 @@ def list_users_command() -> None:
 @click.command(help="Load the fictional demo data set into an empty database.")
 @with_appcontext
 def demo() -> None:
-    from .demo import DEMO_PASSWORD, load_demo
-
     if db.session.scalar(select(func.count(User.id))):
         click.echo("The database already holds data; the demo data set was not loaded.")
     else:
@@ -88,13 +99,6 @@ def demo() -> None:
 @click.argument("mission_ids", nargs=-1, type=int)
 @with_appcontext
 def checklist(mission_ids: tuple[int, ...]) -> None:
-    from .calendar.following import follow_by_date
-    from .missions.models import MissionStatus
-    from .missions.queries import missions_for_checklist
-    from .readiness.checks import Status, run_checks
-    from .readiness.operations import context, settle
-    from .timeutil import today_utc
-
     today = today_utc()
     missions = missions_for_checklist(list(mission_ids) or None)
     unknown = set(mission_ids) - {m.id for m in missions}
@@ -122,12 +126,6 @@ def checklist(mission_ids: tuple[int, ...]) -> None:
               default="delegation", show_default=True, help="Who the file is made for.")
 @with_appcontext
 def export_ics(mission_id: int, audience: str) -> None:
-    from .audit.operations import record
-    from .calendar.programme import programme_ics
-    from .disclosure import Audience, calendar_name, kept_out_of_feeds
-    from .missions.queries import mission_for_page
-    from .timeutil import today_utc
-
     mission = mission_for_page(mission_id)
     if mission is None:
         raise click.ClickException(f"No mission with id {mission_id}.")
@@ -150,9 +148,6 @@ def export_ics(mission_id: int, audience: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
-    from .audit.operations import record
-    from .backup import BackupError, backup
-
     try:
         backup(path)
     except BackupError as problem:
@@ -167,9 +162,6 @@ def backup_command(path: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
-    from .audit.operations import record
-    from .backup import BackupError, restore
-
     if not yes:
         click.confirm(f"Replace everything in the database with {path}? What was written since it was taken is lost",
                       abort=True)
@@ -188,8 +180,6 @@ def restore_command(path: Path, yes: bool) -> None:
                "unreachable during an erasure.")
 @with_appcontext
 def forget_cache_command() -> None:
-    from . import cache as feed_cache
-
     feed_cache.clear()
     click.echo("Every kept feed body and dashboard result is forgotten; they are made again as needed.")
 
@@ -201,8 +191,6 @@ def keys() -> None:
 
 @keys.command("generate", help="Print a new key, for DATA_KEY (put it first; keep the old keys after it).")
 def generate_key_command() -> None:
-    from .crypto import new_key
-
     click.echo(new_key())
 
 
@@ -212,12 +200,6 @@ def generate_key_command() -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Stop after re-encrypting this many values (run again to go on).")
 def rotate_keys_command(limit: int | None) -> None:
-    from flask import current_app
-
-    from .audit.operations import record
-    from .calendar.following import rekey
-    from .crypto import Keyring, new_key, not_current, parse_keys, reencrypt_batch, write_key_file
-
     ring: Keyring = current_app.extensions["data_keys"]
     key_file = Path(ring.source) if ring.source != "DATA_KEY" else None
     if not not_current(ring):  # nothing left under an older key: this run starts a new rotation
@@ -259,11 +241,6 @@ def rotate_keys_command(limit: int | None) -> None:
 @keys.command("prune", help="Drop from the key file the keys no value in the database is encrypted under (after "
                             "`keys rotate` and a restart of the application). Keeps the current key always.")
 def prune_keys_command() -> None:
-    from flask import current_app
-
-    from .audit.operations import record
-    from .crypto import Keyring, key_id, keys_in_use, parse_keys, write_key_file
-
     ring: Keyring = current_app.extensions["data_keys"]
     used = keys_in_use(db.engine) | {ring.current}
     if ring.source == "DATA_KEY":
@@ -292,10 +269,6 @@ def prune_keys_command() -> None:
 @click.option("--dry-run", is_flag=True, help="Only list who would be pseudonymised and count what would go.")
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
-    from .calendar.operations import FETCHES_KEPT, forget_old_fetches, old_fetches
-    from .participants.retention import pseudonymise_due, retention_days
-    from .timeutil import now_utc, today_utc
-
     due = pseudonymise_due(today_utc(), dry_run)
     for entry in due:
         ended = entry.last_mission_end.isoformat() if entry.last_mission_end else "no mission"

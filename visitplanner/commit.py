@@ -15,7 +15,7 @@ transaction is this function, and nothing else runs at a COMMIT:
 6. COMMIT;
 7. after it, forget the kept feed bodies again when a name left the data (``cache.forget_bodies``).
 
-Views never call it: the request shell does (``visitplanner/__init__.py``), as do the command-line tools and the
+Views never call it: the request shell does (``visitplanner/shell.py``), as do the command-line tools and the
 tests. A plain ``commit()`` of changes not yet followed is refused.
 """
 

@@ -16,7 +16,10 @@ fingerprint of the key, so a wrong key is never taken for the right one: the app
 database holds values under a key it does not have, and writes nothing (``check_database``).
 
 A real name is looked up (the duplicate check) through a keyed hash of it, the blind index, under each key the
-instance has; never by its clear text.
+instance has; never by its clear text. The column that holds a value's blind index is declared on the encrypted
+column's type (``EncryptedText(..., blind_index="...")``), so that a rotation finds it without naming a model.
+
+This module sits in the lowest layer (``docs/engineers.md``, "Layers"): it imports no area.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
 from sqlalchemy import Text, func, inspect, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
 
 PREFIX = "vp1"
 KEY_FILE = "data_keys"
@@ -137,16 +142,18 @@ def keyring() -> Keyring:
 
 
 class EncryptedText(TypeDecorator):
-    """Text encrypted in the database and clear in Python. ``where`` ("table.column") is the associated data."""
+    """Text encrypted in the database and clear in Python. ``where`` ("table.column") is the associated data;
+    ``blind_index`` names the column of the same table that holds the value's blind index, when it is looked up."""
 
     impl = Text
     cache_ok = True
     #: Read by the record of processing and the dump test: this column holds nothing in clear.
     encrypted = True
 
-    def __init__(self, where: str):
+    def __init__(self, where: str, blind_index: str | None = None):
         super().__init__()
         self.where = where
+        self.blind_index = blind_index
 
     def process_bind_param(self, value, dialect):
         if not value:
@@ -161,8 +168,6 @@ class EncryptedText(TypeDecorator):
 
 def encrypted_columns() -> list:
     """Every column of every model stored encrypted: derived from the models, never listed by hand."""
-    from .extensions import db
-
     return [column for mapper in db.Model.registry.mappers for column in mapper.local_table.columns
             if isinstance(column.type, EncryptedText)]
 
@@ -235,8 +240,6 @@ def init_app(app: Flask) -> None:
     new key would be put over data encrypted under a lost one)."""
     from sqlalchemy.exc import OperationalError
 
-    from .extensions import db
-
     path = _key_file(app)
     ring = _ring_of(app)
     with app.app_context():
@@ -267,8 +270,6 @@ def _check_at_first_request(app: Flask, ring: Keyring, path: Path) -> None:
     from flask import abort
     from sqlalchemy.exc import OperationalError
 
-    from .extensions import db
-
     lock, checked = threading.Lock(), []
 
     def check() -> None:
@@ -289,14 +290,17 @@ def _check_at_first_request(app: Flask, ring: Keyring, path: Path) -> None:
 # ---- rotation ------------------------------------------------------------------------------------------------
 
 
+def blind_index_of(column):
+    """The column that holds the blind index of an encrypted column's values, as its type declares; None when none."""
+    return column.table.columns[column.type.blind_index] if column.type.blind_index else None
+
+
 def _primary_key(column):
     return list(column.table.primary_key.columns)
 
 
 def not_current(ring: Keyring) -> int:
     """How many values are not (yet) encrypted under the current key: in clear, or under an older key."""
-    from .extensions import db
-
     current = f"{PREFIX}:{ring.current}:%"
     total = 0
     for column in encrypted_columns():
@@ -307,10 +311,7 @@ def not_current(ring: Keyring) -> int:
 
 def reencrypt_batch(ring: Keyring, limit: int) -> int:
     """Re-encrypt up to ``limit`` values (in clear, or under another key than the current) under the current key,
-    with the blind indexes of real names; returns how many were done (0: nothing is left)."""
-    from .extensions import db
-    from .participants.models import Participant
-
+    with their blind indexes (``blind_index_of``); returns how many were done (0: nothing is left)."""
     current = f"{PREFIX}:{ring.current}:%"
     done = 0
     for column in encrypted_columns():
@@ -321,8 +322,9 @@ def reencrypt_batch(ring: Keyring, limit: int) -> int:
             *ids, value = row
             plain = ring.decrypt(value, column.type.where) if value.startswith(PREFIX + ":") else value
             values = {column.name: type_coerce(ring.encrypt(plain, column.type.where), Text)}
-            if column is Participant.__table__.c.real_name:
-                values["real_name_index"] = ring.blind_index(plain)
+            index = blind_index_of(column)
+            if index is not None:
+                values[index.name] = ring.blind_index(plain)
             # On the connection, past the guard against bulk changes (``revisions``): the content is the same.
             db.session.connection().execute(
                 update(column.table).where(*(k == i for k, i in zip(keys, ids))).values(**values))

@@ -6,15 +6,30 @@ from datetime import date, datetime, timedelta
 
 import pyotp
 from babel.dates import format_date
+from sqlalchemy import select
 
 from .auth.models import Role, User
 from .auth.operations import create_user, enrol_second_factor
+from .enums import RiskLevel
+from .extensions import db
+from .followup.operations import add_evaluation, add_follow_up, record_outcome
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
 from .missions.models import Direction, Mission
 from .missions.operations import add_company, add_member, create_mission
-from .partnerships.models import Partnership, PartnershipKind, RegionType
-from .partnerships.operations import create_partnership
+from .participants.models import ConsultationChannel, Decision, MeetingVisibility, ParticipantKind, Scope
+from .participants.operations import create_participant, record_assessment, record_consent, record_consultation
+from .partnerships.models import DossierTopic, FocalTheme, Partnership, PartnershipKind, RegionType
+from .partnerships.operations import (
+    add_dossier_entry,
+    add_objective,
+    create_partnership,
+    set_advice,
+    set_focal_themes,
+)
+from .readiness.models import ManualCheck, SignOffRole
+from .readiness.operations import complete, confirm_manual_check, sign_off, submit_for_signoff
+from .timeutil import now_utc, today_utc
 
 DEMO_PASSWORD = "visitplanner-demo"
 #: The authenticator key of the demo accounts that must sign in with a second factor (administrator, advisor,
@@ -74,8 +89,6 @@ def _item(actor, mission, kind, title, start, end, zone, *, location="", descrip
 
 def load_demo() -> list[tuple[str, str]]:
     """Create the demo accounts, partnership and missions (flushed; the caller commits)."""
-    from .timeutil import now_utc, today_utc
-
     global _shift
     _shift = timedelta(weeks=(today_utc() - WRITTEN_ON).days // 7)
     users: dict[str, User] = {}
@@ -106,18 +119,6 @@ def load_demo() -> list[tuple[str, str]]:
 
 def _groundwork(advisor, partnership: Partnership) -> None:
     """A research dossier with sources, three focal themes and an action plan."""
-    from sqlalchemy import select
-
-    from .enums import RiskLevel
-    from .extensions import db
-    from .partnerships.models import DossierTopic, FocalTheme
-    from .partnerships.operations import (
-        add_dossier_entry,
-        add_objective,
-        set_advice,
-        set_focal_themes,
-    )
-
     set_advice(advisor, partnership, expected_version=partnership.version, risk_level=RiskLevel.HIGH.value,
                advised_against=False, advised_against_reason="")
     add_dossier_entry(
@@ -149,25 +150,6 @@ def _groundwork(advisor, partnership: Partnership) -> None:
 
 def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission) -> None:
     """Participants with consent and safety records; the outbound mission signed off, the inbound not ready."""
-    from .extensions import db
-    from .participants.models import (
-        ConsultationChannel,
-        Decision,
-        MeetingVisibility,
-        ParticipantKind,
-        RiskLevel,
-        Scope,
-    )
-    from .participants.operations import (
-        create_participant,
-        record_assessment,
-        record_consent,
-        record_consultation,
-    )
-    from .readiness.models import ManualCheck, SignOffRole
-    from .readiness.operations import confirm_manual_check, sign_off, submit_for_signoff
-    from .timeutil import today_utc
-
     today = today_utc()
     defender = create_participant(advisor, real_name="Chen Xiaoli", alias="Reiger-2041", kind=ParticipantKind.DEFENDER.value,
                                   organisation="Arbeidsrechtennetwerk (informeel)", residence="Wuxi, China", at_risk=True,
@@ -356,10 +338,6 @@ def _inbound(protocol, advisor, users, partnership: Partnership) -> Mission:
 
 def _past_visit(protocol, advisor, users, partnership: Partnership) -> Mission:
     """A completed visit of last September, with what was raised and its follow-ups (one overdue)."""
-    from .followup.operations import add_evaluation, add_follow_up, record_outcome
-    from .readiness.models import ManualCheck, SignOffRole
-    from .readiness.operations import complete, confirm_manual_check, sign_off, submit_for_signoff
-
     mission = create_mission(
         protocol, partnership_id=partnership.id, direction=Direction.INBOUND.value,
         title=f"Bezoek onderwijsdelegatie Wuxi, {_month(_d(2026, 9, 14))}",

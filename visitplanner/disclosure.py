@@ -15,9 +15,12 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from .auth.models import Role, User
 from .enums import LabelledEnum, RiskLevel
+from .extensions import db
+from .followup.models import FollowUp, FollowUpStatus
 from .formatting import format_date
 from .itinerary.models import (
     CIVIL_SOCIETY_KINDS,
@@ -27,7 +30,9 @@ from .itinerary.models import (
     ProgrammeItem,
     Visibility,
 )
+from .missions.models import Mission
 from .participants.models import Participant, Scope, consent_state, current_assessment
+from .partnerships.models import Objective, Partnership
 from .timeutil import today_utc
 
 
@@ -345,7 +350,7 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             title=item.title,
             private=False,
             # The labels as lazy strings: in the language of whoever reads them, looked up when shown (a feed of
-            # thousands of events looks each up once, calendar/programme.py describer).
+            # thousands of events looks each up once, calendar/ical.py describer).
             kind=item.kind,
             kind_label=ItemKind(item.kind).lazy_label,
             location=item.location,
@@ -479,13 +484,6 @@ def present_reminders(audience: Audience, link_to_mission, link_to_partnership) 
     whom) or an objective may name a person. So a reminder carries only what falls due, for which mission
     or partnership, and a link to the page that says the rest to those who may see it.
     """
-    from sqlalchemy import select
-
-    from .extensions import db
-    from .followup.models import FollowUp, FollowUpStatus
-    from .missions.models import Mission
-    from .partnerships.models import Objective, Partnership
-
     if audience != Audience.INTERNAL:
         return []
     follow_ups = db.session.execute(

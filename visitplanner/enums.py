@@ -1,7 +1,8 @@
 """Choices that several areas share, the base that gives an enum its labels, and the SQL check that keeps a column to
 an enum's values.
 
-The lowest module beside ``messages``: it imports nothing of the application, so that every area may import it.
+In the foundation, the lowest layer (``docs/engineers.md``, "Layers"): it imports nothing of the application, so
+that every area may import it.
 """
 
 from __future__ import annotations

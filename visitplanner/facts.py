@@ -23,7 +23,7 @@ alter is said model by model beside its roots (``revisions.py``); calendars then
 From these facts are derived: the revisions map (``revisions.TRACKED``), the classification in the record of
 processing (``privacy/classification.py``), the audit log's labels of columns (``audit/labels.py``), what a sign-off
 vouches for of plain column values (``readiness/fingerprint.py``) and which changes calendars follow.
-A base module: it imports no area, so that every model may import it.
+In the foundation (``docs/engineers.md``, "Layers"): it imports no area, so that every model may import it.
 """
 
 from __future__ import annotations

@@ -89,7 +89,8 @@ def shown(value: Any, separator: str = "; ") -> str:
 
 
 def use_labels(*, field: Callable[[str], str], value: Callable[[str, Any], str], check: Callable[[str], str]) -> None:
-    """How references are shown, given by ``create_app``: this module is the lowest and imports no area that knows."""
+    """How references are shown, given by ``create_app``: this module is in the foundation and imports no area that
+    knows (``docs/engineers.md``, "Layers")."""
     _lookups.update({FIELD: field, VALUE: value, CHECK: check})
 
 

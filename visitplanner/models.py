@@ -1,4 +1,5 @@
-"""Imports every model, so that the mappers and Alembic see the whole schema."""
+"""Imports every model, so that the mappers and Alembic see the whole schema: in the models' layer, which imports
+nothing above it (``docs/engineers.md``, "Layers")."""
 
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User, UserRole  # noqa: F401

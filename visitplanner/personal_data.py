@@ -1,7 +1,8 @@
 """The words of the record of processing (GDPR Art. 30): what personal data a column holds and of whom, or why none.
 
 Each column says which of these it is, on the column (``facts.py``); the record is built from that
-(``privacy/record.py``). A base module, beside ``enums``: it imports no area, so that every model may import it.
+(``privacy/record.py``). In the foundation, beside ``enums`` (``docs/engineers.md``, "Layers"): it imports no
+area, so that every model may import it.
 """
 
 from __future__ import annotations

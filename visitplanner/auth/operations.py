@@ -9,6 +9,7 @@ from ..audit.operations import changed, record, snapshot
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..messages import stored
+from . import second_factor
 from .models import Role, User, check_dummy_password
 
 AUDITED = ("email", "name", "active", "role_names")
@@ -123,8 +124,6 @@ def enrol_second_factor(user: User, secret: str, code: str) -> list[str]:
     """Set up the authenticator app whose code proves ``secret`` was taken over; returns the ten recovery codes."""
     from flask_babel import gettext as _
 
-    from . import second_factor
-
     step = second_factor.matching_step(secret, code)
     if step is None:
         raise RuleViolation(_("This code does not match. Enter the six digits your app shows now."), "code")
@@ -138,8 +137,6 @@ def enrol_second_factor(user: User, secret: str, code: str) -> list[str]:
 
 def check_second_factor(user: User, code: str) -> bool:
     """Whether ``code`` (from the app, or a recovery code) opens the account now; each is accepted once. Audited."""
-    from . import second_factor
-
     step = second_factor.matching_step(user.totp_secret, code) if user.totp_secret else None
     if step is not None and second_factor.use_step(user, step):
         return True
@@ -154,8 +151,6 @@ def check_second_factor(user: User, code: str) -> bool:
 def reset_second_factor(actor: User, user: User) -> None:
     """An administrator removes a person's second factor (a lost phone); they set it up again at their next
     sign-in, and every session of theirs ends now."""
-    from . import second_factor
-
     user.totp_secret = user.totp_last_step = None
     second_factor.store_recovery_codes(user, [])
     user.session_generation += 1

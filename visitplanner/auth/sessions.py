@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app, session
 from flask_login import login_user
 
+from ..extensions import db
 from ..timeutil import clock
 from .models import User
 
@@ -76,8 +77,6 @@ def await_second_factor(user: User, next_page: str | None) -> None:
 
 def pending_user() -> tuple[User, str | None] | None:
     """The account halfway through signing in (and the page asked for), or None when none is, or it took too long."""
-    from ..extensions import db
-
     pending = session.get(PENDING)
     if not pending or _now() - pending.get("at", 0) > PENDING_FOR:
         return None

@@ -45,6 +45,7 @@ from ..missions.models import DelegationMember
 from ..participants.models import Participant
 from ..revisions import ALL, keep_as_is, raise_revisions
 from ..timeutil import now_utc, today_utc
+from .ical import describe, event
 
 #: The properties of an event that say *when* it was sent, not *what*: left out of its digest.
 STAMPS = ("SEQUENCE", "DTSTAMP", "LAST-MODIFIED")
@@ -63,9 +64,6 @@ def event_content(item: ProgrammeItem, audience: Audience, today: date, made: di
     its digest is taken of, with the feed's view; None when no feed may carry it (what feeds were sent is what must
     be followed: files carry no cancellations). Taken in one language, so that who saved it does not matter.
     ``made`` keeps the events already serialised for this item: equal views, equal events."""
-    from .ical import event
-    from .programme import describe
-
     made = {} if made is None else made
     parts = []
     with force_locale("nl"):

@@ -1,7 +1,9 @@
 """Pure iCalendar builders: a programme as an audience may see it, for files and subscription feeds.
 
 Built with the icalendar library, so that a line break in a title can never inject a property. What goes in is
-decided by :mod:`visitplanner.disclosure`; this module only lays it out.
+decided by :mod:`visitplanner.disclosure`; this module only lays it out, descriptions included (:func:`describer`).
+It sits below what follows calendars at every commit (``following.py`` builds events with it) and the files and
+feeds (``programme.py``): see ``docs/engineers.md``, "Layers".
 
 A feed of thousands of events is written by :func:`event_bytes`: the same event the library's ``Event`` gives
 (:func:`event`), property by property in the library's order, each value escaped by the library's ``vText`` and
@@ -16,6 +18,8 @@ import calendar as pycalendar
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 from icalendar.parser import Contentline
 from icalendar.prop import vText
@@ -222,6 +226,36 @@ def all_day_event(uid: str, day, title: str, description: str, stamp: datetime |
     if description:
         ev.add("description", description)
     return ev
+
+
+def describer():
+    """:func:`describe` with its phrases looked up once, in the language of the moment: a feed describes thousands of
+    events in one language."""
+    attending, civil_society = _("Attending: %(names)s"), _("Civil society: %(names)s")
+    talking_points = _("Human-rights talking points:")
+    labels: dict[int, str] = {}
+
+    def describe(view: ItemView) -> str:
+        kind = view.kind_label
+        if isinstance(kind, LazyString):  # one of a few constants (itinerary/kinds.py): each looked up once
+            kind = labels.get(id(kind)) or labels.setdefault(id(kind), str(kind))
+        lines = [str(kind)] if kind else []
+        if view.attendees:
+            lines.append(attending % {"names": ", ".join(view.attendees)})
+        if view.participants:
+            lines.append(civil_society % {"names": ", ".join(view.participants)})
+        if view.description:
+            lines += ["", view.description]
+        if view.talking_points:
+            lines += ["", talking_points, view.talking_points]
+        return "\n".join(lines)
+
+    return describe
+
+
+def describe(view: ItemView) -> str:
+    """An event's description from what the audience may see (never more than the view holds)."""
+    return describer()(view)
 
 
 def build_calendar(name: str, views, describe, extra_events=()) -> bytes:

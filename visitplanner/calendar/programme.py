@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import url_for
 from flask_babel import gettext as _
-from flask_babel.speaklater import LazyString
 
 from ..auth.models import User
 from ..disclosure import (
@@ -17,7 +17,8 @@ from ..disclosure import (
     present_reminders,
 )
 from ..missions.models import Mission
-from .ical import build_calendar
+from .ical import all_day_event, build_calendar, describe, describer
+from .queries import calendar_items
 
 #: An item withdrawn from an audience (removed, its mission cancelled, no longer visible to it) stays in its feeds,
 #: cancelled, this long (counted in whole days, so that a feed's content depends on the day and not on the moment
@@ -30,42 +31,8 @@ def cancelled_since(today: date) -> datetime:
     return datetime.combine(today - CANCELLED_KEPT, time.min, tzinfo=timezone.utc)
 
 
-def describer():
-    """:func:`describe` with its phrases looked up once, in the language of the moment: a feed describes thousands of
-    events in one language."""
-    attending, civil_society = _("Attending: %(names)s"), _("Civil society: %(names)s")
-    talking_points = _("Human-rights talking points:")
-    labels: dict[int, str] = {}
-
-    def describe(view: ItemView) -> str:
-        kind = view.kind_label
-        if isinstance(kind, LazyString):  # one of a few constants (itinerary/models.py): each looked up once
-            kind = labels.get(id(kind)) or labels.setdefault(id(kind), str(kind))
-        lines = [str(kind)] if kind else []
-        if view.attendees:
-            lines.append(attending % {"names": ", ".join(view.attendees)})
-        if view.participants:
-            lines.append(civil_society % {"names": ", ".join(view.participants)})
-        if view.description:
-            lines += ["", view.description]
-        if view.talking_points:
-            lines += ["", talking_points, view.talking_points]
-        return "\n".join(lines)
-
-    return describe
-
-
-def describe(view: ItemView) -> str:
-    """An event's description from what the audience may see (never more than the view holds)."""
-    return describer()(view)
-
-
 def reminders(audience: Audience) -> list:
     """Follow-ups and evaluations falling due as all-day events, as far as the audience may see them."""
-    from flask import url_for
-
-    from .ical import all_day_event
-
     found = present_reminders(
         audience,
         lambda mission_id: url_for("followup.after", mission_id=mission_id, _external=True),
@@ -80,8 +47,6 @@ def feed_ics(mission_ids, audience: Audience, viewer: User | None, name: str, *,
              with_reminders: bool = False) -> bytes:
     """A subscription feed of these missions' programmes: read and written a batch of items at a time
     (``queries.calendar_items``), so that what a feed of ten thousand items holds at once is its written events."""
-    from .queries import calendar_items
-
     def views():
         removed_since = cancelled_since(today)
         for batch in calendar_items(mission_ids):

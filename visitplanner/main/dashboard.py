@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from .. import cache
 from ..extensions import db
 from ..followup.models import FollowUp, FollowUpStatus
 from ..missions.models import BriefingState, Mission, MissionStatus
@@ -24,6 +25,7 @@ from ..participants.retention import due_soon
 from ..partnerships.models import Objective, Partnership
 from ..partnerships.queries import themes_raised
 from ..readiness.checks import Status, check_title, meeting_day, run_checks
+from ..readiness.lifecycle import open_sign_off_roles
 from ..readiness.operations import context
 
 #: How far ahead the dashboard looks for things that expire or fall due.
@@ -125,8 +127,6 @@ def failing_checks(missions: list[Mission], today: date) -> dict[int, list[Faili
     """The failing checks of each mission, that warrant attention on the dashboard. Kept (``visitplanner/cache.py``)
     under the revisions they were run on: a programme is read again only when something it shows changed, or the
     day did."""
-    from .. import cache
-
     found: dict[int, list[Failing]] = {}
     for mission in missions:
         kept = cache.get_plain(_checks_key(mission, today))
@@ -251,10 +251,6 @@ def _assessments_before_meeting(mission_ids: list[int], today: date) -> list[tup
 
 def waiting_for_sign_off(user) -> list[Mission]:
     """The missions ready for sign-off that ``user`` could sign off now (the advisor, the approver)."""
-    from sqlalchemy.orm import selectinload
-
-    from ..readiness.lifecycle import open_sign_off_roles
-
     ready = db.session.scalars(select(Mission).where(Mission.status == MissionStatus.READY.value)
                                .options(selectinload(Mission.sign_offs)).order_by(Mission.start_date))
     return [mission for mission in ready if open_sign_off_roles(mission, user)]

@@ -35,6 +35,7 @@ from ..facts import (
     row_id,
     version_counter,
 )
+from ..itinerary.kinds import PUBLIC_KINDS, QUIET_KINDS
 from ..messages import Message, StoredMessage
 from ..personal_data import (
     ACTED,
@@ -235,13 +236,8 @@ class Mission(db.Model):
     @property
     def diplomacy_balance(self) -> tuple[int, int]:
         """(public moments, quiet meetings): does the office only ever raise rights behind closed doors?"""
-        from ..itinerary.models import ItemKind
-
         live = [i for i in self.items if i.removed_at is None]
-        public = sum(1 for i in live if i.kind == ItemKind.PUBLIC_MOMENT)
-        quiet = sum(1 for i in live if i.kind in (ItemKind.OFFICIAL_MEETING, ItemKind.NGO_VISIT,
-                                                  ItemKind.CITIZEN_MEETING, ItemKind.BUSINESS_SESSION))
-        return public, quiet
+        return sum(1 for i in live if i.kind in PUBLIC_KINDS), sum(1 for i in live if i.kind in QUIET_KINDS)
 
     @property
     def needs_attention(self) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
+from ..calendar.operations import move_mission_feed_expiry
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..partnerships.models import Partnership
@@ -98,8 +99,6 @@ def update_mission(actor: User, mission: Mission, *, expected_version: int | Non
     changes = changed(before, snapshot(mission, Mission.AUDITED))
     if changes:
         if "end_date" in changes:
-            from ..calendar.operations import move_mission_feed_expiry
-
             move_mission_feed_expiry(mission)
         db.session.flush()
         _audit(actor, "mission.update", mission, mission, changes)

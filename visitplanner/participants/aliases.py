@@ -7,6 +7,7 @@ import secrets
 from sqlalchemy import select
 
 from ..extensions import db
+from .models import Participant
 
 WORDS = (
     "Berk", "Den", "Eik", "Els", "Esdoorn", "Hazelaar", "Hulst", "Iep", "Jasmijn", "Kastanje", "Linde",
@@ -17,8 +18,6 @@ WORDS = (
 
 def generate_alias() -> str:
     """A fresh code name such as 'Reiger-4821' that no participant has yet."""
-    from .models import Participant
-
     while True:
         alias = f"{secrets.choice(WORDS)}-{secrets.randbelow(9000) + 1000}"
         if db.session.scalar(select(Participant.id).where(Participant.alias == alias)) is None:

@@ -65,7 +65,7 @@ class Participant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
     #: Shown only where role and consent allow it; encrypted at rest, empty once pseudonymised or erased. The audit
     #: log keeps only that it changed.
-    real_name: Mapped[str] = mapped_column(EncryptedText("participants.real_name"),
+    real_name: Mapped[str] = mapped_column(EncryptedText("participants.real_name", blind_index="real_name_index"),
                                            info=raising(PERSON, _l("Real name")))
     #: The keyed hash the real name is looked up by (duplicate check): never the clear text (``crypto``).
     real_name_index: Mapped[str | None] = mapped_column(String(64), index=True, info=facts(

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..facts import UPDATED, created, facts, raising, revision_counter, row_id, version_counter
 from ..personal_data import ACTED, NOTES, OFFICE
 from ..timeutil import UTCDateTime, now_utc
+from .themes import CATALOGUE, ThemeLine
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -42,22 +43,6 @@ class RegionType(LabelledEnum):
     PROVINCE = "province"
 
     __labels__ = {CITY: _l("City"), PROVINCE: _l("Province")}
-
-
-class ThemeLine(LabelledEnum):
-    """The four lines along which focal themes are chosen (B.b)."""
-
-    REGION = "region"
-    OWN_POLICY = "own_policy"
-    BUSINESS = "business"
-    RESIDENTS = "residents"
-
-    __labels__ = {
-        REGION: _l("Strong in the partner region"),
-        OWN_POLICY: _l("Central to own policy"),
-        BUSINESS: _l("Tied to business interests"),
-        RESIDENTS: _l("Alive among own residents"),
-    }
 
 
 class DossierTopic(LabelledEnum):
@@ -180,8 +165,6 @@ class FocalTheme(db.Model):
 
     @property
     def label(self) -> str:
-        from .themes import CATALOGUE
-
         entry = CATALOGUE.get(self.key or "")
         return str(entry[0]) if entry else self.name
 

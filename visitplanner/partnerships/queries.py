@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..missions.models import Mission
+from ..followup.models import MeetingOutcome
+from ..itinerary.models import ItemKind, ProgrammeItem, item_focal_themes
+from ..missions.models import Mission, MissionStatus
 from ..timeutil import in_zone
 from .models import FocalTheme, Objective, Partnership
 
@@ -35,8 +37,6 @@ def partnership_with_missions(partnership_id: int) -> Partnership | None:
 
 def items_per_theme(partnership_id: int) -> dict[int, int]:
     """How many programme items (not removed) of the partnership's missions raise each focal theme."""
-    from ..itinerary.models import ProgrammeItem, item_focal_themes
-
     rows = db.session.execute(
         select(item_focal_themes.c.theme_id, func.count())
         .join(ProgrammeItem, ProgrammeItem.id == item_focal_themes.c.item_id)
@@ -79,10 +79,6 @@ def themes_raised(partnership_ids: list[int] | None = None) -> dict[int, list[Th
 
     Four queries, whatever the number of partnerships, missions and meetings.
     """
-    from ..followup.models import MeetingOutcome
-    from ..itinerary.models import ItemKind, ProgrammeItem, item_focal_themes
-    from ..missions.models import MissionStatus
-
     chosen = select(Partnership).options(selectinload(Partnership.focal_themes))
     if partnership_ids is not None:
         chosen = chosen.where(Partnership.id.in_(partnership_ids))

@@ -1,10 +1,28 @@
-"""The catalogue of focal themes, seeded from the source text's four lines of choice (B.b)."""
+"""The focal themes' vocabulary: the four lines they are chosen along, and the catalogue seeded from the source
+text's four lines of choice (B.b). Below the models (``docs/engineers.md``, "Layers"): it imports no model."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .models import ThemeLine
+from ..enums import LabelledEnum
+
+
+class ThemeLine(LabelledEnum):
+    """The four lines along which focal themes are chosen (B.b)."""
+
+    REGION = "region"
+    OWN_POLICY = "own_policy"
+    BUSINESS = "business"
+    RESIDENTS = "residents"
+
+    __labels__ = {
+        REGION: _l("Strong in the partner region"),
+        OWN_POLICY: _l("Central to own policy"),
+        BUSINESS: _l("Tied to business interests"),
+        RESIDENTS: _l("Alive among own residents"),
+    }
+
 
 #: key -> (name, line). The migration seeds these rows; their names are translated here.
 CATALOGUE = {

@@ -9,6 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from .markdown import render_markdown
+from .record import build_record
+
 
 @click.group(cls=AppGroup, help="Privacy: the record of processing (GDPR Art. 30).")
 def privacy() -> None:
@@ -22,9 +25,6 @@ def privacy() -> None:
 @click.option("--language", type=click.Choice(["nl", "en"]), default=None,
               help="The language of the record (default: the organisation's).")
 def processing_record_command(output: Path | None, language: str | None) -> None:
-    from .markdown import render_markdown
-    from .record import build_record
-
     with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = render_markdown(build_record())
     if output is None:

@@ -41,6 +41,7 @@ from .checks import (
     meeting_day,
     run_checks,
 )
+from .models import short_code  # noqa: F401  (declared beside the sign-off it names; still importable here)
 
 
 #: How the rows linked to an item are named in what changed (their labels are kept under ``prefix.id``).
@@ -140,11 +141,6 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
 def fingerprint(content: dict[str, Any]) -> str:
     """SHA-256 over the facts (not the labels) of a vouched content."""
     return hashlib.sha256(json.dumps(content["facts"], sort_keys=True).encode()).hexdigest()
-
-
-def short_code(fingerprint_hex: str) -> str:
-    """A fingerprint as people compare it: its first 32 bits, in two groups ("3F9A-C21B")."""
-    return f"{fingerprint_hex[:4]}-{fingerprint_hex[4:8]}".upper()
 
 
 # ---- what changed, in words ---------------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ from ..personal_data import ACTED, BOOKKEEPING, NOTES, OFFICE, SETTING
 from ..timeutil import UTCDateTime, now_utc
 
 
+def short_code(fingerprint_hex: str) -> str:
+    """A fingerprint as people compare it: its first 32 bits, in two groups ("3F9A-C21B")."""
+    return f"{fingerprint_hex[:4]}-{fingerprint_hex[4:8]}".upper()
+
+
 class SignOffRole(LabelledEnum):
     """The roles whose sign-off a mission needs, in the order they usually sign."""
 
@@ -65,8 +70,6 @@ class SignOff(db.Model):
     @property
     def short_code(self) -> str:
         """The fingerprint of what this sign-off vouched for, as people compare it."""
-        from .fingerprint import short_code
-
         return short_code(self.fingerprint)
 
 

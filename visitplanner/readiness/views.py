@@ -13,10 +13,10 @@ from ..participants.retention import retention_days, set_retention_days
 from ..shell import loads
 from ..timeutil import today_utc
 from .checks import run_checks
-from .fingerprint import fingerprint, short_code, vouched_content
+from .fingerprint import fingerprint, vouched_content
 from .forms import ConfirmCheckForm, ReasonForm, SettingsForm, SignOffForm
 from .lifecycle import Action, action_options, may_take
-from .models import TALKING_POINTS_BLOCK, ManualCheck, Setting, SignOffRole
+from .models import TALKING_POINTS_BLOCK, ManualCheck, Setting, SignOffRole, short_code
 from .operations import (
     cancel,
     complete,
