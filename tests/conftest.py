@@ -1,4 +1,6 @@
-"""Fixtures: an app on SQLite (or on TEST_DATABASE_URL), its schema built by the real migrations."""
+"""Fixtures every folder shares: the app on SQLite (or on TEST_DATABASE_URL), its schema built by the real
+migrations; the factories (``make_user``, ``make_mission``, ...); clients per language and signed in per role; the
+command line (``runner``). Helpers that are not fixtures live in ``tests/support/``."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import os
 from datetime import date, datetime
 
 import pytest
+from flask import session
+from flask_babel import refresh as refresh_babel
 from support.accounts import PASSWORD, Auth
 from support.app import (
     WORKER,
@@ -88,11 +92,6 @@ def ctx(app):
         db.session.rollback()
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 # ---- factories ------------------------------------------------------------------------------
 
 
@@ -100,9 +99,12 @@ def client(app):
 def make_user(app):
     counter = iter(range(1, 10_000))
 
-    def make(*roles: Role | str, email: str | None = None, name: str | None = None, active: bool = True) -> User:
+    def make(*roles: Role | str, email: str | None = None, name: str | None = None, active: bool = True,
+             totp_secret: str | None = None) -> User:
         n = next(counter)
         user = User(email=email or f"user{n}@example.org", name=name or f"User {n}", active=active)
+        if totp_secret:  # a second factor already set up
+            user.totp_secret = totp_secret
         user.set_password(PASSWORD)
         user.set_roles(roles or [Role.PROTOCOL])
         db.session.add(user)
@@ -174,14 +176,73 @@ def dataset(app, make_user, make_partnership, make_mission, make_member, make_it
     return build_dataset(app, make_user, make_partnership, make_mission, make_member, make_item)
 
 
+# ---- clients: one per language, signed in per role ------------------------------------------------------------
+
+
+def speak(client, lang: str) -> None:
+    """Set the language ``client``'s pages are in, as the language switch does (kept through signing in)."""
+    with client.session_transaction() as session:
+        session["lang"] = lang
+
+
+@pytest.fixture
+def client(app):
+    """A browser (cookies of its own), not signed in; pages in Dutch, the default."""
+    return app.test_client()
+
+
+@pytest.fixture
+def en(client):
+    """``client`` with its pages in English."""
+    speak(client, "en")
+    return client
+
+
+@pytest.fixture
+def english(ctx):
+    """The test's own request context (``ctx``) in English, for what operations called directly say (``en`` is the
+    test client in English)."""
+    session["lang"] = "en"
+    refresh_babel()
+
+
+@pytest.fixture
+def another_client(app):
+    """Another browser, cookies of its own: ``another_client()`` in English, ``another_client(lang="nl")`` in Dutch;
+    ``address=`` the IP address its requests come from."""
+
+    def make(*, lang: str = "en", address: str | None = None):
+        other = app.test_client()
+        if address:
+            other.environ_base["REMOTE_ADDR"] = address
+        speak(other, lang)
+        return other
+
+    return make
+
+
 @pytest.fixture
 def auth(client):
+    """Sign ``client`` in (``auth.login(user_or_email)``) and out, as the login form does."""
     return Auth(client)
 
 
 @pytest.fixture
+def account(app, make_user):
+    """An account made in an app context of its own, closed before any request; returns its e-mail address:
+    ``account(Role.ADVISOR)``, with ``make_user``'s keywords."""
+
+    def make(*roles: Role | str, **kwargs) -> str:
+        with app.app_context():
+            return make_user(*roles, **kwargs).email
+
+    return make
+
+
+@pytest.fixture
 def login(client, make_user):
-    """Sign in as a new user with the given roles; returns the user."""
+    """Sign ``client`` in as a new account with these roles (``login(Role.ADVISOR)``); returns the user. Needs the
+    test's app context (``ctx``) for the account."""
 
     def do(*roles: Role | str, **kwargs) -> User:
         user = make_user(*roles, **kwargs)
@@ -193,13 +254,32 @@ def login(client, make_user):
 
 
 @pytest.fixture
-def en(ctx, client):
-    """The test client, with pages in English (the default is Dutch); ``ctx`` for the database in between."""
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return client
+def signed_in(another_client, account):
+    """Another browser, signed in with the password: as a new account with these roles (``signed_in(Role.ADMIN)``),
+    or as an account given by its user or e-mail address (``signed_in(user)``). Pages in English unless
+    ``lang="nl"``; ``address=`` as for ``another_client``."""
+
+    def sign_in(*who: Role | str | User, lang: str = "en", address: str | None = None):
+        if len(who) == 1 and isinstance(who[0], User):
+            email = who[0].email
+        elif len(who) == 1 and isinstance(who[0], str) and "@" in who[0]:
+            email = who[0]
+        else:
+            email = account(*who)
+        browser = another_client(lang=lang, address=address)
+        assert Auth(browser).login(email).status_code == 302, f"{email} could not sign in"
+        return browser
+
+    return sign_in
 
 
 @pytest.fixture
 def reader(app):
     """A calendar service fetching feeds: no account, no session, only the URL."""
     return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """The command line (``flask --app visitplanner ...``) of the test application: ``runner.invoke(args=[...])``."""
+    return app.test_cli_runner()

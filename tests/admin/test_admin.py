@@ -47,11 +47,10 @@ def make_account(app, make_user):
 
 
 @pytest.fixture
-def admin(client, make_account) -> Account:
-    """Signed in as an administrator, the interface in English."""
+def admin(en, auth, make_account) -> Account:
+    """``client`` signed in as an administrator, the interface in English."""
     me = make_account(Role.ADMIN, name="Ada Admin")
-    assert client.post("/login", data={"email": me.email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"lang": "en"})
+    assert auth.login(me.email).status_code == 302
     return me
 
 
@@ -346,13 +345,9 @@ def test_the_audit_log_page_lists_every_change_newest_first(client, admin, store
 # The command line speaks the instance's default language; messages are compared through ``_`` for that.
 
 
-def run_cli(app, *args, input: str | None = None):
-    return app.test_cli_runner().invoke(args=list(args), input=input)
-
-
-def test_the_command_line_creates_an_account_with_its_roles(app, stored):
-    result = run_cli(app, "users", "create", "x@example.org", "--role", "approver", "--role", "delegate",
-                     "--name", "X", "--password-stdin", input="a-long-password-123\n")
+def test_the_command_line_creates_an_account_with_its_roles(app, runner, stored):
+    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "approver", "--role", "delegate",
+                                 "--name", "X", "--password-stdin"], input="a-long-password-123\n")
 
     assert result.exit_code == 0, result.output
     assert "x@example.org" in result.output
@@ -365,12 +360,12 @@ def test_the_command_line_creates_an_account_with_its_roles(app, stored):
     assert client.post("/login", data={"email": "x@example.org", "password": "a-long-password-123"}).status_code == 302
 
 
-def test_the_command_line_refuses_an_e_mail_address_in_use(app, stored):
-    run_cli(app, "users", "create", "x@example.org", "--role", "approver", "--password-stdin",
-            input="a-long-password-123\n")
+def test_the_command_line_refuses_an_e_mail_address_in_use(app, runner, stored):
+    runner.invoke(args=["users", "create", "x@example.org", "--role", "approver", "--password-stdin"],
+                  input="a-long-password-123\n")
 
-    result = run_cli(app, "users", "create", "X@Example.org", "--role", "delegate", "--password-stdin",
-                     input="a-long-password-123\n")
+    result = runner.invoke(args=["users", "create", "X@Example.org", "--role", "delegate", "--password-stdin"],
+                           input="a-long-password-123\n")
 
     assert result.exit_code != 0
     with app.app_context():
@@ -379,9 +374,9 @@ def test_the_command_line_refuses_an_e_mail_address_in_use(app, stored):
     assert stored.account("x@example.org").roles == {Role.APPROVER}
 
 
-def test_the_command_line_refuses_a_short_password(app, stored):
-    result = run_cli(app, "users", "create", "x@example.org", "--role", "approver", "--password-stdin",
-                     input="short\n")
+def test_the_command_line_refuses_a_short_password(app, runner, stored):
+    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "approver", "--password-stdin"],
+                           input="short\n")
 
     assert result.exit_code != 0
     with app.app_context():
@@ -389,20 +384,20 @@ def test_the_command_line_refuses_a_short_password(app, stored):
     assert stored.account_count() == 0
 
 
-def test_the_command_line_refuses_an_unknown_role(app, stored):
-    result = run_cli(app, "users", "create", "x@example.org", "--role", "superuser", "--password-stdin",
-                     input="a-long-password-123\n")
+def test_the_command_line_refuses_an_unknown_role(runner, stored):
+    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "superuser", "--password-stdin"],
+                           input="a-long-password-123\n")
 
     assert result.exit_code == 2
     assert "Invalid value for '--role'" in result.output and "superuser" in result.output
     assert stored.account_count() == 0
 
 
-def test_the_command_line_lists_accounts_with_their_roles(app):
-    run_cli(app, "users", "create", "x@example.org", "--role", "approver", "--role", "delegate",
-            "--name", "X", "--password-stdin", input="a-long-password-123\n")
+def test_the_command_line_lists_accounts_with_their_roles(runner):
+    runner.invoke(args=["users", "create", "x@example.org", "--role", "approver", "--role", "delegate", "--name", "X",
+                        "--password-stdin"], input="a-long-password-123\n")
 
-    result = run_cli(app, "users", "list")
+    result = runner.invoke(args=["users", "list"])
 
     assert result.exit_code == 0
     assert "x@example.org\tactive\tapprover, delegate" in result.output.splitlines()

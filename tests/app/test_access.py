@@ -19,8 +19,6 @@ from support.dataset import (
     ROUTES,
     VISITORS,
     Dataset,
-    new_account,
-    sign_in,
     sign_in_as,
     with_feed_of,
 )
@@ -239,14 +237,14 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
 
 
 @pytest.mark.parametrize("who", VISITORS, ids=str)
-def test_each_visitor_meets_the_right_door_on_every_route(app, client, make_user, dataset, who):
+def test_each_visitor_meets_the_right_door_on_every_route(app, client, account, dataset, who):
     """Every route, with GET when it has one (else POST), its URL filled from one small data set."""
     disagreements = [
         rule.endpoint for rule in ROUTES
         if (who in admitted_by_access_table(rule.endpoint)) != (who in EXPECTED[rule.endpoint])
     ]
     assert not disagreements, f"ACCESS and the domain disagree on whether {who} may use: {disagreements}"
-    dataset = with_feed_of(app, dataset, sign_in_as(app, client, make_user, dataset, who))
+    dataset = with_feed_of(app, dataset, sign_in_as(client, account, dataset, who))
 
     wrong = []
     for rule in ROUTES:
@@ -268,7 +266,7 @@ def test_each_visitor_meets_the_right_door_on_every_route(app, client, make_user
 
 @pytest.mark.parametrize("page", ["/missions/{id}", "/missions/{id}/programme", "/missions/{id}/programme/print"])
 def test_a_delegate_opens_only_missions_they_take_part_in(
-    app, client, make_user, make_mission, make_member, make_item, page
+    app, client, auth, make_user, make_mission, make_member, make_item, page
 ):
     with app.app_context():
         theirs = make_mission(title="Handelsmissie Suzhou")
@@ -278,7 +276,7 @@ def test_a_delegate_opens_only_missions_they_take_part_in(
         make_member(theirs, user=delegate)
         make_member(someone_elses, name="Iemand Anders")
         own_url, other_url, email = page.format(id=theirs.id), page.format(id=someone_elses.id), delegate.email
-    sign_in(client, email)
+    assert auth.login(email).status_code == 302
 
     own = client.get(own_url)
     other = client.get(other_url)
@@ -291,7 +289,7 @@ def test_a_delegate_opens_only_missions_they_take_part_in(
 
 
 def test_a_delegate_sees_only_their_own_missions_on_the_home_page(
-    app, client, make_user, make_mission, make_member
+    app, client, auth, make_user, make_mission, make_member
 ):
     with app.app_context():
         theirs = make_mission(title="Handelsmissie Suzhou")
@@ -299,7 +297,7 @@ def test_a_delegate_sees_only_their_own_missions_on_the_home_page(
         delegate = make_user(DELEGATE)
         make_member(theirs, user=delegate)
         email = delegate.email
-    sign_in(client, email)
+    assert auth.login(email).status_code == 302
 
     body = client.get("/").get_data(as_text=True)
 
@@ -307,9 +305,9 @@ def test_a_delegate_sees_only_their_own_missions_on_the_home_page(
     assert "Xinjiang" not in body
 
 
-def test_a_delegate_never_reaches_participant_pages(app, client, dataset):
+def test_a_delegate_never_reaches_participant_pages(app, client, auth, dataset):
     """Even for a participant in the delegate's own mission: no participant page, no checklist, no real name."""
-    sign_in(client, dataset.delegate_email)
+    assert auth.login(dataset.delegate_email).status_code == 302
     with app.test_request_context():
         urls = [
             (url_for(rule.endpoint, **dataset.url_values(rule)), sorted(rule.methods & {"GET", "POST"}))
@@ -362,8 +360,8 @@ def url_for_feed(app, token: str) -> str:
         return url_for("calendar.feed", token=token)
 
 
-def test_the_login_redirect_comes_back_to_the_page_asked_for(app, client, make_user):
-    email = new_account(app, make_user, PROTOCOL)
+def test_the_login_redirect_comes_back_to_the_page_asked_for(client, account):
+    email = account(PROTOCOL)
     response = client.get("/partnerships/")
     assert location_path(response) == "/login"
 
@@ -407,7 +405,7 @@ def lapsed(app, make_user, make_mission, make_item, monkeypatch) -> int:
 
 
 @pytest.mark.parametrize("who", VISITORS, ids=str)
-def test_no_page_writes_anything_not_even_for_a_mission_that_lapsed(app, client, make_user, dataset, lapsed, who):
+def test_no_page_writes_anything_not_even_for_a_mission_that_lapsed(app, client, account, dataset, lapsed, who):
     """GET never writes: every page, for every visitor, the pages of a mission whose sign-off no longer holds too.
 
     The one exception is a feed answered in full, which records that fetch (tests/calendar/test_feeds.py; its 304 writes
@@ -415,7 +413,7 @@ def test_no_page_writes_anything_not_even_for_a_mission_that_lapsed(app, client,
     """
     from support.sql import Statements
 
-    dataset = with_feed_of(app, dataset, sign_in_as(app, client, make_user, dataset, who))
+    dataset = with_feed_of(app, dataset, sign_in_as(client, account, dataset, who))
     writing = []
     for data in (dataset, replace(dataset, mission_id=lapsed)):
         for rule in ROUTES:

@@ -42,17 +42,13 @@ def demo_with_feed(app, monkeypatch):
     return token
 
 
-def run(app, *args, answer: str | None = None):
-    return app.test_cli_runner().invoke(args=list(args), input=answer)
-
-
-def test_a_restore_brings_back_every_table_and_the_same_feed(app, demo_with_feed, tmp_path):
+def test_a_restore_brings_back_every_table_and_the_same_feed(app, runner, demo_with_feed, tmp_path):
     reader = app.test_client()
     feed_before = reader.get(f"/feeds/{demo_with_feed}.ics").data
     before = tables(app)
     backup = tmp_path / "nightly.backup"
 
-    made = run(app, "backup", str(backup))
+    made = runner.invoke(args=["backup", str(backup)])
     assert made.exit_code == 0, made.output
     assert backup.stat().st_size > 0 and oct(backup.stat().st_mode & 0o777) == "0o600"
 
@@ -64,9 +60,9 @@ def test_a_restore_brings_back_every_table_and_the_same_feed(app, demo_with_feed
         commit()
     assert tables(app) != before
 
-    refused = run(app, "restore", str(backup), answer="n\n")
+    refused = runner.invoke(args=["restore", str(backup)], input="n\n")
     assert refused.exit_code != 0 and tables(app) != before, "nothing is replaced without a yes"
-    restored = run(app, "restore", str(backup), "--yes")
+    restored = runner.invoke(args=["restore", str(backup), "--yes"])
     assert restored.exit_code == 0, restored.output
 
     assert tables(app) == before
@@ -76,15 +72,15 @@ def test_a_restore_brings_back_every_table_and_the_same_feed(app, demo_with_feed
     assert actions == ["database.restore"]
 
 
-def test_a_backup_never_overwrites_and_a_restore_refuses_what_is_not_a_backup(app, demo_with_feed, tmp_path):
+def test_a_backup_never_overwrites_and_a_restore_refuses_what_is_not_a_backup(app, runner, demo_with_feed, tmp_path):
     existing = tmp_path / "taken.backup"
     existing.write_text("yesterday's")
-    assert run(app, "backup", str(existing)).exit_code != 0
+    assert runner.invoke(args=["backup", str(existing)]).exit_code != 0
     assert existing.read_text() == "yesterday's"
     before = tables(app)
     bogus = tmp_path / "bogus.backup"
     bogus.write_bytes(b"not a backup at all")
-    result = run(app, "restore", str(bogus), "--yes")
+    result = runner.invoke(args=["restore", str(bogus), "--yes"])
     assert result.exit_code != 0 and "Error" in result.output
     assert tables(app) == before
 

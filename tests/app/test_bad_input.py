@@ -16,7 +16,7 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from support.accounts import PASSWORD
+from support.accounts import PASSWORD, Auth
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -27,15 +27,6 @@ from visitplanner.extensions import db
 from visitplanner.missions.models import Company
 
 NUL = "\x00"
-
-
-def signed_in(client, make_user, *roles) -> str:
-    """Sign ``client`` in with a new account of these roles, pages in English; returns its address."""
-    with client.application.app_context():
-        email = make_user(*roles).email
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return email
 
 
 def snapshot(app) -> dict:
@@ -58,20 +49,20 @@ def errors(html: str) -> str:
     "/missions/2147483648", "/missions/99999999999999999999", "/items/2147483648/edit",
     "/participants/9223372036854775808", "/partnerships/2147483648", "/missions/2147483648/programme.ics",
 ])
-def test_an_id_beyond_32_bits_is_a_404(dataset, client, make_user, path):
-    signed_in(client, make_user, Role.ADMIN, Role.ADVISOR, Role.PROTOCOL)
+def test_an_id_beyond_32_bits_is_a_404(dataset, signed_in, path):
+    client = signed_in(Role.ADMIN, Role.ADVISOR, Role.PROTOCOL)
     assert client.get(path).status_code == 404
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "2147483648", "-3", "0", "abc", "1e9", "\u0663"])
-def test_the_audit_log_page_number_is_bounded(dataset, client, make_user, page):
-    signed_in(client, make_user, Role.ADMIN)
+def test_the_audit_log_page_number_is_bounded(dataset, signed_in, page):
+    client = signed_in(Role.ADMIN)
     response = client.get(f"/admin/audit?page={page}")
     assert response.status_code == 200
 
 
-def test_a_feed_form_naming_a_mission_beyond_32_bits_is_refused_with_a_message(app, dataset, client, make_user):
-    signed_in(client, make_user, Role.PROTOCOL)
+def test_a_feed_form_naming_a_mission_beyond_32_bits_is_refused_with_a_message(app, dataset, signed_in):
+    client = signed_in(Role.PROTOCOL)
     before = snapshot(app)
     response = client.post("/calendar/feeds/new", data={"kind": "mission", "audience": "delegation",
                                                          "mission_id": "99999999999999999999"})
@@ -93,9 +84,9 @@ def test_a_feed_form_naming_a_mission_beyond_32_bits_is_refused_with_a_message(a
                                           "visibility": "internal", "description": f"Met{NUL}tolk"}),
 ])
 def test_a_nul_character_in_a_field_is_refused_at_the_field_and_nothing_is_saved(
-    app, dataset, client, make_user, where, data
+    app, dataset, signed_in, where, data
 ):
-    signed_in(client, make_user, Role.ADMIN, Role.ADVISOR, Role.PROTOCOL)
+    client = signed_in(Role.ADMIN, Role.ADVISOR, Role.PROTOCOL)
     before = snapshot(app)
     response = client.post(where.format(mission_id=dataset.mission_id), data=data)
     assert response.status_code == 200
@@ -104,8 +95,8 @@ def test_a_nul_character_in_a_field_is_refused_at_the_field_and_nothing_is_saved
     assert snapshot(app) == before
 
 
-def test_line_breaks_and_tabs_stay_welcome_in_a_text_area_but_not_in_a_line(dataset, client, make_user):
-    signed_in(client, make_user, Role.PROTOCOL)
+def test_line_breaks_and_tabs_stay_welcome_in_a_text_area_but_not_in_a_line(dataset, signed_in):
+    client = signed_in(Role.PROTOCOL)
     page = f"/missions/{dataset.mission_id}/items/new"
     base = {"kind": "meal", "timezone": "Asia/Shanghai", "starts_at": "2027-04-13T12:00",
             "ends_at": "2027-04-13T13:00", "visibility": "internal"}
@@ -161,12 +152,11 @@ def test_every_text_field_has_a_maximum_length_within_its_column(app):
 # ---- the same thing created twice at the same moment -----------------------------------------------------------
 
 
-def test_twenty_identical_creates_at_once_give_one_success_and_clear_refusals(app, dataset, make_user):
+def test_twenty_identical_creates_at_once_give_one_success_and_clear_refusals(app, dataset, account):
     """Twenty people add the same company to a mission at the same moment: one is saved, the others are told."""
     from werkzeug.serving import make_server
 
-    with app.app_context():
-        email = make_user(Role.PROTOCOL).email
+    email = account(Role.PROTOCOL)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -260,16 +250,15 @@ POST_ONLY_FIELDS = {
 }
 
 
-def test_no_form_answers_a_500_and_a_refused_one_changes_nothing(app, client, make_user, dataset):
+def test_no_form_answers_a_500_and_a_refused_one_changes_nothing(app, another_client, account, dataset):
     """Every form route, as a role that may use it, fed odd values in every field it has."""
     rules = [r for r in _routes(app) if "POST" in r.methods and r.endpoint != "auth.logout"]
     failures = []
     for rule in rules:
-        browser = app.test_client()
-        with app.app_context():
-            email = make_user(*_role_for(rule.endpoint)).email
+        browser = another_client(lang="nl")
+        email = account(*_role_for(rule.endpoint))
         if rule.endpoint != "auth.login":  # signing in is tried by someone not signed in
-            browser.post("/login", data={"email": email, "password": PASSWORD})
+            Auth(browser).login(email)
         with app.test_request_context():
             url = url_for(rule.endpoint, **dataset.url_values(rule))
         names = POST_ONLY_FIELDS.get(rule.endpoint)
@@ -293,15 +282,13 @@ def test_no_form_answers_a_500_and_a_refused_one_changes_nothing(app, client, ma
     assert not failures, "\n".join(failures[:10])
 
 
-def test_no_get_route_with_an_id_answers_a_500(app, client, make_user, dataset):
+def test_no_get_route_with_an_id_answers_a_500(app, another_client, account, dataset):
     """Every GET route that takes a value in its path, as a role that may use it, with odd values in it."""
     rules = [r for r in _routes(app) if "GET" in r.methods and r.arguments]
     failures = []
     for rule in rules:
-        browser = app.test_client()
-        with app.app_context():
-            email = make_user(*_role_for(rule.endpoint)).email
-        browser.post("/login", data={"email": email, "password": PASSWORD})
+        browser = another_client(lang="nl")
+        Auth(browser).login(account(*_role_for(rule.endpoint)))
 
         @SWEEP
         @given(st.fixed_dictionaries({

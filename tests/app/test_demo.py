@@ -16,9 +16,9 @@ from visitplanner.partnerships.models import Partnership
 
 
 @pytest.fixture
-def demo(app):
+def demo(runner):
     """Run the command once on the empty database; return its result."""
-    result = app.test_cli_runner().invoke(args=["demo"])
+    result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return result
 
@@ -56,10 +56,10 @@ def test_the_demo_has_an_account_for_every_role_and_prints_them(app, demo):
         assert all(label in line for label in role_labels), line
 
 
-def test_running_the_demo_again_changes_nothing_and_says_so(app, demo):
+def test_running_the_demo_again_changes_nothing_and_says_so(app, runner, demo):
     before = row_counts(app)
 
-    again = app.test_cli_runner().invoke(args=["demo"])
+    again = runner.invoke(args=["demo"])
 
     assert again.exit_code == 0
     assert "already holds data" in again.output

@@ -14,8 +14,8 @@ from visitplanner.auth.models import Role
 
 
 @pytest.mark.parametrize("who", VISITORS, ids=str)
-def test_no_page_of_any_role_writes_an_attribute_as_none(app, client, make_user, dataset, who):
-    dataset = with_feed_of(app, dataset, sign_in_as(app, client, make_user, dataset, who))
+def test_no_page_of_any_role_writes_an_attribute_as_none(app, client, account, dataset, who):
+    dataset = with_feed_of(app, dataset, sign_in_as(client, account, dataset, who))
     pages, wrong = 0, []
     for rule in ROUTES:
         if "GET" not in rule.methods or rule.endpoint == "auth.logout":

@@ -21,26 +21,8 @@ WRONG_CREDENTIALS = ("E-mail address or password is not correct, or the account 
                      "attempts from here: wait a minute and try again.")
 
 
-# Data is made in an app context of its own, closed before the first request: requests made inside a
-# shared app context share ``g``, and Flask-Login keeps the signed-in user there.
-
-
-@pytest.fixture
-def english(client):
-    """Show the interface in English, so that messages can be read back as written."""
-    client.post("/language", data={"lang": "en"})
-    return client
-
-
-@pytest.fixture
-def account(app, make_user):
-    """Make an account (in its own app context); returns its e-mail address."""
-
-    def make(*roles, **kwargs) -> str:
-        with app.app_context():
-            return make_user(*roles, **kwargs).email
-
-    return make
+# Data is made in an app context of its own (the ``account`` fixture), closed before the first request: requests
+# made inside a shared app context share ``g``, and Flask-Login keeps the signed-in user there.
 
 
 def set_active(app, email: str, active: bool) -> None:
@@ -53,7 +35,7 @@ def location_path(response) -> str:
     return urlsplit(response.headers.get("Location", "")).path
 
 
-def signed_in(client) -> bool:
+def is_signed_in(client) -> bool:
     """Whether the home page opens (it sends signed-out visitors to the login page)."""
     return client.get("/").status_code == 200
 
@@ -68,7 +50,7 @@ def password_error(response) -> str:
 # ---- signing in --------------------------------------------------------------------------------------------
 
 
-def test_signing_in_with_the_right_password_opens_the_home_page(client, english, account):
+def test_signing_in_with_the_right_password_opens_the_home_page(client, en, account):
     email = account(Role.PROTOCOL, name="Petra Protocol")
 
     response = client.post("/login", data={"email": email, "password": PASSWORD})
@@ -84,20 +66,20 @@ def test_the_e_mail_address_is_not_case_sensitive(client, account):
 
     client.post("/login", data={"email": "  Petra@Example.ORG ", "password": PASSWORD})
 
-    assert signed_in(client)
+    assert is_signed_in(client)
 
 
-def test_a_wrong_password_is_refused(client, english, account):
+def test_a_wrong_password_is_refused(client, en, account):
     email = account(Role.PROTOCOL)
 
     response = client.post("/login", data={"email": email, "password": "not the password at all"})
 
     assert response.status_code == 200
     assert password_error(response) == WRONG_CREDENTIALS
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
-def test_an_unknown_e_mail_address_gets_the_same_message_as_a_wrong_password(client, english, account):
+def test_an_unknown_e_mail_address_gets_the_same_message_as_a_wrong_password(client, en, account):
     email = account(Role.PROTOCOL)
     wrong_password = client.post("/login", data={"email": email, "password": "not the password at all"})
 
@@ -105,30 +87,30 @@ def test_an_unknown_e_mail_address_gets_the_same_message_as_a_wrong_password(cli
 
     assert unknown.status_code == wrong_password.status_code == 200
     assert password_error(unknown) == password_error(wrong_password) == WRONG_CREDENTIALS
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
-def test_a_disabled_account_cannot_sign_in(client, english, account):
+def test_a_disabled_account_cannot_sign_in(client, en, account):
     email = account(Role.PROTOCOL, active=False)
 
     response = client.post("/login", data={"email": email, "password": PASSWORD})
 
     assert response.status_code == 200
     assert password_error(response) == WRONG_CREDENTIALS
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_disabling_an_account_signs_it_out_at_its_next_request(app, client, account):
     email = account(Role.PROTOCOL)
     client.post("/login", data={"email": email, "password": PASSWORD})
-    assert signed_in(client)
+    assert is_signed_in(client)
 
     set_active(app, email, False)
 
     response = client.get("/partnerships/")
     assert response.status_code == 302 and location_path(response) == "/login"
     set_active(app, email, True)
-    assert not signed_in(client), "enabling the account again does not revive the old session"
+    assert not is_signed_in(client), "enabling the account again does not revive the old session"
 
 
 # ---- too many failures from one place slow that place down; no account is ever locked ----------------------
@@ -145,16 +127,8 @@ def try_password(client, email: str, password: str):
     return client.post("/login", data={"email": email, "password": password})
 
 
-def from_address(app, address: str):
-    """A browser at another client address."""
-    browser = app.test_client()
-    browser.environ_base["REMOTE_ADDR"] = address
-    browser.post("/language", data={"lang": "en"})
-    return browser
-
-
 def test_five_failures_from_one_address_for_one_account_refuse_that_pair_with_the_same_message(
-    app, client, english, account
+    app, client, en, account
 ):
     email = account(Role.ADVISOR)
     for _ in range(5):
@@ -165,31 +139,31 @@ def test_five_failures_from_one_address_for_one_account_refuse_that_pair_with_th
 
     assert refused.status_code == 429
     assert password_error(refused) == WRONG_CREDENTIALS, "a refusal looks like any other"
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert audit_actions(app, email) == ["user.sign_in_failed"] * 5 + ["user.sign_in_refused"]
 
 
-def test_nobody_elsewhere_can_keep_the_owner_out(app, client, english, account):
+def test_nobody_elsewhere_can_keep_the_owner_out(another_client, client, en, account):
     """The account is not locked: the person at their own desk signs in while someone guesses from elsewhere."""
     email = account(Role.APPROVER)
-    attacker = from_address(app, "203.0.113.66")
+    attacker = another_client(address="203.0.113.66")
     for _ in range(8):
         try_password(attacker, email, "guess guess guess")
     assert try_password(attacker, email, PASSWORD).status_code == 429
 
-    owner = from_address(app, "198.51.100.10")
+    owner = another_client(address="198.51.100.10")
     assert try_password(owner, email, PASSWORD).status_code == 302
 
 
-def test_one_address_trying_many_accounts_is_slowed_too(app, account):
-    guesser = from_address(app, "203.0.113.77")
+def test_one_address_trying_many_accounts_is_slowed_too(another_client, account):
+    guesser = another_client(address="203.0.113.77")
     emails = [account(Role.PROTOCOL) for _ in range(5)]
     refused = [try_password(guesser, emails[n % 5], "guess guess guess").status_code for n in range(21)]
     assert refused[:20] == [200] * 20 and refused[20] == 429
     assert try_password(guesser, emails[0], PASSWORD).status_code == 429
 
 
-def test_unknown_addresses_are_counted_but_leave_no_trace_in_the_audit_log(app, client, english, account):
+def test_unknown_addresses_are_counted_but_leave_no_trace_in_the_audit_log(app, client, en, account):
     for _ in range(5):
         assert password_error(try_password(client, "nobody@example.org", PASSWORD)) == WRONG_CREDENTIALS
     assert try_password(client, "nobody@example.org", PASSWORD).status_code == 429
@@ -262,17 +236,17 @@ def test_a_new_password_from_an_administrator_opens_the_account(app, client, acc
 # ---- signing out -------------------------------------------------------------------------------------------
 
 
-def test_signing_out_takes_a_post(client, english, account):
+def test_signing_out_takes_a_post(client, en, account):
     email = account(Role.PROTOCOL)
     client.post("/login", data={"email": email, "password": PASSWORD})
 
     assert client.get("/logout").status_code == 405
-    assert signed_in(client), "a link (GET) must not sign anyone out"
+    assert is_signed_in(client), "a link (GET) must not sign anyone out"
 
     response = client.post("/logout", follow_redirects=True)
     assert response.request.path == "/login"
     assert "You are signed out, on every device." in response.get_data(as_text=True)
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 # ---- where the login sends you -----------------------------------------------------------------------------

@@ -31,29 +31,11 @@ def production_policy(app):
     app.config["SECOND_FACTOR_ROLES"] = before
 
 
-@pytest.fixture
-def account(app, make_user):
-    def make(*roles, secret: str | None = None) -> str:
-        with app.app_context():
-            user = make_user(*roles)
-            user.totp_secret = secret
-            commit()
-            return user.email
-    return make
-
-
-def browser(app, address: str = "192.0.2.10"):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    client.post("/language", data={"lang": "en"})
-    return client
-
-
 def text(response) -> str:
     return unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
 
 
-def signed_in(client) -> bool:
+def is_signed_in(client) -> bool:
     return client.get("/").status_code == 200
 
 
@@ -68,13 +50,13 @@ def code_for(secret: str, steps_ahead: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30 * steps_ahead)
 
 
-def test_the_first_sign_in_of_an_advisor_sets_up_the_second_factor(app, account):
+def test_the_first_sign_in_of_an_advisor_sets_up_the_second_factor(app, another_client, account):
     email = account(Role.ADVISOR)
-    client = browser(app)
+    client = another_client()
 
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/login/enrol"
-    assert not signed_in(client), "the password alone opens nothing"
+    assert not is_signed_in(client), "the password alone opens nothing"
     page = client.get("/login/enrol")
     html = page.get_data(as_text=True)
     assert "<svg" in html and 'class="vp-qr"' in html, "the QR code is inline SVG"
@@ -83,13 +65,13 @@ def test_the_first_sign_in_of_an_advisor_sets_up_the_second_factor(app, account)
     assert client.get("/login/enrol").get_data(as_text=True).count(secret) == 1, "the key stays the same on reload"
 
     wrong = client.post("/login/enrol", data={"code": "000000" if code_for(secret) != "000000" else "111111"})
-    assert "This code does not match." in text(wrong) and not signed_in(client)
+    assert "This code does not match." in text(wrong) and not is_signed_in(client)
     done = client.post("/login/enrol", data={"code": code_for(secret)})
 
     codes = re.findall(r"<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</code>", done.get_data(as_text=True))
     assert len(set(codes)) == 10
     assert "These codes are shown once." in text(done)
-    assert signed_in(client)
+    assert is_signed_in(client)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         assert user.totp_secret == secret
@@ -98,24 +80,24 @@ def test_the_first_sign_in_of_an_advisor_sets_up_the_second_factor(app, account)
     assert audit(app, email) == ["user.second_factor_enrolled"]
 
 
-def test_later_sign_ins_ask_for_a_code_and_a_wrong_one_is_refused_and_audited(app, account):
+def test_later_sign_ins_ask_for_a_code_and_a_wrong_one_is_refused_and_audited(app, another_client, account):
     secret = pyotp.random_base32()
-    email = account(Role.APPROVER, secret=secret)
-    client = browser(app)
+    email = account(Role.APPROVER, totp_secret=secret)
+    client = another_client()
     assert client.post("/login", data={"email": email, "password": PASSWORD}).headers["Location"] == "/login/code"
 
     refused = client.post("/login/code", data={"code": code_for(secret, steps_ahead=5)})
     assert refused.status_code == 200 and "This code does not open the account" in text(refused)
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert client.post("/login/code", data={"code": code_for(secret)}).status_code == 302
-    assert signed_in(client)
+    assert is_signed_in(client)
     assert audit(app, email) == ["user.second_factor_failed"]
 
 
-def test_a_code_opens_once(app, account):
+def test_a_code_opens_once(another_client, account):
     secret = pyotp.random_base32()
-    email = account(Role.ADMIN, secret=secret)
-    first, second = browser(app), browser(app)
+    email = account(Role.ADMIN, totp_secret=secret)
+    first, second = another_client(), another_client()
     code = code_for(secret)
     for client in (first, second):
         client.post("/login", data={"email": email, "password": PASSWORD})
@@ -123,13 +105,13 @@ def test_a_code_opens_once(app, account):
 
     replayed = second.post("/login/code", data={"code": code})
 
-    assert replayed.status_code == 200 and not signed_in(second), "someone who saw the code over a shoulder"
+    assert replayed.status_code == 200 and not is_signed_in(second), "someone who saw the code over a shoulder"
     assert second.post("/login/code", data={"code": code_for(secret, steps_ahead=1)}).status_code == 302
 
 
-def test_a_recovery_code_opens_once_when_the_phone_is_lost(app, account):
+def test_a_recovery_code_opens_once_when_the_phone_is_lost(app, another_client, account):
     email = account(Role.ADVISOR)
-    client = browser(app)
+    client = another_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     secret = re.search(r'<code class="vp-secret">([A-Z2-7]+)</code>', client.get("/login/enrol").get_data(
         as_text=True)).group(1)
@@ -137,50 +119,52 @@ def test_a_recovery_code_opens_once_when_the_phone_is_lost(app, account):
         "/login/enrol", data={"code": code_for(secret)}).get_data(as_text=True))
     client.post("/logout")
 
-    phone_lost = browser(app)
+    phone_lost = another_client()
     phone_lost.post("/login", data={"email": email, "password": PASSWORD})
     assert phone_lost.post("/login/code", data={"code": codes[3].upper().replace("-", " ")}).status_code == 302
     phone_lost.post("/logout")
-    again = browser(app)
+    again = another_client()
     again.post("/login", data={"email": email, "password": PASSWORD})
     assert again.post("/login/code", data={"code": codes[3]}).status_code == 200, "used up"
     assert "user.recovery_code_used" in audit(app, email)
 
 
-def test_wrong_codes_count_towards_the_sign_in_limits(app, account):
+def test_wrong_codes_count_towards_the_sign_in_limits(another_client, account):
     secret = pyotp.random_base32()
-    email = account(Role.ADVISOR, secret=secret)
-    client = browser(app, "203.0.113.99")
+    email = account(Role.ADVISOR, totp_secret=secret)
+    client = another_client(address="203.0.113.99")
     client.post("/login", data={"email": email, "password": PASSWORD})
     wrong = code_for(secret, steps_ahead=10)
     for _ in range(5):
         assert client.post("/login/code", data={"code": wrong}).status_code == 200
     limited = client.post("/login/code", data={"code": code_for(secret)})
-    assert limited.status_code == 429 and not signed_in(client)
+    assert limited.status_code == 429 and not is_signed_in(client)
     assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 429
 
 
-def test_the_second_step_must_follow_the_first_within_five_minutes(app, account, monkeypatch):
+def test_the_second_step_must_follow_the_first_within_five_minutes(another_client, account, monkeypatch):
     secret = pyotp.random_base32()
-    email = account(Role.ADVISOR, secret=secret)
-    client = browser(app)
+    email = account(Role.ADVISOR, totp_secret=secret)
+    client = another_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     code = code_for(secret)
     replace_clock(monkeypatch, datetime.now(timezone.utc) + timedelta(seconds=301))
     response = client.post("/login/code", data={"code": code})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
-def test_an_administrator_removes_a_lost_second_factor_and_the_person_sets_up_a_new_one(app, account):
+def test_an_administrator_removes_a_lost_second_factor_and_the_person_sets_up_a_new_one(
+    app, another_client, account
+):
     secret = pyotp.random_base32()
-    email = account(Role.ADVISOR, secret=secret)
-    theirs = browser(app)
+    email = account(Role.ADVISOR, totp_secret=secret)
+    theirs = another_client()
     theirs.post("/login", data={"email": email, "password": PASSWORD})
     theirs.post("/login/code", data={"code": code_for(secret)})
     admin_secret = pyotp.random_base32()
-    admin = browser(app)
-    admin.post("/login", data={"email": account(Role.ADMIN, secret=admin_secret), "password": PASSWORD})
+    admin = another_client()
+    admin.post("/login", data={"email": account(Role.ADMIN, totp_secret=admin_secret), "password": PASSWORD})
     admin.post("/login/code", data={"code": code_for(admin_secret)})
     with app.app_context():
         target = f"/admin/users/{db.session.scalar(select(User.id).where(User.email == email))}/reset-second-factor"
@@ -188,11 +172,11 @@ def test_an_administrator_removes_a_lost_second_factor_and_the_person_sets_up_a_
     assert "Do this only when you are sure who asks" in text(admin.get(target))
     assert admin.post(target).status_code == 302
 
-    assert not signed_in(theirs), "their sessions ended"
+    assert not is_signed_in(theirs), "their sessions ended"
     with app.app_context():
         assert db.session.scalar(select(User.totp_secret).where(User.email == email)) is None
     assert audit(app, email)[-1] == "user.second_factor_reset"
-    fresh = browser(app)
+    fresh = another_client()
     assert fresh.post("/login", data={"email": email, "password": PASSWORD}).headers["Location"] == "/login/enrol"
 
 
@@ -200,16 +184,16 @@ def test_an_administrator_removes_a_lost_second_factor_and_the_person_sets_up_a_
     ((Role.ADMIN,), True), ((Role.ADVISOR,), True), ((Role.APPROVER,), True),
     ((Role.PROTOCOL,), False), ((Role.DELEGATE,), False),
 ])
-def test_which_roles_must_have_one(app, account, roles, asked):
-    client = browser(app)
+def test_which_roles_must_have_one(another_client, account, roles, asked):
+    client = another_client()
     response = client.post("/login", data={"email": account(*roles), "password": PASSWORD})
     assert (response.headers["Location"] == "/login/enrol") == asked
-    assert signed_in(client) == (not asked)
+    assert is_signed_in(client) == (not asked)
 
 
-def test_the_policy_is_configurable_for_the_other_roles(app, account):
+def test_the_policy_is_configurable_for_the_other_roles(app, another_client, account):
     app.config["SECOND_FACTOR_ROLES"] = ("administrator", "hr_advisor", "approver", "protocol_officer")
-    client = browser(app)
+    client = another_client()
     assert client.post("/login", data={"email": account(Role.PROTOCOL), "password": PASSWORD}).headers[
         "Location"] == "/login/enrol"
 
@@ -220,36 +204,44 @@ def test_the_policy_is_configurable_for_the_other_roles(app, account):
 SIX_ADDRESSES = tuple(f"198.51.100.{n}" for n in range(1, 7))
 
 
-def past_the_password(app, email: str, address: str):
-    """A browser at ``address`` that gave the right password and is asked for the code."""
-    client = browser(app, address)
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).headers["Location"] == "/login/code"
-    return client
+@pytest.fixture
+def past_the_password(another_client):
+    """``past_the_password(email, address)``: a browser at ``address`` that gave the right password and is asked for
+    the code."""
+
+    def at(email: str, address: str):
+        client = another_client(address=address)
+        assert client.post("/login", data={"email": email, "password": PASSWORD}).headers["Location"] == "/login/code"
+        return client
+
+    return at
 
 
-def test_wrong_codes_for_one_account_from_six_addresses_make_its_second_step_wait(app, account):
+def test_wrong_codes_for_one_account_from_six_addresses_make_its_second_step_wait(app, past_the_password, account):
     secret = pyotp.random_base32()
-    email = account(Role.ADVISOR, secret=secret)
-    guessers = [past_the_password(app, email, address) for address in SIX_ADDRESSES]
+    email = account(Role.ADVISOR, totp_secret=secret)
+    guessers = [past_the_password(email, address) for address in SIX_ADDRESSES]
     wrong = code_for(secret, steps_ahead=10)
 
     answers = [guessers[n % 6].post("/login/code", data={"code": wrong}).status_code for n in range(12)]
 
     assert answers[:10] == [200] * 10, "ten wrong codes are told they are wrong"
     assert answers[10:] == [429, 429], "then every address waits, though none of them tried more than twice"
-    owner = past_the_password(app, email, "192.0.2.200")
+    owner = past_the_password(email, "192.0.2.200")
     refused = owner.post("/login/code", data={"code": code_for(secret)})
-    assert refused.status_code == 429 and not signed_in(owner), "the right code waits too"
+    assert refused.status_code == 429 and not is_signed_in(owner), "the right code waits too"
     assert "This code does not open the account" in text(refused), "with the message a wrong code gets"
     assert audit(app, email)[-1] == "user.sign_in_refused"
 
 
-def test_wrong_codes_at_the_re_check_count_towards_the_same_cap(app, account, make_mission, make_item):
+def test_wrong_codes_at_the_re_check_count_towards_the_same_cap(
+    app, past_the_password, account, make_mission, make_item
+):
     from visitplanner.missions.operations import set_high_risk
     from visitplanner.participants.operations import create_participant
 
     secret = pyotp.random_base32()
-    email = account(Role.ADVISOR, secret=secret)
+    email = account(Role.ADVISOR, totp_secret=secret)
     wrong = code_for(secret, steps_ahead=10)
     with app.app_context():
         advisor = db.session.scalar(select(User).where(User.email == email))
@@ -259,25 +251,27 @@ def test_wrong_codes_at_the_re_check_count_towards_the_same_cap(app, account, ma
         set_high_risk(advisor, mission, "Intimidatie")
         commit()
         url = f"/missions/{mission.id}/programme/print?audience=internal"
-    signed = past_the_password(app, email, SIX_ADDRESSES[0])
+    signed = past_the_password(email, SIX_ADDRESSES[0])
     assert signed.post("/login/code", data={"code": code_for(secret)}).status_code == 302
     for _ in range(5):
         assert signed.post(url, data={"secret": wrong}).status_code == 403
     for address in SIX_ADDRESSES[1:]:
-        assert past_the_password(app, email, address).post("/login/code", data={"code": wrong}).status_code == 200
+        assert past_the_password(email, address).post("/login/code", data={"code": wrong}).status_code == 200
 
-    assert past_the_password(app, email, "192.0.2.201").post(
+    assert past_the_password(email, "192.0.2.201").post(
         "/login/code", data={"code": code_for(secret, steps_ahead=1)}).status_code == 429
 
 
-def test_wrong_passwords_from_many_addresses_never_make_the_second_step_wait(app, account):
+def test_wrong_passwords_from_many_addresses_never_make_the_second_step_wait(
+    another_client, past_the_password, account
+):
     secret = pyotp.random_base32()
-    email = account(Role.ADVISOR, secret=secret)
+    email = account(Role.ADVISOR, totp_secret=secret)
     for n in range(12):
-        stranger = browser(app, f"203.0.113.{n + 1}")
+        stranger = another_client(address=f"203.0.113.{n + 1}")
         for _ in range(4):
             assert stranger.post("/login", data={"email": email, "password": "not the password"}).status_code == 200
 
-    owner = past_the_password(app, email, "192.0.2.200")
+    owner = past_the_password(email, "192.0.2.200")
     assert owner.post("/login/code", data={"code": code_for(secret)}).status_code == 302
-    assert signed_in(owner)
+    assert is_signed_in(owner)

@@ -20,18 +20,22 @@ from visitplanner.extensions import db
 
 
 @pytest.fixture
-def people(app, make_user):
+def people(account):
     """An advisor (the one whose cookie is copied) and an administrator; returns their e-mail addresses."""
-    with app.app_context():
-        return make_user(Role.ADVISOR, name="Ada Advisor").email, make_user(Role.ADMIN, name="Adam Admin").email
+    return account(Role.ADVISOR, name="Ada Advisor"), account(Role.ADMIN, name="Adam Admin")
 
 
-def signed_in(app, email: str):
-    browser = app.test_client()
-    browser.post("/language", data={"lang": "en", "next": "/"})
-    assert browser.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    assert browser.get("/participants/").status_code == 200
-    return browser
+@pytest.fixture
+def signed_in(signed_in):
+    """As everywhere (``tests/conftest.py``): another browser signed in, in English; here it has also opened the
+    participants' page, so the session is known to hold."""
+
+    def sign_in(email: str):
+        browser = signed_in(email)
+        assert browser.get("/participants/").status_code == 200
+        return browser
+
+    return sign_in
 
 
 def copy_of(app, browser):
@@ -66,12 +70,12 @@ EVENTS = {
 
 
 @pytest.mark.parametrize("event", list(EVENTS))
-def test_a_copied_cookie_is_worthless_after(app, people, event):
+def test_a_copied_cookie_is_worthless_after(app, signed_in, people, event):
     email, admin_email = people
-    mine, other_device = signed_in(app, email), signed_in(app, email)
+    mine, other_device = signed_in(email), signed_in(email)
     stolen = copy_of(app, mine)
     assert stolen.get("/participants/").status_code == 200  # the copy works, as long as the session holds
-    admin = signed_in(app, admin_email)
+    admin = signed_in(admin_email)
 
     EVENTS[event](app, mine, admin, email)
 
@@ -81,9 +85,9 @@ def test_a_copied_cookie_is_worthless_after(app, people, event):
     assert admin.get("/participants/").status_code == 200, "nobody else was signed out"
 
 
-def test_signing_out_is_audited_and_says_it_was_everywhere(app, people):
+def test_signing_out_is_audited_and_says_it_was_everywhere(app, signed_in, people):
     email, _ = people
-    browser = signed_in(app, email)
+    browser = signed_in(email)
     page = browser.post("/logout", follow_redirects=True).get_data(as_text=True)
     assert "You are signed out, on every device." in page
     with app.app_context():
@@ -91,9 +95,9 @@ def test_signing_out_is_audited_and_says_it_was_everywhere(app, people):
         assert entry.actor_id == entry.object_id == user_id(app, email)
 
 
-def test_the_audit_log_says_the_sessions_ended_in_the_readers_language(app, people):
+def test_the_audit_log_says_the_sessions_ended_in_the_readers_language(app, signed_in, people):
     email, admin_email = people
-    admin = signed_in(app, admin_email)
+    admin = signed_in(admin_email)
     admin.post(f"/admin/users/{user_id(app, email)}/sign-out")
     assert "(ended)" in admin.get("/admin/audit").get_data(as_text=True)
     admin.post("/language", data={"lang": "nl", "next": "/"})
@@ -101,9 +105,11 @@ def test_the_audit_log_says_the_sessions_ended_in_the_readers_language(app, peop
     assert "(beëindigd)" in dutch and "(ended)" not in dutch
 
 
-def test_the_administrator_is_asked_first_and_the_person_is_told_why_at_their_next_request(app, people):
+def test_the_administrator_is_asked_first_and_the_person_is_told_why_at_their_next_request(
+    app, signed_in, people
+):
     email, admin_email = people
-    theirs, admin = signed_in(app, email), signed_in(app, admin_email)
+    theirs, admin = signed_in(email), signed_in(admin_email)
     target = f"/admin/users/{user_id(app, email)}/sign-out"
     assert "Sign Ada Advisor out everywhere?" in admin.get(target).get_data(as_text=True)
     assert theirs.get("/participants/").status_code == 200, "asking changes nothing"
@@ -123,10 +129,12 @@ class Clock:
         self.now += timedelta(minutes=minutes)
 
 
-def test_a_session_ends_after_30_minutes_without_a_request_and_each_request_keeps_it_alive(app, people, monkeypatch):
+def test_a_session_ends_after_30_minutes_without_a_request_and_each_request_keeps_it_alive(
+    signed_in, people, monkeypatch
+):
     clock = Clock(monkeypatch)
     email, _ = people
-    browser = signed_in(app, email)
+    browser = signed_in(email)
     for _step in range(4):  # two hours of work, a request every 25 minutes
         clock.advance(25)
         assert browser.get("/participants/").status_code == 200
@@ -136,10 +144,10 @@ def test_a_session_ends_after_30_minutes_without_a_request_and_each_request_keep
     assert "You were signed out after 30 minutes without activity." in response.get_data(as_text=True)
 
 
-def test_a_session_ends_12_hours_after_signing_in_however_busy(app, people, monkeypatch):
+def test_a_session_ends_12_hours_after_signing_in_however_busy(signed_in, people, monkeypatch):
     clock = Clock(monkeypatch)
     email, _ = people
-    browser = signed_in(app, email)
+    browser = signed_in(email)
     for _step in range(12 * 4 - 1):
         clock.advance(15)
         assert browser.get("/participants/").status_code == 200

@@ -243,7 +243,7 @@ def test_a_cancelled_missions_items_are_cancelled_in_every_calendar_that_had_the
 
 
 def test_a_name_whose_consent_lapsed_leaves_the_calendar_with_a_higher_sequence_when_cron_runs(
-    app, planned, make_user, monkeypatch
+    runner, planned, make_user, monkeypatch
 ):
     from datetime import date
 
@@ -275,7 +275,7 @@ def test_a_name_whose_consent_lapsed_leaves_the_calendar_with_a_higher_sequence_
     assert lapsed.decoded("sequence") == before.decoded("sequence")  # reading wrote nothing
 
     revision = mission.revision
-    result = app.test_cli_runner().invoke(args=["checklist", str(mission.id)])
+    result = runner.invoke(args=["checklist", str(mission.id)])
     assert result.exit_code in (0, 1), result.output  # 1: the bare test mission fails checks, as it should
     db.session.expire_all()
     assert internal(date(2027, 3, 11)).decoded("sequence") > before.decoded("sequence")

@@ -26,7 +26,7 @@ def addresses() -> set[str]:
     return set(db.session.scalars(select(FeedFetch.address)))
 
 
-def test_the_retention_run_deletes_fetch_records_older_than_90_days_of_every_feed(app, ctx, make_user):
+def test_the_retention_run_deletes_fetch_records_older_than_90_days_of_every_feed(runner, ctx, make_user):
     assert FETCHES_KEPT == timedelta(days=90)
     owner = make_user(Role.DELEGATE)
     quiet, busy = (create_feed(owner, kind="person", audience="delegation")[0] for _ in range(2))
@@ -37,12 +37,12 @@ def test_the_retention_run_deletes_fetch_records_older_than_90_days_of_every_fee
     fetched(busy, 1, "198.51.100.5")
     commit()
 
-    dry = app.test_cli_runner().invoke(args=["retention", "--dry-run"])
+    dry = runner.invoke(args=["retention", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "3 feed fetch records older than 90 days due" in dry.output
     assert len(addresses()) == 5
 
-    result = app.test_cli_runner().invoke(args=["retention"])
+    result = runner.invoke(args=["retention"])
 
     assert result.exit_code == 0, result.output
     assert "3 feed fetch records older than 90 days deleted" in result.output
@@ -50,6 +50,6 @@ def test_the_retention_run_deletes_fetch_records_older_than_90_days_of_every_fee
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "feed.fetches_pruned")).one()
     assert entry.actor_id is None and entry.changes == {"fetches_removed": [None, 3]}
 
-    again = app.test_cli_runner().invoke(args=["retention"])
+    again = runner.invoke(args=["retention"])
     assert "0 feed fetch records older than 90 days deleted" in again.output
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "feed.fetches_pruned")) == 1

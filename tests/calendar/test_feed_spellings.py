@@ -99,6 +99,6 @@ def test_every_other_spelling_is_answered_404(reader, token, spelling):
         assert reader.get(path).status_code == 404, path
 
 
-def test_the_feeds_page_is_not_a_feed(en, login):
+def test_the_feeds_page_is_not_a_feed(ctx, en, login):
     login(Role.PROTOCOL)
     assert en.get("/calendar/feeds").status_code == 200

@@ -43,11 +43,8 @@ from visitplanner.participants.operations import record_consent, withdraw_consen
 from visitplanner.timeutil import now_utc, to_utc
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    """Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------
@@ -62,15 +59,6 @@ class Subscription:
     @property
     def path(self) -> str:
         return urlsplit(self.https).path
-
-
-def client_for(app, user):
-    """Another browser, signed in as ``user``, in English."""
-    other = app.test_client()
-    with other.session_transaction() as session:
-        session["lang"] = "en"
-    assert other.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    return other
 
 
 def subscribe(client, kind: str = "person", audience: str = "delegation", *, mission_id: int | None = None,
@@ -392,7 +380,7 @@ def test_a_feed_follows_the_owners_role_at_every_fetch(client, reader, login, ma
 
 
 def test_a_moved_item_shows_moved_with_the_same_uid_and_a_higher_sequence(
-    app, client, reader, login, make_user, make_mission, make_member, make_item
+    signed_in, client, reader, login, make_user, make_mission, make_member, make_item
 ):
     delegate = login(Role.DELEGATE, name="Anna de Vries")
     mission = make_mission(title="Werkbezoek Wuxi", timezone="Asia/Shanghai")
@@ -410,7 +398,7 @@ def test_a_moved_item_shows_moved_with_the_same_uid_and_a_higher_sequence(
     assert before.decoded("dtstart").astimezone(UTC) == datetime(2027, 4, 13, 6, 0, tzinfo=UTC)
     assert "Anna de Vries" in str(before["description"])
 
-    office = client_for(app, make_user(Role.PROTOCOL))
+    office = signed_in(make_user(Role.PROTOCOL))
     moved = office.post(f"/items/{item.id}/edit", data=edit_form(item, starts_at="2027-04-13T16:00",
                                                                    ends_at="2027-04-13T17:00"))
     assert moved.status_code == 302
@@ -708,7 +696,7 @@ def _row(html: str, marker: str) -> str:
 
 
 def test_the_feeds_page_lists_own_feeds_with_creation_and_last_fetch_and_administrators_see_all(
-    app, client, reader, make_user, make_mission, make_member
+    app, signed_in, client, reader, make_user, make_mission, make_member
 ):
     from babel.dates import format_datetime
 
@@ -730,7 +718,7 @@ def test_the_feeds_page_lists_own_feeds_with_creation_and_last_fetch_and_adminis
         # English as the application writes it: British order, 24-hour times.
         return re.sub(r"\s+", " ", format_datetime(local, "short", tzinfo=local.tzinfo, locale="en_GB"))
 
-    page = client_for(app, anna).get("/calendar/feeds")
+    page = signed_in(anna).get("/calendar/feeds")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Bert Bakker" not in html
@@ -743,17 +731,17 @@ def test_the_feeds_page_lists_own_feeds_with_creation_and_last_fetch_and_adminis
     assert "never" in quiet and shown(never.created_at) in quiet
     assert token not in html and fetched.token_hash not in html
 
-    admin_html = client_for(app, make_user(Role.ADMIN)).get("/calendar/feeds").get_data(as_text=True)
+    admin_html = signed_in(make_user(Role.ADMIN)).get("/calendar/feeds").get_data(as_text=True)
     assert "All feeds" in admin_html
     assert admin_html.count('<tr class="utrecht-table__row">') == 1 + 3  # header and every feed
     assert "Bert Bakker" in admin_html and "Anna de Vries" in admin_html
 
 
-def test_revoking_asks_first_then_ends_the_feed(app, client, reader, login, delegation):
+def test_revoking_asks_first_then_ends_the_feed(signed_in, client, reader, login, delegation):
     delegate, mission, _ = delegation
     feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
     commit()
-    browser = client_for(app, delegate)
+    browser = signed_in(delegate)
 
     confirm = browser.get(f"/calendar/feeds/{feed.id}/revoke")
 
@@ -774,11 +762,11 @@ def test_revoking_asks_first_then_ends_the_feed(app, client, reader, login, dele
     assert "revoked" in row and "/revoke" not in row
 
 
-def test_someone_elses_feed_cannot_be_revoked_but_an_administrator_can(app, reader, make_user, delegation):
+def test_someone_elses_feed_cannot_be_revoked_but_an_administrator_can(signed_in, reader, make_user, delegation):
     delegate, mission, _ = delegation
     feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
     commit()
-    stranger = client_for(app, make_user(Role.PROTOCOL))
+    stranger = signed_in(make_user(Role.PROTOCOL))
 
     for method in ("GET", "POST"):
         assert stranger.open(f"/calendar/feeds/{feed.id}/revoke", method=method).status_code == 404
@@ -787,7 +775,7 @@ def test_someone_elses_feed_cannot_be_revoked_but_an_administrator_can(app, read
     assert feed.revoked_at is None
     assert fetch(reader, token).status_code == 200
 
-    admin = client_for(app, make_user(Role.ADMIN))
+    admin = signed_in(make_user(Role.ADMIN))
     assert admin.post(f"/calendar/feeds/{feed.id}/revoke").status_code == 302
     db.session.refresh(feed)
     assert feed.revoked_at is not None

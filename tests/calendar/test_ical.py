@@ -460,11 +460,10 @@ def test_staff_may_download_the_internal_file(client, login, ctx, make_mission, 
 # ---- the command line ------------------------------------------------------------------------------------
 
 
-def test_export_ics_writes_the_delegation_calendar_to_stdout(app, ctx, make_mission, make_item):
+def test_export_ics_writes_the_delegation_calendar_to_stdout(runner, ctx, make_mission, make_item):
     mission = make_mission()
     secret = make_item(mission, title="Geheim overleg", visibility="internal")
     shared = make_item(mission, "2027-04-14T10:00", "2027-04-14T11:00", title="Bezoek", visibility="partner")
-    runner = app.test_cli_runner()
 
     result = runner.invoke(args=["export-ics", str(mission.id)])
     assert result.exit_code == 0, result.output
@@ -481,7 +480,7 @@ def test_export_ics_writes_the_delegation_calendar_to_stdout(app, ctx, make_miss
 
 
 def test_export_ics_never_writes_a_real_name_even_for_the_internal_audience(
-    app, ctx, make_user, make_mission, make_item
+    runner, ctx, make_user, make_mission, make_item
 ):
     advisor = make_user(Role.ADVISOR)
     mission = make_mission()
@@ -492,13 +491,13 @@ def test_export_ics_never_writes_a_real_name_even_for_the_internal_audience(
                    reconfirm_by=date(2099, 1, 1), today=today_utc())
     commit()
 
-    result = app.test_cli_runner().invoke(args=["export-ics", str(mission.id), "--audience", "internal"])
+    result = runner.invoke(args=["export-ics", str(mission.id), "--audience", "internal"])
     assert result.exit_code == 0
     text = unfold(result.stdout_bytes)
     assert "Reiger-2041" in text and "Chen Xiaoli" not in text
 
 
-def test_export_ics_of_an_unknown_mission_fails(app, ctx):
-    result = app.test_cli_runner().invoke(args=["export-ics", "999999"])
+def test_export_ics_of_an_unknown_mission_fails(runner, ctx):
+    result = runner.invoke(args=["export-ics", "999999"])
     assert result.exit_code != 0
     assert b"BEGIN:VCALENDAR" not in result.stdout_bytes

@@ -71,8 +71,9 @@ def reminders(calendar: Calendar) -> dict[str, object]:
     return {uid: e for uid, e in events(calendar).items() if uid.startswith(("followup-", "evaluation-"))}
 
 
-def test_an_internal_organisation_feed_has_all_day_events_for_open_follow_ups_and_evaluations_due(en, login, reader,
-                                                                                                  office):
+def test_an_internal_organisation_feed_has_all_day_events_for_open_follow_ups_and_evaluations_due(
+    ctx, en, login, reader, office
+):
     login(Role.ADVISOR)
     path = subscribe(en, "internal")
     en.post("/logout")  # the feed needs nothing but its URL
@@ -112,7 +113,7 @@ def test_an_internal_organisation_feed_has_all_day_events_for_open_follow_ups_an
 
 
 @pytest.mark.parametrize("audience", ["delegation", "partner", "public"])
-def test_an_organisation_feed_for_another_audience_has_none_of_them(en, login, reader, office, audience):
+def test_an_organisation_feed_for_another_audience_has_none_of_them(ctx, en, login, reader, office, audience):
     login(Role.ADVISOR)
     path = subscribe(en, audience)
 
@@ -124,7 +125,7 @@ def test_an_organisation_feed_for_another_audience_has_none_of_them(en, login, r
     assert "Verslag (" not in body and "Arbeidsrechten agenderen" not in body
 
 
-def test_other_kinds_of_internal_feed_have_none_of_them(en, login, reader, office):
+def test_other_kinds_of_internal_feed_have_none_of_them(ctx, en, login, reader, office):
     login(Role.ADVISOR)
     partnership_id = office["due"].partnership_id
 
@@ -134,7 +135,7 @@ def test_other_kinds_of_internal_feed_have_none_of_them(en, login, reader, offic
         assert reminders(calendar) == {}, path
 
 
-def test_a_follow_up_marked_done_disappears_on_the_next_fetch(en, login, reader, office):
+def test_a_follow_up_marked_done_disappears_on_the_next_fetch(ctx, en, login, reader, office):
     login(Role.ADVISOR)
     path = subscribe(en, "internal")
     open_one = office["follow_ups"]["open"]
@@ -150,7 +151,7 @@ def test_a_follow_up_marked_done_disappears_on_the_next_fetch(en, login, reader,
     assert f"followup-{office['follow_ups']['in_progress'].id}@visitplanner" in reminders(calendar)
 
 
-def test_a_new_evaluation_moves_the_due_date_in_the_feed(en, login, reader, office):
+def test_a_new_evaluation_moves_the_due_date_in_the_feed(ctx, en, login, reader, office):
     login(Role.ADVISOR)
     path = subscribe(en, "internal")
     objective = office["due"]
@@ -166,7 +167,7 @@ def test_a_new_evaluation_moves_the_due_date_in_the_feed(en, login, reader, offi
     assert found[f"evaluation-{objective.id}-2027-09-30@visitplanner"].decoded("dtstart") == date(2027, 9, 30)
 
 
-def test_a_client_using_only_if_modified_since_sees_a_done_follow_up_disappear(en, login, reader, office):
+def test_a_client_using_only_if_modified_since_sees_a_done_follow_up_disappear(ctx, en, login, reader, office):
     login(Role.ADVISOR)
     path = subscribe(en, "internal")
     open_one = office["follow_ups"]["open"]

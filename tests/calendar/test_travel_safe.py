@@ -65,10 +65,8 @@ def assert_carries_nothing_forbidden(text: str) -> None:
     assert found is None, f"names what a travel copy leaves out: {found.group(0)!r} in …{text[max(found.start() - 60, 0):found.end() + 60]}…"
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 @pytest.fixture
@@ -336,9 +334,9 @@ def test_no_operation_makes_a_travel_feed(trip):
         create_feed(advisor, kind="mission", audience="travel", mission=mission)
 
 
-def test_the_command_line_writes_the_travel_safe_copy(app, trip):
+def test_the_command_line_writes_the_travel_safe_copy(runner, trip):
     _, mission, t, _ = trip
-    result = app.test_cli_runner().invoke(args=["export-ics", str(mission.id), "--audience", "travel"])
+    result = runner.invoke(args=["export-ics", str(mission.id), "--audience", "travel"])
     assert result.exit_code == 0, result.output
     assert_well_formed(result.stdout_bytes)
     assert set(events(result.stdout_bytes)) == {i.uid for i in t.values()}

@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 from sqlalchemy import func, select
-from support.readiness import english
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
@@ -79,8 +78,7 @@ def past(ctx, make_user, make_mission, make_item):
 # ---- outcomes of official meetings ---------------------------------------------------------------------
 
 
-def test_an_outcome_is_recorded_for_an_official_meeting_of_a_completed_mission(ctx, make_user, past):
-    english()
+def test_an_outcome_is_recorded_for_an_official_meeting_of_a_completed_mission(ctx, english, make_user, past):
     advisor = make_user(Role.ADVISOR)
     mission, meeting, _ngo = past
 
@@ -101,8 +99,7 @@ def test_an_outcome_is_recorded_for_an_official_meeting_of_a_completed_mission(c
         "raised": ["Academische vrijheid", "Academische vrijheid; Oeigoerse studenten"]}
 
 
-def test_no_outcome_before_the_mission_is_completed(ctx, make_user, make_mission, make_item):
-    english()
+def test_no_outcome_before_the_mission_is_completed(ctx, english, make_user, make_mission, make_item):
     mission = make_mission()
     meeting = make_item(mission, kind="official_meeting")
 
@@ -114,8 +111,7 @@ def test_no_outcome_before_the_mission_is_completed(ctx, make_user, make_mission
     assert count(MeetingOutcome) == 0
 
 
-def test_no_outcome_for_other_kinds_of_item_or_a_removed_meeting(ctx, make_user, past):
-    english()
+def test_no_outcome_for_other_kinds_of_item_or_a_removed_meeting(ctx, english, make_user, past):
     advisor = make_user(Role.ADVISOR)
     _mission, meeting, ngo = past
 
@@ -135,8 +131,7 @@ def test_no_outcome_for_other_kinds_of_item_or_a_removed_meeting(ctx, make_user,
 # ---- follow-up actions ------------------------------------------------------------------------------------
 
 
-def test_a_follow_up_is_added_and_moved_through_its_statuses_with_audit_entries(ctx, make_user, past):
-    english()
+def test_a_follow_up_is_added_and_moved_through_its_statuses_with_audit_entries(ctx, english, make_user, past):
     advisor = make_user(Role.ADVISOR, name="Yusuf Advisor")
     mission, _meeting, _ngo = past
     objective = objective_for(mission.partnership)
@@ -163,8 +158,7 @@ def test_a_follow_up_is_added_and_moved_through_its_statuses_with_audit_entries(
     assert all(e.mission_id == mission.id for e in audits("followup.update"))
 
 
-def test_an_unknown_status_is_refused(ctx, make_user, past):
-    english()
+def test_an_unknown_status_is_refused(ctx, english, make_user, past):
     advisor = make_user(Role.ADVISOR)
     mission, _meeting, _ngo = past
     follow_up = add_follow_up(advisor, mission, what="Verslag", with_whom="", owner=None, due_date=date(2027, 5, 1))
@@ -179,9 +173,8 @@ def test_an_unknown_status_is_refused(ctx, make_user, past):
     assert audits("followup.update") == []
 
 
-def test_the_objective_of_a_follow_up_must_belong_to_the_missions_partnership(ctx, make_user, make_partnership,
+def test_the_objective_of_a_follow_up_must_belong_to_the_missions_partnership(ctx, english, make_user, make_partnership,
                                                                                past):
-    english()
     advisor = make_user(Role.ADVISOR)
     mission, _meeting, _ngo = past
     elsewhere = objective_for(make_partnership(partner_region="Suzhou"))
@@ -197,8 +190,7 @@ def test_the_objective_of_a_follow_up_must_belong_to_the_missions_partnership(ct
     assert audits("followup.add") == []
 
 
-def test_no_follow_up_before_the_mission_is_completed(ctx, make_user, make_mission):
-    english()
+def test_no_follow_up_before_the_mission_is_completed(ctx, english, make_user, make_mission):
     advisor = make_user(Role.ADVISOR)
 
     with pytest.raises(RuleViolation, match="once the mission is completed"):
@@ -210,8 +202,7 @@ def test_no_follow_up_before_the_mission_is_completed(ctx, make_user, make_missi
 # ---- evaluations ---------------------------------------------------------------------------------------
 
 
-def test_an_evaluation_is_recorded_and_sets_the_next_due_date(ctx, make_user, make_partnership):
-    english()
+def test_an_evaluation_is_recorded_and_sets_the_next_due_date(ctx, english, make_user, make_partnership):
     advisor = make_user(Role.ADVISOR)
     objective = objective_for(make_partnership(), due=date(2027, 3, 31))
 
@@ -229,8 +220,7 @@ def test_an_evaluation_is_recorded_and_sets_the_next_due_date(ctx, make_user, ma
     assert entry.changes["progress"] == [None, "some"]
 
 
-def test_an_evaluation_with_an_unknown_progress_rating_is_refused(ctx, make_user, make_partnership):
-    english()
+def test_an_evaluation_with_an_unknown_progress_rating_is_refused(ctx, english, make_user, make_partnership):
     objective = objective_for(make_partnership(), due=date(2027, 3, 31))
 
     with pytest.raises(RuleViolation) as refused:
@@ -246,7 +236,7 @@ def test_an_evaluation_with_an_unknown_progress_rating_is_refused(ctx, make_user
 # ---- pages ---------------------------------------------------------------------------------------------
 
 
-def test_the_after_page_shows_meetings_outcomes_and_follow_ups_to_staff_only(app, en, login, make_user, past):
+def test_the_after_page_shows_meetings_outcomes_and_follow_ups_to_staff_only(app, ctx, en, login, make_user, past):
     mission, meeting, _ngo = past
     advisor = make_user(Role.ADVISOR, name="Yusuf Advisor")
     record_outcome(advisor, db.session.get(type(meeting), meeting.id), raised="Academische vrijheid",
@@ -270,7 +260,7 @@ def test_the_after_page_shows_meetings_outcomes_and_follow_ups_to_staff_only(app
     assert en.get(f"/missions/{mission.id}/after").status_code == 403
 
 
-def test_the_outcome_form_records_an_outcome(app, en, login, past):
+def test_the_outcome_form_records_an_outcome(app, ctx, en, login, past):
     mission, meeting, _ngo = past
     login(Role.ADVISOR)
 
@@ -285,7 +275,7 @@ def test_the_outcome_form_records_an_outcome(app, en, login, past):
                                                                            "Aangehoord")
 
 
-def test_the_outcome_form_shows_errors_and_saves_nothing(app, en, login, make_mission, make_item, past):
+def test_the_outcome_form_shows_errors_and_saves_nothing(app, ctx, en, login, make_mission, make_item, past):
     _mission, meeting, ngo = past
     draft_meeting = make_item(make_mission(), kind="official_meeting", title="Ontvangst")
     draft_meeting_id = draft_meeting.id
@@ -308,7 +298,7 @@ def test_the_outcome_form_shows_errors_and_saves_nothing(app, en, login, make_mi
     assert audits("outcome.record") == []
 
 
-def test_the_follow_up_form_adds_an_action(app, en, login, past):
+def test_the_follow_up_form_adds_an_action(app, ctx, en, login, past):
     mission, _meeting, _ngo = past
     objective_id = objective_for(db.session.get(Mission, mission.id).partnership).id
     advisor = login(Role.ADVISOR, name="Yusuf Advisor")
@@ -334,7 +324,7 @@ def test_the_follow_up_form_adds_an_action(app, en, login, past):
     ({"due_date": "31-02-2027"}, "due_date", "Not a valid date value."),
     ({"due_date": "2027-02-31"}, "due_date", "Not a valid date value."),
 ])
-def test_the_follow_up_form_shows_errors_at_fields_and_saves_nothing(app, en, login, past, change, field, message):
+def test_the_follow_up_form_shows_errors_at_fields_and_saves_nothing(app, ctx, en, login, past, change, field, message):
     mission, _meeting, _ngo = past
     advisor = login(Role.ADVISOR)
     data = {"what": "Verslag sturen", "with_whom": "Afdeling onderwijs", "owner_id": advisor.id,
@@ -350,7 +340,7 @@ def test_the_follow_up_form_shows_errors_at_fields_and_saves_nothing(app, en, lo
     assert count(FollowUp) == 0
 
 
-def test_the_follow_up_form_refuses_an_objective_of_another_partnership(app, en, login, make_partnership, past):
+def test_the_follow_up_form_refuses_an_objective_of_another_partnership(app, ctx, en, login, make_partnership, past):
     mission, _meeting, _ngo = past
     elsewhere = objective_for(make_partnership(partner_region="Suzhou")).id
     advisor = login(Role.ADVISOR)
@@ -363,7 +353,7 @@ def test_the_follow_up_form_refuses_an_objective_of_another_partnership(app, en,
     assert count(FollowUp) == 0
 
 
-def test_the_follow_up_form_on_a_mission_not_yet_completed_says_why(app, en, login, make_mission):
+def test_the_follow_up_form_on_a_mission_not_yet_completed_says_why(app, ctx, en, login, make_mission):
     mission_id = make_mission().id
     advisor = login(Role.PROTOCOL)
 
@@ -375,7 +365,7 @@ def test_the_follow_up_form_on_a_mission_not_yet_completed_says_why(app, en, log
     assert count(FollowUp) == 0
 
 
-def test_the_status_of_a_follow_up_is_changed_on_the_after_page(app, en, login, past):
+def test_the_status_of_a_follow_up_is_changed_on_the_after_page(app, ctx, en, login, past):
     mission, _meeting, _ngo = past
     follow_up_id = add_follow_up(None, db.session.get(Mission, mission.id), what="Verslag", with_whom="",
                                  owner=None, due_date=date(2027, 5, 1)).id
@@ -394,7 +384,7 @@ def test_the_status_of_a_follow_up_is_changed_on_the_after_page(app, en, login, 
     assert [e.changes for e in audits("followup.update")] == [{"status": ["open", "done"]}]
 
 
-def test_the_evaluation_form_records_an_evaluation_and_the_next_due_date(app, en, login, make_partnership):
+def test_the_evaluation_form_records_an_evaluation_and_the_next_due_date(app, ctx, en, login, make_partnership):
     objective = objective_for(make_partnership(), due=date(2027, 3, 31))
     objective_id, partnership_id = objective.id, objective.partnership_id
     login(Role.ADVISOR)
@@ -422,7 +412,7 @@ def test_the_evaluation_form_records_an_evaluation_and_the_next_due_date(app, en
     ({"progress": ""}, "progress", None),
     ({"progress": "splendid"}, "progress", "Not a valid choice."),
 ])
-def test_the_evaluation_form_shows_errors_at_fields_and_saves_nothing(app, en, login, make_partnership, change,
+def test_the_evaluation_form_shows_errors_at_fields_and_saves_nothing(app, ctx, en, login, make_partnership, change,
                                                                       field, message):
     objective_id = objective_for(make_partnership(), due=date(2027, 3, 31)).id
     login(Role.ADVISOR)
@@ -441,7 +431,7 @@ def test_the_evaluation_form_shows_errors_at_fields_and_saves_nothing(app, en, l
     assert db.session.get(Objective, objective_id).evaluation_due == date(2027, 3, 31)
 
 
-def test_only_the_advisor_evaluates_and_only_planners_record_outcomes(app, en, login, make_partnership, past):
+def test_only_the_advisor_evaluates_and_only_planners_record_outcomes(app, ctx, en, login, make_partnership, past):
     _mission, meeting, _ngo = past
     objective_id = objective_for(make_partnership()).id
     login(Role.PROTOCOL)

@@ -23,10 +23,8 @@ from support.itinerary import edit_form, item_form, items
 from support.pages import field_error
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 def theme(key: str) -> FocalTheme:

@@ -24,11 +24,8 @@ from visitplanner.missions.models import DelegationMember
 UTC = timezone.utc
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    """Pages in English (the default is Dutch); ``ctx`` lets the test read the database between requests."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 def flashes(html: str) -> list[str]:

@@ -21,11 +21,8 @@ from visitplanner.timeutil import to_utc
 PRIVATE = ("Private appointment", "Privéafspraak")
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    """Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 def text_of(html: str) -> str:

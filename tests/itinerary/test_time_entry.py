@@ -22,10 +22,8 @@ from visitplanner.readiness.checks import Context, Status, check_itinerary
 from visitplanner.timeutil import AmbiguousLocalTime, NonexistentLocalTime, resolve_local, zone_label
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 def text_of(response) -> str:
@@ -245,10 +243,10 @@ def test_a_feed_carries_the_flight_in_both_zones_too(app, flight, reader, make_u
     assert event["dtend"].params["TZID"] == "Asia/Shanghai"
 
 
-def test_the_demo_names_zones_on_the_mission_page_and_the_checklist(app, client):
+def test_the_demo_names_zones_on_the_mission_page_and_the_checklist(runner, client):
     from support.accounts import sign_in_to_demo
 
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
     sign_in_to_demo(client, "protocol@example.org")
     missions = {m.direction: m for m in db.session.scalars(select(Mission))}
     outbound = text_of(client.get(f"/missions/{missions['outbound'].id}"))

@@ -193,7 +193,7 @@ def test_a_newer_assessment_replaces_the_expiring_one(ctx, advisor, make_mission
 
 
 def test_consents_and_assessments_that_end_before_the_meeting_are_listed(ctx, advisor, make_mission, make_item,
-                                                                         client, login, monkeypatch):
+                                                                         client, en, login, monkeypatch):
     """Issue 21, part 3: valid today is not enough; listed with the day it ends and the day of the meeting, that day
     being the one where the meeting happens (07:00 in Wuxi on 14 April is 13 April in UTC)."""
     mission = make_mission("outbound", title="Werkbezoek Wuxi")
@@ -224,7 +224,6 @@ def test_consents_and_assessments_that_end_before_the_meeting_are_listed(ctx, ad
 
     freeze_today(monkeypatch, TODAY)
     login(Role.PROTOCOL)
-    client.post("/language", data={"lang": "en", "next": "/"})
     page = unescape(re.sub(r"\s+", " ", client.get("/").get_data(as_text=True)))
     assert "Consent and safety assessments that end before the meeting" in page
     assert "Consent of Kort-1 for “Werkbezoek Wuxi” ends on 14 Apr 2027, before the meeting on 15 Apr 2027" in page
@@ -370,7 +369,6 @@ def dashboard_section(html: str) -> str:
 
 
 def home_page(client) -> str:
-    client.post("/language", data={"lang": "en", "next": "/"})
     response = client.get("/")
     assert response.status_code == 200
     return unescape(response.get_data(as_text=True))
@@ -385,7 +383,9 @@ def demo_fixes() -> dict[str, object]:
             "participant": academic.id, "inbound": (inbound.id, inbound.title)}
 
 
-def test_the_home_page_shows_the_demos_overdue_follow_up_unbriefed_company_and_expiring_consent(client, login, demo):
+def test_the_home_page_shows_the_demos_overdue_follow_up_unbriefed_company_and_expiring_consent(
+    client, en, login, demo
+):
     fixes = demo_fixes()
     follow_up_id, what, past_id = fixes["follow_up"]
     inbound_id, inbound_title = fixes["inbound"]
@@ -412,7 +412,7 @@ def test_the_home_page_shows_the_demos_overdue_follow_up_unbriefed_company_and_e
         assert client.get(target).status_code == 200, f"{text} → {target}"
 
 
-def test_an_advisor_follows_the_same_lines_to_where_they_are_fixed(client, login, demo):
+def test_an_advisor_follows_the_same_lines_to_where_they_are_fixed(client, en, login, demo):
     fixes = demo_fixes()
     _follow_up_id, what, _past_id = fixes["follow_up"]
     inbound_id, _title = fixes["inbound"]
@@ -431,7 +431,7 @@ def test_an_advisor_follows_the_same_lines_to_where_they_are_fixed(client, login
     assert client.get(targets["Stadslicht Sensoren B.V."]).status_code == 200
 
 
-def test_a_delegates_home_page_shows_none_of_it(client, demo):
+def test_a_delegates_home_page_shows_none_of_it(client, en, demo):
     client.post("/login", data={"email": "delegate@example.org", "password": DEMO_PASSWORD})
 
     page = home_page(client)

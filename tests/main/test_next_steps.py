@@ -24,10 +24,8 @@ def text_of(response_or_html) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 def test_the_protocol_officer_starts_a_new_mission_from_the_dashboard(client, login, make_partnership):

@@ -18,11 +18,8 @@ from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.missions.models import Company, DelegationMember, Mission
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    """Pages in English (the default is Dutch); ``ctx`` lets the test read the database between requests."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 def mission_form(partnership_id: int, **overrides) -> dict:

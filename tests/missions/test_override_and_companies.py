@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime
 from html import unescape
 
 import pytest
-from flask import session
-from flask_babel import refresh as refresh_babel
 from sqlalchemy import func, select
 
 from visitplanner.audit.models import AuditEntry
@@ -35,12 +33,6 @@ XINJIANG = "Onderzoek toont repressie zo groot dat geen mensenrechtendialoog mog
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
-
-
-def english() -> None:
-    """Let gettext in the test's own request context speak English (the default is Dutch)."""
-    session["lang"] = "en"
-    refresh_babel()
 
 
 def field_error(html: str, field_id: str) -> str | None:
@@ -80,9 +72,8 @@ def advised_against(ctx, make_partnership):
 # ---- the override rule: operations ---------------------------------------------------------------------
 
 
-def test_advised_against_a_protocol_officer_cannot_create_a_mission_even_with_a_reason(ctx, make_user,
+def test_advised_against_a_protocol_officer_cannot_create_a_mission_even_with_a_reason(ctx, english, make_user,
                                                                                        advised_against):
-    english()
     with pytest.raises(RuleViolation) as refused:
         create_mission(make_user(Role.PROTOCOL), override_reason="Toch gaan", **mission_data(advised_against.id))
 
@@ -93,8 +84,7 @@ def test_advised_against_a_protocol_officer_cannot_create_a_mission_even_with_a_
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_advised_against_an_approver_without_a_reason_is_refused(ctx, make_user, advised_against, reason):
-    english()
+def test_advised_against_an_approver_without_a_reason_is_refused(ctx, english, make_user, advised_against, reason):
     with pytest.raises(RuleViolation) as refused:
         create_mission(make_user(Role.APPROVER), override_reason=reason, **mission_data(advised_against.id))
 
@@ -119,9 +109,8 @@ def test_advised_against_an_approver_with_a_reason_creates_the_mission_with_the_
     assert entry.changes["override_reason"] == [None, "Bezoek aan gedetineerde verdediger"]
 
 
-def test_not_advised_against_a_protocol_officer_creates_and_an_approver_is_refused(ctx, make_user,
+def test_not_advised_against_a_protocol_officer_creates_and_an_approver_is_refused(ctx, english, make_user,
                                                                                    make_partnership):
-    english()
     partnership = make_partnership()
 
     mission = create_mission(make_user(Role.PROTOCOL), **mission_data(partnership.id))
@@ -136,9 +125,8 @@ def test_not_advised_against_a_protocol_officer_creates_and_an_approver_is_refus
     assert mission_count() == 1
 
 
-def test_the_groundwork_check_fails_without_and_names_the_override_with_it(ctx, make_user, make_mission,
+def test_the_groundwork_check_fails_without_and_names_the_override_with_it(ctx, english, make_user, make_mission,
                                                                            advised_against):
-    english()
     without = make_mission(partnership=advised_against)  # e.g. created before the advice was given
     with_override = create_mission(make_user(Role.APPROVER), override_reason="Bezoek aan gedetineerde verdediger",
                                    **mission_data(advised_against.id))
@@ -164,7 +152,7 @@ def test_the_groundwork_check_fails_without_and_names_the_override_with_it(ctx, 
 # ---- the override rule: the page -----------------------------------------------------------------------
 
 
-def test_the_form_asks_the_approver_for_the_reason_and_keeps_the_input(en, login, advised_against):
+def test_the_form_asks_the_approver_for_the_reason_and_keeps_the_input(ctx, en, login, advised_against):
     login(Role.APPROVER)
     url = f"/partnerships/{advised_against.id}/missions/new"
 
@@ -182,7 +170,7 @@ def test_the_form_asks_the_approver_for_the_reason_and_keeps_the_input(en, login
     assert mission_count() == 0
 
 
-def test_the_form_refuses_a_protocol_officer_at_the_override_field(en, login, advised_against):
+def test_the_form_refuses_a_protocol_officer_at_the_override_field(ctx, en, login, advised_against):
     login(Role.PROTOCOL)
 
     response = en.post(f"/partnerships/{advised_against.id}/missions/new",
@@ -193,7 +181,7 @@ def test_the_form_refuses_a_protocol_officer_at_the_override_field(en, login, ad
     assert mission_count() == 0
 
 
-def test_an_approvers_override_shows_on_the_mission_and_its_checklist(en, login, advised_against):
+def test_an_approvers_override_shows_on_the_mission_and_its_checklist(ctx, en, login, advised_against):
     login(Role.APPROVER, name="Joost Approver")
 
     response = en.post(f"/partnerships/{advised_against.id}/missions/new",
@@ -210,7 +198,7 @@ def test_an_approvers_override_shows_on_the_mission_and_its_checklist(en, login,
     assert "Override by Joost Approver: Bezoek aan gedetineerde verdediger" in text(checklist)
 
 
-def test_the_page_lets_a_protocol_officer_create_a_mission_when_not_advised_against(en, login, make_partnership):
+def test_the_page_lets_a_protocol_officer_create_a_mission_when_not_advised_against(ctx, en, login, make_partnership):
     partnership = make_partnership()
     login(Role.PROTOCOL)
     url = f"/partnerships/{partnership.id}/missions/new"
@@ -222,7 +210,7 @@ def test_the_page_lets_a_protocol_officer_create_a_mission_when_not_advised_agai
     assert mission_count() == 1
 
 
-def test_the_page_refuses_an_approver_when_not_advised_against(en, login, make_partnership):
+def test_the_page_refuses_an_approver_when_not_advised_against(ctx, en, login, make_partnership):
     partnership = make_partnership()
     login(Role.APPROVER)
 
@@ -253,7 +241,7 @@ def company_form(**overrides) -> dict:
     return data
 
 
-def test_the_company_record_is_edited_and_the_change_is_audited(en, login, company):
+def test_the_company_record_is_edited_and_the_change_is_audited(ctx, en, login, company):
     mission_id = company.missions[0].id
     login(Role.PROTOCOL)
 
@@ -275,7 +263,7 @@ def test_the_company_record_is_edited_and_the_change_is_audited(en, login, compa
     assert "not yet briefed" not in page and "met human-rights defenders" in page
 
 
-def test_a_stale_company_edit_is_refused_and_the_input_kept(en, login, company):
+def test_a_stale_company_edit_is_refused_and_the_input_kept(ctx, en, login, company):
     login(Role.PROTOCOL)
     # Someone else saved the record after this form was opened (version 1).
     company.contact = "inkoop@mulder.example"
@@ -297,7 +285,7 @@ def test_a_stale_company_edit_is_refused_and_the_input_kept(en, login, company):
 @pytest.mark.parametrize("change, field", [({"briefed_on": "20-03-2027"}, "briefed_on"),
                                            ({"due_diligence": "perfect"}, "due_diligence"),
                                            ({"name": ""}, "name")])
-def test_bad_company_input_is_shown_at_its_field_and_nothing_saved(en, login, company, change, field):
+def test_bad_company_input_is_shown_at_its_field_and_nothing_saved(ctx, en, login, company, change, field):
     login(Role.PROTOCOL)
 
     response = en.post(f"/companies/{company.id}/edit", data=company_form(**change))
@@ -308,7 +296,7 @@ def test_bad_company_input_is_shown_at_its_field_and_nothing_saved(en, login, co
     assert db.session.get(Company, company.id).due_diligence_notes == ""
 
 
-def test_a_company_name_taken_by_another_company_is_refused(en, login, company):
+def test_a_company_name_taken_by_another_company_is_refused(ctx, en, login, company):
     db.session.add(Company(name="Stadslicht Sensoren B.V."))
     commit()
     login(Role.PROTOCOL)
@@ -319,7 +307,7 @@ def test_a_company_name_taken_by_another_company_is_refused(en, login, company):
     assert field_error(text(response), "name") == "Another company already has this name."
 
 
-def test_only_a_protocol_officer_edits_a_company_record(en, login, company):
+def test_only_a_protocol_officer_edits_a_company_record(ctx, en, login, company):
     login(Role.ADVISOR)
     assert en.get(f"/companies/{company.id}/edit").status_code == 403
     assert en.post(f"/companies/{company.id}/edit", data=company_form()).status_code == 403
@@ -337,8 +325,7 @@ def outbound(ctx, make_mission, make_item):
     return mission
 
 
-def test_the_outbound_check_fails_for_an_unbriefed_company_and_names_it(ctx, outbound):
-    english()
+def test_the_outbound_check_fails_for_an_unbriefed_company_and_names_it(ctx, english, outbound):
     outbound.companies.extend([Company(name="Mulder Waterbouw B.V.", briefed_on=date(2027, 3, 1)),
                                Company(name="Stadslicht Sensoren B.V.")])
     commit()
@@ -357,9 +344,9 @@ def test_the_outbound_check_fails_for_an_unbriefed_company_and_names_it(ctx, out
     (date(2027, 4, 13), False),  # after departure
     (None, False),
 ])
-def test_the_outbound_check_passes_once_the_briefing_held_is_on_or_before_the_first_day(ctx, outbound, briefed_on,
-                                                                                         passes):
-    english()
+def test_the_outbound_check_passes_once_the_briefing_held_is_on_or_before_the_first_day(
+    ctx, english, outbound, briefed_on, passes
+):
     outbound.companies.append(Company(name="Stadslicht Sensoren B.V.", briefed_on=briefed_on,
                                       briefing_held=briefed_on is not None))
     commit()
@@ -371,7 +358,7 @@ def test_the_outbound_check_passes_once_the_briefing_held_is_on_or_before_the_fi
 
 
 def test_a_planned_briefing_warns_and_recording_it_as_held_on_the_company_page_makes_the_checklist_pass(
-    en, login, outbound
+    ctx, en, login, outbound
 ):
     outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
     commit()
@@ -396,7 +383,7 @@ def test_a_planned_briefing_warns_and_recording_it_as_held_on_the_company_page_m
     assert "Briefing planned" not in text(en.get(checklist))
 
 
-def test_a_briefing_recorded_as_held_needs_its_date(en, login, outbound):
+def test_a_briefing_recorded_as_held_needs_its_date(ctx, en, login, outbound):
     outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
     commit()
     company_id = db.session.scalar(select(Company.id))
@@ -409,7 +396,9 @@ def test_a_briefing_recorded_as_held_needs_its_date(en, login, outbound):
 # ---- quiet and public diplomacy -------------------------------------------------------------------------
 
 
-def test_the_mission_page_warns_when_rights_are_raised_only_behind_closed_doors(en, login, make_mission, make_item):
+def test_the_mission_page_warns_when_rights_are_raised_only_behind_closed_doors(
+    ctx, en, login, make_mission, make_item
+):
     mission = make_mission()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="official_meeting", title="Ontvangst")
     make_item(mission, "2027-04-13T11:00", "2027-04-13T12:00", kind="ngo_visit", title="Gesprek")
@@ -425,7 +414,7 @@ def test_the_mission_page_warns_when_rights_are_raised_only_behind_closed_doors(
     assert "Human rights are raised only behind closed doors in this programme." in page
 
 
-def test_the_mission_page_shows_the_balance_without_warning_when_there_is_a_public_moment(en, login, make_mission,
+def test_the_mission_page_shows_the_balance_without_warning_when_there_is_a_public_moment(ctx, en, login, make_mission,
                                                                                           make_item):
     mission = make_mission()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="official_meeting", title="Ontvangst")
@@ -439,7 +428,7 @@ def test_the_mission_page_shows_the_balance_without_warning_when_there_is_a_publ
     assert "only behind closed doors" not in page
 
 
-def test_an_empty_programme_gets_no_closed_doors_warning(en, login, make_mission):
+def test_an_empty_programme_gets_no_closed_doors_warning(ctx, en, login, make_mission):
     mission = make_mission()
     login(Role.PROTOCOL)
 

@@ -57,14 +57,9 @@ def text_of(response) -> str:
     return unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
 
 
-def signed_in(client, login, role) -> None:
-    login(role)
-    client.post("/language", data={"lang": "en", "next": "/"})
-
-
-def test_a_protocol_officer_sees_that_consultations_exist_and_nothing_they_say(consulted, client, login):
+def test_a_protocol_officer_sees_that_consultations_exist_and_nothing_they_say(consulted, client, en, login):
     s, other, alone, shared = consulted
-    signed_in(client, login, Role.PROTOCOL)
+    login(Role.PROTOCOL)
     m = s.mission.id
 
     page = text_of(client.get(f"/participants/missions/{m}/consultations"))
@@ -81,34 +76,37 @@ def test_a_protocol_officer_sees_that_consultations_exist_and_nothing_they_say(c
 
 
 @pytest.mark.parametrize("role", [Role.ADVISOR, Role.APPROVER, Role.ADMIN])
-def test_the_roles_that_may_see_real_names_read_what_a_consultation_says(consulted, client, login, role):
+def test_the_roles_that_may_see_real_names_read_what_a_consultation_says(consulted, client, en, login, role):
     s, *_ = consulted
-    signed_in(client, login, role)
+    login(role)
     page = text_of(client.get(f"/participants/missions/{s.mission.id}/consultations"))
     for said in FREE_TEXT:
         assert said in page, said
 
 
-def test_the_audit_entry_of_a_consultation_names_its_channel_and_day_not_who_was_consulted(consulted, client, login):
+def test_the_audit_entry_of_a_consultation_names_its_channel_and_day_not_who_was_consulted(
+    consulted, client, en, login
+):
     s, other, alone, shared = consulted
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "consultation.record")
                                  .order_by(AuditEntry.id)).all()
     assert [e.label for e in entries] == ["consulate/2027-02-20", "embassy/2027-02-25"]
     assert not any(said in json.dumps([e.label, e.changes], ensure_ascii=False) for said in FREE_TEXT for e in entries)
-    signed_in(client, login, Role.PROTOCOL)
+    login(Role.PROTOCOL)
     history = text_of(client.get(f"/missions/{s.mission.id}/history"))
     assert "Consultation of the embassy or a trusted channel recorded: The embassy, 25 Feb 2027" in history
 
 
-def test_an_audit_entry_written_before_with_the_consulted_post_as_its_label_shows_channel_and_day(consulted, client,
-                                                                                                    login):
+def test_an_audit_entry_written_before_with_the_consulted_post_as_its_label_shows_channel_and_day(
+    consulted, client, en, login
+):
     s, other, alone, shared = consulted
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "consultation.record")
                                .order_by(AuditEntry.id)).first()
     db.session.execute(AuditEntry.__table__.update().where(AuditEntry.__table__.c.id == entry.id)
                        .values(label=FREE_TEXT[0]))  # as versions before this one wrote it
     commit()
-    signed_in(client, login, Role.PROTOCOL)
+    login(Role.PROTOCOL)
     history = text_of(client.get(f"/missions/{s.mission.id}/history"))
     assert "Consultation of the embassy or a trusted channel recorded: A consulate, 20 Feb 2027" in history
     assert FREE_TEXT[0] not in history
@@ -122,7 +120,7 @@ def blanked(consultation: Consultation) -> bool:
 
 
 def test_erasure_blanks_what_every_consultation_covering_the_person_says_before_it_removes_their_covers(
-    consulted, client, login
+    consulted, client, en, login
 ):
     s, other, alone, shared = consulted
     erase(s.advisor, other)
@@ -138,7 +136,7 @@ def test_erasure_blanks_what_every_consultation_covering_the_person_says_before_
                                            "consultations.question"]
     assert not any(said in json.dumps(entry.changes, ensure_ascii=False) for said in FREE_TEXT)
 
-    signed_in(client, login, Role.ADVISOR)
+    login(Role.ADVISOR)
     page = text_of(client.get(f"/participants/missions/{s.mission.id}/consultations"))
     assert "Removed with the personal data of a person it covered." in page
     assert FREE_TEXT[5] not in page and FREE_TEXT[2] in page

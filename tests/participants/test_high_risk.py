@@ -31,10 +31,8 @@ def text_of(response) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 @pytest.fixture
@@ -107,8 +105,8 @@ def out_of_every_feed(mission, item) -> None:
             assert str(got["summary"]) in PRIVATE and "location" not in got, audience
 
 
-def exported(app, mission, audience: str = "internal") -> bytes:
-    result = app.test_cli_runner().invoke(args=["export-ics", str(mission.id), "--audience", audience])
+def exported(runner, mission, audience: str = "internal") -> bytes:
+    result = runner.invoke(args=["export-ics", str(mission.id), "--audience", audience])
     assert result.exit_code == 0, result.output
     return result.stdout_bytes
 
@@ -132,7 +130,7 @@ def test_a_lower_risk_on_reassessment_keeps_the_item_out_until_the_advisor_relea
 
 
 def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewhere(
-    app, meeting, client, login, make_item
+    runner, meeting, client, login, make_item
 ):
     """Issue 21: high-risk mode ended without the advisor. Each step someone else can take leaves the item out of
     every feed and out of ``export-ics``; only the advisor's audited release brings it back."""
@@ -147,7 +145,7 @@ def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewh
 
     def still_out() -> None:
         out_of_every_feed(mission, item)
-        body = exported(app, mission)
+        body = exported(runner, mission)
         assert item.uid.encode() not in body and b"Werkplaats" not in body and dinner.uid.encode() in body
 
     still_out()
@@ -177,7 +175,7 @@ def test_protection_holds_through_unlinking_erasure_edits_and_assessments_elsewh
     assert client.post(f"/items/{item.id}/release", data={"reason": "Het gesprek gaat zonder haar door."}
                        ).status_code == 302
     assert str(feed(mission, "internal")[item.uid]["status"]) == "CONFIRMED"
-    assert item.uid.encode() in exported(app, mission)
+    assert item.uid.encode() in exported(runner, mission)
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "ProgrammeItem",
                                                                  AuditEntry.object_id == item.id)
                                  .order_by(AuditEntry.id)).all()
@@ -222,7 +220,7 @@ def test_the_mission_page_lists_the_protected_item_and_the_advisor_gets_the_rele
     assert "Release “Gesprek met arbeidsrechtenactivist” into calendars" in page
 
 
-def test_mission_mode_covers_a_residents_meeting_recorded_by_head_count_only(meeting, make_item, app):
+def test_mission_mode_covers_a_residents_meeting_recorded_by_head_count_only(meeting, make_item, runner):
     """With the mode set on the mission, a meeting with residents counted off the record (no one linked) is a
     meeting with civil society all the same."""
     advisor, mission, item, dinner, person = meeting
@@ -234,16 +232,16 @@ def test_mission_mode_covers_a_residents_meeting_recorded_by_head_count_only(mee
     set_high_risk(advisor, mission, "Intimidatie")
     commit()
     out_of_every_feed(mission, residents)
-    assert residents.uid.encode() not in exported(app, mission)
+    assert residents.uid.encode() not in exported(runner, mission)
     assert str(feed(mission, "internal")[dinner.uid]["status"]) == "CONFIRMED"
 
 
-def test_export_ics_leaves_out_what_feeds_leave_out_and_is_audited(meeting, app):
+def test_export_ics_leaves_out_what_feeds_leave_out_and_is_audited(meeting, runner):
     advisor, mission, item, dinner, person = meeting
     assess(advisor, person, item, risk_level="critical")
     commit()
     for audience in ("internal", "delegation", "travel", "partner", "public"):
-        body = exported(app, mission, audience)
+        body = exported(runner, mission, audience)
         assert item.uid.encode() not in body
         for word in SECRET_WORDS:
             assert word.encode() not in body

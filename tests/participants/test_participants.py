@@ -47,10 +47,6 @@ def scenario(make_user, make_mission, make_item):
     return build
 
 
-def english(client) -> None:
-    client.post("/language", data={"lang": "en", "next": "/"})
-
-
 def page(client, url: str, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status, f"{url}: {response.status_code}"
@@ -70,9 +66,8 @@ def field_error(html: str, field: str) -> str:
 # ---- recording a participant ----------------------------------------------------------------------------
 
 
-def test_recording_a_participant_without_an_alias_generates_a_code_name(client, login):
+def test_recording_a_participant_without_an_alias_generates_a_code_name(client, en, login):
     login(Role.ADVISOR)
-    english(client)
     response = client.post("/participants/new", data={
         "real_name": "Aynur Tursun", "alias": "", "organisation": "Oeigoerse gemeenschap", "kind": "resident",
         "residence": "Voorbeeldstad", "at_risk": "y",
@@ -85,11 +80,10 @@ def test_recording_a_participant_without_an_alias_generates_a_code_name(client, 
     assert participant.at_risk and participant.kind == "resident"
 
 
-def test_an_alias_in_use_is_refused_at_its_field(client, login, make_user):
+def test_an_alias_in_use_is_refused_at_its_field(client, en, login, make_user):
     add_participant(make_user(Role.ADVISOR), alias="Valk-1187")
     commit()
     login(Role.ADVISOR)
-    english(client)
     html = page(client, "/participants/new")
     response = client.post("/participants/new", data={"real_name": "Pieter de Wit", "alias": "Valk-1187",
                                                        "kind": "academic"})
@@ -101,10 +95,9 @@ def test_an_alias_in_use_is_refused_at_its_field(client, login, make_user):
 # ---- consent: append-only, every box unticked, withdrawal as easy as giving ---------------------------------
 
 
-def test_every_scope_box_on_the_consent_form_starts_unticked(scenario, client, login):
+def test_every_scope_box_on_the_consent_form_starts_unticked(scenario, client, en, login):
     s = scenario()
     login(Role.ADVISOR)
-    english(client)
     html = page(client, f"/participants/{s.participant.id}/missions/{s.mission.id}/consent")
     for scope in Scope:
         tag = re.search(rf'<input[^>]*name="{scope.value}"[^>]*>', html)
@@ -112,12 +105,11 @@ def test_every_scope_box_on_the_consent_form_starts_unticked(scenario, client, l
         assert 'type="checkbox"' in tag.group(0) and "checked" not in tag.group(0), tag.group(0)
 
 
-def test_consent_records_are_only_ever_added(scenario, client, login):
+def test_consent_records_are_only_ever_added(scenario, client, en, login):
     s = scenario()
     first = db.session.scalar(select(ConsentRecord))
     first_values = {c.name: getattr(first, c.name) for c in ConsentRecord.__table__.columns}
     login(Role.ADVISOR)
-    english(client)
     url = f"/participants/{s.participant.id}/missions/{s.mission.id}"
 
     response = client.post(f"{url}/consent", data={
@@ -136,12 +128,11 @@ def test_consent_records_are_only_ever_added(scenario, client, login):
     assert {c.name: getattr(records[0], c.name) for c in ConsentRecord.__table__.columns} == first_values
 
 
-def test_the_consent_form_warns_without_refusing_when_the_consent_ends_before_the_meeting(scenario, client, login):
+def test_the_consent_form_warns_without_refusing_when_the_consent_ends_before_the_meeting(scenario, client, en, login):
     """Issue 21, part 3: what the person agreed to is recorded as they said it; the advisor learns at once that it
     will not hold at the meeting (14 April, in Wuxi), and the form says the day before anything is typed."""
     s = scenario()
     login(Role.ADVISOR)
-    english(client)
     url = f"/participants/{s.participant.id}/missions/{s.mission.id}/consent"
     assert "The last meeting in this mission is on 14 Apr 2027" in unescape(page(client, url))
     data = {"take_part": "y", "named_internal": "y", "method": "in_person", "information_version": "Informatieblad v4"}
@@ -171,11 +162,10 @@ def test_no_route_edits_or_deletes_a_consent_record(app):
         assert "delete" not in rule.endpoint, rule
 
 
-def test_withdrawal_is_one_post_and_takes_effect_at_once_everywhere(scenario, client, login):
+def test_withdrawal_is_one_post_and_takes_effect_at_once_everywhere(scenario, client, en, login):
     s = scenario(scopes=NAMING)
     finalise(s)
     login(Role.ADVISOR)
-    english(client)
     programme = f"/missions/{s.mission.id}/programme?audience=internal"
     assert REAL_NAME in page(client, programme)
 
@@ -191,10 +181,9 @@ def test_withdrawal_is_one_post_and_takes_effect_at_once_everywhere(scenario, cl
     assert f"{ALIAS} withdrew consent." in mission_page
 
 
-def test_the_consent_history_is_on_the_participant_page(scenario, client, login):
+def test_the_consent_history_is_on_the_participant_page(scenario, client, en, login):
     s = scenario()
     login(Role.ADVISOR)
-    english(client)
     client.post(f"/participants/{s.participant.id}/missions/{s.mission.id}/withdraw", data={"method": "phone"})
     html = page(client, f"/participants/{s.participant.id}")
     history = re.search(r"Consent history, newest first.*?</table>", html, re.DOTALL).group(0)
@@ -231,10 +220,9 @@ def staff_pages(s) -> list[str]:
 
 
 @pytest.mark.parametrize("role", [Role.ADVISOR, Role.APPROVER, Role.ADMIN])
-def test_the_roles_that_need_it_see_the_real_name(named, client, login, role):
+def test_the_roles_that_need_it_see_the_real_name(named, client, en, login, role):
     s = named
     login(role)
-    english(client)
     assert REAL_NAME in page(client, "/participants/")
     assert REAL_NAME in page(client, f"/participants/{s.participant.id}")
     assert REAL_NAME in page(client, f"/missions/{s.mission.id}/programme?audience=internal")
@@ -244,10 +232,9 @@ def test_the_roles_that_need_it_see_the_real_name(named, client, login, role):
     assert REAL_NAME not in checklist
 
 
-def test_the_protocol_officer_never_sees_the_real_name(named, client, login):
+def test_the_protocol_officer_never_sees_the_real_name(named, client, en, login):
     s = named
     login(Role.PROTOCOL)
-    english(client)
     urls = staff_pages(s) + [f"/items/{s.hr_item.id}/edit", f"/missions/{s.mission.id}/items/new"]
     for url in urls:
         assert REAL_NAME not in page(client, url), url
@@ -258,11 +245,10 @@ def test_the_protocol_officer_never_sees_the_real_name(named, client, login):
     page(client, f"/participants/{s.participant.id}/edit", 403)
 
 
-def test_a_delegate_never_sees_the_real_name_and_may_not_open_participant_pages(named, client, login, make_member):
+def test_a_delegate_never_sees_the_real_name_and_may_not_open_participant_pages(named, client, en, login, make_member):
     s = named
     delegate = login(Role.DELEGATE)
     make_member(s.mission, delegate)
-    english(client)
     m, p = s.mission.id, s.participant.id
     for audience in AUDIENCES:  # "internal" is not theirs: they get the delegation's programme
         for url in (f"/missions/{m}/programme?audience={audience}", f"/missions/{m}/programme/print?audience={audience}"):
@@ -277,24 +263,24 @@ def test_a_delegate_never_sees_the_real_name_and_may_not_open_participant_pages(
     assert client.post(f"/participants/{p}/missions/{m}/withdraw", data={"method": "phone"}).status_code == 403
 
 
-def test_the_real_name_never_enters_the_audit_log(named, client, login):
+def test_the_real_name_never_enters_the_audit_log(named, client, en, login):
     login(Role.ADMIN)
-    english(client)
     html = page(client, "/admin/audit")
     assert ALIAS in html and REAL_NAME not in html
 
 
-def test_without_consent_to_internal_naming_even_the_advisor_sees_the_alias_on_the_programme(scenario, client, login):
+def test_without_consent_to_internal_naming_even_the_advisor_sees_the_alias_on_the_programme(
+    scenario, client, en, login
+):
     s = scenario(scopes=[Scope.TAKE_PART])
     login(Role.ADVISOR)
-    english(client)
     html = page(client, f"/missions/{s.mission.id}/programme?audience=internal")
     assert ALIAS in html and REAL_NAME not in html
     assert REAL_NAME in page(client, f"/participants/{s.participant.id}")  # their own page is not the programme
 
 
 def test_the_partner_never_learns_of_a_participant_without_consent_to_name_them_to_the_partner(
-    scenario, client, login, make_user
+    scenario, client, en, login, make_user
 ):
     s = scenario(scopes=[Scope.TAKE_PART, Scope.NAMED_INTERNAL, Scope.NAMED_DELEGATION])
     s.hr_item.visibility = "partner"
@@ -304,7 +290,6 @@ def test_the_partner_never_learns_of_a_participant_without_consent_to_name_them_
     give_consent(s.advisor, other, s.mission, [Scope.TAKE_PART, Scope.NAMED_PARTNER])
     commit()
     login(Role.ADVISOR)
-    english(client)
     for url in (f"/missions/{s.mission.id}/programme?audience=partner",
                 f"/missions/{s.mission.id}/programme/print?audience=partner"):
         html = page(client, url)
@@ -328,12 +313,11 @@ ASSESSMENT = {
     ({"decision": "maybe"}, "decision", "Not a valid choice"),
 ])
 def test_an_invalid_safety_assessment_is_refused_at_its_field_and_nothing_is_saved(
-    scenario, client, login, changes, field, message
+    scenario, client, en, login, changes, field, message
 ):
     s = scenario()
     before = count(SafetyAssessment)
     login(Role.ADVISOR)
-    english(client)
     url = f"/participants/{s.participant.id}/items/{s.hr_item.id}/assess"
     response = client.post(url, data={**ASSESSMENT, **changes})
     assert response.status_code == 200
@@ -345,14 +329,13 @@ def test_an_invalid_safety_assessment_is_refused_at_its_field_and_nothing_is_sav
 
 
 def test_the_advisor_records_a_consultation_covering_participants_at_items_and_the_office_reads_it(
-    scenario, client, login, make_user
+    scenario, client, en, login, make_user
 ):
     from visitplanner.audit.models import AuditEntry
     from visitplanner.participants.models import Consultation
 
     s = scenario()
     login(Role.ADVISOR)
-    english(client)
     form_page = unescape(client.get(f"/participants/missions/{s.mission.id}/consultations/new").get_data(as_text=True))
     assert f"{ALIAS} — “{s.hr_item.title}”" in form_page and REAL_NAME not in form_page
     data = {"channel": "embassy", "consulted": "Ambassade Beijing, politieke afdeling",
@@ -375,7 +358,6 @@ def test_the_advisor_records_a_consultation_covering_participants_at_items_and_t
 
     client.post("/logout")
     login(Role.APPROVER)
-    english(client)
     listing = page(client, f"/participants/missions/{s.mission.id}/consultations")
     assert "Ambassade Beijing, politieke afdeling" in listing and "Ja, buiten het programma" in listing
     assert client.get(f"/participants/missions/{s.mission.id}/consultations/new").status_code == 403
@@ -393,7 +375,7 @@ def test_a_changed_safety_decision_on_the_page_voids_the_sign_off(scenario, clie
         select(SafetyAssessment.assessed_on).order_by(SafetyAssessment.id.desc()).limit(1))
 
 
-def test_one_assessment_form_covers_several_items_of_the_same_mission(scenario, client, login, make_item,
+def test_one_assessment_form_covers_several_items_of_the_same_mission(scenario, client, en, login, make_item,
                                                                       make_mission):
     from visitplanner.audit.models import AuditEntry
 
@@ -405,7 +387,6 @@ def test_one_assessment_form_covers_several_items_of_the_same_mission(scenario, 
         join(s.participant, item)
     commit()
     login(Role.ADVISOR)
-    english(client)
     url = f"/participants/{s.participant.id}/items/{s.hr_item.id}/assess"
     before = count(SafetyAssessment)
     form = unescape(page(client, url))
@@ -439,7 +420,7 @@ def test_a_participant_not_in_the_item_cannot_be_assessed_for_it(scenario, clien
 
 
 def test_a_protocol_officer_proposes_a_participant_by_alias_and_the_advisor_completes_the_name(
-    client, ctx, login, make_user
+    client, en, ctx, login, make_user
 ):
     from visitplanner.audit.models import AuditEntry
     from visitplanner.participants.models import Participant
@@ -458,8 +439,6 @@ def test_a_protocol_officer_proposes_a_participant_by_alias_and_the_advisor_comp
     client.post("/logout")
 
     login(Role.ADVISOR)
-    with client.session_transaction() as session:
-        session["lang"] = "en"
     page = client.get(f"/participants/{person.id}").get_data(as_text=True)
     assert "Proposed by alias" in page and f'href="/participants/{person.id}/edit"' in page
     saved = client.post(f"/participants/{person.id}/edit", data={

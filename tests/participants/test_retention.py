@@ -46,10 +46,8 @@ def text_of(response) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 @pytest.fixture
@@ -78,9 +76,9 @@ def people(ctx, make_user, make_mission, make_item):
     return advisor, li, aynur, old_item
 
 
-def test_the_dry_run_lists_who_is_due_and_changes_nothing(people, app):
+def test_the_dry_run_lists_who_is_due_and_changes_nothing(people, runner):
     advisor, li, aynur, _ = people
-    result = app.test_cli_runner().invoke(args=["retention", "--dry-run"])
+    result = runner.invoke(args=["retention", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "would pseudonymise Zwaluw-4471" in result.output and "Linde-7305" not in result.output
     assert "1 participant due; retention period 365 days." in result.output
@@ -89,9 +87,9 @@ def test_the_dry_run_lists_who_is_due_and_changes_nothing(people, app):
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "participant.pseudonymise")) == 0
 
 
-def test_the_run_removes_name_contact_and_notes_and_keeps_alias_facts_and_audit(people, app, client, login):
+def test_the_run_removes_name_contact_and_notes_and_keeps_alias_facts_and_audit(people, runner, client, login):
     advisor, li, aynur, item = people
-    result = app.test_cli_runner().invoke(args=["retention"])
+    result = runner.invoke(args=["retention"])
     assert result.exit_code == 0, result.output
     assert "pseudonymised Zwaluw-4471" in result.output
     db.session.expire_all()
@@ -117,11 +115,11 @@ def test_the_run_removes_name_contact_and_notes_and_keeps_alias_facts_and_audit(
     programme = text_of(client.get(f"/missions/{item.mission_id}/programme?audience=internal"))
     assert "Zwaluw-4471" in programme  # named by alias where the name was
 
-    again = app.test_cli_runner().invoke(args=["retention"])
+    again = runner.invoke(args=["retention"])
     assert "0 participants pseudonymised" in again.output  # done once
 
 
-def test_the_advisor_keeps_a_participant_longer_with_a_reason(people, app, client, login):
+def test_the_advisor_keeps_a_participant_longer_with_a_reason(people, runner, client, login):
     advisor, li, aynur, _ = people
     login(Role.ADVISOR)
     refused = client.post(f"/participants/{li.id}/renew", data={"reason": " "})
@@ -130,7 +128,7 @@ def test_the_advisor_keeps_a_participant_longer_with_a_reason(people, app, clien
     assert kept.status_code == 302
     db.session.expire_all()
     assert li.keep_until == TODAY + timedelta(days=365) and li.keep_reason == "Vraagt contact te houden voor 2027"
-    result = app.test_cli_runner().invoke(args=["retention"])
+    result = runner.invoke(args=["retention"])
     assert "Zwaluw-4471" not in result.output
     db.session.expire_all()
     assert li.real_name == "Li Wei"

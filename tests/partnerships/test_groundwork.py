@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from support.readiness import english as english_here
 from support.readiness import TODAY, freeze_today, ready_mission
 
 from visitplanner.auth.models import Role
@@ -27,13 +26,9 @@ from visitplanner.readiness.operations import record_override, sign_off, submit_
 
 
 @pytest.fixture(autouse=True)
-def _frozen(ctx, monkeypatch):
+def _frozen(english, monkeypatch):
+    """The scenarios' day, and English for the messages of operations called directly."""
     freeze_today(monkeypatch)
-    english_here()  # messages of operations called directly
-
-
-def english(client) -> None:
-    client.post("/language", data={"lang": "en", "next": "/"})
 
 
 def theme(key: str) -> FocalTheme:
@@ -55,10 +50,9 @@ def check_row(html: str, name: str) -> str:
     return re.search(rf'<tr class="[^"]*" id="check-{name}">.*?</tr>', html, re.DOTALL).group(0)
 
 
-def test_the_advisor_builds_the_groundwork_on_the_pages(client, login, make_partnership):
+def test_the_advisor_builds_the_groundwork_on_the_pages(client, en, login, make_partnership):
     partnership = make_partnership()
     login(Role.ADVISOR)
-    english(client)
     base = f"/partnerships/{partnership.id}"
 
     response = client.post(f"{base}/dossier/new", data={
@@ -97,14 +91,13 @@ def test_the_advisor_builds_the_groundwork_on_the_pages(client, login, make_part
     assert "Arbeidsrechten agenderen bij elk officieel bezoek" in show and "Persvrijheid" in show
 
 
-def test_an_objective_on_a_theme_the_partnership_did_not_choose_is_refused(client, login, make_partnership,
+def test_an_objective_on_a_theme_the_partnership_did_not_choose_is_refused(client, en, login, make_partnership,
                                                                             make_user):
     partnership = make_partnership()
     set_focal_themes(make_user(Role.ADVISOR), partnership, [theme("labour_rights").id])
     commit()
     other = theme("lgbt_inclusion")
     login(Role.ADVISOR)
-    english(client)
 
     response = client.post(f"/partnerships/{partnership.id}/objectives/new", data={
         "what": "LHBTI-inclusie bespreken", "focal_theme_id": other.id, "target_date": "2027-12-31",
@@ -129,10 +122,9 @@ def test_an_objective_without_a_focal_theme_is_allowed(client, login, make_partn
     assert db.session.scalar(select(Objective)).focal_theme_id is None
 
 
-def test_advice_against_needs_a_reason(client, login, make_partnership):
+def test_advice_against_needs_a_reason(client, en, login, make_partnership):
     partnership = make_partnership()
     login(Role.ADVISOR)
-    english(client)
     url = f"/partnerships/{partnership.id}/advice"
     response = client.post(url, data={"version": partnership.version, "risk_level": "critical",
                                       "advised_against": "y", "advised_against_reason": "  "})
@@ -152,14 +144,13 @@ def test_advice_against_needs_a_reason(client, login, make_partnership):
 
 
 def test_a_mission_of_an_advised_against_partnership_needs_an_approvers_override(
-    client, auth, make_user, make_mission, make_item
+    client, en, auth, make_user, make_mission, make_item
 ):
     s = ready_mission(make_user, make_mission, make_item)
     advisor = s.advisor
     url = f"/missions/{s.mission.id}"
 
     auth.login(advisor)
-    english(client)
     client.post(f"/partnerships/{s.mission.partnership_id}/advice", data={
         "version": s.mission.partnership.version, "risk_level": "critical", "advised_against": "y",
         "advised_against_reason": "Repressie maakt dialoog onmogelijk."})
@@ -179,7 +170,6 @@ def test_a_mission_of_an_advised_against_partnership_needs_an_approvers_override
     auth.logout()
 
     auth.login(s.approver)
-    english(client)
     form = client.get(f"{url}/override").get_data(as_text=True)
     assert "Repressie maakt dialoog onmogelijk." in form
     assert client.post(f"{url}/override", data={"reason": ""}).status_code == 200  # a reason is required
@@ -195,10 +185,9 @@ def test_a_mission_of_an_advised_against_partnership_needs_an_approvers_override
     assert s.mission.override_by_id == s.approver.id and s.mission.override_at is not None
 
 
-def test_no_override_is_recorded_when_the_partnership_is_not_advised_against(client, login, make_mission):
+def test_no_override_is_recorded_when_the_partnership_is_not_advised_against(client, en, login, make_mission):
     mission = make_mission()
     login(Role.APPROVER)
-    english(client)
     client.post(f"/missions/{mission.id}/override", data={"reason": "Voor de zekerheid."})
     db.session.expire_all()
     assert mission.override_reason is None
@@ -246,7 +235,7 @@ def test_an_override_is_refused_without_an_approver_an_advice_or_a_reason(
     assert mission.override_by_id is None
 
 
-def test_the_advisor_marks_the_dossier_reviewed_and_it_leaves_the_dashboard(client, login, make_partnership,
+def test_the_advisor_marks_the_dossier_reviewed_and_it_leaves_the_dashboard(client, en, login, make_partnership,
                                                                             monkeypatch):
     from visitplanner.audit.models import AuditEntry
     from visitplanner.main.dashboard import build_dashboard
@@ -255,7 +244,6 @@ def test_the_advisor_marks_the_dossier_reviewed_and_it_leaves_the_dashboard(clie
     partnership = make_partnership(dossier_reviewed_on=date(2025, 6, 1))
     assert partnership in build_dashboard(TODAY).stale_dossiers
     login(Role.ADVISOR)
-    english(client)
     page = client.get(f"/partnerships/{partnership.id}").get_data(as_text=True)
     assert "Mark the dossier as reviewed today" in page
 
@@ -271,10 +259,9 @@ def test_the_advisor_marks_the_dossier_reviewed_and_it_leaves_the_dashboard(clie
         f"/partnerships/{partnership.id}").get_data(as_text=True)
 
 
-def test_only_the_advisor_is_offered_the_review(client, login, make_partnership):
+def test_only_the_advisor_is_offered_the_review(client, en, login, make_partnership):
     partnership = make_partnership()
     login(Role.PROTOCOL)
-    english(client)
 
     assert "Mark the dossier as reviewed today" not in client.get(f"/partnerships/{partnership.id}").get_data(
         as_text=True)

@@ -23,11 +23,8 @@ VALID = {
 }
 
 
-@pytest.fixture(autouse=True)
-def english(client, ctx):
-    """Pages in English (the default is Dutch); ``ctx`` lets the test read the database between requests."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
+# Pages in English (the default is Dutch); ``ctx`` lets the test use the database between requests.
+pytestmark = pytest.mark.usefixtures("ctx", "en")
 
 
 def partnership_count() -> int:

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
-from support.readiness import english
 
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit
@@ -70,10 +69,9 @@ def test_each_theme_shows_where_it_was_raised_and_which_went_silent(history):
     assert RECENT_MISSIONS == 3
 
 
-def test_the_partnership_page_shows_the_monitor_and_marks_the_silent_themes(history, client, login):
+def test_the_partnership_page_shows_the_monitor_and_marks_the_silent_themes(history, client, en, login):
     partnership, (a, b, c) = history
     login(Role.PROTOCOL)
-    client.post("/language", data={"lang": "en", "next": "/"})
     page = unescape(client.get(f"/partnerships/{partnership.id}").get_data(as_text=True))
     row = lambda theme: re.search(rf'<tr class="utrecht-table__row[^"]*" id="theme-{theme.id}">(.*?)</tr>',  # noqa: E731
                                   page, re.S).group(1)
@@ -83,8 +81,7 @@ def test_the_partnership_page_shows_the_monitor_and_marks_the_silent_themes(hist
     assert "Not raised in the last 3 missions" in row(c) and "Never raised" in row(c)
 
 
-def test_the_dashboard_lists_the_silent_themes_one_click_from_the_partnership(history):
-    english()
+def test_the_dashboard_lists_the_silent_themes_one_click_from_the_partnership(english, history):
     partnership, (a, b, c) = history
     board = build_dashboard(TODAY)
     assert sorted(theme.name for _, theme in board.silent_themes) == ["Buitenlandse journalisten", "Censuur"]

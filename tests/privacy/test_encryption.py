@@ -113,8 +113,8 @@ def test_a_value_moved_into_another_column_does_not_decrypt(person):
         db.session.get(Participant, participant.id).residence  # noqa: B018
 
 
-def test_a_dump_of_the_demo_database_holds_no_real_name_contact_detail_or_note(app, ctx):
-    result = app.test_cli_runner().invoke(args=["demo"])
+def test_a_dump_of_the_demo_database_holds_no_real_name_contact_detail_or_note(app, runner, ctx):
+    result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     secrets = clear_values()
     assert {"Chen Xiaoli", "Aynur Tursun", "Signal +86 139 0000 2041, alleen via de tussenpersoon",
@@ -161,13 +161,12 @@ def _kids() -> set[str]:
     return {value.split(":")[1] for _, value in raw_values()}
 
 
-def test_rotation_reencrypts_everything_under_a_new_key_resumably_and_audited(person, app):
+def test_rotation_reencrypts_everything_under_a_new_key_resumably_and_audited(person, app, runner):
     advisor, participant = person
     ring_before: Keyring = app.extensions["data_keys"]
     key_file = Path(ring_before.source)
     count = len(raw_values())
     assert count >= 6 and _kids() == {ring_before.current}
-    runner = app.test_cli_runner()
 
     first = runner.invoke(args=["keys", "rotate", "--limit", "2"])
     assert first.exit_code == 0, first.output
@@ -206,9 +205,8 @@ def test_rotation_reencrypts_everything_under_a_new_key_resumably_and_audited(pe
     assert actions == ["keys.rotate_start", "keys.rotate", "keys.rotate", "keys.prune"]
 
 
-def test_with_data_key_set_rotation_goes_to_the_key_put_first(person, app):
+def test_with_data_key_set_rotation_goes_to_the_key_put_first(person, app, runner):
     old = app.extensions["data_keys"]
-    runner = app.test_cli_runner()
     try:
         app.extensions["data_keys"] = Keyring(dict(old.keys), old.current, "DATA_KEY")
         refused = runner.invoke(args=["keys", "rotate"])

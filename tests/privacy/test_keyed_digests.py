@@ -73,7 +73,7 @@ def test_the_digest_of_an_event_with_a_real_name_is_keyed_and_no_key_is_in_the_d
                 assert spelling not in text
 
 
-def test_a_key_rotation_keeps_every_digest_under_the_new_key_and_no_calendar_notices(app, named):
+def test_a_key_rotation_keeps_every_digest_under_the_new_key_and_no_calendar_notices(runner, named):
     mission, meeting, dinner = named
     items = [meeting, dinner]
     for item in items:
@@ -83,7 +83,7 @@ def test_a_key_rotation_keeps_every_digest_under_the_new_key_and_no_calendar_not
     revision = db.session.get(Mission, mission.id).revision
     old = keyring().current
 
-    result = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    result = runner.invoke(args=["keys", "rotate"])
     assert result.exit_code == 0, result.output
     new = keyring().current
     assert new != old
@@ -102,7 +102,7 @@ def test_a_key_rotation_keeps_every_digest_under_the_new_key_and_no_calendar_not
     assert db.session.get(ProgrammeItem, dinner.id).sequence > before[dinner.id][0]
 
 
-def test_a_plain_digest_kept_before_is_taken_over_by_cron_without_a_calendar_noticing(app, named):
+def test_a_plain_digest_kept_before_is_taken_over_by_cron_without_a_calendar_noticing(runner, named):
     """An instance upgraded from before digests were keyed: the daily checklist run keeps each under the key."""
     mission, meeting, dinner = named
     db.session.refresh(meeting)
@@ -115,7 +115,7 @@ def test_a_plain_digest_kept_before_is_taken_over_by_cron_without_a_calendar_not
     commit()
     sequence, revision = meeting.sequence, db.session.get(Mission, mission.id).revision
 
-    result = app.test_cli_runner().invoke(args=["checklist", str(mission.id)])
+    result = runner.invoke(args=["checklist", str(mission.id)])
     assert result.exit_code in (0, 1), result.output
     db.session.expire_all()
     meeting = db.session.get(ProgrammeItem, meeting.id)

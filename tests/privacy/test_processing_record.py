@@ -8,7 +8,6 @@ import re
 
 import pytest
 from flask_babel import force_locale
-from support.accounts import PASSWORD
 from support.sql import Statements
 from werkzeug.http import parse_options_header
 
@@ -30,14 +29,9 @@ APPLE = "iOS/17.4 (21E219) dataaccessd/1.0"
 
 
 @pytest.fixture
-def admin(client, make_user):
-    """Signed in as an administrator, the interface in English."""
-    with client.application.app_context():
-        user = make_user(Role.ADMIN)
-        email = user.email
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    client.post("/language", data={"lang": "en"})
-    return client
+def admin(signed_in):
+    """A browser signed in as an administrator, the interface in English."""
+    return signed_in(Role.ADMIN)
 
 
 def page(client) -> str:
@@ -236,14 +230,14 @@ def test_markdown_keeps_an_organisation_name_as_text(app, ctx, monkeypatch):
 # ---- the command line ------------------------------------------------------------------------------------------
 
 
-def test_the_command_writes_the_record_to_a_file(app, ctx, tmp_path, make_user):
+def test_the_command_writes_the_record_to_a_file(app, runner, ctx, tmp_path, make_user):
     if "privacy" not in app.cli.commands:
         app.cli.add_command(privacy)
     set_retention_days(make_user(Role.ADMIN), 200)
     commit()
     target = tmp_path / "record.md"
 
-    result = app.test_cli_runner().invoke(args=["privacy", "record", "--output", str(target), "--language", "en"])
+    result = runner.invoke(args=["privacy", "record", "--output", str(target), "--language", "en"])
 
     assert result.exit_code == 0, result.output
     assert str(target) in result.output
@@ -255,10 +249,10 @@ def test_the_command_writes_the_record_to_a_file(app, ctx, tmp_path, make_user):
             assert f"\n## {title}\n" in written
 
 
-def test_the_command_writes_to_standard_output_in_the_organisations_language(app, ctx):
+def test_the_command_writes_to_standard_output_in_the_organisations_language(app, runner, ctx):
     if "privacy" not in app.cli.commands:
         app.cli.add_command(privacy)
-    result = app.test_cli_runner().invoke(args=["privacy", "record"])
+    result = runner.invoke(args=["privacy", "record"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# ")
     assert "`participants.real_name`" in result.output

@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 from sqlalchemy import select, text
+from support.accounts import Auth
 from support.readiness import (
     ALIAS,
     REAL_NAME,
@@ -18,7 +19,6 @@ from support.readiness import (
     add_company,
     assess,
     audit_count,
-    english,
     finalise,
     freeze_today,
     give_consent,
@@ -40,9 +40,8 @@ from visitplanner.timeutil import local_naive
 
 
 @pytest.fixture(autouse=True)
-def _english(ctx, monkeypatch):
+def _english(english, monkeypatch):
     """English messages, and the scenarios' own day: what sign-offs vouch for is judged on the same day."""
-    english()
     freeze_today(monkeypatch)
 
 
@@ -141,8 +140,7 @@ def test_a_change_to_what_was_vouched_for_voids_the_sign_offs_and_says_what_chan
 
 def remove_talking_points_on_the_page(client, s, officer, lang: str) -> None:
     """The protocol officer, working in ``lang``, clears the meeting's talking points on its edit page."""
-    assert client.post("/login", data={"email": officer.email, "password": "correct horse battery staple"}
-                       ).status_code == 302
+    assert Auth(client).login(officer).status_code == 302
     client.post("/language", data={"lang": lang, "next": "/"})
     form = {k: v for k, v in item_data(s.meeting, talking_points="").items() if k not in ("participants",)}
     form.update(starts_at=form["starts_at"].strftime("%Y-%m-%dT%H:%M"), ends_at=form["ends_at"].strftime("%Y-%m-%dT%H:%M"),
@@ -273,13 +271,12 @@ def test_a_lapse_by_date_is_applied_by_settling_and_audited_as_the_systems(final
 
 
 def test_the_checklist_shows_what_changed_since_submission_before_cron_applies_it(
-    finalised, client, make_user, monkeypatch
+    finalised, client, en, auth, make_user, monkeypatch
 ):
     s = finalised
     officer = make_user(Role.APPROVER)
     freeze_today(monkeypatch, date(2027, 5, 16))
-    client.post("/login", data={"email": officer.email, "password": "correct horse battery staple"})
-    client.post("/language", data={"lang": "en", "next": "/"})
+    auth.login(officer)
     page = unescape(client.get(f"/missions/{s.mission.id}/checklist").get_data(as_text=True))
     assert "The sign-off of this mission no longer holds" in page
     lines = re.findall(r'<li class="utrecht-unordered-list__item">([^<]*)</li>', page)

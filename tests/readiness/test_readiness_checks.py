@@ -15,7 +15,6 @@ from support.readiness import (
     add_participant,
     assess,
     consult,
-    english,
     give_consent,
     join,
     ready_mission,
@@ -50,9 +49,8 @@ from visitplanner.timeutil import now_utc
 CTX = Context(today=TODAY)
 
 
-@pytest.fixture(autouse=True)
-def _english(ctx):
-    english()
+# What the checks say, in English (the default is Dutch).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -29,13 +29,6 @@ def demo(app):
         return inbound.id, people, inbound.start_date
 
 
-def signed_in(app, email):
-    client = app.test_client()
-    client.post("/language", data={"lang": "en", "next": "/"})
-    assert sign_in_to_demo(client, email).status_code == 302
-    return client
-
-
 def checklist(client, mission_id) -> str:
     response = client.get(f"/missions/{mission_id}/checklist")
     assert response.status_code == 200
@@ -47,12 +40,13 @@ def status_of(app, mission_id) -> str:
         return db.session.get(Mission, mission_id).status
 
 
-def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, demo):
+def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, another_client, demo):
     mission_id, people, first_day = demo  # the demo's dates move with today (demo.py), by whole weeks
     second_day = (first_day + timedelta(days=1)).isoformat()
-    officer = signed_in(app, "protocol@example.org")
-    advisor = signed_in(app, "advisor@example.org")
-    approver = signed_in(app, "approver@example.org")
+    officer, advisor, approver = another_client(), another_client(), another_client()  # in English
+    for browser, email in ((officer, "protocol@example.org"), (advisor, "advisor@example.org"),
+                           (approver, "approver@example.org")):
+        assert sign_in_to_demo(browser, email).status_code == 302
 
     page = checklist(officer, mission_id)
     assert ("Missing: at the meeting with residents, a resident or diaspora member among the participants, or a "
@@ -122,12 +116,11 @@ def test_inbound_demo_mission_is_finalised_only_by_fixing_the_checklist(app, dem
     assert "Sign-off voided" in history
 
 
-def test_checklist_command_tells_the_demo_missions_apart(app, demo):
+def test_checklist_command_tells_the_demo_missions_apart(app, runner, demo):
     mission_id, _, _ = demo
     with app.app_context():
         outbound = db.session.scalar(select(Mission.id).where(Mission.direction == Direction.OUTBOUND,
                                                               Mission.status == MissionStatus.FINALISED))
-    runner = app.test_cli_runner()
     assert runner.invoke(args=["checklist", str(outbound)]).exit_code == 0
     result = runner.invoke(args=["checklist", str(mission_id)])
     assert result.exit_code == 1

@@ -17,7 +17,6 @@ from support.readiness import (
     add_participant,
     assess,
     audit_count,
-    english,
     finalise,
     freeze_today,
     give_consent,
@@ -63,9 +62,8 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @pytest.fixture(autouse=True)
-def _english(ctx, monkeypatch):
+def _english(english, monkeypatch):
     """English messages, and the scenarios' own day: what sign-offs vouch for is judged on the same day."""
-    english()
     freeze_today(monkeypatch)
 
 
@@ -490,7 +488,7 @@ def test_settling_does_nothing_while_consent_is_valid(finalised_until_the_meetin
     assert audit_count("mission.void_sign_off") == 0
 
 
-def test_settling_voids_when_consent_expired_by_date(finalised_until_the_meeting, client, login):
+def test_settling_voids_when_consent_expired_by_date(finalised_until_the_meeting, client, en, login):
     s = finalised_until_the_meeting
     assert settle(s.mission, date(2027, 4, 15)) is True
     commit()
@@ -500,7 +498,6 @@ def test_settling_voids_when_consent_expired_by_date(finalised_until_the_meeting
     assert entry.actor_id is None  # the system did it
 
     login(Role.PROTOCOL)
-    client.post("/language", data={"lang": "en", "next": "/"})
     page = client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
     assert "This mission needs attention: its sign-off was voided." in page
     assert "consent expired on 2027-04-14" in page and REAL_NAME not in page
@@ -508,24 +505,23 @@ def test_settling_voids_when_consent_expired_by_date(finalised_until_the_meeting
 
 @pytest.mark.parametrize("page", ["/missions/{id}", "/missions/{id}/checklist"])
 def test_after_expiry_the_pages_show_the_sign_off_no_longer_holds_without_writing_and_cron_applies_it(
-    app, finalised_until_the_meeting, client, login, monkeypatch, page
+    finalised_until_the_meeting, client, en, auth, login, runner, monkeypatch, page
 ):
     s = finalised_until_the_meeting
     user = login(Role.PROTOCOL)
-    client.post("/language", data={"lang": "en", "next": "/"})
     url = page.format(id=s.mission.id)
     freeze_today(monkeypatch, date(2027, 4, 14))
-    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})  # a day on
+    auth.login(user)  # a day on
     assert "no longer holds" not in client.get(url).get_data(as_text=True)
     freeze_today(monkeypatch, date(2027, 4, 15))
-    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+    auth.login(user)
     html = client.get(url).get_data(as_text=True)
     assert "The sign-off of this mission no longer holds: what it vouched for changed." in html
     assert f"{ALIAS}: consent expired on 2027-04-14" in html and REAL_NAME not in html
     db.session.expire_all()
     assert s.mission.status == "finalised" and audit_count("mission.void_sign_off", s.mission) == 0  # GET wrote nothing
 
-    result = app.test_cli_runner().invoke(args=["checklist", str(s.mission.id)])
+    result = runner.invoke(args=["checklist", str(s.mission.id)])
     assert f"Mission {s.mission.id}: sign-off voided." in result.output
     db.session.expire_all()
     assert s.mission.status == "draft" and audit_count("mission.void_sign_off", s.mission) == 1
@@ -555,16 +551,16 @@ def demo(app, monkeypatch):
     return outbound, inbound
 
 
-def run_checklist(app, *ids):
-    return app.test_cli_runner().invoke(args=["checklist", *map(str, ids)])
+def run_checklist(runner, *ids):
+    return runner.invoke(args=["checklist", *map(str, ids)])
 
 
 LINE = re.compile(r"^(PASS|FAIL|WARN|NA) [a-z_]+: .+")
 
 
-def test_checklist_reports_every_mission_and_fails_on_the_inbound_demo(app, demo):
+def test_checklist_reports_every_mission_and_fails_on_the_inbound_demo(runner, demo):
     outbound, inbound = demo
-    result = run_checklist(app)
+    result = run_checklist(runner)
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     headings = [line for line in lines if line.startswith("Mission ")]
@@ -578,31 +574,31 @@ def test_checklist_reports_every_mission_and_fails_on_the_inbound_demo(app, demo
         assert real_name not in result.output
 
 
-def test_checklist_exit_code_tells_the_two_demo_missions_apart(app, demo):
+def test_checklist_exit_code_tells_the_two_demo_missions_apart(runner, demo):
     outbound, inbound = demo
-    good = run_checklist(app, outbound.id)
+    good = run_checklist(runner, outbound.id)
     assert good.exit_code == 0, good.output
     assert "FAIL" not in good.output and good.output.count("PASS ") >= 8
 
-    bad = run_checklist(app, inbound.id)
+    bad = run_checklist(runner, inbound.id)
     assert bad.exit_code == 1
     assert re.search(r"^FAIL inbound: .*meeting with residents", bad.output, re.MULTILINE)
     assert re.search(r"^FAIL consent: .*Linde-7305: consent expired", bad.output, re.MULTILINE)
 
 
-def test_a_cancelled_failing_mission_alone_exits_zero(app, make_user, make_mission):
+def test_a_cancelled_failing_mission_alone_exits_zero(runner, make_user, make_mission):
     mission = make_mission()  # an empty draft: fails most checks
-    assert run_checklist(app, mission.id).exit_code == 1
+    assert run_checklist(runner, mission.id).exit_code == 1
     cancel(make_user(Role.PROTOCOL), mission, "Afgelast.")
     commit()
-    result = run_checklist(app, mission.id)
+    result = run_checklist(runner, mission.id)
     assert result.exit_code == 0, result.output
     assert "FAIL" in result.output and "[cancelled]" in result.output
 
 
-def test_an_unknown_mission_id_is_an_error(app, make_mission):
+def test_an_unknown_mission_id_is_an_error(runner, make_mission):
     mission = make_mission()
-    result = run_checklist(app, mission.id, 9999)
+    result = run_checklist(runner, mission.id, 9999)
     assert result.exit_code != 0
     assert "No mission with id 9999" in result.output
 
@@ -630,35 +626,32 @@ def buttons(client, mission) -> list[str]:
     ("completed", "protocol", []),
     ("cancelled", "protocol", []),
 ])
-def test_the_checklist_offers_the_steps_the_lifecycle_table_gives_the_role(scenario, client, status, who, expected):
+def test_the_checklist_offers_the_steps_the_lifecycle_table_gives_the_role(scenario, client, en, auth, status, who,
+                                                                            expected):
     s = scenario()
     bring_to(s, status)
-    user = getattr(s, who)
-    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
-    client.post("/language", data={"lang": "en", "next": "/"})
+    auth.login(getattr(s, who))
     assert buttons(client, s.mission) == expected
 
 
-def test_after_signing_the_signer_is_offered_no_second_sign_off(scenario, client, make_user):
+def test_after_signing_the_signer_is_offered_no_second_sign_off(scenario, client, en, auth, make_user):
     s = scenario()
     bring_to(s, "ready_for_signoff")
     both = make_user(Role.ADVISOR, Role.APPROVER)
-    client.post("/login", data={"email": both.email, "password": "correct horse battery staple"})
-    client.post("/language", data={"lang": "en", "next": "/"})
+    auth.login(both)
     assert buttons(client, s.mission) == ["Sign off as Human-rights advisor", "Sign off as Approver"]
     sign_off(both, s.mission, SignOffRole.ADVISOR, TODAY)
     commit()
     assert buttons(client, s.mission) == []  # one person signs once, in one role
 
 
-def test_the_approver_who_overrode_the_advice_is_offered_no_sign_off_and_may_not_sign(scenario, client):
+def test_the_approver_who_overrode_the_advice_is_offered_no_sign_off_and_may_not_sign(scenario, client, en, auth):
     """Four eyes, stated once (``lifecycle.four_eyes_refusal``): the button, the operation and the check agree."""
     s = scenario()
     s.mission.override_reason, s.mission.override_by_id, s.mission.override_at = "Toch gaan.", s.approver.id, now_utc()
     commit()
     bring_to(s, "ready_for_signoff")
-    client.post("/login", data={"email": s.approver.email, "password": "correct horse battery staple"})
-    client.post("/language", data={"lang": "en", "next": "/"})
+    auth.login(s.approver)
     assert buttons(client, s.mission) == []
     with pytest.raises(RuleViolation, match="overrode the advice against engagement"):
         sign_off(s.approver, s.mission, SignOffRole.APPROVER, TODAY)

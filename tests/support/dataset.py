@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
-from support.accounts import PASSWORD
+from support.accounts import Auth
 from support.app import make_app
 
 from visitplanner.auth.models import Role, User
@@ -117,23 +117,12 @@ def with_feed_of(app, dataset: Dataset, email: str | None) -> Dataset:
         return replace(dataset, feed_id=feed.id)
 
 
-def new_account(app, make_user, *roles) -> str:
-    """A fresh account with these roles; returns its e-mail address."""
-    with app.app_context():
-        return make_user(*roles).email
-
-
-def sign_in(client, email: str) -> None:
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
-
-
-def sign_in_as(app, client, make_user, dataset: Dataset, who) -> str | None:
-    """Anonymous stays signed out; the delegate is the one in the mission; other roles get a fresh account.
-
-    Returns the e-mail address signed in with (None for anonymous).
+def sign_in_as(client, account, dataset: Dataset, who) -> str | None:
+    """Sign ``client`` in as ``who``: anonymous stays signed out; the delegate is the one in the mission; other roles
+    get a fresh account (``account``: the fixture). Returns the e-mail address signed in with (None for anonymous).
     """
     if who == ANONYMOUS:
         return None
-    email = dataset.delegate_email if who == DELEGATE else new_account(app, make_user, who)
-    sign_in(client, email)
+    email = dataset.delegate_email if who == DELEGATE else account(who)
+    assert Auth(client).login(email).status_code == 302
     return email

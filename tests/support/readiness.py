@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import session
-from flask_babel import refresh as refresh_babel
 from sqlalchemy import func, select
 from support.clock import replace_clock
 
@@ -55,12 +53,6 @@ ALIAS = "Reiger-2041"
 RECONFIRM_BY = date(2027, 5, 15)
 VALID_UNTIL = date(2027, 6, 30)
 ZONES = {"outbound": "Asia/Shanghai", "inbound": "Europe/Amsterdam"}
-
-
-def english() -> None:
-    """Make gettext in the current (test) request context speak English; the default is Dutch."""
-    session["lang"] = "en"
-    refresh_babel()
 
 
 def freeze_today(monkeypatch, day: date = TODAY) -> None:
