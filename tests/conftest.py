@@ -1,17 +1,27 @@
-"""Fixtures: an app on SQLite (or on TEST_DATABASE_URL), its schema built by the real migrations."""
+"""Fixtures every folder shares: the app on SQLite (or on TEST_DATABASE_URL), its schema built by the real
+migrations; the factories (``make_user``, ``make_mission``, ...); clients per language and signed in per role; the
+command line (``runner``). Helpers that are not fixtures live in ``tests/support/``."""
 
 from __future__ import annotations
 
-import contextvars
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
-from flask import has_app_context
-from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from flask import session
+from flask_babel import refresh as refresh_babel
+from support.accounts import PASSWORD, Auth
+from support.app import (
+    WORKER,
+    database_url,
+    drop_worker_database,
+    forget_kept_in_redis,
+    make_app,
+    ratelimit_storage_uri,
+    reset_schema,
+)
+from support.dataset import Dataset, build_dataset
 
-from visitplanner import create_app
 from visitplanner.auth.models import Role, User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
@@ -19,106 +29,6 @@ from visitplanner.itinerary.models import ProgrammeItem
 from visitplanner.missions.models import DelegationMember, Mission
 from visitplanner.partnerships.models import Partnership
 from visitplanner.timeutil import to_utc
-
-PASSWORD = "correct horse battery staple"
-
-
-#: The pytest-xdist worker running this process ("gw0", "gw1", …), or "" when the suite runs in one process.
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
-
-
-def ratelimit_storage_uri() -> str:
-    """The Redis database this process counts rate limits in: one per worker below the one the run was given
-    (``TEST_RATELIMIT_STORAGE_URI``), since forgetting every count between tests empties a whole database."""
-    base = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
-    server, _, number = base.rpartition("/")
-    return f"{server}/{int(number) - WORKER_INDEX}" if number.isdigit() else base
-
-
-def _worker_database(url: str) -> str:
-    """With several workers on PostgreSQL, each gets a database of its own next to the one it was given."""
-    from sqlalchemy.engine import make_url
-
-    import psycopg
-
-    given = make_url(url)
-    name = f"{given.database}_{WORKER}"
-    admin = given.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return given.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_worker_database(url: str) -> None:
-    from sqlalchemy.engine import make_url
-
-    import psycopg
-
-    given = make_url(url)
-    admin = given.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{given.database}" WITH (FORCE)')
-
-
-def database_url(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        return _worker_database(url) if WORKER else url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose every request runs in its own app context, as in production.
-
-    Without this, a request made while a test holds an app context (the ``ctx`` fixture) would
-    share that context's ``g`` (the signed-in user, the language) and database session.
-    The test's own session is committed before and after each request, so that each side sees
-    what the other wrote.
-    """
-
-    def open(self, *args, **kwargs):
-        outer = has_app_context()
-        if outer:
-            commit()
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if outer:
-            commit()
-        return response
-
-
-def make_app(url: str, instance_path: str, **extra):
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        # A cheap argon2 profile: the production one costs about half a second per password on this machine
-        # (test_auth.py checks that the application uses the real one by default).
-        "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 64, "parallelism": 1},
-        # Rate limits are counted in Redis, as in production (each test starts with none: _clean_tables).
-        "RATELIMIT_STORAGE_URI": ratelimit_storage_uri(),
-        "RATELIMIT_KEY_PREFIX": f"visitplanner-test-{os.getpid()}",
-        # Nobody needs a second factor here; tests/test_second_factor.py switches on the production policy.
-        "SECOND_FACTOR_ROLES": (),
-    }
-    config.update(extra)
-    app = create_app(config, instance_path=instance_path)
-    app.test_client_class = IsolatedClient
-    return app
-
-
-def reset_schema() -> None:
-    """Drop everything, then build the schema with the migrations, as a fresh install does."""
-    from flask_migrate import upgrade
-
-    db.drop_all()
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade()
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +40,7 @@ def app(tmp_path_factory):
     with app.app_context():
         db.engine.dispose()
     if WORKER and os.environ.get("TEST_DATABASE_URL"):
-        _drop_worker_database(app.config["SQLALCHEMY_DATABASE_URI"])
+        drop_worker_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture(scope="session")
@@ -148,16 +58,6 @@ def redis_app(app, _redis_app):
     bodies in Redis (``CACHE_URL``). What it keeps there goes after each test."""
     yield _redis_app
     forget_kept_in_redis()
-
-
-def forget_kept_in_redis() -> None:
-    """Delete what the application kept in this process's Redis database under the cache's prefix (feed bodies, the
-    dashboard's checks); the rate-limit counts have a prefix of their own."""
-    import redis
-
-    store = redis.Redis.from_url(ratelimit_storage_uri())
-    for key in store.scan_iter("visitplanner:*"):
-        store.delete(key)
 
 
 @pytest.fixture(autouse=True)
@@ -192,11 +92,6 @@ def ctx(app):
         db.session.rollback()
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 # ---- factories ------------------------------------------------------------------------------
 
 
@@ -204,9 +99,12 @@ def client(app):
 def make_user(app):
     counter = iter(range(1, 10_000))
 
-    def make(*roles: Role | str, email: str | None = None, name: str | None = None, active: bool = True) -> User:
+    def make(*roles: Role | str, email: str | None = None, name: str | None = None, active: bool = True,
+             totp_secret: str | None = None) -> User:
         n = next(counter)
         user = User(email=email or f"user{n}@example.org", name=name or f"User {n}", active=active)
+        if totp_secret:  # a second factor already set up
+            user.totp_secret = totp_secret
         user.set_password(PASSWORD)
         user.set_roles(roles or [Role.PROTOCOL])
         db.session.add(user)
@@ -272,39 +170,79 @@ def make_item(app):
     return make
 
 
-def sign_in_to_demo(client, email: str):
-    """Sign in to a demo account as a person does: the password, then (for the roles that need one) the code
-    the documented demo key gives now. Returns the last answer."""
-    import pyotp
-
-    from visitplanner.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-
-    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
-    if response.status_code == 302 and response.headers["Location"] == "/login/code":
-        response = client.post("/login/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
-    return response
+@pytest.fixture
+def dataset(app, make_user, make_partnership, make_mission, make_member, make_item) -> Dataset:
+    """One of everything a URL can point at (``support/dataset.py``), for tests that walk every route."""
+    return build_dataset(app, make_user, make_partnership, make_mission, make_member, make_item)
 
 
-class Auth:
-    def __init__(self, client):
-        self.client = client
+# ---- clients: one per language, signed in per role ------------------------------------------------------------
 
-    def login(self, user_or_email, password: str = PASSWORD):
-        email = user_or_email.email if isinstance(user_or_email, User) else user_or_email
-        return self.client.post("/login", data={"email": email, "password": password})
 
-    def logout(self):
-        return self.client.post("/logout")
+def speak(client, lang: str) -> None:
+    """Set the language ``client``'s pages are in, as the language switch does (kept through signing in)."""
+    with client.session_transaction() as session:
+        session["lang"] = lang
+
+
+@pytest.fixture
+def client(app):
+    """A browser (cookies of its own), not signed in; pages in Dutch, the default."""
+    return app.test_client()
+
+
+@pytest.fixture
+def en(client):
+    """``client`` with its pages in English."""
+    speak(client, "en")
+    return client
+
+
+@pytest.fixture
+def english(ctx):
+    """The test's own request context (``ctx``) in English, for what operations called directly say (``en`` is the
+    test client in English)."""
+    session["lang"] = "en"
+    refresh_babel()
+
+
+@pytest.fixture
+def another_client(app):
+    """Another browser, cookies of its own: ``another_client()`` in English, ``another_client(lang="nl")`` in Dutch;
+    ``address=`` the IP address its requests come from."""
+
+    def make(*, lang: str = "en", address: str | None = None):
+        other = app.test_client()
+        if address:
+            other.environ_base["REMOTE_ADDR"] = address
+        speak(other, lang)
+        return other
+
+    return make
 
 
 @pytest.fixture
 def auth(client):
+    """Sign ``client`` in (``auth.login(user_or_email)``) and out, as the login form does."""
     return Auth(client)
 
 
 @pytest.fixture
+def account(app, make_user):
+    """An account made in an app context of its own, closed before any request; returns its e-mail address:
+    ``account(Role.ADVISOR)``, with ``make_user``'s keywords."""
+
+    def make(*roles: Role | str, **kwargs) -> str:
+        with app.app_context():
+            return make_user(*roles, **kwargs).email
+
+    return make
+
+
+@pytest.fixture
 def login(client, make_user):
-    """Sign in as a new user with the given roles; returns the user."""
+    """Sign ``client`` in as a new account with these roles (``login(Role.ADVISOR)``); returns the user. Needs the
+    test's app context (``ctx``) for the account."""
 
     def do(*roles: Role | str, **kwargs) -> User:
         user = make_user(*roles, **kwargs)
@@ -316,68 +254,32 @@ def login(client, make_user):
 
 
 @pytest.fixture
-def en(ctx, client):
-    """The test client, with pages in English (the default is Dutch); ``ctx`` for the database in between."""
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return client
+def signed_in(another_client, account):
+    """Another browser, signed in with the password: as a new account with these roles (``signed_in(Role.ADMIN)``),
+    or as an account given by its user or e-mail address (``signed_in(user)``). Pages in English unless
+    ``lang="nl"``; ``address=`` as for ``another_client``."""
 
+    def sign_in(*who: Role | str | User, lang: str = "en", address: str | None = None):
+        if len(who) == 1 and isinstance(who[0], User):
+            email = who[0].email
+        elif len(who) == 1 and isinstance(who[0], str) and "@" in who[0]:
+            email = who[0]
+        else:
+            email = account(*who)
+        browser = another_client(lang=lang, address=address)
+        assert Auth(browser).login(email).status_code == 302, f"{email} could not sign in"
+        return browser
 
-def replace_clock(patch: pytest.MonkeyPatch, now) -> None:
-    """Set the application's one clock (``timeutil.clock``) to ``now`` (a moment or a callable), so that today,
-    lapses, expiry, sessions and second-factor steps all follow it (undone with ``patch``)."""
-    from visitplanner.timeutil import clock
-
-    patch.setattr(clock, "_source", None)  # what ``patch`` puts back
-    clock.set(now)
-
-
-def time_passes(seconds: int = 5) -> None:
-    """As if everything written so far had been written ``seconds`` earlier (revisions, feeds).
-
-    A feed answers If-Modified-Since with 304 only once its latest change is a whole second in the past, so that
-    a change in the same second as a fetch can never hide behind it; tests that look at that answer let time pass.
-    """
-    from visitplanner.calendar.models import CalendarFeed
-
-    for table in ("missions", "partnerships", "users"):
-        db.session.execute(text(f"UPDATE {table} SET revised_ms = revised_ms - :ms"), {"ms": seconds * 1000})
-    for feed in db.session.scalars(select(CalendarFeed)):
-        feed.created_at -= timedelta(seconds=seconds)
-    commit()
-
-
-class Statements:
-    """The SQL statements the application sends while the block runs (``with Statements() as sql: ...``)."""
-
-    WRITES = ("INSERT", "UPDATE", "DELETE")
-
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        self.seen.append(statement)
-
-    def __enter__(self):
-        from sqlalchemy import event
-
-        event.listen(db.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc):
-        from sqlalchemy import event
-
-        event.remove(db.engine, "before_cursor_execute", self._record)
-
-    @property
-    def count(self) -> int:
-        return len(self.seen)
-
-    @property
-    def writes(self) -> list[str]:
-        return [s for s in self.seen if s.lstrip().upper().startswith(self.WRITES)]
+    return sign_in
 
 
 @pytest.fixture
 def reader(app):
     """A calendar service fetching feeds: no account, no session, only the URL."""
     return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """The command line (``flask --app visitplanner ...``) of the test application: ``runner.invoke(args=[...])``."""
+    return app.test_cli_runner()
