@@ -242,14 +242,14 @@ def feed_figures(app, client, token: str, rounds: int) -> dict:
 
 def page_figures() -> list[tuple[str, int, int]]:
     """The statements of every page and export at 10 and at 300 items, on two sites built as the query-count test
-    builds them (``tests/test_query_counts.py``), here on PostgreSQL."""
+    builds them (``tests/app/test_query_counts.py``), here on PostgreSQL."""
     os.environ.setdefault("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/8")
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "app")]
     import pytest
     import test_query_counts as counts
-    from conftest import make_app as make_test_app
-    from conftest import reset_schema
-    from readiness_factories import TODAY, freeze_today
+    from support.app import make_app as make_test_app
+    from support.app import reset_schema
+    from support.readiness import TODAY, freeze_today
 
     frozen = pytest.MonkeyPatch()
     freeze_today(frozen, TODAY)

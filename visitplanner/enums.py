@@ -37,7 +37,7 @@ class MemberText:
 class LabelledEnum(StrEnum):
     """An enum whose members carry labels for people, declared once in its class body: ``RiskLevel`` below shows how."""
 
-    #: Each member, written by its name below the members, with its lazy label (``tests/test_enums.py`` checks that
+    #: Each member, written by its name below the members, with its lazy label (``tests/app/test_enums.py`` checks that
     #: every member has one).
     __labels__: ClassVar[Mapping[str, LazyString]] = {}
     #: The stored fields whose values the enum labels: the audit log and stored messages show them by their labels.

@@ -1,7 +1,7 @@
 """What a column says of itself, declared once, on the column: ``mapped_column(..., info=facts(...))``.
 
 Every column of every table, association tables included, states four facts; :func:`facts` has no default for any
-of them, and ``tests/test_facts.py`` fails on a column that states none:
+of them, and ``tests/app/test_facts.py`` fails on a column that states none:
 
 - **raises**: ``raises=True`` when a change to it can change what a page, an export or a feed shows, or what a
   check decides (it raises the revisions of the rows it belongs to, ``revisions.py``); or ``ignored=`` with the
@@ -193,7 +193,7 @@ def has_facts(column: Column) -> bool:
 
 def audit_labels(columns: Iterable[Column]) -> dict[str, LazyString | str]:
     """The audit log's label of every column audited under its own name, by its name (the first where several
-    columns share a name: ``tests/test_facts.py`` holds them to one label)."""
+    columns share a name: ``tests/app/test_facts.py`` holds them to one label)."""
     found: dict[str, LazyString | str] = {}
     for column in columns:
         label = facts_of(column).audit

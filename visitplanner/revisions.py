@@ -25,7 +25,7 @@ a participant's items, every item of a cancelled mission), and only those are fo
 
 **Adding a column or a table?** The column says on itself whether a change to it raises revisions or why not, and
 whether it alone can alter a calendar event (``facts.py``); ``TRACKED`` below is derived from that, and
-``tests/test_facts.py`` fails on a column that says nothing. A new model also names here the roots its rows belong to
+``tests/app/test_facts.py`` fails on a column that says nothing. A new model also names here the roots its rows belong to
 and the items they can alter (``BELONGS``). Bulk UPDATE, DELETE and INSERT through the session on a tracked table are
 refused: they would pass by the flush unseen.
 """

@@ -3,7 +3,7 @@ critical or serious violation of WCAG 2.1 A/AA anywhere, forms included; and on 
 page scrolls sideways (issue 13, part 7), measured by the document's scrollWidth.
 
 Each role signs in as a person does (password, then the code of the documented demo key for the roles that need a
-second factor) and follows every link on every page it reaches, as tests/test_smoke.py does without a browser;
+second factor) and follows every link on every page it reaches, as tests/app/test_smoke.py does without a browser;
 downloads and feeds are left out (no page to check). axe-core comes with axe-playwright-python and is added to every
 document through the DevTools protocol (an init script, compiled once for all pages), so the pages keep their policy
 of no scripts at all.

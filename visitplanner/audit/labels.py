@@ -132,7 +132,7 @@ FIELDS: dict[str, Any] = dict(OTHER_FIELDS)
 
 def use_column_labels(labels: Mapping[str, Any]) -> None:
     """Add the labels the columns declare (``facts.audit_labels``): given by ``create_app``, since this module
-    imports no area (no column is named as a field above: ``tests/test_facts.py``)."""
+    imports no area (no column is named as a field above: ``tests/app/test_facts.py``)."""
     FIELDS.update(labels)
 
 

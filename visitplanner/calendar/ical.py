@@ -8,7 +8,7 @@ feeds (``programme.py``): see ``docs/engineers.md``, "Layers".
 A feed of thousands of events is written by :func:`event_bytes`: the same event the library's ``Event`` gives
 (:func:`event`), property by property in the library's order, each value escaped by the library's ``vText`` and
 every line folded as its ``Contentline`` folds, without building a component tree per event
-(which costs more than everything else a feed does together). ``tests/test_ical_fast.py`` holds the two byte for
+(which costs more than everything else a feed does together). ``tests/calendar/test_ical_fast.py`` holds the two byte for
 byte equal for generated events: any title, place or description, any zone, either side of a clock change.
 """
 

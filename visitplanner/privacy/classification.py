@@ -2,7 +2,7 @@
 
 **Adding a column or a table?** The column says what personal data it holds and whose (``Personal``), or why it holds
 none (``NotPersonal``), on itself: ``info=facts(..., privacy=...)`` (``visitplanner/facts.py``, in the words of
-``visitplanner/personal_data.py``). ``tests/test_facts.py`` and ``tests/test_processing_record.py`` fail on a column
+``visitplanner/personal_data.py``). ``tests/app/test_facts.py`` and ``tests/privacy/test_processing_record.py`` fail on a column
 that does not. Whether a column is encrypted at rest is not written here either: the record reads it from the
 column's type (``crypto.EncryptedText``).
 """

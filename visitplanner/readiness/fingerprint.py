@@ -11,7 +11,7 @@ digest of free text), and shown in what changed by its audit label. Computed her
 delegation, the companies taking part, each participant's consent state and safety, and the checks' results.
 
 **Adding a column the signers rely on?** Say so on the column (``fingerprint=Vouched(...)``): it is then
-fingerprinted and described without a line here. ``tests/test_binding.py`` changes each kind of fact and expects
+fingerprinted and described without a line here. ``tests/readiness/test_binding.py`` changes each kind of fact and expects
 the sign-offs voided.
 """
 
