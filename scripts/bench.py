@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event  # noqa: E402
 
 from visitplanner import create_app  # noqa: E402
+from visitplanner.commit import commit  # noqa: E402
 from visitplanner.extensions import db  # noqa: E402
 
 PASSWORD = "bench-password-not-secret"
@@ -101,7 +102,7 @@ def seed(n_items: int, *, prefix: str):
                           roles=[Role.ADVISOR])
     partnership = create_partnership(officer, own_organisation="Gemeente Teststad", partner_region=f"Wuxi {prefix}",
                                      region_type="city", kind="sister_city", cooperation_themes="water")
-    db.session.commit()
+    commit()
     made, m = 0, 0
     while made < n_items:
         count = min(ITEMS_PER_MISSION, n_items - made)
@@ -122,7 +123,7 @@ def seed(n_items: int, *, prefix: str):
                         visibility="delegation", starts_at=local, ends_at=local + timedelta(minutes=1),
                         attendees=[x.id for x in members], participants=[person.id], location="Wuxi",
                         description="Gesprek met bewoners over de wijk.", talking_points="Arbeidsrechten.")
-        db.session.commit()
+        commit()
         made += count
         m += 1
     return officer, partnership
@@ -371,7 +372,7 @@ def load_figures(app, url: str, instance: Path, instances: int, seconds: float) 
         mission = db.session.scalars(db.select(Mission).order_by(Mission.id)).first()
         # Many subscribers: one feed is allowed 30 fetches a minute, as a calendar service needs at most.
         tokens = [create_feed(owner, kind="mission", audience="delegation", mission=mission)[1] for _ in range(600)]
-        db.session.commit()
+        commit()
 
     ports = [free_port() for _ in range(instances)]
     processes = [start_gunicorn(url, instance, port) for port in ports]
@@ -417,7 +418,7 @@ def main() -> None:
             from visitplanner.calendar.operations import create_feed
 
             _, token = create_feed(owner, kind="partnership", audience="internal", partnership=_)
-            db.session.commit()
+            commit()
         print(f"seeded {n} items through the operations in {time.perf_counter() - started:.0f} s", flush=True)
         rows.append((n, feed_figures(app, app.test_client(), token, args.rounds)))
     print()
