@@ -16,7 +16,9 @@ transaction is this function, and nothing else runs at a COMMIT:
 7. after it, forget the kept feed bodies again when a name left the data (``cache.forget_bodies``).
 
 Views never call it: the request shell does (``visitplanner/shell.py``), as do the command-line tools and the
-tests. A plain ``commit()`` of changes not yet followed is refused.
+tests. A plain ``commit()`` of changes not yet followed is refused. The engineers' guide says this in one paragraph,
+with where a new column declares its facts (``docs/engineers.md``, "The commit pipeline and where a new column
+declares its facts").
 """
 
 from __future__ import annotations

@@ -22,7 +22,10 @@ alter is said model by model beside its roots (``revisions.py``); calendars then
 
 From these facts are derived: the revisions map (``revisions.TRACKED``), the classification in the record of
 processing (``privacy/classification.py``), the audit log's labels of columns (``audit/labels.py``), what a sign-off
-vouches for of plain column values (``readiness/fingerprint.py``) and which changes calendars follow.
+vouches for of plain column values (``readiness/fingerprint.py``) and which changes calendars follow. What a new
+column declares, and what then remains (its form and template), is in ``docs/engineers.md``, "The commit pipeline
+and where a new column declares its facts".
+
 In the foundation (``docs/engineers.md``, "Layers"): it imports no area, so that every model may import it.
 """
 

@@ -27,7 +27,8 @@ a participant's items, every item of a cancelled mission), and only those are fo
 whether it alone can alter a calendar event (``facts.py``); ``TRACKED`` below is derived from that, and
 ``tests/app/test_facts.py`` fails on a column that says nothing. A new model also names here the roots its rows belong to
 and the items they can alter (``BELONGS``). Bulk UPDATE, DELETE and INSERT through the session on a tracked table are
-refused: they would pass by the flush unseen.
+refused: they would pass by the flush unseen. See ``docs/engineers.md``, "The commit pipeline and where a new column
+declares its facts".
 """
 
 from __future__ import annotations
