@@ -60,6 +60,8 @@ class SignOff(db.Model):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(ACTED))
     #: A stored message (``messages.py``), or the reason as a person typed it.
     void_reason: Mapped[Message | None] = mapped_column(StoredMessage, info=raising(ACTED))
+    #: What the signer wished to say with the sign-off (optional), kept with it.
+    comment: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Comment")))
 
     user: Mapped[User] = relationship(lazy="joined")
 
