@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from datetime import date, datetime
 
-from flask import flash
+from flask import current_app, flash, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 from wtforms import (
     DateField,
@@ -93,15 +96,125 @@ class ZoneField(SelectField):
 
 
 class VersionedForm(BaseForm):
-    """A form that edits a record carries the version it was based on."""
+    """A form that edits a record carries the version it was based on, and what it showed then (``base``, signed),
+    so that a save based on an older version is merged field by field instead of erasing what others saved
+    meanwhile (:func:`save_edit`)."""
 
     version = HiddenField()
+    base = HiddenField()
+
+    #: The fields we both changed, shown side by side until the person chooses (set by :func:`save_edit`).
+    conflicts: tuple[Conflict, ...] = ()
 
     def version_value(self) -> int | None:
         try:
             return int(self.version.data)
         except (TypeError, ValueError):
             return None
+
+    def merged_fields(self) -> list:
+        """The fields a stale save is merged by: every field of the record, not the form's own bookkeeping."""
+        return [f for f in self if f.name not in ("version", "base", "csrf_token") and f.type != "SubmitField"]
+
+    def remember(self, conflicts: tuple[Conflict, ...] = ()) -> None:
+        """Keep what the form shows now as the base of the next save (and the fields still to choose between)."""
+        values = {f.name: plain(f.data) for f in self.merged_fields()}
+        self.base.data = _signer().dumps({"values": values, "conflicts": [list(astuple(c)) for c in conflicts]})
+
+    def remembered(self) -> tuple[dict | None, tuple[Conflict, ...]]:
+        """What the form showed when it was loaded, and the conflicts whose choice is still open; (None, ()) when the
+        form carries no readable base."""
+        try:
+            payload = _signer().loads(self.base.data or "")
+        except BadData:
+            return None, ()
+        try:
+            return payload.get("values"), tuple(Conflict(*c) for c in payload.get("conflicts") or ())
+        except (TypeError, AttributeError):
+            return None, ()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field both the person and someone else changed since the form was loaded: the three values as read."""
+
+    name: str
+    label: str
+    before: str
+    theirs: str
+    mine: str
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="visitplanner.form-base")
+
+
+def plain(value):
+    """A field's value as it is compared and kept in a form's base: text, a number, a flag, a sorted list."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return sorted((plain(v) for v in value), key=str)
+    return value
+
+
+def shown_value(field, value) -> str:
+    """A field's value as a person reads it beside the others: a choice by its label, a flag as yes or no."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    choices = getattr(field, "choices", None)
+    if choices and not callable(choices):
+        labels = {str(v): str(label) for v, label in choices}
+        if isinstance(value, list):
+            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        return labels.get(str(value), str(value))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value).replace("T", " ") if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T" \
+        else str(value)
+
+
+def merge(form: VersionedForm, latest: VersionedForm) -> tuple[Conflict, ...]:
+    """Merge a save based on an older version into the record as it is now (``latest``, filled from it):
+
+    - a field only the person changed keeps their value; a field only the others changed takes theirs;
+    - a list field (attendees, participants, themes) keeps what each side added and drops what each side removed;
+    - a field both changed to different values is a conflict: the form keeps the person's value, and nothing is
+      saved until they choose.
+    """
+    base, _open = form.remembered()
+    conflicts = []
+    for field in form.merged_fields():
+        theirs_field = latest[field.name]
+        mine, theirs = plain(field.data), plain(theirs_field.data)
+        if base is None or field.name not in base:
+            # What the form was based on is not known (a form from before this was kept): every field that differs
+            # is shown side by side, so that nothing is lost either way.
+            if mine != theirs:
+                conflicts.append(Conflict(field.name, str(field.label.text), gettext("(not known)"),
+                                          shown_value(field, theirs), shown_value(field, mine)))
+            continue
+        before = base[field.name]
+        if isinstance(theirs, list):
+            was, now = set(map(str, before or [])), set(map(str, mine or []))
+            keep = (set(map(str, theirs)) | (now - was)) - (was - now)
+            field.data = [v for v in _typed(theirs_field.data, field.data) if str(v) in keep]
+        elif mine == before or mine == theirs:
+            field.data = theirs_field.data
+        elif theirs != before:
+            conflicts.append(Conflict(field.name, str(field.label.text), shown_value(field, before),
+                                      shown_value(field, theirs), shown_value(field, mine)))
+    return tuple(conflicts)
+
+
+def _typed(theirs: list | None, mine: list | None) -> list:
+    """The union of both lists' values, as the field holds them."""
+    found = {}
+    for value in [*(theirs or []), *(mine or [])]:
+        found.setdefault(str(value), value)
+    return list(found.values())
 
 
 def email_address(form, field) -> None:
@@ -162,3 +275,52 @@ def save_form(form: FlaskForm | None, change: Callable[[], object], *, stale_mes
             form.form_errors.append(message)
         return False
     return True
+
+
+def save_edit(form: VersionedForm, change: Callable[[], object], *, latest: Callable[[], VersionedForm],
+              noun: str) -> bool:
+    """Save an edit of a record without losing anyone's work; True when saved.
+
+    ``latest`` fills a form from the record as it is now. A form based on an older version is merged into it field
+    by field (:func:`merge`): without a conflict the merge is saved and the person told that both changes were kept;
+    with one, nothing is saved, the form shows the fields both changed side by side (before, theirs, mine) and asks
+    which to keep. ``noun`` names the record in messages ("this item", "this mission").
+    """
+    now = latest()
+    _base, still_open = form.remembered()
+    chosen = {c.name: request.form.get(f"keep-{c.name}") for c in still_open}
+    merged = False
+    if form.version_value() != now.version_value():
+        # Saved again meanwhile: a field the person chose the others' value for is theirs now too; one still open
+        # stays open, whatever the merge says.
+        for name, choice in chosen.items():
+            if choice == "theirs":
+                form[name].data = now[name].data
+        conflicts = merge(form, now)
+        conflicts += tuple(c for c in still_open if chosen[c.name] not in ("theirs", "mine")
+                           and c.name not in {k.name for k in conflicts})
+        form.version.data = now.version.data
+        now.remember(conflicts)
+        form.base.data = now.base.data
+        if conflicts:
+            form.conflicts = conflicts
+            form.form_errors.append(gettext(
+                "Someone else changed %(noun)s while you were editing, in fields you changed too. Nothing is "
+                "saved yet: choose below which value to keep for each.", noun=noun))
+            return False
+        merged = True
+    elif still_open:
+        if any(choice not in ("theirs", "mine") for choice in chosen.values()):
+            form.conflicts = still_open
+            form.form_errors.append(gettext("Choose which value to keep for each field that was changed twice."))
+            return False
+        for name, choice in chosen.items():
+            if choice == "theirs":
+                form[name].data = now[name].data
+    saved = save_form(form, change, stale_message=gettext(
+        "Someone else saved %(noun)s at the same moment. Your input is kept below; save again to merge it.",
+        noun=noun), current_version=lambda: now.version.data)
+    if saved and merged:
+        flash(gettext("Someone else changed %(noun)s while you were editing: their changes and yours are both "
+                      "kept.", noun=noun), "info")
+    return saved

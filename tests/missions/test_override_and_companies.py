@@ -263,7 +263,8 @@ def test_the_company_record_is_edited_and_the_change_is_audited(ctx, en, login, 
     assert "not yet briefed" not in page and "met human-rights defenders" in page
 
 
-def test_a_stale_company_edit_is_refused_and_the_input_kept(ctx, en, login, company):
+def test_a_stale_company_edit_whose_base_is_unknown_shows_every_difference_and_keeps_the_input(ctx, en, login,
+                                                                                             company):
     login(Role.PROTOCOL)
     # Someone else saved the record after this form was opened (version 1).
     company.contact = "inkoop@mulder.example"
@@ -274,7 +275,7 @@ def test_a_stale_company_edit_is_refused_and_the_input_kept(ctx, en, login, comp
 
     assert response.status_code == 200
     html = text(response)
-    assert "Someone else changed this company while you were editing." in html
+    assert "Someone else changed this company while you were editing, in fields you changed too." in html
     assert "Mijn notitie</textarea>" in html, "the input is kept"
     assert 'name="version" type="hidden" value="2"' in html, "saving again is based on the current version"
     db.session.expire_all()

@@ -31,7 +31,7 @@ from ..disclosure import (
     shows_high_risk,
 )
 from ..extensions import db
-from ..forms import ConfirmForm, save_form
+from ..forms import ConfirmForm, save_edit, save_form
 from ..participants.queries import all_participants
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
@@ -147,6 +147,23 @@ def create(mission: Mission):
     return render_template("itinerary/form.html", form=form, mission=mission, item=None)
 
 
+def _filled(item: ProgrammeItem) -> ItemForm:
+    """The item form filled from the item as it is now (what it shows and what it is based on)."""
+    form = ItemForm(formdata=None, obj=item)
+    _attendee_choices(form, item.mission)
+    form.starts_at.data = local_naive(item.starts_at, item.timezone)
+    form.ends_at.data = local_naive(item.ends_at, item.end_zone)
+    form.end_timezone.data = item.end_timezone or ""
+    form.starts_fold.data = local_fold(item.starts_at, item.timezone)
+    form.ends_fold.data = local_fold(item.ends_at, item.end_zone)
+    form.attendees.data = item.attendee_ids
+    form.participants.data = [p.id for p in item.participants]
+    form.focal_themes.data = [t.id for t in item.focal_themes]
+    form.version.data = item.version
+    form.remember()
+    return form
+
+
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
 @loads("item")
 def edit(item: ProgrammeItem):
@@ -155,21 +172,10 @@ def edit(item: ProgrammeItem):
     form = ItemForm(obj=item)
     _attendee_choices(form, mission)
     if request.method == "GET":
-        form.starts_at.data = local_naive(item.starts_at, item.timezone)
-        form.ends_at.data = local_naive(item.ends_at, item.end_zone)
-        form.end_timezone.data = item.end_timezone or ""
-        form.starts_fold.data = local_fold(item.starts_at, item.timezone)
-        form.ends_fold.data = local_fold(item.ends_at, item.end_zone)
-        form.attendees.data = item.attendee_ids
-        form.participants.data = [p.id for p in item.participants]
-        form.focal_themes.data = [t.id for t in item.focal_themes]
-        form.version.data = item.version
-    if form.validate_on_submit() and save_form(
-        form,
-        lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
-        stale_message=_("Someone else changed this item while you were editing. Your input is kept below; "
-                        "check it against the current programme and save again."),
-        current_version=lambda: db.session.get(ProgrammeItem, item.id).version,
+        form = _filled(item)
+    if form.validate_on_submit() and save_edit(
+        form, lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
+        latest=lambda: _filled(item), noun=_("this item"),
     ):
         flash(_("“%(title)s” saved.", title=item.title), "success")
         _warn_double_bookings(mission, item)

@@ -10,7 +10,7 @@ from ..access import allows
 from ..audit.queries import mission_history
 from ..auth.models import User
 from ..extensions import db
-from ..forms import ConfirmForm, parse_id, save_form
+from ..forms import ConfirmForm, parse_id, save_edit, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
 from ..disclosure import high_risk_reasons, protected_items
@@ -88,6 +88,23 @@ def high_risk(mission: Mission):
                            reasons=high_risk_reasons(mission))
 
 
+def _filled_mission(mission: Mission) -> MissionForm:
+    """The mission form filled from the mission as it is now."""
+    form = MissionForm(formdata=None, obj=mission)
+    _partnership_choices(form)
+    form.version.data = mission.version
+    form.remember()
+    return form
+
+
+def _filled_company(company: Company) -> CompanyRecordForm:
+    """A company's record form filled from it as it is now."""
+    form = CompanyRecordForm(formdata=None, obj=company)
+    form.version.data = company.version
+    form.remember()
+    return form
+
+
 @bp.route("/missions/<int:mission_id>/edit", methods=["GET", "POST"])
 @loads("mission")
 def edit(mission: Mission):
@@ -95,14 +112,11 @@ def edit(mission: Mission):
     form = MissionForm(obj=mission)
     _partnership_choices(form)
     if request.method == "GET":
-        form.version.data = mission.version
-    if form.validate_on_submit() and save_form(
-        form,
-        lambda: update_mission(current_user, mission, expected_version=form.version_value(),
-                               **{k: form[k].data for k in FIELDS}),
-        stale_message=_("Someone else changed this mission while you were editing. Your input is kept below; "
-                        "check it against the current details and save again."),
-        current_version=lambda: mission_for_page(mission.id).version,
+        form = _filled_mission(mission)
+    if form.validate_on_submit() and save_edit(
+        form, lambda: update_mission(current_user, mission, expected_version=form.version_value(),
+                                     **{k: form[k].data for k in FIELDS}),
+        latest=lambda: _filled_mission(mission), noun=_("this mission"),
     ):
         flash(_("Mission saved."), "success")
         return redirect(url_for("missions.show", mission_id=mission.id))
@@ -115,14 +129,11 @@ def edit_company(company_id: int):
     company = db.session.get(Company, company_id) or abort(404)
     form = CompanyRecordForm(obj=company)
     if request.method == "GET":
-        form.version.data = company.version
-    if form.validate_on_submit() and save_form(
-        form,
-        lambda: update_company(current_user, company, expected_version=form.version_value(),
-                               **{k: form[k].data for k in COMPANY_FIELDS}),
-        stale_message=_("Someone else changed this company while you were editing. Your input is kept below; "
-                        "check it and save again."),
-        current_version=lambda: db.session.get(Company, company_id).version,
+        form = _filled_company(company)
+    if form.validate_on_submit() and save_edit(
+        form, lambda: update_company(current_user, company, expected_version=form.version_value(),
+                                     **{k: form[k].data for k in COMPANY_FIELDS}),
+        latest=lambda: _filled_company(company), noun=_("this company"),
     ):
         flash(_("%(name)s saved.", name=company.name), "success")
         target = parse_id(request.args.get("mission_id"))

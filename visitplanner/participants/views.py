@@ -13,7 +13,7 @@ from ..auth.models import Role
 from ..disclosure import NAME_ROLES, may_see_real_names, participant_label
 from ..extensions import db
 from ..formatting import format_date
-from ..forms import save_form
+from ..forms import save_edit, save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Participant, Scope, consent_state, current_assessment
@@ -117,20 +117,25 @@ def show(participant: Participant):
     )
 
 
+def _filled(participant: Participant) -> ParticipantForm:
+    """The participant form filled from the record as it is now."""
+    form = ParticipantForm(formdata=None, obj=participant)
+    form.version.data = participant.version
+    form.remember()
+    return form
+
+
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
 @loads("participant")
 def edit(participant: Participant):
     """Change a participant's details (real name only for the roles that may see it)."""
     form = ParticipantForm(obj=participant)
     if request.method == "GET":
-        form.version.data = participant.version
-    if form.validate_on_submit() and save_form(
-        form,
-        lambda: update_participant(current_user, participant, expected_version=form.version_value(),
-                                   **{k: form[k].data for k in FIELDS}),
-        stale_message=_("Someone else changed this participant while you were editing. Your input is kept "
-                        "below; check it and save again."),
-        current_version=lambda: participant_for_page(participant.id).version,
+        form = _filled(participant)
+    if form.validate_on_submit() and save_edit(
+        form, lambda: update_participant(current_user, participant, expected_version=form.version_value(),
+                                         **{k: form[k].data for k in FIELDS}),
+        latest=lambda: _filled(participant), noun=_("this participant"),
     ):
         flash(_("Participant saved."), "success")
         return redirect(url_for("participants.show", participant_id=participant.id))

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..forms import ConfirmForm, save_form
+from ..forms import ConfirmForm, save_edit, save_form
 from ..timeutil import today_utc
 from .forms import (
     AdviceForm,
@@ -65,20 +65,25 @@ def show(partnership_id: int):
                            themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS)
 
 
+def _filled(partnership: Partnership) -> PartnershipForm:
+    """The partnership form filled from the record as it is now."""
+    form = PartnershipForm(formdata=None, obj=partnership)
+    form.version.data = partnership.version
+    form.remember()
+    return form
+
+
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
 def edit(partnership_id: int):
     """Change a partnership."""
     partnership = db.session.get(Partnership, partnership_id) or abort(404)
     form = PartnershipForm(obj=partnership)
     if request.method == "GET":
-        form.version.data = partnership.version
-    if form.validate_on_submit() and save_form(
-        form,
-        lambda: update_partnership(current_user, partnership, expected_version=form.version_value(),
-                                   **{k: form[k].data for k in FIELDS}),
-        stale_message=_("Someone else changed this partnership while you were editing. Your input is kept "
-                        "below; check it against the current details and save again."),
-        current_version=lambda: db.session.get(Partnership, partnership_id).version,
+        form = _filled(partnership)
+    if form.validate_on_submit() and save_edit(
+        form, lambda: update_partnership(current_user, partnership, expected_version=form.version_value(),
+                                         **{k: form[k].data for k in FIELDS}),
+        latest=lambda: _filled(partnership), noun=_("this partnership"),
     ):
         flash(_("Partnership saved."), "success")
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
