@@ -30,7 +30,6 @@ from ..disclosure import (
     protection_reason,
     shows_high_risk,
 )
-from ..extensions import db
 from ..forms import ConfirmForm, save_edit, save_form
 from ..participants.queries import all_participants
 from ..missions.models import Mission

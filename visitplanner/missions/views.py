@@ -33,7 +33,7 @@ from .operations import (
     update_company,
     update_mission,
 )
-from .queries import accounts_for_delegation, mission_for_page
+from .queries import accounts_for_delegation
 
 bp = Blueprint("missions", __name__)
 

@@ -42,7 +42,7 @@ from .operations import (
     update_participant,
     withdraw_consent,
 )
-from .queries import all_participants, other_items_of, participant_for_page, programme_of
+from .queries import all_participants, other_items_of, programme_of
 from .retention import due_on, erase, export_stored, renew, retention_days
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
