@@ -29,7 +29,7 @@ from . import cache
 from .auth.models import User
 from .calendar.following import follow_items
 from .extensions import db
-from .readiness.binding import void_what_moved
+from .readiness.binding import Voided, void_what_moved
 from .revisions import raise_revisions, stamp_revised
 from .timeutil import today_utc
 
@@ -48,14 +48,23 @@ def commit(actor: User | None = None, session: Session | None = None) -> None:
 def follow_changes(actor: User | None = None, session: Session | None = None) -> None:
     """Steps 1 to 5: everything that follows the transaction's changes, in the transaction, before its COMMIT."""
     session = session if session is not None else db.session()
+    settle_changes(actor, session)
+    follow_items(session, session.changes.follow)
+    stamp_revised(session)
+
+
+def settle_changes(actor: User | None = None, session: Session | None = None) -> list[Voided]:
+    """Steps 1 to 3: flush, raise the revisions, void what moved, until nothing new is written; returns what was
+    voided, so that the request shell can ask before it commits (a rollback undoes it all). Running it again, as the
+    commit does, finds nothing new."""
+    session = session if session is not None else db.session()
     today = today_utc()
+    voided: list[Voided] = []
     while True:
         session.flush()
         roots = session.changes.noted
         if not roots:
-            break
+            return voided
         session.changes.noted = set()
         signed = raise_revisions(session, roots)
-        void_what_moved(session, signed, actor, today)
-    follow_items(session, session.changes.follow)
-    stamp_revised(session)
+        voided += void_what_moved(session, signed, actor, today)

@@ -6,7 +6,15 @@ one commit (``visitplanner/commit.py``) with the signed-in person as the actor:
   left an audit entry included (a wrong password, a refused re-check);
 - a GET writes nothing, and whatever it wrote would be rolled back, unless the view says that its answer is
   recorded (:func:`keep_on_get`: a full fetch of a calendar feed);
-- an error page (an abort, a refused CSRF token, an exception) commits nothing: the error handlers roll back.
+- an error page (an abort, a refused CSRF token, an exception) commits nothing: the error handlers roll back;
+- a change that would void the sign-offs of a mission (or take it back from "ready for sign-off") is not committed
+  until the person confirmed it: the shell settles the changes first, and if they void anything the person has not
+  confirmed, it rolls back and answers with a page that says which sign-offs (role, who, when) and what moved, and
+  posts the same input again with the confirmation. Once committed, a message names what was voided and offers to
+  submit for sign-off again. A change by someone who may not see the mission (or by no one: cron) is not asked,
+  and neither is a decision that protects people (:func:`at_once`: a consent withdrawn, a safety assessment, a
+  consultation, an erasure): it must never wait on a question, so it is committed and the message says what it
+  voided.
 """
 
 from __future__ import annotations
@@ -14,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, flash, g, render_template, request, session, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from .commit import commit
+from .commit import commit, settle_changes
 from .extensions import db
 from .itinerary.models import ProgrammeItem
 from .missions.models import Mission
@@ -25,9 +34,13 @@ from .missions.queries import mission_for_page
 from .participants.models import Participant
 from .participants.queries import participant_for_page
 from .partnerships.models import Partnership
+from .readiness.binding import Voided
 
 _KEEP = "keep_on_get"
+_AT_ONCE = "takes_effect_at_once"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: The form field by which a person confirms voiding: one value per submission and sign-off (``Voided.keys``).
+CONFIRM_VOID = "confirm_void"
 
 
 def keep_on_get() -> None:
@@ -35,13 +48,70 @@ def keep_on_get() -> None:
     g.setdefault(_KEEP, True)
 
 
+def at_once(view):
+    """A view whose change takes effect at once, voiding sign-offs without asking first (it protects people: the
+    person recording it may not be held up, or turned back, by a question); the message afterwards says what it
+    voided."""
+    @wraps(view)
+    def decided(**kwargs):
+        g.setdefault(_AT_ONCE, True)
+        return view(**kwargs)
+    return decided
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def commit_what_the_request_did(response: Response) -> Response:
         if response.status_code >= 500 or (request.method in READS and not g.get(_KEEP)):
             return response
-        commit(current_user._get_current_object() if current_user.is_authenticated else None)
+        actor = current_user._get_current_object() if current_user.is_authenticated else None
+        voided = settle_changes(actor)
+        told = actor is not None and request.method == "POST" and all(_may_see(actor, v) for v in voided)
+        if voided and told and not g.get(_AT_ONCE) and not _confirmed(voided):
+            db.session.rollback()
+            session.pop("_flashes", None)  # the view's "saved": nothing is
+            return _ask_first(response, voided)
+        commit(actor)
+        if told:
+            for v in voided:
+                _say_voided(v)
         return response
+
+
+def _may_see(actor, voided: Voided) -> bool:
+    mission = db.session.get(Mission, voided.mission_id)
+    return mission is not None and mission.can_view(actor)
+
+
+def _confirmed(voided: list[Voided]) -> bool:
+    """Whether the person confirmed voiding all of this (and not something else that stood when they were asked)."""
+    confirmed = set(request.form.getlist(CONFIRM_VOID))
+    return all(v.keys <= confirmed for v in voided)
+
+
+def _ask_first(response: Response, voided: list[Voided]) -> Response:
+    """The view's answer becomes the question (its security headers kept): which sign-offs this change voids, and
+    the same input posted again with the confirmation."""
+    back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+    replay = [(k, v) for k, v in request.form.items(multi=True) if k != CONFIRM_VOID]
+    response.set_data(render_template("readiness/confirm_void.html", voided=voided, replay=replay,
+                                      confirm_field=CONFIRM_VOID, back=back))
+    response.status_code = 200
+    response.mimetype = "text/html"
+    response.headers.pop("Location", None)
+    return response
+
+
+def _say_voided(voided: Voided) -> None:
+    """After the save: what it voided, by name, and where to submit again (a message with a link)."""
+    names = "; ".join(f"{s.role_label}: {s.name}" for s in voided.sign_offs)
+    text = (ngettext("“%(title)s” is back in draft: this change voided the sign-off of %(names)s.",
+                     "“%(title)s” is back in draft: this change voided the sign-offs of %(names)s.",
+                     len(voided.sign_offs), title=voided.title, names=names) if voided.sign_offs
+            else gettext("“%(title)s” is back in draft: this change withdrew its submission for sign-off.",
+                         title=voided.title))
+    flash({"text": text, "link": url_for("readiness.checklist", mission_id=voided.mission_id, _anchor="sign-off"),
+           "label": gettext("Submit for sign-off again")}, "warning")
 
 
 def roll_back() -> None:

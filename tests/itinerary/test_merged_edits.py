@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.support.itinerary import items
-from tests.support.pages import form_values
+from support.itinerary import items
+from support.pages import form_values
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit

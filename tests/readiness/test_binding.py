@@ -22,6 +22,7 @@ from support.readiness import (
     finalise,
     freeze_today,
     give_consent,
+    post_and_void,
     ready_mission,
 )
 
@@ -145,7 +146,7 @@ def remove_talking_points_on_the_page(client, s, officer, lang: str) -> None:
     form = {k: v for k, v in item_data(s.meeting, talking_points="").items() if k not in ("participants",)}
     form.update(starts_at=form["starts_at"].strftime("%Y-%m-%dT%H:%M"), ends_at=form["ends_at"].strftime("%Y-%m-%dT%H:%M"),
                 attendees=[str(i) for i in form["attendees"]], version=str(s.meeting.version), parallel="")
-    assert client.post(f"/items/{s.meeting.id}/edit", data=form).status_code == 302
+    assert post_and_void(client, f"/items/{s.meeting.id}/edit", form).status_code == 302
     db.session.expire_all()
 
 
@@ -163,7 +164,7 @@ def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_
     s.mission = db.session.get(Mission, s.mission.id)
     finalise(s)
     mission = s.mission
-    saved = client.post(f"/missions/{mission.id}/edit", data={
+    saved = post_and_void(client, f"/missions/{mission.id}/edit", {
         "partnership_id": str(mission.partnership_id), "direction": mission.direction, "title": mission.title,
         "purpose": mission.purpose, "start_date": "2027-04-12", "end_date": "2027-04-17",
         "timezone": mission.timezone, "version": str(mission.version)})

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from support.clock import replace_clock
+from support.pages import form_values
 
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User
@@ -204,3 +205,12 @@ def audit_count(action: str, mission: Mission | None = None) -> int:
     if mission is not None:
         stmt = stmt.where(AuditEntry.mission_id == mission.id)
     return db.session.scalar(stmt)
+
+
+def post_and_void(client, url: str, data: dict):
+    """Post ``data`` to ``url`` as a person whose change voids a sign-off: asked first which sign-offs it voids
+    (nothing saved yet), they confirm; returns the answer to the confirmation."""
+    asked = client.post(url, data=data)
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'name="confirm_void"' in html, "the change was not asked about first"
+    return client.post(url, data=form_values(html))

@@ -18,7 +18,7 @@ from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Participant, Scope, consent_state, current_assessment
 from ..readiness.checks import consent_ends_early, last_meeting_days, meeting_day, participant_links
-from ..shell import loads
+from ..shell import at_once, loads
 from ..timeutil import today_utc
 from .forms import (
     AssessmentForm,
@@ -144,6 +144,7 @@ def edit(participant: Participant):
 
 @bp.route("/<int:participant_id>/missions/<int:mission_id>/consent", methods=["GET", "POST"])
 @loads("participant")
+@at_once
 def consent(participant: Participant, mission_id: int):
     """Record consent for a mission; every scope starts unticked."""
     mission = _mission_of(participant, mission_id)
@@ -170,6 +171,7 @@ def consent(participant: Participant, mission_id: int):
 
 @bp.route("/<int:participant_id>/missions/<int:mission_id>/withdraw", methods=["GET", "POST"])
 @loads("participant")
+@at_once
 def withdraw(participant: Participant, mission_id: int):
     """Withdraw consent: one action, effective at once everywhere."""
     mission = _mission_of(participant, mission_id)
@@ -185,6 +187,7 @@ def withdraw(participant: Participant, mission_id: int):
 
 @bp.route("/<int:participant_id>/items/<int:item_id>/assess", methods=["GET", "POST"])
 @loads("participant")
+@at_once
 def assess(participant: Participant, item_id: int):
     """Record a safety assessment of a participant's part in a programme item."""
     item = db.session.get(ProgrammeItem, item_id)
@@ -226,6 +229,7 @@ def consultations(mission: Mission):
 
 @bp.route("/missions/<int:mission_id>/consultations/new", methods=["GET", "POST"])
 @loads("mission")
+@at_once
 def consult(mission: Mission):
     """Record a consultation (rule 5 reads these for outbound missions)."""
     form = ConsultationForm()
@@ -277,6 +281,7 @@ def data(participant: Participant):
 
 @bp.route("/<int:participant_id>/erase", methods=["GET", "POST"], endpoint="erase")
 @loads("participant")
+@at_once
 def erase_view(participant: Participant):
     """Erase everything about the person at their request (GDPR Art. 17), after typing the alias to confirm."""
     form = EraseForm()
