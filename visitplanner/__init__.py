@@ -174,6 +174,7 @@ def register_template_helpers(app: Flask) -> None:
         shows_home_time=formatting.shows_home_time,
         zone_label=formatting.zone_label,
         zone_label_on=timeutil.zone_label_on,
+        zone_periods=timeutil.zone_periods,
         current_language=select_locale,
     )
 

@@ -101,6 +101,30 @@ def zone_label_on(day: date, zone: str) -> str:
     return zone_label(datetime.combine(day, time(12), zoneinfo.ZoneInfo(zone)), zone)
 
 
+def zone_periods(first: date, last: date, zone: str) -> list[tuple[date, str]]:
+    """A zone's labels from ``first`` to ``last`` (each day at noon there), each with the first day it holds: one
+    pair when the clocks do not change in between; a visit across the end of summer time in 2027 gets
+    ``[(29 Oct, "Amsterdam (UTC+2)"), (31 Oct, "Amsterdam (UTC+1)")]``."""
+    periods: list[tuple[date, str]] = []
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        label = zone_label_on(day, zone)
+        if not periods or periods[-1][1] != label:
+            periods.append((day, label))
+    return periods
+
+
+def zone_label_through(day: date, zone: str) -> str:
+    """A zone's label over a whole day: "Amsterdam (UTC+1)", and on the day the clocks change both offsets,
+    "Amsterdam (UTC+2 → UTC+1)"."""
+    tz = zoneinfo.ZoneInfo(zone)
+    opens, closes = datetime.combine(day, time(0), tz), datetime.combine(day + timedelta(days=1), time(0), tz)
+    before, after = utc_offset(opens, zone), utc_offset(closes, zone)
+    if before == after:
+        return zone_label(opens, zone)
+    return f"{place_name(zone)} ({before} → {after})"
+
+
 def zone_choices() -> list[tuple[str, str]]:
     """Every IANA zone for a select: the common ones first, each with its place name."""
     def label(zone: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from flask import (
     Blueprint,
     abort,
@@ -127,6 +129,15 @@ def _warn_double_bookings(mission, item) -> None:
                        len(unseen), names=", ".join(unseen), title=item.title), "warning")
 
 
+def _day_asked(mission: Mission) -> date | None:
+    """The day ``?day=YYYY-MM-DD`` names, when it is one of the mission's; None otherwise."""
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+    return day if mission.start_date <= day <= mission.end_date else None
+
+
 @bp.route("/missions/<int:mission_id>/items/new", methods=["GET", "POST"])
 @loads("mission")
 def create(mission: Mission):
@@ -135,6 +146,9 @@ def create(mission: Mission):
     _attendee_choices(form, mission)
     if request.method == "GET":
         form.timezone.data = mission.timezone
+        day = _day_asked(mission)
+        if day is not None:  # from the week at a glance: the day whose "add" was followed, at nine
+            form.starts_at.data = datetime.combine(day, time(9))
     created = []
     if form.validate_on_submit() and save_form(
         form, lambda: created.append(create_item(current_user, mission, **_form_data(form)))

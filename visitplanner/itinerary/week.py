@@ -1,10 +1,13 @@
 """A week at a glance: the programme as a grid, the days as columns and the half hours as rows.
 
 The grid is laid out here, as rows of cells for an HTML table (rowspan and colspan place each item: no inline
-styles, which the pages' policy forbids, and no script); the template only writes the cells out. Times are the
-wall-clock times where the visit takes place (the mission's zone); the margin shows the home zone's time beside them.
-Items that overlap on a day stand side by side in lanes; an item spreads over the lanes to its right that are free
-for its whole time. An item that runs past midnight (a night flight) shows on each day it covers.
+styles, which the pages' policy forbids, and no script); the template only writes the cells out. Drawn to scale:
+an item spans the half hours it touches (rounded outward), and every row is a half hour of the same height whatever
+the items hold (``static/week.css``), so that an hour and a half is three quarters of two hours. Times are the wall-clock times where the
+visit takes place (the mission's zone); the margin shows the home zone's time beside them. Where the clocks change
+during the week, each day names its offset. Items that overlap on a day stand side by side in lanes; an item spreads
+over the lanes to its right that are free for its whole time. An item that runs past midnight (a night flight) shows
+on each day it covers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from ..disclosure import ItemView
 from ..formatting import format_time
 from .models import ItemKind
-from ..timeutil import in_zone, zone_label_on
+from ..timeutil import in_zone, utc_offset, zone_label_through, zone_periods
 
 #: Minutes per row.
 SLOT_MINUTES = 30
@@ -52,25 +55,44 @@ class Cell:
     placed: Placed | None = None
 
 
+@dataclass(frozen=True)
+class Column:
+    """A day's heading: the day, its lanes (the heading spans as many columns) and, where the clocks change during
+    the week, the zones' labels that day (empty otherwise)."""
+
+    day: date
+    lanes: int
+    local_zone: str = ""
+    home_zone: str = ""
+
+
 @dataclass
 class Week:
     days: list[date]
     #: Lanes per day: the day's heading spans as many columns.
     lanes: list[int]
     rows: list[list[Cell]]
-    local_zone: str
-    #: The home zone's label for the margin; empty when the visit takes place in the home zone.
-    home_zone: str
+    #: The visit's zone over the week, each label with the first day it holds (``timeutil.zone_periods``): one
+    #: pair, or two where summer time starts or ends that week.
+    local_zone: list[tuple[date, str]]
+    #: The home zone's labels for the margin, likewise; empty when the visit takes place in the home zone.
+    home_zone: list[tuple[date, str]]
+    columns: list[Column]
     #: The kinds shown, for the legend: ``(kind, label)``.
     kinds: list[tuple[str, str]] = field(default_factory=list)
     #: Whether a human-rights component is shown: only then does the legend explain its mark (a travel-safe copy
     #: never names one, not even in its legend).
     human_rights: bool = False
 
-    @property
-    def columns(self) -> list[tuple[date, int]]:
-        """Each day with its lanes: the column headings."""
-        return list(zip(self.days, self.lanes))
+
+def _per_day(days: list[date], zone: str) -> list[str]:
+    """The zone's label on each day when the clocks change there during the week; nothing when they do not."""
+    tz = zoneinfo.ZoneInfo(zone)
+    opens = datetime.combine(days[0], time(0), tz)
+    closes = datetime.combine(days[-1] + timedelta(days=1), time(0), tz)
+    if utc_offset(opens, zone) == utc_offset(closes, zone):
+        return [""] * len(days)
+    return [zone_label_through(day, zone) for day in days]
 
 
 def _slot(moment: datetime) -> int:
@@ -143,6 +165,7 @@ def week(days: list[date], views: list[ItemView], zone: str, home_zone: str) -> 
     covered = {(p.day, row, lane) for p in every for row in range(p.first, p.first + p.span)
                for lane in range(p.lane, p.lane + p.width)}
     local = zoneinfo.ZoneInfo(zone)
+    elsewhere = home_zone != zone
     rows = []
     for row in range(first, last):
         cells = []
@@ -150,7 +173,7 @@ def week(days: list[date], views: list[ItemView], zone: str, home_zone: str) -> 
             hour = time(row // SLOTS_PER_HOUR)
             cells.append(Cell("hour", format_time(datetime.combine(days[0], hour, local), zone),
                               rowspan=SLOTS_PER_HOUR))
-            if home_zone != zone:
+            if elsewhere:
                 # The offset can change during the week (summer time): each distinct home time, in day order.
                 at_home = dict.fromkeys(format_time(datetime.combine(day, hour, local), home_zone) for day in days)
                 cells.append(Cell("home", " / ".join(at_home), rowspan=SLOTS_PER_HOUR))
@@ -163,7 +186,9 @@ def week(days: list[date], views: list[ItemView], zone: str, home_zone: str) -> 
                     cells.append(Cell("empty"))
         rows.append(cells)
     shown = {p.view.kind for p in every if p.view.kind}
-    return Week(days=days, lanes=lanes, rows=rows, local_zone=zone_label_on(days[0], zone),
-                home_zone=zone_label_on(days[0], home_zone) if home_zone != zone else "",
+    home_labels = _per_day(days, home_zone) if elsewhere else [""] * len(days)
+    return Week(days=days, lanes=lanes, rows=rows, local_zone=zone_periods(days[0], days[-1], zone),
+                home_zone=zone_periods(days[0], days[-1], home_zone) if elsewhere else [],
+                columns=[Column(*each) for each in zip(days, lanes, _per_day(days, zone), home_labels)],
                 kinds=[(k.value, k.label) for k in ItemKind if k.value in shown],
                 human_rights=any(p.view.human_rights for p in every))
