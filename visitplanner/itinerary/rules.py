@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from ..errors import RuleViolation
+from ..formatting import format_date
 from ..missions.models import DelegationMember, Mission
 from ..timeutil import in_zone, is_known_timezone, last_day
 from .models import ProgrammeItem
@@ -28,13 +29,13 @@ def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, z
     if first_day < mission.start_date or first_day > mission.end_date:
         raise RuleViolation(
             _("The start falls outside the mission's dates (%(start)s to %(end)s).",
-              start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
+              start=format_date(mission.start_date), end=format_date(mission.end_date)),
             "starts_at",
         )
     if final_day > mission.end_date:
         raise RuleViolation(
             _("The end falls outside the mission's dates (%(start)s to %(end)s).",
-              start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
+              start=format_date(mission.start_date), end=format_date(mission.end_date)),
             "ends_at",
         )
 
