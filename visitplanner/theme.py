@@ -222,8 +222,6 @@ def build_theme(config: dict[str, Any], instance_path: str) -> Theme:
         if not sheet.is_file():
             raise ThemeError(f"ORGANISATION_STYLESHEET: there is no file {sheet}")
         extra = sheet.read_text(encoding="utf-8")
-        if "</" in extra:
-            raise ThemeError(f"ORGANISATION_STYLESHEET: {sheet} is not a stylesheet (it contains markup)")
     css = stylesheet(primary, link, extra)
     logo_file = logo_address = logo_version = logo_bytes = None
     logo = (config.get("ORGANISATION_LOGO") or "").strip()
