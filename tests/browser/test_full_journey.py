@@ -228,7 +228,7 @@ def confirm_sign_off(page: Page, role: str, comment: str = "") -> None:
     the sign-off is the button at its foot, with an optional comment."""
     expect(page.get_by_role("heading", name=f"Sign off as {role}?", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="What you vouch for", level=2)).to_be_visible()
-    code = page.locator("#code")
+    code = page.locator("#vouched-code")
     expect(code).to_contain_text(re.compile(r"You sign the mission as it was submitted, code [0-9A-F]{4}-[0-9A-F]{4}\."))
     expect(page.get_by_role("region", name="Open warnings")).to_contain_text("No open warnings.")
     expect(page.get_by_role("region", name="What the mission holds")).to_contain_text(ALIAS)
