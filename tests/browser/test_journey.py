@@ -146,12 +146,19 @@ def fill_item_form(page: Page, item: Item) -> None:
         page.get_by_label(VISIBILITY_LABELS[item.visibility], exact=True).check()
 
 
-def add_item(page: Page, item: Item) -> None:
-    """From the programme page: add one item and come back to the programme."""
+def add_item(page: Page, item: Item, *, voids: bool = False) -> None:
+    """From the programme page: add one item and come back to the programme.
+
+    With `voids`, the mission was signed off: the save is first asked about, and confirmed."""
     page.get_by_role("link", name="Add a programme item").click()
     expect(page.get_by_role("heading", name="New programme item", level=1)).to_be_visible()
     fill_item_form(page, item)
     page.get_by_role("button", name="Save", exact=True).click()
+    if voids:
+        expect(page.get_by_role("heading", name="Save and void the sign-off?", level=1)).to_be_visible()
+        page.get_by_role("button", name="Save and void").click()
+        expect(page.get_by_role("alert")).to_contain_text("is back in draft")
+        expect(page.get_by_role("alert").get_by_role("link", name="Submit for sign-off again")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(f"“{item.title}” added to the programme.")
     expect(page.get_by_role("heading", name="Programme", level=1)).to_be_visible()
 
@@ -381,8 +388,9 @@ def test_item_ending_before_it_starts_is_refused_at_the_field(page: Page, demo_p
     # Who sees a new item follows who attends, unless someone chooses otherwise.
     expect(page.get_by_label(re.compile(r"^As its attendees need"))).to_be_checked()
     expect(page.get_by_label(VISIBILITY_LABELS["internal"], exact=True)).not_to_be_checked()
-    fill_item_form(page, Item("other", title, "2027-04-13T16:00",
-                              "2027-04-13T15:00", SHA, "Universiteit Jiangnan"))
+    starts, ends = as_loaded("2027-04-13T16:00"), as_loaded("2027-04-13T15:00")  # within the demo's days
+    fill_item_form(page, Item("other", title, f"{starts:%Y-%m-%dT%H:%M}", f"{ends:%Y-%m-%dT%H:%M}", SHA,
+                              "Universiteit Jiangnan"))
     page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.get_by_role("heading", name="New programme item", level=1)).to_be_visible()
@@ -398,8 +406,8 @@ def test_item_ending_before_it_starts_is_refused_at_the_field(page: Page, demo_p
     expect(page.get_by_label("Start", exact=True)).not_to_have_attribute("aria-invalid", "true")
     # What was typed is kept.
     expect(page.get_by_label("Title", exact=True)).to_have_value(title)
-    expect(page.get_by_label("Start", exact=True)).to_have_value("2027-04-13T16:00")
-    expect(page.get_by_label("End", exact=True)).to_have_value("2027-04-13T15:00")
+    expect(page.get_by_label("Start", exact=True)).to_have_value(f"{starts:%Y-%m-%dT%H:%M}")
+    expect(page.get_by_label("End", exact=True)).to_have_value(f"{ends:%Y-%m-%dT%H:%M}")
     expect(page.get_by_label("Location (optional)")).to_have_value("Universiteit Jiangnan")
 
     page.get_by_role("link", name="Cancel").click()
@@ -421,7 +429,7 @@ def test_journey_works_without_javascript(new_context, demo_password):
     starts, ends = as_loaded("2027-04-14T19:00"), as_loaded("2027-04-14T20:30")  # the demo's third day
     item = Item("citizen_meeting", "Ontmoeting met Nederlandse studenten in Wuxi", f"{starts:%Y-%m-%dT%H:%M}",
                 f"{ends:%Y-%m-%dT%H:%M}", SHA, "Jiangnan University", "delegation", (DELEGATE,))
-    add_item(page, item)
+    add_item(page, item, voids=True)  # the demo mission is signed off
     added = page.locator("li.vp-item").filter(has=page.get_by_role("heading", name=item.title))
     expect(added).to_have_count(1)
     expect(added.locator(".vp-time")).to_have_text("19:00–20:30 China (UTC+8)")

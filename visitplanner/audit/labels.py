@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..enums import FIELD_ENUMS
-from ..formatting import format_date, shown_moment, shown_zone
+from ..formatting import format_date, short_code, shown_moment, shown_zone
 from ..messages import is_stored, shown
 
 ACTIONS = {
@@ -204,6 +204,9 @@ def audit_value(field: str, value) -> str:
     ids, dates and times in the one style of the reader's language, a fingerprint as its short code, lists joined."""
     if value is None or value == "" or value == []:
         return "—"
+    if field == "fingerprint" and isinstance(value, str):  # a sign-off's: its short code, said what it is
+        return _("%(code)s (the code of what was submitted and signed off: the checklist shows the same code while "
+                 "the mission is unchanged)", code=short_code(value))
     if is_stored(value):  # a message kept as a code with parameters: a void reason, what changed
         return shown(value)
     if isinstance(value, bool):
@@ -227,7 +230,7 @@ def _one(field: str, value) -> str:
     if not isinstance(value, str):
         return str(value)
     if _DIGEST.match(value):
-        return f"{value[:4]}-{value[4:8]}".upper()
+        return short_code(value)
     if field in ZONE_FIELDS:
         return shown_zone(value)
     if field == "sign_off" and ": " in value:  # "role: name", as a sign-off records who signed in which role

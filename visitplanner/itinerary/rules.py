@@ -15,29 +15,23 @@ from ..timeutil import in_zone, is_known_timezone, last_day
 from .models import ProgrammeItem
 
 
-def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, zone: str,
-                     end_zone: str | None = None) -> None:
-    """Raise when an item's times are impossible: unknown zone, end not after start, outside the mission."""
+def item_time_problems(mission: Mission, starts_at: datetime | None, ends_at: datetime | None, zone: str,
+                       end_zone: str | None = None) -> list[RuleViolation]:
+    """What is impossible about an item's times, each at its field; a time not given (None) is not judged."""
     end_zone = end_zone or zone
     if not is_known_timezone(zone):
-        raise RuleViolation(
-            _("Choose a time zone from the list."), "timezone"
-        )
-    if ends_at <= starts_at:
-        raise RuleViolation(_("The end must be after the start."), "ends_at")
-    first_day, final_day = in_zone(starts_at, zone).date(), last_day(ends_at, end_zone)
-    if first_day < mission.start_date or first_day > mission.end_date:
-        raise RuleViolation(
-            _("The start falls outside the mission's dates (%(start)s to %(end)s).",
-              start=format_date(mission.start_date), end=format_date(mission.end_date)),
-            "starts_at",
-        )
-    if final_day > mission.end_date:
-        raise RuleViolation(
-            _("The end falls outside the mission's dates (%(start)s to %(end)s).",
-              start=format_date(mission.start_date), end=format_date(mission.end_date)),
-            "ends_at",
-        )
+        return [RuleViolation(_("Choose a time zone from the list."), "timezone")]
+    problems = []
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        problems.append(RuleViolation(_("The end must be after the start."), "ends_at"))
+    dates = {"start": format_date(mission.start_date), "end": format_date(mission.end_date)}
+    if starts_at is not None and not mission.start_date <= in_zone(starts_at, zone).date() <= mission.end_date:
+        problems.append(RuleViolation(
+            _("The start falls outside the mission's dates (%(start)s to %(end)s).", **dates), "starts_at"))
+    if ends_at is not None and is_known_timezone(end_zone) and last_day(ends_at, end_zone) > mission.end_date:
+        problems.append(RuleViolation(
+            _("The end falls outside the mission's dates (%(start)s to %(end)s).", **dates), "ends_at"))
+    return problems
 
 
 @dataclass(frozen=True)
