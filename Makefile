@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app visitplanner
 
-.PHONY: run test test-unit test-browser bench browser-deps test-deps services db demo translations vendor-css wheel clean
+.PHONY: run test test-unit test-browser bench browser-deps test-deps services db demo translations vendor-css screens wheel clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -75,6 +75,13 @@ translations: $(VENV)/.installed-run
 	$(BIN)/pybabel update -i visitplanner/translations/messages.pot -d visitplanner/translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/english_catalogue.py
 	$(BIN)/pybabel compile -d visitplanner/translations --statistics
+
+## Screenshots of the demo at 1280 px and 390 px (dashboard, programme, week, checklist, feed page) into docs/screens/,
+## from a demo app of their own (nothing of instance/ is touched); SCREENS_ARGS="--lang nl" for Dutch. Debian's
+## pngquant (installed when missing, if apt can) makes the files about a third of the size.
+screens: $(VENV)/.installed-test browser-deps
+	@command -v pngquant >/dev/null || (apt-get update -qq && apt-get install -y -qq pngquant) || true
+	$(BIN)/python scripts/screens.py $(SCREENS_ARGS)
 
 ## Refresh the vendored NL Design System CSS from the npm registry (versions pinned in the script).
 vendor-css:

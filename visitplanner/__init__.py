@@ -19,10 +19,11 @@ from sqlalchemy.engine import Engine
 
 from . import cache as feed_cache
 from . import crypto, formatting, limits, shell, timeutil
+from .theme import build_theme
 from . import models  # noqa: F401  (every mapper known before first use)
 from .access import allows, enforce_access, roles_allowed
 from .admin.views import bp as admin_bp
-from .audit.labels import action_label, audit_value, entry_label, field_label, use_column_labels
+from .audit.labels import action_label, audit_value, entry_label, field_label, use_column_labels, use_references
 from .auth import sessions
 from .auth.models import User
 from .auth.views import bp as auth_bp
@@ -40,6 +41,7 @@ from .main.views import bp as main_bp
 from .messages import shown, use_labels
 from .missions.views import bp as missions_bp
 from .participants.views import bp as participants_bp
+from .partnerships.models import FocalTheme, Objective, Partnership
 from .partnerships.views import bp as partnerships_bp
 from .readiness.checks import check_title
 from .readiness.views import bp as readiness_bp
@@ -66,6 +68,8 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.config.from_mapping(build_config(app.instance_path))
     if config:
         app.config.update(config)
+    # The house style: a setting that cannot be used stops the start, as a key that does not fit does.
+    app.extensions["visitplanner.theme"] = build_theme(app.config, app.instance_path)
     # Before anything connects: the database holds personal data, its files are for the service account only.
     create_sqlite_file_privately(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     if app.config.get("PROXY_FIX"):
@@ -157,7 +161,15 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     use_column_labels(audit_labels(column for table in db.metadata.sorted_tables for column in table.columns))
-    use_labels(field=field_label, value=audit_value, check=check_title)  # for pages, exports and the command line
+    # for pages, exports and the command line
+    use_labels(field=field_label, value=audit_value, check=check_title, moment=formatting.shown_moment)
+    use_references({
+        "user_id": _name_of(User, "name"),
+        "owner_id": _name_of(User, "name"),
+        "partnership_id": _name_of(Partnership, "label"),
+        "focal_theme_id": _name_of(FocalTheme, "label"),
+        "objective_id": _name_of(Objective, "label"),
+    })
     app.jinja_env.filters["shown"] = shown
     app.jinja_env.globals.update(
         may_use=lambda endpoint: allows(current_user, endpoint),
@@ -176,7 +188,16 @@ def register_template_helpers(app: Flask) -> None:
         zone_label_on=timeutil.zone_label_on,
         zone_periods=timeutil.zone_periods,
         current_language=select_locale,
+        house_style=app.extensions["visitplanner.theme"],
     )
+
+
+def _name_of(model, attribute: str):
+    """How the audit log names a record it holds the id of: by ``attribute``; None when it is no longer there."""
+    def name(record_id: int) -> str | None:
+        row = db.session.get(model, record_id)
+        return None if row is None else str(getattr(row, attribute))
+    return name
 
 
 def register_error_handlers(app: Flask) -> None:

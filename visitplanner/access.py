@@ -33,6 +33,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "auth.code": PUBLIC,
     "auth.enrol": PUBLIC,
     "main.set_language": PUBLIC,
+    # The house style: every page needs it, the sign-in page too.
+    "main.theme": PUBLIC,
+    "main.logo": PUBLIC,
     "auth.logout": SIGNED_IN,
     "main.home": SIGNED_IN,
     # partnerships

@@ -72,7 +72,13 @@ def build_config(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en"),
         #: The time zone of the organisation itself: "home time" beside outbound programmes.
         "HOME_TIMEZONE": os.environ.get("HOME_TIMEZONE", "Europe/Amsterdam"),
+        #: The organisation's house style (``theme.py``): its name in every page's header, its logo (a file in the
+        #: instance folder, or an address on this site), its two colours, and a stylesheet of its own tokens.
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Gemeente Voorbeeldstad"),
+        "ORGANISATION_LOGO": os.environ.get("ORGANISATION_LOGO", ""),
+        "ORGANISATION_PRIMARY_COLOUR": os.environ.get("ORGANISATION_PRIMARY_COLOUR", ""),
+        "ORGANISATION_LINK_COLOUR": os.environ.get("ORGANISATION_LINK_COLOUR", ""),
+        "ORGANISATION_STYLESHEET": os.environ.get("ORGANISATION_STYLESHEET", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel import dates as babel_dates
+from flask import current_app, has_app_context
 from flask_babel import get_locale
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .timeutil import in_zone, zone_label
+from .timeutil import in_zone, is_known_timezone, place_name, resolve_local, zone_label
 
 
 #: English reads dates and times as in Britain ("1 Dec 2026", 21:47), not as in the United States.
 _REGION = {"en": "en_GB"}
+#: The one style of a date, and of a date with its time, in every language: "7 Dec 2026", "7 Dec 2026, 10:50";
+#: in Dutch "7 dec. 2026", "7 dec. 2026, 10:50". Pages, errors, History and exports all use it.
+DATE = "d MMM y"
+DATETIME = "d MMM y, HH:mm"
+#: The format names of Babel that mean "a date in the text" here: each gives the one style.
+_ONE_STYLE = ("short", "medium", "long")
+#: Dutch abbreviates a month with a full stop ("7 dec. 2026"; "mei" is whole), as the Taalunie advises and as CLDR
+#: wrote it before version 42, whose abbreviations (in Babel since 2.12) dropped the stop. Babel still formats the
+#: rest: only the month is put in as literal text.
+_NL_MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+_ABBREVIATED_MONTH = re.compile(r"(?<!M)MMM(?!M)")
 
 
 def _locale() -> str:
@@ -22,8 +35,21 @@ def _locale() -> str:
     return _REGION.get(language, language)
 
 
+def _pattern(pattern: str, value: date, locale: str) -> str:
+    """``pattern`` for ``value`` in ``locale``: in Dutch, an abbreviated month (``MMM``) with its full stop."""
+    if locale.split("_")[0] == "nl":
+        return _ABBREVIATED_MONTH.sub(f"'{_NL_MONTHS[value.month - 1]}'", pattern)
+    return pattern
+
+
 def format_date(value: date, format: str = "medium") -> str:
-    return babel_dates.format_date(value, format=format, locale=_locale())
+    """A date in the one style ("7 Dec 2026"), whichever of Babel's short, medium or long is asked; "full" (with the
+    weekday) and CLDR patterns ("EEE d MMM") as given."""
+    locale = _locale()
+    pattern = DATE if format in _ONE_STYLE else format
+    if pattern == "full":
+        return babel_dates.format_date(value, format="full", locale=locale)
+    return babel_dates.format_date(value, format=_pattern(pattern, value, locale), locale=locale)
 
 
 def format_day(value: date) -> str:
@@ -36,11 +62,54 @@ def format_time(moment: datetime, zone: str) -> str:
     return babel_dates.format_time(in_zone(moment, zone), format="HH:mm", locale=_locale())
 
 
-def format_datetime(moment: datetime, zone: str, format: str = "medium") -> str:
-    local = in_zone(moment, zone)
-    return babel_dates.format_datetime(local, format=format, tzinfo=local.tzinfo, locale=_locale())
+def format_datetime(moment: datetime, zone: str | None = None, format: str = "medium") -> str:
+    """A moment in the one style, "7 Dec 2026, 10:50", as the clock reads in ``zone`` (a wall-clock time without a
+    zone is shown as it is); Babel's short, medium and long all give it."""
+    local = in_zone(moment, zone) if zone and moment.tzinfo is not None else moment
+    locale = _locale()
+    pattern = _pattern(DATETIME if format in _ONE_STYLE else format, local, locale)
+    return babel_dates.format_datetime(local, format=pattern, tzinfo=local.tzinfo, locale=locale)
 
 
+#: A date or a moment as stored in text (the audit log, stored messages): ``2026-12-07``, ``2026-12-07T10:50``,
+#: ``2026-12-07T09:50:00+00:00``.
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$")
+
+
+#: A wall-clock time with its zone, as programme items record their start and end: "2027-04-20 14:00 (Asia/Shanghai)".
+_LOCAL_IN_ZONE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}) \(([^()]+)\)$")
+
+
+def shown_zone(zone: str) -> str:
+    """A time zone's name as a person reads it beside its code: "China (Asia/Shanghai)"."""
+    if not is_known_timezone(zone) or place_name(zone) == zone:
+        return zone
+    return f"{place_name(zone)} ({zone})"
+
+
+def shown_moment(value: str, zone: str | None = None) -> str:
+    """A date or moment kept as ISO text, in the one style; a moment with an offset as the clock reads in ``zone``
+    (the home zone), a wall-clock time without one as it is, a wall-clock time with its zone's name with the zone's
+    label ("20 Apr 2027, 14:00 China (UTC+8)"). Any other text is returned as it is."""
+    local = _LOCAL_IN_ZONE.match(value) if isinstance(value, str) else None
+    if local and is_known_timezone(local.group(3)):
+        day, time_, where = local.groups()
+        try:
+            wall = datetime.fromisoformat(f"{day}T{time_}")
+            return f"{format_datetime(wall)} {zone_label(resolve_local(wall, where, 0), where)}"
+        except ValueError:  # a time the clocks skip: shown as recorded
+            return value
+    if not isinstance(value, str) or not _ISO.match(value):
+        return value
+    try:
+        if len(value) == 10:
+            return format_date(date.fromisoformat(value))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if zone is None and moment.tzinfo is not None and has_app_context():
+        zone = current_app.config.get("HOME_TIMEZONE")
+    return format_datetime(moment, zone or "UTC")
 
 
 def time_span(start: datetime, start_zone: str, end: datetime, end_zone: str) -> str:

@@ -4,7 +4,8 @@ attention, and what changed (in the audit log too).
 A message is stored as a code with parameters, never as text translated when it was written: the code is the
 message's source text (its id in the catalogues), and each parameter is plain text (a title, an alias, a date),
 another message, a reference to a label (a field's name, an enum value's label), or a list of these. ``shown``
-translates it when a page, an export or the command line shows it. Text a person typed (a reason given) is kept
+translates it when a page, an export or the command line shows it, a date kept as ``2026-12-07`` in the one style of
+the reader's language ("7 Dec 2026"). Text a person typed (a reason given) is kept
 as it is and shown as written, as is a reason stored before messages were kept this way.
 """
 
@@ -33,6 +34,9 @@ FIELD, VALUE, CHECK, LOWER = "field", "value", "check", "lower"
 #: How each kind of reference is looked up when shown: a field's label, a field's value as a person reads it (an enum's
 #: label, yes or no), a readiness check's title (``use_labels``); until the application gives them, the code itself.
 _lookups: dict[str, Callable[..., str]] = {FIELD: str, VALUE: lambda field, value: str(value), CHECK: str}
+#: How a parameter kept as text is shown: a date kept as ISO text in the reader's style (``use_labels``).
+MOMENT = "moment"
+_lookups[MOMENT] = str
 
 
 def stored(msgid: str, **params: Any) -> dict[str, Any]:
@@ -74,7 +78,7 @@ def shown(value: Any, separator: str = "; ") -> str:
     if not isinstance(value, dict):
         return str(value)
     if MSG in value:
-        params = {name: v if isinstance(v, int | float) and not isinstance(v, bool) else shown(v, ", ")
+        params = {name: v if isinstance(v, int | float) and not isinstance(v, bool) else _as_text(v)
                   for name, v in value.get(PARAMS, {}).items()}
         try:
             if PLURAL in value:
@@ -88,10 +92,16 @@ def shown(value: Any, separator: str = "; ") -> str:
     return text.lower() if value.get(LOWER) else text
 
 
-def use_labels(*, field: Callable[[str], str], value: Callable[[str, Any], str], check: Callable[[str], str]) -> None:
-    """How references are shown, given by ``create_app``: this module is in the foundation and imports no area that
-    knows (``docs/engineers.md``, "Layers")."""
-    _lookups.update({FIELD: field, VALUE: value, CHECK: check})
+def _as_text(value: Any) -> str:
+    """A parameter as text: a reference by its label, a date kept as ISO text in the reader's style."""
+    return _lookups[MOMENT](shown(value, ", "))
+
+
+def use_labels(*, field: Callable[[str], str], value: Callable[[str, Any], str], check: Callable[[str], str],
+               moment: Callable[[str], str] = str) -> None:
+    """How references (and dates kept as text) are shown, given by ``create_app``: this module is in the foundation
+    and imports no area that knows (``docs/engineers.md``, "Layers")."""
+    _lookups.update({FIELD: field, VALUE: value, CHECK: check, MOMENT: moment})
 
 
 def _label(ref: dict[str, Any]) -> str:

@@ -60,6 +60,9 @@ EXPECTED: dict[str, set] = {
     "auth.code": set(VISITORS),
     "auth.enrol": set(VISITORS),
     "main.set_language": set(VISITORS),
+    # The organisation's house style: the sign-in page wears it too, so anyone may fetch its stylesheet and logo.
+    "main.theme": set(VISITORS),
+    "main.logo": set(VISITORS),
     "auth.logout": ACCOUNTS,
     "main.home": ACCOUNTS,
     "partnerships.index": OFFICE,
@@ -234,6 +237,9 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
         return 302, "/login"
     if rule.endpoint == "auth.login" and who != ANONYMOUS:
         return 302, "/"  # already signed in
+    # The test application has no logo in its settings.
+    if rule.endpoint == "main.logo":
+        return 404, None
     return 200, None
 
 
@@ -344,9 +350,12 @@ def test_anonymous_visitors_reach_nothing_but_the_login_page_and_static_files(ap
         response = client.get(url)
         # robots.txt is public; a calendar feed is fetched without an account, its secret token being the
         # credential (the data set's token opens the delegate's feed; a token that is not one opens nothing).
-        if endpoint in ("auth.login", "static", "calendar.robots", "calendar.feed"):
+        if endpoint in ("auth.login", "static", "calendar.robots", "calendar.feed", "main.theme"):
             assert response.status_code == 200, f"{url} got {response.status_code}"
             response.close()
+            continue
+        if endpoint == "main.logo":  # public, like the stylesheet; the test application has no logo
+            assert response.status_code == 404
             continue
         if response.status_code != 302 or location_path(response) != "/login":
             reached.append(f"{url} ({response.status_code})")

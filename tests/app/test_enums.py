@@ -19,10 +19,11 @@ from visitplanner.calendar.models import FeedKind
 from visitplanner.disclosure import Audience
 from visitplanner.enums import FIELD_ENUMS, LabelledEnum, MemberText, RiskLevel
 from visitplanner.followup.forms import FollowUpStatusForm
+from visitplanner.followup.models import FollowUpStatus
 from visitplanner.itinerary.models import ItemKind, Visibility
 from visitplanner.missions.models import Direction, DueDiligence, MissionStatus
-from visitplanner.participants.models import ConsultationChannel, Decision, Scope
-from visitplanner.partnerships.models import DossierTopic, PartnershipKind, RegionType
+from visitplanner.participants.models import ConsultationChannel, Decision, ParticipantKind, Scope
+from visitplanner.partnerships.models import DossierTopic, PartnershipKind, ProgressRating, RegionType
 from visitplanner.readiness.lifecycle import Action
 from visitplanner.readiness.models import ManualCheck, SignOffRole
 
@@ -123,11 +124,12 @@ def test_a_form_offers_an_enums_choices_in_the_readers_language(app):
 #: The fields whose stored values are shown by an enum's label, as the audit log's own registry listed them before the
 #: enums said so themselves, and the consultation's channel that its entries' headings already showed by its label.
 FIELDS = {
-    "kind": {ItemKind, PartnershipKind, FeedKind},
+    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind},
     "audience": {Audience},
     "visibility": {Visibility},
     "direction": {Direction},
-    "status": {MissionStatus},
+    "status": {MissionStatus, FollowUpStatus},
+    "progress": {ProgressRating},
     "region_type": {RegionType},
     "role_names": {Role},
     "scopes": {Scope},
@@ -155,6 +157,8 @@ def test_audit_values_are_shown_by_the_labels_of_the_enums_that_label_their_fiel
     with app.test_request_context(), force_locale("en"):
         assert audit_value("kind", "ngo_visit") == "Visit to an NGO or human-rights organisation"
         assert audit_value("kind", "sister_city") == "Sister city / partner city"
+        assert audit_value("kind", "academic") == "Academic"
+        assert audit_value("status", "in_progress") == "In progress"
         assert audit_value("scopes", ["take_part", "photos_press"]) == "Take part, Photographs or press"
         assert audit_value("channel", "consulate") == "A consulate"
         assert audit_value("kind", "no_such_kind") == "no_such_kind"  # a code no enum knows: shown as it is

@@ -1,6 +1,7 @@
-"""axe-core in Chromium over every page each demo account can reach from its home page (issue 13, part 1): no
-critical or serious violation of WCAG 2.1 A/AA anywhere, forms included; and on a phone held upright (390 px), no
-page scrolls sideways (issue 13, part 7), measured by the document's scrollWidth.
+"""axe-core in Chromium over every page each demo account can reach from its home page (issue 13, part 1; issue 23):
+no critical, serious or moderate violation anywhere, forms included, with axe's default rules (WCAG 2.x A/AA and its
+best practices, such as landmark-unique), none disabled and no element excluded; and on a phone held upright
+(390 px), no page scrolls sideways (issue 13, part 7), measured by the document's scrollWidth.
 
 Each role signs in as a person does (password, then the code of the documented demo key for the roles that need a
 second factor) and follows every link on every page it reaches, as tests/app/test_smoke.py does without a browser;
@@ -22,9 +23,8 @@ from visitplanner.demo import ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-#: What axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-FAILING = ("critical", "serious")
+#: What fails a page: every impact but "minor", of axe's default rules (no runOnly: none left out).
+FAILING = ("critical", "serious", "moderate")
 #: A phone held upright (the width the office's delegation members read their programme on), and a desktop.
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -67,8 +67,8 @@ def axe_script() -> str:
 
 
 @pytest.mark.parametrize("email", [account[0] for account in ACCOUNTS])
-def test_no_page_a_role_can_reach_has_a_serious_violation_or_scrolls_sideways_on_a_phone(new_context, axe_script,
-                                                                                        email, authenticator_code):
+def test_no_page_a_role_can_reach_has_a_moderate_or_worse_violation_or_scrolls_sideways_on_a_phone(
+        new_context, axe_script, email, authenticator_code):
     context = new_context()
     context.add_init_script(script=axe_script)
     page = context.new_page()
@@ -85,8 +85,7 @@ def test_no_page_a_role_can_reach_has_a_serious_violation_or_scrolls_sideways_on
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         assert response.status == 200, f"{email}: {url} answered {response.status}"
-        results = page.evaluate("options => axe.run(document, options)",
-                                {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
+        results = page.evaluate("options => axe.run(document, options)", {"resultTypes": ["violations"]})
         for violation in results["violations"]:
             if violation["impact"] in FAILING:
                 targets = [node["target"] for node in violation["nodes"]][:3]

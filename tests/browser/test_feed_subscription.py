@@ -1,6 +1,7 @@
 """A delegation member subscribes to her missions from a phone-sized screen (issue 13, part 5): the address as the
-server is reached (plain HTTP here, as `make run` serves), one click selecting it whole for copying, and a QR code
-of the webcal address for the phone's camera; the address opens a calendar."""
+server is reached (plain HTTP here, as `make run` serves), once, in one read-only field that selects whole, with how
+to copy it on a phone and on a computer, and a QR code of the webcal address for the phone's camera; the address
+opens a calendar."""
 
 from __future__ import annotations
 
@@ -31,8 +32,17 @@ def test_a_delegate_subscribes_and_copies_the_address_or_scans_it(new_context, l
     expect(page.locator("a[href^='webcal://']")).to_have_attribute(
         "href", "webcal://" + address.removeprefix("http://"))
 
-    page.locator("code.vp-copy").click()
-    assert page.evaluate("window.getSelection().toString()") == address, "one click selects the whole address"
+    # The address once, in one read-only field, with how to select it on a phone and on a computer (no script).
+    field = page.get_by_label("Or copy this address into your calendar")
+    expect(field).to_have_attribute("readonly", "")
+    expect(page.locator("#feed-url-hint")).to_contain_text("On a phone:")
+    expect(page.locator("#feed-url-hint")).to_contain_text("On a computer:")
+    assert page.inner_text("main").count(address.split("/feeds/")[1]) == 0, "not as text beside the field"
+    assert page.locator(f"input[value='{address}']").count() == 1, "the address is shown once"
+    field.click()
+    page.keyboard.press("Control+A")
+    assert page.evaluate("e => [e.selectionStart, e.selectionEnd]", field.element_handle()) == [0, len(address)], \
+        "select all in the field selects the whole address"
 
     qr = page.locator("svg.vp-qr")
     expect(qr).to_be_visible()

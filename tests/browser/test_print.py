@@ -58,7 +58,7 @@ def test_an_internal_print_is_marked_confidential_on_every_page_with_date_and_pa
         assert "Intern – vertrouwelijk" in text, (number, text[:200])
         assert f"{number} / {total}" in text, (number, text[-200:])
     assert "Programma voor: Intern" in printed[0]
-    assert re.search(r"Afgedrukt op \d{1,2}-\d{1,2}-\d{2,4}", printed[0]), printed[0][:300]
+    assert re.search(r"Afgedrukt op \d{1,2} [a-z]{3,4}\.? \d{4}, \d{2}:\d{2}", printed[0]), printed[0][:300]  # 7 dec. 2026, 10:50
 
 
 def test_a_public_print_is_not_marked_confidential(protocol, inbound):

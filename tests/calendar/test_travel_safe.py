@@ -131,7 +131,7 @@ def test_a_delegate_downloads_a_travel_safe_ics_that_carries_nothing_of_civil_so
     assert parse_options_header(response.headers["Content-Disposition"]) == (
         "attachment", {"filename": "programme-2027-04-12-2027-04-15.ics"})
     cal = assert_well_formed(response.data)
-    assert str(cal["x-wr-calname"]) == "Programme 12 April 2027 – 15 April 2027"
+    assert str(cal["x-wr-calname"]) == "Programme 12 Apr 2027 – 15 Apr 2027"
     body = events(response.data)
     assert set(body) == {i.uid for i in t.values()}
 

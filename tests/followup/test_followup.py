@@ -320,7 +320,7 @@ def test_the_follow_up_form_adds_an_action(app, ctx, en, login, past):
 
 @pytest.mark.parametrize("change, field, message", [
     ({"what": ""}, "what", "This field is required."),
-    ({"due_date": ""}, "due_date", "Enter a date, e.g. 2027-04-01."),
+    ({"due_date": ""}, "due_date", "Enter a date, e.g. 1 Apr 2027."),
     ({"due_date": "31-02-2027"}, "due_date", "Not a valid date value."),
     ({"due_date": "2027-02-31"}, "due_date", "Not a valid date value."),
 ])
@@ -406,7 +406,7 @@ def test_the_evaluation_form_records_an_evaluation_and_the_next_due_date(app, ct
 
 
 @pytest.mark.parametrize("change, field, message", [
-    ({"evaluated_on": ""}, "evaluated_on", "Enter a date, e.g. 2027-04-01."),
+    ({"evaluated_on": ""}, "evaluated_on", "Enter a date, e.g. 1 Apr 2027."),
     ({"evaluated_on": "28 maart"}, "evaluated_on", "Not a valid date value."),
     ({"next_due": "2027-13-01"}, "next_due", "Not a valid date value."),
     ({"progress": ""}, "progress", None),

@@ -89,7 +89,7 @@ def test_a_time_in_the_spring_gap_is_refused_proposing_times_that_exist(client, 
         starts_at="2027-03-28T02:30", ends_at="2027-03-28T04:00"))
     assert response.status_code == 200
     assert field_error(response, "starts_at") == (
-        "02:30 does not exist on 2027-03-28 in Amsterdam: the clocks skip it. Choose for example 01:30 or 03:30.")
+        "02:30 does not exist on 28 Mar 2027 in Amsterdam: the clocks skip it. Choose for example 01:30 or 03:30.")
     assert db.session.scalar(select(ProgrammeItem)) is None
 
 
@@ -99,7 +99,7 @@ def test_a_time_in_the_autumn_fold_asks_which_of_the_two_is_meant(client, login,
     asked = client.post(url, data=item_form(starts_at="2027-10-31T02:30", ends_at="2027-10-31T04:00"))
     assert asked.status_code == 200
     assert field_error(asked, "starts_fold") == (
-        "02:30 happens twice on 2027-10-31 in Amsterdam (UTC+2, then UTC+1): say which one is meant.")
+        "02:30 happens twice on 31 Oct 2027 in Amsterdam (UTC+2, then UTC+1): say which one is meant.")
     assert "The second time, after the clocks go back" in text_of(asked)
     assert db.session.scalar(select(ProgrammeItem)) is None
 

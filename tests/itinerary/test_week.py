@@ -324,7 +324,7 @@ def test_the_week_across_the_end_of_summer_time_names_each_days_offset(client, l
     assert offsets == [["Amsterdam (UTC+2)"], ["Amsterdam (UTC+2)"], ["Amsterdam (UTC+2 → UTC+1)"],
                        ["Amsterdam (UTC+1)"], ["Amsterdam (UTC+1)"]]
     margin = re.search(r'<th scope="col" class="vp-week__margin">(.*?)</th>', grid, re.DOTALL).group(1)
-    assert margin.startswith("Amsterdam (UTC+2); ") and margin.endswith("31 okt: Amsterdam (UTC+1)")
+    assert margin.startswith("Amsterdam (UTC+2); ") and margin.endswith("31 okt.: Amsterdam (UTC+1)")
     assert "09:00–10:30" in item_cells(html)["Ontvangst"]
 
 
@@ -332,7 +332,7 @@ def test_the_mission_overview_names_both_offsets_when_the_visit_spans_a_change(c
                                                                                 make_mission):
     login(Role.PROTOCOL)
     page = " ".join(unescape(client.get(f"/missions/{autumn.id}").get_data(as_text=True)).split())
-    assert re.search(r"<dd>Amsterdam \(UTC\+2\); [^<]*31 okt: Amsterdam \(UTC\+1\) — Europe/Amsterdam</dd>", page)
+    assert re.search(r"<dd>Amsterdam \(UTC\+2\); [^<]*31 okt\.: Amsterdam \(UTC\+1\) — Europe/Amsterdam</dd>", page)
     spring = make_mission("outbound")  # 12–15 April: no change
     page = " ".join(unescape(client.get(f"/missions/{spring.id}").get_data(as_text=True)).split())
     assert "<dd>China (UTC+8) — Asia/Shanghai</dd>" in page

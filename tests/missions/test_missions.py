@@ -358,7 +358,7 @@ def test_the_history_shows_who_changed_what_newest_first(client, login, make_par
     assert "Joost Bakker" in text[0] and "Mission changed" in text[0]
     assert "Title Werkbezoek Wuxi → Werkbezoek Wuxi en Suzhou" in text[0]
     assert "Sanne de Vries" in text[1] and "Mission created" in text[1]
-    assert "Time zone Asia/Shanghai" in text[1]
+    assert "Time zone China (Asia/Shanghai)" in text[1]
 
 
 def test_audit_entries_cannot_be_changed_or_deleted(make_user):

@@ -90,7 +90,7 @@ VOIDING = {
                                            "reason for having no talking points added"),
     "kind changed": (lambda s: edit(s, s.meeting, kind="meal"), "kind Official meeting with partner authorities"),
     "moved": (lambda s: edit(s, s.meeting, starts_at=datetime(2027, 4, 13, 15), ends_at=datetime(2027, 4, 13, 16)),
-              "start 2027-04-13 14:00 → 2027-04-13 15:00"),
+              "start 13 Apr 2027, 14:00 → 13 Apr 2027, 15:00"),
     "other zone, same wall-clock time": (lambda s: edit(s, s.meeting, timezone="Asia/Hong_Kong"),
                                          "time zone Asia/Shanghai → Asia/Hong_Kong"),
     "place changed": (lambda s: edit(s, s.meeting, location="Hotel"), "location — → Hotel"),
@@ -113,7 +113,7 @@ VOIDING = {
         "expired or ends before the meeting"),
     "last day moved": (lambda s: update_mission(s.protocol, s.mission, expected_version=s.mission.version,
                                                 **mission_data(s.mission, end_date=date(2027, 4, 16))),
-                       "Mission: last day 2027-04-15 → 2027-04-16"),
+                       "Mission: last day 15 Apr 2027 → 16 Apr 2027"),
     "delegation grew": (lambda s: add_member(s.protocol, s.mission, name="Jan Jansen"), "Delegation: joined Jan Jansen"),
     "a company joined": (lambda s: add_company(s.mission, "Mulder Waterbouw B.V."),
                          "Company added: Mulder Waterbouw B.V."),
@@ -172,7 +172,7 @@ def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_
     db.session.expire_all()
     assert db.session.get(Mission, mission.id).status == "draft"
     page = unescape(client.get(f"/missions/{mission.id}").get_data(as_text=True))
-    assert "Mission: last day 2027-04-15 → 2027-04-17" in page
+    assert "Mission: last day 15 Apr 2027 → 17 Apr 2027" in page
 
 
 def test_a_void_made_in_dutch_is_read_in_english_by_an_english_reader_and_stored_as_a_code(
@@ -236,7 +236,7 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
                    due_diligence_notes="", met_defenders=False)
     commit(s.protocol)
     assert s.mission.status == "draft"
-    assert "Mulder Waterbouw B.V.: human-rights briefing 2027-02-01 → —" in shown(s.mission.attention_reason)
+    assert "Mulder Waterbouw B.V.: human-rights briefing 1 Feb 2027 → —" in shown(s.mission.attention_reason)
 
 
 def test_a_setting_that_makes_a_check_fail_voids_what_no_longer_passes(make_user, make_mission, make_item):

@@ -322,7 +322,7 @@ def test_consent_expires_the_day_after_its_reconfirm_by_date(with_participant):
     the_day_after = result_of(check_consent, mission, Context(today=date(2027, 4, 15)))
 
     assert on_the_day.status == Status.PASS
-    assert_fails(the_day_after, f"{ALIAS}: consent expired on 2027-04-14")
+    assert_fails(the_day_after, f"{ALIAS}: consent expired on 14 Apr 2027")
 
 
 def test_consent_that_ends_before_the_meeting_fails_although_it_holds_today(with_participant):
@@ -332,11 +332,11 @@ def test_consent_that_ends_before_the_meeting_fails_although_it_holds_today(with
 
     result = result_of(check_consent, mission)
 
-    assert_fails(result, f"{ALIAS}: consent ends on 2027-04-01, before the meeting on 2027-04-14")
+    assert_fails(result, f"{ALIAS}: consent ends on 1 Apr 2027, before the meeting on 14 Apr 2027")
     assert result.fix_endpoint == "participants.consent"
     assert result.fix_args == {"participant_id": participant.id, "mission_id": mission.id}
     assert_fails(result_of(check_consent, mission, Context(today=date(2027, 4, 2))),
-                 f"{ALIAS}: consent expired on 2027-04-01")  # and once it has lapsed, it says so
+                 f"{ALIAS}: consent expired on 1 Apr 2027")  # and once it has lapsed, it says so
 
 
 def test_consent_must_hold_on_the_local_day_of_the_last_item_the_person_attends(with_participant, make_item):
@@ -349,7 +349,7 @@ def test_consent_must_hold_on_the_local_day_of_the_last_item_the_person_attends(
     give_consent(advisor, participant, mission, [Scope.TAKE_PART], reconfirm_by=date(2027, 4, 14))
 
     assert_fails(result_of(check_consent, mission),
-                 f"{ALIAS}: consent ends on 2027-04-14, before the meeting on 2027-04-15")
+                 f"{ALIAS}: consent ends on 14 Apr 2027, before the meeting on 15 Apr 2027")
     give_consent(advisor, participant, mission, [Scope.TAKE_PART], reconfirm_by=date(2027, 4, 15))
     assert result_of(check_consent, mission).status == Status.PASS
 
@@ -384,7 +384,7 @@ def test_an_assessment_expires_after_its_valid_until_date(with_participant):
     assess(advisor, participant, item, valid_until=date(2027, 4, 14))  # the day of the meeting
     assert result_of(check_safety, mission, Context(today=date(2027, 4, 14))).status == Status.PASS
     assert_fails(result_of(check_safety, mission, Context(today=date(2027, 4, 15))),
-                 f"{ALIAS} at “Gesprek”: assessment expired on 2027-04-14")
+                 f"{ALIAS} at “Gesprek”: assessment expired on 14 Apr 2027")
 
 
 def test_an_assessment_valid_until_before_the_day_of_its_item_fails(with_participant, make_item):
@@ -393,7 +393,7 @@ def test_an_assessment_valid_until_before_the_day_of_its_item_fails(with_partici
 
     result = result_of(check_safety, mission)
 
-    assert_fails(result, f"{ALIAS} at “Gesprek”: assessment valid until 2027-04-13, before the meeting on 2027-04-14")
+    assert_fails(result, f"{ALIAS} at “Gesprek”: assessment valid until 13 Apr 2027, before the meeting on 14 Apr 2027")
     assert result.fix_endpoint == "participants.assess"
     assert result.fix_args == {"participant_id": participant.id, "item_id": item.id}
     # The item's own day, where it happens: 07:00 in Shanghai on 15 April is 14 April in UTC.
@@ -403,7 +403,7 @@ def test_an_assessment_valid_until_before_the_day_of_its_item_fails(with_partici
     assess(advisor, participant, item)
     assess(advisor, participant, early, valid_until=date(2027, 4, 14))
     assert_fails(result_of(check_safety, mission),
-                 f"{ALIAS} at “Ontbijt”: assessment valid until 2027-04-14, before the meeting on 2027-04-15")
+                 f"{ALIAS} at “Ontbijt”: assessment valid until 14 Apr 2027, before the meeting on 15 Apr 2027")
     assess(advisor, participant, early, valid_until=date(2027, 4, 15))
     assert result_of(check_safety, mission).status == Status.PASS
 
@@ -420,7 +420,7 @@ def test_a_consultation_that_no_longer_holds_on_the_day_of_the_item_fails(make_u
     result = result_of(check_safety, mission)
 
     assert_fails(result, f"{ALIAS} at “Gesprek”: the consultation of the embassy or another trusted channel holds "
-                         "until 2027-03-31, before the meeting on 2027-04-14")
+                         "until 31 Mar 2027, before the meeting on 14 Apr 2027")
     assert result.fix_endpoint == "participants.consult" and result.fix_args == {"mission_id": mission.id}
     consult(advisor, mission, [(participant, item)], consulted_on=date(2027, 2, 20), valid_until=date(2027, 4, 14))
     assert result_of(check_safety, mission).status == Status.PASS

@@ -493,14 +493,14 @@ def test_settling_voids_when_consent_expired_by_date(finalised_until_the_meeting
     assert settle(s.mission, date(2027, 4, 15)) is True
     commit()
     assert s.mission.status == "draft" and active_sign_offs(s.mission) == []
-    assert f"{ALIAS}: consent expired on 2027-04-14" in shown(s.mission.attention_reason)
+    assert f"{ALIAS}: consent expired on 14 Apr 2027" in shown(s.mission.attention_reason)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "mission.void_sign_off"))
     assert entry.actor_id is None  # the system did it
 
     login(Role.PROTOCOL)
     page = client.get(f"/missions/{s.mission.id}").get_data(as_text=True)
     assert "This mission needs attention: its sign-off was voided." in page
-    assert "consent expired on 2027-04-14" in page and REAL_NAME not in page
+    assert "consent expired on 14 Apr 2027" in page and REAL_NAME not in page
 
 
 @pytest.mark.parametrize("page", ["/missions/{id}", "/missions/{id}/checklist"])
@@ -517,7 +517,7 @@ def test_after_expiry_the_pages_show_the_sign_off_no_longer_holds_without_writin
     auth.login(user)
     html = client.get(url).get_data(as_text=True)
     assert "The sign-off of this mission no longer holds: what it vouched for changed." in html
-    assert f"{ALIAS}: consent expired on 2027-04-14" in html and REAL_NAME not in html
+    assert f"{ALIAS}: consent expired on 14 Apr 2027" in html and REAL_NAME not in html
     db.session.expire_all()
     assert s.mission.status == "finalised" and audit_count("mission.void_sign_off", s.mission) == 0  # GET wrote nothing
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..audit.queries import recent
+from ..audit.queries import mission_titles, recent
 from ..auth.models import User
 from ..auth.operations import create_user, end_sessions, reset_second_factor, update_user
 from ..extensions import db
@@ -105,9 +105,9 @@ def audit_log():
     """The whole audit log, newest first."""
     page = parse_id(request.args.get("page")) or 1
     entries = recent(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    return render_template(
-        "admin/audit_log.html", entries=entries[:PAGE_SIZE], page=page, has_more=len(entries) > PAGE_SIZE
-    )
+    entries, has_more = entries[:PAGE_SIZE], len(entries) > PAGE_SIZE
+    return render_template("admin/audit_log.html", entries=entries, page=page, has_more=has_more,
+                           missions=mission_titles(entries))
 
 
 @bp.route("/processing")

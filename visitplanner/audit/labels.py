@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..enums import FIELD_ENUMS
-from ..formatting import format_date, short_code
+from ..formatting import format_date, short_code, shown_moment, shown_zone
 from ..messages import is_stored, shown
 
 ACTIONS = {
@@ -183,13 +184,24 @@ def _labelled(field: str, value) -> str | None:
     return None
 
 
-def _one(field: str, value) -> str:
-    label = _labelled(field, value)
-    return str(value) if label is None else label
+#: Fields that hold the id of another record, each with how that record is named (None: it is gone): shown by name,
+#: never by number. Given by ``create_app`` (:func:`use_references`), since this module imports no area.
+REFERENCES: dict[str, Callable[[int], str | None]] = {}
+#: Fields that hold a time zone's name.
+ZONE_FIELDS = frozenset({"timezone", "end_timezone", "home_timezone"})
+#: A fingerprint (SHA-256, hexadecimal): shown as the short code people compare, never whole.
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def use_references(names: Mapping[str, Callable[[int], str | None]]) -> None:
+    """How the records whose ids the log holds are named (``owner_id`` by the user's name): given by
+    ``create_app``."""
+    REFERENCES.update(names)
 
 
 def audit_value(field: str, value) -> str:
-    """A recorded value as a person reads it: yes/no, labels instead of codes, lists joined."""
+    """A recorded value as a person reads it, never as it is stored: yes/no, labels instead of codes, names instead of
+    ids, dates and times in the one style of the reader's language, a fingerprint as its short code, lists joined."""
     if value is None or value == "" or value == []:
         return "—"
     if field == "fingerprint" and isinstance(value, str):  # a sign-off's: its short code, said what it is
@@ -201,4 +213,28 @@ def audit_value(field: str, value) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(_one(field, v) for v in value)
+    if field in REFERENCES and isinstance(value, int):
+        return _referenced(field, value)
     return _one(field, value)
+
+
+def _referenced(field: str, record_id: int) -> str:
+    name = REFERENCES[field](record_id)
+    return _("(no longer recorded)") if name is None else name
+
+
+def _one(field: str, value) -> str:
+    label = _labelled(field, value)
+    if label is not None:
+        return label
+    if not isinstance(value, str):
+        return str(value)
+    if _DIGEST.match(value):
+        return short_code(value)
+    if field in ZONE_FIELDS:
+        return shown_zone(value)
+    if field == "sign_off" and ": " in value:  # "role: name", as a sign-off records who signed in which role
+        role, name = value.split(": ", 1)
+        return f"{_labelled('sign_off_role', role) or role}: {name}"
+    return shown_moment(value)
+

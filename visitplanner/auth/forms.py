@@ -10,6 +10,12 @@ class LoginForm(BaseForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1000)])
 
 
+#: An authenticator code: phones offer the code they received or generated, and a keyboard of digits.
+ONE_TIME_CODE = {"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+#: A recovery code has letters too: the ordinary keyboard, and nothing remembered or suggested.
+RECOVERY_CODE = {"autocomplete": "off", "inputmode": "text", "spellcheck": "false", "autocapitalize": "none"}
+
+
 class CodeForm(BaseForm):
     code = StringField(_l("Code"), filters=[strip], validators=[InputRequired(), Length(max=40)],
-                       description=_l("The six digits your authenticator app shows, or one of your recovery codes."))
+                       description=_l("The six digits your authenticator app shows."), render_kw=ONE_TIME_CODE)

@@ -10,7 +10,7 @@ from .. import limits
 from ..forms import ConfirmForm, save_form
 from ..redirects import safe_local_path
 from . import second_factor, sessions
-from .forms import CodeForm, LoginForm
+from .forms import RECOVERY_CODE, CodeForm, LoginForm
 from .operations import (
     authenticate,
     check_second_factor,
@@ -73,7 +73,8 @@ def code():
             return redirect(next_page or url_for("main.home"))
         form.code.errors = [_("This code does not open the account: it is wrong, was used before, or there were "
                               "too many attempts. Enter the next code your app shows, or a recovery code.")]
-    return render_template("auth/code.html", form=form), status
+    return render_template("auth/code.html", form=form, recovery=request.args.get("recovery") == "1",
+                           recovery_attrs=RECOVERY_CODE), status
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])

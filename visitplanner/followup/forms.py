@@ -6,7 +6,7 @@ from ..forms import BaseForm, strip
 from ..partnerships.models import ProgressRating
 from .models import FollowUpStatus
 
-DATE_HINT = _l("Enter a date, e.g. 2027-04-01.")
+DATE_HINT = _l("Enter a date, e.g. 1 Apr 2027.")
 
 
 class OutcomeForm(BaseForm):

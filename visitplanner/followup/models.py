@@ -18,6 +18,8 @@ from ..timeutil import UTCDateTime, now_utc
 
 
 class FollowUpStatus(LabelledEnum):
+    __fields__ = ("status",)
+
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"

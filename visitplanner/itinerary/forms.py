@@ -20,7 +20,7 @@ def FOLD_CHOICES() -> list[tuple[str, str]]:  # noqa: N802 - choices, as WTForms
     """When the clocks go back a time happens twice: which of the two."""
     return [("0", str(_l("The first time, before the clocks go back"))),
             ("1", str(_l("The second time, after the clocks go back")))]
-DATETIME_HINT = _l("Enter a date and time, e.g. 2026-05-11 14:00.")
+DATETIME_HINT = _l("Enter a date and time, e.g. 11 May 2026, 14:00.")
 
 
 #: What "delegation" means for the visibility of an item, by direction of the mission.

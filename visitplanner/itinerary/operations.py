@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..enums import RiskLevel
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
+from ..formatting import format_date
 from ..missions.models import Mission
 from ..participants.models import Participant, current_assessment
 from ..timeutil import (
@@ -117,12 +118,12 @@ def _moment(local: datetime, zone: str, fold: str | None, field: str, fold_field
     except NonexistentLocalTime as gap:
         raise RuleViolation(_(
             "%(time)s does not exist on %(day)s in %(place)s: the clocks skip it. Choose for example %(before)s or "
-            "%(after)s.", time=gap.local.strftime("%H:%M"), day=gap.local.date().isoformat(), place=place_name(zone),
+            "%(after)s.", time=gap.local.strftime("%H:%M"), day=format_date(gap.local.date()), place=place_name(zone),
             before=gap.before.strftime("%H:%M"), after=gap.after.strftime("%H:%M")), field) from None
     except AmbiguousLocalTime as fold_:
         raise RuleViolation(_(
             "%(time)s happens twice on %(day)s in %(place)s (%(first)s, then %(second)s): say which one is meant.",
-            time=fold_.local.strftime("%H:%M"), day=fold_.local.date().isoformat(), place=place_name(zone),
+            time=fold_.local.strftime("%H:%M"), day=format_date(fold_.local.date()), place=place_name(zone),
             first=utc_offset(fold_.first, zone), second=utc_offset(fold_.second, zone)), fold_field) from None
 
 

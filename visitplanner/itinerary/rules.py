@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from ..errors import RuleViolation
+from ..formatting import format_date
 from ..missions.models import DelegationMember, Mission
 from ..timeutil import in_zone, is_known_timezone, last_day
 from .models import ProgrammeItem
@@ -23,7 +24,7 @@ def item_time_problems(mission: Mission, starts_at: datetime | None, ends_at: da
     problems = []
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         problems.append(RuleViolation(_("The end must be after the start."), "ends_at"))
-    dates = {"start": mission.start_date.isoformat(), "end": mission.end_date.isoformat()}
+    dates = {"start": format_date(mission.start_date), "end": format_date(mission.end_date)}
     if starts_at is not None and not mission.start_date <= in_zone(starts_at, zone).date() <= mission.end_date:
         problems.append(RuleViolation(
             _("The start falls outside the mission's dates (%(start)s to %(end)s).", **dates), "starts_at"))

@@ -1,12 +1,15 @@
-"""The home page and the language switch."""
+"""The home page, the language switch, and the organisation's house style (its stylesheet and logo)."""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -48,3 +51,31 @@ def set_language():
             session["lang"] = form.lang.data
         target = safe_local_path(form.next.data) or target
     return redirect(target)
+
+
+#: A versioned address (the digest of what it serves) may be kept for a year; any other for an hour.
+_FOR_GOOD, _FOR_A_WHILE = 365 * 24 * 3600, 3600
+
+
+def _cached(response: Response, version: str | None) -> Response:
+    response.set_etag(version or "")
+    kept = _FOR_GOOD if version and request.args.get("v") == version else _FOR_A_WHILE
+    response.headers["Cache-Control"] = f"public, max-age={kept}" + (", immutable" if kept == _FOR_GOOD else "")
+    return response.make_conditional(request)
+
+
+@bp.route("/organisation/theme.css")
+def theme():
+    """The organisation's colours as NL Design System tokens (``theme.py``): a stylesheet, since pages carry no
+    inline style."""
+    style = current_app.extensions["visitplanner.theme"]
+    return _cached(Response(style.css, mimetype="text/css"), style.version)
+
+
+@bp.route("/organisation/logo")
+def logo():
+    """The organisation's logo file from the settings (``ORGANISATION_LOGO``); 404 without one."""
+    style = current_app.extensions["visitplanner.theme"]
+    if style.logo_file is None:
+        abort(404)
+    return _cached(Response(style.logo_bytes, mimetype=style.logo_type), style.logo_version)

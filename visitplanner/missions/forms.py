@@ -13,8 +13,8 @@ class MissionForm(VersionedForm):
     )
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     purpose = TextAreaField(_l("Purpose"), filters=[strip], validators=[Length(max=5000)])
-    start_date = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-11."))])
-    end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter a date, e.g. 2026-05-13."))])
+    start_date = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter a date, e.g. 11 May 2026."))])
+    end_date = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter a date, e.g. 13 May 2026."))])
     override_reason = TextAreaField(
         _l("Override: why this mission goes ahead although engagement is advised against"), filters=[strip],
         validators=[Optional(), Length(max=2000)],

@@ -53,7 +53,8 @@ class ConsentForm(VersionedForm):
     information_version = StringField(
         _l("Version of the information given"), filters=[strip], validators=[DataRequired(), Length(max=80)],
         description=_l("For example: information sheet v2, 2027-03-01."))
-    reconfirm_by = DateField(_l("Reconfirm by"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))],
+    reconfirm_by = DateField(_l("Reconfirm by"),
+                             validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))],
                              description=_l("After this day the consent counts as not given."))
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=2000)])
 
@@ -85,8 +86,8 @@ class AssessmentForm(VersionedForm):
     expectations_discussed = BooleanField(_l("Expectations discussed"))
     mitigations = TextAreaField(_l("Mitigations"), filters=[strip], validators=[Optional(), Length(max=5000)])
     decision = RadioField(_l("Decision"), choices=Decision.choices, validators=[InputRequired()])
-    assessed_on = DateField(_l("Assessed on"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
-    valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+    assessed_on = DateField(_l("Assessed on"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
+    valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
     also_for = MultiCheckboxField(
         _l("The same assessment also for"), coerce=int, validators=[Optional()],
         description=_l("Other items of this mission the person takes part in: each gets this assessment, recorded "
@@ -99,8 +100,9 @@ class ConsultationForm(BaseForm):
                             description=_l("For example: Consulaat-generaal Shanghai, political section."))
     question = TextAreaField(_l("The question"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
     answer = TextAreaField(_l("The answer"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
-    consulted_on = DateField(_l("Consulted on"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
-    valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))],
+    consulted_on = DateField(_l("Consulted on"),
+                             validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
+    valid_until = DateField(_l("Valid until"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))],
                             description=_l("Until when the answer holds; after that the embassy is asked again."))
     covers = MultiCheckboxField(_l("About whom, at which item"), validators=[InputRequired(
         message=_l("Choose the participants and items the consultation was about."))])

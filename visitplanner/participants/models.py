@@ -24,6 +24,8 @@ from ..timeutil import UTCDateTime, now_utc
 
 
 class ParticipantKind(LabelledEnum):
+    __fields__ = ("kind",)
+
     DEFENDER = "defender"
     NGO = "ngo"
     RESIDENT = "resident"

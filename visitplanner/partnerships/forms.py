@@ -54,7 +54,7 @@ class DossierEntryForm(BaseForm):
     summary = TextAreaField(_l("Summary"), filters=[strip], validators=[DataRequired(), Length(max=10000)])
     sources = TextAreaField(_l("Sources"), filters=[strip], validators=[DataRequired(), Length(max=5000)],
                             description=_l("At least one, one per line: title, link or citation, and date."))
-    entry_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+    entry_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
 
 
 class ThemesForm(BaseForm):
@@ -70,5 +70,5 @@ class ObjectiveForm(BaseForm):
     what = TextAreaField(_l("Objective"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
     focal_theme_id = SelectField(_l("Focal theme"), coerce=int, validators=[Optional()])
     benchmark = TextAreaField(_l("Benchmark"), filters=[strip], validators=[Optional(), Length(max=2000)])
-    target_date = DateField(_l("Target date"), validators=[InputRequired(message=_l("Enter a date, e.g. 2027-04-01."))])
+    target_date = DateField(_l("Target date"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
     evaluation_due = DateField(_l("Evaluation due"), validators=[Optional()])

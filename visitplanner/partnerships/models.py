@@ -205,6 +205,8 @@ class DossierEntry(db.Model):
 
 
 class ProgressRating(LabelledEnum):
+    __fields__ = ("progress",)
+
     NONE = "none"
     LITTLE = "little"
     SOME = "some"

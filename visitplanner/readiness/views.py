@@ -130,9 +130,10 @@ def complete_view(mission: Mission):
     return _act(mission, lambda: complete(current_user, mission, today_utc()), _("The mission is completed."))
 
 
-def _reason_page(mission, form, title: str, message: str, label: str):
+def _reason_page(mission, form, title: str, message: str, label: str, *, danger: bool = False):
+    """A confirmation with a reason; ``danger`` for what cannot be undone (its button is red)."""
     return render_template("readiness/reason_form.html", mission=mission, form=form, title=title, message=message,
-                           confirm_label=label)
+                           confirm_label=label, danger=danger)
 
 
 @bp.route("/missions/<int:mission_id>/return", methods=["GET", "POST"])
@@ -159,7 +160,7 @@ def cancel_view(mission: Mission):
         return _act(mission, lambda: cancel(current_user, mission, form.reason.data), _("The mission is cancelled."))
     return _reason_page(mission, form, _("Cancel this mission?"),
                         _("A cancelled mission cannot be planned further. Its history is kept."),
-                        _("Cancel mission"))
+                        _("Cancel mission"), danger=True)
 
 
 @bp.route("/missions/<int:mission_id>/override", methods=["GET", "POST"])
