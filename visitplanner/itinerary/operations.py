@@ -56,7 +56,7 @@ def _prepare(mission: Mission, data: dict) -> dict:
         raise RuleViolation(_("Choose the time zone where the item ends from the list."), "end_timezone")
     starts_at = _moment(data["starts_at"], zone, data.get("starts_fold"), "starts_at", "starts_fold")
     ends_at = _moment(data["ends_at"], end_zone, data.get("ends_fold"), "ends_at", "ends_fold")
-    check_item_times(mission, starts_at, ends_at, zone, end_zone)
+    check_item_times(mission, starts_at, ends_at, zone, end_zone, kind=data["kind"])
     members = {m.id: m for m in mission.members}
     unknown = [i for i in data.get("attendees") or [] if i not in members]
     if unknown:

@@ -4,19 +4,43 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
 from ..errors import RuleViolation
 from ..missions.models import DelegationMember, Mission
 from ..timeutil import in_zone, is_known_timezone, last_day
-from .models import ProgrammeItem
+from .models import ItemKind, ProgrammeItem
+
+#: Rule 7: transport may start the day before the mission's first day and end the day after its last (the journey
+#: out and the journey home, an overnight flight included); every other item keeps within the mission's days.
+TRAVEL_MARGIN = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ItemDays:
+    """The days an item of one kind may take (rule 7): it starts from ``first`` up to ``last_start`` and ends by
+    ``last_end``."""
+
+    first: date
+    last_start: date
+    last_end: date
+
+    def holds(self, start_day: date, end_day: date) -> bool:
+        return self.first <= start_day <= self.last_start and end_day <= self.last_end
+
+
+def item_days(kind: str, start_date: date, end_date: date) -> ItemDays:
+    """Rule 7 for a mission from ``start_date`` to ``end_date``: its days, and for transport a day either side."""
+    margin = TRAVEL_MARGIN if kind == ItemKind.TRANSPORT else timedelta(0)
+    return ItemDays(start_date - margin, end_date, end_date + margin)
 
 
 def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, zone: str,
-                     end_zone: str | None = None) -> None:
-    """Raise when an item's times are impossible: unknown zone, end not after start, outside the mission."""
+                     end_zone: str | None = None, *, kind: str) -> None:
+    """Raise when an item's times are impossible: unknown zone, end not after start, outside the days rule 7 gives
+    an item of its kind."""
     end_zone = end_zone or zone
     if not is_known_timezone(zone):
         raise RuleViolation(
@@ -25,16 +49,22 @@ def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, z
     if ends_at <= starts_at:
         raise RuleViolation(_("The end must be after the start."), "ends_at")
     first_day, final_day = in_zone(starts_at, zone).date(), last_day(ends_at, end_zone)
-    if first_day < mission.start_date or first_day > mission.end_date:
+    days = item_days(kind, mission.start_date, mission.end_date)
+    transport = days.first != mission.start_date
+    if not days.first <= first_day <= days.last_start:
         raise RuleViolation(
-            _("The start falls outside the mission's dates (%(start)s to %(end)s).",
-              start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
+            _("Transport may start from the day before the mission's first day (%(day)s) up to its last day "
+              "(%(end)s).", day=days.first.isoformat(), end=days.last_start.isoformat()) if transport else
+            _("The start falls outside the mission's dates (%(start)s to %(end)s). Only transport may start the "
+              "day before.", start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
             "starts_at",
         )
-    if final_day > mission.end_date:
+    if final_day > days.last_end:
         raise RuleViolation(
-            _("The end falls outside the mission's dates (%(start)s to %(end)s).",
-              start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
+            _("Transport may end at the latest on the day after the mission's last day (%(day)s).",
+              day=days.last_end.isoformat()) if transport else
+            _("The end falls outside the mission's dates (%(start)s to %(end)s). Only transport may end the day "
+              "after.", start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
             "ends_at",
         )
 
