@@ -218,10 +218,9 @@ def test_who_attends_keeps_what_each_added_and_what_each_removed(two_planners):
 # ---- a save that voids sign-offs --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def finalised_again(live_app):
-    """The demo's outbound mission is finalised again afterwards, as other browser tests of this session expect it."""
-    yield
+def finalise_the_outbound_mission(live_app) -> None:
+    """Submit and sign off the demo's outbound mission again when a change took it back to draft, as the demo's
+    people would (each in their role)."""
     with live_app.app_context():
         mission = db.session.scalars(select(Mission).where(Mission.title.like("Werkbezoek Wuxi, %"))).one()
         if mission.status != "finalised":
@@ -234,9 +233,18 @@ def finalised_again(live_app):
         assert mission.status == "finalised"
 
 
+@pytest.fixture
+def finalised(live_app):
+    """The demo's outbound mission is finalised for the test (another test of this session may have voided it), and
+    again afterwards, as the demo has it."""
+    finalise_the_outbound_mission(live_app)
+    yield
+    finalise_the_outbound_mission(live_app)
+
+
 def test_a_save_that_voids_the_sign_offs_asks_first_and_then_offers_to_submit_again(new_context, demo_password,
                                                                                      authenticator_code,
-                                                                                     finalised_again):
+                                                                                     finalised):
     sanne = signed_in(new_context(), demo_password, PROTOCOL, authenticator_code)
     title, place = "Bezoek aan de Liyuan-tuin", "Liyuan Garden"
     open_item(sanne, OUTBOUND, title)

@@ -48,25 +48,33 @@ def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, z
         )
     if ends_at <= starts_at:
         raise RuleViolation(_("The end must be after the start."), "ends_at")
-    first_day, final_day = in_zone(starts_at, zone).date(), last_day(ends_at, end_zone)
+    outside = outside_days(mission, kind, in_zone(starts_at, zone).date(), last_day(ends_at, end_zone))
+    if outside:
+        raise outside[0]
+
+
+def outside_days(mission: Mission, kind: str, start_day: date | None, end_day: date | None) -> list[RuleViolation]:
+    """Rule 7 for one item: a problem at its start, at its end, or both, when they fall outside the days an item of
+    its kind may take; each says which days those are. A day not known (None) is not judged."""
     days = item_days(kind, mission.start_date, mission.end_date)
     transport = days.first != mission.start_date
-    if not days.first <= first_day <= days.last_start:
-        raise RuleViolation(
+    dates = {"start": mission.start_date.isoformat(), "end": mission.end_date.isoformat()}
+    problems = []
+    if start_day is not None and not days.first <= start_day <= days.last_start:
+        problems.append(RuleViolation(
             _("Transport may start from the day before the mission's first day (%(day)s) up to its last day "
               "(%(end)s).", day=days.first.isoformat(), end=days.last_start.isoformat()) if transport else
             _("The start falls outside the mission's dates (%(start)s to %(end)s). Only transport may start the "
-              "day before.", start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
-            "starts_at",
-        )
-    if final_day > days.last_end:
-        raise RuleViolation(
+              "day before.", **dates),
+            "starts_at"))
+    if end_day is not None and end_day > days.last_end:
+        problems.append(RuleViolation(
             _("Transport may end at the latest on the day after the mission's last day (%(day)s).",
               day=days.last_end.isoformat()) if transport else
             _("The end falls outside the mission's dates (%(start)s to %(end)s). Only transport may end the day "
-              "after.", start=mission.start_date.isoformat(), end=mission.end_date.isoformat()),
-            "ends_at",
-        )
+              "after.", **dates),
+            "ends_at"))
+    return problems
 
 
 @dataclass(frozen=True)
