@@ -146,12 +146,19 @@ def fill_item_form(page: Page, item: Item) -> None:
         page.get_by_label(VISIBILITY_LABELS[item.visibility], exact=True).check()
 
 
-def add_item(page: Page, item: Item) -> None:
-    """From the programme page: add one item and come back to the programme."""
+def add_item(page: Page, item: Item, *, voids: bool = False) -> None:
+    """From the programme page: add one item and come back to the programme.
+
+    With `voids`, the mission was signed off: the save is first asked about, and confirmed."""
     page.get_by_role("link", name="Add a programme item").click()
     expect(page.get_by_role("heading", name="New programme item", level=1)).to_be_visible()
     fill_item_form(page, item)
     page.get_by_role("button", name="Save", exact=True).click()
+    if voids:
+        expect(page.get_by_role("heading", name="Save and void the sign-off?", level=1)).to_be_visible()
+        page.get_by_role("button", name="Save and void").click()
+        expect(page.get_by_role("alert")).to_contain_text("is back in draft")
+        expect(page.get_by_role("alert").get_by_role("link", name="Submit for sign-off again")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(f"“{item.title}” added to the programme.")
     expect(page.get_by_role("heading", name="Programme", level=1)).to_be_visible()
 
@@ -421,7 +428,7 @@ def test_journey_works_without_javascript(new_context, demo_password):
     starts, ends = as_loaded("2027-04-14T19:00"), as_loaded("2027-04-14T20:30")  # the demo's third day
     item = Item("citizen_meeting", "Ontmoeting met Nederlandse studenten in Wuxi", f"{starts:%Y-%m-%dT%H:%M}",
                 f"{ends:%Y-%m-%dT%H:%M}", SHA, "Jiangnan University", "delegation", (DELEGATE,))
-    add_item(page, item)
+    add_item(page, item, voids=True)  # the demo mission is signed off
     added = page.locator("li.vp-item").filter(has=page.get_by_role("heading", name=item.title))
     expect(added).to_have_count(1)
     expect(added.locator(".vp-time")).to_have_text("19:00–20:30 China (UTC+8)")
