@@ -18,7 +18,7 @@ from ..shell import load_mission, loads
 from ..timeutil import today_utc
 from .forms import EvaluationForm, FollowUpForm, OutcomeForm
 from .models import FollowUpStatus, MeetingOutcome
-from .operations import add_evaluation, add_follow_up, record_outcome, set_follow_up_status
+from .operations import add_evaluation, add_follow_up, record_outcome, set_follow_up_statuses
 
 bp = Blueprint("followup", __name__)
 
@@ -85,30 +85,25 @@ def add(mission: Mission):
 @bp.route("/missions/<int:mission_id>/follow-ups/status", methods=["POST"])
 @loads("mission")
 def status(mission: Mission):
-    """Save the statuses of the follow-up table at once: each row the person changed, audited row by row. A row
-    someone else changed meanwhile keeps their status unless the person changed it too; when both did, theirs is
-    kept and the person told, so that no one's change is undone unseen."""
+    """Save the statuses of the follow-up table at once (one form, one Save); tell the person of a row someone else
+    changed meanwhile that they changed too, which keeps the other's status."""
     form = ConfirmForm()
     back = redirect(url_for("followup.after", mission_id=mission.id) + "#follow-ups")
     if not form.validate_on_submit():
         flash(_("The form had expired; nothing was saved. Please try again."), "error")
         return back
-    changes, clashes = [], []
-    for follow_up in mission.follow_ups:
-        mine, was = request.form.get(f"status-{follow_up.id}"), request.form.get(f"was-{follow_up.id}")
-        if mine is None or mine == was or mine == follow_up.status:
-            continue  # not in the form (added since), not changed by the person, or already so
-        if was is not None and follow_up.status != was:
-            clashes.append(follow_up)
-            continue
-        changes.append((follow_up, mine))
-    saved = save_form(None, lambda: [set_follow_up_status(current_user, f, value) for f, value in changes])
-    if saved and changes:
+    chosen = {f.id: (request.form.get(f"was-{f.id}"), request.form[f"status-{f.id}"])
+              for f in mission.follow_ups if f"status-{f.id}" in request.form}
+    done = []
+    if not save_form(None, lambda: done.append(set_follow_up_statuses(current_user, mission, chosen))):
+        return back
+    [saved] = done
+    if saved.changed:
         flash(ngettext("Status saved: %(num)d follow-up action changed.",
-                       "Statuses saved: %(num)d follow-up actions changed.", len(changes)), "success")
-    elif saved and not clashes:
+                       "Statuses saved: %(num)d follow-up actions changed.", len(saved.changed)), "success")
+    elif not saved.clashes:
         flash(_("Nothing changed."), "info")
-    for follow_up in clashes:
+    for follow_up in saved.clashes:
         flash(_("“%(what)s” was set to “%(status)s” by someone else meanwhile; your choice for it is not saved. "
                 "Choose again if it should change.", what=follow_up.label, status=follow_up.status_label), "warning")
     return back
