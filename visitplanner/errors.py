@@ -10,6 +10,17 @@ class RuleViolation(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        #: Every problem found in one pass (this one alone, unless raised with :meth:`of`).
+        self.problems: tuple[RuleViolation, ...] = (self,)
+
+    @classmethod
+    def of(cls, problems: list[RuleViolation]) -> RuleViolation:
+        """Several problems found at once, so that a form reports them all in one round; the first speaks for them
+        where only one message fits."""
+        first = problems[0]
+        violation = cls(first.message, first.field)
+        violation.problems = tuple(problems)
+        return violation
 
 
 class StaleEdit(Exception):
@@ -17,12 +28,13 @@ class StaleEdit(Exception):
 
 
 def attach(form, violation: RuleViolation) -> None:
-    """Show a rule violation at its field (or at the top of the form)."""
-    field = getattr(form, violation.field, None) if violation.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [violation.message]
-    else:
-        form.form_errors.append(violation.message)
+    """Show each problem of a rule violation at its field (or at the top of the form)."""
+    for problem in violation.problems:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is not None:
+            field.errors = list(field.errors) + [problem.message]
+        else:
+            form.form_errors.append(problem.message)
 
 
 def stale_errors() -> tuple[type[Exception], ...]:

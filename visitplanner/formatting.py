@@ -60,3 +60,9 @@ def time_span(start: datetime, start_zone: str, end: datetime, end_zone: str) ->
 def shows_home_time(start_zone: str, end_zone: str, home_zone: str) -> bool:
     """Whether an item happens (or ends) outside the home zone, so that home time goes beside it."""
     return start_zone != home_zone or (end_zone or start_zone) != home_zone
+
+
+def short_code(fingerprint_hex: str) -> str:
+    """A sign-off's fingerprint as people compare it: its first 32 bits, in two groups ("3F9A-C21B"). The SHA-256
+    itself is never shown: it is not for reading, and the short code tells two versions apart as well."""
+    return f"{fingerprint_hex[:4]}-{fingerprint_hex[4:8]}".upper()

@@ -201,11 +201,12 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
     # - complete: likewise refused (only a finalised mission can be completed), flash, back to the checklist;
     # - confirm: the note is optional and ``delegation_briefed`` applies to every mission, so the item is
     #   confirmed: back to the checklist;
-    # - sign-off: without the role being signed in, the request is malformed and answers 400.
+    # - sign-off (its confirmation page, and the sign-off posted from it): without the role to sign in, there is no
+    #   such page: 404.
     if rule.endpoint in ("readiness.submit", "readiness.complete_view", "readiness.confirm"):
         return 302, checklist
     if rule.endpoint == "readiness.sign":
-        return 400, None
+        return 404, None
     # Calendar: creating a feed is POST-only; sent empty, the form lacks kind and audience, so nothing is made
     # and the view flashes why and goes back to the feeds page. The revoke page (GET) asks for confirmation of
     # the visitor's own feed: 200. The feed (its token is the credential) and robots.txt answer 200 to anyone;

@@ -211,7 +211,7 @@ def add_member(page: Page, function: str, organisation: str, *, account: str = "
     expect_flash(page, "added to the delegation.")
 
 
-def sign_off_from_dashboard(page: Page, role: str) -> None:
+def sign_off_from_dashboard(page: Page, role: str, comment: str = "") -> None:
     """The dashboard lists the mission as waiting for this person's sign-off; it leads to the checklist."""
     go_home(page)
     waiting = page.get_by_role("region", name="Waiting for your sign-off")
@@ -219,6 +219,22 @@ def sign_off_from_dashboard(page: Page, role: str) -> None:
     waiting.get_by_role("link", name=MISSION, exact=True).click()
     expect(page.get_by_role("heading", name="Checklist", level=1)).to_be_visible()
     expect(page.get_by_text("Status: Ready for sign-off")).to_be_visible()
+    page.get_by_role("link", name=f"Sign off as {role}").click()
+    confirm_sign_off(page, role, comment)
+
+
+def confirm_sign_off(page: Page, role: str, comment: str = "") -> None:
+    """The confirmation says what the signer vouches for, the code of what was submitted and the open warnings;
+    the sign-off is the button at its foot, with an optional comment."""
+    expect(page.get_by_role("heading", name=f"Sign off as {role}?", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="What you vouch for", level=2)).to_be_visible()
+    code = page.locator("#vouched-code")
+    expect(code).to_contain_text(re.compile(r"You sign the mission as it was submitted, code [0-9A-F]{4}-[0-9A-F]{4}\."))
+    expect(page.get_by_role("region", name="Open warnings")).to_contain_text("No open warnings.")
+    expect(page.get_by_role("region", name="What the mission holds")).to_contain_text(ALIAS)
+    expect(page.get_by_text(REAL_NAME)).to_have_count(0)
+    if comment:
+        page.get_by_label("Comment (optional)").fill(comment)
     page.get_by_role("button", name=f"Sign off as {role}").click()
 
 
@@ -407,11 +423,13 @@ def test_from_a_new_partnership_to_a_finalised_mission_in_a_delegates_calendar(n
 
     sign_off_from_dashboard(advisor, "Human-rights advisor")
     expect_flash(advisor, "Signed off as Human-rights advisor. The mission waits for the other sign-off.")
+    expect(advisor.get_by_text("Comment:")).to_have_count(0)
     expect(check_row(advisor, FOUR_EYES)).to_contain_text("awaiting sign-off by: Approver")
 
     sign_in(approver, demo_password, APPROVER, authenticator_code)
-    sign_off_from_dashboard(approver, "Approver")
+    sign_off_from_dashboard(approver, "Approver", "Akkoord; de bewonersavond blijft besloten.")
     expect_flash(approver, "Signed off as Approver. The mission is now final: the visit can go ahead as signed off.")
+    expect(approver.get_by_text("Comment: Akkoord; de bewonersavond blijft besloten.")).to_be_visible()
     expect(approver.get_by_text("Status: Finalised")).to_be_visible()
     expect_checks(approver, {CHECKS[2]: "Not applicable"})
     expect(check_row(approver, FOUR_EYES)).to_contain_text(

@@ -121,16 +121,17 @@ def browser_for(served: Served, email: str) -> Browser:
     return browser
 
 
-def at_once(*posts) -> list[int]:
-    """Run each ``(browser, path, data)`` POST in a thread of its own, released together; their status codes."""
+def at_once(*posts) -> list[tuple[int, str]]:
+    """Run each ``(browser, path, data)`` POST in a thread of its own, released together; their status codes and
+    bodies."""
     barrier = threading.Barrier(len(posts))
-    statuses: list[int | None] = [None] * len(posts)
+    statuses: list[tuple[int, str] | None] = [None] * len(posts)
     failures: list[str] = []
 
     def press(i: int, browser: Browser, path: str, data: dict) -> None:
         try:
             barrier.wait(timeout=TIMEOUT)
-            statuses[i] = browser.request(path, data)[0]
+            statuses[i] = browser.request(path, data)
         except BaseException:  # reported to the test below
             failures.append(traceback.format_exc())
 
@@ -222,14 +223,17 @@ def told(flashes: list[str], prefix: str) -> bool:
     return any(m.startswith(prefix) for m in flashes)
 
 
-def assert_told(browsers: dict[str, Browser], r: Round, winner: str) -> list[str]:
-    """The winning approver reads that they signed off; the other, that someone else signed first. Returns what
-    the winner read."""
+def assert_told(browsers: dict[str, Browser], r: Round, winner: str, answers: dict[str, tuple[int, str]]) -> list[str]:
+    """The winning approver is sent back to the checklist and reads that they signed off; the other stays on the
+    confirmation page, which says that someone else signed first. Returns what the winner read."""
     loser = r.approver_b if winner == r.approver_a else r.approver_a
-    won, lost = browsers[winner].flashes(r.mission_id), browsers[loser].flashes(r.mission_id)
+    assert answers[winner][0] == 302
+    won = browsers[winner].flashes(r.mission_id)
     assert told(won, SIGNED_AS_APPROVER), won
-    assert any(m.startswith(SIGNED_FIRST) and m.endswith("as Approver.") for m in lost), lost
-    assert not told(lost, SIGNED_AS_APPROVER), lost
+    status, page = answers[loser]
+    refusal = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
+    assert status == 200 and re.search(f"You cannot sign off now: {SIGNED_FIRST}: .* as Approver\\.", refusal), refusal
+    assert not told(browsers[loser].flashes(r.mission_id), SIGNED_AS_APPROVER)
     return won
 
 
@@ -242,16 +246,16 @@ def test_two_approvers_and_the_advisor_signing_at_once_finalise_the_mission_exac
         r = awaiting_sign_off()
         browsers = {email: browser_for(served, email) for email in (r.approver_a, r.approver_b, r.advisor)}
 
-        statuses = at_once(
+        answers = at_once(
             (browsers[r.approver_a], sign_path(r), {"role": SignOffRole.APPROVER.value}),
             (browsers[r.approver_b], sign_path(r), {"role": SignOffRole.APPROVER.value}),
             (browsers[r.advisor], sign_path(r), {"role": SignOffRole.ADVISOR.value}),
         )
 
         assert not served.errors, "\n".join(served.errors)
-        assert statuses == [302, 302, 302]
+        assert answers[2][0] == 302  # the advisor's role was open: signed
         winner = assert_finalised_once(app, r)
-        won = assert_told(browsers, r, winner)
+        won = assert_told(browsers, r, winner, dict(zip((r.approver_a, r.approver_b), answers[:2], strict=True)))
         advised = browsers[r.advisor].flashes(r.mission_id)
         assert told(advised, SIGNED_AS_ADVISOR), advised
         # Whoever signed second, and only they, reads that the mission is now final.
@@ -265,13 +269,12 @@ def test_when_the_advisor_has_signed_the_approver_who_wins_finalises_and_the_oth
         r = awaiting_sign_off(advisor_signed=True)
         browsers = {email: browser_for(served, email) for email in (r.approver_a, r.approver_b)}
 
-        statuses = at_once(
+        answers = at_once(
             (browsers[r.approver_a], sign_path(r), {"role": SignOffRole.APPROVER.value}),
             (browsers[r.approver_b], sign_path(r), {"role": SignOffRole.APPROVER.value}),
         )
 
         assert not served.errors, "\n".join(served.errors)
-        assert statuses == [302, 302]
         winner = assert_finalised_once(app, r)
-        assert_told(browsers, r, winner)
+        assert_told(browsers, r, winner, dict(zip((r.approver_a, r.approver_b), answers, strict=True)))
         assert stuck_missions(app) == []

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..enums import FIELD_ENUMS
-from ..formatting import format_date
+from ..formatting import format_date, short_code
 from ..messages import is_stored, shown
 
 ACTIONS = {
@@ -192,6 +192,9 @@ def audit_value(field: str, value) -> str:
     """A recorded value as a person reads it: yes/no, labels instead of codes, lists joined."""
     if value is None or value == "" or value == []:
         return "—"
+    if field == "fingerprint" and isinstance(value, str):  # a sign-off's: its short code, said what it is
+        return _("%(code)s (the code of what was submitted and signed off: the checklist shows the same code while "
+                 "the mission is unchanged)", code=short_code(value))
     if is_stored(value):  # a message kept as a code with parameters: a void reason, what changed
         return shown(value)
     if isinstance(value, bool):

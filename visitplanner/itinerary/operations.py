@@ -24,7 +24,7 @@ from ..timeutil import (
     utc_offset,
 )
 from .models import AUTOMATIC, ItemKind, ProgrammeItem, Visibility
-from .rules import check_item_times
+from .rules import item_time_problems
 
 TEXT_FIELDS = ("kind", "title", "location", "description", "talking_points", "no_talking_points_reason",
                "visibility", "parallel", "headcount_reason")
@@ -38,52 +38,76 @@ def unseen_by_attendees(item: ProgrammeItem) -> list[str]:
 
 
 def _prepare(mission: Mission, data: dict) -> dict:
-    """Check and convert form data: local times to UTC, attendee ids to members of this mission."""
-    zone = data["timezone"]
-    if not is_known_timezone(zone):
-        raise RuleViolation(
-            _("Choose a time zone from the list."), "timezone"
-        )
-    if data["kind"] not in {k.value for k in ItemKind}:
-        raise RuleViolation(_("Choose a kind of programme item."), "kind")
-    if data["visibility"] == AUTOMATIC:
-        # Those who attend see what they attend; without them, the least revealing.
-        data = {**data, "visibility": (Visibility.DELEGATION if data.get("attendees") else Visibility.INTERNAL).value}
-    if data["visibility"] not in {v.value for v in Visibility}:
-        raise RuleViolation(_("Choose who may see this item."), "visibility")
-    end_zone = data.get("end_timezone") or zone
-    if not is_known_timezone(end_zone):
-        raise RuleViolation(_("Choose the time zone where the item ends from the list."), "end_timezone")
-    starts_at = _moment(data["starts_at"], zone, data.get("starts_fold"), "starts_at", "starts_fold")
-    ends_at = _moment(data["ends_at"], end_zone, data.get("ends_fold"), "ends_at", "ends_fold")
-    check_item_times(mission, starts_at, ends_at, zone, end_zone, kind=data["kind"])
+    """Check and convert form data: local times to UTC, attendee ids to members of this mission. Every problem is
+    found in one pass and raised together, each at its field."""
+    problems = item_problems(mission, data)
+    if problems:
+        raise RuleViolation.of(problems)
+    zone, end_zone = data["timezone"], data.get("end_timezone") or data["timezone"]
     members = {m.id: m for m in mission.members}
-    unknown = [i for i in data.get("attendees") or [] if i not in members]
-    if unknown:
-        raise RuleViolation(_("Attendees must be members of this mission's delegation."), "attendees")
     prepared = {k: data.get(k) or ("" if k != "parallel" else False) for k in TEXT_FIELDS}
     prepared["headcount"] = data.get("headcount") or None
-    if prepared["headcount"] is not None and data["kind"] != ItemKind.CITIZEN_MEETING:
-        raise RuleViolation(_("Only a meeting with residents counts people kept off the record."), "headcount")
-    if prepared["headcount"] is not None and not prepared["headcount_reason"]:
-        raise RuleViolation(_("Say why they are kept off the record."), "headcount_reason")
+    if data["visibility"] == AUTOMATIC:
+        # Those who attend see what they attend; without them, the least revealing.
+        prepared["visibility"] = (Visibility.DELEGATION if data.get("attendees") else Visibility.INTERNAL).value
     prepared.update(
-        starts_at=starts_at, ends_at=ends_at, timezone=zone, end_timezone=end_zone if end_zone != zone else None,
+        starts_at=_moment(data["starts_at"], zone, data.get("starts_fold"), "starts_at", "starts_fold"),
+        ends_at=_moment(data["ends_at"], end_zone, data.get("ends_fold"), "ends_at", "ends_fold"),
+        timezone=zone, end_timezone=end_zone if end_zone != zone else None,
         attendees=[members[i] for i in data.get("attendees") or []],
     )
     if "participants" in data:
         wanted = list(dict.fromkeys(data["participants"] or []))
         found = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(wanted)))}
-        if len(found) != len(wanted):
-            raise RuleViolation(_("Choose participants from the list."), "participants")
         prepared["participants"] = [found[i] for i in wanted]
     if "focal_themes" in data:
         chosen = {t.id: t for t in mission.partnership.focal_themes}
-        wanted = list(dict.fromkeys(data["focal_themes"] or []))
-        if any(i not in chosen for i in wanted):
-            raise RuleViolation(_("Choose among the focal themes this partnership has chosen."), "focal_themes")
-        prepared["focal_themes"] = [chosen[i] for i in sorted(wanted)]
+        prepared["focal_themes"] = [chosen[i] for i in sorted(dict.fromkeys(data["focal_themes"] or []))]
     return prepared
+
+
+def item_problems(mission: Mission, data: dict) -> list[RuleViolation]:
+    """Everything wrong with an item's data, each at its field, in one pass. A value the form could not read (None)
+    is the form's to report and is not judged here, so that a page shows the form's errors and these together."""
+    problems = []
+    zone = data.get("timezone") or ""
+    if not is_known_timezone(zone):
+        problems.append(RuleViolation(_("Choose a time zone from the list."), "timezone"))
+    if data.get("kind") not in {k.value for k in ItemKind}:
+        problems.append(RuleViolation(_("Choose a kind of programme item."), "kind"))
+    if data.get("visibility") != AUTOMATIC and data.get("visibility") not in {v.value for v in Visibility}:
+        problems.append(RuleViolation(_("Choose who may see this item."), "visibility"))
+    end_zone = data.get("end_timezone") or zone
+    if not is_known_timezone(end_zone) and end_zone != zone:
+        problems.append(RuleViolation(_("Choose the time zone where the item ends from the list."), "end_timezone"))
+    if is_known_timezone(zone) and is_known_timezone(end_zone):
+        moments = {}
+        for name, fold, where in (("starts_at", "starts_fold", zone), ("ends_at", "ends_fold", end_zone)):
+            try:
+                moments[name] = None if data.get(name) is None else _moment(data[name], where, data.get(fold), name,
+                                                                           fold)
+            except RuleViolation as violation:
+                problems.append(violation)
+                moments[name] = None
+        problems += item_time_problems(mission, moments["starts_at"], moments["ends_at"], zone, end_zone,
+                                       kind=data.get("kind") or "")
+    if any(i not in {m.id for m in mission.members} for i in data.get("attendees") or []):
+        problems.append(RuleViolation(_("Attendees must be members of this mission's delegation."), "attendees"))
+    headcount = data.get("headcount") or None
+    if headcount is not None and data.get("kind") != ItemKind.CITIZEN_MEETING:
+        problems.append(RuleViolation(_("Only a meeting with residents counts people kept off the record."),
+                                      "headcount"))
+    if headcount is not None and not (data.get("headcount_reason") or "").strip():
+        problems.append(RuleViolation(_("Say why they are kept off the record."), "headcount_reason"))
+    if data.get("participants"):
+        wanted = set(data["participants"])
+        known = set(db.session.scalars(select(Participant.id).where(Participant.id.in_(wanted))))
+        if known != wanted:
+            problems.append(RuleViolation(_("Choose participants from the list."), "participants"))
+    if data.get("focal_themes") and not set(data["focal_themes"]) <= {t.id for t in mission.partnership.focal_themes}:
+        problems.append(RuleViolation(_("Choose among the focal themes this partnership has chosen."),
+                                      "focal_themes"))
+    return problems
 
 
 def _moment(local: datetime, zone: str, fold: str | None, field: str, fold_field: str) -> datetime:

@@ -13,6 +13,7 @@ from ..missions.models import DelegationMember, Mission
 from ..timeutil import in_zone, is_known_timezone, last_day
 from .models import ItemKind, ProgrammeItem
 
+
 #: Rule 7: transport may start the day before the mission's first day and end the day after its last (the journey
 #: out and the journey home, an overnight flight included); every other item keeps within the mission's days.
 TRAVEL_MARGIN = timedelta(days=1)
@@ -37,22 +38,6 @@ def item_days(kind: str, start_date: date, end_date: date) -> ItemDays:
     return ItemDays(start_date - margin, end_date, end_date + margin)
 
 
-def check_item_times(mission: Mission, starts_at: datetime, ends_at: datetime, zone: str,
-                     end_zone: str | None = None, *, kind: str) -> None:
-    """Raise when an item's times are impossible: unknown zone, end not after start, outside the days rule 7 gives
-    an item of its kind."""
-    end_zone = end_zone or zone
-    if not is_known_timezone(zone):
-        raise RuleViolation(
-            _("Choose a time zone from the list."), "timezone"
-        )
-    if ends_at <= starts_at:
-        raise RuleViolation(_("The end must be after the start."), "ends_at")
-    outside = outside_days(mission, kind, in_zone(starts_at, zone).date(), last_day(ends_at, end_zone))
-    if outside:
-        raise outside[0]
-
-
 def outside_days(mission: Mission, kind: str, start_day: date | None, end_day: date | None) -> list[RuleViolation]:
     """Rule 7 for one item: a problem at its start, at its end, or both, when they fall outside the days an item of
     its kind may take; each says which days those are. A day not known (None) is not judged."""
@@ -75,6 +60,21 @@ def outside_days(mission: Mission, kind: str, start_day: date | None, end_day: d
               "after.", **dates),
             "ends_at"))
     return problems
+
+
+def item_time_problems(mission: Mission, starts_at: datetime | None, ends_at: datetime | None, zone: str,
+                       end_zone: str | None = None, *, kind: str) -> list[RuleViolation]:
+    """What is impossible about an item's times, each at its field; a time not given (None) is not judged. The days
+    an item may take depend on its kind (rule 7, :func:`outside_days`)."""
+    end_zone = end_zone or zone
+    if not is_known_timezone(zone):
+        return [RuleViolation(_("Choose a time zone from the list."), "timezone")]
+    problems = []
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        problems.append(RuleViolation(_("The end must be after the start."), "ends_at"))
+    start_day = in_zone(starts_at, zone).date() if starts_at is not None else None
+    end_day = last_day(ends_at, end_zone) if ends_at is not None and is_known_timezone(end_zone) else None
+    return problems + outside_days(mission, kind, start_day, end_day)
 
 
 @dataclass(frozen=True)

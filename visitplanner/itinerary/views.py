@@ -32,6 +32,7 @@ from ..disclosure import (
     protection_reason,
     shows_high_risk,
 )
+from ..errors import RuleViolation, attach
 from ..forms import ConfirmForm, save_edit, save_form
 from ..participants.queries import all_participants
 from ..missions.models import Mission
@@ -40,7 +41,14 @@ from ..shell import loads
 from ..timeutil import local_fold, local_naive, now_utc
 from .forms import DELEGATION_MEANS, ItemForm
 from .models import ProgrammeItem
-from .operations import create_item, release_item, remove_item, unseen_by_attendees, update_item
+from .operations import (
+    create_item,
+    item_problems,
+    release_item,
+    remove_item,
+    unseen_by_attendees,
+    update_item,
+)
 from .programme import by_day
 from .rules import double_bookings
 from .week import weeks
@@ -113,6 +121,20 @@ def _form_data(form: ItemForm) -> dict:
     )}
 
 
+def _checked(form: ItemForm, mission: Mission) -> bool:
+    """Whether a submitted item form passes its own checks. When it does not, the item's rules are run on what it
+    could read, so that every error shows in one round (a rule's message only where the form has none)."""
+    if not form.is_submitted():
+        return False
+    if form.validate():
+        return True
+    problems = [p for p in item_problems(mission, _form_data(form))
+                if not (p.field and getattr(form, p.field, None) is not None and form[p.field].errors)]
+    if problems:
+        attach(form, RuleViolation.of(problems))
+    return False
+
+
 def _warn_double_bookings(mission, item) -> None:
     if kept_out_of_feeds(item):
         flash(_("“%(title)s” stays out of every calendar feed: %(why)s", title=item.title,
@@ -150,7 +172,7 @@ def create(mission: Mission):
         if day is not None:  # from the week at a glance: the day whose "add" was followed, at nine
             form.starts_at.data = datetime.combine(day, time(9))
     created = []
-    if form.validate_on_submit() and save_form(
+    if _checked(form, mission) and save_form(
         form, lambda: created.append(create_item(current_user, mission, **_form_data(form)))
     ):
         [item] = created
@@ -186,7 +208,7 @@ def edit(item: ProgrammeItem):
     _attendee_choices(form, mission)
     if request.method == "GET":
         form = _filled(item)
-    if form.validate_on_submit() and save_edit(
+    if _checked(form, mission) and save_edit(
         form, lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
         latest=lambda: _filled(item), noun=_("this item"),
     ):

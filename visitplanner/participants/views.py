@@ -17,7 +17,7 @@ from ..forms import save_edit, save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Participant, Scope, consent_state, current_assessment
-from ..readiness.checks import consent_ends_early, last_meeting_days, meeting_day, participant_links
+from ..readiness.checks import consent_ends_early, consulted, last_meeting_days, meeting_day, participant_links
 from ..shell import at_once, loads
 from ..timeutil import today_utc
 from .forms import (
@@ -207,8 +207,10 @@ def assess(participant: Participant, item_id: int):
         flash(ngettext("Safety assessment recorded.", "Safety assessment recorded for %(num)d items.", count),
               "success")
         return redirect(url_for("participants.show", participant_id=participant.id))
+    # Abroad, the safety check asks next for a consultation covering this person at this item: say so up front.
+    consultation_needed = item.mission.is_outbound and not consulted(item.mission, participant.id, item, today_utc())
     return render_template("participants/assessment_form.html", form=form, participant=participant, item=item,
-                           name=participant_label(participant, current_user))
+                           name=participant_label(participant, current_user), consultation_needed=consultation_needed)
 
 
 def _pairs(mission: Mission) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from ..enums import LabelledEnum
 from ..itinerary.models import CIVIL_SOCIETY_KINDS, HUMAN_RIGHTS_COMPONENTS, ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings, item_days
 from ..messages import Message, joined, shown, stored, stored_n, value_ref
-from ..missions.models import BriefingState, Direction, Mission
+from ..missions.models import BriefingState, Direction, Mission, MissionStatus
 from ..participants.models import Decision, ParticipantKind, Scope, consent_state, current_assessment
 from ..timeutil import in_zone, last_day
 from .lifecycle import four_eyes_refusal
@@ -173,24 +173,29 @@ def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
         return _not_applicable("outbound", Direction.OUTBOUND)
     items = live_items(mission)
     kinds = {i.kind for i in items}
-    missing, planned = [], []
+    missing, planned, briefings = [], [], []
     if not kinds & CIVIL_SOCIETY_KINDS:
         missing.append(stored("a civil-society meeting or dialogue arranged with the partner"))
     if mission.companies:
         if ItemKind.BUSINESS_SESSION not in kinds:
             missing.append(stored("a business session on the OECD Guidelines and UNGPs"))
-        states = {c.name: c.briefing_before(mission.start_date, ctx.today) for c in mission.companies}
-        unbriefed = [name for name, state in states.items()
+        states = {c: c.briefing_before(mission.start_date, ctx.today)
+                  for c in sorted(mission.companies, key=lambda c: c.name)}
+        unbriefed = [c.name for c, state in states.items()
                      if state in (BriefingState.MISSING, BriefingState.TOO_LATE)]
         if unbriefed:
             missing.append(stored("a human-rights briefing before departure for: %(names)s",
                                   names=", ".join(unbriefed)))
-        not_held = [name for name, state in states.items() if state == BriefingState.NOT_HELD]
+        not_held = [c.name for c, state in states.items() if state == BriefingState.NOT_HELD]
         if not_held:
             missing.append(stored("a briefing recorded as held (departure is near) for: %(names)s",
                                   names=", ".join(not_held)))
-        planned = [name for name, state in states.items() if state == BriefingState.PLANNED]
-    fix = _programme(mission)
+        planned = [c.name for c, state in states.items() if state == BriefingState.PLANNED]
+        briefings = [c for c, state in states.items() if state != BriefingState.HELD]
+    # A missing meeting is added in the programme; a briefing's date lives on the company's record.
+    in_programme = not kinds & CIVIL_SOCIETY_KINDS or (mission.companies and ItemKind.BUSINESS_SESSION not in kinds)
+    fix = _programme(mission) if in_programme or not briefings else {
+        "fix_endpoint": "missions.edit_company", "fix_args": {"company_id": briefings[0].id}}
     if missing:
         return CheckResult("outbound", Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
                            applies_to=Direction.OUTBOUND, **fix)
@@ -418,7 +423,10 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
     by_role = {s.role: s for s in active}
     missing = [value_ref("sign_off_role", r.value) for r in (SignOffRole.ADVISOR, SignOffRole.APPROVER)
                if r not in by_role]
-    problems = []
+    draft = mission.status == MissionStatus.DRAFT
+    # While a draft, it waits for someone else first: the protocol officer who submits it (the step at the anchor).
+    problems = [stored("it is still a draft, which a protocol officer submits for sign-off once the other checks "
+                       "pass")] if draft and missing else []
     if missing:
         problems.append(stored("awaiting sign-off by: %(roles)s", roles=missing))
     for signed in active:
@@ -431,7 +439,7 @@ def check_four_eyes(mission: Mission, ctx: Context) -> CheckResult:
         "four_eyes", not problems, reason_ok,
         stored("Not yet signed off: %(what)s.", what=joined(problems)),
         fix_endpoint="readiness.checklist", fix_args={"mission_id": mission.id, "_anchor": "sign-off"},
-        fixed_by="readiness.sign",
+        fixed_by="readiness.submit" if draft else "readiness.sign",
     )
 
 

@@ -6,7 +6,15 @@ from ..forms import BaseForm, strip
 
 
 class SignOffForm(BaseForm):
+    """The buttons of the checklist (submit, complete) and the sign-off's confirmation: the role signed in, the code
+    of the content the signer read, and what they wish to say with it."""
+
     role = HiddenField()
+    code = HiddenField()
+    comment = TextAreaField(
+        _l("Comment"), filters=[strip], validators=[Optional(), Length(max=2000)],
+        description=_l("Kept with your sign-off and shown on the checklist to everyone who plans this visit. Name no "
+                       "civil-society participant: use their alias."))
 
 
 class ReasonForm(BaseForm):

@@ -105,9 +105,10 @@ class ActionOption:
         return ENDPOINTS[self.action]
 
     @property
-    def asks_reason(self) -> bool:
-        """The button leads to a page that asks for a reason first (returning, cancelling)."""
-        return self.action in (Action.RETURN, Action.CANCEL)
+    def opens_page(self) -> bool:
+        """The step is a link to a page that asks first: for a reason (returning, cancelling), or to confirm what a
+        sign-off vouches for."""
+        return self.action in (Action.RETURN, Action.CANCEL, Action.SIGN_OFF)
 
     @property
     def primary(self) -> bool:

@@ -12,14 +12,10 @@ from ..auth.models import Role, User
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..facts import IDENTITY, facts, raising, row_id
+from ..formatting import short_code
 from ..messages import Message, StoredMessage
 from ..personal_data import ACTED, BOOKKEEPING, NOTES, OFFICE, SETTING
 from ..timeutil import UTCDateTime, now_utc
-
-
-def short_code(fingerprint_hex: str) -> str:
-    """A fingerprint as people compare it: its first 32 bits, in two groups ("3F9A-C21B")."""
-    return f"{fingerprint_hex[:4]}-{fingerprint_hex[4:8]}".upper()
 
 
 class SignOffRole(LabelledEnum):
@@ -56,7 +52,7 @@ class SignOff(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(ACTED))
     #: SHA-256 of what the sign-off vouches for (readiness/binding.py): void once the content moves from it.
-    fingerprint: Mapped[str] = mapped_column(String(64), info=raising(BOOKKEEPING, _l("Fingerprint")))
+    fingerprint: Mapped[str] = mapped_column(String(64), info=raising(BOOKKEEPING, _l("Sign-off code")))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=raising(ACTED))
     #: A stored message (``messages.py``), or the reason as a person typed it.
     void_reason: Mapped[Message | None] = mapped_column(StoredMessage, info=raising(ACTED))

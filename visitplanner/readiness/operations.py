@@ -31,6 +31,7 @@ from .models import (
     Setting,
     SignOff,
     SignOffRole,
+    short_code,
 )
 
 
@@ -131,35 +132,52 @@ def submit_for_signoff(actor: User, mission: Mission, today: date) -> None:
           attention_reason=None)
 
 
-def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date) -> SignOff:
-    """Sign the mission off in one role; the second of the two sign-offs finalises it, exactly once."""
-    lock(mission)
+def sign_off_refusal(actor: User, mission: Mission, role: SignOffRole, today: date) -> str | None:
+    """Why ``actor`` may not sign ``mission`` off in ``role`` now, in words (None: they may). The confirmation page
+    reads it before anyone signs, and the sign-off itself again, under the mission's lock."""
     first = next((s for s in standing_sign_offs(mission) if s.role == role.value), None)
     if first is not None:
-        raise RuleViolation(_("Someone else signed first: %(name)s has already signed this mission off as "
-                              "%(role)s.", name=first.user.name, role=role.label))
-    target(mission.status, Action.SIGN_OFF)
+        return _("Someone else signed first: %(name)s has already signed this mission off as %(role)s.",
+                 name=first.user.name, role=role.label)
+    try:
+        target(mission.status, Action.SIGN_OFF)
+    except RuleViolation as refused:
+        return refused.message
     if not role.held_by(actor):
-        raise RuleViolation(_("You do not have the role %(role)s.", role=role.label))
+        return _("You do not have the role %(role)s.", role=role.label)
     refusal = four_eyes_refusal(mission, actor.id, standing_sign_offs(mission))
     if refusal is not None:
-        raise RuleViolation(_("Someone else must sign this mission off: %(why)s (four-eyes principle).",
-                              why=shown(refusal)))
+        return _("Someone else must sign this mission off: %(why)s (four-eyes principle).", why=shown(refusal))
     ctx = context(today)
     failed = failing(run_checks(mission, ctx, PRE_SIGNOFF))
     if failed:
-        raise RuleViolation(_("The mission cannot be signed off while checks fail: %(checks)s.",
-                              checks=", ".join(r.title for r in failed)))
+        return _("The mission cannot be signed off while checks fail: %(checks)s.",
+                 checks=", ".join(r.title for r in failed))
     open_items = unconfirmed_manual_checks(mission)
     if open_items:
-        raise RuleViolation(_("First confirm the manual checklist items: %(items)s.",
-                              items="; ".join(m.label for m in open_items)))
+        return _("First confirm the manual checklist items: %(items)s.", items="; ".join(m.label for m in open_items))
     moved = moved_since_vouched(mission, today)
     if moved:
-        raise RuleViolation(_("The mission changed since it was submitted, so it cannot be signed off as it "
-                              "stands: %(changes)s.", changes="; ".join(moved)))
+        return _("The mission changed since it was submitted, so it cannot be signed off as it stands: %(changes)s.",
+                 changes="; ".join(moved))
+    return None
+
+
+def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date, *, comment: str = "",
+             seen: str | None = None) -> SignOff:
+    """Sign the mission off in one role, with an optional comment; the second of the two sign-offs finalises it,
+    exactly once. ``seen`` is the code the signer confirmed (the confirmation page's): a sign-off is refused when the
+    mission was submitted again since, with other content."""
+    lock(mission)
+    refusal = sign_off_refusal(actor, mission, role, today)
+    if refusal is not None:
+        raise RuleViolation(refusal)
+    if seen is not None and seen != short_code(mission.vouched_fingerprint):
+        raise RuleViolation(_("The mission was submitted again since you opened the confirmation, with other "
+                              "content (code %(code)s): read it again before you sign.",
+                              code=short_code(mission.vouched_fingerprint)))
     signature = SignOff(mission_id=mission.id, role=role.value, user_id=actor.id,
-                        fingerprint=mission.vouched_fingerprint)
+                        fingerprint=mission.vouched_fingerprint, comment=(comment or "").strip())
     mission.sign_offs.append(signature)
     db.session.flush()
     _audit(actor, "mission.sign_off", mission, {"sign_off": [None, f"{role.value}: {actor.name}"],

@@ -28,8 +28,10 @@ from .operations import (
     return_to_draft,
     set_talking_points_block,
     sign_off,
+    sign_off_refusal,
     submit_for_signoff,
 )
+from .vouching import vouch
 
 bp = Blueprint("readiness", __name__)
 
@@ -77,22 +79,32 @@ def submit(mission: Mission):
                 _("The mission is ready for sign-off."))
 
 
-@bp.route("/missions/<int:mission_id>/sign-off", methods=["POST"])
+@bp.route("/missions/<int:mission_id>/sign-off", methods=["GET", "POST"])
 @loads("mission")
 def sign(mission: Mission):
-    """Sign the mission off in one of one's roles."""
+    """Sign the mission off in one of one's roles, as a deliberate act: a page first says what the signer vouches for
+    (the role's promises, the content in words, its code, the open warnings) and takes an optional comment."""
     _taking(Action.SIGN_OFF)
+    if request.values.get("role") not in {r.value for r in SignOffRole}:
+        abort(404)
+    role = SignOffRole(request.values["role"])
     form = SignOffForm()
-    if not form.validate_on_submit() or form.role.data not in {r.value for r in SignOffRole}:
-        abort(400)
-    role = SignOffRole(form.role.data)
-    if save_form(None, lambda: sign_off(current_user, mission, role, today_utc())):
-        if mission.status == MissionStatus.FINALISED:  # the last sign-off needed: say what it did
+    today = today_utc()
+    if form.validate_on_submit():
+        signed = save_form(form, lambda: sign_off(current_user, mission, role, today, comment=form.comment.data or "",
+                                                  seen=form.code.data or None))
+        if signed and mission.status == MissionStatus.FINALISED:  # the last sign-off needed: say what it did
             flash(_("Signed off as %(role)s. The mission is now final: the visit can go ahead as signed off.",
                     role=role.label), "success")
-        else:
+            return _back(mission)
+        if signed:
             flash(_("Signed off as %(role)s. The mission waits for the other sign-off.", role=role.label), "success")
-    return _back(mission)
+            return _back(mission)
+    ctx = context(today)
+    summary = vouch(mission, role, ctx)
+    form.role.data, form.code.data = role.value, summary.code
+    return render_template("readiness/sign_off.html", mission=mission, form=form, vouch=summary,
+                           refusal=sign_off_refusal(current_user, mission, role, today))
 
 
 @bp.route("/missions/<int:mission_id>/confirm/<key>", methods=["POST"])
