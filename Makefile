@@ -28,10 +28,13 @@ run: $(VENV)/.installed-run db demo
 	@echo ""
 	@echo "Demo accounts (password: visitplanner-demo):"
 	@echo "  protocol@example.org   protocol officer"
-	@echo "  advisor@example.org    human-rights advisor"
-	@echo "  approver@example.org   approver"
+	@echo "  advisor@example.org    human-rights advisor   then asks for a code"
+	@echo "  approver@example.org   approver               then asks for a code"
 	@echo "  delegate@example.org   delegation member"
-	@echo "  admin@example.org      administrator"
+	@echo "  admin@example.org      administrator          then asks for a code"
+	@echo ""
+	@echo "The code: add the demo key VISITPLANNERDEMOVISITPLANNERDEMO to an authenticator app,"
+	@echo "or print the current one:  $(FLASK) demo-code advisor@example.org"
 	@echo ""
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

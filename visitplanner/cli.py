@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app visitplanner users create``, ``demo``."""
+"""Command-line tools: ``flask --app visitplanner users create``, ``demo``, ``demo-code``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
@@ -14,13 +15,14 @@ from . import cache as feed_cache
 from .audit.operations import record
 from .auth.models import Role, User
 from .auth.operations import create_user
+from .auth.second_factor import DRIFT
 from .backup import BackupError, backup, restore
 from .calendar.following import follow_by_date, rekey
 from .calendar.operations import FETCHES_KEPT, forget_old_fetches, old_fetches
 from .calendar.programme import programme_ics
 from .commit import commit
 from .crypto import Keyring, key_id, keys_in_use, new_key, not_current, parse_keys, reencrypt_batch, write_key_file
-from .demo import DEMO_PASSWORD, load_demo
+from .demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, SECOND_FACTOR_ROLES, is_demo_account, load_demo
 from .disclosure import Audience, calendar_name, kept_out_of_feeds
 from .errors import RuleViolation
 from .extensions import db
@@ -31,12 +33,13 @@ from .participants.retention import pseudonymise_due, retention_days
 from .privacy.commands import privacy
 from .readiness.checks import Status, run_checks
 from .readiness.operations import context, settle
-from .timeutil import now_utc, today_utc
+from .timeutil import clock, now_utc, today_utc
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(demo_code)
     app.cli.add_command(checklist)
     app.cli.add_command(export_ics)
     app.cli.add_command(backup_command)
@@ -89,8 +92,32 @@ def demo() -> None:
         commit()
         click.echo("Demo data loaded.")
         click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        coded = {email for email, _, roles in ACCOUNTS if SECOND_FACTOR_ROLES & set(roles)}
         for email, role in accounts:
-            click.echo(f"  {email:<26} {role}")
+            click.echo(f"  {email:<26} {role}{'  (then asks for a code)' if email in coded else ''}")
+        click.echo(f"The accounts marked ask for a code after the password: add the demo key {DEMO_TOTP_SECRET} to an "
+                   "authenticator app, or print the current code with `flask --app visitplanner demo-code EMAIL`.")
+
+
+@click.command("demo-code", help="Print the code an authenticator app with the demo key shows now, for a demo "
+                                 "account that signs in with one (advisor, approver, administrator). Refuses any "
+                                 "other account: it works only for the published demo key.")
+@click.argument("email")
+@with_appcontext
+def demo_code(email: str) -> None:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is not None and user.totp_secret is None and user.email in {e for e, _, _ in ACCOUNTS}:
+        raise click.ClickException(f"{user.email} signs in with the password alone; no code is asked.")
+    if user is None or not is_demo_account(user):
+        raise click.ClickException(f"{email} is no demo account with the demo key: codes are printed for the demo "
+                                   "data only.")
+    totp = pyotp.TOTP(DEMO_TOTP_SECRET)
+    now = totp.timecode(clock.timestamp())
+    # A code opens an account once: when the current one was used, the next is printed (accepted a step early).
+    step = max(now, (user.totp_last_step or 0) + 1)
+    click.echo(totp.generate_otp(step))
+    if step > now + DRIFT:
+        click.echo("The codes before it were used already; this one is accepted within a minute.", err=True)
 
 
 @click.command(help="Apply what lapsed by date (sign-offs of missions whose consent or safety no longer holds "

@@ -44,6 +44,16 @@ ACCOUNTS = [
     ("admin@example.org", "Femke Visser", [Role.ADMIN]),
 ]
 
+#: The demo accounts that sign in with a second factor as well as the password.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.ADVISOR, Role.APPROVER})
+
+
+def is_demo_account(user: User) -> bool:
+    """Whether ``user`` is one of the demo data set's accounts with the demo authenticator key: the only accounts
+    whose current code may be printed (``flask --app visitplanner demo-code``), since their key is published."""
+    return user.email in {email for email, _, _ in ACCOUNTS} and user.totp_secret == DEMO_TOTP_SECRET
+
+
 AMS = "Europe/Amsterdam"
 SHA = "Asia/Shanghai"
 
@@ -94,7 +104,7 @@ def load_demo() -> list[tuple[str, str]]:
     users: dict[str, User] = {}
     for email, name, roles in ACCOUNTS:
         users[email] = create_user(None, email=email, name=name, password=DEMO_PASSWORD, roles=roles)
-        if set(roles) & {Role.ADMIN, Role.ADVISOR, Role.APPROVER}:
+        if set(roles) & SECOND_FACTOR_ROLES:
             # Set up as the person would, with the code their app shows now (the recovery codes are not shown).
             enrol_second_factor(users[email], DEMO_TOTP_SECRET, pyotp.TOTP(DEMO_TOTP_SECRET).at(now_utc()))
             users[email].totp_last_step = None  # that code set it up; it may still open the first sign-in

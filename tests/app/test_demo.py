@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from visitplanner.auth.models import Role, User
-from visitplanner.demo import ACCOUNTS, DEMO_PASSWORD
+from visitplanner.commit import commit
+from visitplanner.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, SECOND_FACTOR_ROLES
 from visitplanner.extensions import db
 from visitplanner.itinerary.rules import double_bookings
 from visitplanner.missions.models import Mission
@@ -92,3 +93,52 @@ def test_a_wrong_password_does_not_open_a_demo_account(client, demo):
     response = client.post("/login", data={"email": ACCOUNTS[0][0], "password": DEMO_PASSWORD + "x"})
     assert response.status_code == 200
     assert client.get("/").status_code == 302  # still signed out: sent to the login page
+
+
+# ---- the second factor of the demo accounts: said where a newcomer looks, and a command that prints the code -----
+
+
+def coded(email: str) -> bool:
+    """Whether the demo account asks for a code after the password."""
+    return any(e == email and SECOND_FACTOR_ROLES & set(roles) for e, _, roles in ACCOUNTS)
+
+
+def test_make_run_and_the_demo_command_say_which_accounts_ask_for_a_code_and_how_to_get_one(demo):
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    run = makefile[makefile.index("\nrun:"):makefile.index("\ndb:")]
+    for said in (run, demo.output):
+        for email, _, _ in ACCOUNTS:
+            line = next(line for line in said.splitlines() if email in line)
+            assert ("asks for a code" in line) == coded(email), line
+        assert DEMO_TOTP_SECRET in said
+        assert "demo-code" in said
+    assert "demo-code advisor@example.org" in run
+
+
+def test_demo_code_prints_a_code_that_opens_the_account_and_then_the_next_one(app, runner, client, demo):
+    for attempt in range(2):
+        printed = runner.invoke(args=["demo-code", "advisor@example.org"])
+        assert printed.exit_code == 0, printed.output
+        code = printed.output.split()[0]
+        assert code.isdigit() and len(code) == 6
+
+        assert client.post("/login", data={"email": "advisor@example.org", "password": DEMO_PASSWORD}) \
+            .headers["Location"] == "/login/code"
+        opened = client.post("/login/code", data={"code": code})
+        assert opened.status_code == 302 and opened.headers["Location"] == "/", f"attempt {attempt + 1}"
+        client.post("/logout")
+
+
+def test_demo_code_refuses_every_account_but_the_demo_ones_with_the_demo_key(ctx, runner, demo, make_user):
+    make_user(Role.ADMIN, email="beheer@voorbeeldstad.nl", totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    admin.totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # an instance that kept the address with a key of its own
+    commit()
+
+    for email, says in (("beheer@voorbeeldstad.nl", "no demo account"), ("admin@example.org", "no demo account"),
+                        ("nobody@example.org", "no demo account"),
+                        ("protocol@example.org", "signs in with the password alone")):
+        refused = runner.invoke(args=["demo-code", email])
+        assert refused.exit_code != 0, email
+        assert says in refused.output, refused.output
+        assert not any(word.isdigit() and len(word) == 6 for word in refused.output.split()), refused.output

@@ -410,6 +410,26 @@ def test_the_internal_audience_sees_everything(four_items):
 # ---- the download route ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("title", "audience", "name"), [
+    ("Werkbezoek Zürich & Genève, één week", "delegation", "werkbezoek-zurich-geneve-een-week-delegation.ics"),
+    ("Bezoek delegatie Wuxi (无锡) aan Voorbeeldstad", "partner", "bezoek-delegatie-wuxi-aan-voorbeeldstad-partner.ics"),
+    ("无锡", "internal", "programme-{id}-internal.ics"),  # no ASCII letter at all: the mission's id
+    ("Ontvangst " + "lange titel " * 10, "public", "ontvangst-lange-titel-lange-titel-lange-titel-lange-titel"
+                                                  "-public.ics"),  # whole words, at most 60 characters
+])
+def test_a_downloaded_programme_is_named_after_the_mission_in_plain_ascii(client, login, ctx, make_mission, title,
+                                                                           audience, name):
+    login(Role.PROTOCOL)
+    mission = make_mission(title=title)
+
+    response = client.get(f"/missions/{mission.id}/programme.ics?audience={audience}")
+
+    assert response.status_code == 200
+    disposition, options = parse_options_header(response.headers["Content-Disposition"])
+    assert disposition == "attachment" and options == {"filename": name.format(id=mission.id)}
+    assert options["filename"].isascii()
+
+
 def test_a_delegate_downloads_the_delegation_file_by_default_and_cannot_ask_for_internal(
     client, login, ctx, make_mission, make_member, make_item
 ):
@@ -426,7 +446,7 @@ def test_a_delegate_downloads_the_delegation_file_by_default_and_cannot_ask_for_
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     disposition, options = parse_options_header(response.headers["Content-Disposition"])
-    assert disposition == "attachment" and options == {"filename": f"programme-{mission.id}-delegation.ics"}
+    assert disposition == "attachment" and options == {"filename": "werkbezoek-delegation.ics"}
     body = response.get_data()
     assert_well_formed(body)
     assert str(events(body)[secret.uid]["summary"]) in PRIVATE

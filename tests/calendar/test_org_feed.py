@@ -143,7 +143,8 @@ def test_a_follow_up_marked_done_disappears_on_the_next_fetch(ctx, en, login, re
     first, calendar = fetch(reader, path)
     assert uid in reminders(calendar)
 
-    assert en.post(f"/follow-ups/{open_one.id}/status", data={"status": "done"}).status_code == 302
+    assert en.post(f"/missions/{open_one.mission_id}/follow-ups/status",
+                   data={f"status-{open_one.id}": "done", f"was-{open_one.id}": "open"}).status_code == 302
 
     # A calendar service that revalidates with the ETag it was given gets the new calendar, not a 304.
     _response, calendar = fetch(reader, path, **{"If-None-Match": first.headers["ETag"]})
@@ -174,7 +175,8 @@ def test_a_client_using_only_if_modified_since_sees_a_done_follow_up_disappear(c
     first, _calendar = fetch(reader, path)
     assert first.headers.get("Last-Modified")
 
-    assert en.post(f"/follow-ups/{open_one.id}/status", data={"status": "done"}).status_code == 302
+    assert en.post(f"/missions/{open_one.mission_id}/follow-ups/status",
+                   data={f"status-{open_one.id}": "done", f"was-{open_one.id}": "open"}).status_code == 302
     response = reader.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
 
     assert response.status_code == 200

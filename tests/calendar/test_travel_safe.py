@@ -127,7 +127,9 @@ def test_a_delegate_downloads_a_travel_safe_ics_that_carries_nothing_of_civil_so
     response = client.get(f"/missions/{mission.id}/programme.ics?audience=travel")
 
     assert response.status_code == 200 and response.mimetype == "text/calendar"
-    # Named by its dates, as its title is: neither the mission's id nor "travel" says what it is at the border.
+    # Named by its dates, as its title is: neither the mission's title, its id nor "travel" says what it is at the
+    # border.
+    assert mission.title and mission.title.lower() not in response.headers["Content-Disposition"].lower()
     assert parse_options_header(response.headers["Content-Disposition"]) == (
         "attachment", {"filename": "programme-2027-04-12-2027-04-15.ics"})
     cal = assert_well_formed(response.data)

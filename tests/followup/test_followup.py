@@ -365,25 +365,6 @@ def test_the_follow_up_form_on_a_mission_not_yet_completed_says_why(app, ctx, en
     assert count(FollowUp) == 0
 
 
-def test_the_status_of_a_follow_up_is_changed_on_the_after_page(app, ctx, en, login, past):
-    mission, _meeting, _ngo = past
-    follow_up_id = add_follow_up(None, db.session.get(Mission, mission.id), what="Verslag", with_whom="",
-                                 owner=None, due_date=date(2027, 5, 1)).id
-    commit()
-    login(Role.PROTOCOL)
-
-    done = en.post(f"/follow-ups/{follow_up_id}/status", data={"status": "done"})
-    assert done.status_code == 302
-    assert done.headers["Location"].endswith(f"/missions/{mission.id}/after")
-
-    unknown = en.post(f"/follow-ups/{follow_up_id}/status", data={"status": "forgotten"}, follow_redirects=True)
-    assert unknown.status_code == 200
-    assert "Choose a status." in text(unknown)
-
-    assert db.session.get(FollowUp, follow_up_id).status == "done"
-    assert [e.changes for e in audits("followup.update")] == [{"status": ["open", "done"]}]
-
-
 def test_the_evaluation_form_records_an_evaluation_and_the_next_due_date(app, ctx, en, login, make_partnership):
     objective = objective_for(make_partnership(), due=date(2027, 3, 31))
     objective_id, partnership_id = objective.id, objective.partnership_id

@@ -203,8 +203,9 @@ def test_the_itinerary_check_reads_the_end_in_the_zone_where_it_ends(flight):
     mission, item = flight
     mission = db.session.get(Mission, mission.id)
     assert check_itinerary(mission, Context(today=date(2027, 3, 1))).status == Status.PASS
-    # Landing after the last day in Shanghai is outside the mission, even though it is still that day in Amsterdam.
-    item.ends_at = datetime(2027, 4, 15, 16, 30, tzinfo=UTC)  # 00:30 on 16 April in Shanghai, 18:30 in Amsterdam
+    # Transport may land the day after the last day (rule 7), but not later: landing two days after it in Shanghai
+    # is outside the mission, even though it is only the day after in Amsterdam.
+    item.ends_at = datetime(2027, 4, 16, 16, 30, tzinfo=UTC)  # 00:30 on 17 April in Shanghai, 18:30 in Amsterdam
     item.starts_at = datetime(2027, 4, 15, 10, 0, tzinfo=UTC)
     commit()
     assert check_itinerary(mission, Context(today=date(2027, 3, 1))).status == Status.FAIL

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
@@ -51,12 +53,27 @@ def _calendar_response(body: bytes, filename: str | None = None) -> Response:
     return response
 
 
+#: The longest slug of a mission's title in a file name: enough to tell missions apart in a downloads folder.
+SLUG_LENGTH = 60
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens ("Bezoek aan Zürich, mei" → "bezoek-aan-zurich-mei"): letters lose
+    their accents, anything that has no ASCII form is left out; a long title keeps its first whole words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(words) > SLUG_LENGTH:  # cut at the last whole word that fits
+        words = words[:SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return words
+
+
 def download_name(mission, audience: Audience) -> str:
-    """The file name of a programme download. A travel-safe copy is named by its dates only: a file name is read at
-    the border as easily as the file (DOMAIN.md, travel-safe)."""
+    """The file name of a programme download: the mission's title as a slug (its id when the title has no ASCII
+    letter), then the audience. A travel-safe copy is named by its dates only: a file name is read at the border as
+    easily as the file (DOMAIN.md, travel-safe)."""
     if audience == Audience.TRAVEL:
         return f"programme-{mission.start_date.isoformat()}-{mission.end_date.isoformat()}.ics"
-    return f"programme-{mission.id}-{audience.value}.ics"
+    return f"{slug(mission.title) or f'programme-{mission.id}'}-{audience.value}.ics"
 
 
 @bp.route("/missions/<int:mission_id>/programme.ics", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -66,6 +67,32 @@ def set_follow_up_status(actor: User, follow_up: FollowUp, status: str) -> Follo
     mission = db.session.get(Mission, follow_up.mission_id)
     _audit(actor, "followup.update", follow_up, mission, changed(before, snapshot(follow_up, FollowUp.AUDITED)))
     return follow_up
+
+
+@dataclass(frozen=True)
+class StatusesSaved:
+    """What saving the follow-up table did: the rows changed, and those left as someone else had just set them."""
+
+    changed: list[FollowUp]
+    clashes: list[FollowUp]
+
+
+def set_follow_up_statuses(actor: User, mission: Mission, chosen: dict[int, tuple[str | None, str]]) -> StatusesSaved:
+    """Save the follow-up table at once: ``chosen`` maps a follow-up's id to (the status the person's page showed,
+    the status chosen). A row the person left alone is not touched, so it never undoes what someone else saved
+    meanwhile; a row both changed keeps theirs (a clash, to tell the person); every changed row is audited."""
+    changed, clashes = [], []
+    for follow_up in mission.follow_ups:
+        if follow_up.id not in chosen:
+            continue  # added since the page was loaded
+        was, mine = chosen[follow_up.id]
+        if mine == was or mine == follow_up.status:
+            continue
+        if was is not None and follow_up.status != was:
+            clashes.append(follow_up)
+            continue
+        changed.append(set_follow_up_status(actor, follow_up, mine))
+    return StatusesSaved(changed, clashes)
 
 
 def add_evaluation(actor: User, objective: Objective, *, evaluated_on: date, progress: str, findings: str,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import STAFF_ROLES, User, UserRole
 from ..extensions import db
-from ..forms import save_form
+from ..forms import ConfirmForm, save_form
 from ..itinerary.models import ItemKind, ProgrammeItem
 from ..missions.models import Mission
 from ..partnerships.models import Objective
 from ..shell import load_mission, loads
-from .forms import EvaluationForm, FollowUpForm, FollowUpStatusForm, OutcomeForm
-from .models import FollowUp, MeetingOutcome
-from .operations import add_evaluation, add_follow_up, record_outcome, set_follow_up_status
+from ..timeutil import today_utc
+from .forms import EvaluationForm, FollowUpForm, OutcomeForm
+from .models import FollowUpStatus, MeetingOutcome
+from .operations import add_evaluation, add_follow_up, record_outcome, set_follow_up_statuses
 
 bp = Blueprint("followup", __name__)
 
@@ -36,7 +38,7 @@ def after(mission: Mission):
     outcomes = {o.item_id: o for o in db.session.scalars(
         select(MeetingOutcome).where(MeetingOutcome.item_id.in_([i.id for i in meetings])))}
     return render_template("followup/after.html", mission=mission, meetings=meetings, outcomes=outcomes,
-                           status_form=FollowUpStatusForm())
+                           statuses=FollowUpStatus.choices(), table_form=ConfirmForm(), today=today_utc())
 
 
 @bp.route("/items/<int:item_id>/outcome", methods=["GET", "POST"])
@@ -80,18 +82,31 @@ def add(mission: Mission):
     return render_template("followup/follow_up_form.html", form=form, mission=mission)
 
 
-@bp.route("/follow-ups/<int:follow_up_id>/status", methods=["POST"])
-def status(follow_up_id: int):
-    """Change the status of a follow-up action."""
-    follow_up = db.session.get(FollowUp, follow_up_id) or abort(404)
-    mission = load_mission(follow_up.mission_id)
-    form = FollowUpStatusForm()
-    if form.validate_on_submit():
-        if save_form(None, lambda: set_follow_up_status(current_user, follow_up, form.status.data)):
-            flash(_("Status saved."), "success")
-    else:
-        flash(_("Choose a status."), "error")
-    return redirect(url_for("followup.after", mission_id=mission.id))
+@bp.route("/missions/<int:mission_id>/follow-ups/status", methods=["POST"])
+@loads("mission")
+def status(mission: Mission):
+    """Save the statuses of the follow-up table at once (one form, one Save); tell the person of a row someone else
+    changed meanwhile that they changed too, which keeps the other's status."""
+    form = ConfirmForm()
+    back = redirect(url_for("followup.after", mission_id=mission.id) + "#follow-ups")
+    if not form.validate_on_submit():
+        flash(_("The form had expired; nothing was saved. Please try again."), "error")
+        return back
+    chosen = {f.id: (request.form.get(f"was-{f.id}"), request.form[f"status-{f.id}"])
+              for f in mission.follow_ups if f"status-{f.id}" in request.form}
+    done = []
+    if not save_form(None, lambda: done.append(set_follow_up_statuses(current_user, mission, chosen))):
+        return back
+    [saved] = done
+    if saved.changed:
+        flash(ngettext("Status saved: %(num)d follow-up action changed.",
+                       "Statuses saved: %(num)d follow-up actions changed.", len(saved.changed)), "success")
+    elif not saved.clashes:
+        flash(_("Nothing changed."), "info")
+    for follow_up in saved.clashes:
+        flash(_("“%(what)s” was set to “%(status)s” by someone else meanwhile; your choice for it is not saved. "
+                "Choose again if it should change.", what=follow_up.label, status=follow_up.status_label), "warning")
+    return back
 
 
 @bp.route("/objectives/<int:objective_id>/evaluate", methods=["GET", "POST"])

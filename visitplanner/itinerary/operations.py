@@ -90,7 +90,8 @@ def item_problems(mission: Mission, data: dict) -> list[RuleViolation]:
             except RuleViolation as violation:
                 problems.append(violation)
                 moments[name] = None
-        problems += item_time_problems(mission, moments["starts_at"], moments["ends_at"], zone, end_zone)
+        problems += item_time_problems(mission, moments["starts_at"], moments["ends_at"], zone, end_zone,
+                                       kind=data.get("kind") or "")
     if any(i not in {m.id for m in mission.members} for i in data.get("attendees") or []):
         problems.append(RuleViolation(_("Attendees must be members of this mission's delegation."), "attendees"))
     headcount = data.get("headcount") or None

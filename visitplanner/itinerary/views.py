@@ -101,8 +101,8 @@ def week(mission: Mission):
     days as a list. A screen page like the programme's own (printable as any page is, not an export)."""
     context = _programme_context(mission)
     views = [view for day in context["days"] for view in day.items]
-    context["weeks"] = weeks(mission.start_date, mission.end_date, views, mission.timezone,
-                             context["home_timezone"])
+    days = context["days"]  # the mission's, and the day before or after when transport starts then
+    context["weeks"] = weeks(days[0].day, days[-1].day, views, mission.timezone, context["home_timezone"])
     return render_template("itinerary/week.html", **context)
 
 

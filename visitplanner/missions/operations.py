@@ -13,6 +13,7 @@ from ..auth.models import User
 from ..calendar.operations import move_mission_feed_expiry
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
+from ..itinerary.rules import item_days
 from ..partnerships.models import Partnership
 from ..timeutil import is_known_timezone, now_utc, last_day
 from .models import Company, DelegationMember, Direction, Mission
@@ -72,11 +73,12 @@ def create_mission(actor: User, *, override_reason: str = "", **data) -> Mission
 
 
 def items_outside(mission: Mission, start: date, end: date) -> list:
-    """The live items of ``mission`` that would fall outside the days ``start``..``end``."""
+    """The live items of ``mission`` that would fall outside the days ``start``..``end`` (rule 7: transport may
+    take a day either side)."""
     return [
         item for item in mission.items
         if item.removed_at is None
-        and (item.local_start.date() < start or last_day(item.ends_at, item.end_zone) > end)
+        and not item_days(item.kind, start, end).holds(item.local_start.date(), last_day(item.ends_at, item.end_zone))
     ]
 
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..enums import LabelledEnum
 from ..itinerary.models import CIVIL_SOCIETY_KINDS, HUMAN_RIGHTS_COMPONENTS, ItemKind, ProgrammeItem
-from ..itinerary.rules import double_bookings
+from ..itinerary.rules import double_bookings, item_days
 from ..messages import Message, joined, shown, stored, stored_n, value_ref
 from ..missions.models import BriefingState, Direction, Mission, MissionStatus
 from ..participants.models import Decision, ParticipantKind, Scope, consent_state, current_assessment
@@ -378,13 +378,14 @@ def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
 
 
 def check_itinerary(mission: Mission, ctx: Context) -> CheckResult:
-    """Rule 7: items within the mission's dates, ending after they start, nobody double-booked."""
+    """Rule 7: items within the mission's dates (transport from the day before to the day after), ending after they
+    start, nobody double-booked."""
     problems = []
     for item in live_items(mission):
         start, end = in_zone(item.starts_at, item.timezone).date(), last_day(item.ends_at, item.end_zone)
         if item.ends_at <= item.starts_at:
             problems.append(stored("“%(item)s” ends before it starts", item=item.title))
-        if start < mission.start_date or end > mission.end_date:
+        if not item_days(item.kind, mission.start_date, mission.end_date).holds(start, end):
             problems.append(stored("“%(item)s” falls outside the mission's dates", item=item.title))
     seen = set()
     for item_id, bookings in double_bookings(mission.items).items():
