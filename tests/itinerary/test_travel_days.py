@@ -61,11 +61,11 @@ def test_transport_may_start_the_day_before_and_end_the_day_after(client, missio
 
 @pytest.mark.parametrize(("starts_at", "ends_at", "field", "message"), [
     ("2027-04-10T23:00", "2027-04-11T01:00", "starts_at",
-     "Transport may start from the day before the mission's first day (2027-04-11) up to its last day (2027-04-15)."),
+     "Transport may start from the day before the mission's first day (11 Apr 2027) up to its last day (15 Apr 2027)."),
     ("2027-04-16T08:00", "2027-04-16T10:00", "starts_at",
-     "Transport may start from the day before the mission's first day (2027-04-11) up to its last day (2027-04-15)."),
+     "Transport may start from the day before the mission's first day (11 Apr 2027) up to its last day (15 Apr 2027)."),
     ("2027-04-15T22:00", "2027-04-17T00:30", "ends_at",
-     "Transport may end at the latest on the day after the mission's last day (2027-04-16)."),
+     "Transport may end at the latest on the day after the mission's last day (16 Apr 2027)."),
 ])
 def test_transport_two_days_out_is_refused_with_the_days_it_may_take(client, mission, starts_at, ends_at, field,
                                                                       message):
@@ -78,10 +78,10 @@ def test_transport_two_days_out_is_refused_with_the_days_it_may_take(client, mis
 
 @pytest.mark.parametrize(("starts_at", "ends_at", "field", "message"), [
     ("2027-04-11T19:00", "2027-04-11T21:00", "starts_at",
-     "The start falls outside the mission's dates (2027-04-12 to 2027-04-15). Only transport may start the day "
+     "The start falls outside the mission's dates (12 Apr 2027 to 15 Apr 2027). Only transport may start the day "
      "before."),
     ("2027-04-15T22:00", "2027-04-16T01:00", "ends_at",
-     "The end falls outside the mission's dates (2027-04-12 to 2027-04-15). Only transport may end the day after."),
+     "The end falls outside the mission's dates (12 Apr 2027 to 15 Apr 2027). Only transport may end the day after."),
 ])
 def test_other_items_stay_within_the_missions_days(client, mission, starts_at, ends_at, field, message):
     response = add(client, mission, kind="meal", title="Diner", starts_at=starts_at, ends_at=ends_at)
