@@ -75,6 +75,8 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "participants.show": STAFF,
     "participants.edit": ADVISOR,
     "participants.propose": PROTOCOL,
+    # Adding someone to a programme item is a change of the item: for those who edit the programme.
+    "participants.attach": PLANNERS,
     "participants.renew": ADVISOR,
     "participants.data": PRIVACY,
     "participants.erase": PRIVACY,

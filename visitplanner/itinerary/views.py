@@ -25,6 +25,7 @@ from ..disclosure import (
     confidential,
     feed_audiences_for,
     kept_out_of_feeds,
+    may_see_real_names,
     page_audience,
     participant_label,
     present_programme,
@@ -33,7 +34,7 @@ from ..disclosure import (
     shows_high_risk,
 )
 from ..forms import ConfirmForm, save_edit, save_form
-from ..participants.queries import all_participants
+from ..participants.queries import find_participants, participants_by_id, participants_of_mission
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
 from ..shell import loads
@@ -98,9 +99,31 @@ def week(mission: Mission):
     return render_template("itinerary/week.html", **context)
 
 
+#: The button of the item form that looks for other participants: it shows the form again, saving nothing.
+FIND = "find_participants"
+#: The item form's search field for participants outside the mission.
+SEARCH = "participant_search"
+
+
+def _searching() -> bool:
+    """Whether the item form was sent by its participant search button, not by Save."""
+    return request.method == "POST" and FIND in request.form
+
+
 def _attendee_choices(form: ItemForm, mission) -> None:
+    """The choices of the item form. Participants: the mission's own first (linked to one of its items, or holding a
+    consent record for it), then those already ticked from elsewhere and those the search found."""
     form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
-    form.participants.choices = [(p.id, participant_label(p, current_user)) for p in all_participants()]
+    ours = participants_of_mission(mission.id)
+    known = {p.id for p in ours}
+    search = request.form.get(SEARCH, "") if request.method == "POST" else ""
+    found = find_participants(search, by_real_name=may_see_real_names(current_user)) if search else []
+    ticked = {i for i in form.participants.data or [] if isinstance(i, int)} - known - {p.id for p in found}
+    others = [p for p in [*participants_by_id(ticked), *found] if p.id not in known]
+    form.participants.choices = [(p.id, participant_label(p, current_user)) for p in [*ours, *others]]
+    form.participants.ours = known
+    form.participants.search = search
+    form.participants.found = [p.id for p in found]
     form.focal_themes.choices = [(t.id, t.label) for t in mission.partnership.focal_themes]
     form.visibility.description = DELEGATION_MEANS[mission.direction]
 
@@ -150,7 +173,7 @@ def create(mission: Mission):
         if day is not None:  # from the week at a glance: the day whose "add" was followed, at nine
             form.starts_at.data = datetime.combine(day, time(9))
     created = []
-    if form.validate_on_submit() and save_form(
+    if not _searching() and form.validate_on_submit() and save_form(
         form, lambda: created.append(create_item(current_user, mission, **_form_data(form)))
     ):
         [item] = created
@@ -163,6 +186,7 @@ def create(mission: Mission):
 def _filled(item: ProgrammeItem) -> ItemForm:
     """The item form filled from the item as it is now (what it shows and what it is based on)."""
     form = ItemForm(formdata=None, obj=item)
+    form.participants.data = [p.id for p in item.participants]
     _attendee_choices(form, item.mission)
     form.starts_at.data = local_naive(item.starts_at, item.timezone)
     form.ends_at.data = local_naive(item.ends_at, item.end_zone)
@@ -186,7 +210,7 @@ def edit(item: ProgrammeItem):
     _attendee_choices(form, mission)
     if request.method == "GET":
         form = _filled(item)
-    if form.validate_on_submit() and save_edit(
+    if not _searching() and form.validate_on_submit() and save_edit(
         form, lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
         latest=lambda: _filled(item), noun=_("this item"),
     ):
