@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from .. import cache
 from ..enums import LabelledEnum
@@ -147,57 +147,56 @@ def waiting_participants(active: list[Mission], today: date) -> list[Waiting]:
     """The advisor's queue: every participant proposed by alias whose real name is still to come, and every
     participant in a live item of an active mission who is not yet ready for it: per mission, the first step it
     waits for (real name, consent to take part, a current safety assessment for each item, and for an outbound
-    mission a current consultation of a trusted channel covering them at each item). Four queries, however many
-    people, items and missions."""
+    mission a current consultation of a trusted channel covering them at each item). One query, however many
+    people, items and missions: each person's live items with, beside each, whether each step is taken."""
     by_id = {m.id: m for m in active}
-    people = load_only(Participant.id, Participant.alias, Participant.real_name_index, Participant.pseudonymised_at)
-    links = db.session.execute(
-        select(Participant, ProgrammeItem)
-        .join(item_participants, item_participants.c.participant_id == Participant.id)
-        .join(ProgrammeItem, ProgrammeItem.id == item_participants.c.item_id)
-        .where(ProgrammeItem.removed_at.is_(None), ProgrammeItem.mission_id.in_(list(by_id)))
-        .options(people, load_only(ProgrammeItem.id, ProgrammeItem.title, ProgrammeItem.mission_id,
-                                   ProgrammeItem.starts_at))
-        .order_by(ProgrammeItem.starts_at, ProgrammeItem.id, Participant.alias)).all() if by_id else []
-    proposed = list(db.session.scalars(
-        select(Participant).where(Participant.real_name_index.is_(None), Participant.pseudonymised_at.is_(None),
-                                  Participant.erased_at.is_(None))
-        .options(people).order_by(Participant.alias)))
-    consents, assessed, consulted = set(), set(), set()
-    if links:
-        people_ids = list({p.id for p, _item in links})
-        latest = (select(func.max(ConsentRecord.id))
-                  .where(ConsentRecord.participant_id.in_(people_ids), ConsentRecord.mission_id.in_(list(by_id)))
-                  .group_by(ConsentRecord.participant_id, ConsentRecord.mission_id))
-        consents = set(db.session.execute(
-            select(ConsentRecord.participant_id, ConsentRecord.mission_id)
-            .where(ConsentRecord.id.in_(latest), ConsentRecord.kind == ConsentKind.GIVEN.value,
-                   ConsentRecord.take_part.is_(True), ConsentRecord.reconfirm_by >= today)).all())
-        newest = (select(func.max(SafetyAssessment.id))
-                  .where(SafetyAssessment.participant_id.in_(people_ids),
-                         SafetyAssessment.item_id.in_(list({i.id for _p, i in links})))
-                  .group_by(SafetyAssessment.participant_id, SafetyAssessment.item_id))
-        assessed = set(db.session.execute(
-            select(SafetyAssessment.participant_id, SafetyAssessment.item_id)
-            .where(SafetyAssessment.id.in_(newest), SafetyAssessment.valid_until >= today)).all())
-        outbound = [m.id for m in active if m.is_outbound]
-        if outbound:
-            consulted = set(db.session.execute(
-                select(ConsultationCover.participant_id, ConsultationCover.item_id)
-                .join(Consultation, Consultation.id == ConsultationCover.consultation_id)
-                .where(Consultation.mission_id.in_(outbound), Consultation.consulted_on <= today,
-                       Consultation.valid_until >= today)).all())
+    live = and_(ProgrammeItem.id == item_participants.c.item_id, ProgrammeItem.removed_at.is_(None),
+                ProgrammeItem.mission_id.in_(list(by_id)))
+    awaits_name = and_(Participant.real_name_index.is_(None), Participant.pseudonymised_at.is_(None),
+                       Participant.erased_at.is_(None))
+    earlier = aliased(ConsentRecord)
+    consented = exists().where(
+        ConsentRecord.id == select(func.max(earlier.id)).where(
+            earlier.participant_id == Participant.id, earlier.mission_id == ProgrammeItem.mission_id
+        ).correlate(Participant, ProgrammeItem).scalar_subquery(),
+        ConsentRecord.kind == ConsentKind.GIVEN.value, ConsentRecord.take_part.is_(True),
+        ConsentRecord.reconfirm_by >= today)
+    older = aliased(SafetyAssessment)
+    assessed = exists().where(
+        SafetyAssessment.id == select(func.max(older.id)).where(
+            older.participant_id == Participant.id, older.item_id == ProgrammeItem.id
+        ).correlate(Participant, ProgrammeItem).scalar_subquery(),
+        SafetyAssessment.valid_until >= today)
+    consulted = exists().where(
+        ConsultationCover.participant_id == Participant.id, ConsultationCover.item_id == ProgrammeItem.id,
+        Consultation.id == ConsultationCover.consultation_id, Consultation.consulted_on <= today,
+        Consultation.valid_until >= today)
+    rows = db.session.execute(
+        select(Participant, ProgrammeItem, consented.label("consented"), assessed.label("assessed"),
+               consulted.label("consulted"))
+        .select_from(Participant)
+        .outerjoin(item_participants, item_participants.c.participant_id == Participant.id)
+        .outerjoin(ProgrammeItem, live)
+        .where(or_(ProgrammeItem.id.is_not(None), awaits_name))
+        .options(load_only(Participant.id, Participant.alias, Participant.real_name_index,
+                           Participant.pseudonymised_at, Participant.erased_at),
+                 load_only(ProgrammeItem.id, ProgrammeItem.title, ProgrammeItem.mission_id, ProgrammeItem.starts_at))
+        .order_by(ProgrammeItem.starts_at, ProgrammeItem.id, Participant.alias)).all()
     order = list(Step)
-    queue: dict[tuple[int, int | None], Waiting] = {(p.id, None): Waiting(p, Step.REAL_NAME) for p in proposed}
-    for person, item in links:  # by start: the first item waiting for a step is the one named
+    queue: dict[tuple[int, int | None], Waiting] = {
+        (person.id, None): Waiting(person, Step.REAL_NAME) for person, *_rest in rows
+        if person.real_name_index is None and person.pseudonymised_at is None and person.erased_at is None}
+    for person, item, has_consent, has_assessment, has_consultation in rows:  # by start: the first item is named
+        if item is None:
+            continue
         mission = by_id[item.mission_id]
         if (person.id, None) in queue:
             found = Waiting(person, Step.REAL_NAME, mission)
-        elif (person.id, mission.id) not in consents:
+        elif not has_consent:
             found = Waiting(person, Step.CONSENT, mission)
-        elif (person.id, item.id) not in assessed:
+        elif not has_assessment:
             found = Waiting(person, Step.ASSESSMENT, mission, item)
-        elif mission.is_outbound and (person.id, item.id) not in consulted:
+        elif mission.is_outbound and not has_consultation:
             found = Waiting(person, Step.CONSULTATION, mission, item)
         else:
             continue
