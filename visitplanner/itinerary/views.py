@@ -21,6 +21,8 @@ from flask_login import current_user
 from ..access import allows
 from ..auth import reconfirm
 from ..disclosure import (
+    DEFAULT_AUDIENCE,
+    Audience,
     audience_choices,
     confidential,
     feed_audiences_for,
@@ -28,6 +30,7 @@ from ..disclosure import (
     may_see_real_names,
     page_audience,
     participant_label,
+    present_item,
     present_programme,
     programme_title,
     protection_reason,
@@ -64,6 +67,8 @@ def _programme_context(mission):
         "home_timezone": current_app.config["HOME_TIMEZONE"],
         # Double bookings are the planners' to fix, whichever audience's view they look at (never printed).
         "conflicts": double_bookings(mission.items) if allows(current_user, "itinerary.edit") else {},
+        # What this audience does not see at all, for the office (which can show its own view instead).
+        "hidden": sum(1 for i in mission.items if i.removed_at is None) - len(views) if current_user.is_staff else 0,
     }
 
 
@@ -152,6 +157,23 @@ def _warn_double_bookings(mission, item) -> None:
                        len(unseen), names=", ".join(unseen), title=item.title), "warning")
 
 
+def _where_saved(mission: Mission, item: ProgrammeItem) -> str:
+    """The programme at the item just saved, as the one who saved it needs to see it: the page's default view (the
+    delegation's) when it shows the item whole, else the office's own, saying so (an internal item would show as a
+    private appointment right under "… added")."""
+    shown = present_item(item, DEFAULT_AUDIENCE, current_user)
+    if shown is not None and not shown.private:
+        return url_for("itinerary.programme", mission_id=mission.id, _anchor=f"item-{item.id}")
+    if shown is None:
+        flash(_("Shown as the office sees it: “%(title)s” is not in the delegation's programme.", title=item.title),
+              "info")
+    else:
+        flash(_("Shown as the office sees it: the delegation sees “%(title)s” as a private appointment, without "
+                "its details.", title=item.title), "info")
+    return url_for("itinerary.programme", mission_id=mission.id, audience=Audience.INTERNAL.value,
+                   _anchor=f"item-{item.id}")
+
+
 def _day_asked(mission: Mission) -> date | None:
     """The day ``?day=YYYY-MM-DD`` names, when it is one of the mission's; None otherwise."""
     try:
@@ -179,7 +201,7 @@ def create(mission: Mission):
         [item] = created
         flash(_("“%(title)s” added to the programme.", title=item.title), "success")
         _warn_double_bookings(mission, item)
-        return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+        return redirect(_where_saved(mission, item))
     return render_template("itinerary/form.html", form=form, mission=mission, item=None)
 
 
@@ -216,7 +238,7 @@ def edit(item: ProgrammeItem):
     ):
         flash(_("“%(title)s” saved.", title=item.title), "success")
         _warn_double_bookings(mission, item)
-        return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+        return redirect(_where_saved(mission, item))
     return render_template("itinerary/form.html", form=form, mission=mission, item=item,
                            protected=protection_reason(item) if kept_out_of_feeds(item) else None)
 
