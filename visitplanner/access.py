@@ -54,6 +54,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "missions.history": STAFF,
     "missions.add_member": PROTOCOL,
     "missions.remove_member": PROTOCOL,
+    "missions.member_side": PROTOCOL,
     "missions.add_company": PROTOCOL,
     "missions.remove_company": PROTOCOL,
     # High-risk mode: set and ended by the advisor, who judges the safety of civil-society participants.

@@ -20,7 +20,7 @@ from visitplanner.disclosure import Audience
 from visitplanner.enums import FIELD_ENUMS, LabelledEnum, MemberText, RiskLevel
 from visitplanner.followup.forms import FollowUpStatusForm
 from visitplanner.itinerary.models import ItemKind, Visibility
-from visitplanner.missions.models import Direction, DueDiligence, MissionStatus
+from visitplanner.missions.models import Direction, DueDiligence, MissionStatus, Side
 from visitplanner.participants.models import ConsultationChannel, Decision, Scope
 from visitplanner.partnerships.models import DossierTopic, PartnershipKind, RegionType
 from visitplanner.readiness.lifecycle import Action
@@ -138,6 +138,7 @@ FIELDS = {
     "sign_off_role": {SignOffRole},
     "topic": {DossierTopic},
     "channel": {ConsultationChannel},
+    "side": {Side},
 }
 
 

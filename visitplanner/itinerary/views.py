@@ -26,6 +26,7 @@ from ..disclosure import (
     audience_choices,
     confidential,
     feed_audiences_for,
+    gets_talking_points,
     kept_out_of_feeds,
     may_see_real_names,
     page_audience,
@@ -67,6 +68,10 @@ def _programme_context(mission):
         "home_timezone": current_app.config["HOME_TIMEZONE"],
         # Double bookings are the planners' to fix, whichever audience's view they look at (never printed).
         "conflicts": double_bookings(mission.items) if allows(current_user, "itinerary.edit") else {},
+        # The office is told when the delegation's view leaves the talking points out (visitors are on its list).
+        "talking_points_held_back": current_user.is_staff and audience == Audience.DELEGATION
+        and not gets_talking_points(mission, audience, current_user)
+        and any(i.talking_points for i in mission.items if i.removed_at is None),
         # What this audience does not see at all, for the office (which can show its own view instead).
         "hidden": sum(1 for i in mission.items if i.removed_at is None) - len(views) if current_user.is_staff else 0,
     }
