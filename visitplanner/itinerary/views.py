@@ -162,19 +162,20 @@ def _warn_double_bookings(mission, item) -> None:
                        len(unseen), names=", ".join(unseen), title=item.title), "warning")
 
 
-def _where_saved(mission: Mission, item: ProgrammeItem) -> str:
-    """The programme at the item just saved, as the one who saved it needs to see it: the page's default view (the
-    delegation's) when it shows the item whole, else the office's own, saying so (an internal item would show as a
-    private appointment right under "… added")."""
+def _where_saved(mission: Mission, item: ProgrammeItem, saved: str) -> str:
+    """Say ``saved``, and where the item just saved is: the programme at it, as the one who saved it needs to see it.
+    That is the page's default view (the delegation's) when it shows the item whole, else the office's own, and the
+    message says so (an internal item would show as a private appointment right under "… added")."""
     shown = present_item(item, DEFAULT_AUDIENCE, current_user)
     if shown is not None and not shown.private:
+        flash(saved, "success")
         return url_for("itinerary.programme", mission_id=mission.id, _anchor=f"item-{item.id}")
     if shown is None:
-        flash(_("Shown as the office sees it: “%(title)s” is not in the delegation's programme.", title=item.title),
-              "info")
+        where = _("Shown as the office sees it: “%(title)s” is not in the delegation's programme.", title=item.title)
     else:
-        flash(_("Shown as the office sees it: the delegation sees “%(title)s” as a private appointment, without "
-                "its details.", title=item.title), "info")
+        where = _("Shown as the office sees it: the delegation sees “%(title)s” as a private appointment, without "
+                  "its details.", title=item.title)
+    flash(f"{saved} {where}", "success")
     return url_for("itinerary.programme", mission_id=mission.id, audience=Audience.INTERNAL.value,
                    _anchor=f"item-{item.id}")
 
@@ -204,9 +205,9 @@ def create(mission: Mission):
         form, lambda: created.append(create_item(current_user, mission, **_form_data(form)))
     ):
         [item] = created
-        flash(_("“%(title)s” added to the programme.", title=item.title), "success")
+        target = _where_saved(mission, item, _("“%(title)s” added to the programme.", title=item.title))
         _warn_double_bookings(mission, item)
-        return redirect(_where_saved(mission, item))
+        return redirect(target)
     return render_template("itinerary/form.html", form=form, mission=mission, item=None)
 
 
@@ -241,9 +242,9 @@ def edit(item: ProgrammeItem):
         form, lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
         latest=lambda: _filled(item), noun=_("this item"),
     ):
-        flash(_("“%(title)s” saved.", title=item.title), "success")
+        target = _where_saved(mission, item, _("“%(title)s” saved.", title=item.title))
         _warn_double_bookings(mission, item)
-        return redirect(_where_saved(mission, item))
+        return redirect(target)
     return render_template("itinerary/form.html", form=form, mission=mission, item=item,
                            protected=protection_reason(item) if kept_out_of_feeds(item) else None)
 
