@@ -42,8 +42,7 @@ def test_adding_someone_to_an_inbound_delegation_asks_whose_side_they_are_on(cli
     form = text(client.get(url))
     assert "Our own people" in form and "The visiting delegation" in form
 
-    unanswered = text(client.post(url, data={"csrf_token": csrf(form), "user_id": "0", "name": "Zhang Wei"}))
-    assert "Choose whether the person is one of our own people or of the visiting delegation." in unanswered
+    assert re.search(r'<input checked[^>]*value="ours"', form), "our own people, unless the office says otherwise"
 
     for name, side in (("Zhang Wei", "visitors"), ("Anna de Boer", "ours")):
         response = client.post(url, data={"csrf_token": csrf(form), "user_id": "0", "name": name,

@@ -175,14 +175,19 @@ def participant_options(html: str) -> list[str]:
                       block)
 
 
-def test_the_item_form_lists_the_missions_own_participants_and_no_one_else(client, login, three_people):
+def test_the_item_form_lists_the_missions_own_participants_then_those_in_no_programme_yet(client, login, make_user,
+                                                                                          three_people):
     mission, meeting, *_ = three_people
     login(Role.PROTOCOL)
     for url in (f"/missions/{mission.id}/items/new", f"/items/{meeting.id}/edit"):
         html = page(client.get(url))
         assert participant_options(html) == ["Ekster-1", "Ekster-2"], url
         assert "This mission's participants" in html
-        assert "Gaai-3" not in html
+        assert "Gaai-3" not in html, "someone of another mission is found by the search only"
+    propose_participant(make_user(Role.PROTOCOL), alias="Nieuw-9", kind="resident")
+    commit()
+    html = page(client.get(f"/missions/{mission.id}/items/new"))
+    assert participant_options(html) == ["Ekster-1", "Ekster-2", "Nieuw-9"], "just proposed: ready to be ticked"
 
 
 def test_the_search_finds_others_keeps_what_was_typed_and_saves_nothing(client, login, three_people):

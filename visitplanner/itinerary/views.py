@@ -38,7 +38,12 @@ from ..disclosure import (
     shows_high_risk,
 )
 from ..forms import ConfirmForm, save_edit, save_form
-from ..participants.queries import find_participants, participants_by_id, participants_of_mission
+from ..participants.queries import (
+    find_participants,
+    participants_by_id,
+    participants_in_no_programme,
+    participants_of_mission,
+)
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
 from ..shell import loads
@@ -122,14 +127,16 @@ def _searching() -> bool:
 
 def _attendee_choices(form: ItemForm, mission) -> None:
     """The choices of the item form. Participants: the mission's own first (linked to one of its items, or holding a
-    consent record for it), then those already ticked from elsewhere and those the search found."""
+    consent record for it), then those already ticked from elsewhere, those in no programme yet (just proposed) and
+    those the search found."""
     form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
     ours = participants_of_mission(mission.id)
     known = {p.id for p in ours}
     search = request.form.get(SEARCH, "") if request.method == "POST" else ""
     found = find_participants(search, by_real_name=may_see_real_names(current_user)) if search else []
     ticked = {i for i in form.participants.data or [] if isinstance(i, int)} - known - {p.id for p in found}
-    others = [p for p in [*participants_by_id(ticked), *found] if p.id not in known]
+    others = list({p.id: p for p in [*participants_by_id(ticked), *participants_in_no_programme(), *found]
+                   if p.id not in known}.values())
     form.participants.choices = [(p.id, participant_label(p, current_user)) for p in [*ours, *others]]
     form.participants.ours = known
     form.participants.search = search

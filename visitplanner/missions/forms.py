@@ -40,7 +40,7 @@ class MemberForm(BaseForm):
     function = StringField(_l("Function"), filters=[strip], validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
     #: Asked on an inbound mission only (an outbound delegation is our own people).
-    side = RadioField(_l("Side"), choices=lambda: Side.choices(), validators=[InputRequired(
+    side = RadioField(_l("Side"), choices=lambda: Side.choices(), default=Side.OURS.value, validators=[InputRequired(
         message=_l("Choose whether the person is one of our own people or of the visiting delegation."))],
         description=_l("Our own people see the human-rights talking points in their programme; the visiting "
                        "delegation never does."))

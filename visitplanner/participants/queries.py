@@ -74,6 +74,17 @@ def participants_of_mission(mission_id: int) -> list[Participant]:
         .order_by(Participant.alias)))
 
 
+def participants_in_no_programme() -> list[Participant]:
+    """Those just recorded or proposed, in no live item of any mission yet (and not erased): offered on every item
+    form beside the mission's own, so that someone proposed a moment ago can be ticked. One query, by alias."""
+    placed = (select(item_participants.c.participant_id)
+              .join(ProgrammeItem, ProgrammeItem.id == item_participants.c.item_id)
+              .where(ProgrammeItem.removed_at.is_(None)))
+    return list(db.session.scalars(
+        select(Participant).where(Participant.id.notin_(placed), Participant.erased_at.is_(None))
+        .order_by(Participant.alias)))
+
+
 #: The most participants a search shows: a search names someone, it does not list the register.
 FOUND_AT_MOST = 30
 
