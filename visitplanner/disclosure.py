@@ -116,7 +116,7 @@ def participant_in_mission(
     return participant.alias
 
 
-def gets_talking_points(mission: Mission, audience: Audience, viewer) -> bool:
+def gets_talking_points(mission: Mission | None, audience: Audience, viewer) -> bool:
     """Whether a programme for ``audience``, read by ``viewer``, carries the human-rights talking points. They are
     our side's (B.a: prepared points and answers, open about the Dutch situation; never for the partner):
 
@@ -132,12 +132,13 @@ def gets_talking_points(mission: Mission, audience: Audience, viewer) -> bool:
         return True
     if audience != Audience.DELEGATION:
         return False
-    if not any(m.side == Side.VISITORS for m in mission.members):
+    members = mission.members if mission is not None else []  # an item not (yet) in a mission: no one on a list
+    if not any(m.side == Side.VISITORS for m in members):
         return True
     if getattr(viewer, "sees_every_side", False):
         return True
     viewer_id = getattr(viewer, "id", None)
-    member = next((m for m in mission.members if viewer_id is not None and m.user_id == viewer_id), None)
+    member = next((m for m in members if viewer_id is not None and m.user_id == viewer_id), None)
     return member is not None and member.side == Side.OURS
 
 
