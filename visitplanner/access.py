@@ -57,6 +57,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "missions.history": STAFF,
     "missions.add_member": PROTOCOL,
     "missions.remove_member": PROTOCOL,
+    "missions.member_side": PROTOCOL,
     "missions.add_company": PROTOCOL,
     "missions.remove_company": PROTOCOL,
     # High-risk mode: set and ended by the advisor, who judges the safety of civil-society participants.
@@ -78,6 +79,8 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "participants.show": STAFF,
     "participants.edit": ADVISOR,
     "participants.propose": PROTOCOL,
+    # Adding someone to a programme item is a change of the item: for those who edit the programme.
+    "participants.attach": PLANNERS,
     "participants.renew": ADVISOR,
     "participants.data": PRIVACY,
     "participants.erase": PRIVACY,

@@ -15,7 +15,7 @@ from .extensions import db
 from .followup.operations import add_evaluation, add_follow_up, record_outcome
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
-from .missions.models import Direction, Mission
+from .missions.models import Direction, Mission, Side
 from .missions.operations import add_company, add_member, create_mission
 from .participants.models import ConsultationChannel, Decision, MeetingVisibility, ParticipantKind, Scope
 from .participants.operations import create_participant, record_assessment, record_consent, record_consultation
@@ -307,7 +307,7 @@ def _inbound(protocol, advisor, users, partnership: Partnership) -> Mission:
     officer = add_member(protocol, mission, user=protocol, function="Protocolmedewerker",
                          organisation="Gemeente Voorbeeldstad")
     guest = add_member(protocol, mission, name="Zhang Wei", function="Vicedirecteur Buitenlandse Zaken",
-                       organisation="Stadsbestuur Wuxi")
+                       organisation="Stadsbestuur Wuxi", side=Side.VISITORS.value)
     interpreter = add_member(protocol, mission, name="Lin Mei", function="Tolk",
                              organisation="Tolkenbureau Brug")
     everyone = (host, officer, guest, interpreter)

@@ -30,7 +30,7 @@ from .itinerary.models import (
     ProgrammeItem,
     Visibility,
 )
-from .missions.models import Mission
+from .missions.models import Mission, Side
 from .participants.models import Participant, Scope, consent_state, current_assessment
 from .partnerships.models import Objective, Partnership
 from .timeutil import today_utc
@@ -114,6 +114,32 @@ def participant_in_mission(
     if named and may_see_real_names(viewer) and not (for_feed and participant.at_risk) and participant.real_name:
         return participant.real_name
     return participant.alias
+
+
+def gets_talking_points(mission: Mission | None, audience: Audience, viewer) -> bool:
+    """Whether a programme for ``audience``, read by ``viewer``, carries the human-rights talking points. They are
+    our side's (B.a: prepared points and answers, open about the Dutch situation; never for the partner):
+
+    - the office's own view has them; the partner, the public and a travel-safe copy never do;
+    - the delegation's programme has them while the delegation is our own people. Once visitors are on its list (an
+      inbound mission), it has them only for a reader who is on the list on our side: the visitors never, and
+      neither a copy made without such a reader (a page, print or feed the office makes for the delegation, a
+      command-line export), which could be handed to anyone on the list.
+
+    ``viewer`` may be a user, a feed's owner (``calendar/queries.FeedOwner``) or None; one that ``sees_every_side``
+    (what calendars are followed with) is shown what any reader could be."""
+    if audience == Audience.INTERNAL:
+        return True
+    if audience != Audience.DELEGATION:
+        return False
+    members = mission.members if mission is not None else []  # an item not (yet) in a mission: no one on a list
+    if not any(m.side == Side.VISITORS for m in members):
+        return True
+    if getattr(viewer, "sees_every_side", False):
+        return True
+    viewer_id = getattr(viewer, "id", None)
+    member = next((m for m in members if viewer_id is not None and m.user_id == viewer_id), None)
+    return member is not None and member.side == Side.OURS
 
 
 def audiences_for(user: User) -> list[Audience]:
@@ -355,7 +381,7 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
             kind_label=ItemKind(item.kind).lazy_label,
             location=item.location,
             description=item.description,
-            talking_points=item.talking_points if shows_people else "",
+            talking_points=item.talking_points if gets_talking_points(item.mission, audience, viewer) else "",
             themes=tuple(item.theme_names) if audience == Audience.INTERNAL and not for_feed else (),
             attendees=tuple(m.display_name for m in item.attendees) if shows_people else (),
             participants=tuple(names),

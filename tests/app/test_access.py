@@ -84,6 +84,8 @@ EXPECTED: dict[str, set] = {
     "missions.edit": {PROTOCOL},
     "missions.add_member": {PROTOCOL},
     "missions.remove_member": {PROTOCOL},
+    # Whose side a member of an inbound delegation is on: who gets the talking points (issue 23, part 7).
+    "missions.member_side": {PROTOCOL},
     "missions.add_company": {PROTOCOL},
     "missions.remove_company": {PROTOCOL},
     "missions.high_risk": {ADVISOR},
@@ -112,6 +114,8 @@ EXPECTED: dict[str, set] = {
     "participants.consult": {ADVISOR},
     "participants.renew": {ADVISOR},
     "participants.propose": {PROTOCOL},
+    # Adding someone to an item from their page changes the item: for those who edit the programme.
+    "participants.attach": {PROTOCOL, ADVISOR},
     "participants.data": {ADVISOR, ADMIN},
     "participants.erase": {ADVISOR, ADMIN},
     "readiness.checklist": OFFICE,
@@ -230,6 +234,12 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
     # Keeping a participant's data longer is POST-only; sent without a reason: refused with a flash, back to them.
     if rule.endpoint == "participants.renew":
         return 302, f"/participants/{dataset.participant_id}"
+    # Adding a participant to an item, sent without an item: refused with a flash, back to them.
+    if rule.endpoint == "participants.attach":
+        return 302, f"/participants/{dataset.participant_id}"
+    # Moving a member to the other side, sent without a side: nothing changes, back to the mission's delegation.
+    if rule.endpoint == "missions.member_side":
+        return 302, f"/missions/{dataset.mission_id}"
     # Without a password just given, the second step of signing in sends back to the first.
     if rule.endpoint in ("auth.code", "auth.enrol"):
         return 302, "/login"
@@ -321,9 +331,9 @@ def test_a_delegate_never_reaches_participant_pages(app, client, auth, dataset):
             for rule in app.url_map.iter_rules()
             if rule.endpoint.startswith("participants.") or rule.endpoint == "readiness.checklist"
         ]
-    # The participant pages (and proposing one), consent, safety, consultations, retention, access, erasure, and
-    # the checklist.
-    assert len(urls) == 14
+    # The participant pages (and proposing one, adding one to an item), consent, safety, consultations, retention,
+    # access, erasure, and the checklist.
+    assert len(urls) == 15
     for url, methods in urls:
         for method in methods:
             response = client.open(url, method=method)

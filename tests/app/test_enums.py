@@ -21,7 +21,7 @@ from visitplanner.enums import FIELD_ENUMS, LabelledEnum, MemberText, RiskLevel
 from visitplanner.followup.forms import FollowUpStatusForm
 from visitplanner.followup.models import FollowUpStatus
 from visitplanner.itinerary.models import ItemKind, Visibility
-from visitplanner.missions.models import Direction, DueDiligence, MissionStatus
+from visitplanner.missions.models import Direction, DueDiligence, MissionStatus, Side
 from visitplanner.participants.models import ConsultationChannel, Decision, ParticipantKind, Scope
 from visitplanner.partnerships.models import DossierTopic, PartnershipKind, ProgressRating, RegionType
 from visitplanner.readiness.lifecycle import Action
@@ -140,6 +140,7 @@ FIELDS = {
     "sign_off_role": {SignOffRole},
     "topic": {DossierTopic},
     "channel": {ConsultationChannel},
+    "side": {Side},
 }
 
 

@@ -194,6 +194,7 @@ SPECIAL = {
     ("ProgrammeItem", "end_timezone"): ({}, {"end_timezone": "Europe/Amsterdam"}),
     ("ProgrammeItem", "starts_at"): ({}, {"starts_at": to_utc(datetime(2027, 4, 13, 9), "Asia/Shanghai")}),
     ("DelegationMember", "user_id"): ({}, {"user_id": "U2"}),
+    ("DelegationMember", "side"): ({}, {"side": "visitors"}),
     ("Company", "due_diligence"): ({}, {"due_diligence": "done"}),
     ("Participant", "kind"): ({}, {"kind": "journalist"}),
     ("ConsentRecord", "kind"): ({}, {"kind": "withdrawn", "take_part": False}),

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -199,7 +199,8 @@ def add_item(page: Page, item: Item) -> None:
     expect(page.get_by_role("heading", name="Programme", level=1)).to_be_visible()
 
 
-def add_member(page: Page, function: str, organisation: str, *, account: str = "", name: str = "") -> None:
+def add_member(page: Page, function: str, organisation: str, side: str, *, account: str = "",
+               name: str = "") -> None:
     page.get_by_role("link", name="Add a delegation member").click()
     if account:
         page.get_by_label("Person with an account").select_option(label=account)
@@ -207,6 +208,7 @@ def add_member(page: Page, function: str, organisation: str, *, account: str = "
         page.get_by_label("Name (external person)").fill(name)
     page.get_by_label("Function (optional)").fill(function)
     page.get_by_label("Organisation (optional)").fill(organisation)
+    page.get_by_label(side, exact=True).check()  # an inbound delegation: our own people, or the visitors
     page.get_by_role("button", name="Add to delegation").click()
     expect_flash(page, "added to the delegation.")
 
@@ -327,25 +329,30 @@ def test_from_a_new_partnership_to_a_finalised_mission_in_a_delegates_calendar(n
     expect(facts).to_contain_text("Draft")
     mission_url = protocol.url
 
-    add_member(protocol, "Wethouder Economie", "Gemeente Voorbeeldstad", account=f"{DELEGATE[1]} ({DELEGATE[0]})")
-    add_member(protocol, "Vicedirecteur Buitenlandse Zaken", "Stadsbestuur Suzhou", name=GUEST)
-    members = protocol.get_by_role("table", name="Members of the delegation")
-    expect(members.get_by_role("row")).to_have_count(3)  # header + 2
+    add_member(protocol, "Wethouder Economie", "Gemeente Voorbeeldstad", "Our own people",
+               account=f"{DELEGATE[1]} ({DELEGATE[0]})")
+    add_member(protocol, "Vicedirecteur Buitenlandse Zaken", "Stadsbestuur Suzhou", "The visiting delegation",
+               name=GUEST)
+    ours = protocol.get_by_role("table", name="Our own people in the delegation")
+    expect(ours.get_by_role("row")).to_have_count(2)  # header + 1
+    visitors = protocol.get_by_role("table", name="Members of the visiting delegation")
+    expect(visitors.get_by_role("row")).to_have_count(2)
+    expect(visitors).to_contain_text(GUEST)
 
-    protocol.get_by_role("navigation", name="Main menu").get_by_role("link", name="Civil-society participants").click()
-    protocol.get_by_role("link", name="Propose a participant").click()
+    open_mission_tab(protocol, "Programme")
+    for item in PROGRAMME:
+        add_item(protocol, replace(item, participants=()))
+    # The resident is proposed from the meeting itself, by alias only, and takes part in it at once.
+    residents = protocol.locator("li.vp-item").filter(has=protocol.get_by_role("heading", name=RESIDENTS.title))
+    residents.get_by_role("link", name=re.compile(r"^Propose a participant")).click()
+    expect(protocol.get_by_label("Takes part in").locator("option:checked")).to_contain_text(RESIDENTS.title)
     protocol.get_by_label("Alias (code name) (optional)").fill(ALIAS)
     protocol.get_by_label("Organisation (optional)").fill("Oeigoerse gemeenschap Voorbeeldstad")
     protocol.get_by_label("Kind").select_option(label="Resident or diaspora member")
     expect(protocol.get_by_label("At risk")).to_be_checked()
     protocol.get_by_role("button", name="Propose").click()
     expect_flash(protocol, f"Participant proposed as {ALIAS}.")
-    expect(protocol.get_by_role("heading", name=ALIAS, level=1)).to_be_visible()
-
-    protocol.goto(mission_url)
-    open_mission_tab(protocol, "Programme")
-    for item in PROGRAMME:
-        add_item(protocol, item)
+    expect(protocol.get_by_role("heading", name="Programme", level=1)).to_be_visible()
     # The office's own view, chosen explicitly: every item whole, the resident by alias only.
     protocol.get_by_label("Show the programme as seen by").select_option("internal")
     protocol.get_by_role("button", name="Show", exact=True).click()

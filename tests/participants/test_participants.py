@@ -465,4 +465,6 @@ def test_a_participants_page_links_to_the_missions_and_items_they_are_in(client,
     assert f'href="/missions/{mission.id}"' in page
     assert f'href="/missions/{mission.id}/programme#item-{item.id}"' in page
     alone = client.get(f"/participants/{lonely.id}").get_data(as_text=True)
-    assert 'href="/#missions-heading"' in alone
+    # Someone in no programme yet is added to an item on their own page (issue 23, part 6).
+    assert 'href="#attach-heading"' in alone
+    assert f'<option value="{item.id}">Gesprek' in alone

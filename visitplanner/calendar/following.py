@@ -54,6 +54,9 @@ STAMPS = ("SEQUENCE", "DTSTAMP", "LAST-MODIFIED")
 class _Anyone:
     """The most privileged viewer: whatever any viewer could be shown, the digest covers."""
 
+    #: Our side's talking points too, in a delegation of ours and visitors (``disclosure.gets_talking_points``).
+    sees_every_side = True
+
     def has_role(self, *roles) -> bool:
         return True
 

@@ -198,13 +198,17 @@ def unchanged_since(latest_ms: int, since: datetime) -> bool:
 
 
 def calendar_item_options():
-    """What a calendar shows of an item, and nothing else: its mission's state (cancelled, high-risk), attendees'
-    names, focal themes, and of its participants the consents and the risk levels of their assessments (no notes,
+    """What a calendar shows of an item, and nothing else: its mission's state (cancelled, high-risk) and who on its
+    delegation is on which side, attendees' names, focal themes, and of its participants the consents and the risk levels of their assessments (no notes,
     no recorder, no assessor)."""
     participants = selectinload(ProgrammeItem.participants)
+    mission = joinedload(ProgrammeItem.mission).load_only(
+        Mission.id, Mission.status, Mission.cancelled_at, Mission.high_risk_reason)
     return (
-        joinedload(ProgrammeItem.mission).load_only(
-            Mission.id, Mission.status, Mission.cancelled_at, Mission.high_risk_reason),
+        mission,
+        # Whose side each member is on: who gets the talking points (``disclosure.gets_talking_points``).
+        mission.selectinload(Mission.members).load_only(DelegationMember.id, DelegationMember.mission_id,
+                                                        DelegationMember.user_id, DelegationMember.side),
         selectinload(ProgrammeItem.attendees).joinedload(DelegationMember.user).load_only(User.id, User.name),
         selectinload(ProgrammeItem.focal_themes),
         participants.selectinload(Participant.consents).defer(ConsentRecord.note).options(

@@ -28,9 +28,9 @@ DELEGATION_MEANS = {
     "outbound": _l("“Delegation”: the members of this mission's delegation — our own travellers — see the item "
                    "whole, talking points included. “Internal” keeps it to the office; they see a private "
                    "appointment."),
-    "inbound": _l("“Delegation”: everyone on this mission's delegation list sees the item whole, talking points "
-                  "included — our hosts, and members of the visiting delegation if they are on the list. Choose "
-                  "“Internal” for what the visitors must not read."),
+    "inbound": _l("“Delegation”: everyone on this mission's delegation list sees the item — our own people with "
+                  "the talking points, the visiting delegation without them. Choose “Internal” for what the "
+                  "visitors must not read at all."),
 }
 
 

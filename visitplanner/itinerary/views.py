@@ -21,12 +21,17 @@ from flask_login import current_user
 from ..access import allows
 from ..auth import reconfirm
 from ..disclosure import (
+    DEFAULT_AUDIENCE,
+    Audience,
     audience_choices,
     confidential,
     feed_audiences_for,
+    gets_talking_points,
     kept_out_of_feeds,
+    may_see_real_names,
     page_audience,
     participant_label,
+    present_item,
     present_programme,
     programme_title,
     protection_reason,
@@ -34,7 +39,12 @@ from ..disclosure import (
 )
 from ..errors import RuleViolation, attach
 from ..forms import ConfirmForm, save_edit, save_form
-from ..participants.queries import all_participants
+from ..participants.queries import (
+    find_participants,
+    participants_by_id,
+    participants_in_no_programme,
+    participants_of_mission,
+)
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
 from ..shell import loads
@@ -71,6 +81,12 @@ def _programme_context(mission):
         "home_timezone": current_app.config["HOME_TIMEZONE"],
         # Double bookings are the planners' to fix, whichever audience's view they look at (never printed).
         "conflicts": double_bookings(mission.items) if allows(current_user, "itinerary.edit") else {},
+        # The office is told when the delegation's view leaves the talking points out (visitors are on its list).
+        "talking_points_held_back": current_user.is_staff and audience == Audience.DELEGATION
+        and not gets_talking_points(mission, audience, current_user)
+        and any(i.talking_points for i in mission.items if i.removed_at is None),
+        # What this audience does not see at all, for the office (which can show its own view instead).
+        "hidden": sum(1 for i in mission.items if i.removed_at is None) - len(views) if current_user.is_staff else 0,
     }
 
 
@@ -106,9 +122,33 @@ def week(mission: Mission):
     return render_template("itinerary/week.html", **context)
 
 
+#: The button of the item form that looks for other participants: it shows the form again, saving nothing.
+FIND = "find_participants"
+#: The item form's search field for participants outside the mission.
+SEARCH = "participant_search"
+
+
+def _searching() -> bool:
+    """Whether the item form was sent by its participant search button, not by Save."""
+    return request.method == "POST" and FIND in request.form
+
+
 def _attendee_choices(form: ItemForm, mission) -> None:
+    """The choices of the item form. Participants: the mission's own first (linked to one of its items, or holding a
+    consent record for it), then those already ticked from elsewhere, those in no programme yet (just proposed) and
+    those the search found."""
     form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
-    form.participants.choices = [(p.id, participant_label(p, current_user)) for p in all_participants()]
+    ours = participants_of_mission(mission.id)
+    known = {p.id for p in ours}
+    search = request.form.get(SEARCH, "") if request.method == "POST" else ""
+    found = find_participants(search, by_real_name=may_see_real_names(current_user)) if search else []
+    ticked = {i for i in form.participants.data or [] if isinstance(i, int)} - known - {p.id for p in found}
+    others = list({p.id: p for p in [*participants_by_id(ticked), *participants_in_no_programme(), *found]
+                   if p.id not in known}.values())
+    form.participants.choices = [(p.id, participant_label(p, current_user)) for p in [*ours, *others]]
+    form.participants.ours = known
+    form.participants.search = search
+    form.participants.found = [p.id for p in found]
     form.focal_themes.choices = [(t.id, t.label) for t in mission.partnership.focal_themes]
     form.visibility.description = DELEGATION_MEANS[mission.direction]
 
@@ -151,6 +191,24 @@ def _warn_double_bookings(mission, item) -> None:
                        len(unseen), names=", ".join(unseen), title=item.title), "warning")
 
 
+def _where_saved(mission: Mission, item: ProgrammeItem, saved: str) -> str:
+    """Say ``saved``, and where the item just saved is: the programme at it, as the one who saved it needs to see it.
+    That is the page's default view (the delegation's) when it shows the item whole, else the office's own, and the
+    message says so (an internal item would show as a private appointment right under "… added")."""
+    shown = present_item(item, DEFAULT_AUDIENCE, current_user)
+    if shown is not None and not shown.private:
+        flash(saved, "success")
+        return url_for("itinerary.programme", mission_id=mission.id, _anchor=f"item-{item.id}")
+    if shown is None:
+        where = _("Shown as the office sees it: “%(title)s” is not in the delegation's programme.", title=item.title)
+    else:
+        where = _("Shown as the office sees it: the delegation sees “%(title)s” as a private appointment, without "
+                  "its details.", title=item.title)
+    flash(f"{saved} {where}", "success")
+    return url_for("itinerary.programme", mission_id=mission.id, audience=Audience.INTERNAL.value,
+                   _anchor=f"item-{item.id}")
+
+
 def _day_asked(mission: Mission) -> date | None:
     """The day ``?day=YYYY-MM-DD`` names, when it is one of the mission's; None otherwise."""
     try:
@@ -172,19 +230,20 @@ def create(mission: Mission):
         if day is not None:  # from the week at a glance: the day whose "add" was followed, at nine
             form.starts_at.data = datetime.combine(day, time(9))
     created = []
-    if _checked(form, mission) and save_form(
+    if not _searching() and _checked(form, mission) and save_form(
         form, lambda: created.append(create_item(current_user, mission, **_form_data(form)))
     ):
         [item] = created
-        flash(_("“%(title)s” added to the programme.", title=item.title), "success")
+        target = _where_saved(mission, item, _("“%(title)s” added to the programme.", title=item.title))
         _warn_double_bookings(mission, item)
-        return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+        return redirect(target)
     return render_template("itinerary/form.html", form=form, mission=mission, item=None)
 
 
 def _filled(item: ProgrammeItem) -> ItemForm:
     """The item form filled from the item as it is now (what it shows and what it is based on)."""
     form = ItemForm(formdata=None, obj=item)
+    form.participants.data = [p.id for p in item.participants]
     _attendee_choices(form, item.mission)
     form.starts_at.data = local_naive(item.starts_at, item.timezone)
     form.ends_at.data = local_naive(item.ends_at, item.end_zone)
@@ -208,13 +267,13 @@ def edit(item: ProgrammeItem):
     _attendee_choices(form, mission)
     if request.method == "GET":
         form = _filled(item)
-    if _checked(form, mission) and save_edit(
+    if not _searching() and _checked(form, mission) and save_edit(
         form, lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
         latest=lambda: _filled(item), noun=_("this item"),
     ):
-        flash(_("“%(title)s” saved.", title=item.title), "success")
+        target = _where_saved(mission, item, _("“%(title)s” saved.", title=item.title))
         _warn_double_bookings(mission, item)
-        return redirect(url_for("itinerary.programme", mission_id=mission.id) + f"#item-{item.id}")
+        return redirect(target)
     return render_template("itinerary/form.html", form=form, mission=mission, item=item,
                            protected=protection_reason(item) if kept_out_of_feeds(item) else None)
 

@@ -11,16 +11,26 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from .. import cache
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..followup.models import FollowUp, FollowUpStatus
 from ..missions.models import BriefingState, Mission, MissionStatus
 from ..missions.queries import missions_with_programme
 from ..itinerary.models import ProgrammeItem
-from ..participants.models import ConsentKind, ConsentRecord, Participant, SafetyAssessment, item_participants
+from ..participants.models import (
+    ConsentKind,
+    ConsentRecord,
+    Consultation,
+    ConsultationCover,
+    Participant,
+    SafetyAssessment,
+    item_participants,
+)
 from ..participants.retention import due_soon
 from ..partnerships.models import Objective, Partnership
 from ..partnerships.queries import themes_raised
@@ -52,18 +62,21 @@ class Dashboard:
     unbriefed: list[tuple] = field(default_factory=list)  # (company, mission, briefing state)
     silent_themes: list[tuple] = field(default_factory=list)  # (partnership, focal theme) not raised of late
     retention_due: list = field(default_factory=list)  # participants.retention.Due within 30 days
+    #: Civil-society participants not yet ready to take part, each with the step it waits for (the advisor's queue).
+    waiting_participants: list[Waiting] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not any((self.attention, self.expiring_consents, self.expiring_assessments,
                         self.consents_before_meeting, self.assessments_before_meeting, self.follow_ups,
                         self.evaluations, self.stale_dossiers, self.advised_against, self.unbriefed,
-                        self.silent_themes, self.retention_due))
+                        self.silent_themes, self.retention_due, self.waiting_participants))
 
 
-def build_dashboard(today: date) -> Dashboard:
+def build_dashboard(today: date, *, participants: bool = False) -> Dashboard:
     """What needs doing, from queries whose cost follows what they list: the programmes themselves are read only
-    for a mission whose checks have not been run on its current revision today (``failing_checks``)."""
+    for a mission whose checks have not been run on its current revision today (``failing_checks``).
+    ``participants``: with the queue of civil-society participants waiting for a step (for those who take them)."""
     board = Dashboard()
     until = today + HORIZON
     active = list(db.session.scalars(
@@ -97,8 +110,103 @@ def build_dashboard(today: date) -> Dashboard:
     board.silent_themes = [(by_id[pid], record.theme) for pid, records in themes_raised().items()
                            for record in records if record.silent]
     board.retention_due = due_soon(today)
+    if participants:
+        board.waiting_participants = waiting_participants(active, today)
     board.attention.sort(key=lambda pair: pair[0].start_date)
     return board
+
+
+class Step(LabelledEnum):
+    """What a civil-society participant waits for before they may take part, in the order it is done."""
+
+    REAL_NAME = "real_name"
+    CONSENT = "consent"
+    ASSESSMENT = "assessment"
+    CONSULTATION = "consultation"
+
+    __labels__ = {
+        REAL_NAME: _l("waits for the real name"),
+        CONSENT: _l("waits for consent to take part"),
+        ASSESSMENT: _l("waits for a safety assessment"),
+        CONSULTATION: _l("waits for a consultation of the embassy or another trusted channel"),
+    }
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One participant, in one mission (None: proposed, in no programme yet), and the first step it waits for; the
+    item for an assessment or a consultation."""
+
+    participant: Participant
+    step: Step
+    mission: Mission | None = None
+    item: ProgrammeItem | None = None
+
+
+def waiting_participants(active: list[Mission], today: date) -> list[Waiting]:
+    """The advisor's queue: every participant proposed by alias whose real name is still to come, and every
+    participant in a live item of an active mission who is not yet ready for it: per mission, the first step it
+    waits for (real name, consent to take part, a current safety assessment for each item, and for an outbound
+    mission a current consultation of a trusted channel covering them at each item). One query, however many
+    people, items and missions: each person's live items with, beside each, whether each step is taken."""
+    by_id = {m.id: m for m in active}
+    live = and_(ProgrammeItem.id == item_participants.c.item_id, ProgrammeItem.removed_at.is_(None),
+                ProgrammeItem.mission_id.in_(list(by_id)))
+    awaits_name = and_(Participant.real_name_index.is_(None), Participant.pseudonymised_at.is_(None),
+                       Participant.erased_at.is_(None))
+    earlier = aliased(ConsentRecord)
+    consented = exists().where(
+        ConsentRecord.id == select(func.max(earlier.id)).where(
+            earlier.participant_id == Participant.id, earlier.mission_id == ProgrammeItem.mission_id
+        ).correlate(Participant, ProgrammeItem).scalar_subquery(),
+        ConsentRecord.kind == ConsentKind.GIVEN.value, ConsentRecord.take_part.is_(True),
+        ConsentRecord.reconfirm_by >= today)
+    older = aliased(SafetyAssessment)
+    assessed = exists().where(
+        SafetyAssessment.id == select(func.max(older.id)).where(
+            older.participant_id == Participant.id, older.item_id == ProgrammeItem.id
+        ).correlate(Participant, ProgrammeItem).scalar_subquery(),
+        SafetyAssessment.valid_until >= today)
+    consulted = exists().where(
+        ConsultationCover.participant_id == Participant.id, ConsultationCover.item_id == ProgrammeItem.id,
+        Consultation.id == ConsultationCover.consultation_id, Consultation.consulted_on <= today,
+        Consultation.valid_until >= today)
+    rows = db.session.execute(
+        select(Participant, ProgrammeItem, consented.label("consented"), assessed.label("assessed"),
+               consulted.label("consulted"))
+        .select_from(Participant)
+        .outerjoin(item_participants, item_participants.c.participant_id == Participant.id)
+        .outerjoin(ProgrammeItem, live)
+        .where(or_(ProgrammeItem.id.is_not(None), awaits_name))
+        .options(load_only(Participant.id, Participant.alias, Participant.real_name_index,
+                           Participant.pseudonymised_at, Participant.erased_at),
+                 load_only(ProgrammeItem.id, ProgrammeItem.title, ProgrammeItem.mission_id, ProgrammeItem.starts_at))
+        .order_by(ProgrammeItem.starts_at, ProgrammeItem.id, Participant.alias)).all()
+    order = list(Step)
+    queue: dict[tuple[int, int | None], Waiting] = {
+        (person.id, None): Waiting(person, Step.REAL_NAME) for person, *_rest in rows
+        if person.real_name_index is None and person.pseudonymised_at is None and person.erased_at is None}
+    for person, item, has_consent, has_assessment, has_consultation in rows:  # by start: the first item is named
+        if item is None:
+            continue
+        mission = by_id[item.mission_id]
+        if (person.id, None) in queue:
+            found = Waiting(person, Step.REAL_NAME, mission)
+        elif not has_consent:
+            found = Waiting(person, Step.CONSENT, mission)
+        elif not has_assessment:
+            found = Waiting(person, Step.ASSESSMENT, mission, item)
+        elif mission.is_outbound and not has_consultation:
+            found = Waiting(person, Step.CONSULTATION, mission, item)
+        else:
+            continue
+        before = queue.get((person.id, mission.id))
+        if before is None or order.index(found.step) < order.index(before.step):
+            queue[(person.id, mission.id)] = found
+    in_programme = {p for p, m in queue if m is not None}
+    waiting = [w for (p, m), w in queue.items() if m is not None or p not in in_programme]
+    return sorted(waiting, key=lambda w: (w.mission.start_date if w.mission else date.max,
+                                          w.mission.id if w.mission else 0, w.participant.alias))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 from wtforms import HiddenField
 
+from ..access import allows
 from ..forms import BaseForm
 from ..missions.queries import all_missions, missions_of
 from ..partnerships.queries import all_partnerships
@@ -31,12 +32,19 @@ class LanguageForm(BaseForm):
     next = HiddenField()
 
 
+def takes_participant_steps(user) -> bool:
+    """Whether the dashboard lists the participants waiting for a step: for the advisor, who takes them, and the
+    protocol officer, who proposes people and waits for them."""
+    return allows(user, "participants.consent") or allows(user, "participants.propose")
+
+
 @bp.route("/")
 def home():
     """Staff see partnerships and missions; delegation members see their own missions."""
     if current_user.is_staff:
         return render_template("main/home_staff.html", partnerships=all_partnerships(), missions=all_missions(),
-                               board=build_dashboard(today_utc()), today=today_utc(),
+                               board=build_dashboard(today_utc(), participants=takes_participant_steps(current_user)),
+                               today=today_utc(),
                                waiting=waiting_for_sign_off(current_user))
     return render_template("main/home_delegate.html", missions=missions_of(current_user))
 

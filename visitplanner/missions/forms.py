@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, VersionedForm, ZoneField, strip
-from .models import Direction, DueDiligence
+from .models import Direction, DueDiligence, Side
 
 
 class MissionForm(VersionedForm):
@@ -39,6 +39,17 @@ class MemberForm(BaseForm):
     )
     function = StringField(_l("Function"), filters=[strip], validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
+    #: Asked on an inbound mission only (an outbound delegation is our own people).
+    side = RadioField(_l("Side"), choices=lambda: Side.choices(), default=Side.OURS.value, validators=[InputRequired(
+        message=_l("Choose whether the person is one of our own people or of the visiting delegation."))],
+        description=_l("Our own people see the human-rights talking points in their programme; the visiting "
+                       "delegation never does."))
+
+
+class SideForm(BaseForm):
+    """Moving a delegation member to the other side: a button."""
+
+    side = HiddenField(validators=[InputRequired()])
 
 
 class CompanyForm(BaseForm):

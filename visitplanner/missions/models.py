@@ -229,6 +229,16 @@ class Mission(db.Model):
     def member_for(self, user: User) -> DelegationMember | None:
         return next((m for m in self.members if m.user_id == user.id), None)
 
+    @property
+    def ours(self) -> list[DelegationMember]:
+        """Our own people in the delegation."""
+        return [m for m in self.members if not m.is_visitor]
+
+    @property
+    def visitors(self) -> list[DelegationMember]:
+        """The visiting delegation's members on the list (an inbound mission)."""
+        return [m for m in self.members if m.is_visitor]
+
     def can_view(self, user: User) -> bool:
         """Staff see every mission; a delegation member sees the missions they take part in."""
         return user.is_staff or self.member_for(user) is not None
@@ -253,6 +263,21 @@ class Mission(db.Model):
 MEMBER = personal(Category.IDENTITY, DELEGATION)
 
 
+class Side(LabelledEnum):
+    """Whose side a delegation member is on: our own people (hosts, travellers, interpreters we bring) or, on an
+    inbound mission, the visiting delegation. Talking points go to our side only (``disclosure.py``)."""
+
+    __fields__ = ("side",)
+
+    OURS = "ours"
+    VISITORS = "visitors"
+
+    __labels__ = {
+        OURS: _l("Our own people"),
+        VISITORS: _l("The visiting delegation"),
+    }
+
+
 class DelegationMember(db.Model):
     """A person in the delegation: an account, or an external person by name."""
 
@@ -260,6 +285,7 @@ class DelegationMember(db.Model):
     __table_args__ = (
         UniqueConstraint("mission_id", "user_id", name="uq_delegation_members_mission_user"),
         CheckConstraint("user_id IS NOT NULL OR name IS NOT NULL", name="account_or_name"),
+        CheckConstraint(f"side IN ({sql_in(Side)})", name="known_side"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
@@ -274,12 +300,23 @@ class DelegationMember(db.Model):
     function: Mapped[str] = mapped_column(String(200), default="", info=raising(MEMBER, _l("Function"), events=False))
     organisation: Mapped[str] = mapped_column(String(200), default="",
                                               info=raising(MEMBER, _l("Organisation"), events=False))
+    #: Our own people or the visitors (``Side``): whether the member's programme carries the talking points.
+    side: Mapped[str] = mapped_column(String(16), default="ours",
+                                      info=raising(MEMBER, _l("Side")))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(MEMBER))
 
     mission: Mapped[Mission] = relationship(back_populates="members")
     user: Mapped[User | None] = relationship(lazy="joined")
 
-    AUDITED = ("user_id", "name", "function", "organisation")
+    AUDITED = ("user_id", "name", "function", "organisation", "side")
+
+    @property
+    def side_label(self) -> str:
+        return Side(self.side).label
+
+    @property
+    def is_visitor(self) -> bool:
+        return self.side == Side.VISITORS
 
     @property
     def display_name(self) -> str:

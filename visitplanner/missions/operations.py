@@ -16,7 +16,7 @@ from ..extensions import db
 from ..itinerary.rules import item_days
 from ..partnerships.models import Partnership
 from ..timeutil import is_known_timezone, now_utc, last_day
-from .models import Company, DelegationMember, Direction, Mission
+from .models import Company, DelegationMember, Direction, Mission, Side
 
 FIELDS = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone")
 
@@ -107,11 +107,21 @@ def update_mission(actor: User, mission: Mission, *, expected_version: int | Non
     return mission
 
 
+def _check_side(mission: Mission, side: str) -> None:
+    if side not in {s.value for s in Side}:
+        raise RuleViolation(_("Choose whose side the person is on."), "side")
+    if side == Side.VISITORS and mission.is_outbound:
+        raise RuleViolation(_("An outbound delegation is our own people: visitors are on inbound missions only."),
+                            "side")
+
+
 def add_member(
     actor: User, mission: Mission, *, user: User | None = None, name: str = "", function: str = "",
-    organisation: str = "",
+    organisation: str = "", side: str = Side.OURS.value,
 ) -> DelegationMember:
-    """Add a person to the delegation: an account, or an external person by name."""
+    """Add a person to the delegation: an account, or an external person by name; on our side or, on an inbound
+    mission, the visitors' (who never get the talking points)."""
+    _check_side(mission, side)
     name = (name or "").strip()
     if user is None and not name:
         raise RuleViolation(_("Choose a person with an account, or enter the name of an external person."), "name")
@@ -119,11 +129,25 @@ def add_member(
         raise RuleViolation(_("%(name)s is already in the delegation.", name=user.name), "user_id")
     member = DelegationMember(
         mission=mission, user=user, name=None if user is not None else name,
-        function=function.strip(), organisation=organisation.strip(),
+        function=function.strip(), organisation=organisation.strip(), side=side,
     )
     db.session.add(member)
     db.session.flush()
     _audit(actor, "delegation.add", member, mission, changed({}, snapshot(member, DelegationMember.AUDITED)))
+    return member
+
+
+def set_member_side(actor: User, mission: Mission, member: DelegationMember, side: str) -> DelegationMember:
+    """Put a delegation member on our side or the visitors': what their programme carries follows at once."""
+    if member.mission_id != mission.id:
+        raise RuleViolation(_("This person is not in this delegation."))
+    _check_side(mission, side)
+    before = snapshot(member, DelegationMember.AUDITED)
+    member.side = side
+    changes = changed(before, snapshot(member, DelegationMember.AUDITED))
+    if changes:
+        db.session.flush()
+        _audit(actor, "delegation.update", member, mission, changes)
     return member
 
 

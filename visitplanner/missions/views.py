@@ -18,8 +18,8 @@ from ..readiness.forms import ReasonForm
 from ..readiness.operations import moved_since_vouched
 from ..shell import loads
 from ..timeutil import today_utc
-from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm
-from .models import Company, DelegationMember, Direction, Mission
+from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm, SideForm
+from .models import Company, DelegationMember, Direction, Mission, Side
 from .operations import (
     COMPANY_FIELDS,
     FIELDS,
@@ -30,6 +30,7 @@ from .operations import (
     remove_company,
     remove_member,
     set_high_risk,
+    set_member_side,
     update_company,
     update_mission,
 )
@@ -157,15 +158,32 @@ def add_member_view(mission: Mission):
     form.user_id.choices = [(0, _("— external person (enter the name below) —"))] + [
         (u.id, f"{u.name} ({u.email})") for u in accounts_for_delegation()
     ]
+    if mission.is_outbound:
+        del form.side  # an outbound delegation is our own people
     added = []
     if form.validate_on_submit() and save_form(form, lambda: added.append(add_member(
         current_user, mission, user=db.session.get(User, form.user_id.data) if form.user_id.data else None,
         name=form.name.data or "", function=form.function.data or "", organisation=form.organisation.data or "",
+        side=form.side.data if "side" in form else Side.OURS.value,
     ))):
         [member] = added
         flash(_("%(name)s added to the delegation.", name=member.display_name), "success")
         return redirect(url_for("missions.show", mission_id=mission.id) + "#delegation")
     return render_template("missions/member_form.html", form=form, mission=mission)
+
+
+@bp.route("/missions/<int:mission_id>/members/<int:member_id>/side", methods=["POST"], endpoint="member_side")
+@loads("mission")
+def member_side_view(mission: Mission, member_id: int):
+    """Move a member of an inbound delegation to our side or the visitors' (one button on the mission's page)."""
+    member = db.session.get(DelegationMember, member_id)
+    if member is None or member.mission_id != mission.id:
+        abort(404)
+    form = SideForm()
+    if form.validate_on_submit() and save_form(None, lambda: set_member_side(current_user, mission, member,
+                                                                             form.side.data)):
+        flash(_("%(name)s: %(side)s.", name=member.display_name, side=member.side_label), "success")
+    return redirect(url_for("missions.show", mission_id=mission.id) + "#delegation")
 
 
 @bp.route("/missions/<int:mission_id>/members/<int:member_id>/remove", methods=["GET", "POST"],

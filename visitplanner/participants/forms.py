@@ -133,3 +133,14 @@ class ProposalForm(BaseForm):
     organisation = StringField(_l("Organisation"), filters=[strip], validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=ParticipantKind.choices, validators=[InputRequired()])
     at_risk = BooleanField(_l("At risk"), default=True)
+    #: Offered when proposed from a mission: the item of its programme the person is to take part in.
+    item = SelectField(_l("Takes part in"), coerce=int, validators=[InputRequired()],
+                       description=_l("The programme item the person is proposed for; they can be added to "
+                                      "others later."))
+
+
+class AttachForm(BaseForm):
+    """Adding a participant to a programme item from the participant's page: choose the item, then "Add"."""
+
+    item = SelectField(_l("Add to programme item"), coerce=int, validators=[InputRequired(
+        message=_l("Choose a programme item."))])

@@ -22,6 +22,7 @@ from ..enums import RiskLevel
 from ..itinerary.models import ProgrammeItem
 from ..itinerary.operations import protect_item
 from ..missions.models import Mission
+from ..timeutil import now_utc
 from .aliases import generate_alias
 from .models import (
     ConsentKind,
@@ -81,9 +82,10 @@ def create_participant(actor: User, *, real_name: str, alias: str = "", organisa
 
 
 def propose_participant(actor: User, *, alias: str = "", organisation: str = "", kind: str,
-                        at_risk: bool = True) -> Participant:
+                        at_risk: bool = True, item: ProgrammeItem | None = None) -> Participant:
     """A protocol officer proposes a participant without the real name; the human-rights advisor completes the
-    real name, consent and safety (``update_participant``, ``record_consent``, ``record_assessment``)."""
+    real name, consent and safety (``update_participant``, ``record_consent``, ``record_assessment``). Proposed
+    from a mission for one of its items, the person is linked to that item at once (:func:`attach_participant`)."""
     alias = alias.strip() or generate_alias()
     if _alias_taken(alias):
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
@@ -92,7 +94,28 @@ def propose_participant(actor: User, *, alias: str = "", organisation: str = "",
     db.session.flush()
     record(actor, "participant.propose", participant, label=participant.alias,
            changes=changed({}, snapshot(participant, Participant.AUDITED)))
+    if item is not None:
+        attach_participant(actor, participant, item)
     return participant
+
+
+def attach_participant(actor: User, participant: Participant, item: ProgrammeItem) -> ProgrammeItem:
+    """Link a participant to a programme item, as the item form would: audited as a change of the item (its
+    version rises, so an item form opened before is merged, not overwritten)."""
+    if item.removed_at is not None:
+        raise RuleViolation(_("This item has been removed and can no longer be changed."), "item")
+    if participant.erased_at is not None:
+        raise RuleViolation(_("This person's data was erased: they can no longer take part."), "item")
+    if participant in item.participants:
+        raise RuleViolation(_("%(alias)s already takes part in “%(title)s”.", alias=participant.alias,
+                              title=item.title), "item")
+    before = snapshot(item, ProgrammeItem.AUDITED)
+    item.participants.append(participant)
+    item.updated_at = now_utc()
+    db.session.flush()
+    record(actor, "item.update", item, label=item.title, changes=changed(before, snapshot(item, ProgrammeItem.AUDITED)),
+           mission_id=item.mission_id, partnership_id=item.mission.partnership_id)
+    return item
 
 
 #: Kept encrypted, so the audit log says that they changed, never what they were.

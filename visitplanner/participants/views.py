@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..access import allows
 from ..auth.models import Role
 from ..disclosure import NAME_ROLES, may_see_real_names, participant_label
 from ..extensions import db
-from ..formatting import format_date
-from ..forms import save_edit, save_form
+from ..formatting import format_date, format_datetime
+from ..forms import parse_id, save_edit, save_form
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Participant, Scope, consent_state, current_assessment
@@ -22,6 +23,7 @@ from ..shell import at_once, loads
 from ..timeutil import today_utc
 from .forms import (
     AssessmentForm,
+    AttachForm,
     ConsentForm,
     ConsultationForm,
     DataRequestForm,
@@ -33,6 +35,7 @@ from .forms import (
 )
 from .operations import (
     ASSESSMENT_FIELDS,
+    attach_participant,
     create_participant,
     missions_of,
     propose_participant,
@@ -42,7 +45,7 @@ from .operations import (
     update_participant,
     withdraw_consent,
 )
-from .queries import all_participants, other_items_of, programme_of
+from .queries import all_participants, items_to_attach, other_items_of, programme_of
 from .retention import due_on, erase, export_stored, renew, retention_days
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -78,20 +81,44 @@ def create():
     return render_template("participants/form.html", form=form, participant=None)
 
 
+def _proposed_for(mission_id: int | None) -> Mission | None:
+    """The mission a proposal is made from (``?mission=``): one the user may see, else 404; None when none is named."""
+    if mission_id is None:
+        return None
+    mission = db.session.get(Mission, mission_id)
+    if mission is None or not mission.can_view(current_user):
+        abort(404)
+    return mission
+
+
 @bp.route("/propose", methods=["GET", "POST"])
 def propose():
-    """A protocol officer proposes a participant by alias; the human-rights advisor completes the rest."""
+    """A protocol officer proposes a participant by alias; the human-rights advisor completes the rest. Proposed
+    from a mission (``?mission=``, and ``&item=`` for the item the link was beside), the person is linked to the
+    item chosen."""
+    mission = _proposed_for(parse_id(request.args.get("mission")) if "mission" in request.args else None)
     form = ProposalForm()
+    items = {}
+    if mission is None:
+        del form.item
+    else:
+        items = {i.id: i for i in mission.items if i.removed_at is None}
+        form.item.choices = [(i.id, f"{i.title} ({format_datetime(i.starts_at, i.timezone, 'short')})")
+                             for i in items.values()]
+        if request.method == "GET":
+            form.item.data = parse_id(request.args.get("item"))
     created = []
     if form.validate_on_submit() and save_form(form, lambda: created.append(propose_participant(
         current_user, alias=form.alias.data or "", organisation=form.organisation.data or "", kind=form.kind.data,
-        at_risk=form.at_risk.data,
+        at_risk=form.at_risk.data, item=items.get(form.item.data) if mission is not None else None,
     ))):
         [participant] = created
         flash(_("Participant proposed as %(alias)s. The human-rights advisor completes the real name, consent and "
                 "safety.", alias=participant.alias), "success")
+        if mission is not None:
+            return redirect(url_for("itinerary.programme", mission_id=mission.id, _anchor=f"item-{form.item.data}"))
         return redirect(url_for("participants.show", participant_id=participant.id))
-    return render_template("participants/propose.html", form=form)
+    return render_template("participants/propose.html", form=form, mission=mission)
 
 
 @bp.route("/<int:participant_id>")
@@ -114,7 +141,37 @@ def show(participant: Participant):
         due=due_on(participant, last_end, retention_days()), renew_form=RenewForm(),
         name=participant_label(participant, current_user), show_real_name=may_see_real_names(current_user),
         scopes=list(Scope),
+        attach_form=_attach_form(participant) if allows(current_user, "participants.attach") else None,
     )
+
+
+def _attach_form(participant: Participant) -> AttachForm:
+    """The items of the missions in preparation the person can be added to, grouped by mission."""
+    form = AttachForm()
+    groups: dict[str, list] = {}
+    for item in items_to_attach(participant):
+        groups.setdefault(item.mission.title, []).append(
+            (item.id, f"{item.title} ({format_datetime(item.starts_at, item.timezone, 'short')})"))
+    form.item.choices = groups
+    return form
+
+
+@bp.route("/<int:participant_id>/attach", methods=["POST"])
+@loads("participant")
+def attach(participant: Participant):
+    """Add the participant to a programme item: chosen from the list on their page, one button."""
+    form = _attach_form(participant)
+    if form.validate_on_submit():
+        item = db.session.get(ProgrammeItem, form.item.data)
+        if save_form(None, lambda: attach_participant(current_user, participant, item)):
+            flash(_("%(alias)s added to “%(title)s”. Consent for the mission and a safety assessment for the item "
+                    "are needed before the mission is finalised.", alias=participant.alias, title=item.title),
+                  "success")
+            return redirect(url_for("participants.show", participant_id=participant.id,
+                                    _anchor=f"mission-{item.mission_id}"))
+    else:
+        flash(_("Choose a programme item to add %(alias)s to.", alias=participant.alias), "error")
+    return redirect(url_for("participants.show", participant_id=participant.id))
 
 
 def _filled(participant: Participant) -> ParticipantForm:
