@@ -86,7 +86,8 @@ def test_every_recorded_change_of_the_demo_reads_as_labels(app, demo, lang):
     ("channel", "embassy", "The embassy"),
     ("progress", "little", "Little progress"),
     ("status", "in_progress", "In progress"),
-    ("fingerprint", "3b035a2b" + "0" * 56, "3B03-5A2B"),
+    ("fingerprint", "3b035a2b" + "0" * 56, "3B03-5A2B (the code of what was submitted and signed off: the checklist "
+                                           "shows the same code while the mission is unchanged)"),
     ("starts_local", "2027-04-20 14:00 (Asia/Shanghai)", "20 Apr 2027, 14:00 China (UTC+8)"),
     ("due_date", "2027-02-07", "7 Feb 2027"),
     ("timezone", "Asia/Shanghai", "China (Asia/Shanghai)"),

@@ -72,8 +72,10 @@ def test_a_stored_message_shows_its_dates_in_the_style(language):
 
 def test_an_error_names_the_missions_dates_in_the_style(language, make_mission):
     mission = make_mission(start=date(2026, 12, 7), end=date(2026, 12, 9), timezone="Europe/Amsterdam")
-    [refused] = item_time_problems(mission, datetime(2026, 12, 20, 9, tzinfo=UTC),
-                                   datetime(2026, 12, 20, 10, tzinfo=UTC), "Europe/Amsterdam")
-    assert isinstance(refused, RuleViolation)
-    assert STYLE[language]["date"] in refused.message
-    assert "2026-12-07" not in refused.message
+    refusals = item_time_problems(mission, datetime(2026, 12, 20, 9, tzinfo=UTC),
+                                  datetime(2026, 12, 20, 10, tzinfo=UTC), "Europe/Amsterdam", kind="other")
+    assert [r.field for r in refusals] == ["starts_at", "ends_at"]  # both, in one round
+    for refused in refusals:
+        assert isinstance(refused, RuleViolation)
+        assert STYLE[language]["date"] in refused.message
+        assert "2026-12-07" not in refused.message
