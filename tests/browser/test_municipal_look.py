@@ -111,9 +111,10 @@ def test_a_required_radio_group_is_a_fieldset_red_only_after_a_submit(office, re
 def test_a_failed_submit_moves_the_focus_to_the_error_summary_without_script(office, lang, save, error):
     page = office(lang)
     page.goto("/partnerships/new")
-    assert not page.title().startswith(error)
+    expect(page).not_to_have_title(re.compile("^" + error))
     page.get_by_role("button", name=save, exact=True).click()
-    assert page.title().startswith(error), page.title()
+    # Waits for the answer to the submit: never the title of the page being left, nor of none in between.
+    expect(page).to_have_title(re.compile("^" + error))
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     page.keyboard.press("Tab")
@@ -144,6 +145,7 @@ def test_pages_only_a_submit_reaches_have_no_moderate_violation(new_context, axe
     page.get_by_role("link", name="Use the code from your authenticator app instead").click()
     page.locator("#code").fill(authenticator_code("advisor@example.org"))
     page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".vp-user")).to_be_visible()
     page.goto("/partnerships/new")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#error-summary")).to_be_focused()
