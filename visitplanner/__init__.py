@@ -33,6 +33,7 @@ from .config import build_config, create_sqlite_file_privately
 from .extensions import babel, csrf, db, login_manager, migrate
 from .facts import audit_labels
 from .followup.views import bp as followup_bp
+from .stakeholders.views import bp as stakeholders_bp
 from .forms import MAX_ID
 from .itinerary.views import bp as itinerary_bp
 from .logmask import install as mask_feed_tokens_in_logs
@@ -155,7 +156,7 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
-               readiness_bp, calendar_bp, followup_bp):
+               readiness_bp, calendar_bp, followup_bp, stakeholders_bp):
         app.register_blueprint(bp)
 
 

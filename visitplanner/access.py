@@ -48,6 +48,15 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "partnerships.review_dossier": ADVISOR,
     "partnerships.themes": ADVISOR,
     "partnerships.add_objective": ADVISOR,
+    # the register of stakeholders, and who an objective's input rests on (B.b, B.c)
+    "stakeholders.index": STAFF,
+    "stakeholders.create": PLANNERS,
+    "stakeholders.show": STAFF,
+    "stakeholders.edit": PLANNERS,
+    # A decision that protects people: the advisor's alone (the operation checks it too).
+    "stakeholders.protection": ADVISOR,
+    "stakeholders.erase": PRIVACY,
+    "stakeholders.add_involvement": PLANNERS,
     # missions, delegation and companies
     # An approver creates a mission only for a partnership advised against, with an override (see the operation).
     "missions.create": frozenset({Role.PROTOCOL, Role.APPROVER}),

@@ -29,7 +29,7 @@ from .extensions import db
 from .messages import shown
 from .missions.models import MissionStatus
 from .missions.queries import mission_for_page, missions_for_checklist
-from .participants.retention import pseudonymise_due, retention_days
+from .participants.retention import pseudonymise_due, pseudonymise_stakeholders, retention_days
 from .privacy.commands import privacy
 from .readiness.checks import Status, run_checks
 from .readiness.operations import context, settle
@@ -301,6 +301,9 @@ def retention_command(dry_run: bool) -> None:
         ended = entry.last_mission_end.isoformat() if entry.last_mission_end else "no mission"
         click.echo(f"{'would pseudonymise' if dry_run else 'pseudonymised'} {entry.participant.alias} "
                    f"(last mission ended {ended}, due {entry.due_on.isoformat()})")
+    organisations = pseudonymise_stakeholders(today_utc(), dry_run)
+    for stakeholder in organisations:
+        click.echo(f"{'would pseudonymise' if dry_run else 'pseudonymised'} organisation {stakeholder.alias}")
     fetches = old_fetches(now_utc()) if dry_run else forget_old_fetches(now_utc())
     if dry_run:
         db.session.rollback()
@@ -309,6 +312,8 @@ def retention_command(dry_run: bool) -> None:
     people = "participant" if len(due) == 1 else "participants"
     click.echo(f"{len(due)} {people} {'due' if dry_run else 'pseudonymised'}; retention period "
                f"{retention_days()} days.")
+    click.echo(f"{len(organisations)} protected organisation(s) of the register "
+               f"{'due' if dry_run else 'pseudonymised'}.")
     records = "record" if fetches == 1 else "records"
     click.echo(f"{fetches} feed fetch {records} older than {FETCHES_KEPT.days} days "
                f"{'due' if dry_run else 'deleted'}.")

@@ -15,9 +15,16 @@ from .extensions import db
 from .followup.operations import add_evaluation, add_follow_up, record_outcome
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
-from .missions.models import Direction, Mission, Side
+from .missions.models import Company, Direction, Mission, Side
 from .missions.operations import add_company, add_member, create_mission
-from .participants.models import ConsultationChannel, Decision, MeetingVisibility, ParticipantKind, Scope
+from .participants.models import (
+    ConsultationChannel,
+    Decision,
+    MeetingVisibility,
+    Participant,
+    ParticipantKind,
+    Scope,
+)
 from .participants.operations import create_participant, record_assessment, record_consent, record_consultation
 from .partnerships.models import DossierTopic, FocalTheme, Partnership, PartnershipKind, RegionType
 from .partnerships.operations import (
@@ -29,6 +36,8 @@ from .partnerships.operations import (
 )
 from .readiness.models import ManualCheck, SignOffRole
 from .readiness.operations import complete, confirm_manual_check, sign_off, submit_for_signoff
+from .stakeholders.models import InvolvementWay, StakeholderKind
+from .stakeholders.operations import create_stakeholder, record_involvement, set_protection
 from .timeutil import now_utc, today_utc
 
 DEMO_PASSWORD = "visitplanner-demo"
@@ -123,6 +132,7 @@ def load_demo() -> list[tuple[str, str]]:
     outbound = _outbound(protocol, advisor, users, partnership)
     inbound = _inbound(protocol, advisor, users, partnership)
     _civil_society(protocol, advisor, users, outbound, inbound)
+    _stakeholders(advisor, partnership)
     _past_visit(protocol, advisor, users, partnership)
     return [(email, ", ".join(r.label for r in roles)) for email, _, roles in ACCOUNTS]
 
@@ -158,11 +168,44 @@ def _groundwork(advisor, partnership: Partnership) -> None:
                   evaluation_due=_d(2027, 3, 31))
 
 
+def _stakeholders(advisor, partnership: Partnership) -> None:
+    """The register, and who the action plan rests on: the labour-rights objective on local and partner-region civil
+    society and a defender; the smart-city objective on a knowledge institution and a company only (a warning)."""
+    local = create_stakeholder(advisor, name="Amnesty International, werkgroep Voorbeeldstad", alias="Eik-5120",
+                               kind=StakeholderKind.LOCAL_HR_GROUP.value, contact="voorbeeldstad@example.org")
+    set_protection(advisor, local, expected_version=local.version, protected=False,
+                   reason="Spreekt in het openbaar onder eigen naam; geen risico voor de leden.")
+    in_region = create_stakeholder(advisor, name="Wuxi Gongyou Huzhu (arbeidersnetwerk)", alias="Berk-3310",
+                                   kind=StakeholderKind.PARTNER_CIVIL_SOCIETY.value,
+                                   contact="Alleen via de tussenpersoon in Hongkong")
+    create_stakeholder(advisor, name="Stichting Oeigoerse Gemeenschap Voorbeeldstad", alias="Olijf-2208",
+                       kind=StakeholderKind.DIASPORA.value)
+    knowledge = create_stakeholder(advisor, name="Kenniscentrum China, Universiteit Voorbeeldstad", alias="Hulst-6402",
+                                   kind=StakeholderKind.KNOWLEDGE.value)
+    labour, smart = sorted(partnership.objectives, key=lambda o: o.what)
+    defender = db.session.scalar(select(Participant).where(Participant.alias == "Reiger-2041"))
+    record_involvement(advisor, labour, party=f"stakeholder-{local.id}", held_on=_d(2026, 10, 20),
+                       way=InvolvementWay.MEETING.value,
+                       said="Vraag steeds naar de arbeidsomstandigheden van uitzendkrachten in de bouw.")
+    record_involvement(advisor, labour, party=f"stakeholder-{in_region.id}", held_on=_d(2026, 10, 28),
+                       way=InvolvementWay.CALL.value,
+                       said="Noem geen namen van arbeiders; vraag naar de klachtenprocedure bij ongevallen.")
+    record_involvement(advisor, labour, party=f"participant-{defender.id}", held_on=_d(2026, 11, 3),
+                       way=InvolvementWay.CALL.value, said="Vakbondsvrijheid is het kernpunt.")
+    record_involvement(advisor, smart, party=f"stakeholder-{knowledge.id}", held_on=_d(2026, 11, 10),
+                       way=InvolvementWay.WRITTEN.value, said="Notitie over gezichtsherkenning en politiedata.")
+    company = db.session.scalar(select(Company).order_by(Company.name))
+    if company is not None:
+        record_involvement(advisor, smart, party=f"company-{company.id}", held_on=_d(2026, 11, 12),
+                           way=InvolvementWay.MEETING.value)
+
+
 def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission) -> None:
     """Participants with consent and safety records; the outbound mission signed off, the inbound not ready."""
     today = today_utc()
     defender = create_participant(advisor, real_name="Chen Xiaoli", alias="Reiger-2041", kind=ParticipantKind.DEFENDER.value,
                                   organisation="Arbeidsrechtennetwerk (informeel)", residence="Wuxi, China", at_risk=True,
+                                  in_partner_region=True,
                                   contact="Signal +86 139 0000 2041, alleen via de tussenpersoon")
     resident = create_participant(advisor, real_name="Aynur Tursun", alias="Linde-7305", kind=ParticipantKind.RESIDENT.value,
                                   organisation="Oeigoerse gemeenschap Nederland", residence="Oosterwijk, Voorbeeldstad",

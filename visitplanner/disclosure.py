@@ -33,6 +33,7 @@ from .itinerary.models import (
 from .missions.models import Mission, Side
 from .participants.models import Participant, Scope, consent_state, current_assessment
 from .partnerships.models import Objective, Partnership
+from .stakeholders.models import Involvement, Stakeholder
 from .timeutil import today_utc
 
 
@@ -94,6 +95,29 @@ def participant_label(participant: Participant, viewer: User | None) -> str:
     """How a participant is named on their own pages (outside any mission): real name for the roles that need it."""
     # Once pseudonymised or erased there is no real name left: the alias is all anyone sees.
     return participant.real_name or participant.alias if may_see_real_names(viewer) else participant.alias
+
+
+def stakeholder_label(stakeholder: Stakeholder, viewer: User | None) -> str:
+    """How an organisation of the register is named: its name for everyone once the advisor released it; while it is
+    protected, for the roles that may see real names only. Once erased, the alias is all anyone sees."""
+    if stakeholder.protected and not may_see_real_names(viewer):
+        return stakeholder.alias
+    return stakeholder.name or stakeholder.alias
+
+
+def involved_party(involvement: Involvement, viewer: User | None) -> str:
+    """Who an objective's involvement is with, named as their own pages name them."""
+    if involvement.participant is not None:
+        return participant_label(involvement.participant, viewer)
+    if involvement.stakeholder is not None:
+        return stakeholder_label(involvement.stakeholder, viewer)
+    return involvement.company.name
+
+
+def may_read_what_was_said(involvement: Involvement, viewer: User | None) -> bool:
+    """What a protected party said is free text that may name people: the roles that may see real names read it;
+    what a released organisation or a company said, every member of staff."""
+    return may_see_real_names(viewer) or not involvement.protected
 
 
 def participant_in_mission(

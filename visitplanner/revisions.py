@@ -71,6 +71,7 @@ from .partnerships.models import (
 )
 from .personal_data import BOOKKEEPING
 from .readiness.models import ManualConfirmation, Setting, SignOff
+from .stakeholders.models import Involvement, Stakeholder
 from .timeutil import now_utc
 
 
@@ -360,6 +361,9 @@ BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
     RecoveryCode: (None, None),
     CalendarFeed: (None, None),
     FeedFetch: (None, None),
+    # The register and an objective's involvement are in no feed, calendar or sign-off (their columns say so).
+    Stakeholder: (None, None),
+    Involvement: (None, None),
 }
 
 #: Why a relationship needs no classification of its own.

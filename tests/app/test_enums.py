@@ -26,6 +26,7 @@ from visitplanner.participants.models import ConsultationChannel, Decision, Part
 from visitplanner.partnerships.models import DossierTopic, PartnershipKind, ProgressRating, RegionType
 from visitplanner.readiness.lifecycle import Action
 from visitplanner.readiness.models import ManualCheck, SignOffRole
+from visitplanner.stakeholders.models import InvolvementWay, StakeholderKind
 
 for _module in pkgutil.walk_packages(visitplanner.__path__, "visitplanner."):
     importlib.import_module(_module.name)  # every enum of the application declared before they are counted
@@ -124,7 +125,7 @@ def test_a_form_offers_an_enums_choices_in_the_readers_language(app):
 #: The fields whose stored values are shown by an enum's label, as the audit log's own registry listed them before the
 #: enums said so themselves, and the consultation's channel that its entries' headings already showed by its label.
 FIELDS = {
-    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind},
+    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind, StakeholderKind},
     "audience": {Audience},
     "visibility": {Visibility},
     "direction": {Direction},
@@ -141,6 +142,7 @@ FIELDS = {
     "topic": {DossierTopic},
     "channel": {ConsultationChannel},
     "side": {Side},
+    "way": {InvolvementWay},
 }
 
 

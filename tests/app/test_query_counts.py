@@ -42,6 +42,7 @@ from visitplanner.participants.models import (
     SafetyAssessment,
 )
 from visitplanner.partnerships.models import DossierEntry, FocalTheme, Objective, Partnership
+from visitplanner.stakeholders.models import Involvement, Stakeholder
 from visitplanner.timeutil import to_utc
 
 #: Below SQLAlchemy's batch of 500 ids per ``selectinload`` query: past it, a load takes one query more per 500.
@@ -132,6 +133,17 @@ def build(size: int) -> tuple[Mission, Participant, dict[Role, User]]:
                        label=regular.alias, changes={"risk_level": [None, "medium"]}),
         ])
         if item.kind == ItemKind.OFFICIAL_MEETING:
+            # Who the action plan rests on grows with the meetings: an organisation and a person consulted for each.
+            organisation = Stakeholder(name=f"Organisatie {item.title}", alias=f"Org-{item.id}",
+                                       kind="partner_civil_society")
+            db.session.add(organisation)
+            db.session.flush()
+            db.session.add_all([
+                Involvement(objective_id=objective.id, stakeholder_id=organisation.id, held_on=date(2027, 1, 5),
+                            way="meeting", said=f"Inbreng {item.title}"),
+                Involvement(objective_id=objective.id, participant_id=person.id, held_on=date(2027, 1, 6),
+                            way="call"),
+            ])
             db.session.add_all([
                 MeetingOutcome(item_id=item.id, raised="Arbeidsrechten", partner_response="Genoteerd",
                                recorded_by_id=staff.id),
@@ -223,7 +235,7 @@ def for_audiences(name: str, path: str, role: Role, travel_shows: str = "Alias-{
 PAGES = [
     # Two of them list the consents and the safety assessments that end before the meeting (issue 21, part 3).
     # The advisor and the protocol officer also get the queue of participants waiting for a step: one query more.
-    *(Page("dashboard", role, "/", shows="Alias-{last}", most=43 if role in (Role.PROTOCOL, Role.ADVISOR) else 42)
+    *(Page("dashboard", role, "/", shows="Alias-{last}", most=46 if role in (Role.PROTOCOL, Role.ADVISOR) else 45)
       for role in (Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.ADMIN)),
     Page("dashboard", Role.DELEGATE, "/", shows="Werkbezoek Wuxi", most=5),
     *(Page("mission", role, "/missions/{mission}", shows="Werkbezoek Wuxi")
@@ -244,6 +256,8 @@ PAGES = [
     Page("partnership", Role.ADVISOR, "/partnerships/{partnership}", shows="Onderdeel {official}"),
     Page("partnerships", Role.PROTOCOL, "/partnerships/", shows="Wuxi", most=6),
     Page("participants", Role.ADVISOR, "/participants/", shows="Naam {last}", most=5),
+    *(Page("stakeholders", role, "/stakeholders/", shows=shows, most=6)
+      for role, shows in ((Role.ADVISOR, "Organisatie Onderdeel {official}"), (Role.PROTOCOL, "Org-"))),
     *(Page("participant", role, "/participants/{participant}", shows="Onderdeel {last}", most=10)
       for role in (Role.PROTOCOL, Role.ADVISOR)),
     Page("access-request", Role.ADVISOR, "/participants/{participant}/data", shows="Reiger-2041", most=8),

@@ -37,6 +37,7 @@ from ..partnerships.queries import themes_raised
 from ..readiness.checks import Status, check_title, meeting_day, run_checks
 from ..readiness.lifecycle import open_sign_off_roles
 from ..readiness.operations import context
+from ..stakeholders.queries import objectives_lacking_input
 
 #: How far ahead the dashboard looks for things that expire or fall due.
 HORIZON = timedelta(days=14)
@@ -61,6 +62,8 @@ class Dashboard:
     advised_against: list[Partnership] = field(default_factory=list)
     unbriefed: list[tuple] = field(default_factory=list)  # (company, mission, briefing state)
     silent_themes: list[tuple] = field(default_factory=list)  # (partnership, focal theme) not raised of late
+    #: Objectives resting on no civil-society input, or none from the partner region (B.b).
+    lacking_input: list = field(default_factory=list)  # stakeholders.queries.Lacking
     retention_due: list = field(default_factory=list)  # participants.retention.Due within 30 days
     #: Civil-society participants not yet ready to take part, each with the step it waits for (the advisor's queue).
     waiting_participants: list[Waiting] = field(default_factory=list)
@@ -70,7 +73,7 @@ class Dashboard:
         return not any((self.attention, self.expiring_consents, self.expiring_assessments,
                         self.consents_before_meeting, self.assessments_before_meeting, self.follow_ups,
                         self.evaluations, self.stale_dossiers, self.advised_against, self.unbriefed,
-                        self.silent_themes, self.retention_due, self.waiting_participants))
+                        self.silent_themes, self.lacking_input, self.retention_due, self.waiting_participants))
 
 
 def build_dashboard(today: date, *, participants: bool = False) -> Dashboard:
@@ -109,6 +112,7 @@ def build_dashboard(today: date, *, participants: bool = False) -> Dashboard:
     by_id = {p.id: p for p in partnerships}
     board.silent_themes = [(by_id[pid], record.theme) for pid, records in themes_raised().items()
                            for record in records if record.silent]
+    board.lacking_input = objectives_lacking_input()
     board.retention_due = due_soon(today)
     if participants:
         board.waiting_participants = waiting_participants(active, today)

@@ -39,6 +39,9 @@ class ParticipantForm(VersionedForm):
     at_risk = BooleanField(_l("At risk"), default=True,
                            description=_l("For example a defender in China, or a resident whose family lives "
                                           "in Xinjiang. An at-risk person's real name never goes into a calendar feed."))
+    in_partner_region = BooleanField(_l("Lives or works in the partner region"),
+                                     description=_l("Their input to the action plan counts as input from the partner "
+                                                    "region."))
 
 
 class ConsentForm(VersionedForm):

@@ -88,6 +88,9 @@ class Participant(db.Model):
         privacy=personal(Category.CONTACT, CIVIL), audit=_l("Contact")))
     #: A calendar feed never names a person at risk.
     at_risk: Mapped[bool] = mapped_column(default=True, info=raising(personal(Category.SAFETY, CIVIL), _l("At risk")))
+    #: Lives or works in the partner region: their input to the action plan counts as the partner region's (B.b).
+    in_partner_region: Mapped[bool] = mapped_column(default=False, info=raising(
+        personal(Category.SAFETY, CIVIL), _l("In the partner region"), events=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(PERSON))
     #: Retention: an advisor kept the data beyond the period after the last mission, until this day, and why.
     keep_until: Mapped[date | None] = mapped_column(info=facts(
@@ -113,7 +116,7 @@ class Participant(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     #: What the audit log keeps the values of; the real name, residence and contact only as "(changed)".
-    AUDITED = ("alias", "organisation", "kind", "at_risk")
+    AUDITED = ("alias", "organisation", "kind", "at_risk", "in_partner_region")
 
     @validates("real_name")
     def _index_real_name(self, key: str, value: str) -> str:

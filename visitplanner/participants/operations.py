@@ -64,7 +64,7 @@ def _check_same_name(real_name: str, another_person: bool, except_id: int | None
 
 def create_participant(actor: User, *, real_name: str, alias: str = "", organisation: str = "", kind: str,
                        residence: str = "", contact: str = "", at_risk: bool = True,
-                       another_person: bool = False) -> Participant:
+                       in_partner_region: bool = False, another_person: bool = False) -> Participant:
     """Record a civil-society participant; a code name is generated when none is given. A real name already
     recorded is refused unless the user says it is another person (two people may share a name)."""
     alias = alias.strip() or generate_alias()
@@ -72,7 +72,8 @@ def create_participant(actor: User, *, real_name: str, alias: str = "", organisa
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
     _check_same_name(real_name.strip(), another_person)
     participant = Participant(real_name=real_name.strip(), alias=alias, organisation=organisation, kind=kind,
-                              residence=residence, contact=contact, at_risk=at_risk)
+                              residence=residence, contact=contact, at_risk=at_risk,
+                              in_partner_region=in_partner_region)
     db.session.add(participant)
     db.session.flush()
     # The audit log names the person by alias only; the real name, residence and contact never enter it.
@@ -124,7 +125,7 @@ _UNLOGGED = ("real_name", "residence", "contact")
 
 def update_participant(actor: User, participant: Participant, *, expected_version: int | None, real_name: str,
                        alias: str, organisation: str, kind: str, residence: str, at_risk: bool, contact: str = "",
-                       another_person: bool = False) -> Participant:
+                       in_partner_region: bool | None = None, another_person: bool = False) -> Participant:
     """Change a participant's details."""
     if expected_version != participant.version:
         raise StaleEdit()
@@ -139,6 +140,8 @@ def update_participant(actor: User, participant: Participant, *, expected_versio
     participant.real_name, participant.alias = real_name.strip(), alias
     participant.organisation, participant.kind = organisation, kind
     participant.residence, participant.contact, participant.at_risk = residence, contact, at_risk
+    if in_partner_region is not None:
+        participant.in_partner_region = in_partner_region
     changes = changed(before, snapshot(participant, Participant.AUDITED))
     changes.update({name: ["", _("(changed)")] for name in moved})
     if changes:

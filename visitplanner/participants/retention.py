@@ -33,6 +33,7 @@ from ..extensions import db
 from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..readiness.models import Setting
+from ..stakeholders.models import Involvement, Stakeholder
 from ..timeutil import now_utc
 from .models import (
     ConsentRecord,
@@ -92,12 +93,19 @@ class Due:
 
 
 def _last_mission_ends() -> dict[int, date]:
-    """Per participant, the end of the last mission whose programme they were in (one aggregate query)."""
+    """Per participant, the end of the last mission whose programme they were in, or the day they were last
+    consulted on an objective of an action plan when that is later (two aggregate queries)."""
     stmt = (select(item_participants.c.participant_id, func.max(Mission.end_date))
             .join(ProgrammeItem, ProgrammeItem.id == item_participants.c.item_id)
             .join(Mission, Mission.id == ProgrammeItem.mission_id)
             .group_by(item_participants.c.participant_id))
-    return dict(db.session.execute(stmt).all())
+    ends = dict(db.session.execute(stmt).all())
+    consulted = db.session.execute(select(Involvement.participant_id, func.max(Involvement.held_on))
+                                   .where(Involvement.participant_id.is_not(None))
+                                   .group_by(Involvement.participant_id)).all()
+    for participant_id, day in consulted:
+        ends[participant_id] = max(ends.get(participant_id, day), day)
+    return ends
 
 
 def due_on(participant: Participant, last_end: date | None, days: int) -> date:
@@ -145,6 +153,10 @@ def _strip(participant: Participant) -> list[str]:
             if getattr(consultation, column):
                 removed.append(f"{Consultation.__tablename__}.{column}")
                 setattr(consultation, column, "")
+    for involvement in db.session.scalars(select(Involvement).where(Involvement.participant_id == participant.id)):
+        if involvement.said:  # what they said on an objective of the action plan
+            removed.append(f"{Involvement.__tablename__}.said")
+            involvement.said = ""
     participant.keep_until = None
     participant.pseudonymised_at = now_utc()
     forget_bodies()  # a kept feed body may still name them
@@ -183,7 +195,7 @@ def erase(actor: User, participant: Participant) -> None:
     participant.organisation = ""
     for item in db.session.scalars(select(ProgrammeItem).where(ProgrammeItem.participants.contains(participant))):
         item.participants.remove(participant)  # through the ORM: programmes and feeds follow, sign-offs too
-    for model in (ConsentRecord, SafetyAssessment):
+    for model in (ConsentRecord, SafetyAssessment, Involvement):
         for row in db.session.scalars(select(model).where(model.participant_id == participant.id)):
             db.session.delete(row)
     for cover in db.session.scalars(select(ConsultationCover).where(
@@ -266,3 +278,53 @@ def export_stored(actor: User, participant: Participant, form: str) -> dict:
     stored = stored_about(participant)
     record(actor, "participant.access_export", participant, label=participant.alias, changes={"export": [None, form]})
     return stored
+
+
+# ---- the register's protected organisations (issue 24, part 1) ------------------------------------------------
+
+
+def _strip_stakeholder(stakeholder: Stakeholder) -> list[str]:
+    """Take away the name, contact details and what was said in every involvement; return what there was."""
+    removed = [key for key in ("name", "contact") if getattr(stakeholder, key)]
+    stakeholder.name, stakeholder.contact = "", ""
+    for involvement in stakeholder.involvements:
+        if involvement.said:
+            removed.append(f"{Involvement.__tablename__}.said")
+            involvement.said = ""
+    return removed
+
+
+def erase_stakeholder(actor: User, stakeholder: Stakeholder) -> None:
+    """Erase an organisation's record: only the alias is left, and the facts of its involvement (when, how)."""
+    if stakeholder.erased_at is not None:
+        raise RuleViolation(_("This organisation has already been erased."))
+    removed = _strip_stakeholder(stakeholder)
+    stakeholder.erased_at = now_utc()
+    db.session.flush()
+    record(actor, "stakeholder.erase", stakeholder, label=stakeholder.alias,
+           changes={"removed": [None, sorted(set(removed))]})
+
+
+def stakeholders_due(today: date) -> list[Stakeholder]:
+    """Protected organisations not involved in anything for the retention period (from their last involvement, or
+    from when they were recorded): their name, contact and what they said are due to go."""
+    days = timedelta(days=retention_days())
+    last = (select(Involvement.stakeholder_id, func.max(Involvement.held_on).label("day"))
+            .where(Involvement.stakeholder_id.is_not(None)).group_by(Involvement.stakeholder_id).subquery())
+    rows = db.session.execute(
+        select(Stakeholder, last.c.day).outerjoin(last, last.c.stakeholder_id == Stakeholder.id)
+        .where(Stakeholder.protected, Stakeholder.erased_at.is_(None))
+        .order_by(Stakeholder.alias)).all()
+    return [s for s, day in rows if (day or s.created_at.date()) + days <= today and (s.name or s.contact)]
+
+
+def pseudonymise_stakeholders(today: date, dry_run: bool) -> list[Stakeholder]:
+    """Retention for the register, for cron: strip every protected organisation due today (or only list them)."""
+    due = stakeholders_due(today)
+    if not dry_run:
+        for stakeholder in due:
+            removed = _strip_stakeholder(stakeholder)
+            db.session.flush()
+            record(None, "stakeholder.pseudonymise", stakeholder, label=stakeholder.alias,
+                   changes={"removed": [None, sorted(set(removed))]})
+    return due

@@ -50,7 +50,8 @@ from .retention import due_on, erase, export_stored, renew, retention_days
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
-FIELDS = ("real_name", "alias", "organisation", "kind", "residence", "contact", "at_risk", "another_person")
+FIELDS = ("real_name", "alias", "organisation", "kind", "residence", "contact", "at_risk", "in_partner_region",
+          "another_person")
 
 
 def _mission_of(participant, mission_id: int) -> Mission:

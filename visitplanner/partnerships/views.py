@@ -7,7 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..disclosure import involved_party, may_read_what_was_said
 from ..extensions import db
+from ..stakeholders.models import input_gaps
+from ..stakeholders.queries import involvement_of
 from ..forms import ConfirmForm, save_edit, save_form
 from ..timeutil import today_utc
 from .forms import (
@@ -60,9 +63,13 @@ def create():
 def show(partnership_id: int):
     """A partnership and its missions."""
     partnership = partnership_with_missions(partnership_id) or abort(404)
+    involved = involvement_of([o.id for o in partnership.objectives])
     return render_template("partnerships/show.html", partnership=partnership,
                            raised=items_per_theme(partnership_id),
-                           themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS)
+                           themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS,
+                           involved=involved, gaps={i: input_gaps(found) for i, found in involved.items()},
+                           party=lambda i: involved_party(i, current_user),
+                           may_read=lambda i: may_read_what_was_said(i, current_user))
 
 
 def _filled(partnership: Partnership) -> PartnershipForm:
