@@ -108,6 +108,8 @@ OTHER_FIELDS = {
     "ends_local": _l("End"),
     "reason": _l("Reason"),
     "party": _l("Who was consulted"),
+    "partnership": _l("Partnership"),
+    "objective": _l("Objective"),
     "said": _l("What they said"),
     "sign_off": _l("Sign-off"),
     "checklist": _l("Checklist"),

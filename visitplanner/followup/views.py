@@ -9,11 +9,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import STAFF_ROLES, User, UserRole
+from ..disclosure import involved_party, may_read_what_was_said
 from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..itinerary.models import ItemKind, ProgrammeItem
 from ..missions.models import Mission
 from ..partnerships.models import Objective
+from ..stakeholders.models import input_gaps
+from ..stakeholders.queries import involvement_of
 from ..shell import load_mission, loads
 from ..timeutil import today_utc
 from .forms import EvaluationForm, FollowUpForm, OutcomeForm
@@ -121,4 +124,7 @@ def evaluate(objective_id: int):
             _("Evaluation recorded."), url_for("partnerships.show", partnership_id=objective.partnership_id) + "#plan")
         if done:
             return done
-    return render_template("followup/evaluation_form.html", form=form, objective=objective)
+    involved = involvement_of([objective.id])[objective.id]
+    return render_template("followup/evaluation_form.html", form=form, objective=objective, involved=involved,
+                           gaps=input_gaps(involved), party=lambda i: involved_party(i, current_user),
+                           may_read=lambda i: may_read_what_was_said(i, current_user))

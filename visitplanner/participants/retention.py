@@ -261,6 +261,8 @@ def stored_about(participant: Participant) -> dict:
         select(ProgrammeItem).where(ProgrammeItem.participants.contains(participant)).order_by(ProgrammeItem.starts_at))
     audit = db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == Participant.__name__, AuditEntry.object_id == participant.id).order_by(AuditEntry.id))
+    consulted = db.session.scalars(select(Involvement).where(Involvement.participant_id == participant.id)
+                                   .order_by(Involvement.held_on))
     return {
         "participant": _row(participant, leave_out=("real_name_index", "version")),
         "programme": [{"mission": item.mission.title, "item": item.title, "starts_at": _plain(item.starts_at),
@@ -269,6 +271,9 @@ def stored_about(participant: Participant) -> dict:
         "consent": [_row(r, leave_out=("participant_id",)) for r in participant.consents],
         "safety_assessments": [_row(a, leave_out=("participant_id",)) for a in participant.assessments],
         "consultations": [_consultation(c, participant) for c in _consultations_covering(participant)],
+        # What they said on the objectives of an action plan they were consulted on (issue 24).
+        "action_plan": [{"partnership": i.objective.partnership.label, "objective": i.objective.what,
+                         "held_on": _plain(i.held_on), "way": i.way, "said": i.said} for i in consulted],
         "audit": [{"at": _plain(e.at), "action": e.action, "by": e.actor_id, "changes": e.changes} for e in audit],
     }
 

@@ -159,7 +159,8 @@ class Involvement(db.Model):
     __table_args__ = (
         CheckConstraint(f"way IN ({sql_in(InvolvementWay)})", name="known_way"),
         CheckConstraint(
-            "(CASE WHEN stakeholder_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN participant_id IS NULL THEN 0 ELSE 1 END)"
+            "(CASE WHEN stakeholder_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN participant_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN company_id IS NULL THEN 0 ELSE 1 END) = 1", name="one_party"),
     )
 
