@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..contacts.queries import contacts_of, follow_ups_between_visits
 from ..extensions import db
+from ..followup.models import FollowUpStatus
 from ..forms import ConfirmForm, save_edit, save_form
 from ..timeutil import today_utc
 from .forms import (
@@ -62,7 +64,9 @@ def show(partnership_id: int):
     partnership = partnership_with_missions(partnership_id) or abort(404)
     return render_template("partnerships/show.html", partnership=partnership,
                            raised=items_per_theme(partnership_id),
-                           themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS)
+                           themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS,
+                           contacts=contacts_of(partnership_id), follow_ups=follow_ups_between_visits(partnership_id),
+                           statuses=FollowUpStatus.choices(), table_form=ConfirmForm(), today=today_utc())
 
 
 def _filled(partnership: Partnership) -> PartnershipForm:
