@@ -102,8 +102,9 @@ class StatusesSaved:
 def set_follow_up_statuses(actor: User, follow_ups: list[FollowUp],
                            chosen: dict[int, tuple[str | None, str]]) -> StatusesSaved:
     """Save a follow-up table (a mission's, or a partnership's between visits) at once: ``chosen`` maps a follow-up's
-    id to (the status the person's page showed, the status chosen). A row the person left alone is not touched, so it never undoes what someone else saved
-    meanwhile; a row both changed keeps theirs (a clash, to tell the person); every changed row is audited."""
+    id to (the status the person's page showed, the status chosen). A row the person left alone is not touched, so it
+    never undoes what someone else saved meanwhile; a row both changed keeps theirs (a clash, to tell the person);
+    every changed row is audited."""
     changed, clashes = [], []
     for follow_up in follow_ups:
         if follow_up.id not in chosen:
