@@ -158,7 +158,7 @@ def test_bad_input_says_why_at_the_field_and_changes_nothing(en, login, wuxi, ba
     assert (count(Contact), count(AuditEntry)) == before
 
 
-def test_a_theme_of_another_partnership_is_refused_by_the_operation(wuxi, make_partnership, make_user):
+def test_a_theme_of_another_partnership_is_refused_by_the_operation(wuxi, make_partnership, make_user, english):
     other = make_partnership(partner_region="Suzhou")
     other.focal_themes = [FocalTheme(name="Censuur", line="residents")]
     commit()
