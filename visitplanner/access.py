@@ -115,6 +115,14 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "followup.add": PLANNERS,
     "followup.status": PLANNERS,
     "followup.evaluate": ADVISOR,
+    # between visits: follow-ups of the partnership or of a contact with the partner region
+    "followup.add_to_partnership": PLANNERS,
+    "followup.add_to_contact": PLANNERS,
+    "followup.partnership_status": PLANNERS,
+    # contacts with the partner region between visits: logged by the office, read by the staff
+    "contacts.create": PLANNERS,
+    "contacts.show": STAFF,
+    "contacts.edit": PLANNERS,
     # calendar: downloads and feeds (a feed authenticates by its token alone)
     "calendar.download": EVERYONE,
     "calendar.feeds": SIGNED_IN,

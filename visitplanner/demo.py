@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from .auth.models import Role, User
 from .auth.operations import create_user, enrol_second_factor
+from .contacts.models import ContactKind
+from .contacts.operations import log_contact
 from .enums import RiskLevel
 from .extensions import db
-from .followup.operations import add_evaluation, add_follow_up, record_outcome
+from .followup.operations import add_evaluation, add_follow_up, add_partnership_follow_up, record_outcome
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
 from .missions.models import Company, Direction, Mission, Side
@@ -134,6 +136,7 @@ def load_demo() -> list[tuple[str, str]]:
     _civil_society(protocol, advisor, users, outbound, inbound)
     _stakeholders(advisor, partnership)
     _past_visit(protocol, advisor, users, partnership)
+    _contacts_between_visits(protocol, advisor, partnership)
     return [(email, ", ".join(r.label for r in roles)) for email, _, roles in ACCOUNTS]
 
 
@@ -433,3 +436,35 @@ def _past_visit(protocol, advisor, users, partnership: Partnership) -> Mission:
                        findings="Arbeidsrechten kwamen aan bod; de partner ging niet in op concrete gevallen.",
                        next_steps="Concrete casus voorbereiden voor het volgende bezoek aan Wuxi.", next_due=_d(2027, 3, 31))
     return mission
+
+
+def _contacts_between_visits(protocol, advisor, partnership: Partnership) -> None:
+    """Contact with Wuxi between the visits (B.c "doorlopende communicatie"): a letter after the past visit, a visit
+    by others, and a video call raising a focal theme no mission raises (a detained defender from the region), so
+    that it is not marked as left unraised; a follow-up of the partnership and one of the call."""
+    chosen = [t.id for t in partnership.focal_themes]
+    defender = db.session.scalar(select(FocalTheme).where(FocalTheme.key == "detained_defender"))
+    set_focal_themes(advisor, partnership, [*chosen, defender.id])
+    by_key = {t.key: t.id for t in partnership.focal_themes}
+    log_contact(protocol, partnership, kind=ContactKind.LETTER.value, happened_on=_d(2026, 10, 1),
+                subject="Brief met het verslag van het bezoek van de onderwijsdelegatie",
+                partner_response="Ontvangst bevestigd; geen inhoudelijke reactie op de vragen over academische "
+                                 "vrijheid.",
+                theme_ids=[by_key["freedom_of_expression"]])
+    log_contact(protocol, partnership, kind=ContactKind.VISIT_BY_OTHERS.value, happened_on=_d(2026, 10, 20),
+                subject="Handelsmissie van de provincie in Wuxi",
+                partner_response="De provincie bracht arbeidsomstandigheden in de bouw ter sprake; het stadsbestuur "
+                                 "verwees naar nieuwe regelgeving.",
+                theme_ids=[by_key["labour_rights"]])
+    call = log_contact(advisor, partnership, kind=ContactKind.VIDEO_MEETING.value, happened_on=_d(2026, 11, 18),
+                       subject="Videogesprek met het bureau buitenlandse zaken van Wuxi",
+                       partner_response="Men zegde toe navraag te doen naar de gedetineerde advocaat; een antwoord "
+                                        "volgt via de ambassade.",
+                       theme_ids=[by_key["detained_defender"], by_key["labour_rights"]])
+    objectives = partnership.objectives
+    add_partnership_follow_up(advisor, partnership, what="Halfjaarlijkse brief aan het stadsbestuur over de "
+                              "speerpuntthema's en de stand van het actieplan", with_whom="Stadsbestuur Wuxi",
+                              owner=advisor, due_date=_d(2027, 1, 15), objective=objectives[0] if objectives else None)
+    add_partnership_follow_up(advisor, partnership, contact=call, what="Bij de ambassade nagaan of het toegezegde "
+                              "antwoord over de gedetineerde advocaat is gekomen", with_whom="Nederlandse ambassade "
+                              "Beijing", owner=advisor, due_date=_d(2026, 12, 5))

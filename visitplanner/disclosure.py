@@ -528,7 +528,8 @@ class ReminderView:
 
 
 def present_reminders(audience: Audience, link_to_mission, link_to_partnership) -> list[ReminderView]:
-    """Open follow-ups and evaluations due, for the internal audience only (others get none).
+    """Open follow-ups and evaluations due, for the internal audience only (others get none). ``link_to_partnership``
+    takes the partnership's id and the part of its page to open.
 
     A feed is copied to the calendar provider's servers, and the free text of a follow-up (what, with
     whom) or an objective may name a person. So a reminder carries only what falls due, for which mission
@@ -537,13 +538,21 @@ def present_reminders(audience: Audience, link_to_mission, link_to_partnership) 
     if audience != Audience.INTERNAL:
         return []
     follow_ups = db.session.execute(
-        select(FollowUp.id, FollowUp.mission_id, FollowUp.due_date, FollowUp.updated_at, Mission.title)
-        .join(Mission, Mission.id == FollowUp.mission_id)
+        select(FollowUp.id, FollowUp.mission_id, FollowUp.partnership_id, FollowUp.due_date, FollowUp.updated_at,
+               Mission.title, Partnership.own_organisation, Partnership.partner_region)
+        .outerjoin(Mission, Mission.id == FollowUp.mission_id)
+        .outerjoin(Partnership, Partnership.id == FollowUp.partnership_id)
         .where(FollowUp.status != FollowUpStatus.DONE.value)
         .order_by(FollowUp.due_date, FollowUp.id))
+    # A follow-up between visits (of the partnership, or of a contact with the partner region) names the partnership
+    # and links to its page; never the contact's subject, which is free text.
     found = [ReminderView(f"followup-{f.id}@visitplanner", f.due_date,
                           _("Follow-up due: %(mission)s", mission=f.title), link_to_mission(f.mission_id),
-                          f.updated_at) for f in follow_ups]
+                          f.updated_at) if f.mission_id is not None else
+             ReminderView(f"followup-{f.id}@visitplanner", f.due_date,
+                          _("Follow-up due: %(own)s – %(partner)s", own=f.own_organisation, partner=f.partner_region),
+                          link_to_partnership(f.partnership_id, "follow-up-%d" % f.id), f.updated_at)
+             for f in follow_ups]
     objectives = db.session.execute(
         select(Objective.id, Objective.partnership_id, Objective.evaluation_due, Objective.created_at,
                Partnership.own_organisation, Partnership.partner_region)
@@ -553,5 +562,5 @@ def present_reminders(audience: Audience, link_to_mission, link_to_partnership) 
     found += [ReminderView(f"evaluation-{o.id}-{o.evaluation_due.isoformat()}@visitplanner", o.evaluation_due,
                            _("Evaluation due: %(own)s – %(partner)s", own=o.own_organisation,
                              partner=o.partner_region),
-                           link_to_partnership(o.partnership_id), o.created_at) for o in objectives]
+                           link_to_partnership(o.partnership_id, "plan"), o.created_at) for o in objectives]
     return found

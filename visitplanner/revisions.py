@@ -48,6 +48,7 @@ from .audit.models import AuditEntry
 from .auth.models import User, UserRole
 from .auth.second_factor import RecoveryCode
 from .calendar.models import CalendarFeed, FeedFetch
+from .contacts.models import Contact
 from .extensions import db
 from .facts import CHILDREN, MIRROR, facts, facts_of
 from .followup.models import FollowUp, MeetingOutcome
@@ -225,6 +226,11 @@ def _theme_roots(conn, theme: FocalTheme):
     return _missions(_scalars(conn, items)) | _partnerships(_scalars(conn, chosen))
 
 
+def _follow_up_roots(conn, row):
+    """Its mission's, or between visits its partnership's (a contact's follow-up names the contact's partnership)."""
+    return _missions(values(row, "mission_id")) | _partnerships(values(row, "partnership_id"))
+
+
 def _evaluation_roots(conn, evaluation: Evaluation):
     ids = values(evaluation, "objective_id")
     return _partnerships(_scalars(conn, select(Objective.partnership_id).where(Objective.id.in_(ids))))
@@ -237,11 +243,17 @@ def _user_roots(conn, user: User):
         select(DelegationMember.mission_id).where(DelegationMember.user_id.in_(ids)),
         select(SignOff.mission_id).where(SignOff.user_id.in_(ids)),
         select(ManualConfirmation.mission_id).where(ManualConfirmation.confirmed_by_id.in_(ids)),
-        select(FollowUp.mission_id).where(FollowUp.owner_id.in_(ids)),
+        select(FollowUp.mission_id).where(FollowUp.owner_id.in_(ids), FollowUp.mission_id.is_not(None)),
         select(Mission.id).where(Mission.submitted_by_id.in_(ids)),
         select(Mission.id).where(Mission.override_by_id.in_(ids)),
     )
-    return {("users", i) for i in ids} | _missions(_scalars(conn, named))
+    # Between visits, the partnership page names who owns a follow-up and who recorded a contact.
+    partnerships = union(
+        select(FollowUp.partnership_id).where(FollowUp.owner_id.in_(ids), FollowUp.partnership_id.is_not(None)),
+        select(Contact.partnership_id).where(Contact.recorded_by_id.in_(ids)),
+    )
+    return ({("users", i) for i in ids} | _missions(_scalars(conn, named))
+            | _partnerships(_scalars(conn, partnerships)))
 
 
 def _role_roots(conn, role: UserRole):
@@ -346,11 +358,12 @@ BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
     ConsultationCover: (_cover_roots, None),
     SignOff: (_of_mission, None),
     ManualConfirmation: (_of_mission, None),
-    FollowUp: (_of_mission, None),
+    FollowUp: (_follow_up_roots, None),
     MeetingOutcome: (_of_item, None),
     Partnership: (lambda conn, p: _partnerships(values(p, "id")), None),
     DossierEntry: (_of_partnership, None),
     Objective: (_of_partnership, None),
+    Contact: (_of_partnership, None),
     Evaluation: (_evaluation_roots, None),
     FocalTheme: (_theme_roots, _theme_items),
     # A setting may change what every check decides (talking points block) or what every audience sees.

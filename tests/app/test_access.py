@@ -81,6 +81,12 @@ EXPECTED: dict[str, set] = {
     "followup.add": {PROTOCOL, ADVISOR},
     "followup.status": {PROTOCOL, ADVISOR},
     "followup.evaluate": {ADVISOR},
+    "followup.add_to_partnership": {PROTOCOL, ADVISOR},
+    "followup.add_to_contact": {PROTOCOL, ADVISOR},
+    "followup.partnership_status": {PROTOCOL, ADVISOR},
+    "contacts.create": {PROTOCOL, ADVISOR},
+    "contacts.show": OFFICE,
+    "contacts.edit": {PROTOCOL, ADVISOR},
     "missions.edit": {PROTOCOL},
     "missions.add_member": {PROTOCOL},
     "missions.remove_member": {PROTOCOL},
@@ -231,6 +237,9 @@ def expected_answer(rule, who, method: str, dataset: Dataset) -> tuple[int, str 
     # A follow-up's status, sent without a status: refused with a flash, back to the after-the-visit page.
     if rule.endpoint == "followup.status":
         return 302, f"/missions/{dataset.mission_id}/after"
+    # Likewise for the partnership's follow-ups between visits: back to the partnership.
+    if rule.endpoint == "followup.partnership_status":
+        return 302, f"/partnerships/{dataset.partnership_id}"
     # Marking the dossier reviewed needs nothing but the (here disabled) CSRF token: back to the partnership.
     if rule.endpoint == "partnerships.review_dossier":
         return 302, f"/partnerships/{dataset.partnership_id}"

@@ -16,6 +16,7 @@ from visitplanner.audit.labels import audit_value, entry_label
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
 from visitplanner.calendar.models import FeedKind
+from visitplanner.contacts.models import ContactKind
 from visitplanner.disclosure import Audience
 from visitplanner.enums import FIELD_ENUMS, LabelledEnum, MemberText, RiskLevel
 from visitplanner.followup.forms import FollowUpStatusForm
@@ -125,7 +126,7 @@ def test_a_form_offers_an_enums_choices_in_the_readers_language(app):
 #: The fields whose stored values are shown by an enum's label, as the audit log's own registry listed them before the
 #: enums said so themselves, and the consultation's channel that its entries' headings already showed by its label.
 FIELDS = {
-    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind, StakeholderKind},
+    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind, StakeholderKind, ContactKind},
     "audience": {Audience},
     "visibility": {Visibility},
     "direction": {Direction},

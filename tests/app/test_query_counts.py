@@ -235,7 +235,7 @@ def for_audiences(name: str, path: str, role: Role, travel_shows: str = "Alias-{
 PAGES = [
     # Two of them list the consents and the safety assessments that end before the meeting (issue 21, part 3).
     # The advisor and the protocol officer also get the queue of participants waiting for a step: one query more.
-    *(Page("dashboard", role, "/", shows="Alias-{last}", most=46 if role in (Role.PROTOCOL, Role.ADVISOR) else 45)
+    *(Page("dashboard", role, "/", shows="Alias-{last}", most=47 if role in (Role.PROTOCOL, Role.ADVISOR) else 45)
       for role in (Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.ADMIN)),
     Page("dashboard", Role.DELEGATE, "/", shows="Werkbezoek Wuxi", most=5),
     *(Page("mission", role, "/missions/{mission}", shows="Werkbezoek Wuxi")

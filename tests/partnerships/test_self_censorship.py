@@ -76,9 +76,9 @@ def test_the_partnership_page_shows_the_monitor_and_marks_the_silent_themes(hist
     row = lambda theme: re.search(rf'<tr class="utrecht-table__row[^"]*" id="theme-{theme.id}">(.*?)</tr>',  # noqa: E731
                                   page, re.S).group(1)
     assert "Bezoek 3" in row(a) and "Men zegde toe het na te gaan." in row(a)
-    assert "Not raised in the last 3 missions" not in row(a)
-    assert "Not raised in the last 3 missions" in row(b) and "Bezoek 0" in row(b)
-    assert "Not raised in the last 3 missions" in row(c) and "Never raised" in row(c)
+    assert "Not raised in the last 3 missions and contacts" not in row(a)
+    assert "Not raised in the last 3 missions and contacts" in row(b) and "Bezoek 0" in row(b)
+    assert "Not raised in the last 3 missions and contacts" in row(c) and "Never raised" in row(c)
 
 
 def test_the_dashboard_lists_the_silent_themes_one_click_from_the_partnership(english, history):
@@ -95,7 +95,7 @@ def test_a_partnership_without_missions_has_no_silent_theme(make_partnership):
     assert [r.silent for r in themes_raised([partnership.id])[partnership.id]] == [False]
 
 
-def test_the_monitor_takes_four_queries_whatever_the_number_of_partnerships(make_partnership, make_mission,
+def test_the_monitor_takes_five_queries_whatever_the_number_of_partnerships(make_partnership, make_mission,
                                                                              make_item):
     from support.sql import Statements
 
@@ -112,7 +112,7 @@ def test_the_monitor_takes_four_queries_whatever_the_number_of_partnerships(make
         with Statements() as sql:
             themes_raised()
         counts[n] = sql.count
-    assert counts[1] == counts[4] == 4  # partnerships, their themes, missions, meetings
+    assert counts[1] == counts[4] == 5  # partnerships, their themes, missions and contacts, meetings, contacts
 
 
 def test_an_official_meeting_of_more_than_one_day_counts_on_its_first_day(make_partnership, make_mission, make_item):

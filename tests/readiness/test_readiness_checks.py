@@ -740,7 +740,9 @@ def test_no_reason_of_any_check_names_a_participant_by_real_name(scenario, make_
 def test_official_meetings_that_raise_no_focal_theme_give_a_warning(make_user, make_mission, make_item):
     mission = make_mission()
     theme = add_groundwork(make_user(Role.ADVISOR), mission.partnership)
-    assert result_of(check_themes_raised, mission).status == Status.PASS  # no official meeting: nothing to raise
+    # No official meeting: nowhere to raise a theme with the partner's authorities, which is itself a warning.
+    assert_fails(result_of(check_themes_raised, mission), "No official meeting in the programme: no focal theme can "
+                 "be raised.", status=Status.WARN)
     meeting = make_item(mission, kind="official_meeting", talking_points="Water.")
     result = result_of(check_themes_raised, mission)
     assert_fails(result, "No official meeting raises any of the partnership's focal themes", status=Status.WARN)

@@ -13,6 +13,7 @@ from support.app import make_app
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
 from visitplanner.commit import commit
+from visitplanner.contacts.models import Contact
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.missions.models import Company
@@ -45,6 +46,7 @@ class Dataset:
     objective_id: int
     follow_up_id: int
     stakeholder_id: int
+    contact_id: int
     feed_id: int | None = None
     key: str = ManualCheck.DELEGATION_BRIEFED.value
 
@@ -73,13 +75,15 @@ def build_dataset(app, make_user, make_partnership, make_mission, make_member, m
         objective = Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31))
         follow_up = FollowUp(mission_id=mission.id, what="Verslag sturen", due_date=date(2027, 5, 1))
         stakeholder = Stakeholder(name="Wuxi Arbeidersnetwerk", alias="Eik-4321", kind="partner_civil_society")
-        db.session.add_all([objective, follow_up, stakeholder])
+        contact = Contact(partnership=partnership, kind="call", happened_on=date(2027, 2, 1),
+                          subject="Gesprek met het bureau buitenlandse zaken")
+        db.session.add_all([objective, follow_up, stakeholder, contact])
         commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
             participant_id=participant.id, token=token, feed_id=feed.id, objective_id=objective.id,
-            follow_up_id=follow_up.id, stakeholder_id=stakeholder.id,
+            follow_up_id=follow_up.id, stakeholder_id=stakeholder.id, contact_id=contact.id,
         )
 
 

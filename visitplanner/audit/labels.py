@@ -83,6 +83,8 @@ ACTIONS = {
     "outcome.record": _l("Meeting outcome recorded"),
     "followup.add": _l("Follow-up action added"),
     "followup.update": _l("Follow-up action changed"),
+    "contact.add": _l("Contact with the partner region logged"),
+    "contact.update": _l("Contact with the partner region changed"),
     "evaluation.add": _l("Evaluation recorded"),
     "company.update": _l("Company record changed"),
     "feed.revoke": _l("Calendar feed revoked"),

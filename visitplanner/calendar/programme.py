@@ -36,8 +36,8 @@ def reminders(audience: Audience) -> list:
     found = present_reminders(
         audience,
         lambda mission_id: url_for("followup.after", mission_id=mission_id, _external=True),
-        lambda partnership_id: url_for("partnerships.show", partnership_id=partnership_id, _external=True)
-        + "#plan",
+        lambda partnership_id, part: url_for("partnerships.show", partnership_id=partnership_id, _external=True)
+        + "#" + part,
     )
     return [all_day_event(r.uid, r.day, r.title, _("Details in visitplanner: %(link)s", link=r.link),
                           r.last_modified) for r in found]

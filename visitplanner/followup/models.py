@@ -9,10 +9,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..contacts.models import Contact
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..facts import created, raising, row_id
-from ..partnerships.models import Objective
+from ..partnerships.models import Objective, Partnership
 from ..personal_data import ACTED, NAMED, NOTES, OFFICE, Category, personal
 from ..timeutil import UTCDateTime, now_utc
 
@@ -44,14 +45,29 @@ class MeetingOutcome(db.Model):
 
 
 class FollowUp(db.Model):
-    """A follow-up action after a mission: what, with whom, who owns it, by when."""
+    """A follow-up action: what, with whom, who owns it, by when; after a mission, or on the partnership between
+    visits (B.c "Zorg voor regelmatige opvolging"), then perhaps from one contact with the partner region.
+
+    It belongs to exactly one of a mission or a partnership, so that the feeds, the dashboard and revisions find
+    where it belongs in one column; one from a contact belongs to the contact's partnership and names the contact
+    too."""
 
     __tablename__ = "follow_ups"
-    __table_args__ = (CheckConstraint("status IN ('open', 'in_progress', 'done')", name="known_status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'in_progress', 'done')", name="known_status"),
+        CheckConstraint("(mission_id IS NULL) <> (partnership_id IS NULL)", name="one_parent"),
+        CheckConstraint("contact_id IS NULL OR partnership_id IS NOT NULL", name="contact_in_partnership"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True,
-                                            info=raising(OFFICE))
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), index=True,
+                                                   info=raising(OFFICE))
+    #: Between visits: the partnership it belongs to (its mission's otherwise, through the mission).
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True,
+                                                       info=raising(OFFICE))
+    #: The contact with the partner region it came from, of the same partnership.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True,
+                                                   info=raising(OFFICE))
     #: Audited as "what", which the audit log labels as an objective's (one label per name).
     what: Mapped[str] = mapped_column(Text, info=raising(NOTES, _l("Objective")))
     with_whom: Mapped[str] = mapped_column(String(300), default="", info=raising(personal(Category.IDENTITY, NAMED),
@@ -68,6 +84,8 @@ class FollowUp(db.Model):
 
     owner: Mapped[User | None] = relationship(lazy="joined")
     objective: Mapped[Objective | None] = relationship(lazy="joined")
+    partnership: Mapped[Partnership | None] = relationship()
+    contact: Mapped[Contact | None] = relationship(back_populates="follow_ups")
 
     AUDITED = ("what", "with_whom", "owner_id", "due_date", "status", "objective_id")
 

@@ -9,18 +9,24 @@ from flask_babel import gettext as _
 
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
+from ..contacts.models import Contact
 from ..errors import RuleViolation
 from ..extensions import db
 from ..itinerary.models import ItemKind, ProgrammeItem
 from ..missions.models import Mission
-from ..partnerships.models import Evaluation, Objective, ProgressRating
+from ..partnerships.models import Evaluation, Objective, Partnership, ProgressRating
 from ..timeutil import now_utc
 from .models import FollowUp, FollowUpStatus, MeetingOutcome
 
 
-def _audit(actor, action, obj, mission: Mission, changes) -> None:
-    record(actor, action, obj, label=getattr(obj, "label", ""), changes=changes, mission_id=mission.id,
-           partnership_id=mission.partnership_id)
+def _audit(actor, action, follow_up: FollowUp, changes) -> None:
+    """In the audit log of its mission, or of its partnership when it was made between visits."""
+    if follow_up.mission_id is not None:
+        mission = db.session.get(Mission, follow_up.mission_id)
+        where = {"mission_id": mission.id, "partnership_id": mission.partnership_id}
+    else:
+        where = {"partnership_id": follow_up.partnership_id}
+    record(actor, action, follow_up, label=follow_up.label, changes=changes, **where)
 
 
 def record_outcome(actor: User, item: ProgrammeItem, *, raised: str, partner_response: str) -> MeetingOutcome:
@@ -53,7 +59,24 @@ def add_follow_up(actor: User, mission: Mission, *, what: str, with_whom: str, o
                          objective=objective)
     mission.follow_ups.append(follow_up)
     db.session.flush()
-    _audit(actor, "followup.add", follow_up, mission, changed({}, snapshot(follow_up, FollowUp.AUDITED)))
+    _audit(actor, "followup.add", follow_up, changed({}, snapshot(follow_up, FollowUp.AUDITED)))
+    return follow_up
+
+
+def add_partnership_follow_up(actor: User, partnership: Partnership, *, what: str, with_whom: str,
+                              owner: User | None, due_date: date, objective: Objective | None = None,
+                              contact: Contact | None = None) -> FollowUp:
+    """Add a follow-up action to the partnership between visits (B.c "regelmatige opvolging"), perhaps from one of
+    its contacts with the partner region."""
+    if contact is not None and contact.partnership_id != partnership.id:
+        raise RuleViolation(_("Choose a contact of this partnership."))
+    if objective is not None and objective.partnership_id != partnership.id:
+        raise RuleViolation(_("Choose an objective of this partnership's action plan."), "objective_id")
+    follow_up = FollowUp(partnership_id=partnership.id, contact=contact, what=what, with_whom=with_whom, owner=owner,
+                         due_date=due_date, objective=objective)
+    db.session.add(follow_up)
+    db.session.flush()
+    _audit(actor, "followup.add", follow_up, changed({}, snapshot(follow_up, FollowUp.AUDITED)))
     return follow_up
 
 
@@ -64,8 +87,7 @@ def set_follow_up_status(actor: User, follow_up: FollowUp, status: str) -> Follo
     before = snapshot(follow_up, FollowUp.AUDITED)
     follow_up.status, follow_up.updated_at = status, now_utc()
     db.session.flush()
-    mission = db.session.get(Mission, follow_up.mission_id)
-    _audit(actor, "followup.update", follow_up, mission, changed(before, snapshot(follow_up, FollowUp.AUDITED)))
+    _audit(actor, "followup.update", follow_up, changed(before, snapshot(follow_up, FollowUp.AUDITED)))
     return follow_up
 
 
@@ -77,12 +99,14 @@ class StatusesSaved:
     clashes: list[FollowUp]
 
 
-def set_follow_up_statuses(actor: User, mission: Mission, chosen: dict[int, tuple[str | None, str]]) -> StatusesSaved:
-    """Save the follow-up table at once: ``chosen`` maps a follow-up's id to (the status the person's page showed,
-    the status chosen). A row the person left alone is not touched, so it never undoes what someone else saved
-    meanwhile; a row both changed keeps theirs (a clash, to tell the person); every changed row is audited."""
+def set_follow_up_statuses(actor: User, follow_ups: list[FollowUp],
+                           chosen: dict[int, tuple[str | None, str]]) -> StatusesSaved:
+    """Save a follow-up table (a mission's, or a partnership's between visits) at once: ``chosen`` maps a follow-up's
+    id to (the status the person's page showed, the status chosen). A row the person left alone is not touched, so it
+    never undoes what someone else saved meanwhile; a row both changed keeps theirs (a clash, to tell the person);
+    every changed row is audited."""
     changed, clashes = [], []
-    for follow_up in mission.follow_ups:
+    for follow_up in follow_ups:
         if follow_up.id not in chosen:
             continue  # added since the page was loaded
         was, mine = chosen[follow_up.id]

@@ -9,19 +9,26 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import STAFF_ROLES, User, UserRole
+from ..contacts.models import Contact
 from ..disclosure import involved_party, may_read_what_was_said
 from ..extensions import db
-from ..forms import ConfirmForm, save_form
+from ..forms import ConfirmForm, parse_id, save_form
 from ..itinerary.models import ItemKind, ProgrammeItem
 from ..missions.models import Mission
-from ..partnerships.models import Objective
+from ..partnerships.models import Objective, Partnership
 from ..stakeholders.models import input_gaps
 from ..stakeholders.queries import involvement_of
 from ..shell import load_mission, loads
 from ..timeutil import today_utc
 from .forms import EvaluationForm, FollowUpForm, OutcomeForm
-from .models import FollowUpStatus, MeetingOutcome
-from .operations import add_evaluation, add_follow_up, record_outcome, set_follow_up_statuses
+from .models import FollowUp, FollowUpStatus, MeetingOutcome
+from .operations import (
+    add_evaluation,
+    add_follow_up,
+    add_partnership_follow_up,
+    record_outcome,
+    set_follow_up_statuses,
+)
 
 bp = Blueprint("followup", __name__)
 
@@ -66,23 +73,63 @@ def _staff_choices():
     return [(u.id, u.name) for u in db.session.scalars(stmt).unique()]
 
 
+def _follow_up_form(partnership: Partnership) -> FollowUpForm:
+    form = FollowUpForm()
+    form.owner_id.choices = _staff_choices()
+    form.objective_id.choices = [(0, _("— none —"))] + [(o.id, o.label) for o in partnership.objectives]
+    return form
+
+
+def _follow_up_fields(form: FollowUpForm) -> dict:
+    return {"what": form.what.data, "with_whom": form.with_whom.data or "",
+            "owner": db.session.get(User, form.owner_id.data), "due_date": form.due_date.data,
+            "objective": db.session.get(Objective, form.objective_id.data) if form.objective_id.data else None}
+
+
 @bp.route("/missions/<int:mission_id>/follow-ups/new", methods=["GET", "POST"])
 @loads("mission")
 def add(mission: Mission):
     """Add a follow-up action."""
-    form = FollowUpForm()
-    form.owner_id.choices = _staff_choices()
-    form.objective_id.choices = [(0, _("— none —"))] + [(o.id, o.label) for o in mission.partnership.objectives]
+    form = _follow_up_form(mission.partnership)
+    back = url_for("followup.after", mission_id=mission.id)
     if form.validate_on_submit():
-        owner = db.session.get(User, form.owner_id.data)
-        objective = db.session.get(Objective, form.objective_id.data) if form.objective_id.data else None
-        done = _save(form, lambda: add_follow_up(current_user, mission, what=form.what.data,
-                                                 with_whom=form.with_whom.data or "", owner=owner,
-                                                 due_date=form.due_date.data, objective=objective),
-                     _("Follow-up action added."), url_for("followup.after", mission_id=mission.id))
+        done = _save(form, lambda: add_follow_up(current_user, mission, **_follow_up_fields(form)),
+                     _("Follow-up action added."), back)
         if done:
             return done
-    return render_template("followup/follow_up_form.html", form=form, mission=mission)
+    return render_template("followup/follow_up_form.html", form=form, back=back, back_label=mission.title,
+                           intro=None)
+
+
+@bp.route("/partnerships/<int:partnership_id>/follow-ups/new", methods=["GET", "POST"])
+def add_to_partnership(partnership_id: int):
+    """Add a follow-up action to the partnership between visits."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    form = _follow_up_form(partnership)
+    back = url_for("partnerships.show", partnership_id=partnership.id) + "#follow-ups"
+    if form.validate_on_submit():
+        done = _save(form, lambda: add_partnership_follow_up(current_user, partnership, **_follow_up_fields(form)),
+                     _("Follow-up action added."), back)
+        if done:
+            return done
+    return render_template("followup/follow_up_form.html", form=form, back=back, back_label=partnership.label,
+                           intro=_("Between visits: a follow-up of the partnership, not of one mission."))
+
+
+@bp.route("/contacts/<int:contact_id>/follow-ups/new", methods=["GET", "POST"])
+def add_to_contact(contact_id: int):
+    """Add a follow-up action to a contact with the partner region."""
+    contact = db.session.get(Contact, contact_id) or abort(404)
+    form = _follow_up_form(contact.partnership)
+    back = url_for("contacts.show", contact_id=contact.id)
+    if form.validate_on_submit():
+        done = _save(form, lambda: add_partnership_follow_up(current_user, contact.partnership, contact=contact,
+                                                             **_follow_up_fields(form)),
+                     _("Follow-up action added."), back + "#follow-ups")
+        if done:
+            return done
+    return render_template("followup/follow_up_form.html", form=form, back=back, back_label=contact.label,
+                           intro=_("A follow-up of the contact “%(subject)s”.", subject=contact.subject))
 
 
 @bp.route("/missions/<int:mission_id>/follow-ups/status", methods=["POST"])
@@ -90,15 +137,35 @@ def add(mission: Mission):
 def status(mission: Mission):
     """Save the statuses of the follow-up table at once (one form, one Save); tell the person of a row someone else
     changed meanwhile that they changed too, which keeps the other's status."""
-    form = ConfirmForm()
     back = redirect(url_for("followup.after", mission_id=mission.id) + "#follow-ups")
+    return _save_statuses(mission.follow_ups, back)
+
+
+@bp.route("/partnerships/<int:partnership_id>/follow-ups/status", methods=["POST"])
+def partnership_status(partnership_id: int):
+    """Save the statuses of the partnership's follow-up table between visits at once (the partnership's page, or a
+    contact's: ``?contact=<id>`` goes back there)."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    follow_ups = list(db.session.scalars(select(FollowUp).where(FollowUp.partnership_id == partnership.id)))
+    contact_id = parse_id(request.args.get("contact"))
+    contact = db.session.get(Contact, contact_id) if contact_id else None
+    if contact is not None and contact.partnership_id == partnership.id:
+        back = url_for("contacts.show", contact_id=contact.id)
+    else:
+        back = url_for("partnerships.show", partnership_id=partnership.id)
+    return _save_statuses(follow_ups, redirect(back + "#follow-ups"))
+
+
+def _save_statuses(follow_ups: list[FollowUp], back):
+    """Save a follow-up table's statuses, saying what changed and which rows someone else changed meanwhile."""
+    form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The form had expired; nothing was saved. Please try again."), "error")
         return back
     chosen = {f.id: (request.form.get(f"was-{f.id}"), request.form[f"status-{f.id}"])
-              for f in mission.follow_ups if f"status-{f.id}" in request.form}
+              for f in follow_ups if f"status-{f.id}" in request.form}
     done = []
-    if not save_form(None, lambda: done.append(set_follow_up_statuses(current_user, mission, chosen))):
+    if not save_form(None, lambda: done.append(set_follow_up_statuses(current_user, follow_ups, chosen))):
         return back
     [saved] = done
     if saved.changed:

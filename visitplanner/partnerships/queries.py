@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
+from ..contacts.models import Contact, contact_focal_themes
 from ..extensions import db
 from ..followup.models import MeetingOutcome
 from ..itinerary.models import ItemKind, ProgrammeItem, item_focal_themes
@@ -47,7 +48,8 @@ def items_per_theme(partnership_id: int) -> dict[int, int]:
     return {theme_id: count for theme_id, count in rows}
 
 
-#: Self-censorship is judged over this many of a partnership's latest missions (cancelled ones left out).
+#: Self-censorship is judged over this many of a partnership's latest missions and contacts with the partner region
+#: together, by date (cancelled missions left out): "the window of the last three".
 RECENT_MISSIONS = 3
 
 
@@ -63,36 +65,58 @@ class RaisedIn:
     response: str | None
 
 
+@dataclass(frozen=True)
+class RaisedAt:
+    """A contact with the partner region between visits that raised a focal theme, and what the partner answered."""
+
+    contact_id: int
+    kind: str
+    subject: str
+    day: date
+    response: str | None
+
+
 @dataclass
 class ThemeRecord:
     """How a focal theme fared with the partner: where it was raised, and whether it went unraised of late."""
 
     theme: FocalTheme
     meetings: list[RaisedIn] = field(default_factory=list)
-    #: Not raised in an official meeting of the partnership's latest missions: the failure mode of B.a.
+    #: The contacts between visits that raised it, oldest first.
+    contacts: list[RaisedAt] = field(default_factory=list)
+    #: Raised neither in an official meeting nor in a contact of the partnership's latest three missions and contacts
+    #: together: the failure mode of B.a.
     silent: bool = False
 
 
 def themes_raised(partnership_ids: list[int] | None = None) -> dict[int, list[ThemeRecord]]:
     """Per partnership, per focal theme: the official meetings that raised it (a theme linked to a meeting with
-    human-rights talking points) and the partner's responses; a theme not raised in the latest missions is silent.
+    human-rights talking points) and the contacts between visits that raised it, with the partner's responses. A
+    theme raised in none of the latest three missions and contacts together (by date) is silent.
 
-    Four queries, whatever the number of partnerships, missions and meetings.
+    Five queries, whatever the number of partnerships, missions, meetings and contacts.
     """
     chosen = select(Partnership).options(selectinload(Partnership.focal_themes))
     if partnership_ids is not None:
         chosen = chosen.where(Partnership.id.in_(partnership_ids))
     partnerships = list(db.session.scalars(chosen))
     ids = [p.id for p in partnerships]
-    missions = db.session.execute(
-        select(Mission.id, Mission.partnership_id).where(
-            Mission.partnership_id.in_(ids), Mission.status != MissionStatus.CANCELLED.value)
-        .order_by(Mission.partnership_id, Mission.start_date.desc(), Mission.id.desc())).all()
-    recent: dict[int, set[int]] = {}
-    for mission_id, partnership_id in missions:
+    # The missions and the contacts of each partnership on one time line, latest first: a mission counts on its
+    # first day, a contact on its own.
+    timeline = union_all(
+        select(Mission.partnership_id.label("partnership_id"), literal("mission").label("what"),
+               Mission.id.label("id"), Mission.start_date.label("day"))
+        .where(Mission.partnership_id.in_(ids), Mission.status != MissionStatus.CANCELLED.value),
+        select(Contact.partnership_id, literal("contact"), Contact.id, Contact.happened_on)
+        .where(Contact.partnership_id.in_(ids)),
+    ).subquery()
+    recent: dict[int, set[tuple[str, int]]] = {}
+    for partnership_id, what, row_id, _day in db.session.execute(
+            select(timeline).order_by(timeline.c.partnership_id, timeline.c.day.desc(), timeline.c.what,
+                                      timeline.c.id.desc())):
         latest = recent.setdefault(partnership_id, set())
         if len(latest) < RECENT_MISSIONS:
-            latest.add(mission_id)
+            latest.add((what, row_id))
     rows = db.session.execute(
         select(item_focal_themes.c.theme_id, Mission.partnership_id, Mission.id, Mission.title, ProgrammeItem.id,
                ProgrammeItem.title, ProgrammeItem.starts_at, ProgrammeItem.timezone, MeetingOutcome.partner_response)
@@ -103,17 +127,29 @@ def themes_raised(partnership_ids: list[int] | None = None) -> dict[int, list[Th
                ProgrammeItem.kind == ItemKind.OFFICIAL_MEETING.value, ProgrammeItem.removed_at.is_(None),
                func.length(func.trim(ProgrammeItem.talking_points)) > 0)
         .order_by(ProgrammeItem.starts_at)).all()
-    found: dict[tuple[int, int], list[tuple[int, RaisedIn]]] = {}
+    found: dict[tuple[int, int], list[tuple[tuple[str, int], RaisedIn]]] = {}
     for theme_id, partnership_id, mission_id, mission_title, item_id, item_title, starts_at, zone, response in rows:
-        found.setdefault((partnership_id, theme_id), []).append((mission_id, RaisedIn(
+        found.setdefault((partnership_id, theme_id), []).append((("mission", mission_id), RaisedIn(
             mission_id, mission_title, item_id, item_title, in_zone(starts_at, zone).date(), response or None)))
+    contacts = db.session.execute(
+        select(contact_focal_themes.c.theme_id, Contact.partnership_id, Contact.id, Contact.kind, Contact.subject,
+               Contact.happened_on, Contact.partner_response)
+        .join(Contact, Contact.id == contact_focal_themes.c.contact_id)
+        .where(Contact.partnership_id.in_(ids))
+        .order_by(Contact.happened_on, Contact.id)).all()
+    in_contacts: dict[tuple[int, int], list[RaisedAt]] = {}
+    for theme_id, partnership_id, contact_id, kind, subject, day, response in contacts:
+        in_contacts.setdefault((partnership_id, theme_id), []).append(
+            RaisedAt(contact_id, kind, subject, day, response or None))
     result = {}
     for partnership in partnerships:
         records = []
+        latest = recent.get(partnership.id, set())
         for theme in partnership.focal_themes:
             raised = found.get((partnership.id, theme.id), [])
-            latest = recent.get(partnership.id, set())
-            records.append(ThemeRecord(theme, [r for _, r in raised],
-                                       silent=bool(latest) and not any(m in latest for m, _ in raised)))
+            by_contact = in_contacts.get((partnership.id, theme.id), [])
+            where = {key for key, _ in raised} | {("contact", c.contact_id) for c in by_contact}
+            records.append(ThemeRecord(theme, [r for _, r in raised], by_contact,
+                                       silent=bool(latest) and not where & latest))
         result[partnership.id] = records
     return result

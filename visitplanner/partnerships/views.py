@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..contacts.queries import contacts_of, follow_ups_between_visits
 from ..disclosure import involved_party, may_read_what_was_said
 from ..extensions import db
+from ..followup.models import FollowUpStatus
 from ..stakeholders.models import input_gaps
 from ..stakeholders.queries import involvement_of
 from ..forms import ConfirmForm, save_edit, save_form
@@ -69,7 +71,9 @@ def show(partnership_id: int):
                            themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS,
                            involved=involved, gaps={i: input_gaps(found) for i, found in involved.items()},
                            party=lambda i: involved_party(i, current_user),
-                           may_read=lambda i: may_read_what_was_said(i, current_user))
+                           may_read=lambda i: may_read_what_was_said(i, current_user),
+                           contacts=contacts_of(partnership_id), follow_ups=follow_ups_between_visits(partnership_id),
+                           statuses=FollowUpStatus.choices(), table_form=ConfirmForm(), today=today_utc())
 
 
 def _filled(partnership: Partnership) -> PartnershipForm:

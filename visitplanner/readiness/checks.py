@@ -448,9 +448,10 @@ def check_themes_raised(mission: Mission, ctx: Context) -> CheckResult:
     meetings = [i for i in live_items(mission) if i.kind == ItemKind.OFFICIAL_MEETING]
     raising = [i for i in meetings if _raises_a_focal_theme(i, mission)]
     fix = {"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": meetings[0].id}} if meetings else {}
-    if not meetings:
-        return CheckResult("themes_raised", Status.PASS,
-                           stored("No official meeting in the programme."))
+    if not meetings:  # nothing in the programme where a theme could be raised with the partner's authorities
+        return CheckResult("themes_raised", Status.WARN,
+                           stored("No official meeting in the programme: no focal theme can be raised."),
+                           **_programme(mission))
     return _result(
         "themes_raised", bool(raising),
         stored_n("%(num)d official meeting raises a focal theme.", "%(num)d official meetings raise a focal theme.",
@@ -467,6 +468,8 @@ FORMER_REASONS = (
     stored_n("%(num)d participant, with current consent to take part.",
              "%(num)d participants, each with current consent to take part.", 1),
     stored("Every participant has a current assessment to proceed."),
+    # "Focal themes raised" passed a mission without an official meeting until it warned (issue 24).
+    stored("No official meeting in the programme."),
 )
 
 #: Every check, in the order of DOMAIN.md (the self-censorship warning beside rule 8).

@@ -1,0 +1,65 @@
+"""Contacts with the partner region between visits: the log's pages (B.c "doorlopende communicatie")."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..followup.models import FollowUpStatus
+from ..forms import ConfirmForm, save_form
+from ..partnerships.models import Partnership
+from ..timeutil import today_utc
+from .forms import ContactForm
+from .models import Contact
+from .operations import log_contact, update_contact
+from .queries import contact_with_follow_ups
+
+bp = Blueprint("contacts", __name__)
+
+
+def _form(partnership: Partnership, contact: Contact | None = None) -> ContactForm:
+    """The contact form, its themes those of the partnership; filled from the contact on a first look."""
+    form = ContactForm(obj=contact) if request.method == "GET" and contact else ContactForm()
+    form.focal_themes.choices = [(t.id, t.label) for t in partnership.focal_themes]
+    if request.method == "GET" and contact is not None:
+        form.focal_themes.data = [t.id for t in contact.focal_themes]
+    return form
+
+
+def _fields(form: ContactForm) -> dict:
+    return {"kind": form.kind.data, "happened_on": form.happened_on.data, "subject": form.subject.data or "",
+            "partner_response": form.partner_response.data or "", "theme_ids": form.focal_themes.data or []}
+
+
+@bp.route("/partnerships/<int:partnership_id>/contacts/new", methods=["GET", "POST"])
+def create(partnership_id: int):
+    """Log a contact with the partner region."""
+    partnership = db.session.get(Partnership, partnership_id) or abort(404)
+    form = _form(partnership)
+    made = []
+    if form.validate_on_submit() and save_form(
+            form, lambda: made.append(log_contact(current_user, partnership, **_fields(form)))):
+        flash(_("Contact logged."), "success")
+        return redirect(url_for("contacts.show", contact_id=made[0].id))
+    return render_template("contacts/form.html", form=form, partnership=partnership, contact=None)
+
+
+@bp.route("/contacts/<int:contact_id>")
+def show(contact_id: int):
+    """A contact with the partner region, the themes it raised, the response and its follow-ups."""
+    contact = contact_with_follow_ups(contact_id) or abort(404)
+    return render_template("contacts/show.html", contact=contact, partnership=contact.partnership,
+                           today=today_utc(), statuses=FollowUpStatus.choices(), table_form=ConfirmForm())
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+def edit(contact_id: int):
+    """Change a contact with the partner region."""
+    contact = contact_with_follow_ups(contact_id) or abort(404)
+    form = _form(contact.partnership, contact)
+    if form.validate_on_submit() and save_form(form, lambda: update_contact(current_user, contact, **_fields(form))):
+        flash(_("Contact saved."), "success")
+        return redirect(url_for("contacts.show", contact_id=contact_id))
+    return render_template("contacts/form.html", form=form, partnership=contact.partnership, contact=contact)
