@@ -72,6 +72,8 @@ ACTIONS = {
     "partnership.advice": _l("Risk and advice changed"),
     "partnership.themes": _l("Focal themes changed"),
     "objective.add": _l("Objective added"),
+    "partnership.review": _l("Partnership reviewed against its action plan"),
+    "mission.room_request": _l("Request to the partner for room to meet civil society recorded"),
     "feed.create": _l("Calendar feed created"),
     "outcome.record": _l("Meeting outcome recorded"),
     "followup.add": _l("Follow-up action added"),
@@ -125,6 +127,7 @@ OTHER_FIELDS = {
     "removed": _l("Removed"),
     "retention_days": _l("Retention period (days)"),
     "fetches_removed": _l("Fetch records deleted"),
+    "objective_notes": _l("Notes per objective"),
 }
 
 #: Every field's label, by its name: the columns' and the others above.
