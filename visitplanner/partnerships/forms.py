@@ -68,7 +68,7 @@ class ThemesForm(BaseForm):
 
 class ObjectiveForm(BaseForm):
     kind = RadioField(_l("An objective, or a project with a local partner?"), choices=ObjectiveKind.choices,
-                      default=ObjectiveKind.OBJECTIVE.value, validators=[InputRequired()])
+                      default=ObjectiveKind.OBJECTIVE.value, validators=[Optional()])
     what = TextAreaField(_l("Objective"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
     local_partner = StringField(
         _l("Local partner (projects only)"), filters=[strip], validators=[Optional(), Length(max=200)],
