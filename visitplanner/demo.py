@@ -16,14 +16,25 @@ from .followup.operations import add_evaluation, add_follow_up, record_outcome
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
 from .missions.models import Direction, Mission, Side
-from .missions.operations import add_company, add_member, create_mission
+from .missions.models import RoomAnswer
+from .missions.operations import add_company, add_member, create_mission, record_room_request
 from .participants.models import ConsultationChannel, Decision, MeetingVisibility, ParticipantKind, Scope
 from .participants.operations import create_participant, record_assessment, record_consent, record_consultation
-from .partnerships.models import DossierTopic, FocalTheme, Partnership, PartnershipKind, RegionType
+from .partnerships.models import (
+    DossierTopic,
+    FocalTheme,
+    Objective,
+    ObjectiveKind,
+    Partnership,
+    PartnershipKind,
+    RegionType,
+    add_months,
+)
 from .partnerships.operations import (
     add_dossier_entry,
     add_objective,
     create_partnership,
+    record_review,
     set_advice,
     set_focal_themes,
 )
@@ -124,6 +135,7 @@ def load_demo() -> list[tuple[str, str]]:
     inbound = _inbound(protocol, advisor, users, partnership)
     _civil_society(protocol, advisor, users, outbound, inbound)
     _past_visit(protocol, advisor, users, partnership)
+    _reviewed(protocol, advisor, partnership, outbound)
     return [(email, ", ".join(r.label for r in roles)) for email, _, roles in ACCOUNTS]
 
 
@@ -390,3 +402,33 @@ def _past_visit(protocol, advisor, users, partnership: Partnership) -> Mission:
                        findings="Arbeidsrechten kwamen aan bod; de partner ging niet in op concrete gevallen.",
                        next_steps="Concrete casus voorbereiden voor het volgende bezoek aan Wuxi.", next_due=_d(2027, 3, 31))
     return mission
+
+
+def _reviewed(protocol, advisor, partnership: Partnership, outbound: Mission) -> None:
+    """Issue 24, parts 6, 7b and 7c: a project with a local partner, the partnership reviewed as a whole fourteen
+    months ago (so the next review is overdue), and the outbound mission's request for room to meet civil society,
+    partly granted."""
+    by_key = {t.key: t for t in partnership.focal_themes}
+    add_objective(advisor, partnership, kind=ObjectiveKind.PROJECT.value,
+                  local_partner="Jiangnan-universiteit, School of Law",
+                  what="Gezamenlijke leergang arbeidsomstandigheden en veiligheid op de bouwplaats",
+                  focal_theme_id=by_key["labour_rights"].id,
+                  benchmark="Twee leergangen gegeven, met een open evaluatie door de deelnemers",
+                  target_date=_d(2027, 11, 30), evaluation_due=_d(2027, 6, 30))
+    today = today_utc()
+    objectives = list(db.session.scalars(select(Objective).where(Objective.partnership_id == partnership.id)
+                                         .order_by(Objective.id)))
+    record_review(
+        advisor, partnership, held_on=add_months(today, -14), today=today,
+        conclusion="De samenwerking ligt op koers voor waterbeheer; op arbeidsrechten is nog geen benchmark gehaald: "
+                   "de partner ging in op geen van onze vragen.",
+        next_steps="Arbeidsrechten op de agenda van elk officieel bezoek; een project met een lokale partner "
+                   "verkennen.",
+        internal_notes="Contacten in het arbeidsrechtennetwerk melden meer toezicht: geen namen in verslagen.",
+        notes={objectives[0].id: "Geen reactie van de partner in de verslagen van dit jaar."})
+    record_room_request(
+        protocol, outbound, expected_version=outbound.version, requested_on=min(_d(2026, 11, 2), today),
+        request="Ruimte in het programma voor een gesprek met een lokale arbeidsrechtenorganisatie en een bezoek "
+                "aan een buurtcentrum voor arbeidsmigranten.",
+        answer=RoomAnswer.PARTLY.value, answered_on=min(_d(2026, 11, 20), today), today=today,
+        notes="Het gesprek mag, in een ruimte van het stadsbestuur; het bezoek aan het buurtcentrum niet.")

@@ -425,3 +425,18 @@ def test_a_delegation_member_does_not_see_the_request_for_room(client, login, ma
     make_member(mission, user=delegate)
     html = client.get(f"/missions/{mission.id}").get_data(as_text=True)
     assert 'aria-labelledby="room"' not in html
+
+
+# ---- the demo ---------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_review_due_a_project_and_a_partly_granted_request(app, runner, client, login):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    partnership = db.session.scalar(select(Partnership).where(Partnership.partner_region == "Wuxi"))
+    review = db.session.scalar(select(PartnershipReview))
+    assert review.held_on == add_months(TODAY, -14)
+    assert [o.local_partner for o in partnership.objectives if o.is_project] == ["Jiangnan-universiteit, School of Law"]
+    outbound = next(m for m in partnership.missions if m.is_outbound)
+    assert outbound.room_answer == "partly" and outbound.status == "finalised"
+    login(Role.ADVISOR)
+    assert 'data-warning="review"' in client.get("/").get_data(as_text=True)
