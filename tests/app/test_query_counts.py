@@ -246,7 +246,8 @@ PAGES = [
     Page("partnerships", Role.PROTOCOL, "/partnerships/", shows="Wuxi", most=6),
     # The partnership's review and its report for each audience (issue 24, part 6): the follow-ups of every item,
     # linked to the objective, are listed.
-    Page("partnership-review", Role.ADVISOR, "/partnerships/{partnership}/review", shows="Verslag Onderdeel {official}"),
+    Page("partnership-review", Role.ADVISOR, "/partnerships/{partnership}/review",
+         shows="Verslag Onderdeel {official}"),
     *(Page(f"partnership-report-{audience}", Role.PROTOCOL, f"/partnerships/{{partnership}}/review/report"
            f"?audience={audience}", shows="Verslag Onderdeel {official}") for audience in ("internal", "council")),
     Page("participants", Role.ADVISOR, "/participants/", shows="Naam {last}", most=5),

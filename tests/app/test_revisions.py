@@ -146,7 +146,8 @@ def _make(make_user) -> Data:
         Company: pick(companies), Objective: pick(objectives), ConsentRecord: [consent.id],
         SafetyAssessment: [assessment.id], SignOff: [sign_off.id], ManualConfirmation: [confirmation.id],
         FollowUp: [follow_up.id], MeetingOutcome: [outcome.id], DossierEntry: [entry.id],
-        Evaluation: [evaluation.id], PartnershipReview: pick(reviews), ReviewNote: [reviews[0].notes[0].id], Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
+        Evaluation: [evaluation.id], PartnershipReview: pick(reviews), ReviewNote: [reviews[0].notes[0].id],
+        Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
     })
 
 

@@ -233,7 +233,8 @@ INTERNAL_ONLY = ("Risico voor de ngo-contacten", "Dreiging tegen gesprekspartner
 #: What the council reads as well.
 SHARED = ("Arbeidsrechten agenderen", "Reactie in elk verslag", "Little progress", "De partner ontwijkt het onderwerp",
           "Brief over arbeidsrechten sturen", "Uitwisseling over veilige werkplekken", "Universiteit van Jiangnan",
-          "Arbeidsrechten blijven onbesproken", "Agenderen in het voorjaar", "Geen reactie", "Situatie in Wuxi verslechterd",
+          "Arbeidsrechten blijven onbesproken", "Agenderen in het voorjaar", "Geen reactie",
+          "Situatie in Wuxi verslechterd",
           "Partly granted", "Voorjaarsbezoek Wuxi")
 
 
@@ -293,7 +294,8 @@ def test_the_review_reads_a_fixed_number_of_queries_whatever_the_amount_of_data(
     def grow(n: int) -> None:
         for i in range(n):
             objective = Objective(partnership=wuxi, what=f"Doel {i}", target_date=date(2027, 12, 31),
-                                  kind="project" if i % 2 else "objective", local_partner=f"Partner {i}" if i % 2 else "")
+                                  kind="project" if i % 2 else "objective",
+                                  local_partner=f"Partner {i}" if i % 2 else "")
             db.session.add(objective)
             db.session.flush()
             db.session.add_all([
@@ -330,7 +332,8 @@ def test_a_project_with_a_local_partner_is_listed_apart_from_the_objectives(clie
     assert client.post(f"{base}/objectives/new", data={
         "kind": "objective", "what": "Arbeidsrechten agenderen", "target_date": "2027-12-31"}).status_code == 302
     assert client.post(f"{base}/objectives/new", data={
-        "kind": "project", "what": "Uitwisseling over veilige werkplekken", "local_partner": "Universiteit van Jiangnan",
+        "kind": "project", "what": "Uitwisseling over veilige werkplekken",
+        "local_partner": "Universiteit van Jiangnan",
         "target_date": "2027-10-01"}).status_code == 302
 
     page = client.get(base).get_data(as_text=True)

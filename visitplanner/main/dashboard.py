@@ -79,7 +79,8 @@ def build_dashboard(today: date, *, participants: bool = False, review_months: i
     """What needs doing, from queries whose cost follows what they list: the programmes themselves are read only
     for a mission whose checks have not been run on its current revision today (``failing_checks``).
     ``participants``: with the queue of civil-society participants waiting for a step (for those who take them);
-    ``review_months``: how long after its last review a partnership is reviewed again (``PARTNERSHIP_REVIEW_MONTHS``)."""
+    ``review_months``: how long after its last review a partnership is reviewed again
+    (``PARTNERSHIP_REVIEW_MONTHS``)."""
     board = Dashboard()
     until = today + HORIZON
     active = list(db.session.scalars(
