@@ -57,6 +57,11 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "stakeholders.protection": ADVISOR,
     "stakeholders.erase": PRIVACY,
     "stakeholders.add_involvement": PLANNERS,
+    # The periodic review of the whole partnership: read by the office (with its report for the office or the council),
+    # recorded by the advisor, who keeps the action plan.
+    "partnerships.review": STAFF,
+    "partnerships.record_review": ADVISOR,
+    "partnerships.review_report": STAFF,
     # missions, delegation and companies
     # An approver creates a mission only for a partnership advised against, with an override (see the operation).
     "missions.create": frozenset({Role.PROTOCOL, Role.APPROVER}),
@@ -71,6 +76,8 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "missions.remove_company": PROTOCOL,
     # High-risk mode: set and ended by the advisor, who judges the safety of civil-society participants.
     "missions.high_risk": ADVISOR,
+    # An outbound mission's request to the partner for room to meet civil society: the protocol office asks.
+    "missions.room_request": PROTOCOL,
     # itinerary
     "itinerary.programme": EVERYONE,
     "itinerary.printable": EVERYONE,

@@ -53,9 +53,13 @@ def create_sqlite_file_privately(url: str, instance_path: str) -> None:
         pass
 
 
-def _minutes(name: str, default: int) -> int:
+def _positive(name: str, default: int) -> int:
+    """A whole number above zero from the environment, else ``default``."""
     value = os.environ.get(name, "")
     return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+_minutes = _positive
 
 
 def build_config(instance_path: str) -> dict:
@@ -97,6 +101,9 @@ def build_config(instance_path: str) -> dict:
         #: Where built feed bodies are kept, shared by every instance: redis://… when several instances serve; else
         #: a folder under instance/ (``cache.py``).
         "CACHE_URL": os.environ.get("CACHE_URL", ""),
+        #: The whole partnership is reviewed against its action plan this many months after its last review (or
+        #: after its creation, when never reviewed): B.b "evalueer je actieplan regelmatig".
+        "PARTNERSHIP_REVIEW_MONTHS": _positive("PARTNERSHIP_REVIEW_MONTHS", 12),
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",
     }

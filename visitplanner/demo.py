@@ -17,8 +17,8 @@ from .extensions import db
 from .followup.operations import add_evaluation, add_follow_up, add_partnership_follow_up, record_outcome
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
-from .missions.models import Company, Direction, Mission, Side
-from .missions.operations import add_company, add_member, create_mission
+from .missions.models import Company, Direction, Mission, RoomAnswer, Side
+from .missions.operations import add_company, add_member, create_mission, record_room_request
 from .participants.models import (
     ConsultationChannel,
     Decision,
@@ -28,11 +28,21 @@ from .participants.models import (
     Scope,
 )
 from .participants.operations import create_participant, record_assessment, record_consent, record_consultation
-from .partnerships.models import DossierTopic, FocalTheme, Partnership, PartnershipKind, RegionType
+from .partnerships.models import (
+    DossierTopic,
+    FocalTheme,
+    Objective,
+    ObjectiveKind,
+    Partnership,
+    PartnershipKind,
+    RegionType,
+    add_months,
+)
 from .partnerships.operations import (
     add_dossier_entry,
     add_objective,
     create_partnership,
+    record_review,
     set_advice,
     set_focal_themes,
 )
@@ -137,6 +147,7 @@ def load_demo() -> list[tuple[str, str]]:
     _stakeholders(advisor, partnership)
     _past_visit(protocol, advisor, users, partnership)
     _contacts_between_visits(protocol, advisor, partnership)
+    _reviewed(protocol, advisor, partnership, outbound)
     return [(email, ", ".join(r.label for r in roles)) for email, _, roles in ACCOUNTS]
 
 
@@ -185,7 +196,8 @@ def _stakeholders(advisor, partnership: Partnership) -> None:
                        kind=StakeholderKind.DIASPORA.value)
     knowledge = create_stakeholder(advisor, name="Kenniscentrum China, Universiteit Voorbeeldstad", alias="Hulst-6402",
                                    kind=StakeholderKind.KNOWLEDGE.value)
-    labour, smart = sorted(partnership.objectives, key=lambda o: o.what)
+    labour, smart = (next(o for o in partnership.objectives if o.what.startswith(start))
+                     for start in ("Arbeidsrechten agenderen", "Geen slimme-stad"))
     defender = db.session.scalar(select(Participant).where(Participant.alias == "Reiger-2041"))
     record_involvement(advisor, labour, party=f"stakeholder-{local.id}", held_on=_d(2026, 10, 20),
                        way=InvolvementWay.MEETING.value,
@@ -468,3 +480,31 @@ def _contacts_between_visits(protocol, advisor, partnership: Partnership) -> Non
     add_partnership_follow_up(advisor, partnership, contact=call, what="Bij de ambassade nagaan of het toegezegde "
                               "antwoord over de gedetineerde advocaat is gekomen", with_whom="Nederlandse ambassade "
                               "Beijing", owner=advisor, due_date=_d(2026, 12, 5))
+def _reviewed(protocol, advisor, partnership: Partnership, outbound: Mission) -> None:
+    """Issue 24, parts 6, 7b and 7c: a project with a local partner, the partnership reviewed as a whole fourteen
+    months ago (so the next review is overdue), and the outbound mission's request for room to meet civil society,
+    partly granted."""
+    by_key = {t.key: t for t in partnership.focal_themes}
+    add_objective(advisor, partnership, kind=ObjectiveKind.PROJECT.value,
+                  local_partner="Jiangnan-universiteit, School of Law",
+                  what="Gezamenlijke leergang arbeidsomstandigheden en veiligheid op de bouwplaats",
+                  focal_theme_id=by_key["labour_rights"].id,
+                  benchmark="Twee leergangen gegeven, met een open evaluatie door de deelnemers",
+                  target_date=_d(2027, 11, 30), evaluation_due=_d(2027, 6, 30))
+    today = today_utc()
+    objectives = list(db.session.scalars(select(Objective).where(Objective.partnership_id == partnership.id)
+                                         .order_by(Objective.id)))
+    record_review(
+        advisor, partnership, held_on=add_months(today, -14), today=today,
+        conclusion="De samenwerking ligt op koers voor waterbeheer; op arbeidsrechten is nog geen benchmark gehaald: "
+                   "de partner ging in op geen van onze vragen.",
+        next_steps="Arbeidsrechten op de agenda van elk officieel bezoek; een project met een lokale partner "
+                   "verkennen.",
+        internal_notes="Contacten in het arbeidsrechtennetwerk melden meer toezicht: geen namen in verslagen.",
+        notes={objectives[0].id: "Geen reactie van de partner in de verslagen van dit jaar."})
+    record_room_request(
+        protocol, outbound, expected_version=outbound.version, requested_on=min(_d(2026, 11, 2), today),
+        request="Ruimte in het programma voor een gesprek met een lokale arbeidsrechtenorganisatie en een bezoek "
+                "aan een buurtcentrum voor arbeidsmigranten.",
+        answer=RoomAnswer.PARTLY.value, answered_on=min(_d(2026, 11, 20), today), today=today,
+        notes="Het gesprek mag, in een ruimte van het stadsbestuur; het bezoek aan het buurtcentrum niet.")

@@ -32,7 +32,7 @@ from .itinerary.models import (
 )
 from .missions.models import Mission, Side
 from .participants.models import Participant, Scope, consent_state, current_assessment
-from .partnerships.models import Objective, Partnership
+from .partnerships.models import DossierTopic, Objective, Partnership
 from .stakeholders.models import Involvement, Stakeholder
 from .timeutil import today_utc
 
@@ -564,3 +564,50 @@ def present_reminders(audience: Audience, link_to_mission, link_to_partnership) 
                              partner=o.partner_region),
                            link_to_partnership(o.partnership_id, "plan"), o.created_at) for o in objectives]
     return found
+
+
+# ---- the partnership's review report ----------------------------------------------------------------------------
+
+
+class ReportAudience(LabelledEnum):
+    """Who a partnership's review report is made for. Never the partner: the action plan need not, and often should
+    not, be shared with the partner authorities (B.c), so no partner or public edition is offered."""
+
+    INTERNAL = "internal"
+    COUNCIL = "council"
+
+    __labels__ = {
+        INTERNAL: _l("Internal (office)"),
+        COUNCIL: _l("The council (raad)"),
+    }
+
+
+#: The least revealing edition, made when none is asked for.
+DEFAULT_REPORT_AUDIENCE = ReportAudience.COUNCIL
+
+#: Dossier topics whose text comes from people: consultations of defenders and residents, reports of the partner
+#: region's civil society. The council's edition names the entry (topic, date) and leaves its text and sources out.
+PEOPLES_TOPICS = frozenset({DossierTopic.CONSULTATIONS, DossierTopic.CIVIL_SOCIETY})
+
+
+def report_audience(requested: str | None) -> ReportAudience | None:
+    """The edition asked for: the council's when none is asked; None for any other (the partner's above all), which
+    the report refuses."""
+    if not requested:
+        return DEFAULT_REPORT_AUDIENCE
+    try:
+        return ReportAudience(requested)
+    except ValueError:
+        return None
+
+
+def report_shows_internal(audience: ReportAudience) -> bool:
+    """Whether the report carries what is for the office only: safety notes (high-risk reasons), the review's
+    internal notes (risk details the advisor keeps internal), the reason behind the advice, with whom follow-ups
+    are held, notes on the partner's answer to a request for room, and the text of dossier entries from people."""
+    return audience == ReportAudience.INTERNAL
+
+
+def report_shows_dossier_text(audience: ReportAudience, topic: str) -> bool:
+    """Whether the report carries a dossier entry's summary and sources (else its topic and date only)."""
+    return report_shows_internal(audience) or topic not in PEOPLES_TOPICS

@@ -68,6 +68,8 @@ from .partnerships.models import (
     FocalTheme,
     Objective,
     Partnership,
+    PartnershipReview,
+    ReviewNote,
     partnership_focal_themes,
 )
 from .personal_data import BOOKKEEPING
@@ -236,6 +238,11 @@ def _evaluation_roots(conn, evaluation: Evaluation):
     return _partnerships(_scalars(conn, select(Objective.partnership_id).where(Objective.id.in_(ids))))
 
 
+def _review_note_roots(conn, note: ReviewNote):
+    ids = values(note, "review_id")
+    return _partnerships(_scalars(conn, select(PartnershipReview.partnership_id).where(PartnershipReview.id.in_(ids))))
+
+
 def _user_roots(conn, user: User):
     """The user, and every mission whose pages name them: in the delegation, signing, submitting, confirming, owning."""
     ids = values(user, "id")
@@ -365,6 +372,8 @@ BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
     Objective: (_of_partnership, None),
     Contact: (_of_partnership, None),
     Evaluation: (_evaluation_roots, None),
+    PartnershipReview: (_of_partnership, None),
+    ReviewNote: (_review_note_roots, None),
     FocalTheme: (_theme_roots, _theme_items),
     # A setting may change what every check decides (talking points block) or what every audience sees.
     Setting: (_everything, _every_item),

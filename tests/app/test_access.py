@@ -95,6 +95,9 @@ EXPECTED: dict[str, set] = {
     "missions.add_company": {PROTOCOL},
     "missions.remove_company": {PROTOCOL},
     "missions.high_risk": {ADVISOR},
+    # Issue 24, part 7c: an outbound mission's request to the partner for room to meet civil society is the protocol
+    # office's to make and record.
+    "missions.room_request": {PROTOCOL},
     "itinerary.programme": ACCOUNTS,
     "itinerary.printable": ACCOUNTS,
     "itinerary.week": ACCOUNTS,
@@ -117,6 +120,11 @@ EXPECTED: dict[str, set] = {
     "stakeholders.protection": {ADVISOR},
     "stakeholders.erase": {ADVISOR, ADMIN},
     "stakeholders.add_involvement": {PROTOCOL, ADVISOR},
+    # Issue 24, part 6: the partnership's periodic review is read by the office, with its report for the office or
+    # the council; the advisor, who keeps the action plan, records it.
+    "partnerships.review": OFFICE,
+    "partnerships.review_report": OFFICE,
+    "partnerships.record_review": {ADVISOR},
     "participants.index": OFFICE,
     "participants.show": OFFICE,
     "participants.create": {ADVISOR},

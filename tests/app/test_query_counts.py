@@ -235,7 +235,8 @@ def for_audiences(name: str, path: str, role: Role, travel_shows: str = "Alias-{
 PAGES = [
     # Two of them list the consents and the safety assessments that end before the meeting (issue 21, part 3).
     # The advisor and the protocol officer also get the queue of participants waiting for a step: one query more.
-    *(Page("dashboard", role, "/", shows="Alias-{last}", most=47 if role in (Role.PROTOCOL, Role.ADVISOR) else 45)
+    # The partnerships latest reviews (issue 24, part 6): one query more; contacts one more; objectives lacking input three.
+    *(Page("dashboard", role, "/", shows="Alias-{last}", most=48 if role in (Role.PROTOCOL, Role.ADVISOR) else 46)
       for role in (Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.ADMIN)),
     Page("dashboard", Role.DELEGATE, "/", shows="Werkbezoek Wuxi", most=5),
     *(Page("mission", role, "/missions/{mission}", shows="Werkbezoek Wuxi")
@@ -255,6 +256,12 @@ PAGES = [
     Page("after-the-visit", Role.PROTOCOL, "/missions/{mission}/after", shows="Verslag Onderdeel {official}"),
     Page("partnership", Role.ADVISOR, "/partnerships/{partnership}", shows="Onderdeel {official}"),
     Page("partnerships", Role.PROTOCOL, "/partnerships/", shows="Wuxi", most=6),
+    # The partnership's review and its report for each audience (issue 24, part 6): the follow-ups of every item,
+    # linked to the objective, are listed.
+    Page("partnership-review", Role.ADVISOR, "/partnerships/{partnership}/review",
+         shows="Verslag Onderdeel {official}"),
+    *(Page(f"partnership-report-{audience}", Role.PROTOCOL, f"/partnerships/{{partnership}}/review/report"
+           f"?audience={audience}", shows="Verslag Onderdeel {official}") for audience in ("internal", "council")),
     Page("participants", Role.ADVISOR, "/participants/", shows="Naam {last}", most=5),
     *(Page("stakeholders", role, "/stakeholders/", shows=shows, most=6)
       for role, shows in ((Role.ADVISOR, "Organisatie Onderdeel {official}"), (Role.PROTOCOL, "Org-"))),

@@ -31,6 +31,8 @@ from visitplanner.partnerships.models import (
     FocalTheme,
     Objective,
     Partnership,
+    PartnershipReview,
+    ReviewNote,
 )
 from visitplanner.readiness.models import ManualConfirmation, Setting, SignOff
 from visitplanner.revisions import ROOTS, TRACKED, guarded_tables
@@ -132,6 +134,9 @@ def _make(make_user) -> Data:
     entry = DossierEntry(partnership=partnerships[0], topic="region", summary="Samenvatting",
                          entry_date=date(2026, 9, 1))
     evaluation = Evaluation(objective_id=objectives[0].id, evaluated_on=date(2027, 1, 1), progress="some")
+    reviews = [PartnershipReview(partnership=p, held_on=date(2027, 1, 1), conclusion="Op koers") for p in partnerships]
+    reviews[0].notes.append(ReviewNote(objective_id=objectives[0].id, note="Loopt"))
+    db.session.add_all(reviews)
     setting = Setting(key="talking_points_block", value="0")
     contacts = [Contact(partnership=p, kind="call", happened_on=date(2027, 2, 1), subject=f"Gesprek {i}",
                         focal_themes=[themes[0]] if i == 0 else []) for i, p in enumerate(partnerships)]
@@ -144,7 +149,8 @@ def _make(make_user) -> Data:
         Company: pick(companies), Objective: pick(objectives), ConsentRecord: [consent.id],
         SafetyAssessment: [assessment.id], SignOff: [sign_off.id], ManualConfirmation: [confirmation.id],
         FollowUp: [follow_up.id], MeetingOutcome: [outcome.id], DossierEntry: [entry.id],
-        Evaluation: [evaluation.id], Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
+        Evaluation: [evaluation.id], PartnershipReview: pick(reviews), ReviewNote: [reviews[0].notes[0].id],
+        Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
         Contact: pick(contacts),
     })
 
@@ -156,6 +162,7 @@ BELONGS_TO = {
     Mission: {M1}, ProgrammeItem: {M1}, DelegationMember: {M1}, Company: {M1}, Participant: {M1},
     ConsentRecord: {M1}, SafetyAssessment: {M1}, SignOff: {M1}, ManualConfirmation: {M1}, FollowUp: {M1},
     MeetingOutcome: {M1}, Partnership: {P1}, DossierEntry: {P1}, Objective: {P1}, Evaluation: {P1},
+    PartnershipReview: {P1}, ReviewNote: {P1},
     FocalTheme: {M1, P1}, Setting: {M1, M2, P1, P2}, User: {U1}, UserRole: {U1}, Consultation: {M1},
     ConsultationCover: {M1}, Contact: {P1},
 }
@@ -176,6 +183,7 @@ MOVES_TO = {
     ("ConsultationCover", "consultation_id"): {M2}, ("MeetingOutcome", "item_id"): {M2}, ("DossierEntry", "partnership_id"): {P2},
     ("Objective", "partnership_id"): {P2}, ("Evaluation", "objective_id"): {P2}, ("UserRole", "user_id"): {U2},
     ("Contact", "partnership_id"): {P2}, ("FollowUp", "partnership_id"): {P2},
+    ("PartnershipReview", "partnership_id"): {P2}, ("ReviewNote", "review_id"): {P2},
 }
 #: Changes that the schema allows only together with other columns, or only to certain values:
 #: ``{(model, attribute): (set first, then change)}``; the change alone must raise.
@@ -232,6 +240,13 @@ SPECIAL = {
     ("Partnership", "advised_against"): ({}, {"advised_against": True, "advised_against_reason": "Repressie"}),
     ("DossierEntry", "topic"): ({}, {"topic": "china"}),
     ("Evaluation", "progress"): ({}, {"progress": "good"}),
+    ("Objective", "kind"): ({}, {"kind": "project", "local_partner": "Stichting Water"}),
+    ("Objective", "local_partner"): ({"kind": "project", "local_partner": "Stichting Water"},
+                                     {"local_partner": "Stichting Lucht"}),
+    ("Mission", "room_answer"): ({"room_requested_on": date(2027, 2, 1), "room_answer": "pending"},
+                                 {"room_answer": "partly"}),
+    ("Mission", "room_requested_on"): ({"room_requested_on": date(2027, 2, 1), "room_answer": "pending"},
+                                       {"room_requested_on": date(2027, 2, 2)}),
     ("FocalTheme", "line"): ({}, {"line": "business"}),
     ("UserRole", "role"): ({}, {"role": "approver"}),
     ("Consultation", "channel"): ({}, {"channel": "consulate"}),

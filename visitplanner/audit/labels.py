@@ -79,6 +79,8 @@ ACTIONS = {
     "stakeholder.erase": _l("Organisation of the register erased"),
     "stakeholder.pseudonymise": _l("Organisation's name and notes removed (retention)"),
     "involvement.create": _l("Consultation on an objective recorded"),
+    "partnership.review": _l("Partnership reviewed against its action plan"),
+    "mission.room_request": _l("Request to the partner for room to meet civil society recorded"),
     "feed.create": _l("Calendar feed created"),
     "outcome.record": _l("Meeting outcome recorded"),
     "followup.add": _l("Follow-up action added"),
@@ -138,6 +140,7 @@ OTHER_FIELDS = {
     "removed": _l("Removed"),
     "retention_days": _l("Retention period (days)"),
     "fetches_removed": _l("Fetch records deleted"),
+    "objective_notes": _l("Notes per objective"),
 }
 
 #: Every field's label, by its name: the columns' and the others above.

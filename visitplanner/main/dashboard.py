@@ -33,7 +33,7 @@ from ..participants.models import (
 )
 from ..participants.retention import due_soon
 from ..partnerships.models import Objective, Partnership
-from ..partnerships.queries import themes_raised
+from ..partnerships.queries import last_reviews, themes_raised
 from ..readiness.checks import Status, check_title, meeting_day, run_checks
 from ..readiness.lifecycle import open_sign_off_roles
 from ..readiness.operations import context
@@ -59,6 +59,8 @@ class Dashboard:
     follow_ups: list[FollowUp] = field(default_factory=list)
     evaluations: list[Objective] = field(default_factory=list)
     stale_dossiers: list[Partnership] = field(default_factory=list)
+    #: Partnerships whose periodic review falls due within the horizon or is overdue, with its day.
+    reviews_due: list[tuple] = field(default_factory=list)  # (partnership, due on)
     advised_against: list[Partnership] = field(default_factory=list)
     unbriefed: list[tuple] = field(default_factory=list)  # (company, mission, briefing state)
     silent_themes: list[tuple] = field(default_factory=list)  # (partnership, focal theme) not raised of late
@@ -72,14 +74,16 @@ class Dashboard:
     def empty(self) -> bool:
         return not any((self.attention, self.expiring_consents, self.expiring_assessments,
                         self.consents_before_meeting, self.assessments_before_meeting, self.follow_ups,
-                        self.evaluations, self.stale_dossiers, self.advised_against, self.unbriefed,
+                        self.evaluations, self.stale_dossiers, self.reviews_due, self.advised_against, self.unbriefed,
                         self.silent_themes, self.lacking_input, self.retention_due, self.waiting_participants))
 
 
-def build_dashboard(today: date, *, participants: bool = False) -> Dashboard:
+def build_dashboard(today: date, *, participants: bool = False, review_months: int = 12) -> Dashboard:
     """What needs doing, from queries whose cost follows what they list: the programmes themselves are read only
     for a mission whose checks have not been run on its current revision today (``failing_checks``).
-    ``participants``: with the queue of civil-society participants waiting for a step (for those who take them)."""
+    ``participants``: with the queue of civil-society participants waiting for a step (for those who take them);
+    ``review_months``: how long after its last review a partnership is reviewed again
+    (``PARTNERSHIP_REVIEW_MONTHS``)."""
     board = Dashboard()
     until = today + HORIZON
     active = list(db.session.scalars(
@@ -109,6 +113,9 @@ def build_dashboard(today: date, *, participants: bool = False) -> Dashboard:
     partnerships = list(db.session.scalars(select(Partnership).order_by(Partnership.partner_region)))
     board.stale_dossiers = [p for p in partnerships if p.dossier_due_for_review(today, DOSSIER_STALE)]
     board.advised_against = [p for p in partnerships if p.advised_against]
+    reviewed = last_reviews()
+    board.reviews_due = [(p, due) for p in partnerships
+                         if (due := p.review_due_on(reviewed.get(p.id), review_months)) <= until]
     by_id = {p.id: p for p in partnerships}
     board.silent_themes = [(by_id[pid], record.theme) for pid, records in themes_raised().items()
                            for record in records if record.silent]

@@ -43,7 +43,8 @@ def home():
     """Staff see partnerships and missions; delegation members see their own missions."""
     if current_user.is_staff:
         return render_template("main/home_staff.html", partnerships=all_partnerships(), missions=all_missions(),
-                               board=build_dashboard(today_utc(), participants=takes_participant_steps(current_user)),
+                               board=build_dashboard(today_utc(), participants=takes_participant_steps(current_user),
+                                                     review_months=current_app.config["PARTNERSHIP_REVIEW_MONTHS"]),
                                today=today_utc(),
                                waiting=waiting_for_sign_off(current_user))
     return render_template("main/home_delegate.html", missions=missions_of(current_user))

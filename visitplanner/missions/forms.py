@@ -3,7 +3,7 @@ from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, VersionedForm, ZoneField, strip
-from .models import Direction, DueDiligence, Side
+from .models import Direction, DueDiligence, RoomAnswer, Side
 
 
 class MissionForm(VersionedForm):
@@ -77,3 +77,21 @@ class CompanyRecordForm(VersionedForm):
     due_diligence_notes = TextAreaField(_l("Due-diligence notes"), filters=[strip],
                                         validators=[Optional(), Length(max=5000)])
     met_defenders = BooleanField(_l("Met human-rights defenders"))
+
+
+class RoomRequestForm(VersionedForm):
+    """An outbound mission's request to the partner for room to meet civil society, and the answer."""
+
+    room_requested_on = DateField(_l("Asked on"),
+                                  validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
+    room_request = TextAreaField(
+        _l("What was asked"), filters=[strip], validators=[DataRequired(), Length(max=5000)],
+        description=_l("E.g. a meeting with a local labour-rights organisation, or a visit to a community centre. "
+                       "Name no civil-society people here."))
+    room_answer = RadioField(_l("The partner's answer"), choices=RoomAnswer.choices,
+                             default=RoomAnswer.PENDING.value, validators=[InputRequired()])
+    room_answered_on = DateField(_l("Answered on"), validators=[Optional()],
+                                 description=_l("Empty while there is no answer yet."))
+    room_answer_notes = TextAreaField(_l("Notes on the answer"), filters=[strip],
+                                      validators=[Optional(), Length(max=5000)],
+                                      description=_l("For the office only: not in the council's report."))

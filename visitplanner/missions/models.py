@@ -90,6 +90,24 @@ class MissionStatus(LabelledEnum):
     }
 
 
+class RoomAnswer(LabelledEnum):
+    """The partner's answer to an outbound mission's request for room to meet civil society (issue 24, part 7c)."""
+
+    __fields__ = ("room_answer",)
+
+    PENDING = "pending"
+    GRANTED = "granted"
+    PARTLY = "partly"
+    REFUSED = "refused"
+
+    __labels__ = {
+        PENDING: _l("No answer yet"),
+        GRANTED: _l("Granted"),
+        PARTLY: _l("Partly granted"),
+        REFUSED: _l("Refused"),
+    }
+
+
 def _in_mission() -> dict:
     """A company taking part in a mission: signers vouch for each company's briefing (readiness/fingerprint.py)."""
     return facts(raises=True, fingerprint=Through("companies"), privacy=COMPANY, audit=False, events=False)
@@ -125,6 +143,9 @@ class Mission(db.Model):
         # Nobody vouches for a draft or a cancelled mission.
         CheckConstraint("vouched_fingerprint IS NULL OR status NOT IN ('draft', 'cancelled')", name="vouched_not_draft"),
         CheckConstraint("(vouched_fingerprint IS NULL) = (vouched_content IS NULL)", name="vouched_with_content"),
+        CheckConstraint(f"room_answer IS NULL OR room_answer IN ({sql_in(RoomAnswer)})", name="known_room_answer"),
+        # A request for room to meet civil society is dated and has an answer (perhaps "no answer yet").
+        CheckConstraint("(room_requested_on IS NULL) = (room_answer IS NULL)", name="room_request_has_answer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
@@ -173,6 +194,16 @@ class Mission(db.Model):
     vouched_fingerprint: Mapped[str | None] = mapped_column(String(64), info=raising(BOOKKEEPING, events=False))
     vouched_content: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), info=raising(
         personal(Category.SAFETY, CIVIL, DELEGATION), events=False))
+    #: An outbound mission's request to the partner for room to meet civil society (B.c), and the partner's answer.
+    room_requested_on: Mapped[date | None] = mapped_column(info=raising(OFFICE, _l("Room requested on"),
+                                                                         events=False))
+    room_request: Mapped[str] = mapped_column(Text, default="", server_default="",
+                                              info=raising(NOTES, _l("What was asked"), events=False))
+    room_answer: Mapped[str | None] = mapped_column(String(16), info=raising(OFFICE, _l("The partner's answer"),
+                                                                             events=False))
+    room_answered_on: Mapped[date | None] = mapped_column(info=raising(OFFICE, _l("Answered on"), events=False))
+    room_answer_notes: Mapped[str] = mapped_column(Text, default="", server_default="",
+                                                   info=raising(NOTES, _l("Notes on the answer"), events=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc, info=facts(
         ignored=UPDATED, fingerprint=False, privacy=OFFICE, audit=False))
@@ -225,6 +256,16 @@ class Mission(db.Model):
     @property
     def is_outbound(self) -> bool:
         return self.direction == Direction.OUTBOUND
+
+    ROOM_REQUEST = ("room_requested_on", "room_request", "room_answer", "room_answered_on", "room_answer_notes")
+
+    @property
+    def room_answer_label(self) -> str | None:
+        return RoomAnswer(self.room_answer).label if self.room_answer else None
+
+    def can_record_room_request(self) -> bool:
+        """Room to meet civil society is asked of the partner for a visit to the partner (outbound) only."""
+        return self.is_outbound
 
     def member_for(self, user: User) -> DelegationMember | None:
         return next((m for m in self.members if m.user_id == user.id), None)

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..itinerary.rules import item_days
 from ..partnerships.models import Partnership
 from ..timeutil import is_known_timezone, now_utc, last_day
-from .models import Company, DelegationMember, Direction, Mission, Side
+from .models import Company, DelegationMember, Direction, Mission, RoomAnswer, Side
 
 FIELDS = ("partnership_id", "direction", "title", "purpose", "start_date", "end_date", "timezone")
 
@@ -240,3 +240,43 @@ def end_high_risk(actor: User, mission: Mission, reason: str) -> None:
     db.session.flush()
     _audit(actor, "mission.high_risk_off", mission, mission, {"high_risk_reason": [before, None],
                                                               "reason": [None, reason]})
+
+
+def record_room_request(actor: User, mission: Mission, *, expected_version: int | None, requested_on: date | None,
+                        request: str, answer: str, answered_on: date | None, notes: str = "",
+                        today: date) -> Mission:
+    """Record an outbound mission's request to the partner for room to meet civil society, and the partner's
+    answer (B.c). An inbound mission asks the partner for nothing of the kind: refused."""
+    if not mission.can_record_room_request():
+        raise RuleViolation(_("Room to meet civil society is asked of the partner for a visit to the partner region: "
+                              "this mission is inbound."))
+    if expected_version != mission.version:
+        raise StaleEdit()
+    problems = []
+    if requested_on is None:
+        problems.append(RuleViolation(_("Give the date the request was made."), "room_requested_on"))
+    elif requested_on > today:
+        problems.append(RuleViolation(_("Record the request once it was made: the date cannot be in the future."),
+                                      "room_requested_on"))
+    if not (request or "").strip():
+        problems.append(RuleViolation(_("Say what was asked of the partner."), "room_request"))
+    if answer not in {a.value for a in RoomAnswer}:
+        problems.append(RuleViolation(_("Choose the partner's answer."), "room_answer"))
+    elif answer == RoomAnswer.PENDING and answered_on is not None:
+        problems.append(RuleViolation(_("There is no answer yet: leave its date empty, or choose the answer."),
+                                      "room_answered_on"))
+    elif answer != RoomAnswer.PENDING and answered_on is None:
+        problems.append(RuleViolation(_("Give the date of the partner's answer."), "room_answered_on"))
+    elif answered_on is not None and requested_on is not None and answered_on < requested_on:
+        problems.append(RuleViolation(_("The answer cannot come before the request."), "room_answered_on"))
+    if problems:
+        raise RuleViolation.of(problems)
+    before = snapshot(mission, Mission.ROOM_REQUEST)
+    mission.room_requested_on, mission.room_request = requested_on, request.strip()
+    mission.room_answer, mission.room_answered_on = answer, answered_on
+    mission.room_answer_notes = (notes or "").strip()
+    changes = changed(before, snapshot(mission, Mission.ROOM_REQUEST))
+    if changes:
+        db.session.flush()
+        _audit(actor, "mission.room_request", mission, mission, changes)
+    return mission

@@ -18,8 +18,8 @@ from ..readiness.forms import ReasonForm
 from ..readiness.operations import moved_since_vouched
 from ..shell import loads
 from ..timeutil import today_utc
-from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm, SideForm
-from .models import Company, DelegationMember, Direction, Mission, Side
+from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm, RoomRequestForm, SideForm
+from .models import Company, DelegationMember, Direction, Mission, RoomAnswer, Side
 from .operations import (
     COMPANY_FIELDS,
     FIELDS,
@@ -27,6 +27,7 @@ from .operations import (
     add_member,
     create_mission,
     end_high_risk,
+    record_room_request,
     remove_company,
     remove_member,
     set_high_risk,
@@ -70,7 +71,9 @@ def show(mission: Mission):
     return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(),
                            moved=moved_since_vouched(mission, today_utc()) if allows(current_user, "readiness.checklist")
                            else None, high_risk=high_risk_reasons(mission) if current_user.is_staff else [],
-                           protected=protected_items(mission) if current_user.is_staff else [])
+                           protected=protected_items(mission) if current_user.is_staff else [],
+                           # The request to the partner for room to meet civil society: the office's, outbound only.
+                           shows_room=current_user.is_staff and mission.can_record_room_request())
 
 
 @bp.route("/missions/<int:mission_id>/high-risk", methods=["GET", "POST"])
@@ -242,3 +245,36 @@ def remove_company_view(mission: Mission, company_id: int):
         confirm_label=_("Remove company"),
         cancel_url=url_for("missions.show", mission_id=mission.id),
     )
+
+
+def _filled_room(mission: Mission) -> RoomRequestForm:
+    """The room-request form filled from the mission as it is now."""
+    form = RoomRequestForm(formdata=None, obj=mission)
+    if not mission.room_answer:
+        form.room_answer.data = RoomAnswer.PENDING.value
+    form.version.data = mission.version
+    form.remember()
+    return form
+
+
+@bp.route("/missions/<int:mission_id>/room-for-civil-society", methods=["GET", "POST"])
+@loads("mission")
+def room_request(mission: Mission):
+    """An outbound mission's request to the partner for room to meet civil society, and the partner's answer."""
+    if not mission.can_record_room_request():
+        flash(_("Room to meet civil society is asked of the partner for a visit to the partner region: this mission "
+                "is inbound, so there is no request to record."), "error")
+        return redirect(url_for("missions.show", mission_id=mission.id))
+    form = RoomRequestForm(obj=mission)
+    if request.method == "GET":
+        form = _filled_room(mission)
+    if form.validate_on_submit() and save_edit(
+        form, lambda: record_room_request(
+            current_user, mission, expected_version=form.version_value(), requested_on=form.room_requested_on.data,
+            request=form.room_request.data or "", answer=form.room_answer.data or "",
+            answered_on=form.room_answered_on.data, notes=form.room_answer_notes.data or "", today=today_utc()),
+        latest=lambda: _filled_room(mission), noun=_("this mission"),
+    ):
+        flash(_("The request for room to meet civil society is saved."), "success")
+        return redirect(url_for("missions.show", mission_id=mission.id) + "#room")
+    return render_template("missions/room_request.html", form=form, mission=mission)

@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, MultiCheckboxField, VersionedForm, strip
-from .models import DossierTopic, PartnershipKind, RegionType, RiskLevel, ThemeLine
+from .models import DossierTopic, Objective, ObjectiveKind, PartnershipKind, RegionType, RiskLevel, ThemeLine
 
 
 class PartnershipForm(VersionedForm):
@@ -67,8 +67,49 @@ class ThemesForm(BaseForm):
 
 
 class ObjectiveForm(BaseForm):
+    kind = RadioField(_l("An objective, or a project with a local partner?"), choices=ObjectiveKind.choices,
+                      default=ObjectiveKind.OBJECTIVE.value, validators=[Optional()])
     what = TextAreaField(_l("Objective"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
+    local_partner = StringField(
+        _l("Local partner (projects only)"), filters=[strip], validators=[Optional(), Length(max=200)],
+        description=_l("The organisation the project is carried out with, e.g. a university or a foundation in the "
+                       "partner region: never a person's name."))
     focal_theme_id = SelectField(_l("Focal theme"), coerce=int, validators=[Optional()])
     benchmark = TextAreaField(_l("Benchmark"), filters=[strip], validators=[Optional(), Length(max=2000)])
     target_date = DateField(_l("Target date"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
     evaluation_due = DateField(_l("Evaluation due"), validators=[Optional()])
+
+
+class ReviewForm(BaseForm):
+    held_on = DateField(_l("Held on"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
+    conclusion = TextAreaField(
+        _l("Overall conclusion"), filters=[strip], validators=[DataRequired(), Length(max=10000)],
+        description=_l("Where the partnership stands against its action plan: the benchmarks met, and where the "
+                       "plan must change. In the council's edition of the report."))
+    next_steps = TextAreaField(_l("Next steps"), filters=[strip], validators=[Optional(), Length(max=10000)],
+                               description=_l("In the council's edition of the report."))
+    internal_notes = TextAreaField(
+        _l("Internal notes: risk and safety details"), filters=[strip], validators=[Optional(), Length(max=10000)],
+        description=_l("For the office only: never in the council's edition. Name no civil-society people here."))
+
+    #: The per-objective notes are fields named ``note_<objective id>`` (:func:`review_form`).
+    NOTE = "note_"
+
+    def notes(self) -> dict[int, str]:
+        """The note written for each objective, by its id."""
+        return {int(f.name.removeprefix(self.NOTE)): f.data or "" for f in self if f.name.startswith(self.NOTE)}
+
+    def note_fields(self) -> list:
+        return [f for f in self if f.name.startswith(self.NOTE)]
+
+
+def review_form(objectives: list[Objective]) -> ReviewForm:
+    """The review form with a note field for each objective and project, labelled by it."""
+
+    class Form(ReviewForm):
+        pass
+
+    for objective in objectives:
+        setattr(Form, f"{ReviewForm.NOTE}{objective.id}", TextAreaField(
+            objective.label, filters=[strip], validators=[Optional(), Length(max=5000)]))
+    return Form()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -142,11 +143,23 @@ class Partnership(db.Model):
     def risk_label(self) -> str:
         return RiskLevel(self.risk_level).label if self.risk_level else str(_l("Not yet assessed"))
 
+    def review_due_on(self, last_review: date | None, months: int) -> date:
+        """When the next periodic review of the whole partnership falls due: ``months`` after the last review, or
+        after the partnership's creation when it was never reviewed (as the dossier's review is counted)."""
+        return add_months(last_review or self.created_at.date(), months)
+
     def dossier_due_for_review(self, today: date, every: timedelta) -> bool:
         """Whether the research dossier has gone ``every`` without a review, counted from the partnership's
         creation when it was never reviewed (not from the beginning of time: a new dossier is not overdue)."""
         last = self.dossier_reviewed_on or self.created_at.date()
         return last < today - every
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it is shorter (31 January + 1 month: 28 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class FocalTheme(db.Model):
@@ -251,10 +264,26 @@ class Evaluation(db.Model):
         return ProgressRating(self.progress).label
 
 
+class ObjectiveKind(LabelledEnum):
+    """An action-plan objective, or a concrete project with a local partner (issue 24, part 7b)."""
+
+    __fields__ = ("kind",)
+
+    OBJECTIVE = "objective"
+    PROJECT = "project"
+
+    __labels__ = {OBJECTIVE: _l("Objective"), PROJECT: _l("Project with a local partner")}
+
+
 class Objective(db.Model):
-    """An objective of the partnership's human-rights action plan (B.b "Planning")."""
+    """An objective of the partnership's human-rights action plan (B.b "Planning"), or a project with a local
+    partner: an objective of a kind, with the partner organisation's name."""
 
     __tablename__ = "objectives"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({sql_in(ObjectiveKind)})", name="known_kind"),
+        CheckConstraint("kind = 'project' OR local_partner = ''", name="local_partner_of_project"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True,
@@ -265,6 +294,11 @@ class Objective(db.Model):
     benchmark: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Benchmark")))
     target_date: Mapped[date] = mapped_column(info=raising(OFFICE, _l("Target date")))
     evaluation_due: Mapped[date | None] = mapped_column(info=raising(OFFICE, _l("Evaluation due")))
+    kind: Mapped[str] = mapped_column(String(16), default=ObjectiveKind.OBJECTIVE.value, server_default="objective",
+                                      info=raising(OFFICE, _l("Kind")))
+    #: A project's local partner: an organisation, never a person.
+    local_partner: Mapped[str] = mapped_column(String(200), default="", server_default="",
+                                               info=raising(OFFICE, _l("Local partner")))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
 
     partnership: Mapped[Partnership] = relationship(back_populates="objectives")
@@ -272,12 +306,65 @@ class Objective(db.Model):
     evaluations: Mapped[list[Evaluation]] = relationship(order_by="Evaluation.evaluated_on",
                                                          cascade="all, delete-orphan")
 
-    AUDITED = ("what", "benchmark", "target_date", "evaluation_due", "focal_theme_id")
+    AUDITED = ("what", "benchmark", "target_date", "evaluation_due", "focal_theme_id", "kind", "local_partner")
 
     @property
     def label(self) -> str:
         return self.what[:80]
 
+    @property
+    def is_project(self) -> bool:
+        return self.kind == ObjectiveKind.PROJECT
+
+    @property
+    def kind_label(self) -> str:
+        return ObjectiveKind(self.kind).label
+
+    @property
+    def latest_evaluation(self) -> Evaluation | None:
+        return self.evaluations[-1] if self.evaluations else None
+
     def evaluation_overdue(self, today: date) -> bool:
         """Whether its evaluation fell due before today and was not held."""
         return self.evaluation_due is not None and self.evaluation_due < today
+
+
+class PartnershipReview(db.Model):
+    """A periodic review of the whole partnership against its action plan (B.b: "Werk met benchmarks en evalueer
+    je actieplan regelmatig"): when, by whom, the overall conclusion and next steps, and notes per objective."""
+
+    __tablename__ = "partnership_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True,
+                                                info=raising(OFFICE))
+    held_on: Mapped[date] = mapped_column(info=raising(OFFICE, _l("Held on")))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, _l("Reviewed by")))
+    conclusion: Mapped[str] = mapped_column(Text, info=raising(NOTES, _l("Overall conclusion")))
+    next_steps: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Next steps")))
+    #: Risk and safety details for the office only: never in the edition for the council.
+    internal_notes: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Internal notes")))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
+
+    partnership: Mapped[Partnership] = relationship()
+    reviewed_by: Mapped[User | None] = relationship(lazy="joined")
+    notes: Mapped[list[ReviewNote]] = relationship(order_by="ReviewNote.id", cascade="all, delete-orphan")
+
+    AUDITED = ("held_on", "conclusion", "next_steps", "internal_notes")
+
+    @property
+    def label(self) -> str:
+        return self.held_on.isoformat()
+
+
+class ReviewNote(db.Model):
+    """What a partnership review says of one objective or project."""
+
+    __tablename__ = "partnership_review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    review_id: Mapped[int] = mapped_column(ForeignKey("partnership_reviews.id", ondelete="CASCADE"), index=True,
+                                           info=raising(OFFICE))
+    objective_id: Mapped[int] = mapped_column(ForeignKey("objectives.id", ondelete="CASCADE"), index=True,
+                                              info=raising(OFFICE))
+    note: Mapped[str] = mapped_column(Text, info=raising(NOTES, _l("Note")))

@@ -11,7 +11,16 @@ from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
-from .models import DossierEntry, FocalTheme, Objective, Partnership, ThemeLine
+from .models import (
+    DossierEntry,
+    FocalTheme,
+    Objective,
+    ObjectiveKind,
+    Partnership,
+    PartnershipReview,
+    ReviewNote,
+    ThemeLine,
+)
 
 FIELDS = Partnership.AUDITED
 
@@ -107,12 +116,54 @@ def set_focal_themes(actor: User, partnership: Partnership, theme_ids: list[int]
 
 
 def add_objective(actor: User, partnership: Partnership, **data) -> Objective:
-    """Add an objective to the partnership's action plan."""
+    """Add an objective to the partnership's action plan, or a project with a local partner (an organisation)."""
     if data.get("focal_theme_id") and data["focal_theme_id"] not in {t.id for t in partnership.focal_themes}:
         raise RuleViolation(_("Choose one of the partnership's focal themes."), "focal_theme_id")
+    data["kind"] = data.get("kind") or ObjectiveKind.OBJECTIVE.value
+    data["local_partner"] = (data.get("local_partner") or "").strip()
+    if data["kind"] not in {k.value for k in ObjectiveKind}:
+        raise RuleViolation(_("Choose an objective or a project."), "kind")
+    if data["kind"] == ObjectiveKind.PROJECT and not data["local_partner"]:
+        raise RuleViolation(_("Name the local partner of the project: the organisation, not a person."),
+                            "local_partner")
+    if data["kind"] == ObjectiveKind.OBJECTIVE and data["local_partner"]:
+        raise RuleViolation(_("Only a project has a local partner: choose “Project with a local partner”, or leave "
+                              "the local partner empty."), "local_partner")
     objective = Objective(partnership=partnership, **{**data, "focal_theme_id": data.get("focal_theme_id") or None})
     db.session.add(objective)
     db.session.flush()
     record(actor, "objective.add", objective, label=objective.label, partnership_id=partnership.id,
            changes=changed({}, snapshot(objective, Objective.AUDITED)))
     return objective
+
+
+def record_review(actor: User, partnership: Partnership, *, held_on: date | None, conclusion: str,
+                  next_steps: str = "", internal_notes: str = "", notes: dict[int, str] | None = None,
+                  today: date) -> PartnershipReview:
+    """Record a periodic review of the whole partnership against its action plan, with a note per objective."""
+    problems = []
+    if held_on is None:
+        problems.append(RuleViolation(_("Give the date the review was held."), "held_on"))
+    elif held_on > today:
+        problems.append(RuleViolation(_("A review is recorded once it was held: the date cannot be in the future."),
+                                      "held_on"))
+    if not (conclusion or "").strip():
+        problems.append(RuleViolation(_("Give the overall conclusion of the review."), "conclusion"))
+    own = {o.id for o in partnership.objectives}
+    written = {objective_id: text.strip() for objective_id, text in (notes or {}).items() if (text or "").strip()}
+    if set(written) - own:
+        problems.append(RuleViolation(_("A note belongs to an objective of this partnership.")))
+    if problems:
+        raise RuleViolation.of(problems)
+    review = PartnershipReview(partnership=partnership, held_on=held_on, reviewed_by_id=actor.id,
+                               conclusion=conclusion.strip(), next_steps=(next_steps or "").strip(),
+                               internal_notes=(internal_notes or "").strip(),
+                               notes=[ReviewNote(objective_id=i, note=text) for i, text in sorted(written.items())])
+    db.session.add(review)
+    db.session.flush()
+    changes = changed({}, snapshot(review, PartnershipReview.AUDITED))
+    if written:
+        changes["objective_notes"] = [None, len(written)]
+    record(actor, "partnership.review", review, label=partnership.label, partnership_id=partnership.id,
+           changes=changes)
+    return review

@@ -10,11 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from ..contacts.models import Contact, contact_focal_themes
 from ..extensions import db
-from ..followup.models import MeetingOutcome
+from ..followup.models import FollowUp, MeetingOutcome
 from ..itinerary.models import ItemKind, ProgrammeItem, item_focal_themes
 from ..missions.models import Mission, MissionStatus
 from ..timeutil import in_zone
-from .models import FocalTheme, Objective, Partnership
+from .models import FocalTheme, Objective, Partnership, PartnershipReview
 
 
 def all_partnerships() -> list[Partnership]:
@@ -153,3 +153,41 @@ def themes_raised(partnership_ids: list[int] | None = None) -> dict[int, list[Th
                                        silent=bool(latest) and not where & latest))
         result[partnership.id] = records
     return result
+
+
+def last_reviews(partnership_ids: list[int] | None = None) -> dict[int, date]:
+    """The day of each partnership's latest periodic review (those never reviewed are left out). One query."""
+    stmt = select(PartnershipReview.partnership_id, func.max(PartnershipReview.held_on)).group_by(
+        PartnershipReview.partnership_id)
+    if partnership_ids is not None:
+        stmt = stmt.where(PartnershipReview.partnership_id.in_(partnership_ids))
+    return {partnership_id: held_on for partnership_id, held_on in db.session.execute(stmt)}
+
+
+@dataclass
+class ReviewSources:
+    """Everything a partnership's review reads: the partnership with its missions, dossier, themes and objectives
+    (with their evaluations), its reviews (newest first, with their notes), the follow-ups linked to its objectives,
+    and its focal themes' record with the partner."""
+
+    partnership: Partnership
+    reviews: list[PartnershipReview]
+    follow_ups: dict[int, list[FollowUp]]
+    themes: list[ThemeRecord]
+
+
+def review_sources(partnership_id: int) -> ReviewSources | None:
+    """What the review of a partnership reads, in a fixed number of queries whatever the amount of data."""
+    partnership = partnership_with_missions(partnership_id)
+    if partnership is None:
+        return None
+    reviews = list(db.session.scalars(
+        select(PartnershipReview).where(PartnershipReview.partnership_id == partnership_id)
+        .options(selectinload(PartnershipReview.notes))
+        .order_by(PartnershipReview.held_on.desc(), PartnershipReview.id.desc())))
+    follow_ups: dict[int, list[FollowUp]] = {}
+    for follow_up in db.session.scalars(
+            select(FollowUp).where(FollowUp.objective_id.in_([o.id for o in partnership.objectives]))
+            .order_by(FollowUp.due_date, FollowUp.id)):
+        follow_ups.setdefault(follow_up.objective_id, []).append(follow_up)
+    return ReviewSources(partnership, reviews, follow_ups, themes_raised([partnership_id])[partnership_id])

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..contacts.queries import contacts_of, follow_ups_between_visits
-from ..disclosure import involved_party, may_read_what_was_said
+from ..disclosure import ReportAudience, involved_party, may_read_what_was_said, report_audience
 from ..extensions import db
 from ..followup.models import FollowUpStatus
 from ..stakeholders.models import input_gaps
 from ..stakeholders.queries import involvement_of
 from ..forms import ConfirmForm, save_edit, save_form
-from ..timeutil import today_utc
+from ..timeutil import now_utc, today_utc
 from .forms import (
     AdviceForm,
     DossierEntryForm,
     ObjectiveForm,
     PartnershipForm,
     ThemesForm,
+    review_form,
 )
 from .models import FocalTheme, Partnership
 from .operations import (
@@ -29,11 +30,21 @@ from .operations import (
     add_dossier_entry,
     add_objective,
     create_partnership,
+    record_review,
     set_advice,
     set_focal_themes,
     update_partnership,
 )
-from .queries import RECENT_MISSIONS, themes_raised, all_partnerships, items_per_theme, partnership_with_missions
+from .queries import (
+    RECENT_MISSIONS,
+    all_partnerships,
+    items_per_theme,
+    last_reviews,
+    partnership_with_missions,
+    review_sources,
+    themes_raised,
+)
+from .report import build_review
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 
@@ -65,15 +76,24 @@ def create():
 def show(partnership_id: int):
     """A partnership and its missions."""
     partnership = partnership_with_missions(partnership_id) or abort(404)
+    last_review = last_reviews([partnership_id]).get(partnership_id)
+    objectives = [o for o in partnership.objectives if not o.is_project]
     involved = involvement_of([o.id for o in partnership.objectives])
     return render_template("partnerships/show.html", partnership=partnership,
                            raised=items_per_theme(partnership_id),
                            themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS,
-                           involved=involved, gaps={i: input_gaps(found) for i, found in involved.items()},
+                           objectives=objectives, projects=[o for o in partnership.objectives if o.is_project],
+                           last_review=last_review, today=today_utc(),
+                           review_due_on=partnership.review_due_on(last_review, _review_months()),
+                           involved=involved, gaps={o.id: input_gaps(involved[o.id]) for o in objectives},
                            party=lambda i: involved_party(i, current_user),
                            may_read=lambda i: may_read_what_was_said(i, current_user),
                            contacts=contacts_of(partnership_id), follow_ups=follow_ups_between_visits(partnership_id),
-                           statuses=FollowUpStatus.choices(), table_form=ConfirmForm(), today=today_utc())
+                           statuses=FollowUpStatus.choices(), table_form=ConfirmForm())
+
+
+def _review_months() -> int:
+    return current_app.config["PARTNERSHIP_REVIEW_MONTHS"]
 
 
 def _filled(partnership: Partnership) -> PartnershipForm:
@@ -171,7 +191,48 @@ def add_objective_view(partnership_id: int):
     form = ObjectiveForm()
     form.focal_theme_id.choices = [(0, _("— no focal theme —"))] + [(t.id, t.label) for t in partnership.focal_themes]
     return _simple(partnership_id, form, "partnerships/objective_form.html",
-                   lambda p: add_objective(current_user, p, what=form.what.data, benchmark=form.benchmark.data or "",
+                   lambda p: add_objective(current_user, p, kind=form.kind.data,
+                                           local_partner=form.local_partner.data or "",
+                                           what=form.what.data, benchmark=form.benchmark.data or "",
                                            focal_theme_id=form.focal_theme_id.data, target_date=form.target_date.data,
                                            evaluation_due=form.evaluation_due.data),
                    _("Objective added."))
+
+
+@bp.route("/<int:partnership_id>/review")
+def review(partnership_id: int):
+    """The partnership reviewed against its action plan: each objective and project with its benchmark, evaluations
+    and follow-ups, the focal themes' record, the missions, and the reviews held (B.b "evalueer je actieplan
+    regelmatig")."""
+    sources = review_sources(partnership_id) or abort(404)
+    return render_template("partnerships/review.html", audiences=list(ReportAudience),
+                           report=build_review(sources, ReportAudience.INTERNAL, today_utc(), _review_months()))
+
+
+@bp.route("/<int:partnership_id>/review/new", methods=["GET", "POST"], endpoint="record_review")
+def record_review_view(partnership_id: int):
+    """Record a periodic review of the whole partnership, with a note per objective."""
+    partnership = partnership_with_missions(partnership_id) or abort(404)
+    form = review_form(partnership.objectives)
+    if request.method == "GET":
+        form.held_on.data = today_utc()
+    if form.validate_on_submit() and save_form(form, lambda: record_review(
+            current_user, partnership, held_on=form.held_on.data, conclusion=form.conclusion.data or "",
+            next_steps=form.next_steps.data or "", internal_notes=form.internal_notes.data or "",
+            notes=form.notes(), today=today_utc())):
+        flash(_("Review recorded. The next one falls due in %(months)d months.", months=_review_months()), "success")
+        return redirect(url_for("partnerships.review", partnership_id=partnership_id))
+    return render_template("partnerships/review_form.html", form=form, partnership=partnership)
+
+
+@bp.route("/<int:partnership_id>/review/report")
+def review_report(partnership_id: int):
+    """The review as a printable report, for the office or for the council; never for the partner."""
+    audience = report_audience(request.args.get("audience"))
+    if audience is None:
+        return render_template("error.html", code=400, title=_("No such report"), message=_(
+            "A partnership's review report is made for the office or for the council, never for the partner "
+            "authorities or the public.")), 400
+    sources = review_sources(partnership_id) or abort(404)
+    return render_template("partnerships/review_report.html", printed_at=now_utc(),
+                           report=build_review(sources, audience, today_utc(), _review_months()))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..missions.models import Company
 from ..participants.models import Participant
-from ..partnerships.models import Objective, Partnership
+from ..partnerships.models import Objective, ObjectiveKind, Partnership
 from .models import InputGap, Involvement, Stakeholder, input_gaps
 
 
@@ -56,10 +56,11 @@ class Lacking:
 
 
 def objectives_lacking_input(partnership_ids: list[int] | None = None) -> list[Lacking]:
-    """Every objective (of the given partnerships) resting on no civil-society input, or none from the partner
+    """Every objective (of the given partnerships; a project with a local partner is carried out with them, not
+    consulted on) resting on no civil-society input, or none from the partner
     region; two queries whatever the number of objectives."""
-    stmt = select(Objective).options(joinedload(Objective.partnership)).order_by(Objective.partnership_id,
-                                                                                  Objective.target_date)
+    stmt = (select(Objective).where(Objective.kind == ObjectiveKind.OBJECTIVE.value)
+            .options(joinedload(Objective.partnership)).order_by(Objective.partnership_id, Objective.target_date))
     if partnership_ids is not None:
         stmt = stmt.where(Objective.partnership_id.in_(partnership_ids))
     objectives = list(db.session.scalars(stmt).unique())
