@@ -315,3 +315,29 @@ def test_the_evaluation_of_an_objective_shows_whose_input_it_rests_on(ctx, clien
     html = page(client, f"/objectives/{objective.id}/evaluate")
     section = html.split('id="involved"', 1)[1].split("<form", 1)[0]
     assert SECRET in section and "A workshop" in section and SAID in section
+
+
+# ---- in the partnership's review --------------------------------------------------------------------------------
+
+
+def test_the_review_shows_whose_input_each_objective_rests_on_as_each_edition_may(ctx, client, en, login, objective):
+    advisor = login(Role.ADVISOR)
+    group = create_stakeholder(advisor, name=SECRET, kind="partner_civil_society")
+    dutch = create_stakeholder(advisor, name="Amnesty werkgroep Teststad", kind="local_hr_group")
+    set_protection(advisor, dutch, expected_version=dutch.version, protected=False, reason="Openbaar.")
+    record_involvement(advisor, objective, party=f"stakeholder-{group.id}", held_on=date(2027, 1, 5), way="call",
+                       said=SAID)
+    record_involvement(advisor, objective, party=f"stakeholder-{dutch.id}", held_on=date(2027, 1, 6),
+                       way="meeting", said="Vraag naar uitzendkrachten")
+    commit()
+    url = f"/partnerships/{objective.partnership_id}/review/report?audience="
+    office = page(client, url + "internal")
+    assert SECRET in office and SAID in office and "Amnesty werkgroep Teststad" in office
+    council = page(client, url + "council")
+    assert SECRET not in council and SAID not in council and group.alias not in council
+    assert "Civil society in the partner region — A call or video meeting" in council
+    assert "Amnesty werkgroep Teststad — A meeting" in council and "Vraag naar uitzendkrachten" in council
+    client.post("/logout")
+    login(Role.PROTOCOL)
+    office = page(client, url + "internal")
+    assert SECRET not in office and SAID not in office and group.alias in office

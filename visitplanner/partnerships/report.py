@@ -11,9 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..disclosure import ReportAudience, report_shows_dossier_text, report_shows_internal
+from ..auth.models import User
+from ..contacts.models import Contact
+from ..disclosure import (
+    ReportAudience,
+    involved_party,
+    may_read_what_was_said,
+    report_shows_dossier_text,
+    report_shows_internal,
+)
 from ..followup.models import FollowUp
 from ..missions.models import Mission
+from ..stakeholders.models import InputGap, Involvement, input_gaps
 from .models import Objective, Partnership, PartnershipReview
 from .queries import ReviewSources, ThemeRecord
 
@@ -40,6 +49,30 @@ class FollowUpLine:
 
 
 @dataclass(frozen=True)
+class InvolvementLine:
+    """Who was consulted on an objective, named as the edition may: in the office's edition as the reader's role
+    may see them; in the council's, a protected party only by its kind."""
+
+    party: str
+    way: str
+    held_on: date
+    #: What they said: None where the edition or the reader may not read it.
+    said: str | None
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """A contact with the partner region between visits, and the partner's response."""
+
+    id: int
+    happened_on: date
+    kind: str
+    subject: str
+    themes: tuple[str, ...]
+    response: str
+
+
+@dataclass(frozen=True)
 class ObjectiveLine:
     """An objective or a project, with its evaluations, the follow-ups linked to it and the latest review's note."""
 
@@ -54,6 +87,9 @@ class ObjectiveLine:
     evaluations: tuple[EvaluationLine, ...]
     follow_ups: tuple[FollowUpLine, ...]
     note: str | None
+    #: Who the objective's input rests on (B.b), and what it lacks.
+    involved: tuple[InvolvementLine, ...] = ()
+    gaps: tuple[InputGap, ...] = ()
 
     @property
     def latest(self) -> EvaluationLine | None:
@@ -118,6 +154,8 @@ class ReviewReport:
     missions: tuple[MissionLine, ...]
     dossier: tuple[DossierLine, ...]
     reviews: tuple[ReviewLine, ...]
+    #: Contacts with the partner region between visits, latest first (B.c).
+    contacts: tuple[ContactLine, ...] = ()
 
     @property
     def overdue(self) -> bool:
@@ -129,15 +167,20 @@ class ReviewReport:
         return self.due_on <= self.today
 
 
-def build_review(sources: ReviewSources, audience: ReportAudience, today: date, months: int) -> ReviewReport:
-    """The review of ``sources.partnership`` as ``audience`` reads it; the next one falls due ``months`` after the
-    last (or after the partnership's creation)."""
+def build_review(sources: ReviewSources, audience: ReportAudience, today: date, months: int, *,
+                 involved: dict[int, list[Involvement]] | None = None, contacts: list[Contact] = (),
+                 viewer: User | None = None) -> ReviewReport:
+    """The review of ``sources.partnership`` as ``audience`` reads it (``viewer``: who reads the office's edition);
+    the next one falls due ``months`` after the last (or after the partnership's creation). ``involved``: who was
+    consulted on each objective; ``contacts``: the partnership's contacts between visits."""
     internal = report_shows_internal(audience)
+    involved = involved or {}
     partnership = sources.partnership
     missions = {m.id: m for m in partnership.missions}
     latest = sources.reviews[0] if sources.reviews else None
     notes = {n.objective_id: n.note for n in latest.notes} if latest else {}
-    lines = [_objective(o, sources.follow_ups.get(o.id, []), missions, notes.get(o.id), internal, today)
+    lines = [_objective(o, sources.follow_ups.get(o.id, []), missions, notes.get(o.id), internal, today,
+                        involved.get(o.id, []), viewer)
              for o in partnership.objectives]
     return ReviewReport(
         partnership=partnership, audience=audience, internal=internal, today=today,
@@ -154,11 +197,27 @@ def build_review(sources: ReviewSources, audience: ReportAudience, today: date, 
                                   e.sources if report_shows_dossier_text(audience, e.topic) else None)
                       for e in partnership.dossier_entries),
         reviews=tuple(_review(r, internal) for r in sources.reviews),
+        contacts=tuple(ContactLine(c.id, c.happened_on, c.kind_label, c.subject,
+                                   tuple(t.label for t in c.focal_themes), c.partner_response) for c in contacts),
     )
 
 
+def _involvement(involvement: Involvement, internal: bool, viewer: User | None) -> InvolvementLine:
+    """In the council's edition a protected party is named by its kind only, and what it said is left out; in the
+    office's, as the reader's role may see them (``disclosure``)."""
+    if internal:
+        party = involved_party(involvement, viewer)
+        said = involvement.said if may_read_what_was_said(involvement, viewer) else None
+    elif involvement.protected:
+        kind = involvement.stakeholder.kind_label if involvement.stakeholder else involvement.participant.kind_label
+        party, said = str(kind), None
+    else:
+        party, said = involved_party(involvement, None), involvement.said
+    return InvolvementLine(party, involvement.way_label, involvement.held_on, said or None)
+
+
 def _objective(objective: Objective, follow_ups: list[FollowUp], missions: dict[int, Mission], note: str | None,
-               internal: bool, today: date) -> ObjectiveLine:
+               internal: bool, today: date, involved: list[Involvement], viewer: User | None) -> ObjectiveLine:
     return ObjectiveLine(
         id=objective.id, what=objective.what, is_project=objective.is_project, local_partner=objective.local_partner,
         focal_theme=objective.focal_theme.label if objective.focal_theme else None, benchmark=objective.benchmark,
@@ -169,6 +228,8 @@ def _objective(objective: Objective, follow_ups: list[FollowUp], missions: dict[
                                       missions[f.mission_id].title if f.mission_id in missions else "",
                                       f.with_whom if internal else None) for f in follow_ups),
         note=note,
+        involved=tuple(_involvement(i, internal, viewer) for i in involved),
+        gaps=() if objective.is_project else tuple(input_gaps(involved)),
     )
 
 

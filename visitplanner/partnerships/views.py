@@ -206,7 +206,14 @@ def review(partnership_id: int):
     regelmatig")."""
     sources = review_sources(partnership_id) or abort(404)
     return render_template("partnerships/review.html", audiences=list(ReportAudience),
-                           report=build_review(sources, ReportAudience.INTERNAL, today_utc(), _review_months()))
+                           report=_review_of(sources, ReportAudience.INTERNAL))
+
+
+def _review_of(sources, audience: ReportAudience):
+    """The review for ``audience``, with who each objective's input rests on and the contacts between visits."""
+    return build_review(sources, audience, today_utc(), _review_months(), viewer=current_user,
+                        involved=involvement_of([o.id for o in sources.partnership.objectives]),
+                        contacts=contacts_of(sources.partnership.id))
 
 
 @bp.route("/<int:partnership_id>/review/new", methods=["GET", "POST"], endpoint="record_review")
@@ -235,4 +242,4 @@ def review_report(partnership_id: int):
             "authorities or the public.")), 400
     sources = review_sources(partnership_id) or abort(404)
     return render_template("partnerships/review_report.html", printed_at=now_utc(),
-                           report=build_review(sources, audience, today_utc(), _review_months()))
+                           report=_review_of(sources, audience))
