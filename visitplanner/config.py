@@ -97,6 +97,9 @@ def build_config(instance_path: str) -> dict:
         #: Where built feed bodies are kept, shared by every instance: redis://… when several instances serve; else
         #: a folder under instance/ (``cache.py``).
         "CACHE_URL": os.environ.get("CACHE_URL", ""),
+        #: How many months a company's human-rights briefing counts for (rule 3): a company whose latest briefing
+        #: held before departure is older than this on the day of departure is not briefed within the period.
+        "COMPANY_BRIEFING_VALID_MONTHS": _minutes("COMPANY_BRIEFING_VALID_MONTHS", 12),
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",
     }
