@@ -13,6 +13,13 @@ from sqlalchemy.orm import RelationshipProperty
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User, UserRole
 from visitplanner.commit import commit
+from visitplanner.companies.models import (
+    BriefingTopic,
+    CivilSocietyConnection,
+    CompanyBriefing,
+    DefenderMeeting,
+    DueDiligenceChange,
+)
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, MeetingOutcome
 from visitplanner.itinerary.models import ProgrammeItem
@@ -133,6 +140,18 @@ def _make(make_user) -> Data:
     evaluation = Evaluation(objective_id=objectives[0].id, evaluated_on=date(2027, 1, 1), progress="some")
     setting = Setting(key="talking_points_block", value="0")
     db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation])
+    # The register's history of each company: the first company takes part in the first mission, the second in none.
+    briefings = [CompanyBriefing(company_id=c.id, briefed_on=date(2027, 3, 1), held=True, briefed_by_id=user_ids[0],
+                                 topics=[BriefingTopic(topic="region")], objectives=[objectives[0]])
+                 for c in companies]
+    diligence = [DueDiligenceChange(company_id=c.id, status="in_progress", changed_by_id=user_ids[0])
+                 for c in companies]
+    meetings = [DefenderMeeting(company_id=c.id, met_on=date(2027, 2, 1), recorded_by_id=user_ids[0])
+                for c in companies]
+    connections = [CivilSocietyConnection(company_id=c.id, connected_with="BHRRC", connected_on=date(2027, 2, 1),
+                                          recorded_by_id=user_ids[0]) for c in companies]
+    db.session.add_all([*briefings, *diligence, *meetings, *connections])
+    companies[0].objectives.append(objectives[0])
     commit()
     pick = lambda rows: [r.id for r in rows]  # noqa: E731
     return Data({
@@ -142,6 +161,8 @@ def _make(make_user) -> Data:
         SafetyAssessment: [assessment.id], SignOff: [sign_off.id], ManualConfirmation: [confirmation.id],
         FollowUp: [follow_up.id], MeetingOutcome: [outcome.id], DossierEntry: [entry.id],
         Evaluation: [evaluation.id], Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
+        CompanyBriefing: pick(briefings), BriefingTopic: [(b.id, "region") for b in briefings],
+        DueDiligenceChange: pick(diligence), DefenderMeeting: pick(meetings), CivilSocietyConnection: pick(connections),
     })
 
 
@@ -153,7 +174,8 @@ BELONGS_TO = {
     ConsentRecord: {M1}, SafetyAssessment: {M1}, SignOff: {M1}, ManualConfirmation: {M1}, FollowUp: {M1},
     MeetingOutcome: {M1}, Partnership: {P1}, DossierEntry: {P1}, Objective: {P1}, Evaluation: {P1},
     FocalTheme: {M1, P1}, Setting: {M1, M2, P1, P2}, User: {U1}, UserRole: {U1}, Consultation: {M1},
-    ConsultationCover: {M1},
+    ConsultationCover: {M1}, CompanyBriefing: {M1}, BriefingTopic: {M1}, DueDiligenceChange: {M1},
+    DefenderMeeting: {M1}, CivilSocietyConnection: {M1},
 }
 #: A change of a foreign key moves the row to the second of its kind: its roots move too.
 MOVES_TO = {
@@ -223,6 +245,10 @@ SPECIAL = {
     ("ConsultationCover", "participant_id"): ({}, {"participant_id": "P2"}),
     ("UserRole", "user_id"): ({"role": "approver"}, {"user_id": "U2"}),
     ("Setting", "value"): ({}, {"value": "1"}),
+    ("DueDiligenceChange", "status"): ({}, {"status": "done"}),
+    ("BriefingTopic", "topic"): ({}, {"topic": "china"}),
+    # Moved to the other company's briefing, which covers the same topic: it takes another first.
+    ("BriefingTopic", "briefing_id"): ({"topic": "china"}, None),
 }
 
 
@@ -231,6 +257,8 @@ def _row(data: Data, cls, which: int = 0):
         return db.session.get(UserRole, (data.ids[User][which], Role.PROTOCOL.value))
     if cls is ConsultationCover:
         return db.session.get(Consultation, data.ids[Consultation][0]).covers[0]
+    if cls is BriefingTopic:
+        return db.session.get(CompanyBriefing, data.ids[CompanyBriefing][which]).topics[0]
     return db.session.get(cls, data.ids[cls][which])
 
 

@@ -15,6 +15,7 @@ from visitplanner.calendar.operations import create_feed
 from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
+from visitplanner.companies.models import CompanyBriefing
 from visitplanner.missions.models import Company
 from visitplanner.participants.models import Participant
 from visitplanner.partnerships.models import Objective
@@ -43,6 +44,7 @@ class Dataset:
     token: str
     objective_id: int
     follow_up_id: int
+    briefing_id: int
     feed_id: int | None = None
     key: str = ManualCheck.DELEGATION_BRIEFED.value
 
@@ -70,13 +72,14 @@ def build_dataset(app, make_user, make_partnership, make_mission, make_member, m
         feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
         objective = Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31))
         follow_up = FollowUp(mission_id=mission.id, what="Verslag sturen", due_date=date(2027, 5, 1))
-        db.session.add_all([objective, follow_up])
+        briefing = CompanyBriefing(company=company, briefed_on=date(2027, 3, 1), held=False)
+        db.session.add_all([objective, follow_up, briefing])
         commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
             participant_id=participant.id, token=token, feed_id=feed.id, objective_id=objective.id,
-            follow_up_id=follow_up.id,
+            follow_up_id=follow_up.id, briefing_id=briefing.id,
         )
 
 

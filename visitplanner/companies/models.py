@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def _briefing_fact(label) -> dict:
     """What the outbound check reads of a briefing (its day, whether it was held): signers vouch for each briefing
     up to departure (``readiness/fingerprint.py``), as they did for the company's one briefing date before."""
-    return facts(raises=True, fingerprint=Through("briefings"), privacy=COMPANY, audit=label)
+    return facts(raises=True, fingerprint=Through("companies"), privacy=COMPANY, audit=label)
 
 
 #: The objectives of the action plan a company is involved in (B.c: "Betrek bedrijven bij het opstellen en uitvoeren
@@ -102,7 +102,7 @@ class BriefingTopic(db.Model):
 
     briefing_id: Mapped[int] = mapped_column(ForeignKey("company_briefings.id", ondelete="CASCADE"),
                                              primary_key=True, info=raising(COMPANY))
-    topic: Mapped[str] = mapped_column(String(32), primary_key=True, info=raising(COMPANY, _l("Dossier topics")))
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True, info=raising(COMPANY, _l("Topic")))
 
     @property
     def label(self) -> str:
