@@ -222,8 +222,9 @@ def for_audiences(name: str, path: str, role: Role, travel_shows: str = "Alias-{
 
 PAGES = [
     # Two of them list the consents and the safety assessments that end before the meeting (issue 21, part 3).
-    # The advisor and the protocol officer also get the queue of participants waiting for a step: one query more.
-    *(Page("dashboard", role, "/", shows="Alias-{last}", most=43 if role in (Role.PROTOCOL, Role.ADVISOR) else 42)
+    # The advisor and the protocol officer also get the queue of participants waiting for a step: one query more. The
+    # companies' briefings (issue 24, part 3) are read with the missions and with the programmes: two more.
+    *(Page("dashboard", role, "/", shows="Alias-{last}", most=45 if role in (Role.PROTOCOL, Role.ADVISOR) else 44)
       for role in (Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.ADMIN)),
     Page("dashboard", Role.DELEGATE, "/", shows="Werkbezoek Wuxi", most=5),
     *(Page("mission", role, "/missions/{mission}", shows="Werkbezoek Wuxi")

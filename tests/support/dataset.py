@@ -72,8 +72,9 @@ def build_dataset(app, make_user, make_partnership, make_mission, make_member, m
         feed, token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
         objective = Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31))
         follow_up = FollowUp(mission_id=mission.id, what="Verslag sturen", due_date=date(2027, 5, 1))
-        briefing = CompanyBriefing(company=company, briefed_on=date(2027, 3, 1), held=False)
-        db.session.add_all([objective, follow_up, briefing])
+        db.session.add_all([objective, follow_up])
+        briefing = CompanyBriefing(briefed_on=date(2027, 3, 1), held=False)
+        company.briefings.append(briefing)
         commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,

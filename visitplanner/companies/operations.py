@@ -74,8 +74,8 @@ def set_due_diligence(actor: User, company: Company, *, status: str, note: str =
     company.due_diligence = status
     if note:
         company.due_diligence_notes = note
-    entry = DueDiligenceChange(company=company, status=status, dd_note=note, changed_by_id=actor.id)
-    db.session.add(entry)
+    entry = DueDiligenceChange(status=status, dd_note=note, changed_by_id=actor.id)
+    company.due_diligence_history.append(entry)
     db.session.flush()
     _audit(actor, "company.due_diligence", company,
            changed(before, snapshot(company, Company.AUDITED)) or {"dd_note": [None, note]})
@@ -127,10 +127,11 @@ def record_briefing(actor: User, company: Company, *, briefed_on: date, held: bo
                     today: date) -> CompanyBriefing:
     """Record a human-rights briefing of the company, held or planned, with the dossier topics and action-plan
     objectives it covered."""
-    briefing = CompanyBriefing(company=company)
-    _fill_briefing(briefing, briefed_on=briefed_on, held=held, briefed_by=briefed_by, note=note, topics=topics,
-                   objective_ids=objective_ids, today=today)
-    db.session.add(briefing)
+    briefing = CompanyBriefing()
+    with db.session.no_autoflush:  # the briefing joins the session with its company, once it is filled
+        _fill_briefing(briefing, briefed_on=briefed_on, held=held, briefed_by=briefed_by, note=note, topics=topics,
+                       objective_ids=objective_ids, today=today)
+    company.briefings.append(briefing)
     db.session.flush()
     _audit(actor, "company.brief", company, changed({}, _briefing_snapshot(briefing)))
     return briefing
@@ -159,9 +160,8 @@ def record_defender_meeting(actor: User, company: Company, *, met_on: date, note
         raise RuleViolation(_("Give the day of the meeting."), "met_on")
     if met_on > today:
         raise RuleViolation(_("Record a meeting once it took place: this day is still to come."), "met_on")
-    meeting = DefenderMeeting(company=company, met_on=met_on, meeting_note=(note or "").strip(),
-                              recorded_by_id=actor.id)
-    db.session.add(meeting)
+    meeting = DefenderMeeting(met_on=met_on, meeting_note=(note or "").strip(), recorded_by_id=actor.id)
+    company.defender_meetings.append(meeting)
     db.session.flush()
     _audit(actor, "company.meet_defenders", company, changed({}, snapshot(meeting, DefenderMeeting.AUDITED)))
     return meeting
@@ -178,9 +178,9 @@ def record_connection(actor: User, company: Company, *, connected_with: str, con
         raise RuleViolation(_("Give the day of the contact."), "connected_on")
     if connected_on > today:
         raise RuleViolation(_("Record a contact once it was made: this day is still to come."), "connected_on")
-    connection = CivilSocietyConnection(company=company, connected_with=connected_with, connected_on=connected_on,
+    connection = CivilSocietyConnection(connected_with=connected_with, connected_on=connected_on,
                                         connection_note=(note or "").strip(), recorded_by_id=actor.id)
-    db.session.add(connection)
+    company.connections.append(connection)
     db.session.flush()
     _audit(actor, "company.connect", company, changed({}, snapshot(connection, CivilSocietyConnection.AUDITED)))
     return connection
