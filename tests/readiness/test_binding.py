@@ -238,7 +238,7 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
                     held=False, briefed_by=None, today=TODAY)
     commit(s.protocol)
     assert s.mission.status == "draft"
-    assert ("Mulder Waterbouw B.V.: human-rights briefings 2027-02-01, held → 2027-02-01, planned"
+    assert ("Mulder Waterbouw B.V.: human-rights briefings 1 Feb 2027, held → 1 Feb 2027, planned"
             in shown(s.mission.attention_reason))
 
 
@@ -262,7 +262,7 @@ def test_a_new_briefing_recorded_for_a_company_of_a_signed_mission_voids_it_as_a
     record_briefing(s.protocol, company, briefed_on=date(2027, 3, 1), held=True, briefed_by=None, today=TODAY)
     commit(s.protocol)
     assert s.mission.status == "draft"
-    assert "human-rights briefings 2027-02-01, held → 2027-02-01, held, 2027-03-01, held" in shown(
+    assert "human-rights briefings 1 Feb 2027, held → 1 Feb 2027, held, 1 Mar 2027, held" in shown(
         s.mission.attention_reason)
 
 
