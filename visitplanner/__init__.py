@@ -28,6 +28,7 @@ from .auth import sessions
 from .auth.models import User
 from .auth.views import bp as auth_bp
 from .calendar.views import bp as calendar_bp
+from .companies.views import bp as companies_bp
 from .contacts.views import bp as contacts_bp
 from .cli import register as register_commands
 from .config import build_config, create_sqlite_file_privately
@@ -157,7 +158,7 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
-               readiness_bp, calendar_bp, followup_bp, stakeholders_bp, contacts_bp):
+               readiness_bp, calendar_bp, followup_bp, stakeholders_bp, contacts_bp, companies_bp):
         app.register_blueprint(bp)
 
 

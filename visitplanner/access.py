@@ -65,7 +65,6 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     # missions, delegation and companies
     # An approver creates a mission only for a partnership advised against, with an override (see the operation).
     "missions.create": frozenset({Role.PROTOCOL, Role.APPROVER}),
-    "missions.edit_company": PROTOCOL,
     "missions.show": EVERYONE,
     "missions.edit": PROTOCOL,
     "missions.history": STAFF,
@@ -78,6 +77,17 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "missions.high_risk": ADVISOR,
     # An outbound mission's request to the partner for room to meet civil society: the protocol office asks.
     "missions.room_request": PROTOCOL,
+    # The company register (B.c): read by the office, kept by the protocol officers and the advisors.
+    "companies.index": STAFF,
+    "companies.show": STAFF,
+    "companies.create": PLANNERS,
+    "companies.edit": PLANNERS,
+    "companies.add_briefing": PLANNERS,
+    "companies.edit_briefing": PLANNERS,
+    "companies.due_diligence": PLANNERS,
+    "companies.add_meeting": PLANNERS,
+    "companies.add_connection": PLANNERS,
+    "companies.objectives": PLANNERS,
     # itinerary
     "itinerary.programme": EVERYONE,
     "itinerary.printable": EVERYONE,

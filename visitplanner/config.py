@@ -104,6 +104,9 @@ def build_config(instance_path: str) -> dict:
         #: The whole partnership is reviewed against its action plan this many months after its last review (or
         #: after its creation, when never reviewed): B.b "evalueer je actieplan regelmatig".
         "PARTNERSHIP_REVIEW_MONTHS": _positive("PARTNERSHIP_REVIEW_MONTHS", 12),
+        #: How many months a company's human-rights briefing counts for (rule 3): a company whose latest briefing
+        #: held before departure is older than this on the day of departure is not briefed within the period.
+        "COMPANY_BRIEFING_VALID_MONTHS": _minutes("COMPANY_BRIEFING_VALID_MONTHS", 12),
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",
     }

@@ -17,7 +17,16 @@ from .extensions import db
 from .followup.operations import add_evaluation, add_follow_up, add_partnership_follow_up, record_outcome
 from .itinerary.models import ItemKind, Visibility
 from .itinerary.operations import create_item
-from .missions.models import Company, Direction, Mission, RoomAnswer, Side
+from .companies.operations import (
+    create_company,
+    record_briefing,
+    record_connection,
+    record_defender_meeting,
+    set_due_diligence,
+    set_objectives,
+    update_company,
+)
+from .missions.models import Company, Direction, DueDiligence, Mission, RoomAnswer, Side
 from .missions.operations import add_company, add_member, create_mission, record_room_request
 from .participants.models import (
     ConsultationChannel,
@@ -143,6 +152,7 @@ def load_demo() -> list[tuple[str, str]]:
     _groundwork(advisor, partnership)
     outbound = _outbound(protocol, advisor, users, partnership)
     inbound = _inbound(protocol, advisor, users, partnership)
+    _company_register(protocol, advisor, partnership)
     _civil_society(protocol, advisor, users, outbound, inbound)
     _stakeholders(advisor, partnership)
     _past_visit(protocol, advisor, users, partnership)
@@ -213,6 +223,44 @@ def _stakeholders(advisor, partnership: Partnership) -> None:
     if company is not None:
         record_involvement(advisor, smart, party=f"company-{company.id}", held_on=_d(2026, 11, 12),
                            way=InvolvementWay.MEETING.value)
+
+
+def _company_register(protocol, advisor, partnership: Partnership) -> None:
+    """The register of companies with ties to the region (B.c): the outbound mission's company briefed recently, with
+    its due diligence, a meeting with local defenders, an introduction to the BHRRC and an objective; the inbound
+    visit's host briefed longer ago than a briefing counts for (the dashboard says so); one company in no mission."""
+    today = today_utc()
+    by_name = {c.name: c for c in db.session.scalars(select(Company))}
+    mulder, stadslicht = by_name["Mulder Waterbouw B.V."], by_name["Stadslicht Sensoren B.V."]
+    objectives = partnership.objectives
+    update_company(protocol, mulder, expected_version=mulder.version, name=mulder.name, sector=mulder.sector,
+                   contact=mulder.contact, ties="Levert pompen aan de waterzuivering bij het Taihu-meer; staal uit "
+                                                "Jiangsu in de toeleveringsketen.")
+    record_briefing(advisor, mulder, briefed_on=_d(2026, 11, 10), held=True, briefed_by=advisor,
+                    note="OESO-richtlijnen en UNGP's; arbeidsrechten in de bouw rond Wuxi.",
+                    topics=[DossierTopic.REGION.value, DossierTopic.THEME.value],
+                    objective_ids=[objectives[0].id] if objectives else [], today=today)
+    set_due_diligence(protocol, mulder, status=DueDiligence.IN_PROGRESS.value,
+                      note="Ketenanalyse staal en pompen loopt; afronding voor vertrek.")
+    record_defender_meeting(advisor, mulder, met_on=_d(2026, 10, 20), today=today,
+                            note="Gesprek met een arbeidsrechtenverdediger uit de regio (alias in het "
+                                 "deelnemersregister), via de ambassade.")
+    record_connection(protocol, mulder, connected_with="Business and Human Rights Resource Centre",
+                      connected_on=_d(2026, 11, 12), today=today,
+                      note="Geïntroduceerd bij de researcher voor Oost-Azië; bedrijfsreactie op een melding besproken.")
+    if objectives:
+        set_objectives(protocol, mulder, [objectives[0].id])
+    # Briefed last year: longer ago than a briefing counts for on the day of the visit.
+    record_briefing(advisor, stadslicht, briefed_on=_d(2026, 3, 16), held=True, briefed_by=advisor,
+                    topics=[DossierTopic.THEME.value], today=today,
+                    note="Gezichtsherkenning en slimme verlichting: risico's van predictive policing.")
+    set_due_diligence(protocol, stadslicht, status=DueDiligence.NOT_STARTED.value,
+                      note="Wacht op de nieuwe briefing voordat de ketenanalyse begint.")
+    van_dam = create_company(protocol, name="Van Dam Logistiek B.V.", sector="Logistiek",
+                             contact="info@vandamlogistiek.example",
+                             ties="Vervoert onderdelen tussen Wuxi en Rotterdam; geen missie gepland.")
+    record_briefing(advisor, van_dam, briefed_on=today + timedelta(days=30), held=False, briefed_by=advisor,
+                    topics=[DossierTopic.REGION.value], today=today)
 
 
 def _civil_society(protocol, advisor, users, outbound: Mission, inbound: Mission) -> None:
@@ -298,11 +346,8 @@ def _outbound(protocol, advisor, users, partnership: Partnership) -> Mission:
                        organisation="Gemeente Voorbeeldstad")
     engineer = add_member(protocol, mission, name="Pieter Mulder", function="Directeur",
                           organisation="Mulder Waterbouw B.V.")
-    mulder = add_company(protocol, mission, name="Mulder Waterbouw B.V.", sector="Waterbouw",
-                         contact="p.mulder@mulderwaterbouw.example")
-    mulder.briefed_on, mulder.due_diligence, mulder.met_defenders = _d(2026, 11, 10), "in_progress", True
-    mulder.briefing_held = True
-    mulder.due_diligence_notes = "Ketenanalyse staal en pompen loopt; afronding voor vertrek."
+    add_company(protocol, mission, name="Mulder Waterbouw B.V.", sector="Waterbouw",
+                contact="p.mulder@mulderwaterbouw.example")  # its briefings: _company_register
     everyone = (alderman, officer, mayor, engineer)
     K, V = ItemKind, Visibility
     _item(advisor, mission, K.COMPANY_BRIEFING, "Mensenrechtenbriefing voor deelnemende bedrijven",

@@ -6,6 +6,13 @@ from .auth.models import User, UserRole  # noqa: F401
 from .auth.second_factor import RecoveryCode  # noqa: F401
 from .itinerary.models import ProgrammeItem  # noqa: F401
 from .missions.models import Company, DelegationMember, Mission  # noqa: F401
+from .companies.models import (  # noqa: F401
+    BriefingTopic,
+    CivilSocietyConnection,
+    CompanyBriefing,
+    DefenderMeeting,
+    DueDiligenceChange,
+)
 from .participants.models import (  # noqa: F401
     ConsentRecord,
     Consultation,

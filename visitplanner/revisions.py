@@ -49,6 +49,13 @@ from .auth.models import User, UserRole
 from .auth.second_factor import RecoveryCode
 from .calendar.models import CalendarFeed, FeedFetch
 from .contacts.models import Contact
+from .companies.models import (
+    BriefingTopic,
+    CivilSocietyConnection,
+    CompanyBriefing,
+    DefenderMeeting,
+    DueDiligenceChange,
+)
 from .extensions import db
 from .facts import CHILDREN, MIRROR, facts, facts_of
 from .followup.models import FollowUp, MeetingOutcome
@@ -219,6 +226,18 @@ def _company_roots(conn, company: Company):
     return _missions(_scalars(conn, stmt))
 
 
+def _of_company(conn, row):
+    """The missions the company takes part in (what the register itself shows is read afresh: no root of its own)."""
+    stmt = select(mission_companies.c.mission_id).where(mission_companies.c.company_id.in_(values(row, "company_id")))
+    return _missions(_scalars(conn, stmt))
+
+
+def _briefing_topic_roots(conn, topic: BriefingTopic):
+    companies = select(CompanyBriefing.company_id).where(CompanyBriefing.id.in_(values(topic, "briefing_id")))
+    stmt = select(mission_companies.c.mission_id).where(mission_companies.c.company_id.in_(companies))
+    return _missions(_scalars(conn, stmt))
+
+
 def _theme_roots(conn, theme: FocalTheme):
     ids = values(theme, "id")
     items = (select(ProgrammeItem.mission_id)
@@ -358,6 +377,11 @@ BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
     ProgrammeItem: (_of_mission, _item_itself),
     DelegationMember: (_member_roots, _member_items),
     Company: (_company_roots, None),
+    CompanyBriefing: (_of_company, None),
+    BriefingTopic: (_briefing_topic_roots, None),
+    DueDiligenceChange: (_of_company, None),
+    DefenderMeeting: (_of_company, None),
+    CivilSocietyConnection: (_of_company, None),
     Participant: (_participant_roots, _participant_items),
     ConsentRecord: (_of_mission, _consent_items),
     SafetyAssessment: (_of_item, _assessment_items),

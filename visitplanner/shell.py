@@ -27,9 +27,10 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from .commit import commit, settle_changes
+from .companies.queries import company_for_page
 from .extensions import db
 from .itinerary.models import ProgrammeItem
-from .missions.models import Mission
+from .missions.models import Company, Mission
 from .missions.queries import mission_for_page
 from .participants.models import Participant
 from .participants.queries import participant_for_page
@@ -148,8 +149,14 @@ def load_partnership(partnership_id: int) -> Partnership:
     return db.session.get(Partnership, partnership_id) or abort(404)
 
 
+def load_company(company_id: int) -> Company:
+    """A company of the register with everything its page shows; 404 when there is none."""
+    return company_for_page(company_id) or abort(404)
+
+
 LOADERS: dict[str, Callable[[int], object]] = {
     "mission": load_mission, "item": load_item, "participant": load_participant, "partnership": load_partnership,
+    "company": load_company,
 }
 
 

@@ -74,7 +74,18 @@ EXPECTED: dict[str, set] = {
     # An approver may open the form: only an approver can create a mission for a partnership advised
     # against (with an override); the operation refuses an approver otherwise.
     "missions.create": {PROTOCOL, APPROVER},
-    "missions.edit_company": {PROTOCOL},
+    # The company register (issue 24, part 3): every office role reads it; the protocol officer and the advisor
+    # keep it (B.c: the companies of the region with ties to China, informed and involved); never the delegation.
+    "companies.index": OFFICE,
+    "companies.show": OFFICE,
+    "companies.create": {PROTOCOL, ADVISOR},
+    "companies.edit": {PROTOCOL, ADVISOR},
+    "companies.add_briefing": {PROTOCOL, ADVISOR},
+    "companies.edit_briefing": {PROTOCOL, ADVISOR},
+    "companies.due_diligence": {PROTOCOL, ADVISOR},
+    "companies.add_meeting": {PROTOCOL, ADVISOR},
+    "companies.add_connection": {PROTOCOL, ADVISOR},
+    "companies.objectives": {PROTOCOL, ADVISOR},
     # After the visit: staff read; the office records outcomes and follow-ups; the advisor evaluates the plan.
     "followup.after": OFFICE,
     "followup.outcome": {PROTOCOL, ADVISOR},

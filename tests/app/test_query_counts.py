@@ -235,8 +235,9 @@ def for_audiences(name: str, path: str, role: Role, travel_shows: str = "Alias-{
 PAGES = [
     # Two of them list the consents and the safety assessments that end before the meeting (issue 21, part 3).
     # The advisor and the protocol officer also get the queue of participants waiting for a step: one query more.
-    # The partnerships latest reviews (issue 24, part 6): one query more; contacts one more; objectives lacking input three.
-    *(Page("dashboard", role, "/", shows="Alias-{last}", most=48 if role in (Role.PROTOCOL, Role.ADVISOR) else 46)
+    # Issue 24: the partnerships latest reviews one more, contacts one more, objectives lacking input three, the
+    # companies briefings (read with the missions and with the programmes) two.
+    *(Page("dashboard", role, "/", shows="Alias-{last}", most=50 if role in (Role.PROTOCOL, Role.ADVISOR) else 48)
       for role in (Role.PROTOCOL, Role.ADVISOR, Role.APPROVER, Role.ADMIN)),
     Page("dashboard", Role.DELEGATE, "/", shows="Werkbezoek Wuxi", most=5),
     *(Page("mission", role, "/missions/{mission}", shows="Werkbezoek Wuxi")

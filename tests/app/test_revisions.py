@@ -14,6 +14,13 @@ from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role, User, UserRole
 from visitplanner.commit import commit
 from visitplanner.contacts.models import Contact
+from visitplanner.companies.models import (
+    BriefingTopic,
+    CivilSocietyConnection,
+    CompanyBriefing,
+    DefenderMeeting,
+    DueDiligenceChange,
+)
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, MeetingOutcome
 from visitplanner.itinerary.models import ProgrammeItem
@@ -141,6 +148,18 @@ def _make(make_user) -> Data:
     contacts = [Contact(partnership=p, kind="call", happened_on=date(2027, 2, 1), subject=f"Gesprek {i}",
                         focal_themes=[themes[0]] if i == 0 else []) for i, p in enumerate(partnerships)]
     db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation, *contacts])
+    # The register's history of each company: the first company takes part in the first mission, the second in none.
+    briefings = [CompanyBriefing(company_id=c.id, briefed_on=date(2027, 3, 1), held=True, briefed_by_id=user_ids[0],
+                                 topics=[BriefingTopic(topic="region")], objectives=[objectives[0]])
+                 for c in companies]
+    diligence = [DueDiligenceChange(company_id=c.id, status="in_progress", changed_by_id=user_ids[0])
+                 for c in companies]
+    meetings = [DefenderMeeting(company_id=c.id, met_on=date(2027, 2, 1), recorded_by_id=user_ids[0])
+                for c in companies]
+    connections = [CivilSocietyConnection(company_id=c.id, connected_with="BHRRC", connected_on=date(2027, 2, 1),
+                                          recorded_by_id=user_ids[0]) for c in companies]
+    db.session.add_all([*briefings, *diligence, *meetings, *connections])
+    companies[0].objectives.append(objectives[0])
     commit()
     pick = lambda rows: [r.id for r in rows]  # noqa: E731
     return Data({
@@ -152,6 +171,8 @@ def _make(make_user) -> Data:
         Evaluation: [evaluation.id], PartnershipReview: pick(reviews), ReviewNote: [reviews[0].notes[0].id],
         Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
         Contact: pick(contacts),
+        CompanyBriefing: pick(briefings), BriefingTopic: [(b.id, "region") for b in briefings],
+        DueDiligenceChange: pick(diligence), DefenderMeeting: pick(meetings), CivilSocietyConnection: pick(connections),
     })
 
 
@@ -164,7 +185,8 @@ BELONGS_TO = {
     MeetingOutcome: {M1}, Partnership: {P1}, DossierEntry: {P1}, Objective: {P1}, Evaluation: {P1},
     PartnershipReview: {P1}, ReviewNote: {P1},
     FocalTheme: {M1, P1}, Setting: {M1, M2, P1, P2}, User: {U1}, UserRole: {U1}, Consultation: {M1},
-    ConsultationCover: {M1}, Contact: {P1},
+    ConsultationCover: {M1}, Contact: {P1}, CompanyBriefing: {M1}, BriefingTopic: {M1}, DueDiligenceChange: {M1},
+    DefenderMeeting: {M1}, CivilSocietyConnection: {M1},
 }
 #: A follow-up between visits belongs to its partnership instead (the first row, made one in SPECIAL).
 BELONGS_INSTEAD = {("FollowUp", "partnership_id"): {P1}, ("FollowUp", "contact_id"): {P1}}
@@ -255,6 +277,10 @@ SPECIAL = {
     ("ConsultationCover", "participant_id"): ({}, {"participant_id": "P2"}),
     ("UserRole", "user_id"): ({"role": "approver"}, {"user_id": "U2"}),
     ("Setting", "value"): ({}, {"value": "1"}),
+    ("DueDiligenceChange", "status"): ({}, {"status": "done"}),
+    ("BriefingTopic", "topic"): ({}, {"topic": "china"}),
+    # Moved to the other company's briefing, which covers the same topic: it takes another first.
+    ("BriefingTopic", "briefing_id"): ({"topic": "china"}, None),
 }
 
 
@@ -263,6 +289,8 @@ def _row(data: Data, cls, which: int = 0):
         return db.session.get(UserRole, (data.ids[User][which], Role.PROTOCOL.value))
     if cls is ConsultationCover:
         return db.session.get(Consultation, data.ids[Consultation][0]).covers[0]
+    if cls is BriefingTopic:
+        return db.session.get(CompanyBriefing, data.ids[CompanyBriefing][which]).topics[0]
     return db.session.get(cls, data.ids[cls][which])
 
 

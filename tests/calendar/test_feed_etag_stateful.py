@@ -42,13 +42,13 @@ from visitplanner.itinerary.models import ItemKind, ProgrammeItem
 from visitplanner.itinerary.operations import TEXT_FIELDS as ITEM_FIELDS
 from visitplanner.itinerary.operations import create_item, remove_item, update_item
 from visitplanner.missions.models import Company, DelegationMember, DueDiligence, Mission
-from visitplanner.missions.operations import COMPANY_FIELDS
+from visitplanner.companies.operations import FIELDS as COMPANY_FIELDS
+from visitplanner.companies.operations import record_briefing, set_due_diligence, update_company
 from visitplanner.missions.operations import FIELDS as MISSION_FIELDS
 from visitplanner.missions.operations import (
     add_company,
     add_member,
     remove_member,
-    update_company,
     update_mission,
 )
 from visitplanner.participants.models import ConsentMethod, Participant, Scope
@@ -474,16 +474,21 @@ class FeedEtagMachine(RuleBasedStateMachine):
         self._apply("add company", lambda: add_company(self.office, mission, name=name, sector="bouw"))
 
     @rule(data=st.data(), sector=st.sampled_from(["", "water", "logistiek"]),
-          due_diligence=st.sampled_from(list(DueDiligence)), briefed=st.sampled_from([None, -10, 5]),
-          met_defenders=st.booleans())
-    def update_company(self, data, sector, due_diligence, briefed, met_defenders):
+          due_diligence=st.sampled_from(list(DueDiligence)), briefed=st.sampled_from([None, -10, 5]))
+    def update_company(self, data, sector, due_diligence, briefed):
         companies = list(db.session.scalars(select(Company).order_by(Company.id)))
         company = data.draw(st.sampled_from(companies), label="company")
         fields = {key: getattr(company, key) for key in COMPANY_FIELDS}
-        fields.update(sector=sector, due_diligence=due_diligence.value, met_defenders=met_defenders,
-                      briefed_on=None if briefed is None else self.today + timedelta(days=briefed))
-        self._apply("update company", lambda: update_company(self.office, company,
-                                                             expected_version=company.version, **fields))
+        fields.update(sector=sector)
+
+        def change():
+            update_company(self.office, company, expected_version=company.version, **fields)
+            set_due_diligence(self.office, company, status=due_diligence.value, note="Stand van zaken")
+            if briefed is not None:  # a briefing in the register's history: held ten days ago, or planned
+                record_briefing(self.office, company, briefed_on=self.today + timedelta(days=briefed),
+                                held=briefed < 0, briefed_by=None, today=self.today)
+
+        self._apply("update company", change)
 
     # ---- rules: after the visit, the action plan, settings, the date -----------------------------------------------
 

@@ -18,6 +18,7 @@ from visitplanner.demo import DEMO_PASSWORD, load_demo
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.main.dashboard import build_dashboard
+from visitplanner.companies.models import CompanyBriefing
 from visitplanner.missions.models import BriefingState, Company, Mission
 from visitplanner.participants.models import Participant, Scope
 from visitplanner.participants.operations import (
@@ -285,12 +286,15 @@ def test_partnerships_advised_against_are_listed(ctx, make_partnership):
 def test_unbriefed_companies_of_missions_not_yet_ended_are_listed(ctx, make_user, make_mission):
     protocol = make_user(Role.PROTOCOL)
     coming = make_mission("outbound")  # 12–15 April 2027
-    coming.companies.extend([
-        Company(name="Niet gebriefd"), Company(name="Gebriefd", briefed_on=days(-20), briefing_held=True),
-        Company(name="Gebriefd op dag 1", briefed_on=date(2027, 4, 12), briefing_held=True),
-        Company(name="Gepland", briefed_on=date(2027, 4, 5)),
-        Company(name="Gebriefd na vertrek", briefed_on=date(2027, 4, 13)),
-    ])
+    briefed = {"Niet gebriefd": None, "Gebriefd": (days(-20), True), "Gebriefd op dag 1": (date(2027, 4, 12), True),
+               "Gepland": (date(2027, 4, 5), False), "Gebriefd na vertrek": (date(2027, 4, 13), False),
+               # Held, but more than 12 months before departure: not briefed within the period.
+               "Te lang geleden": (date(2026, 4, 11), True), "Precies een jaar": (date(2026, 4, 12), True)}
+    for name, briefing in briefed.items():
+        company = Company(name=name)
+        coming.companies.append(company)
+        if briefing:
+            company.briefings.append(CompanyBriefing(briefed_on=briefing[0], held=briefing[1]))
     last_day = make_mission("inbound", start=days(-3), end=TODAY)
     last_day.companies.append(Company(name="Laatste dag vandaag"))
     over = make_mission("inbound", start=days(-5), end=days(-1))
@@ -307,7 +311,8 @@ def test_unbriefed_companies_of_missions_not_yet_ended_are_listed(ctx, make_user
         ("Gebriefd na vertrek", "Werkbezoek", BriefingState.TOO_LATE),
         ("Gepland", "Werkbezoek", BriefingState.PLANNED),  # a plan is shown until it is recorded as held
         ("Laatste dag vandaag", "Werkbezoek", BriefingState.MISSING),
-        ("Niet gebriefd", "Werkbezoek", BriefingState.MISSING)]
+        ("Niet gebriefd", "Werkbezoek", BriefingState.MISSING),
+        ("Te lang geleden", "Werkbezoek", BriefingState.EXPIRED)]
 
 
 def test_missions_with_failing_checks_are_listed_but_not_a_draft_awaiting_only_its_sign_off(ctx, advisor, make_user,
@@ -396,7 +401,9 @@ def test_the_home_page_shows_the_demos_overdue_follow_up_unbriefed_company_and_e
 
     assert targets[what] == f"/missions/{past_id}/after#follow-up-{follow_up_id}"
     assert re.search(re.escape(what) + r"</a>\s*— <strong>overdue since", board)
-    assert targets["Stadslicht Sensoren B.V."] == f"/companies/{fixes['company']}/edit?mission_id={inbound_id}"
+    # Briefed longer ago than a briefing counts for: the line leads to the company's briefings in the register.
+    assert targets["Stadslicht Sensoren B.V."] == f"/companies/{fixes['company']}#briefings"
+    assert re.search(r"Stadslicht Sensoren B\.V\.</a> — [^:]*: not briefed within the period", board)
     consent_text = next(t for t in targets if t.startswith("Consent of Valk-1187") and "expires on" in t)
     assert f"for “{inbound_title}” expires on" in consent_text
     assert targets[consent_text] == f"/participants/{fixes['participant']}#mission-{inbound_id}"
@@ -423,8 +430,8 @@ def test_an_advisor_follows_the_same_lines_to_where_they_are_fixed(client, en, l
 
     targets = links(dashboard_section(home_page(client)))
 
-    assert targets["Stadslicht Sensoren B.V."] == f"/missions/{inbound_id}", \
-        "the advisor cannot edit the company record: the line leads to the mission"
+    assert targets["Stadslicht Sensoren B.V."] == f"/companies/{fixes['company']}#briefings", \
+        "the advisor keeps the register too: the line leads to where the briefing is recorded"
     consent_text = next(t for t in targets if t.startswith("Consent of Valk-1187"))
     participant_page = client.get(targets[consent_text].split("#")[0])
     assert participant_page.status_code == 200
@@ -510,7 +517,7 @@ def test_the_dashboard_takes_the_same_number_of_queries_for_2_and_8_missions(ctx
         pages = []
         page = queries_for(lambda pages=pages: pages.append(client.get("/")))
         assert pages[0].status_code == 200
-        assert pages[0].get_data(as_text=True).count("/edit?mission_id=") == n, "each unbriefed company shown"
+        assert pages[0].get_data(as_text=True).count("#briefings\"") == n, "each unbriefed company shown"
         sizes[n] = (len(direct), len(page))
     assert sizes[2] == sizes[8], sizes
 

@@ -309,7 +309,8 @@ def test_a_company_name_of_only_spaces_is_refused(client, login, make_mission):
     response = client.post(f"/missions/{mission.id}/companies/new", data={"name": "   "})
 
     assert response.status_code == 200
-    assert "This field is required." in field_error(response.get_data(as_text=True), "name")
+    assert field_error(response.get_data(as_text=True), "company_id") == (
+        "Choose a company from the register, or enter the name of a new one.")
     assert count(Company) == 0
 
 

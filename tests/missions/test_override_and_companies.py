@@ -14,7 +14,7 @@ from visitplanner.auth.models import Role
 from visitplanner.commit import commit
 from visitplanner.errors import RuleViolation
 from visitplanner.extensions import db
-from visitplanner.missions.models import Company, Mission
+from visitplanner.missions.models import Mission
 from visitplanner.missions.operations import create_mission
 from visitplanner.partnerships.models import FocalTheme
 from visitplanner.partnerships.operations import (
@@ -26,7 +26,6 @@ from visitplanner.readiness.checks import (
     Context,
     Status,
     check_groundwork,
-    check_outbound,
 )
 
 XINJIANG = "Onderzoek toont repressie zo groot dat geen mensenrechtendialoog mogelijk is."
@@ -221,177 +220,8 @@ def test_the_page_refuses_an_approver_when_not_advised_against(ctx, en, login, m
     assert mission_count() == 0
 
 
-# ---- company records -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def company(ctx, make_mission):
-    mission = make_mission("outbound")
-    company = Company(name="Mulder Waterbouw B.V.", sector="Waterbouw", contact="p.mulder@example.org")
-    mission.companies.append(company)
-    commit()
-    return company
-
-
-def company_form(**overrides) -> dict:
-    data = {"name": "Mulder Waterbouw B.V.", "sector": "Waterbouw", "contact": "p.mulder@example.org",
-            "briefed_on": "2027-03-20", "due_diligence": "in_progress",
-            "due_diligence_notes": "Ketenanalyse staal loopt", "met_defenders": "y", "version": "1"}
-    data.update(overrides)
-    return data
-
-
-def test_the_company_record_is_edited_and_the_change_is_audited(ctx, en, login, company):
-    mission_id = company.missions[0].id
-    login(Role.PROTOCOL)
-
-    form = en.get(f"/companies/{company.id}/edit?mission_id={mission_id}")
-    assert form.status_code == 200
-    assert 'name="version" type="hidden" value="1"' in text(form)
-
-    response = en.post(f"/companies/{company.id}/edit?mission_id={mission_id}", data=company_form())
-
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/missions/{mission_id}#companies")
-    saved = db.session.get(Company, company.id)
-    assert (saved.briefed_on, saved.due_diligence, saved.due_diligence_notes, saved.met_defenders) == (
-        date(2027, 3, 20), "in_progress", "Ketenanalyse staal loopt", True)
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "company.update"))
-    assert entry.changes["briefed_on"] == [None, "2027-03-20"]
-    assert entry.changes["due_diligence"] == ["not_started", "in_progress"]
-    page = text(en.get(f"/missions/{mission_id}"))
-    assert "not yet briefed" not in page and "met human-rights defenders" in page
-
-
-def test_a_stale_company_edit_whose_base_is_unknown_shows_every_difference_and_keeps_the_input(ctx, en, login,
-                                                                                             company):
-    login(Role.PROTOCOL)
-    # Someone else saved the record after this form was opened (version 1).
-    company.contact = "inkoop@mulder.example"
-    commit()
-    assert company.version == 2
-
-    response = en.post(f"/companies/{company.id}/edit", data=company_form(due_diligence_notes="Mijn notitie"))
-
-    assert response.status_code == 200
-    html = text(response)
-    assert "Someone else changed this company while you were editing, in fields you changed too." in html
-    assert "Mijn notitie</textarea>" in html, "the input is kept"
-    assert 'name="version" type="hidden" value="2"' in html, "saving again is based on the current version"
-    db.session.expire_all()
-    saved = db.session.get(Company, company.id)
-    assert (saved.contact, saved.briefed_on, saved.due_diligence_notes) == ("inkoop@mulder.example", None, "")
-
-
-@pytest.mark.parametrize("change, field", [({"briefed_on": "20-03-2027"}, "briefed_on"),
-                                           ({"due_diligence": "perfect"}, "due_diligence"),
-                                           ({"name": ""}, "name")])
-def test_bad_company_input_is_shown_at_its_field_and_nothing_saved(ctx, en, login, company, change, field):
-    login(Role.PROTOCOL)
-
-    response = en.post(f"/companies/{company.id}/edit", data=company_form(**change))
-
-    assert response.status_code == 200
-    assert field_error(text(response), field)
-    db.session.expire_all()
-    assert db.session.get(Company, company.id).due_diligence_notes == ""
-
-
-def test_a_company_name_taken_by_another_company_is_refused(ctx, en, login, company):
-    db.session.add(Company(name="Stadslicht Sensoren B.V."))
-    commit()
-    login(Role.PROTOCOL)
-
-    response = en.post(f"/companies/{company.id}/edit", data=company_form(name="stadslicht sensoren b.v."))
-
-    assert response.status_code == 200
-    assert field_error(text(response), "name") == "Another company already has this name."
-
-
-def test_only_a_protocol_officer_edits_a_company_record(ctx, en, login, company):
-    login(Role.ADVISOR)
-    assert en.get(f"/companies/{company.id}/edit").status_code == 403
-    assert en.post(f"/companies/{company.id}/edit", data=company_form()).status_code == 403
-
-
-# ---- the outbound check reads the company records ------------------------------------------------------
-
-
-@pytest.fixture
-def outbound(ctx, make_mission, make_item):
-    """An outbound mission (12–15 April 2027) with a civil-society meeting and a business session."""
-    mission = make_mission("outbound")
-    make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit", title="Gesprek")
-    make_item(mission, "2027-04-13T11:00", "2027-04-13T12:00", kind="business_session", title="OESO-sessie")
-    return mission
-
-
-def test_the_outbound_check_fails_for_an_unbriefed_company_and_names_it(ctx, english, outbound):
-    outbound.companies.extend([Company(name="Mulder Waterbouw B.V.", briefed_on=date(2027, 3, 1)),
-                               Company(name="Stadslicht Sensoren B.V.")])
-    commit()
-
-    result = check_outbound(outbound, Context(today=date(2027, 3, 1)))
-
-    assert result.status == Status.FAIL
-    assert "a human-rights briefing before departure for: Stadslicht Sensoren B.V." in result.reason
-    assert "Mulder" not in result.reason
-
-
-@pytest.mark.parametrize("briefed_on, passes", [
-    (date(2027, 3, 1), True),
-    (date(2027, 4, 11), True),
-    (date(2027, 4, 12), True),  # the first day: a briefing on the day of departure still counts
-    (date(2027, 4, 13), False),  # after departure
-    (None, False),
-])
-def test_the_outbound_check_passes_once_the_briefing_held_is_on_or_before_the_first_day(
-    ctx, english, outbound, briefed_on, passes
-):
-    outbound.companies.append(Company(name="Stadslicht Sensoren B.V.", briefed_on=briefed_on,
-                                      briefing_held=briefed_on is not None))
-    commit()
-
-    result = check_outbound(outbound, Context(today=date(2027, 3, 1)))
-
-    assert (result.status == Status.PASS) is passes, result.reason
-    assert ("Stadslicht Sensoren B.V." in result.reason) is not passes
-
-
-def test_a_planned_briefing_warns_and_recording_it_as_held_on_the_company_page_makes_the_checklist_pass(
-    ctx, en, login, outbound
-):
-    outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
-    commit()
-    company_id = db.session.scalar(select(Company.id))
-    login(Role.PROTOCOL)
-    checklist = f"/missions/{outbound.id}/checklist"
-    assert "briefing before departure for: Stadslicht Sensoren B.V." in text(en.get(checklist))
-
-    planned = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
-                                                                         briefed_on="2027-04-12"))
-    assert planned.status_code == 302
-    page = text(en.get(checklist))
-    assert "briefing before departure for" not in page
-    assert "Briefing planned, not yet recorded as held, for: Stadslicht Sensoren B.V." in page
-
-    db.session.expire_all()
-    version = str(db.session.get(Company, company_id).version)
-    held = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
-                                                                      briefed_on="2027-04-12", briefing_held="y",
-                                                                      version=version))
-    assert held.status_code == 302
-    assert "Briefing planned" not in text(en.get(checklist))
-
-
-def test_a_briefing_recorded_as_held_needs_its_date(ctx, en, login, outbound):
-    outbound.companies.append(Company(name="Stadslicht Sensoren B.V."))
-    commit()
-    company_id = db.session.scalar(select(Company.id))
-    login(Role.PROTOCOL)
-    refused = en.post(f"/companies/{company_id}/edit", data=company_form(name="Stadslicht Sensoren B.V.",
-                                                                         briefed_on="", briefing_held="y"))
-    assert refused.status_code == 200 and "Give the date the briefing was held." in text(refused)
+# Company records and the outbound check's reading of their briefings moved to the company register (issue 24,
+# part 3): tests/companies/test_company_register.py.
 
 
 # ---- quiet and public diplomacy -------------------------------------------------------------------------

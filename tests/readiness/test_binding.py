@@ -17,6 +17,7 @@ from support.readiness import (
     REAL_NAME,
     TODAY,
     add_company,
+    brief,
     assess,
     audit_count,
     finalise,
@@ -33,7 +34,8 @@ from visitplanner.auth.models import Role
 from visitplanner.extensions import db
 from visitplanner.itinerary.operations import update_item
 from visitplanner.missions.models import Mission
-from visitplanner.missions.operations import add_member, update_company, update_mission
+from visitplanner.companies.operations import record_briefing, update_briefing
+from visitplanner.missions.operations import add_member, update_mission
 from visitplanner.participants.models import Decision, Scope
 from visitplanner.participants.operations import withdraw_consent
 from visitplanner.readiness.operations import set_talking_points_block, settle, submit_for_signoff
@@ -225,18 +227,43 @@ def test_a_company_whose_briefing_is_undone_voids_the_missions_it_takes_part_in(
     s = ready_mission(make_user, make_mission, make_item, "outbound")
     make_item(s.mission, "2027-04-15T09:00", "2027-04-15T10:00", kind="business_session", title="OESO-sessie")
     company = add_company(s.mission)
-    company.briefed_on, company.briefing_held = date(2027, 2, 1), True
+    brief(company, date(2027, 2, 1))
     commit()
     from support.readiness import confirm_all
 
     confirm_all(s.protocol, s.mission)
     finalise(s)
-    update_company(s.protocol, company, expected_version=company.version, name=company.name, sector="",
-                   contact="", briefed_on=None, briefing_held=False, due_diligence="not_started",
-                   due_diligence_notes="", met_defenders=False)
+    briefing = company.briefings[0]
+    update_briefing(s.protocol, briefing, expected_version=briefing.version, briefed_on=date(2027, 2, 1),
+                    held=False, briefed_by=None, today=TODAY)
     commit(s.protocol)
     assert s.mission.status == "draft"
-    assert "Mulder Waterbouw B.V.: human-rights briefing 1 Feb 2027 → —" in shown(s.mission.attention_reason)
+    assert ("Mulder Waterbouw B.V.: human-rights briefings 1 Feb 2027, held → 1 Feb 2027, planned"
+            in shown(s.mission.attention_reason))
+
+
+def test_a_new_briefing_recorded_for_a_company_of_a_signed_mission_voids_it_as_a_changed_date_did(
+        make_user, make_mission, make_item):
+    """Recording another briefing before departure moves what the signers vouched for, as changing the company's
+    one briefing date did before the register kept a history; one recorded after departure cannot count, and voids
+    nothing."""
+    s = ready_mission(make_user, make_mission, make_item, "outbound")
+    make_item(s.mission, "2027-04-15T09:00", "2027-04-15T10:00", kind="business_session", title="OESO-sessie")
+    company = add_company(s.mission)
+    brief(company, date(2027, 2, 1))
+    commit()
+    from support.readiness import confirm_all
+
+    confirm_all(s.protocol, s.mission)
+    finalise(s)
+    record_briefing(s.protocol, company, briefed_on=date(2027, 4, 20), held=False, briefed_by=None, today=TODAY)
+    commit(s.protocol)
+    assert s.mission.status == "finalised", "a briefing after departure is not what the signers relied on"
+    record_briefing(s.protocol, company, briefed_on=date(2027, 3, 1), held=True, briefed_by=None, today=TODAY)
+    commit(s.protocol)
+    assert s.mission.status == "draft"
+    assert "human-rights briefings 1 Feb 2027, held → 1 Feb 2027, held, 1 Mar 2027, held" in shown(
+        s.mission.attention_reason)
 
 
 def test_a_setting_that_makes_a_check_fail_voids_what_no_longer_passes(make_user, make_mission, make_item):

@@ -1,8 +1,8 @@
 """Every "Fix this" leads to a place where it can be fixed (issue 23, part 4).
 
 Four eyes while a draft says whom it waits for, and its link leads to the step that is next (submitting, for a
-protocol officer); the outbound briefing's link goes to the company record, where the briefing's date lives; the
-safety form says up front that abroad a consultation will be needed; the item form reports every error in one round.
+protocol officer); the outbound briefing's link goes to the company's page in the register, where its briefings are
+recorded; the safety form says up front that abroad a consultation will be needed; the item form reports every error in one round.
 """
 
 from __future__ import annotations
@@ -71,12 +71,12 @@ def test_a_missing_company_briefing_leads_to_the_company_record(s, signed_in, ma
 
     result = check_outbound(s.mission, context(TODAY))
     assert result.status == Status.FAIL and "before departure for: Stadslicht Sensoren B.V." in result.reason
-    assert (result.fix_endpoint, result.fix_args) == ("missions.edit_company", {"company_id": company.id})
+    assert (result.fix_endpoint, result.fix_args) == ("companies.show", {"company_id": company.id})
 
     page = signed_in(s.protocol).get(f"/missions/{s.mission.id}/checklist").get_data(as_text=True)
-    assert f'href="/companies/{company.id}/edit"' in fix_cell(page, "outbound")
-    form = signed_in(s.protocol).get(f"/companies/{company.id}/edit")
-    assert form.status_code == 200 and "Human-rights briefing" in text(form)
+    assert f'href="/companies/{company.id}"' in fix_cell(page, "outbound")
+    register_page = signed_in(s.protocol).get(f"/companies/{company.id}")
+    assert register_page.status_code == 200 and "Record a briefing" in text(register_page)
 
 
 def test_a_missing_business_session_still_leads_to_the_programme(s, make_item):

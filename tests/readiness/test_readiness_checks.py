@@ -11,6 +11,7 @@ from support.readiness import (
     REAL_NAME,
     TODAY,
     add_company,
+    brief,
     add_groundwork,
     add_participant,
     assess,
@@ -232,7 +233,7 @@ def test_with_companies_an_outbound_mission_needs_a_business_session_and_a_brief
 ):
     mission = make_mission("outbound", timezone="Asia/Shanghai", start=date(2027, 4, 12))
     company = add_company(mission, "Mulder Waterbouw B.V.")
-    company.briefed_on, company.briefing_held = briefed_on, held
+    brief(company, briefed_on, held)
     commit()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit")
     if session:
@@ -246,7 +247,7 @@ def test_with_companies_an_outbound_mission_needs_a_business_session_and_a_brief
 def test_every_company_must_be_briefed_and_the_reason_names_those_that_were_not(make_mission, make_item):
     mission = make_mission("outbound")
     briefed = add_company(mission, "Mulder Waterbouw B.V.")
-    briefed.briefed_on, briefed.briefing_held = date(2027, 3, 20), True
+    brief(briefed, date(2027, 3, 20))
     add_company(mission, "Stadslicht Sensoren B.V.")
     commit()
     make_item(mission, "2027-04-13T09:00", "2027-04-13T10:00", kind="ngo_visit")

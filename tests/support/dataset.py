@@ -16,6 +16,7 @@ from visitplanner.commit import commit
 from visitplanner.contacts.models import Contact
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
+from visitplanner.companies.models import CompanyBriefing
 from visitplanner.missions.models import Company
 from visitplanner.participants.models import Participant
 from visitplanner.partnerships.models import Objective
@@ -47,6 +48,7 @@ class Dataset:
     follow_up_id: int
     stakeholder_id: int
     contact_id: int
+    briefing_id: int
     feed_id: int | None = None
     key: str = ManualCheck.DELEGATION_BRIEFED.value
 
@@ -78,12 +80,14 @@ def build_dataset(app, make_user, make_partnership, make_mission, make_member, m
         contact = Contact(partnership=partnership, kind="call", happened_on=date(2027, 2, 1),
                           subject="Gesprek met het bureau buitenlandse zaken")
         db.session.add_all([objective, follow_up, stakeholder, contact])
+        briefing = CompanyBriefing(briefed_on=date(2027, 3, 1), held=False)
+        company.briefings.append(briefing)
         commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
             participant_id=participant.id, token=token, feed_id=feed.id, objective_id=objective.id,
-            follow_up_id=follow_up.id, stakeholder_id=stakeholder.id, contact_id=contact.id,
+            follow_up_id=follow_up.id, stakeholder_id=stakeholder.id, contact_id=contact.id, briefing_id=briefing.id,
         )
 
 

@@ -18,6 +18,7 @@ from visitplanner.auth.models import Role, User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.itinerary.models import ItemKind, ProgrammeItem
+from visitplanner.companies.models import CompanyBriefing
 from visitplanner.missions.models import Company, Mission
 from visitplanner.participants.models import (
     Decision,
@@ -127,6 +128,15 @@ def consult(advisor: User, mission: Mission, pairs, *, consulted_on: date = date
 def add_company(mission: Mission, name: str = "Mulder Waterbouw B.V.") -> Company:
     company = Company(name=name)
     mission.companies.append(company)
+    db.session.flush()
+    return company
+
+
+def brief(company: Company, day: date | None, held: bool = True) -> Company:
+    """Give the company a human-rights briefing in the register's history on ``day`` (held, or only planned); none
+    when ``day`` is None."""
+    if day is not None:
+        company.briefings.append(CompanyBriefing(briefed_on=day, held=held))
     db.session.flush()
     return company
 

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
@@ -19,7 +20,7 @@ from .. import cache
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..followup.models import FollowUp, FollowUpStatus
-from ..missions.models import BriefingState, Mission, MissionStatus
+from ..missions.models import BriefingState, Company, Mission, MissionStatus
 from ..missions.queries import missions_with_programme
 from ..itinerary.models import ProgrammeItem
 from ..participants.models import (
@@ -88,16 +89,17 @@ def build_dashboard(today: date, *, participants: bool = False, review_months: i
     until = today + HORIZON
     active = list(db.session.scalars(
         select(Mission).where(Mission.status.notin_([MissionStatus.COMPLETED.value, MissionStatus.CANCELLED.value]))
-        .options(joinedload(Mission.partnership), selectinload(Mission.companies))
+        .options(joinedload(Mission.partnership), selectinload(Mission.companies).selectinload(Company.briefings))
         .order_by(Mission.start_date, Mission.id)))
     active_ids = [m.id for m in active]
     failing_of = failing_checks(active, today)
+    months = current_app.config["COMPANY_BRIEFING_VALID_MONTHS"]
     for mission in active:
         failing = failing_of[mission.id]
         if failing or mission.needs_attention:
             board.attention.append((mission, failing))
         for company in mission.companies:
-            state = company.briefing_before(mission.start_date, today)
+            state = company.briefing_before(mission.start_date, today, months)
             if state != BriefingState.HELD and mission.end_date >= today:
                 board.unbriefed.append((company, mission, state))
     board.expiring_consents = _expiring_consents(active_ids, today, until)
@@ -238,7 +240,7 @@ def _checks_key(mission: Mission, today: date) -> str:
     partnership = mission.partnership
     return "checks:" + hashlib.sha256(repr((
         CHECKS_FORMAT, mission.id, mission.revision, mission.revised_ms, partnership.id, partnership.revision,
-        partnership.revised_ms, today.isoformat(),
+        partnership.revised_ms, today.isoformat(), current_app.config["COMPANY_BRIEFING_VALID_MONTHS"],
     )).encode()).hexdigest()
 
 

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, VersionedForm, ZoneField, strip
-from .models import Direction, DueDiligence, RoomAnswer, Side
+from .models import Direction, RoomAnswer, Side
 
 
 class MissionForm(VersionedForm):
@@ -53,30 +53,16 @@ class SideForm(BaseForm):
 
 
 class CompanyForm(BaseForm):
-    name = StringField(_l("Company name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    """A company for the mission: picked from the register, or a new one by name (which joins the register)."""
+
+    company_id = SelectField(_l("Company from the register"), coerce=int, validators=[Optional()],
+                             description=_l("Choose “a new company” to enter one that is not in the register yet."))
+    name = StringField(_l("Name of a new company"), filters=[strip], validators=[Optional(), Length(max=200)])
     sector = StringField(_l("Sector"), filters=[strip], validators=[Optional(), Length(max=200)])
     contact = StringField(
         _l("Contact"), filters=[strip], validators=[Optional(), Length(max=300)],
         description=_l("Name, e-mail address or telephone number of the contact person."),
     )
-
-
-class CompanyRecordForm(VersionedForm):
-    name = StringField(_l("Company name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    sector = StringField(_l("Sector"), filters=[strip], validators=[Optional(), Length(max=200)])
-    contact = StringField(_l("Contact"), filters=[strip], validators=[Optional(), Length(max=300)])
-    briefed_on = DateField(_l("Human-rights briefing on"), validators=[Optional()],
-                           description=_l("The briefing on the OECD Guidelines, the UNGPs and due diligence: "
-                                          "planned or held, before departure."))
-    briefing_held = BooleanField(_l("The briefing was held"),
-                                 description=_l("Until then the date is a plan: from the day before departure an "
-                                                "outbound mission cannot be signed off on a plan."))
-    due_diligence = RadioField(_l("Due diligence (OECD Guidelines, UNGPs)"),
-                               choices=DueDiligence.choices,
-                               validators=[InputRequired()])
-    due_diligence_notes = TextAreaField(_l("Due-diligence notes"), filters=[strip],
-                                        validators=[Optional(), Length(max=5000)])
-    met_defenders = BooleanField(_l("Met human-rights defenders"))
 
 
 class RoomRequestForm(VersionedForm):

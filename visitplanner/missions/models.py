@@ -49,13 +49,15 @@ from ..personal_data import (
     Category,
     personal,
 )
-from ..timeutil import UTCDateTime, now_utc
+from ..timeutil import UTCDateTime, months_before, now_utc
 
 if TYPE_CHECKING:
     from ..itinerary.models import ProgrammeItem
     from ..partnerships.models import Partnership
     from ..followup.models import FollowUp
     from ..participants.models import Consultation
+    from ..companies.models import CivilSocietyConnection, CompanyBriefing, DefenderMeeting, DueDiligenceChange
+    from ..partnerships.models import Objective
     from ..readiness.models import ManualConfirmation, SignOff
 
 
@@ -374,6 +376,8 @@ class BriefingState(LabelledEnum):
     NOT_HELD = "not_held"
     MISSING = "missing"
     TOO_LATE = "too_late"
+    #: Held before departure, but longer ago than a briefing counts for (``COMPANY_BRIEFING_VALID_MONTHS``).
+    EXPIRED = "expired"
 
     __labels__ = {
         HELD: _l("briefing held"),
@@ -381,6 +385,7 @@ class BriefingState(LabelledEnum):
         NOT_HELD: _l("briefing not recorded as held, and departure is near"),
         MISSING: _l("no briefing"),
         TOO_LATE: _l("briefing only after departure"),
+        EXPIRED: _l("not briefed within the period"),
     }
 
 
@@ -394,12 +399,18 @@ class DueDiligence(LabelledEnum):
     __labels__ = {NOT_STARTED: _l("Not started"), IN_PROGRESS: _l("In progress"), DONE: _l("Done")}
 
 
+#: How long a held briefing counts for unless the organisation sets another period (``COMPANY_BRIEFING_VALID_MONTHS``).
+BRIEFING_VALID_MONTHS = 12
+
+
 class Company(db.Model):
-    """A business in a delegation or hosting a visit."""
+    """A business of the region with ties to China, in the register kept across missions (B.c): its briefings, due
+    diligence, meetings with local defenders, contacts with foreign civil society and the objectives it is involved
+    in (``companies/models.py``). A mission picks its companies from the register."""
 
     __tablename__ = "companies"
     __table_args__ = (
-        CheckConstraint("due_diligence IN ('not_started', 'in_progress', 'done')", name="known_due_diligence"),
+        CheckConstraint(f"due_diligence IN ({sql_in(DueDiligence)})", name="known_due_diligence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
@@ -407,26 +418,34 @@ class Company(db.Model):
     sector: Mapped[str] = mapped_column(String(200), default="", info=raising(COMPANY, _l("Sector")))
     contact: Mapped[str] = mapped_column(String(300), default="", info=raising(
         personal(Category.CONTACT, COMPANY_CONTACT), _l("Contact")))
-    #: When the company's human-rights briefing (OECD Guidelines, UNGPs, due diligence) is or was.
-    briefed_on: Mapped[date | None] = mapped_column(info=facts(
-        raises=True, fingerprint=Vouched(how=iso_day), privacy=COMPANY, audit=_l("Human-rights briefing")))
-    #: The briefing took place (recorded afterwards); until then a date is only a plan.
-    briefing_held: Mapped[bool] = mapped_column(default=False, info=facts(
-        raises=True, fingerprint=Vouched(), privacy=COMPANY, audit=_l("Briefing held")))
-    #: Due diligence against the OECD Guidelines and the UNGPs.
+    #: Its ties to China and the partner region: trade, a plant, suppliers, a project.
+    ties: Mapped[str] = mapped_column(Text, default="", info=raising(COMPANY, _l("Ties to the partner region")))
+    #: Due diligence against the OECD Guidelines and the UNGPs, as it stands now; each change is kept in its history
+    #: (``companies/models.py``, ``DueDiligenceChange``).
     due_diligence: Mapped[str] = mapped_column(String(16), default=DueDiligence.NOT_STARTED.value, info=facts(
         raises=True, fingerprint=Vouched(), privacy=COMPANY, audit=_l("Due diligence")))
     due_diligence_notes: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Due-diligence notes")))
-    met_defenders: Mapped[bool] = mapped_column(default=False, info=raising(COMPANY, _l("Met human-rights defenders")))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(COMPANY))
     version: Mapped[int] = mapped_column(default=1, info=version_counter())
 
     __mapper_args__ = {"version_id_col": version}
 
     missions: Mapped[list[Mission]] = relationship(secondary=mission_companies, back_populates="companies")
+    #: Its human-rights briefings, newest first: the history the outbound check reads.
+    briefings: Mapped[list[CompanyBriefing]] = relationship(
+        back_populates="company", cascade="all, delete-orphan",
+        order_by="[CompanyBriefing.briefed_on.desc(), CompanyBriefing.id.desc()]")
+    due_diligence_history: Mapped[list[DueDiligenceChange]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="DueDiligenceChange.id.desc()")
+    defender_meetings: Mapped[list[DefenderMeeting]] = relationship(
+        back_populates="company", cascade="all, delete-orphan",
+        order_by="[DefenderMeeting.met_on.desc(), DefenderMeeting.id.desc()]")
+    connections: Mapped[list[CivilSocietyConnection]] = relationship(
+        back_populates="company", cascade="all, delete-orphan",
+        order_by="[CivilSocietyConnection.connected_on.desc(), CivilSocietyConnection.id.desc()]")
+    objectives: Mapped[list[Objective]] = relationship(secondary="company_objectives", order_by="Objective.id")
 
-    AUDITED = ("name", "sector", "contact", "briefed_on", "briefing_held", "due_diligence", "due_diligence_notes",
-               "met_defenders")
+    AUDITED = ("name", "sector", "contact", "ties", "due_diligence", "due_diligence_notes")
 
     @property
     def label(self) -> str:
@@ -436,13 +455,24 @@ class Company(db.Model):
     def due_diligence_label(self) -> str:
         return DueDiligence(self.due_diligence).label
 
-    def briefing_before(self, departure: date, today: date) -> BriefingState:
-        """Where the company's human-rights briefing stands for a departure on ``departure`` (rule 3)."""
-        if self.briefed_on is None:
-            return BriefingState.MISSING
-        if self.briefed_on > departure:
-            return BriefingState.TOO_LATE
-        if self.briefing_held:
+    @property
+    def latest_held(self) -> CompanyBriefing | None:
+        """The most recent briefing recorded as held."""
+        return next((b for b in self.briefings if b.held), None)
+
+    def briefing_before(self, departure: date, today: date,
+                        valid_months: int = BRIEFING_VALID_MONTHS) -> BriefingState:
+        """Where the company's human-rights briefing stands for a departure on ``departure`` (rule 3): a briefing
+        held on or before the day of departure counts for ``valid_months`` months; one still to come is a plan."""
+        since = months_before(departure, valid_months)
+        before = [b for b in self.briefings if b.briefed_on <= departure]
+        if any(b.held and b.briefed_on >= since for b in before):
             return BriefingState.HELD
-        # A date is a plan until the briefing is recorded as held; from the day before departure that is too late.
-        return BriefingState.NOT_HELD if today >= departure - timedelta(days=1) else BriefingState.PLANNED
+        if any(not b.held and b.briefed_on >= since for b in before):
+            # A date is a plan until the briefing is recorded as held; from the day before departure that is too late.
+            return BriefingState.NOT_HELD if today >= departure - timedelta(days=1) else BriefingState.PLANNED
+        if any(b.held for b in before):
+            return BriefingState.EXPIRED
+        if len(before) < len(self.briefings):
+            return BriefingState.TOO_LATE
+        return BriefingState.MISSING

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
 from ..calendar.operations import move_mission_feed_expiry
+from ..companies.operations import create_company
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..itinerary.rules import item_days
@@ -165,18 +166,20 @@ def remove_member(actor: User, mission: Mission, member: DelegationMember) -> No
     db.session.flush()
 
 
-def add_company(actor: User, mission: Mission, *, name: str, sector: str = "", contact: str = "") -> Company:
-    """Link a company to the mission, creating its record when the name is new."""
-    name = name.strip()
-    company = db.session.scalar(select(Company).where(func.lower(Company.name) == name.lower()))
+def add_company(actor: User, mission: Mission, *, company: Company | None = None, name: str = "", sector: str = "",
+                contact: str = "") -> Company:
+    """Link a company of the register to the mission: the one picked, or the one of that name; a name new to the
+    register adds the company to it first."""
+    field = "company_id" if company is not None else "name"
     if company is None:
-        company = Company(name=name, sector=sector.strip(), contact=contact.strip())
-        db.session.add(company)
-        db.session.flush()
-        record(actor, "company.create", company, label=company.name,
-               changes=changed({}, snapshot(company, Company.AUDITED)))
+        name = (name or "").strip()
+        if not name:
+            raise RuleViolation(_("Choose a company from the register, or enter the name of a new one."), "company_id")
+        company = db.session.scalar(select(Company).where(func.lower(Company.name) == name.lower()))
+        if company is None:
+            company = create_company(actor, name=name, sector=sector, contact=contact)
     if company in mission.companies:
-        raise RuleViolation(_("%(name)s already takes part in this mission.", name=company.name), "name")
+        raise RuleViolation(_("%(name)s already takes part in this mission.", name=company.name), field)
     mission.companies.append(company)
     db.session.flush()
     _audit(actor, "mission.add_company", company, mission, {"company": [None, company.name]})
@@ -190,31 +193,6 @@ def remove_company(actor: User, mission: Mission, company: Company) -> None:
     mission.companies.remove(company)
     db.session.flush()
     _audit(actor, "mission.remove_company", company, mission, {"company": [company.name, None]})
-
-
-COMPANY_FIELDS = ("name", "sector", "contact", "briefed_on", "briefing_held", "due_diligence", "due_diligence_notes",
-                  "met_defenders")
-
-
-def update_company(actor: User, company: Company, *, expected_version: int | None, **data) -> Company:
-    """Change a company's record: contact, human-rights briefing, due diligence, meeting defenders."""
-    if expected_version != company.version:
-        raise StaleEdit()
-    name = data["name"].strip()
-    taken = db.session.scalar(select(Company.id).where(func.lower(Company.name) == name.lower(),
-                                                       Company.id != company.id))
-    if taken is not None:
-        raise RuleViolation(_("Another company already has this name."), "name")
-    if data.get("briefing_held") and data.get("briefed_on") is None:
-        raise RuleViolation(_("Give the date the briefing was held."), "briefed_on")
-    before = snapshot(company, Company.AUDITED)
-    for key in COMPANY_FIELDS:
-        setattr(company, key, data[key])
-    changes = changed(before, snapshot(company, Company.AUDITED))
-    if changes:
-        db.session.flush()
-        record(actor, "company.update", company, label=company.name, changes=changes)
-    return company
 
 
 def set_high_risk(actor: User, mission: Mission, reason: str) -> None:

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..itinerary.models import ProgrammeItem
 from ..participants.models import Consultation, Participant
 from ..partnerships.models import Partnership
-from .models import DelegationMember, Mission
+from .models import Company, DelegationMember, Mission
 
 
 def programme_options():
@@ -18,7 +18,7 @@ def programme_options():
     return (
         joinedload(Mission.partnership),
         selectinload(Mission.members).joinedload(DelegationMember.user),
-        selectinload(Mission.companies),
+        selectinload(Mission.companies).selectinload(Company.briefings),
         selectinload(Mission.items).selectinload(ProgrammeItem.attendees),
         selectinload(Mission.items).selectinload(ProgrammeItem.focal_themes),
         selectinload(Mission.items).selectinload(ProgrammeItem.participants).selectinload(Participant.consents),

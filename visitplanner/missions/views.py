@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,18 +10,18 @@ from ..access import allows
 from ..audit.queries import mission_history
 from ..auth.models import User
 from ..extensions import db
-from ..forms import ConfirmForm, parse_id, save_edit, save_form
+from ..forms import ConfirmForm, save_edit, save_form
 from ..partnerships.models import Partnership
 from ..partnerships.queries import all_partnerships
+from ..companies.queries import companies_to_pick
 from ..disclosure import high_risk_reasons, protected_items
 from ..readiness.forms import ReasonForm
 from ..readiness.operations import moved_since_vouched
 from ..shell import loads
 from ..timeutil import today_utc
-from .forms import CompanyForm, CompanyRecordForm, MemberForm, MissionForm, RoomRequestForm, SideForm
+from .forms import CompanyForm, MemberForm, MissionForm, RoomRequestForm, SideForm
 from .models import Company, DelegationMember, Direction, Mission, RoomAnswer, Side
 from .operations import (
-    COMPANY_FIELDS,
     FIELDS,
     add_company,
     add_member,
@@ -32,7 +32,6 @@ from .operations import (
     remove_member,
     set_high_risk,
     set_member_side,
-    update_company,
     update_mission,
 )
 from .queries import accounts_for_delegation
@@ -67,8 +66,10 @@ def create(partnership: Partnership):
 @bp.route("/missions/<int:mission_id>")
 @loads("mission")
 def show(mission: Mission):
-    """A mission: its details, delegation and companies."""
-    return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(),
+    """A mission: its details, delegation and companies (each with where its briefing stands for this departure)."""
+    today, months = today_utc(), current_app.config["COMPANY_BRIEFING_VALID_MONTHS"]
+    briefing = {c.id: c.briefing_before(mission.start_date, today, months) for c in mission.companies}
+    return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(), briefing=briefing,
                            moved=moved_since_vouched(mission, today_utc()) if allows(current_user, "readiness.checklist")
                            else None, high_risk=high_risk_reasons(mission) if current_user.is_staff else [],
                            protected=protected_items(mission) if current_user.is_staff else [],
@@ -101,14 +102,6 @@ def _filled_mission(mission: Mission) -> MissionForm:
     return form
 
 
-def _filled_company(company: Company) -> CompanyRecordForm:
-    """A company's record form filled from it as it is now."""
-    form = CompanyRecordForm(formdata=None, obj=company)
-    form.version.data = company.version
-    form.remember()
-    return form
-
-
 @bp.route("/missions/<int:mission_id>/edit", methods=["GET", "POST"])
 @loads("mission")
 def edit(mission: Mission):
@@ -125,25 +118,6 @@ def edit(mission: Mission):
         flash(_("Mission saved."), "success")
         return redirect(url_for("missions.show", mission_id=mission.id))
     return render_template("missions/form.html", form=form, mission=mission, partnership=mission.partnership)
-
-
-@bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
-def edit_company(company_id: int):
-    """A company's record: contact, human-rights briefing, due diligence (OECD Guidelines, UNGPs)."""
-    company = db.session.get(Company, company_id) or abort(404)
-    form = CompanyRecordForm(obj=company)
-    if request.method == "GET":
-        form = _filled_company(company)
-    if form.validate_on_submit() and save_edit(
-        form, lambda: update_company(current_user, company, expected_version=form.version_value(),
-                                     **{k: form[k].data for k in COMPANY_FIELDS}),
-        latest=lambda: _filled_company(company), noun=_("this company"),
-    ):
-        flash(_("%(name)s saved.", name=company.name), "success")
-        target = parse_id(request.args.get("mission_id"))
-        return redirect(url_for("missions.show", mission_id=target) + "#companies" if target
-                        else url_for("main.home"))
-    return render_template("missions/company_record_form.html", form=form, company=company)
 
 
 @bp.route("/missions/<int:mission_id>/history")
@@ -211,14 +185,22 @@ def remove_member_view(mission: Mission, member_id: int):
     )
 
 
+def _picked(company_id: int | None) -> Company | None:
+    """The register's company chosen in the form; 0 or none: a new one by name."""
+    return db.session.get(Company, company_id) if company_id else None
+
+
 @bp.route("/missions/<int:mission_id>/companies/new", methods=["GET", "POST"], endpoint="add_company")
 @loads("mission")
 def add_company_view(mission: Mission):
     """Add a company taking part in the mission."""
     form = CompanyForm()
+    form.company_id.choices = [(0, _("— a new company (enter its name below) —"))] + [
+        (c.id, c.name) for c in companies_to_pick(mission)]
     added = []
     if form.validate_on_submit() and save_form(form, lambda: added.append(add_company(
-        current_user, mission, name=form.name.data, sector=form.sector.data or "", contact=form.contact.data or "",
+        current_user, mission, company=_picked(form.company_id.data), name=form.name.data or "",
+        sector=form.sector.data or "", contact=form.contact.data or "",
     ))):
         [company] = added
         flash(_("%(name)s added to the mission.", name=company.name), "success")

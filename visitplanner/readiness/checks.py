@@ -17,7 +17,7 @@ from ..enums import LabelledEnum
 from ..itinerary.models import CIVIL_SOCIETY_KINDS, HUMAN_RIGHTS_COMPONENTS, ItemKind, ProgrammeItem
 from ..itinerary.rules import double_bookings, item_days
 from ..messages import Message, joined, shown, stored, stored_n, value_ref
-from ..missions.models import BriefingState, Direction, Mission, MissionStatus
+from ..missions.models import BRIEFING_VALID_MONTHS, BriefingState, Direction, Mission, MissionStatus
 from ..participants.models import Decision, ParticipantKind, Scope, consent_state, current_assessment
 from ..timeutil import in_zone, last_day
 from .lifecycle import four_eyes_refusal
@@ -38,6 +38,8 @@ class Status(LabelledEnum):
 class Context:
     today: date
     talking_points_block: bool = False
+    #: How many months a company's held human-rights briefing counts for (``COMPANY_BRIEFING_VALID_MONTHS``).
+    briefing_valid_months: int = BRIEFING_VALID_MONTHS
 
 
 @dataclass(frozen=True)
@@ -179,23 +181,32 @@ def check_outbound(mission: Mission, ctx: Context) -> CheckResult:
     if mission.companies:
         if ItemKind.BUSINESS_SESSION not in kinds:
             missing.append(stored("a business session on the OECD Guidelines and UNGPs"))
-        states = {c: c.briefing_before(mission.start_date, ctx.today)
+        states = {c: c.briefing_before(mission.start_date, ctx.today, ctx.briefing_valid_months)
                   for c in sorted(mission.companies, key=lambda c: c.name)}
         unbriefed = [c.name for c, state in states.items()
                      if state in (BriefingState.MISSING, BriefingState.TOO_LATE)]
         if unbriefed:
             missing.append(stored("a human-rights briefing before departure for: %(names)s",
                                   names=", ".join(unbriefed)))
+        expired = [c.name for c, state in states.items() if state == BriefingState.EXPIRED]
+        if expired:
+            missing.append(stored_n(
+                "a human-rights briefing within the period for: %(names)s (not briefed within the period: the latest "
+                "was held more than %(num)d month before departure)",
+                "a human-rights briefing within the period for: %(names)s (not briefed within the period: the latest "
+                "was held more than %(num)d months before departure)",
+                ctx.briefing_valid_months, names=", ".join(expired)))
         not_held = [c.name for c, state in states.items() if state == BriefingState.NOT_HELD]
         if not_held:
             missing.append(stored("a briefing recorded as held (departure is near) for: %(names)s",
                                   names=", ".join(not_held)))
         planned = [c.name for c, state in states.items() if state == BriefingState.PLANNED]
         briefings = [c for c, state in states.items() if state != BriefingState.HELD]
-    # A missing meeting is added in the programme; a briefing's date lives on the company's record.
+    # A missing meeting is added in the programme; a briefing is recorded on the company's page in the register.
     in_programme = not kinds & CIVIL_SOCIETY_KINDS or (mission.companies and ItemKind.BUSINESS_SESSION not in kinds)
     fix = _programme(mission) if in_programme or not briefings else {
-        "fix_endpoint": "missions.edit_company", "fix_args": {"company_id": briefings[0].id}}
+        "fix_endpoint": "companies.show", "fix_args": {"company_id": briefings[0].id},
+        "fixed_by": "companies.add_briefing"}
     if missing:
         return CheckResult("outbound", Status.FAIL, stored("Missing: %(what)s.", what=joined(missing)),
                            applies_to=Direction.OUTBOUND, **fix)

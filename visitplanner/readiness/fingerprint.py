@@ -129,13 +129,29 @@ def vouched_content(mission: Mission, ctx: Context) -> dict[str, Any]:
     facts = {
         "mission": vouched_values(mission),
         "delegation": sorted(str(m.id) for m in mission.members),
-        "companies": {str(c.id): vouched_values(c) for c in mission.companies},
+        "companies": {str(c.id): vouched_values(c) | {"briefings": briefing_facts(c, mission)}
+                      for c in mission.companies},
         "items": items,
         "consent": consent,
         "safety": safety,
         "checks": checks,
     }
     return {"facts": facts, "labels": labels}
+
+
+def briefing_facts(company: Company, mission: Mission) -> list[str]:
+    """The company's briefings up to the day of departure, each as its day and whether it was held: what the
+    outbound check reads (a briefing after departure cannot count). A briefing recorded, dated otherwise or recorded
+    as held moves it, as a changed briefing date on the company did before the register kept a history."""
+    return sorted(f"{b.briefed_on.isoformat()} {'held' if b.held else 'planned'}" for b in company.briefings
+                  if b.briefed_on <= mission.start_date)
+
+
+def _briefings(facts: list[str]) -> Any:
+    if not facts:
+        return "—"
+    return [stored("%(day)s, held", day=fact.split()[0]) if fact.endswith("held")
+            else stored("%(day)s, planned", day=fact.split()[0]) for fact in facts]
 
 
 def fingerprint(content: dict[str, Any]) -> str:
@@ -198,6 +214,11 @@ def _describe(before: dict, after: dict) -> list[dict]:
                                         field=field_ref(key, lower=True),
                                         old=_values(key, old_companies[cid].get(key)),
                                         new=_values(key, new_companies[cid][key])))
+            old_briefings, new_briefings = old_companies[cid].get("briefings", []), new_companies[cid]["briefings"]
+            if old_briefings != new_briefings:
+                lines.append(stored("%(name)s: %(field)s %(old)s → %(new)s", name=name,
+                                    field=field_ref("briefings", lower=True), old=_briefings(old_briefings),
+                                    new=_briefings(new_briefings)))
     old_items, new_items = was.get("items", {}), now["items"]
     for uid in sorted(set(old_items) | set(new_items), key=lambda u: (new_items.get(u) or old_items[u])["starts"]):
         title = _label(labels, old_labels, f"item.{uid}", "?")

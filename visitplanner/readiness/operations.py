@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -38,7 +39,8 @@ from .models import (
 def context(today: date) -> Context:
     """The check context: today's date and the organisation's settings."""
     setting = db.session.get(Setting, TALKING_POINTS_BLOCK)
-    return Context(today=today, talking_points_block=setting is not None and setting.value == "1")
+    return Context(today=today, talking_points_block=setting is not None and setting.value == "1",
+                   briefing_valid_months=current_app.config["COMPANY_BRIEFING_VALID_MONTHS"])
 
 
 def _audit(actor, action: str, mission: Mission, changes: dict) -> None:
