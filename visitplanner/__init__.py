@@ -35,6 +35,7 @@ from .facts import audit_labels
 from .followup.views import bp as followup_bp
 from .forms import MAX_ID
 from .itinerary.views import bp as itinerary_bp
+from .library.views import bp as library_bp
 from .logmask import install as mask_feed_tokens_in_logs
 from .logmask import is_other_spelling_of_a_feed
 from .main.views import bp as main_bp
@@ -155,7 +156,7 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
-               readiness_bp, calendar_bp, followup_bp):
+               readiness_bp, calendar_bp, followup_bp, library_bp):
         app.register_blueprint(bp)
 
 

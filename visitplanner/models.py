@@ -17,3 +17,4 @@ from .partnerships.models import Partnership  # noqa: F401
 from .readiness.models import ManualConfirmation, Setting, SignOff  # noqa: F401
 from .calendar.models import CalendarFeed, FeedFetch  # noqa: F401
 from .followup.models import FollowUp, MeetingOutcome  # noqa: F401
+from .library.models import ComposedFrom, LibraryEntry, LibraryVersion, PolicyVersion  # noqa: F401

@@ -45,6 +45,7 @@ from ..participants.queries import (
     participants_in_no_programme,
     participants_of_mission,
 )
+from ..library.queries import composed_for
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
 from ..shell import loads
@@ -275,7 +276,8 @@ def edit(item: ProgrammeItem):
         _warn_double_bookings(mission, item)
         return redirect(target)
     return render_template("itinerary/form.html", form=form, mission=mission, item=item,
-                           protected=protection_reason(item) if kept_out_of_feeds(item) else None)
+                           protected=protection_reason(item) if kept_out_of_feeds(item) else None,
+                           composed=composed_for([item.id]).get(item.id, []))
 
 
 @bp.route("/items/<int:item_id>/release", methods=["GET", "POST"])
