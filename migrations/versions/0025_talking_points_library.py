@@ -64,6 +64,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_talking_point_versions_entry_id'), ['entry_id'], unique=False)
 
     op.create_table('item_talking_point_sources',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('composed_by_id', sa.Integer(), nullable=True),
@@ -71,16 +72,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['composed_by_id'], ['users.id'], name=op.f('fk_item_talking_point_sources_composed_by_id_users')),
     sa.ForeignKeyConstraint(['item_id'], ['programme_items.id'], name=op.f('fk_item_talking_point_sources_item_id_programme_items'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['version_id'], ['talking_point_versions.id'], name=op.f('fk_item_talking_point_sources_version_id_talking_point_versions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('item_id', 'version_id', name=op.f('pk_item_talking_point_sources'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_item_talking_point_sources')),
+    sa.UniqueConstraint('item_id', 'version_id', name='uq_item_talking_point_sources_item_version')
     )
     with op.batch_alter_table('item_talking_point_sources', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_talking_point_sources_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_item_talking_point_sources_version_id'), ['version_id'], unique=False)
-
 
 
 def downgrade():
     with op.batch_alter_table('item_talking_point_sources', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_item_talking_point_sources_version_id'))
+        batch_op.drop_index(batch_op.f('ix_item_talking_point_sources_item_id'))
 
     op.drop_table('item_talking_point_sources')
     with op.batch_alter_table('talking_point_versions', schema=None) as batch_op:

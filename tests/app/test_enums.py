@@ -21,6 +21,7 @@ from visitplanner.enums import FIELD_ENUMS, LabelledEnum, MemberText, RiskLevel
 from visitplanner.followup.forms import FollowUpStatusForm
 from visitplanner.followup.models import FollowUpStatus
 from visitplanner.itinerary.models import ItemKind, Visibility
+from visitplanner.library.models import EntryKind
 from visitplanner.missions.models import Direction, DueDiligence, MissionStatus, Side
 from visitplanner.participants.models import ConsultationChannel, Decision, ParticipantKind, Scope
 from visitplanner.partnerships.models import DossierTopic, PartnershipKind, ProgressRating, RegionType
@@ -124,7 +125,7 @@ def test_a_form_offers_an_enums_choices_in_the_readers_language(app):
 #: The fields whose stored values are shown by an enum's label, as the audit log's own registry listed them before the
 #: enums said so themselves, and the consultation's channel that its entries' headings already showed by its label.
 FIELDS = {
-    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind},
+    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind, EntryKind},
     "audience": {Audience},
     "visibility": {Visibility},
     "direction": {Direction},

@@ -16,6 +16,7 @@ from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, MeetingOutcome
 from visitplanner.itinerary.models import ProgrammeItem
+from visitplanner.library.models import ComposedFrom, LibraryEntry, LibraryVersion
 from visitplanner.missions.models import Company, DelegationMember, Mission
 from visitplanner.participants.models import (
     ConsentRecord,
@@ -132,7 +133,12 @@ def _make(make_user) -> Data:
                          entry_date=date(2026, 9, 1))
     evaluation = Evaluation(objective_id=objectives[0].id, evaluated_on=date(2027, 1, 1), progress="some")
     setting = Setting(key="talking_points_block", value="0")
-    db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation])
+    library = LibraryEntry(theme=themes[0], kind="whataboutism")
+    versions = [LibraryVersion(entry=library, number=n, title="Toeslagen", text=f"Versie {n}", sources="Ongekend onrecht")
+                for n in (1, 2)]
+    composed = ComposedFrom(item=items[0], version=versions[0])
+    db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation, library,
+                        *versions, composed])
     commit()
     pick = lambda rows: [r.id for r in rows]  # noqa: E731
     return Data({
@@ -142,6 +148,7 @@ def _make(make_user) -> Data:
         SafetyAssessment: [assessment.id], SignOff: [sign_off.id], ManualConfirmation: [confirmation.id],
         FollowUp: [follow_up.id], MeetingOutcome: [outcome.id], DossierEntry: [entry.id],
         Evaluation: [evaluation.id], Setting: ["talking_points_block"], Consultation: [consultation.id, other_consultation.id],
+        LibraryEntry: [library.id], LibraryVersion: pick(versions), ComposedFrom: [composed.id],
     })
 
 
@@ -153,7 +160,7 @@ BELONGS_TO = {
     ConsentRecord: {M1}, SafetyAssessment: {M1}, SignOff: {M1}, ManualConfirmation: {M1}, FollowUp: {M1},
     MeetingOutcome: {M1}, Partnership: {P1}, DossierEntry: {P1}, Objective: {P1}, Evaluation: {P1},
     FocalTheme: {M1, P1}, Setting: {M1, M2, P1, P2}, User: {U1}, UserRole: {U1}, Consultation: {M1},
-    ConsultationCover: {M1},
+    ConsultationCover: {M1}, ComposedFrom: {M1},
 }
 #: A change of a foreign key moves the row to the second of its kind: its roots move too.
 MOVES_TO = {
@@ -163,6 +170,7 @@ MOVES_TO = {
     ("FollowUp", "mission_id"): {M2}, ("Consultation", "mission_id"): {M2},
     ("ConsultationCover", "consultation_id"): {M2}, ("MeetingOutcome", "item_id"): {M2}, ("DossierEntry", "partnership_id"): {P2},
     ("Objective", "partnership_id"): {P2}, ("Evaluation", "objective_id"): {P2}, ("UserRole", "user_id"): {U2},
+    ("ComposedFrom", "item_id"): {M2},
 }
 #: Changes that the schema allows only together with other columns, or only to certain values:
 #: ``{(model, attribute): (set first, then change)}``; the change alone must raise.

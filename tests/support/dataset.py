@@ -15,9 +15,10 @@ from visitplanner.calendar.operations import create_feed
 from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
+from visitplanner.library.models import LibraryEntry, LibraryVersion
 from visitplanner.missions.models import Company
 from visitplanner.participants.models import Participant
-from visitplanner.partnerships.models import Objective
+from visitplanner.partnerships.models import FocalTheme, Objective
 from visitplanner.readiness.models import ManualCheck
 
 
@@ -43,6 +44,8 @@ class Dataset:
     token: str
     objective_id: int
     follow_up_id: int
+    theme_id: int
+    entry_id: int
     feed_id: int | None = None
     key: str = ManualCheck.DELEGATION_BRIEFED.value
 
@@ -71,12 +74,18 @@ def build_dataset(app, make_user, make_partnership, make_mission, make_member, m
         objective = Objective(partnership=partnership, what="Arbeidsrechten agenderen", target_date=date(2027, 12, 31))
         follow_up = FollowUp(mission_id=mission.id, what="Verslag sturen", due_date=date(2027, 5, 1))
         db.session.add_all([objective, follow_up])
+        theme = FocalTheme(name="Arbeidsrechten in Wuxi", line="region")
+        partnership.focal_themes.append(theme)
+        entry = LibraryEntry(theme=theme, kind="whataboutism")
+        LibraryVersion(entry=entry, number=1, title="Toeslagenaffaire", text="Wij zijn open over onze eigen fouten.",
+                       sources="Ongekend onrecht, 2020")
+        db.session.add_all([theme, entry])
         commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
             participant_id=participant.id, token=token, feed_id=feed.id, objective_id=objective.id,
-            follow_up_id=follow_up.id,
+            follow_up_id=follow_up.id, theme_id=theme.id, entry_id=entry.id,
         )
 
 

@@ -133,11 +133,13 @@ class ComposedFrom(db.Model):
     says from where, so that later versions never change what was prepared for the meeting."""
 
     __tablename__ = "item_talking_point_sources"
+    __table_args__ = (UniqueConstraint("item_id", "version_id", name="uq_item_talking_point_sources_item_version"),)
 
-    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True,
+    id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), index=True,
                                          info=raising(OFFICE, events=False))
-    version_id: Mapped[int] = mapped_column(ForeignKey("talking_point_versions.id", ondelete="CASCADE"),
-                                            primary_key=True, index=True, info=raising(OFFICE, events=False))
+    version_id: Mapped[int] = mapped_column(ForeignKey("talking_point_versions.id", ondelete="CASCADE"), index=True,
+                                            info=raising(OFFICE, events=False))
     composed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED, events=False))
     composed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
 
