@@ -438,8 +438,8 @@ def _talking_points_library(protocol, advisor, partnership: Partnership, outboun
         title="“Ook in Nederland worden arbeidsmigranten uitgebuit”",
         text="Dat klopt: ook in Nederland werken arbeidsmigranten te vaak onder slechte omstandigheden, met "
              "huisvesting en werk bij dezelfde werkgever. Een aanjaagteam van het kabinet deed daar voorstellen voor "
-             "die nu worden ingevoerd. Wij delen graag wat wij leren, en horen graag hoe Wuxi toezicht houdt op uitzendbureaus en "
-             "bouwbedrijven.",
+             "die nu worden ingevoerd. Wij delen graag wat wij leren, en horen graag hoe Wuxi toezicht houdt op "
+             "uitzendbureaus en bouwbedrijven.",
         sources="Aanjaagteam Bescherming Arbeidsmigranten, Geen tweederangsburgers — https://www.rijksoverheid.nl "
                 "— 2020-10-30")
     meeting = next(i for i in outbound.items if i.title == "Ontvangst door het stadsbestuur van Wuxi")
