@@ -134,8 +134,8 @@ def _make(make_user) -> Data:
     evaluation = Evaluation(objective_id=objectives[0].id, evaluated_on=date(2027, 1, 1), progress="some")
     setting = Setting(key="talking_points_block", value="0")
     library = LibraryEntry(theme=themes[0], kind="whataboutism")
-    versions = [LibraryVersion(entry=library, number=n, title="Toeslagen", text=f"Versie {n}", sources="Ongekend onrecht")
-                for n in (1, 2)]
+    versions = [LibraryVersion(entry=library, number=n, title="Toeslagen", text=f"Versie {n}",
+                               sources="Ongekend onrecht") for n in (1, 2)]
     composed = ComposedFrom(item=items[0], version=versions[0])
     db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation, library,
                         *versions, composed])
