@@ -102,7 +102,9 @@ def item_problems(mission: Mission, data: dict) -> list[RuleViolation]:
         problems.append(RuleViolation(_("Say why they are kept off the record."), "headcount_reason"))
     if data.get("participants"):
         wanted = set(data["participants"])
-        known = set(db.session.scalars(select(Participant.id).where(Participant.id.in_(wanted))))
+        # An id beyond what the database holds names no one (and PostgreSQL would refuse to compare it).
+        holdable = {i for i in wanted if isinstance(i, int) and 0 < i < 2**31}
+        known = set(db.session.scalars(select(Participant.id).where(Participant.id.in_(holdable))))
         if known != wanted:
             problems.append(RuleViolation(_("Choose participants from the list."), "participants"))
     if data.get("focal_themes") and not set(data["focal_themes"]) <= {t.id for t in mission.partnership.focal_themes}:

@@ -38,7 +38,7 @@ from ..disclosure import (
     shows_high_risk,
 )
 from ..errors import RuleViolation, attach
-from ..forms import ConfirmForm, save_edit, save_form
+from ..forms import MAX_ID, ConfirmForm, save_edit, save_form
 from ..participants.queries import (
     find_participants,
     participants_by_id,
@@ -143,7 +143,9 @@ def _attendee_choices(form: ItemForm, mission) -> None:
     known = {p.id for p in ours}
     search = request.form.get(SEARCH, "") if request.method == "POST" else ""
     found = find_participants(search, by_real_name=may_see_real_names(current_user)) if search else []
-    ticked = {i for i in form.participants.data or [] if isinstance(i, int)} - known - {p.id for p in found}
+    # Only ids the database can hold: a larger one (typed into the request) is the form's to refuse, not PostgreSQL's.
+    ticked = {i for i in form.participants.data or [] if isinstance(i, int) and 0 < i <= MAX_ID} - known - {
+        p.id for p in found}
     others = list({p.id: p for p in [*participants_by_id(ticked), *participants_in_no_programme(), *found]
                    if p.id not in known}.values())
     form.participants.choices = [(p.id, participant_label(p, current_user)) for p in [*ours, *others]]
