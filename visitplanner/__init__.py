@@ -38,6 +38,7 @@ from .followup.views import bp as followup_bp
 from .stakeholders.views import bp as stakeholders_bp
 from .forms import MAX_ID
 from .itinerary.views import bp as itinerary_bp
+from .library.views import bp as library_bp
 from .logmask import install as mask_feed_tokens_in_logs
 from .logmask import is_other_spelling_of_a_feed
 from .main.views import bp as main_bp
@@ -158,7 +159,7 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
-               readiness_bp, calendar_bp, followup_bp, stakeholders_bp, contacts_bp, companies_bp):
+               readiness_bp, calendar_bp, followup_bp, stakeholders_bp, contacts_bp, companies_bp, library_bp):
         app.register_blueprint(bp)
 
 

@@ -62,6 +62,16 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "partnerships.review": STAFF,
     "partnerships.record_review": ADVISOR,
     "partnerships.review_report": STAFF,
+    # The talking-points library per focal theme and the own policy (issue 24, parts 4 and 7a): read by the office
+    # (protocol composes from it), kept by the advisor; composing is an item edit, for those who edit the programme.
+    "library.theme": STAFF,
+    "library.entry": STAFF,
+    "library.add": ADVISOR,
+    "library.revise": ADVISOR,
+    "library.retire": ADVISOR,
+    "library.compose": PLANNERS,
+    "library.policy": STAFF,
+    "library.edit_policy": ADVISOR,
     # missions, delegation and companies
     # An approver creates a mission only for a partnership advised against, with an override (see the operation).
     "missions.create": frozenset({Role.PROTOCOL, Role.APPROVER}),

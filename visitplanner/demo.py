@@ -26,6 +26,8 @@ from .companies.operations import (
     set_objectives,
     update_company,
 )
+from .library.models import EntryKind
+from .library.operations import add_entry, compose_talking_points, revise_entry, revise_policy
 from .missions.models import Company, Direction, DueDiligence, Mission, RoomAnswer, Side
 from .missions.operations import add_company, add_member, create_mission, record_room_request
 from .participants.models import (
@@ -153,6 +155,7 @@ def load_demo() -> list[tuple[str, str]]:
     outbound = _outbound(protocol, advisor, users, partnership)
     inbound = _inbound(protocol, advisor, users, partnership)
     _company_register(protocol, advisor, partnership)
+    _talking_points_library(protocol, advisor, partnership, outbound)
     _civil_society(protocol, advisor, users, outbound, inbound)
     _stakeholders(advisor, partnership)
     _past_visit(protocol, advisor, users, partnership)
@@ -553,3 +556,63 @@ def _reviewed(protocol, advisor, partnership: Partnership, outbound: Mission) ->
                 "aan een buurtcentrum voor arbeidsmigranten.",
         answer=RoomAnswer.PARTLY.value, answered_on=min(_d(2026, 11, 20), today), today=today,
         notes="Het gesprek mag, in een ruimte van het stadsbestuur; het bezoek aan het buurtcentrum niet.")
+
+
+#: The own policy, stated up front (B, intro) with its openness commitment (B.a).
+OWN_POLICY = (
+    "Gemeente Voorbeeldstad zet mensenrechten centraal in al haar internationale samenwerking, ook met partnersteden "
+    "in China. Wij benoemen mensenrechten bij elk contact met onze partner, zonder vooraf onderwerpen uit te "
+    "sluiten.\n\n"
+    "Openheid: wij zijn open over de mensenrechtensituatie in onze eigen gemeente en in Nederland, ook waar het "
+    "misgaat (discriminatie door de overheid, uitbuiting van arbeidsmigranten), en verwachten dezelfde openheid van "
+    "onze partner.\n\n"
+    "Wij betrekken maatschappelijke organisaties en mensenrechtenverdedigers, hier en in de partnerregio, alleen met "
+    "hun instemming en met zorg voor hun veiligheid."
+)
+
+
+def _talking_points_library(protocol, advisor, partnership: Partnership, outbound: Mission) -> None:
+    """The own policy; a library on the focal themes with an answer to "what about the Netherlands?" in two versions;
+    the outbound mission's first official meeting composed from it (before the later version, which it keeps out)."""
+    revise_policy(advisor, based_on=0, text=OWN_POLICY, sources=(
+        "Raadsbesluit Internationaal beleid en mensenrechten, Gemeente Voorbeeldstad — 2025-03-13\n"
+        "Amnesty International Nederland, Mensenrechten in de samenwerking met Chinese steden en provincies — "
+        "https://www.amnesty.nl — 2023"))
+    themes = {t.key: t for t in partnership.focal_themes}
+    benefits = add_entry(
+        advisor, themes["surveillance_smart_cities"], kind=EntryKind.WHATABOUTISM.value,
+        title="“En de toeslagenaffaire dan?”",
+        text="Ja, ook in Nederland heeft de overheid met algoritmen en risicoprofielen burgers gediscrimineerd: in de "
+             "toeslagenaffaire werden duizenden ouders ten onrechte als fraudeur behandeld, mede op grond van hun "
+             "tweede nationaliteit. Een parlementaire commissie noemde dat ‘ongekend onrecht’; het kabinet trad af en "
+             "de ouders worden gecompenseerd. Juist daarom vragen wij ook u open te zijn over hoe camerasystemen en "
+             "risicoscores in Wuxi worden ingezet, en wie daartegen bezwaar kan maken.",
+        sources="Parlementaire ondervragingscommissie Kinderopvangtoeslag, Ongekend onrecht (Kamerstuk 35 510, nr. 2) "
+                "— https://www.tweedekamer.nl — 2020-12-17\n"
+                "Amnesty International, Xenofobe machines — https://www.amnesty.nl — 2021-10-25")
+    labour = add_entry(
+        advisor, themes["labour_rights"], kind=EntryKind.POINT.value,
+        title="Arbeidsomstandigheden in de bouw",
+        text="Wij vragen naar de arbeidsomstandigheden van bouwvakkers en arbeidsmigranten in Wuxi: werktijden, "
+             "achterstallig loon, en of werknemers zich vrij kunnen organiseren.",
+        sources="China Labour Bulletin, Construction workers — https://clb.org.hk — 2025-01-15")
+    add_entry(
+        advisor, themes["labour_rights"], kind=EntryKind.WHATABOUTISM.value,
+        title="“Ook in Nederland worden arbeidsmigranten uitgebuit”",
+        text="Dat klopt: ook in Nederland werken arbeidsmigranten te vaak onder slechte omstandigheden, met "
+             "huisvesting en werk bij dezelfde werkgever. Een aanjaagteam van het kabinet deed daar voorstellen voor "
+             "die nu worden ingevoerd. Wij delen graag wat wij leren, en horen graag hoe Wuxi toezicht houdt op "
+             "uitzendbureaus en bouwbedrijven.",
+        sources="Aanjaagteam Bescherming Arbeidsmigranten, Geen tweederangsburgers — https://www.rijksoverheid.nl "
+                "— 2020-10-30")
+    meeting = next(i for i in outbound.items if i.title == "Ontvangst door het stadsbestuur van Wuxi")
+    compose_talking_points(protocol, meeting, [benefits.current.id, labour.current.id],
+                           expected_version=meeting.version)
+    revise_entry(
+        advisor, benefits, based_on=1, title=benefits.current.title,
+        text=benefits.current.text + " Ook etnisch profileren door de Koninklijke Marechaussee is door de rechter "
+                                     "discriminatie genoemd; de Marechaussee heeft haar werkwijze aangepast.",
+        sources=benefits.current.sources + "\n"
+                "Gerechtshof Den Haag, uitspraak over etnisch profileren door de Koninklijke Marechaussee — "
+                "https://www.rechtspraak.nl — 2023-02-14\n"
+                "College voor de Rechten van de Mens, Etnisch profileren — https://www.mensenrechten.nl — 2023")

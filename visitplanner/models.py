@@ -25,3 +25,5 @@ from .readiness.models import ManualConfirmation, Setting, SignOff  # noqa: F401
 from .calendar.models import CalendarFeed, FeedFetch  # noqa: F401
 from .followup.models import FollowUp, MeetingOutcome  # noqa: F401
 from .contacts.models import Contact  # noqa: F401
+from .library.models import ComposedFrom, LibraryEntry, LibraryVersion, PolicyVersion  # noqa: F401
+from .stakeholders.models import Involvement, Stakeholder  # noqa: F401

@@ -60,6 +60,7 @@ from .extensions import db
 from .facts import CHILDREN, MIRROR, facts, facts_of
 from .followup.models import FollowUp, MeetingOutcome
 from .itinerary.models import ProgrammeItem, item_attendees, item_focal_themes
+from .library.models import ComposedFrom, LibraryEntry, LibraryVersion, PolicyVersion
 from .missions.models import Company, DelegationMember, Mission, MissionStatus, mission_companies
 from .participants.models import (
     ConsentRecord,
@@ -399,6 +400,11 @@ BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
     PartnershipReview: (_of_partnership, None),
     ReviewNote: (_review_note_roots, None),
     FocalTheme: (_theme_roots, _theme_items),
+    # The library is in no output but its own pages; a meeting composed from it is the item's change.
+    LibraryEntry: (None, None),
+    LibraryVersion: (None, None),
+    PolicyVersion: (None, None),
+    ComposedFrom: (_of_item, None),
     # A setting may change what every check decides (talking points block) or what every audience sees.
     Setting: (_everything, _every_item),
     User: (_user_roots, _user_items),

@@ -174,6 +174,17 @@ EXPECTED: dict[str, set] = {
     "admin.audit_log": {ADMIN},
     "admin.processing": {ADMIN},
     "admin.processing_markdown": {ADMIN},
+    # Issue 24, parts 4 and 7a: the talking-points library per focal theme and the own human-rights policy. The office
+    # reads them (the protocol officer composes a meeting's talking points from the library, which is an item edit:
+    # for those who edit the programme); the advisor keeps them. A delegation member reaches none of it.
+    "library.theme": OFFICE,
+    "library.entry": OFFICE,
+    "library.add": {ADVISOR},
+    "library.revise": {ADVISOR},
+    "library.retire": {ADVISOR},
+    "library.compose": {PROTOCOL, ADVISOR},
+    "library.policy": OFFICE,
+    "library.edit_policy": {ADVISOR},
 }
 
 

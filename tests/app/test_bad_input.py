@@ -125,7 +125,8 @@ FORM_TABLES = {
     "ObjectiveForm": "objectives", "OutcomeForm": "meeting_outcomes", "FollowUpForm": "follow_ups",
     "EvaluationForm": "evaluations", "ItemForm": "programme_items", "MissionForm": "missions",
     "MemberForm": "delegation_members", "CompanyForm": "companies", "CompanyRecordForm": "companies",
-    "ConfirmCheckForm": "manual_confirmations", "ContactForm": "contacts",
+    "ConfirmCheckForm": "manual_confirmations", "ContactForm": "contacts", "EntryForm": "talking_point_versions",
+    "PolicyForm": "own_policy_versions",
 }
 
 

@@ -22,6 +22,7 @@ from visitplanner.enums import FIELD_ENUMS, LabelledEnum, MemberText, RiskLevel
 from visitplanner.followup.forms import FollowUpStatusForm
 from visitplanner.followup.models import FollowUpStatus
 from visitplanner.itinerary.models import ItemKind, Visibility
+from visitplanner.library.models import EntryKind
 from visitplanner.missions.models import Direction, DueDiligence, MissionStatus, RoomAnswer, Side
 from visitplanner.participants.models import ConsultationChannel, Decision, ParticipantKind, Scope
 from visitplanner.partnerships.models import (
@@ -132,7 +133,8 @@ def test_a_form_offers_an_enums_choices_in_the_readers_language(app):
 #: The fields whose stored values are shown by an enum's label, as the audit log's own registry listed them before the
 #: enums said so themselves, and the consultation's channel that its entries' headings already showed by its label.
 FIELDS = {
-    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind, StakeholderKind, ContactKind, ObjectiveKind},
+    "kind": {ItemKind, PartnershipKind, FeedKind, ParticipantKind, StakeholderKind, ContactKind, ObjectiveKind,
+             EntryKind},
     "audience": {Audience},
     "visibility": {Visibility},
     "direction": {Direction},

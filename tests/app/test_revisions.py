@@ -24,6 +24,7 @@ from visitplanner.companies.models import (
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp, MeetingOutcome
 from visitplanner.itinerary.models import ProgrammeItem
+from visitplanner.library.models import ComposedFrom, LibraryEntry, LibraryVersion
 from visitplanner.missions.models import Company, DelegationMember, Mission
 from visitplanner.participants.models import (
     ConsentRecord,
@@ -147,7 +148,12 @@ def _make(make_user) -> Data:
     setting = Setting(key="talking_points_block", value="0")
     contacts = [Contact(partnership=p, kind="call", happened_on=date(2027, 2, 1), subject=f"Gesprek {i}",
                         focal_themes=[themes[0]] if i == 0 else []) for i, p in enumerate(partnerships)]
-    db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation, *contacts])
+    library = LibraryEntry(theme=themes[0], kind="whataboutism")
+    versions = [LibraryVersion(entry=library, number=n, title="Toeslagen", text=f"Versie {n}",
+                               sources="Ongekend onrecht") for n in (1, 2)]
+    composed = ComposedFrom(item=items[0], version=versions[0])
+    db.session.add_all([follow_up, outcome, entry, evaluation, setting, consultation, other_consultation, *contacts,
+                        library, *versions, composed])
     # The register's history of each company: the first company takes part in the first mission, the second in none.
     briefings = [CompanyBriefing(company_id=c.id, briefed_on=date(2027, 3, 1), held=True, briefed_by_id=user_ids[0],
                                  topics=[BriefingTopic(topic="region")], objectives=[objectives[0]])
@@ -173,6 +179,7 @@ def _make(make_user) -> Data:
         Contact: pick(contacts),
         CompanyBriefing: pick(briefings), BriefingTopic: [(b.id, "region") for b in briefings],
         DueDiligenceChange: pick(diligence), DefenderMeeting: pick(meetings), CivilSocietyConnection: pick(connections),
+        LibraryEntry: [library.id], LibraryVersion: pick(versions), ComposedFrom: [composed.id],
     })
 
 
@@ -186,7 +193,7 @@ BELONGS_TO = {
     PartnershipReview: {P1}, ReviewNote: {P1},
     FocalTheme: {M1, P1}, Setting: {M1, M2, P1, P2}, User: {U1}, UserRole: {U1}, Consultation: {M1},
     ConsultationCover: {M1}, Contact: {P1}, CompanyBriefing: {M1}, BriefingTopic: {M1}, DueDiligenceChange: {M1},
-    DefenderMeeting: {M1}, CivilSocietyConnection: {M1},
+    DefenderMeeting: {M1}, CivilSocietyConnection: {M1}, ComposedFrom: {M1},
 }
 #: A follow-up between visits belongs to its partnership instead (the first row, made one in SPECIAL).
 BELONGS_INSTEAD = {("FollowUp", "partnership_id"): {P1}, ("FollowUp", "contact_id"): {P1}}
@@ -206,6 +213,7 @@ MOVES_TO = {
     ("Objective", "partnership_id"): {P2}, ("Evaluation", "objective_id"): {P2}, ("UserRole", "user_id"): {U2},
     ("Contact", "partnership_id"): {P2}, ("FollowUp", "partnership_id"): {P2},
     ("PartnershipReview", "partnership_id"): {P2}, ("ReviewNote", "review_id"): {P2},
+    ("ComposedFrom", "item_id"): {M2},
 }
 #: Changes that the schema allows only together with other columns, or only to certain values:
 #: ``{(model, attribute): (set first, then change)}``; the change alone must raise.

@@ -149,7 +149,9 @@ def test_the_partnership_page_counts_the_items_raising_each_theme(client, login,
     gone = make_item(chosen, "2027-04-14T11:00", "2027-04-14T12:00", focal_themes=[labour], title="Geschrapt")
     assert client.post(f"/items/{gone.id}/remove", data={}).status_code == 302
 
-    page = unescape(client.get(f"/partnerships/{chosen.partnership_id}").get_data(as_text=True))
+    html = client.get(f"/partnerships/{chosen.partnership_id}").get_data(as_text=True)
+    page = unescape(re.sub(r"<[^>]+>", "", html))  # each theme's name links to its page (its library)
 
     assert "Labour rights (Strong in the partner region) — programme items raising it: 2" in page
+    assert f'href="/themes/{labour.id}"' in html
     assert "programme items raising it: 1" in page

@@ -17,9 +17,10 @@ from visitplanner.contacts.models import Contact
 from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.companies.models import CompanyBriefing
+from visitplanner.library.models import LibraryEntry, LibraryVersion
 from visitplanner.missions.models import Company
 from visitplanner.participants.models import Participant
-from visitplanner.partnerships.models import Objective
+from visitplanner.partnerships.models import FocalTheme, Objective
 from visitplanner.readiness.models import ManualCheck
 from visitplanner.stakeholders.models import Stakeholder
 
@@ -49,6 +50,8 @@ class Dataset:
     stakeholder_id: int
     contact_id: int
     briefing_id: int
+    theme_id: int
+    entry_id: int
     feed_id: int | None = None
     key: str = ManualCheck.DELEGATION_BRIEFED.value
 
@@ -82,12 +85,19 @@ def build_dataset(app, make_user, make_partnership, make_mission, make_member, m
         db.session.add_all([objective, follow_up, stakeholder, contact])
         briefing = CompanyBriefing(briefed_on=date(2027, 3, 1), held=False)
         company.briefings.append(briefing)
+        theme = FocalTheme(name="Arbeidsrechten in Wuxi", line="region")
+        partnership.focal_themes.append(theme)
+        entry = LibraryEntry(theme=theme, kind="whataboutism")
+        LibraryVersion(entry=entry, number=1, title="Toeslagenaffaire", text="Wij zijn open over onze eigen fouten.",
+                       sources="Ongekend onrecht, 2020")
+        db.session.add_all([theme, entry])
         commit()
         return Dataset(
             delegate_email=delegate.email, partnership_id=partnership.id, mission_id=mission.id,
             member_id=member.id, item_id=item.id, company_id=company.id, user_id=delegate.id,
             participant_id=participant.id, token=token, feed_id=feed.id, objective_id=objective.id,
             follow_up_id=follow_up.id, stakeholder_id=stakeholder.id, contact_id=contact.id, briefing_id=briefing.id,
+            theme_id=theme.id, entry_id=entry.id,
         )
 
 

@@ -102,7 +102,9 @@ def item_problems(mission: Mission, data: dict) -> list[RuleViolation]:
         problems.append(RuleViolation(_("Say why they are kept off the record."), "headcount_reason"))
     if data.get("participants"):
         wanted = set(data["participants"])
-        known = set(db.session.scalars(select(Participant.id).where(Participant.id.in_(wanted))))
+        # An id beyond what the database holds names no one (and PostgreSQL would refuse to compare it).
+        holdable = {i for i in wanted if isinstance(i, int) and 0 < i < 2**31}
+        known = set(db.session.scalars(select(Participant.id).where(Participant.id.in_(holdable))))
         if known != wanted:
             problems.append(RuleViolation(_("Choose participants from the list."), "participants"))
     if data.get("focal_themes") and not set(data["focal_themes"]) <= {t.id for t in mission.partnership.focal_themes}:
@@ -201,3 +203,38 @@ def release_item(actor: User, item: ProgrammeItem, reason: str) -> None:
     item.protected_at = item.protected_by_id = None
     db.session.flush()
     _audit(actor, "item.release", item, {"protected": [True, False], "reason": [None, reason]})
+
+
+#: The most an item's talking points hold (the item form's limit).
+TALKING_POINTS_MAX = 5000
+
+
+def amend_talking_points(actor: User, item: ProgrammeItem, *, expected_version: int | None, talking_points: str,
+                         theme_ids: list[int] = (), noted: dict | None = None) -> ProgrammeItem:
+    """Change an item's talking points, and add the focal themes they raise, and nothing else: an item edit like
+    :func:`update_item` (a stale version refused, audited as a change of the item; at the commit its revisions are
+    raised, a sign-off that vouched for the old talking points is voided and calendars follow). ``noted`` adds to
+    the audit entry what the change was made from (the library's versions)."""
+    if expected_version != item.version:
+        raise StaleEdit()
+    if item.removed_at is not None:
+        raise RuleViolation(_("This item has been removed and can no longer be changed."))
+    talking_points = (talking_points or "").strip()
+    if len(talking_points) > TALKING_POINTS_MAX:
+        raise RuleViolation(_("Together the talking points would be longer than %(most)d characters. Shorten the "
+                              "item's talking points on its form first.", most=TALKING_POINTS_MAX))
+    chosen = {t.id: t for t in item.mission.partnership.focal_themes}
+    if not set(theme_ids) <= chosen.keys():
+        raise RuleViolation(_("Choose among the focal themes this partnership has chosen."))
+    before = snapshot(item, ProgrammeItem.AUDITED)
+    item.talking_points = talking_points
+    wanted = {t.id for t in item.focal_themes} | set(theme_ids)
+    if wanted != {t.id for t in item.focal_themes}:
+        item.focal_themes = [chosen[i] for i in sorted(wanted) if i in chosen] + [
+            t for t in item.focal_themes if t.id not in chosen]
+    changes = changed(before, snapshot(item, ProgrammeItem.AUDITED))
+    if changes:
+        item.updated_at = now_utc()
+        db.session.flush()
+        _audit(actor, "item.update", item, {**changes, **(noted or {})})
+    return item

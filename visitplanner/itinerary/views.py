@@ -38,13 +38,14 @@ from ..disclosure import (
     shows_high_risk,
 )
 from ..errors import RuleViolation, attach
-from ..forms import ConfirmForm, save_edit, save_form
+from ..forms import MAX_ID, ConfirmForm, save_edit, save_form
 from ..participants.queries import (
     find_participants,
     participants_by_id,
     participants_in_no_programme,
     participants_of_mission,
 )
+from ..library.queries import composed_for
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
 from ..shell import loads
@@ -142,7 +143,9 @@ def _attendee_choices(form: ItemForm, mission) -> None:
     known = {p.id for p in ours}
     search = request.form.get(SEARCH, "") if request.method == "POST" else ""
     found = find_participants(search, by_real_name=may_see_real_names(current_user)) if search else []
-    ticked = {i for i in form.participants.data or [] if isinstance(i, int)} - known - {p.id for p in found}
+    # Only ids the database can hold: a larger one (typed into the request) is the form's to refuse, not PostgreSQL's.
+    ticked = {i for i in form.participants.data or [] if isinstance(i, int) and 0 < i <= MAX_ID} - known - {
+        p.id for p in found}
     others = list({p.id: p for p in [*participants_by_id(ticked), *participants_in_no_programme(), *found]
                    if p.id not in known}.values())
     form.participants.choices = [(p.id, participant_label(p, current_user)) for p in [*ours, *others]]
@@ -275,7 +278,8 @@ def edit(item: ProgrammeItem):
         _warn_double_bookings(mission, item)
         return redirect(target)
     return render_template("itinerary/form.html", form=form, mission=mission, item=item,
-                           protected=protection_reason(item) if kept_out_of_feeds(item) else None)
+                           protected=protection_reason(item) if kept_out_of_feeds(item) else None,
+                           composed=composed_for([item.id]).get(item.id, []))
 
 
 @bp.route("/items/<int:item_id>/release", methods=["GET", "POST"])
