@@ -1,7 +1,7 @@
 """the register of stakeholders and who was involved in which objective
 
 Revision ID: 0027
-Revises: 0022
+Revises: 0026
 Create Date: 2026-12-07 18:58:41
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0027'
-down_revision = '0022'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
