@@ -284,6 +284,24 @@ def test_the_partnership_follow_up_table_saves_statuses(en, login, wuxi):
     assert entry.partnership_id == wuxi.id and entry.mission_id is None
 
 
+def test_the_contact_page_saves_its_follow_ups_statuses_and_comes_back_to_the_contact(en, login, wuxi):
+    advisor = login(Role.PROTOCOL)
+    contact = log_contact(advisor, wuxi, kind="letter", happened_on=date(2027, 1, 5), subject="Brief",
+                          partner_response="", theme_ids=[])
+    follow_up = add_partnership_follow_up(advisor, wuxi, contact=contact, what="Antwoord nagaan", with_whom="",
+                                          owner=advisor, due_date=date(2027, 2, 20))
+    commit()
+    html = page(en, f"/contacts/{contact.id}")
+    action = re.search(r'<form method="post" action="([^"]+)">', html).group(1)
+
+    response = en.post(action, data={f"was-{follow_up.id}": "open", f"status-{follow_up.id}": "in_progress"})
+
+    assert response.headers["Location"].endswith(f"/contacts/{contact.id}#follow-ups")
+    assert "Status saved: 1 follow-up action changed." in page(en, f"/contacts/{contact.id}")
+    db.session.expire_all()
+    assert db.session.get(FollowUp, follow_up.id).status == "in_progress"
+
+
 def test_a_follow_up_belongs_to_a_mission_or_a_partnership_never_both_nor_neither(wuxi, make_mission):
     from sqlalchemy.exc import IntegrityError
 

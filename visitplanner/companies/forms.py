@@ -26,8 +26,8 @@ class CompanyForm(VersionedForm):
 class BriefingForm(BaseForm):
     version = HiddenField()
     briefed_on = DateField(_l("Day of the briefing"), validators=[InputRequired(message=_DATE)],
-                           description=_l("The briefing on the OECD Guidelines, the UNGPs, due diligence and the issues "
-                                          "of the research and the action plan."))
+                           description=_l("The briefing on the OECD Guidelines, the UNGPs, due diligence and the "
+                                          "issues of the research and the action plan."))
     held = BooleanField(_l("The briefing was held"),
                         description=_l("Until then the day is a plan: a briefing counts once it is held before "
                                        "departure, for a set period."))
