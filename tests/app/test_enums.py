@@ -149,6 +149,7 @@ FIELDS = {
     "checklist": {ManualCheck},
     "sign_off_role": {SignOffRole},
     "topic": {DossierTopic},
+    "topics": {DossierTopic},
     "channel": {ConsultationChannel},
     "side": {Side},
     "way": {InvolvementWay},

@@ -47,7 +47,8 @@ class RegionType(LabelledEnum):
 
 
 class DossierTopic(LabelledEnum):
-    __fields__ = ("topic",)
+    #: "topics": what a company's briefing covered (``companies``).
+    __fields__ = ("topic", "topics")
 
     CHINA = "china"
     REGION = "region"

@@ -174,7 +174,7 @@ class Involvement(db.Model):
                                                        info=_involved(personal(Category.SPECIAL, CIVIL)))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True,
                                                    info=_involved(KEY))
-    held_on: Mapped[date] = mapped_column(info=_involved(OFFICE, _l("Date")))
+    held_on: Mapped[date] = mapped_column(info=_involved(OFFICE, _l("Held on")))
     way: Mapped[str] = mapped_column(String(16), info=_involved(OFFICE, _l("How")))
     #: What they said or contributed; encrypted at rest, read by the roles that may see real names when the party
     #: is protected, taken away with the person's data (retention, erasure).

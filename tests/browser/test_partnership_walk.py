@@ -1,0 +1,97 @@
+"""Issue 24 walked through in one sitting, as the advisor, in a browser that runs no script: she records an NGO
+consulted on an objective, adds a company with ties to the region to the register with its briefing, prepares an
+answer to "what about the Netherlands?", composes an official meeting's talking points from it, and logs a call with
+the partner. Each step is the one the part's own browser test takes; the partnership page then shows them together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from browser.test_company_register import add_company_with_briefing
+from browser.test_partner_contacts import log_call
+from browser.test_stakeholders import add_organisation, record_consulted, sign_in_as_advisor
+from browser.test_talking_points_library import compose_talking_points, prepare_answer
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from visitplanner.auth.models import User
+from visitplanner.commit import commit
+from visitplanner.extensions import db
+from visitplanner.itinerary.models import ItemKind, ProgrammeItem
+from visitplanner.itinerary.operations import create_item
+from visitplanner.library.models import ComposedFrom, LibraryEntry, LibraryVersion
+from visitplanner.missions.models import Direction, Mission
+
+pytestmark = pytest.mark.browser
+
+PARTNERSHIP = "Gemeente Voorbeeldstad – Wuxi"
+LABOUR = "Arbeidsrechten agenderen bij elk officieel bezoek"
+NGO = "FNV Wereldwijd, afdeling Voorbeeldstad (walk)"
+COMPANY = "Rijnmond Kranen B.V. (walk)"
+THEME = "Labour rights"
+ANSWER = ("Ook in Nederland werken arbeidsmigranten onder slechte omstandigheden; de Inspectie SZW en het rapport "
+          "van het Aanjaagteam bescherming arbeidsmigranten zeggen dat openlijk. Hoe ziet u dat in Wuxi?")
+SOURCES = "Aanjaagteam bescherming arbeidsmigranten, Geen tweederangsburgers — https://www.rijksoverheid.nl — 2020-10-30"
+TITLE = "En de arbeidsmigranten in Nederland dan? (walk)"
+MEETING = "Overleg met het arbeidsbureau van Wuxi (walk)"
+CALL = "Telefoongesprek over arbeidsinspecties (walk)"
+
+
+@pytest.fixture
+def meeting(live_app):
+    """An official meeting of the demo's inbound mission (a draft), taken out again with what was composed into it,
+    and the library entry prepared, for the other tests of the session."""
+    with live_app.app_context():
+        mission = db.session.scalar(select(Mission).where(Mission.direction == Direction.INBOUND.value))
+        protocol = db.session.scalar(select(User).where(User.email == "protocol@example.org"))
+        day = mission.start_date.isoformat()
+        item = create_item(protocol, mission, kind=ItemKind.OFFICIAL_MEETING.value, title=MEETING,
+                           starts_at=datetime.fromisoformat(f"{day}T15:00"),
+                           ends_at=datetime.fromisoformat(f"{day}T15:45"), timezone=mission.timezone,
+                           location="Stadhuis Voorbeeldstad", visibility="partner", attendees=[])
+        commit(protocol)
+        found = {"mission": mission.id, "item": item.id}
+    yield found
+    with live_app.app_context():
+        entries = set(db.session.scalars(select(LibraryVersion.entry_id).where(LibraryVersion.title == TITLE)))
+        versions = list(db.session.scalars(select(LibraryVersion).where(LibraryVersion.entry_id.in_(entries))))
+        links = list(db.session.scalars(select(ComposedFrom).where(
+            ComposedFrom.version_id.in_([v.id for v in versions]) | (ComposedFrom.item_id == found["item"]))))
+        for row in [*links, db.session.get(ProgrammeItem, found["item"]), *versions,
+                    *(db.session.get(LibraryEntry, i) for i in entries)]:
+            db.session.delete(row)
+            db.session.flush()
+        commit()
+
+
+def test_the_advisor_walks_the_partnership_between_the_visits(new_context, authenticator_code, meeting):
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in_as_advisor(page, authenticator_code)
+
+    # An NGO consulted on an objective of the action plan (B.b).
+    add_organisation(page, NGO, "Dutch civil society")
+    record_consulted(page, PARTNERSHIP, LABOUR, f"{NGO} (Dutch civil society)", "A meeting",
+                     "Vraag naar de inspectie van uitzendbureaus.")
+
+    # A company with ties to the region, in the register with its briefing (B.c).
+    company_page = add_company_with_briefing(page, COMPANY, sector="Havenkranen",
+                                             ties="Koopt staal bij een fabriek in Wuxi.")
+
+    # An answer to "what about the Netherlands?", and a meeting's talking points composed from it (B.a).
+    page.goto("/partnerships/")
+    page.get_by_role("link", name=PARTNERSHIP).first.click()
+    prepare_answer(page, THEME, ANSWER, SOURCES, title=TITLE)
+    page.goto(f"/missions/{meeting['mission']}/programme")
+    compose_talking_points(page, MEETING, ANSWER)
+
+    # A call with the partner, raising the theme (B.c: human rights in the ongoing communication).
+    log_call(page, PARTNERSHIP, CALL, THEME, response="Men stuurt de inspectiecijfers toe.")
+
+    # The partnership page shows them together.
+    page.goto("/partnerships/")
+    page.get_by_role("link", name=PARTNERSHIP).first.click()
+    expect(page.get_by_role("row").filter(has_text=LABOUR).first).to_contain_text(f"{NGO} — A meeting")
+    expect(page.get_by_role("link", name=CALL)).to_be_visible()
+    page.goto(company_page)
+    expect(page.get_by_role("heading", name=COMPANY, level=1)).to_be_visible()
