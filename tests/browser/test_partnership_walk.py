@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from browser.test_company_register import add_company_with_briefing
 from browser.test_partner_contacts import log_call
-from browser.test_stakeholders import add_organisation, record_consulted, sign_in_as_advisor
+from browser.test_stakeholders import add_organisation, objective_row, record_consulted, sign_in_as_advisor
 from browser.test_talking_points_library import compose_talking_points, prepare_answer
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -91,7 +91,7 @@ def test_the_advisor_walks_the_partnership_between_the_visits(new_context, authe
     # The partnership page shows them together.
     page.goto("/partnerships/")
     page.get_by_role("link", name=PARTNERSHIP).first.click()
-    expect(page.get_by_role("row").filter(has_text=LABOUR).first).to_contain_text(f"{NGO} — A meeting")
-    expect(page.get_by_role("link", name=CALL)).to_be_visible()
+    expect(objective_row(page, LABOUR)).to_contain_text(f"{NGO} — A meeting")
+    expect(page.get_by_role("region", name="Contacts between visits").get_by_role("link", name=CALL)).to_be_visible()
     page.goto(company_page)
     expect(page.get_by_role("heading", name=COMPANY, level=1)).to_be_visible()

@@ -4,7 +4,7 @@ that it was consulted on an objective of the action plan; the objective's warnin
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from visitplanner.demo import DEMO_PASSWORD
 
@@ -40,12 +40,16 @@ def add_organisation(page: Page, name: str, kind: str) -> str:
     return status.inner_text().split(" as ", 1)[1].rstrip(".").strip()
 
 
+def objective_row(page: Page, objective: str) -> Locator:
+    """The row of an objective in the partnership page's action plan."""
+    return page.locator("tr[id^=objective-]").filter(has_text=objective)
+
+
 def record_consulted(page: Page, partnership: str, objective: str, who: str, way: str, said: str) -> None:
     """On the partnership page, record who was consulted on an objective: when (today), how and what they said."""
     page.goto("/partnerships/")
     page.get_by_role("link", name=partnership).first.click()
-    row = page.get_by_role("row").filter(has_text=objective)
-    row.get_by_role("link", name="Record who was consulted").click()
+    objective_row(page, objective).get_by_role("link", name="Record who was consulted").click()
     page.get_by_label("Who").select_option(label=who)
     page.get_by_label("How").select_option(label=way)
     page.get_by_label("What they said or contributed").fill(said)
@@ -65,7 +69,7 @@ def test_the_advisor_records_an_ngo_consulted_on_an_objective(new_context, authe
 
     record_consulted(page, "Gemeente Voorbeeldstad – Wuxi", SMART_CITY, f"{NGO} (Dutch civil society)",
                      "A consultation round", "Vraag naar de bewaartermijn van camerabeelden.")
-    row = page.get_by_role("row").filter(has_text=SMART_CITY)
+    row = objective_row(page, SMART_CITY)
     expect(row).to_contain_text(f"{NGO} — A consultation round")
     expect(row).to_contain_text("Vraag naar de bewaartermijn van camerabeelden.")
     expect(row).to_contain_text("This objective has no input from civil society in the partner region.")
