@@ -270,7 +270,7 @@ def test_a_save_that_voids_the_sign_offs_asks_first_and_then_offers_to_submit_ag
     expect(shown_item(sanne, title)).to_contain_text(place)
     expect(shown_item(sanne, title)).not_to_contain_text("oostpoort")
     sanne.get_by_role("navigation", name="This mission").get_by_role("link", name="Overview").click()
-    expect(sanne.locator("dl.vp-facts")).to_contain_text("Finalised")
+    expect(sanne.locator("dl.vp-facts").first).to_contain_text("Finalised")
 
     # Save and void: saved, and the message names the voided sign-offs and offers to submit again.
     open_item(sanne, finalised, title)

@@ -32,7 +32,8 @@ COMPANY = "Rijnmond Kranen B.V. (walk)"
 THEME = "Labour rights"
 ANSWER = ("Ook in Nederland werken arbeidsmigranten onder slechte omstandigheden; de Inspectie SZW en het rapport "
           "van het Aanjaagteam bescherming arbeidsmigranten zeggen dat openlijk. Hoe ziet u dat in Wuxi?")
-SOURCES = "Aanjaagteam bescherming arbeidsmigranten, Geen tweederangsburgers — https://www.rijksoverheid.nl — 2020-10-30"
+SOURCES = ("Aanjaagteam bescherming arbeidsmigranten, Geen tweederangsburgers — https://www.rijksoverheid.nl — "
+           "2020-10-30")
 TITLE = "En de arbeidsmigranten in Nederland dan? (walk)"
 MEETING = "Overleg met het arbeidsbureau van Wuxi (walk)"
 CALL = "Telefoongesprek over arbeidsinspecties (walk)"
