@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('partner_response', sa.Text(), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('letter', 'call', 'video_meeting', 'visit_by_others')",
                        name=op.f('ck_contacts_known_kind')),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'],

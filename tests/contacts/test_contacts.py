@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 from sqlalchemy import func, select
+from support.pages import form_values
 from support.readiness import freeze_today
 from support.sql import Statements
 
@@ -105,9 +106,10 @@ def test_editing_a_contact_is_audited_with_what_changed(en, login, wuxi):
     commit()
     assert 'value="Brief"' in page(en, f"/contacts/{contact.id}/edit")
 
+    loaded = form_values(page(en, f"/contacts/{contact.id}/edit"))
     response = en.post(f"/contacts/{contact.id}/edit",
-                       data=call_form([labour.id, defender.id], kind="letter", happened_on="2027-01-05",
-                                      subject="Brief", partner_response="Ontvangst bevestigd."))
+                       data={**loaded, **call_form([labour.id, defender.id], kind="letter", happened_on="2027-01-05",
+                                                   subject="Brief", partner_response="Ontvangst bevestigd.")})
 
     assert response.status_code == 302
     db.session.expire_all()
@@ -401,3 +403,23 @@ def test_the_partnership_page_takes_the_same_queries_for_one_contact_or_many(en,
         counts.append(sql.count)
     assert "Gesprek 6" in html or "Gesprek 5" in html
     assert counts[0] == counts[1], counts
+
+
+def test_two_people_editing_one_contact_keep_both_changes(en, login, wuxi, signed_in):
+    """No save undoes someone else's work: the second save, based on the page as it was, is merged field by field."""
+    labour, _defender = wuxi.focal_themes
+    advisor = login(Role.ADVISOR)
+    contact = log_contact(advisor, wuxi, kind="letter", happened_on=date(2027, 1, 5), subject="Brief",
+                          partner_response="", theme_ids=[labour.id])
+    commit()
+    mine = form_values(page(en, f"/contacts/{contact.id}/edit"))
+    other = signed_in(Role.PROTOCOL)
+    theirs = form_values(other.get(f"/contacts/{contact.id}/edit").get_data(as_text=True))
+    assert other.post(f"/contacts/{contact.id}/edit",
+                      data={**theirs, "partner_response": "Ontvangst bevestigd."}).status_code == 302
+    assert en.post(f"/contacts/{contact.id}/edit", data={**mine, "subject": "Brief over arbeidsinspecties"}) \
+        .status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Contact, contact.id)
+    assert (saved.subject, saved.partner_response) == ("Brief over arbeidsinspecties", "Ontvangst bevestigd.")
+    assert saved.version == 3

@@ -2,11 +2,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import BaseForm, MultiCheckboxField, strip
+from ..forms import MultiCheckboxField, VersionedForm, strip
 from .models import ContactKind
 
 
-class ContactForm(BaseForm):
+class ContactForm(VersionedForm):
     kind = RadioField(_l("Kind of contact"), choices=ContactKind.choices, validators=[InputRequired()])
     happened_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
     subject = StringField(_l("Subject"), filters=[strip], validators=[DataRequired(), Length(max=200)],

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..enums import LabelledEnum, sql_in
 from ..extensions import db
-from ..facts import created, raising, row_id
+from ..facts import created, raising, row_id, version_counter
 from ..partnerships.models import FocalTheme, Partnership
 from ..personal_data import ACTED, NOTES, OFFICE
 from ..timeutil import UTCDateTime, now_utc
@@ -66,12 +66,16 @@ class Contact(db.Model):
     partner_response: Mapped[str] = mapped_column(Text, default="", info=raising(NOTES, _l("Response")))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=raising(ACTED))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
+    #: A save based on an older version is merged, never allowed to undo what someone else saved meanwhile.
+    version: Mapped[int] = mapped_column(default=1, info=version_counter())
 
     partnership: Mapped[Partnership] = relationship()
     recorded_by: Mapped[User | None] = relationship(lazy="joined")
     focal_themes: Mapped[list[FocalTheme]] = relationship(secondary=contact_focal_themes, order_by="FocalTheme.id")
     follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="contact", order_by="FollowUp.due_date",
                                                       cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
 
     AUDITED = ("kind", "happened_on", "subject", "partner_response")
 

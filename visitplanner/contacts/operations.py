@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
-from ..errors import RuleViolation
+from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..partnerships.models import FocalTheme, Partnership
 from .models import Contact, ContactKind
@@ -52,9 +52,12 @@ def log_contact(actor: User, partnership: Partnership, *, kind: str, happened_on
     return contact
 
 
-def update_contact(actor: User, contact: Contact, *, kind: str, happened_on: date, subject: str,
-                   partner_response: str, theme_ids: list[int]) -> Contact:
-    """Change a contact with the partner region: what it was, when, the themes raised, the response."""
+def update_contact(actor: User, contact: Contact, *, expected_version: int | None, kind: str, happened_on: date,
+                   subject: str, partner_response: str, theme_ids: list[int]) -> Contact:
+    """Change a contact with the partner region: what it was, when, the themes raised, the response; refuses a save
+    based on a stale version (the page merges it field by field, ``forms.save_edit``)."""
+    if expected_version != contact.version:
+        raise StaleEdit()
     _check(kind, happened_on, subject)
     themes = _themes(contact.partnership, theme_ids)
     before, themes_before = snapshot(contact, Contact.AUDITED), _labels(contact.focal_themes)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..followup.models import FollowUpStatus
-from ..forms import ConfirmForm, save_form
+from ..forms import ConfirmForm, save_edit, save_form
 from ..partnerships.models import Partnership
 from ..timeutil import today_utc
 from .forms import ContactForm
@@ -25,6 +25,16 @@ def _form(partnership: Partnership, contact: Contact | None = None) -> ContactFo
     form.focal_themes.choices = [(t.id, t.label) for t in partnership.focal_themes]
     if request.method == "GET" and contact is not None:
         form.focal_themes.data = [t.id for t in contact.focal_themes]
+    return form
+
+
+def _filled(contact: Contact) -> ContactForm:
+    """The form filled from the contact as it is now, remembering what it showed (the base of a merge)."""
+    form = ContactForm(formdata=None, obj=contact)
+    form.focal_themes.choices = [(t.id, t.label) for t in contact.partnership.focal_themes]
+    form.focal_themes.data = [t.id for t in contact.focal_themes]
+    form.version.data = contact.version
+    form.remember()
     return form
 
 
@@ -59,7 +69,12 @@ def edit(contact_id: int):
     """Change a contact with the partner region."""
     contact = contact_with_follow_ups(contact_id) or abort(404)
     form = _form(contact.partnership, contact)
-    if form.validate_on_submit() and save_form(form, lambda: update_contact(current_user, contact, **_fields(form))):
+    if request.method == "GET":
+        form = _filled(contact)
+    if form.validate_on_submit() and save_edit(
+        form, lambda: update_contact(current_user, contact, expected_version=form.version_value(), **_fields(form)),
+        latest=lambda: _filled(contact), noun=_("this contact"),
+    ):
         flash(_("Contact saved."), "success")
         return redirect(url_for("contacts.show", contact_id=contact_id))
     return render_template("contacts/form.html", form=form, partnership=contact.partnership, contact=contact)
