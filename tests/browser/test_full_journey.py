@@ -301,7 +301,7 @@ def test_from_a_new_partnership_to_a_finalised_mission_in_a_delegates_calendar(n
     expect(themes).to_contain_text(LABOUR)
 
     advisor.get_by_role("link", name="Add an objective").click()
-    advisor.get_by_role("textbox", name="Objective", exact=True).fill("Vrijheid van meningsuiting agenderen bij elk officieel bezoek")
+    advisor.get_by_label("Objective", exact=True).fill("Vrijheid van meningsuiting agenderen bij elk officieel bezoek")
     advisor.get_by_label("Focal theme (optional)").select_option(label=FREE_SPEECH)
     advisor.get_by_label("Benchmark (optional)").fill("Elk verslag noemt de reactie van de partner")
     advisor.get_by_label("Target date").fill((LAST_DAY + timedelta(days=180)).isoformat())

@@ -273,7 +273,7 @@ class ObjectiveKind(LabelledEnum):
     OBJECTIVE = "objective"
     PROJECT = "project"
 
-    __labels__ = {OBJECTIVE: _l("Objective"), PROJECT: _l("Project with a local partner")}
+    __labels__ = {OBJECTIVE: _l("An objective of the action plan"), PROJECT: _l("Project with a local partner")}
 
 
 class Objective(db.Model):
