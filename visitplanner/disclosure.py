@@ -97,12 +97,16 @@ def participant_label(participant: Participant, viewer: User | None) -> str:
     return participant.real_name or participant.alias if may_see_real_names(viewer) else participant.alias
 
 
+def may_see_stakeholder(stakeholder: Stakeholder, viewer: User | None) -> bool:
+    """Whether ``viewer`` may see an organisation's name and contact details: everyone once the advisor released it;
+    while it is protected, the roles that may see real names only."""
+    return not stakeholder.protected or may_see_real_names(viewer)
+
+
 def stakeholder_label(stakeholder: Stakeholder, viewer: User | None) -> str:
-    """How an organisation of the register is named: its name for everyone once the advisor released it; while it is
-    protected, for the roles that may see real names only. Once erased, the alias is all anyone sees."""
-    if stakeholder.protected and not may_see_real_names(viewer):
-        return stakeholder.alias
-    return stakeholder.name or stakeholder.alias
+    """How an organisation of the register is named (:func:`may_see_stakeholder`); once erased, the alias is all
+    anyone sees."""
+    return (stakeholder.name or stakeholder.alias) if may_see_stakeholder(stakeholder, viewer) else stakeholder.alias
 
 
 def involved_party(involvement: Involvement, viewer: User | None) -> str:

@@ -17,7 +17,7 @@ from ..participants.aliases import WORDS
 from ..participants.models import Participant
 from ..partnerships.models import Objective
 from ..timeutil import now_utc
-from .models import Involvement, Stakeholder, StakeholderKind
+from .models import ALWAYS_PROTECTED, Involvement, Stakeholder
 
 #: What the audit log says of a changed name or contact: that it changed, never the value.
 _UNLOGGED = ("name", "contact")
@@ -68,7 +68,7 @@ def update_stakeholder(actor: User, stakeholder: Stakeholder, *, expected_versio
         raise StaleEdit()
     if stakeholder.erased_at is not None:
         raise RuleViolation(_("This organisation has been erased; only its alias is left."))
-    if kind in {StakeholderKind.DIASPORA, StakeholderKind.PARTNER_CIVIL_SOCIETY} and not stakeholder.protected:
+    if kind in ALWAYS_PROTECTED and not stakeholder.protected:
         # Moving a released organisation to a kind that is always protected protects it again.
         stakeholder.protected, stakeholder.released_reason = True, ""
         stakeholder.released_by_id, stakeholder.released_at = None, None

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..disclosure import (
     involved_party,
     may_read_what_was_said,
-    may_see_real_names,
+    may_see_stakeholder,
     participant_label,
     stakeholder_label,
 )
@@ -69,7 +69,7 @@ def show(stakeholder_id: int):
     """An organisation of the register, with the objectives it was consulted on."""
     stakeholder = _load(stakeholder_id)
     return render_template("stakeholders/show.html", stakeholder=stakeholder,
-                           named=may_see_real_names(current_user) or not stakeholder.protected, **_names())
+                           named=may_see_stakeholder(stakeholder, current_user), **_names())
 
 
 def _filled(stakeholder: Stakeholder) -> StakeholderForm:
@@ -83,7 +83,7 @@ def _filled(stakeholder: Stakeholder) -> StakeholderForm:
 
 
 def _fit(form: StakeholderForm, stakeholder: Stakeholder) -> None:
-    if stakeholder.protected and not may_see_real_names(current_user):
+    if not may_see_stakeholder(stakeholder, current_user):
         del form.name
         del form.contact
 
