@@ -612,6 +612,20 @@ def report_shows_internal(audience: ReportAudience) -> bool:
     return audience == ReportAudience.INTERNAL
 
 
+def involvement_in_report(involvement: Involvement, audience: ReportAudience,
+                          viewer: User | None) -> tuple[str, str | None]:
+    """Who an objective's involvement is with, and what they said (None: left out), in a review report. The office's
+    edition names them as the reader's role may; the council's names a protected party by its kind only and leaves
+    out what it said."""
+    if report_shows_internal(audience):
+        return (involved_party(involvement, viewer),
+                involvement.said if may_read_what_was_said(involvement, viewer) else None)
+    if involvement.protected:
+        party = involvement.stakeholder or involvement.participant
+        return str(party.kind_label), None
+    return involved_party(involvement, None), involvement.said
+
+
 def report_shows_dossier_text(audience: ReportAudience, topic: str) -> bool:
     """Whether the report carries a dossier entry's summary and sources (else its topic and date only)."""
     return report_shows_internal(audience) or topic not in PEOPLES_TOPICS

@@ -15,8 +15,7 @@ from ..auth.models import User
 from ..contacts.models import Contact
 from ..disclosure import (
     ReportAudience,
-    involved_party,
-    may_read_what_was_said,
+    involvement_in_report,
     report_shows_dossier_text,
     report_shows_internal,
 )
@@ -180,7 +179,7 @@ def build_review(sources: ReviewSources, audience: ReportAudience, today: date, 
     latest = sources.reviews[0] if sources.reviews else None
     notes = {n.objective_id: n.note for n in latest.notes} if latest else {}
     lines = [_objective(o, sources.follow_ups.get(o.id, []), missions, notes.get(o.id), internal, today,
-                        involved.get(o.id, []), viewer)
+                        involved.get(o.id, []), audience, viewer)
              for o in partnership.objectives]
     return ReviewReport(
         partnership=partnership, audience=audience, internal=internal, today=today,
@@ -202,22 +201,14 @@ def build_review(sources: ReviewSources, audience: ReportAudience, today: date, 
     )
 
 
-def _involvement(involvement: Involvement, internal: bool, viewer: User | None) -> InvolvementLine:
-    """In the council's edition a protected party is named by its kind only, and what it said is left out; in the
-    office's, as the reader's role may see them (``disclosure``)."""
-    if internal:
-        party = involved_party(involvement, viewer)
-        said = involvement.said if may_read_what_was_said(involvement, viewer) else None
-    elif involvement.protected:
-        kind = involvement.stakeholder.kind_label if involvement.stakeholder else involvement.participant.kind_label
-        party, said = str(kind), None
-    else:
-        party, said = involved_party(involvement, None), involvement.said
+def _involvement(involvement: Involvement, audience: ReportAudience, viewer: User | None) -> InvolvementLine:
+    party, said = involvement_in_report(involvement, audience, viewer)
     return InvolvementLine(party, involvement.way_label, involvement.held_on, said or None)
 
 
 def _objective(objective: Objective, follow_ups: list[FollowUp], missions: dict[int, Mission], note: str | None,
-               internal: bool, today: date, involved: list[Involvement], viewer: User | None) -> ObjectiveLine:
+               internal: bool, today: date, involved: list[Involvement], audience: ReportAudience,
+               viewer: User | None) -> ObjectiveLine:
     return ObjectiveLine(
         id=objective.id, what=objective.what, is_project=objective.is_project, local_partner=objective.local_partner,
         focal_theme=objective.focal_theme.label if objective.focal_theme else None, benchmark=objective.benchmark,
@@ -228,7 +219,7 @@ def _objective(objective: Objective, follow_ups: list[FollowUp], missions: dict[
                                       missions[f.mission_id].title if f.mission_id in missions else "",
                                       f.with_whom if internal else None) for f in follow_ups),
         note=note,
-        involved=tuple(_involvement(i, internal, viewer) for i in involved),
+        involved=tuple(_involvement(i, audience, viewer) for i in involved),
         gaps=() if objective.is_project else tuple(input_gaps(involved)),
     )
 
