@@ -341,3 +341,11 @@ def test_the_review_shows_whose_input_each_objective_rests_on_as_each_edition_ma
     login(Role.PROTOCOL)
     office = page(client, url + "internal")
     assert SECRET not in office and SAID not in office and group.alias in office
+
+
+def test_a_participant_cannot_take_an_organisations_alias_either(english, make_user):
+    advisor = make_user(Role.ADVISOR)
+    create_stakeholder(advisor, name="Groep", alias="Linde-4471", kind="dutch_civil_society")
+    commit()
+    with pytest.raises(RuleViolation, match="already in use"):
+        create_participant(advisor, real_name="Li Wei", alias="Linde-4471", kind="defender")

@@ -23,7 +23,7 @@ from ..itinerary.models import ProgrammeItem
 from ..itinerary.operations import protect_item
 from ..missions.models import Mission
 from ..timeutil import now_utc
-from .aliases import generate_alias
+from .aliases import alias_taken, generate_alias
 from .models import (
     ConsentKind,
     ConsentMethod,
@@ -38,13 +38,6 @@ from .models import (
     consent_state,
     current_assessment,
 )
-
-
-def _alias_taken(alias: str, except_id: int | None = None) -> bool:
-    stmt = select(Participant.id).where(Participant.alias == alias)
-    if except_id is not None:
-        stmt = stmt.where(Participant.id != except_id)
-    return db.session.scalar(stmt) is not None
 
 
 def _same_name(real_name: str, except_id: int | None = None) -> Participant | None:
@@ -68,7 +61,7 @@ def create_participant(actor: User, *, real_name: str, alias: str = "", organisa
     """Record a civil-society participant; a code name is generated when none is given. A real name already
     recorded is refused unless the user says it is another person (two people may share a name)."""
     alias = alias.strip() or generate_alias()
-    if _alias_taken(alias):
+    if alias_taken(alias):
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
     _check_same_name(real_name.strip(), another_person)
     participant = Participant(real_name=real_name.strip(), alias=alias, organisation=organisation, kind=kind,
@@ -88,7 +81,7 @@ def propose_participant(actor: User, *, alias: str = "", organisation: str = "",
     real name, consent and safety (``update_participant``, ``record_consent``, ``record_assessment``). Proposed
     from a mission for one of its items, the person is linked to that item at once (:func:`attach_participant`)."""
     alias = alias.strip() or generate_alias()
-    if _alias_taken(alias):
+    if alias_taken(alias):
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
     participant = Participant(real_name="", alias=alias, organisation=organisation, kind=kind, at_risk=at_risk)
     db.session.add(participant)
@@ -130,7 +123,7 @@ def update_participant(actor: User, participant: Participant, *, expected_versio
     if expected_version != participant.version:
         raise StaleEdit()
     alias = alias.strip() or participant.alias
-    if _alias_taken(alias, except_id=participant.id):
+    if alias_taken(alias, participant_id=participant.id):
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
     if participant.real_name != real_name.strip():
         _check_same_name(real_name.strip(), another_person, except_id=participant.id)

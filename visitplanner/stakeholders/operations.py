@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import Role, User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..missions.models import Company
-from ..participants.aliases import WORDS
+from ..participants.aliases import alias_taken, generate_alias
 from ..participants.models import Participant
 from ..partnerships.models import Objective
 from ..timeutil import now_utc
@@ -23,26 +21,9 @@ from .models import ALWAYS_PROTECTED, Involvement, Stakeholder
 _UNLOGGED = ("name", "contact")
 
 
-def _alias_taken(alias: str, except_id: int | None = None) -> bool:
-    """An alias names one stakeholder and no participant: a code name never points at two."""
-    stmt = select(Stakeholder.id).where(Stakeholder.alias == alias)
-    if except_id is not None:
-        stmt = stmt.where(Stakeholder.id != except_id)
-    return (db.session.scalar(stmt) is not None
-            or db.session.scalar(select(Participant.id).where(Participant.alias == alias)) is not None)
-
-
-def generate_alias() -> str:
-    """A fresh code name such as 'Linde-4821' that no stakeholder and no participant has yet."""
-    while True:
-        alias = f"{secrets.choice(WORDS)}-{secrets.randbelow(9000) + 1000}"
-        if not _alias_taken(alias):
-            return alias
-
-
 def _clean_alias(alias: str, except_id: int | None = None) -> str:
     alias = alias.strip()
-    if alias and _alias_taken(alias, except_id):
+    if alias and alias_taken(alias, stakeholder_id=except_id):
         raise RuleViolation(_("This alias is already in use; choose another or leave it empty."), "alias")
     return alias
 
