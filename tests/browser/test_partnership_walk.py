@@ -5,23 +5,12 @@ the partner. Each step is the one the part's own browser test takes; the partner
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from browser.test_company_register import add_company_with_briefing
 from browser.test_partner_contacts import log_call
 from browser.test_stakeholders import add_organisation, objective_row, record_consulted, sign_in_as_advisor
-from browser.test_talking_points_library import compose_talking_points, prepare_answer
+from browser.test_talking_points_library import a_meeting_to_compose, compose_talking_points, prepare_answer
 from playwright.sync_api import expect
-from sqlalchemy import select
-
-from visitplanner.auth.models import User
-from visitplanner.commit import commit
-from visitplanner.extensions import db
-from visitplanner.itinerary.models import ItemKind, ProgrammeItem
-from visitplanner.itinerary.operations import create_item
-from visitplanner.library.models import ComposedFrom, LibraryEntry, LibraryVersion
-from visitplanner.missions.models import Direction, Mission
 
 pytestmark = pytest.mark.browser
 
@@ -43,27 +32,8 @@ CALL = "Telefoongesprek over arbeidsinspecties (walk)"
 def meeting(live_app):
     """An official meeting of the demo's inbound mission (a draft), taken out again with what was composed into it,
     and the library entry prepared, for the other tests of the session."""
-    with live_app.app_context():
-        mission = db.session.scalar(select(Mission).where(Mission.direction == Direction.INBOUND.value))
-        protocol = db.session.scalar(select(User).where(User.email == "protocol@example.org"))
-        day = mission.start_date.isoformat()
-        item = create_item(protocol, mission, kind=ItemKind.OFFICIAL_MEETING.value, title=MEETING,
-                           starts_at=datetime.fromisoformat(f"{day}T15:00"),
-                           ends_at=datetime.fromisoformat(f"{day}T15:45"), timezone=mission.timezone,
-                           location="Stadhuis Voorbeeldstad", visibility="partner", attendees=[])
-        commit(protocol)
-        found = {"mission": mission.id, "item": item.id}
-    yield found
-    with live_app.app_context():
-        entries = set(db.session.scalars(select(LibraryVersion.entry_id).where(LibraryVersion.title == TITLE)))
-        versions = list(db.session.scalars(select(LibraryVersion).where(LibraryVersion.entry_id.in_(entries))))
-        links = list(db.session.scalars(select(ComposedFrom).where(
-            ComposedFrom.version_id.in_([v.id for v in versions]) | (ComposedFrom.item_id == found["item"]))))
-        for row in [*links, db.session.get(ProgrammeItem, found["item"]), *versions,
-                    *(db.session.get(LibraryEntry, i) for i in entries)]:
-            db.session.delete(row)
-            db.session.flush()
-        commit()
+    with a_meeting_to_compose(live_app, MEETING, TITLE, "15:00", "15:45") as found:
+        yield found
 
 
 def test_the_advisor_walks_the_partnership_between_the_visits(new_context, authenticator_code, meeting):

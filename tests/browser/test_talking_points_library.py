@@ -8,6 +8,7 @@ JavaScript); a later version of the answer leaves what was prepared for the meet
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -91,23 +92,24 @@ def sign_in(page: Page, password: str, person: tuple[str, str], authenticator_co
     expect(welcome).to_be_visible()
 
 
-@pytest.fixture
-def meeting(live_app):
-    """An official meeting of the demo's inbound mission (a draft) without talking points, made for this test; it
-    and the library entry the test prepares are taken out again afterwards, for the other tests of the session."""
+@contextmanager
+def a_meeting_to_compose(live_app, title: str, library_title: str, start: str, end: str):
+    """An official meeting (``start``–``end``, "HH:MM") on the first day of the demo's inbound mission (a draft),
+    without talking points; afterwards it is taken out again with what was composed into it and the library entries
+    titled ``library_title``, for the other tests of the session. Yields {"mission": id, "item": id}."""
     with live_app.app_context():
         mission = db.session.scalar(select(Mission).where(Mission.direction == Direction.INBOUND.value))
         protocol = db.session.scalar(select(User).where(User.email == PROTOCOL[0]))
         day = mission.start_date.isoformat()
-        item = create_item(protocol, mission, kind=ItemKind.OFFICIAL_MEETING.value, title=MEETING,
-                           starts_at=datetime.fromisoformat(f"{day}T16:30"),
-                           ends_at=datetime.fromisoformat(f"{day}T17:15"), timezone=mission.timezone,
+        item = create_item(protocol, mission, kind=ItemKind.OFFICIAL_MEETING.value, title=title,
+                           starts_at=datetime.fromisoformat(f"{day}T{start}"),
+                           ends_at=datetime.fromisoformat(f"{day}T{end}"), timezone=mission.timezone,
                            location="Stadhuis Voorbeeldstad", visibility="partner", attendees=[])
         commit(protocol)
         found = {"mission": mission.id, "item": item.id}
     yield found
     with live_app.app_context():
-        entries = set(db.session.scalars(select(LibraryVersion.entry_id).where(LibraryVersion.title == TITLE)))
+        entries = set(db.session.scalars(select(LibraryVersion.entry_id).where(LibraryVersion.title == library_title)))
         versions = list(db.session.scalars(select(LibraryVersion).where(LibraryVersion.entry_id.in_(entries))))
         links = list(db.session.scalars(select(ComposedFrom).where(
             ComposedFrom.version_id.in_([v.id for v in versions]) | (ComposedFrom.item_id == found["item"]))))
@@ -116,6 +118,13 @@ def meeting(live_app):
             db.session.delete(row)
             db.session.flush()
         commit()
+
+
+@pytest.fixture
+def meeting(live_app):
+    """An official meeting made for this test, taken out again afterwards with the library entry it prepares."""
+    with a_meeting_to_compose(live_app, MEETING, TITLE, "16:30", "17:15") as found:
+        yield found
 
 
 def test_an_answer_prepared_in_the_library_becomes_a_meetings_talking_points_and_stays_as_prepared(
