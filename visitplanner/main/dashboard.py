@@ -61,7 +61,7 @@ class Dashboard:
     evaluations: list[Objective] = field(default_factory=list)
     stale_dossiers: list[Partnership] = field(default_factory=list)
     #: Partnerships whose periodic review falls due within the horizon or is overdue, with its day.
-    reviews_due: list[tuple] = field(default_factory=list)  # (partnership, due on)
+    reviews_due: list[tuple] = field(default_factory=list)  # (partnership, ReviewDue)
     advised_against: list[Partnership] = field(default_factory=list)
     unbriefed: list[tuple] = field(default_factory=list)  # (company, mission, briefing state)
     silent_themes: list[tuple] = field(default_factory=list)  # (partnership, focal theme) not raised of late
@@ -117,7 +117,7 @@ def build_dashboard(today: date, *, participants: bool = False, review_months: i
     board.advised_against = [p for p in partnerships if p.advised_against]
     reviewed = last_reviews()
     board.reviews_due = [(p, due) for p in partnerships
-                         if (due := p.review_due_on(reviewed.get(p.id), review_months)) <= until]
+                         if (due := p.review_due(reviewed.get(p.id), review_months, today)).on <= until]
     by_id = {p.id: p for p in partnerships}
     board.silent_themes = [(by_id[pid], record.theme) for pid, records in themes_raised().items()
                            for record in records if record.silent]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -149,11 +150,32 @@ class Partnership(db.Model):
         after the partnership's creation when it was never reviewed (as the dossier's review is counted)."""
         return add_months(last_review or self.created_at.date(), months)
 
+    def review_due(self, last_review: date | None, months: int, today: date) -> ReviewDue:
+        """Where the next periodic review stands on ``today`` (:meth:`review_due_on`)."""
+        return ReviewDue(self.review_due_on(last_review, months), today)
+
     def dossier_due_for_review(self, today: date, every: timedelta) -> bool:
         """Whether the research dossier has gone ``every`` without a review, counted from the partnership's
         creation when it was never reviewed (not from the beginning of time: a new dossier is not overdue)."""
         last = self.dossier_reviewed_on or self.created_at.date()
         return last < today - every
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """When the next periodic review of a partnership falls due, seen on ``today``: due from that day on, overdue
+    after it. Pages, the report and the dashboard ask it; none compares the days itself."""
+
+    on: date
+    today: date
+
+    @property
+    def due(self) -> bool:
+        return self.on <= self.today
+
+    @property
+    def overdue(self) -> bool:
+        return self.on < self.today
 
 
 def add_months(day: date, months: int) -> date:

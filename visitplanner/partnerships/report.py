@@ -22,7 +22,7 @@ from ..disclosure import (
 from ..followup.models import FollowUp
 from ..missions.models import Mission
 from ..stakeholders.models import InputGap, Involvement, input_gaps
-from .models import Objective, Partnership, PartnershipReview
+from .models import Objective, Partnership, PartnershipReview, ReviewDue
 from .queries import ReviewSources, ThemeRecord
 
 
@@ -146,7 +146,8 @@ class ReviewReport:
     advised_against: bool
     advice_reason: str | None
     last_review: date | None
-    due_on: date
+    #: When the next review falls due, and whether it is due or overdue today.
+    review_due: ReviewDue
     objectives: tuple[ObjectiveLine, ...]
     projects: tuple[ObjectiveLine, ...]
     themes: tuple[ThemeRecord, ...]
@@ -157,13 +158,17 @@ class ReviewReport:
     contacts: tuple[ContactLine, ...] = ()
 
     @property
+    def due_on(self) -> date:
+        return self.review_due.on
+
+    @property
     def overdue(self) -> bool:
-        return self.due_on < self.today
+        return self.review_due.overdue
 
     @property
     def due(self) -> bool:
         """The review falls due today or fell due before."""
-        return self.due_on <= self.today
+        return self.review_due.due
 
 
 def build_review(sources: ReviewSources, audience: ReportAudience, today: date, months: int, *,
@@ -186,7 +191,7 @@ def build_review(sources: ReviewSources, audience: ReportAudience, today: date, 
         risk=partnership.risk_label, advised_against=partnership.advised_against,
         advice_reason=partnership.advised_against_reason if internal else None,
         last_review=latest.held_on if latest else None,
-        due_on=partnership.review_due_on(latest.held_on if latest else None, months),
+        review_due=partnership.review_due(latest.held_on if latest else None, months, today),
         objectives=tuple(line for line in lines if not line.is_project),
         projects=tuple(line for line in lines if line.is_project),
         themes=tuple(sources.themes),

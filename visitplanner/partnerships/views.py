@@ -84,7 +84,7 @@ def show(partnership_id: int):
                            themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS,
                            objectives=objectives, projects=[o for o in partnership.objectives if o.is_project],
                            last_review=last_review, today=today_utc(),
-                           review_due_on=partnership.review_due_on(last_review, _review_months()),
+                           review_due=partnership.review_due(last_review, _review_months(), today_utc()),
                            involved=involved, gaps={o.id: input_gaps(involved[o.id]) for o in objectives},
                            party=lambda i: involved_party(i, current_user),
                            may_read=lambda i: may_read_what_was_said(i, current_user),
