@@ -90,7 +90,8 @@ def test_the_name_is_encrypted_at_rest_and_never_in_the_audit_log(ctx, client, e
     assert client.post(f"/stakeholders/{stakeholder.id}/edit", data=values).status_code == 302
     raw = db.session.execute(text("SELECT name, contact FROM stakeholders")).one()
     assert SECRET not in raw.name and CONTACT not in raw.contact
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "Stakeholder")).all()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "Stakeholder")
+                                 .order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["stakeholder.create", "stakeholder.update"]
     assert all(SECRET not in str(e.changes) and CONTACT not in str(e.changes) for e in entries)
     assert entries[1].changes["name"] == ["", "(changed)"]
