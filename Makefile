@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app visitplanner
 
-.PHONY: run test test-unit test-browser bench browser-deps test-deps services db demo translations vendor-css screens wheel clean
+.PHONY: run test test-unit test-browser bench browser-deps test-deps pdf-deps services db demo translations vendor-css screens wheel clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-run
 
 ## Serve the app on http://127.0.0.1:$(PORT) with its SQLite database and the demo data.
-run: $(VENV)/.installed-run db demo
+run: $(VENV)/.installed-run pdf-deps db demo
 	@echo ""
 	@echo "Demo accounts (password: visitplanner-demo):"
 	@echo "  protocol@example.org   protocol officer"
@@ -47,7 +47,7 @@ demo: $(VENV)/.installed-run
 ## The whole suite: model, form, view, migration and access tests, then the browser tests.
 test: test-unit test-browser
 
-test-unit: $(VENV)/.installed-test test-deps services
+test-unit: $(VENV)/.installed-test test-deps pdf-deps services
 	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS)
 
 test-browser: $(VENV)/.installed-test test-deps browser-deps services
@@ -62,6 +62,11 @@ bench: $(VENV)/.installed-test services
 ## Debian's libical, whose restriction checks every calendar file in the tests must pass.
 test-deps:
 	@ldconfig -p | grep -q 'libical\.so\.3' || (apt-get update -qq && apt-get install -y -qq libical3)
+
+## Pango and a font, which WeasyPrint lays out the briefing book with (Debian's packages, when missing).
+pdf-deps:
+	@ldconfig -p | grep -q 'libpangoft2-1\.0\.so\.0' && fc-list | grep -q . || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 
 ## Redis, where the tests count rate limits as production does (started when installed but not running).
 services:
