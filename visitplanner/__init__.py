@@ -44,6 +44,7 @@ from .logmask import is_other_spelling_of_a_feed
 from .main.views import bp as main_bp
 from .messages import shown, use_labels
 from .missions.views import bp as missions_bp
+from .notices.views import bp as notices_bp
 from .participants.views import bp as participants_bp
 from .partnerships.models import FocalTheme, Objective, Partnership
 from .partnerships.views import bp as partnerships_bp
@@ -159,7 +160,8 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, admin_bp, partnerships_bp, missions_bp, itinerary_bp, participants_bp,
-               readiness_bp, calendar_bp, followup_bp, stakeholders_bp, contacts_bp, companies_bp, library_bp):
+               readiness_bp, calendar_bp, followup_bp, stakeholders_bp, contacts_bp, companies_bp, library_bp,
+               notices_bp):
         app.register_blueprint(bp)
 
 

@@ -157,6 +157,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "calendar.revoke": SIGNED_IN,
     "calendar.feed": PUBLIC,
     "calendar.robots": PUBLIC,
+    # notices: each person's own list, and their choices of kinds and language (the views read only their own)
+    "notices.index": SIGNED_IN,
+    "notices.settings": SIGNED_IN,
     # administration
     "admin.users": ADMIN,
     "admin.create_user": ADMIN,

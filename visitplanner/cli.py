@@ -29,6 +29,8 @@ from .extensions import db
 from .messages import shown
 from .missions.models import MissionStatus
 from .missions.queries import mission_for_page, missions_for_checklist
+from .notices.due import write_due
+from .notices.sending import MailServer, MailSettingError, send_due
 from .participants.retention import pseudonymise_due, pseudonymise_stakeholders, retention_days
 from .privacy.commands import privacy
 from .readiness.checks import Status, run_checks
@@ -47,6 +49,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(forget_cache_command)
     app.cli.add_command(keys)
     app.cli.add_command(retention_command)
+    app.cli.add_command(notify_command)
     app.cli.add_command(privacy)
 
 
@@ -317,3 +320,25 @@ def retention_command(dry_run: bool) -> None:
     records = "record" if fetches == 1 else "records"
     click.echo(f"{fetches} feed fetch {records} older than {FETCHES_KEPT.days} days "
                f"{'due' if dry_run else 'deleted'}.")
+
+
+@click.command("notify", help="Write the notices that fall due by date (consents and safety assessments ending, "
+                              "follow-ups due, calendar feeds expiring), each once, then send every notice that is "
+                              "due by e-mail (MAIL_URL); a refused one is tried again later. Without MAIL_URL, "
+                              "notices are only shown in the application. Meant for cron, every few minutes.")
+@with_appcontext
+def notify_command() -> None:
+    written = write_due(today_utc(), now_utc())
+    commit()
+    click.echo(f"{written} notice(s) written that fell due by date.")
+    url = current_app.config["MAIL_URL"]
+    if not url:
+        click.echo("MAIL_URL is not set: notices are shown in the application only.")
+        return
+    try:
+        server = MailServer.from_url(url)
+    except MailSettingError as problem:
+        raise click.ClickException(str(problem)) from None
+    outcome = send_due(server)
+    click.echo(f"{outcome.sent} notice(s) sent; {outcome.failed} to try again later"
+               + (f" ({', '.join(outcome.problems)})." if outcome.problems else "."))

@@ -107,6 +107,15 @@ def build_config(instance_path: str) -> dict:
         #: How many months a company's human-rights briefing counts for (rule 3): a company whose latest briefing
         #: held before departure is older than this on the day of departure is not briefed within the period.
         "COMPANY_BRIEFING_VALID_MONTHS": _minutes("COMPANY_BRIEFING_VALID_MONTHS", 12),
+        #: E-mail notices (``notices/``): the mail server, ``smtp://user:password@host:587`` (STARTTLS, required),
+        #: ``smtps://…:465`` (TLS from the start) or ``smtp+plain://localhost:25`` (a relay on this machine, no
+        #: TLS). Empty: notices are only shown in the application. ``flask notify`` sends them (cron).
+        "MAIL_URL": os.environ.get("MAIL_URL", ""),
+        #: The sender of notices.
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "visitplanner@localhost"),
+        #: Where people reach the application: the links in notices start with it (e-mail is sent from cron,
+        #: outside any request).
+        "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000"),
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",
     }

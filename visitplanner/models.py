@@ -27,3 +27,4 @@ from .followup.models import FollowUp, MeetingOutcome  # noqa: F401
 from .contacts.models import Contact  # noqa: F401
 from .library.models import ComposedFrom, LibraryEntry, LibraryVersion, PolicyVersion  # noqa: F401
 from .stakeholders.models import Involvement, Stakeholder  # noqa: F401
+from .notices.models import Notice, NoticeOptOut  # noqa: F401

@@ -62,6 +62,7 @@ from .followup.models import FollowUp, MeetingOutcome
 from .itinerary.models import ProgrammeItem, item_attendees, item_focal_themes
 from .library.models import ComposedFrom, LibraryEntry, LibraryVersion, PolicyVersion
 from .missions.models import Company, DelegationMember, Mission, MissionStatus, mission_companies
+from .notices.models import Notice, NoticeOptOut
 from .participants.models import (
     ConsentRecord,
     Consultation,
@@ -416,6 +417,9 @@ BELONGS: dict[type, tuple[RootsOf | None, ItemsOf | None]] = {
     # The register and an objective's involvement are in no feed, calendar or sign-off (their columns say so).
     Stakeholder: (None, None),
     Involvement: (None, None),
+    # A notice is on its person's own list only; which kinds they turned off changes no output.
+    Notice: (None, None),
+    NoticeOptOut: (None, None),
 }
 
 #: Why a relationship needs no classification of its own.

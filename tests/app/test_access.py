@@ -185,6 +185,10 @@ EXPECTED: dict[str, set] = {
     "library.compose": {PROTOCOL, ADVISOR},
     "library.policy": OFFICE,
     "library.edit_policy": {ADVISOR},
+    # Issue 25 (e-mail notices). Everyone signed in reads their own notices and chooses which kinds they get and
+    # in which language; the views read and change only the signed-in person's own.
+    "notices.index": ACCOUNTS,
+    "notices.settings": ACCOUNTS,
 }
 
 

@@ -126,7 +126,7 @@ FORM_TABLES = {
     "EvaluationForm": "evaluations", "ItemForm": "programme_items", "MissionForm": "missions",
     "MemberForm": "delegation_members", "CompanyForm": "companies", "CompanyRecordForm": "companies",
     "ConfirmCheckForm": "manual_confirmations", "ContactForm": "contacts", "EntryForm": "talking_point_versions",
-    "PolicyForm": "own_policy_versions",
+    "PolicyForm": "own_policy_versions", "NoticeChoicesForm": "notice_opt_outs",
 }
 
 

@@ -16,10 +16,11 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
 
 def source_messages() -> set[str]:
     found = set()
-    for folder, method in ((ROOT / "visitplanner", "python"), (ROOT / "templates", "jinja2")):
-        pattern = "**.py" if method == "python" else "**.html"
+    # Templates: the pages (.html) and the wording of e-mail notices (.txt), as babel.cfg extracts them.
+    for folder, method_map in ((ROOT / "visitplanner", [("**.py", "python")]),
+                               (ROOT / "templates", [("**.html", "jinja2"), ("**.txt", "jinja2")])):
         for _, _, message, _, _ in extract_from_dir(
-            str(folder), method_map=[(pattern, method)], keywords=KEYWORDS
+            str(folder), method_map=method_map, keywords=KEYWORDS
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found

@@ -16,6 +16,7 @@ from ..messages import is_stored, shown
 
 ACTIONS = {
     "user.create": _l("Account created"),
+    "user.notices": _l("Choice of notices changed"),
     "user.update": _l("Account changed"),
     "user.sign_in_failed": _l("Wrong password at sign-in"),
     "user.lock": _l("Account locked after five wrong passwords"),
@@ -113,6 +114,7 @@ ACTIONS = {
 #: ``visitplanner/facts.py``) and joins these when the application starts (:func:`use_column_labels`).
 OTHER_FIELDS = {
     "failed_sign_ins": _l("Wrong passwords in a row"),
+    "notices_off": _l("Notices turned off"),
     "locked_until": _l("Locked until"),
     "role_names": _l("Roles"),
     "password": _l("Password"),

@@ -85,6 +85,10 @@ class User(HoldsRoles, UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, info=facts(
         raises=True, fingerprint=False, privacy=ACCOUNT, audit=_l("Account active"), events=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(ACCOUNT))
+    #: The language the person's e-mail notices are written in (``nl`` or ``en``), set on their account page.
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl", info=facts(
+        ignored="the language of the person's own notices: in no page, feed or sign-off of a mission",
+        fingerprint=False, privacy=ACCOUNT, audit=_l("Language of notices")))
     version: Mapped[int] = mapped_column(default=1, info=version_counter())
     #: The TOTP secret (base32) of the person's authenticator app; None until they enrol (auth/second_factor.py).
     #: The second factor's shared secret, encrypted at rest (``crypto``): a copy of the database cannot make codes.

@@ -102,10 +102,10 @@ def build_dashboard(today: date, *, participants: bool = False, review_months: i
             state = company.briefing_before(mission.start_date, today, months)
             if state != BriefingState.HELD and mission.end_date >= today:
                 board.unbriefed.append((company, mission, state))
-    board.expiring_consents = _expiring_consents(active_ids, today, until)
-    board.expiring_assessments = _expiring_assessments(active_ids, today, until)
-    board.consents_before_meeting = _consents_before_meeting(active_ids, today)
-    board.assessments_before_meeting = _assessments_before_meeting(active_ids, today)
+    board.expiring_consents = expiring_consents(active_ids, today, until)
+    board.expiring_assessments = expiring_assessments(active_ids, today, until)
+    board.consents_before_meeting = consents_before_meeting(active_ids, today)
+    board.assessments_before_meeting = assessments_before_meeting(active_ids, today)
     board.follow_ups = list(db.session.scalars(
         select(FollowUp).where(FollowUp.status != FollowUpStatus.DONE.value, FollowUp.due_date <= until)
         .order_by(FollowUp.due_date)))
@@ -263,7 +263,7 @@ def failing_checks(missions: list[Mission], today: date) -> dict[int, list[Faili
     return found
 
 
-def _expiring_consents(mission_ids: list[int], today: date, until: date) -> list[tuple]:
+def expiring_consents(mission_ids: list[int], today: date, until: date) -> list[tuple]:
     """(participant, mission, reconfirm-by) of each person in a live item whose current consent for the mission
     runs out within the horizon: the latest record per person and mission is a consent, not yet lapsed."""
     if not mission_ids:
@@ -286,7 +286,7 @@ def _expiring_consents(mission_ids: list[int], today: date, until: date) -> list
     return [tuple(row) for row in rows]
 
 
-def _expiring_assessments(mission_ids: list[int], today: date, until: date) -> list[tuple]:
+def expiring_assessments(mission_ids: list[int], today: date, until: date) -> list[tuple]:
     """(participant, item, valid until) of each person's latest assessment for a live item they are in, where it
     runs out within the horizon."""
     if not mission_ids:
@@ -315,7 +315,7 @@ def _upcoming(today: date):
     return ProgrammeItem.starts_at >= datetime.combine(today, time.min, tzinfo=timezone.utc)
 
 
-def _consents_before_meeting(mission_ids: list[int], today: date) -> list[tuple]:
+def consents_before_meeting(mission_ids: list[int], today: date) -> list[tuple]:
     """(participant, mission, reconfirm-by, day of the meeting) of each person in a live item whose consent for the
     mission holds today but ends before the day of the last item they attend. One query; the day of an item in its
     own time zone is taken here (``checks.meeting_day``), as no portable SQL expression gives it."""
@@ -345,7 +345,7 @@ def _consents_before_meeting(mission_ids: list[int], today: date) -> list[tuple]
             if not record.holds_on(day)]
 
 
-def _assessments_before_meeting(mission_ids: list[int], today: date) -> list[tuple]:
+def assessments_before_meeting(mission_ids: list[int], today: date) -> list[tuple]:
     """(participant, item, valid until, day of the item) of each person's latest assessment for a live item they are
     in, valid today but not on the item's day (where it happens)."""
     if not mission_ids:

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..messages import Message, joined, shown, stored
 from ..missions.models import Mission, MissionStatus
 from ..missions.queries import programme_options
+from ..notices.operations import mission_finalised, sign_off_requested, sign_offs_voided
 from ..revisions import keep_as_is
 from ..timeutil import now_utc
 from .checks import PRE_SIGNOFF, Context, failing, participant_links, run_checks
@@ -132,6 +133,7 @@ def submit_for_signoff(actor: User, mission: Mission, today: date) -> None:
     _move(actor, mission, Action.SUBMIT, "mission.submit", {"fingerprint": [None, vouched]},
           vouched_content=content, vouched_fingerprint=vouched, submitted_by_id=actor.id, submitted_at=now_utc(),
           attention_reason=None)
+    sign_off_requested(actor, mission)
 
 
 def sign_off_refusal(actor: User, mission: Mission, role: SignOffRole, today: date) -> str | None:
@@ -186,6 +188,7 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date, *, c
                                                 "fingerprint": [None, signature.fingerprint]})
     if {s.role for s in standing_sign_offs(mission)} >= {r.value for r in SignOffRole}:
         _move(actor, mission, Action.FINALISE, "mission.finalise", finalised_at=now_utc())
+        mission_finalised(mission)
     return signature
 
 
@@ -238,10 +241,17 @@ def void_sign_offs(actor: User | None, mission: Mission, reason: Message, change
     """
     if (mission.status, Action.VOID) not in TRANSITIONS:
         return False
+    told = who_to_tell_of_void(mission)
     before = void_state(mission, Action.VOID, reason)
     db.session.flush()
     _audit(actor, "mission.void_sign_off", mission, void_changes(before, reason, changes))
+    sign_offs_voided(mission, *told)
     return True
+
+
+def who_to_tell_of_void(mission: Mission) -> tuple[int | None, list[int]]:
+    """Whoever submitted the mission, and whoever signed it off and still stands: told when their vouch is voided."""
+    return mission.submitted_by_id, [s.user_id for s in standing_sign_offs(mission)]
 
 
 def void_changes(before: str, reason: Message, changes: list[dict] | None) -> dict:
