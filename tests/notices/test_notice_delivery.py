@@ -15,7 +15,7 @@ from visitplanner.auth.models import Role
 from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.notices.due import write_due
-from visitplanner.notices.models import Notice, NoticeKind
+from visitplanner.notices.models import Notice
 from visitplanner.notices.operations import sign_off_requested
 from visitplanner.notices.sending import MailServer, send_due
 from visitplanner.timeutil import now_utc, today_utc
@@ -40,7 +40,7 @@ def requested(make_user, make_mission, monkeypatch):
     protocol = make_user(Role.PROTOCOL)
     advisor = make_user(Role.ADVISOR, email="advisor@example.org")
     advisor.language = "en"
-    approver = make_user(Role.APPROVER, email="approver@example.org")
+    make_user(Role.APPROVER, email="approver@example.org")
     mission = make_mission()
     notices = sign_off_requested(protocol, mission)
     commit()

@@ -22,8 +22,8 @@ from .models import Notice, NoticeKind
 
 #: Where a notice's wording is.
 TEMPLATE = "notices/mail/{kind}.txt"
-#: What every kind's wording may use besides its parameters: the translation functions, the links, the organisation.
-COMMON = frozenset({"_", "gettext", "ngettext", "link", "settings_link", "organisation"})
+#: What every kind's wording may use besides its parameters: the translation functions and the links.
+COMMON = frozenset({"_", "gettext", "ngettext", "link", "settings_link"})
 #: The parameters each kind is written with (``operations.py``): dates, counts, flags.
 PARAMETERS: dict[NoticeKind, frozenset[str]] = {
     NoticeKind.SIGNOFF_REQUESTED: frozenset({"starts_on", "ends_on"}),
@@ -81,8 +81,7 @@ def subject_of(notice: Notice) -> str:
     """The notice's subject in the language of the page being shown (its person's list of notices)."""
     kind = notice.notice_kind
     template = _template(kind)
-    context = template.new_context({**_shown(_values(kind, notice.params)), "link": "", "settings_link": "",
-                                     "organisation": current_app.config["ORGANISATION_NAME"]})
+    context = template.new_context({**_shown(_values(kind, notice.params)), "link": "", "settings_link": ""})
     return "".join(template.blocks["subject"](context)).strip()
 
 
@@ -98,8 +97,7 @@ def render(notice: Notice) -> Rendered:
     with force_locale(notice.user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         template = _template(kind)
         variables = {**_shown(_values(kind, notice.params)), "link": link,
-                     "settings_link": absolute("notices.settings", {}),
-                     "organisation": current_app.config["ORGANISATION_NAME"]}
+                     "settings_link": absolute("notices.settings", {})}
         subject = "".join(template.blocks["subject"](template.new_context(variables))).strip()
         body = template.render(variables)
     return Rendered(" ".join(subject.split()), body.strip() + "\n", link)
