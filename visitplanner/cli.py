@@ -30,6 +30,7 @@ from .messages import shown
 from .missions.models import MissionStatus
 from .missions.queries import mission_for_page, missions_for_checklist
 from .notices.due import write_due
+from .notices.operations import NOTICES_KEPT, forget_old_notices, old_notices
 from .notices.sending import MailServer, MailSettingError, send_due
 from .participants.retention import pseudonymise_due, pseudonymise_stakeholders, retention_days
 from .privacy.commands import privacy
@@ -295,7 +296,8 @@ def prune_keys_command() -> None:
 
 @click.command("retention", help="Pseudonymise the civil-society participants whose retention period has passed "
                                  "(real name, contact details and notes removed; alias and facts kept), and delete "
-                                 "the records of feed fetches older than 90 days. Audited; meant for cron.")
+                                 "the records of feed fetches older than 90 days and the notices older than 180 "
+                                 "days. Audited; meant for cron.")
 @click.option("--dry-run", is_flag=True, help="Only list who would be pseudonymised and count what would go.")
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
@@ -308,6 +310,7 @@ def retention_command(dry_run: bool) -> None:
     for stakeholder in organisations:
         click.echo(f"{'would pseudonymise' if dry_run else 'pseudonymised'} organisation {stakeholder.alias}")
     fetches = old_fetches(now_utc()) if dry_run else forget_old_fetches(now_utc())
+    notices = old_notices(now_utc()) if dry_run else forget_old_notices(now_utc())
     if dry_run:
         db.session.rollback()
     else:
@@ -320,6 +323,7 @@ def retention_command(dry_run: bool) -> None:
     records = "record" if fetches == 1 else "records"
     click.echo(f"{fetches} feed fetch {records} older than {FETCHES_KEPT.days} days "
                f"{'due' if dry_run else 'deleted'}.")
+    click.echo(f"{notices} notice(s) older than {NOTICES_KEPT.days} days {'due' if dry_run else 'deleted'}.")
 
 
 @click.command("notify", help="Write the notices that fall due by date (consents and safety assessments ending, "

@@ -19,7 +19,7 @@ from visitplanner.extensions import db
 from visitplanner.followup.models import FollowUp
 from visitplanner.notices.due import write_due
 from visitplanner.notices.models import Notice, NoticeKind, NoticeOptOut
-from visitplanner.notices.operations import plain
+from visitplanner.notices.operations import plain, sign_off_requested
 from visitplanner.readiness.operations import submit_for_signoff
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -157,3 +157,29 @@ def test_a_notice_keeps_dates_numbers_and_codes_only():
     for text in ("Ontvangst door het stadsbestuur", "Chen Xiaoli", "Reiger-2041", "2027-04-01 Wuxi"):
         with pytest.raises(ValueError):
             plain({"title": text})
+
+
+def test_a_lapse_applied_by_the_daily_checklist_tells_the_submitter_and_the_signers(
+        runner, make_user, make_mission, make_item, monkeypatch):
+    freeze_today(monkeypatch)
+    s = ready_mission(make_user, make_mission, make_item)
+    finalise(s)
+    replace_clock(monkeypatch, datetime(2027, 7, 1, 6, 0, tzinfo=UTC))  # the assessment ran out on 30 June
+    result = runner.invoke(args=["checklist", str(s.mission.id)])
+    assert "sign-off voided" in result.output
+    assert recipients(NoticeKind.SIGNOFFS_VOIDED) == {s.protocol.id, s.advisor.id, s.approver.id}
+
+
+def test_retention_deletes_the_notices_written_more_than_180_days_ago(runner, make_user, make_mission,
+                                                                      monkeypatch):
+    replace_clock(monkeypatch, datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
+    make_user(Role.ADVISOR)
+    sign_off_requested(make_user(Role.PROTOCOL), make_mission())
+    commit()
+    replace_clock(monkeypatch, datetime(2027, 6, 29, 9, 0, tzinfo=UTC))
+    sign_off_requested(make_user(Role.PROTOCOL), make_mission())
+    commit()
+    replace_clock(monkeypatch, datetime(2027, 7, 1, 9, 0, tzinfo=UTC))
+    assert "1 notice(s) older than 180 days due" in runner.invoke(args=["retention", "--dry-run"]).output
+    assert "1 notice(s) older than 180 days deleted" in runner.invoke(args=["retention"]).output
+    assert [n.created_at.date() for n in db.session.scalars(select(Notice))] == [date(2027, 6, 29)]

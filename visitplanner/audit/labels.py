@@ -17,6 +17,7 @@ from ..messages import is_stored, shown
 ACTIONS = {
     "user.create": _l("Account created"),
     "user.notices": _l("Choice of notices changed"),
+    "notices.pruned": _l("Old notices deleted (retention)"),
     "user.update": _l("Account changed"),
     "user.sign_in_failed": _l("Wrong password at sign-in"),
     "user.lock": _l("Account locked after five wrong passwords"),
@@ -115,6 +116,7 @@ ACTIONS = {
 OTHER_FIELDS = {
     "failed_sign_ins": _l("Wrong passwords in a row"),
     "notices_off": _l("Notices turned off"),
+    "notices_removed": _l("Notices deleted"),
     "locked_until": _l("Locked until"),
     "role_names": _l("Roles"),
     "password": _l("Password"),

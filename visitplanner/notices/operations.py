@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -157,3 +157,21 @@ def set_notice_choices(actor: User, off: Iterable[str], language: str) -> bool:
     if changes:
         record(actor, "user.notices", actor, label=actor.email, changes=changes)
     return bool(changes)
+
+
+#: Notices are kept this long after they were written, then ``flask retention`` deletes them.
+NOTICES_KEPT = timedelta(days=180)
+
+
+def old_notices(now: datetime) -> int:
+    """How many notices are older than ``NOTICES_KEPT``."""
+    return db.session.scalar(select(func.count(Notice.id)).where(Notice.created_at < now - NOTICES_KEPT))
+
+
+def forget_old_notices(now: datetime) -> int:
+    """Delete the notices written longer than ``NOTICES_KEPT`` ago (sent or not); returns how many, audited when any
+    went."""
+    removed = db.session.execute(delete(Notice).where(Notice.created_at < now - NOTICES_KEPT)).rowcount
+    if removed:
+        record(None, "notices.pruned", None, changes={"notices_removed": [None, removed]})
+    return removed
