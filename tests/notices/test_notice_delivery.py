@@ -14,6 +14,7 @@ from support.clock import replace_clock
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit
 from visitplanner.extensions import db
+from visitplanner.followup.models import FollowUp
 from visitplanner.notices.due import write_due
 from visitplanner.notices.models import Notice
 from visitplanner.notices.operations import sign_off_requested
@@ -115,13 +116,15 @@ def test_the_wait_doubles_up_to_six_hours():
 def test_two_runs_at_once_send_each_notice_once(app, inbox, make_user, make_mission, monkeypatch):
     replace_clock(monkeypatch, NOW)
     protocol = make_user(Role.PROTOCOL)
-    for _ in range(6):
-        make_user(Role.ADVISOR)
+    advisors = [make_user(Role.ADVISOR) for _ in range(6)]
     for _ in range(5):
         sign_off_requested(protocol, make_mission())
+    # Follow-ups falling due: both runs find them and write their notices at once, each once.
+    mission = make_mission()
+    db.session.add_all([FollowUp(mission_id=mission.id, what="Brief", with_whom="", owner=advisor,
+                                 due_date=NOW.date() + timedelta(days=2)) for advisor in advisors])
     commit()
-    written = db.session.scalar(select(func.count(Notice.id)))
-    assert written == 30
+    assert db.session.scalar(select(func.count(Notice.id))) == 30
     db.session.rollback()
 
     start, problems = threading.Barrier(2), []
@@ -140,6 +143,8 @@ def test_two_runs_at_once_send_each_notice_once(app, inbox, make_user, make_miss
     for thread in runs:
         thread.join()
     assert problems == []
+    written = db.session.scalar(select(func.count(Notice.id)))
+    assert written == 36
     ids = [m["Message-ID"] for m in inbox.messages]
     assert len(ids) == written and len(set(ids)) == written
     db.session.expire_all()

@@ -91,8 +91,8 @@ def notify_once(user: User | None, kind: NoticeKind, link: str, values: dict[str
     statement = make(Notice.__table__).values(
         user_id=user.id, kind=kind.value, params=plain(params), link_endpoint=link, link_values=plain(values),
         dedupe_key=key, created_at=now_utc(), next_attempt_at=now_utc(), attempts=0, last_error="",
-    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(statement).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notice.__table__.c.id)
+    return db.session.execute(statement).scalar_one_or_none() is not None
 
 
 def _signers() -> list[User]:
