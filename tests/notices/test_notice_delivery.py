@@ -177,6 +177,16 @@ def test_a_deactivated_account_is_sent_nothing(app, inbox, requested):
     assert [m["To"] for m in inbox.messages] == ["advisor@example.org"]
 
 
+def test_a_person_whose_role_was_taken_away_is_sent_nothing_of_it(app, inbox, requested):
+    _mission, notices = requested
+    advisor = notices["advisor@example.org"].user
+    advisor.set_roles([Role.PROTOCOL])
+    commit()
+    run_notify(app)
+    assert [m["To"] for m in inbox.messages] == ["approver@example.org"]
+    assert db.session.scalars(select(Notice.user_id)).all() == [notices["approver@example.org"].user_id]
+
+
 def test_the_password_in_mail_url_is_read_and_never_kept():
     server = MailServer.from_url("smtps://notices%40office.nl:s3cr%2Ft@mail.example.nl")
     assert (server.scheme, server.host, server.port) == ("smtps", "mail.example.nl", 465)

@@ -42,7 +42,7 @@ def plain(values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if isinstance(value, date):
             value = value.isoformat()
-        if isinstance(value, bool) or isinstance(value, int):
+        if isinstance(value, int):  # a flag is an int too
             kept[name] = value
         elif isinstance(value, str) and (_ISO_DAY.match(value) or value in _CODES):
             kept[name] = value
@@ -95,8 +95,8 @@ def notify_once(user: User | None, kind: NoticeKind, link: str, values: dict[str
     return db.session.execute(statement).scalar_one_or_none() is not None
 
 
-def _signers() -> list[User]:
-    """The active accounts that sign missions off (advisors and approvers)."""
+def _active_accounts() -> list[User]:
+    """Every active account, in a fixed order (the kind's roles pick among them)."""
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
 
 
@@ -107,7 +107,7 @@ def _mission_params(mission: Mission) -> dict[str, Any]:
 def sign_off_requested(actor: User | None, mission: Mission) -> list[Notice]:
     """A mission was submitted: the advisors and approvers are asked to sign it off (not whoever submitted it)."""
     kind = NoticeKind.SIGNOFF_REQUESTED
-    users = [u for u in _signers() if kind.for_user(u) and (actor is None or u.id != actor.id)]
+    users = [u for u in _active_accounts() if kind.for_user(u) and (actor is None or u.id != actor.id)]
     return notify(users, kind, "readiness.checklist", {"mission_id": mission.id}, _mission_params(mission))
 
 

@@ -2,7 +2,8 @@
 
 Each notice is claimed before the mail server hears of it: an UPDATE that takes it only when no other run holds it,
 committed before the SMTP conversation, so that two runs at once never both send it. Once the server accepted it,
-it is marked sent. When the server refuses, or cannot be reached, the notice is let go with its next attempt later
+it is marked sent (a notice whose person's roles no longer admit them to its page is deleted instead). When the
+server refuses, or cannot be reached, the notice is let go with its next attempt later
 (doubling from a minute, at most six hours) and the server's answer code kept (never an address or content). A run
 that dies after the server accepted but before marking it leaves its claim; once the claim is old
 (``queries.CLAIM_EXPIRES``) another run sends it again, with the same Message-ID (``<notice-<id>@<host>>``), so that
@@ -23,7 +24,7 @@ from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from ..commit import commit
 from ..extensions import db
@@ -157,6 +158,10 @@ def send_due(server: MailServer, limit: int = 500) -> Outcome:
             if token is None:
                 continue
             notice = db.session.get(Notice, notice_id)
+            if not notice.notice_kind.for_user(notice.user):  # their roles changed since: it is no longer theirs
+                db.session.execute(delete(Notice).where(Notice.id == notice_id, Notice.claim_token == token))
+                commit()
+                continue
             try:
                 message = message_of(notice, now)
                 if connection is None:
