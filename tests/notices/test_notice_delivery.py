@@ -57,6 +57,7 @@ def test_a_notice_arrives_at_the_account_address_in_its_language_with_its_link(a
     message = by_address["advisor@example.org"]
     assert message["Subject"] == "A mission waits for sign-off (12 Apr 2027 – 15 Apr 2027)"
     assert message["From"] == "visitplanner@planner.example.nl"
+    assert message["Content-Language"] == "en"
     notice = notices["advisor@example.org"]
     assert message["Message-ID"] == f"<notice-{notice.id}@planner.example.nl>"
     body = message.get_content()

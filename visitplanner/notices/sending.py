@@ -109,8 +109,8 @@ def message_of(notice: Notice, now: datetime) -> EmailMessage:
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(notice.id)
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = notice.user.language
     message.set_content(rendered.body)
+    message["Content-Language"] = notice.user.language  # after the content, which sets the Content-* headers anew
     return message
 
 
