@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 from support.clock import replace_clock
+from support.smtp import free_port
 
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit
@@ -105,6 +106,16 @@ def test_a_refusing_server_gets_the_notice_again_later_and_it_arrives_once(app, 
     db.session.expire_all()
     assert db.session.get(Notice, refused.id).attempts == 3
     assert db.session.get(Notice, refused.id).last_error == ""
+
+
+def test_an_unreachable_server_stops_the_run_and_the_rest_wait_untouched(app, requested, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_URL", f"smtp+plain://127.0.0.1:{free_port()}")  # nobody listens there
+    run_notify(app)
+    db.session.expire_all()
+    first, second = db.session.scalars(select(Notice).order_by(Notice.id)).all()
+    assert (first.attempts, first.last_error, first.sent_at) == (1, "ConnectionRefusedError", None)
+    assert first.next_attempt_at == NOW + timedelta(minutes=1) and first.claimed_at is None
+    assert (second.attempts, second.last_error, second.sent_at) == (0, "", None)
 
 
 def test_the_wait_doubles_up_to_six_hours():

@@ -145,7 +145,8 @@ def _problem(error: Exception) -> str:
 
 
 def send_due(server: MailServer, limit: int = 500) -> Outcome:
-    """Send every notice that is due, each claimed first; a failure schedules its next attempt."""
+    """Send every notice that is due, each claimed first; a failure schedules its next attempt. When the server
+    cannot be reached (or refuses the sign-in), the run stops there: the rest wait for the next run, untouched."""
     outcome = Outcome()
     problems: list[str] = []
     connection: smtplib.SMTP | None = None
@@ -162,19 +163,20 @@ def send_due(server: MailServer, limit: int = 500) -> Outcome:
                 db.session.execute(delete(Notice).where(Notice.id == notice_id, Notice.claim_token == token))
                 commit()
                 continue
+            message, attempts = message_of(notice, now), notice.attempts
             try:
-                message = message_of(notice, now)
                 if connection is None:
                     connection = server.connect()
+            except (smtplib.SMTPException, OSError) as error:
+                problems.append(_let_go(notice_id, token, attempts, error))
+                outcome.failed += 1
+                break
+            try:
                 connection.send_message(message)
             except (smtplib.SMTPException, OSError) as error:
-                if connection is not None:
-                    _close(connection)
-                    connection = None
-                problem = _problem(error)
-                problems.append(problem)
-                _settle(notice_id, token, claimed_at=None, claim_token=None, last_error=problem,
-                        next_attempt_at=now_utc() + wait_after(notice.attempts))
+                _close(connection)
+                connection = None
+                problems.append(_let_go(notice_id, token, attempts, error))
                 outcome.failed += 1
                 continue
             _settle(notice_id, token, sent_at=now_utc(), last_error="")
@@ -184,6 +186,14 @@ def send_due(server: MailServer, limit: int = 500) -> Outcome:
             _close(connection)
     outcome.problems = tuple(sorted(set(problems)))
     return outcome
+
+
+def _let_go(notice_id: int, token: str, attempts: int, error: Exception) -> str:
+    """Release a notice that was not sent, with its next attempt later and what went wrong; returns that."""
+    problem = _problem(error)
+    _settle(notice_id, token, claimed_at=None, claim_token=None, last_error=problem,
+            next_attempt_at=now_utc() + wait_after(attempts))
+    return problem
 
 
 def _close(connection: smtplib.SMTP) -> None:
