@@ -231,6 +231,13 @@ def register_error_handlers(app: Flask) -> None:
     def method_not_allowed(error):
         return page(405, _("Not allowed"), _("This page cannot be used in this way."))
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, _("Too large"), _(
+            "What was sent is larger than this application accepts, and nothing of it was kept. A calendar file to "
+            "import may be at most 1 MB: import a calendar of the visit only."
+        ))
+
     @app.errorhandler(500)
     def server_error(error):
         session.pop("_flashes", None)  # nor a message that says it was saved

@@ -107,6 +107,10 @@ def build_config(instance_path: str) -> dict:
         #: How many months a company's human-rights briefing counts for (rule 3): a company whose latest briefing
         #: held before departure is older than this on the day of departure is not briefed within the period.
         "COMPANY_BRIEFING_VALID_MONTHS": _minutes("COMPANY_BRIEFING_VALID_MONTHS", 12),
+        #: The largest request accepted (a larger one gets a page saying so): a calendar file to import is at most
+        #: 1 MB (``itinerary/importing.py``), and its preview's confirmation carries the events read from it.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",
     }
