@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, flash, has_request_context, render_template, request, session
+from io import BytesIO
+
+from flask import Flask, Request, current_app, flash, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -68,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         __name__, template_folder=_resource_dir("templates"), instance_path=instance_path,
         instance_relative_config=True,
     )
+    app.request_class = UploadsInMemory
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path))
     if config:
@@ -202,6 +205,14 @@ def _name_of(model, attribute: str):
         row = db.session.get(model, record_id)
         return None if row is None else str(getattr(row, attribute))
     return name
+
+
+class UploadsInMemory(Request):
+    """A request whose uploaded files are read into memory, never written to a temporary file on disk: the one upload
+    (a calendar file to import) is small, and every request is bounded by ``MAX_CONTENT_LENGTH``."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return BytesIO()
 
 
 def register_error_handlers(app: Flask) -> None:
