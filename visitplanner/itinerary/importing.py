@@ -277,9 +277,9 @@ def _scan(text: str) -> None:
                     raise ImportRefused(_("The file holds more than one calendar. Import one calendar at a time."))
             elif component not in CHILDREN.get(stack[-1], set()) and not (
                     stack[-1] == "VCALENDAR" and component.startswith("X-")):
-                raise ImportRefused(_("Line %(number)d puts a %(inner)s inside a %(outer)s, which calendar files do not "
-                                      "allow. The file cannot be imported.", number=number, inner=component[:40],
-                                      outer=stack[-1]))
+                raise ImportRefused(_(
+                    "Line %(number)d puts a %(inner)s inside a %(outer)s, which calendar files do not allow. The file "
+                    "cannot be imported.", number=number, inner=component[:40], outer=stack[-1]))
             if component == "VEVENT":
                 events += 1
                 if events > MAX_EVENTS:
