@@ -417,3 +417,22 @@ def test_the_programme_page_offers_the_upload_to_the_office(client, login, missi
     login(Role.PROTOCOL)
     page = client.get(f"/missions/{mission.id}/programme").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in page and f"/missions/{mission.id}/programme/import" in page
+
+
+def test_both_steps_refuse_a_post_without_the_forms_csrf_token(app, client, login, mission, monkeypatch):
+    login(Role.PROTOCOL)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    before = counted()
+    refused = upload(client, mission, (ICS / "google.ics").read_bytes())
+    assert refused.status_code == 400 and "The form could not be accepted" in text_of(refused.get_data(as_text=True))
+    assert confirm(client, mission, "anything").status_code == 400
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get(f"/missions/{mission.id}/programme").get_data(as_text=True)).group(1)
+    body = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").encode()
+    content = (ICS / "google.ics").read_bytes()
+    body += (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.ics\"\r\n\r\n").encode()
+    body += content + f"\r\n--{BOUNDARY}--\r\n".encode()
+    preview = client.post(f"/missions/{mission.id}/programme/import", data=body,
+                          content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    assert preview.status_code == 200 and plan_of(preview) is not None
+    assert counted() == before
