@@ -436,3 +436,22 @@ def test_both_steps_refuse_a_post_without_the_forms_csrf_token(app, client, logi
                           content_type=f"multipart/form-data; boundary={BOUNDARY}")
     assert preview.status_code == 200 and plan_of(preview) is not None
     assert counted() == before
+
+
+def test_the_preview_takes_as_many_queries_for_many_items_as_for_few(client, login, make_mission, make_item,
+                                                                       make_member, make_user):
+    from support.sql import Statements
+
+    login(Role.PROTOCOL)
+    counts = []
+    for size in (2, 12):
+        mission = make_mission("outbound", start=date(2027, 4, 12), end=date(2027, 4, 15))
+        member = make_member(mission, make_user(Role.DELEGATE))
+        for n in range(size):
+            make_item(mission, f"2027-04-13T{8 + n % 10:02d}:00", f"2027-04-13T{8 + n % 10:02d}:30",
+                      title=f"Onderdeel {n}", attendees=[member])
+        export = client.get(f"/missions/{mission.id}/programme.ics?audience=delegation").get_data()
+        with Statements() as sql:
+            assert upload(client, mission, export).status_code == 200
+        counts.append(sql.count)
+    assert counts[0] == counts[1]
