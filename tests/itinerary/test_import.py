@@ -455,3 +455,22 @@ def test_the_preview_takes_as_many_queries_for_many_items_as_for_few(client, log
             assert upload(client, mission, export).status_code == 200
         counts.append(sql.count)
     assert counts[0] == counts[1]
+
+
+def test_the_reader_cuts_long_text_reads_durations_and_path_zones_and_keeps_no_people(english):
+    parsed = read_calendar(calendar(
+        "X-WR-TIMEZONE:/mozilla.org/20050126_1/Europe/Amsterdam",
+        "BEGIN:VEVENT", "UID:long@test", "SUMMARY:" + "Lang " * 60, "DESCRIPTION:" + "x" * 6000,
+        "DTSTART;TZID=/mozilla.org/20050126_1/Asia/Shanghai:20270413T100000", "DURATION:PT1H30M",
+        "ATTENDEE;CN=Zhang San:mailto:zhang@example.cn", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:utc@test", "SUMMARY:In UTC", "DTSTART:20271031T003000Z", "DTEND:20271031T013000Z",
+        "END:VEVENT",
+        "BEGIN:VTODO", "UID:todo@test", "SUMMARY:Cadeaus kopen", "END:VTODO"), "Asia/Shanghai")
+    long, utc = parsed.events
+    assert len(long.title) <= 200 and len(long.description) == 5000 and long.cut == ("title", "description")
+    assert (long.start.zone, f"{long.end.local:%H:%M}") == ("Asia/Shanghai", "11:30")
+    assert parsed.calendar_zone == "Europe/Amsterdam" and parsed.people_left_out and parsed.other_components == 1
+    assert "zhang" not in repr(parsed.events)
+    # 01:30 UTC on 31 October 2027 is the second 02:30 in Amsterdam (the clocks went back at 03:00): kept apart.
+    assert (utc.start.zone, f"{utc.start.local:%H:%M}", utc.start.fold) == ("Europe/Amsterdam", "02:30", "0")
+    assert (f"{utc.end.local:%H:%M}", utc.end.fold) == ("02:30", "1")

@@ -17,6 +17,7 @@ people the office has no reason to hold.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -302,7 +303,10 @@ def read_calendar(raw: bytes, mission_zone: str) -> Parsed:
     text = _decoded(raw)
     _scan(text)
     try:
-        calendar = Calendar.from_ical(text)
+        with warnings.catch_warnings():
+            # The library warns when it guesses a zone from a TZID; zones are read here (zone_named), not guessed.
+            warnings.simplefilter("ignore")
+            calendar = Calendar.from_ical(text)
     except Exception:  # noqa: BLE001 - the library raises many kinds for what it cannot read; all mean the same here
         raise ImportRefused(_("The calendar file could not be read. Export it again from the calendar program.")
                             ) from None
