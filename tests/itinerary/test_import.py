@@ -317,9 +317,11 @@ def test_the_reader_refuses_or_reads_any_file_without_failing(lines, noise):
 # ---- the round trip: the mission's own export ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("downloaded_in", ["en", "nl"])
 def test_importing_the_missions_own_delegation_export_changes_nothing(client, login, mission, make_item,
-                                                                       make_member, make_user):
-    login(Role.PROTOCOL)
+                                                                       make_member, make_user, signed_in,
+                                                                       downloaded_in):
+    office = login(Role.PROTOCOL)
     member = make_member(mission, make_user(Role.DELEGATE, name="Jan de Vries"))
     make_item(mission, "2027-04-13T14:00", "2027-04-13T15:30", title="Ontvangst", location="Stadhuis",
               description="Met de vice-burgemeester.\r\nDaarna lunch.", talking_points="Arbeidsrechten",
@@ -327,12 +329,14 @@ def test_importing_the_missions_own_delegation_export_changes_nothing(client, lo
     make_item(mission, "2027-04-11T18:00", "2027-04-12T10:30", zone="Europe/Amsterdam", kind="transport",
               title="Vlucht", end_timezone="Asia/Shanghai", visibility="partner")
     make_item(mission, "2027-04-14T09:00", "2027-04-14T10:00", title="Intern overleg", visibility="internal")
-    export = client.get(f"/missions/{mission.id}/programme.ics?audience=delegation").get_data()
+    downloader = client if downloaded_in == "en" else signed_in(office, lang="nl")
+    export = downloader.get(f"/missions/{mission.id}/programme.ics?audience=delegation").get_data()
     before = counted()
 
-    response = upload(client, mission, export)
+    response = upload(client, mission, export)  # imported by someone reading the pages in English
     page = response.get_data(as_text=True)
-    for title in ("Ontvangst", "Vlucht", "Private appointment"):
+    private = "Private appointment" if downloaded_in == "en" else "Privéafspraak"
+    for title in ("Ontvangst", "Vlucht", private):
         assert row(page, title).startswith("Unchanged")
     assert plan_of(response) is None and counted() == before
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -339,14 +341,17 @@ def _as_exported(item: ProgrammeItem, event: ParsedEvent, viewer, today) -> bool
         start, end = event.start.instant(), event.end.instant()
     except ValueError:
         return False
-    for audience in Audience:
-        view = present_live(item, audience, viewer, today, False)
-        if view is None or (view.starts_at, view.ends_at) != (start, end):
-            continue
-        shown = not view.private
-        expected, _cut = as_imported(view.title, view.location if shown else "", describe(view) if shown else "")
-        if expected == (event.title, event.location, event.description):
-            return True
+    for language in current_app.config["LANGUAGES"]:  # downloaded in either language: its labels in it
+        with force_locale(language):
+            for audience in Audience:
+                view = present_live(item, audience, viewer, today, False)
+                if view is None or (view.starts_at, view.ends_at) != (start, end):
+                    continue
+                shown = not view.private
+                expected, _cut = as_imported(view.title, view.location if shown else "",
+                                             describe(view) if shown else "")
+                if expected == (event.title, event.location, event.description):
+                    return True
     return False
 
 
