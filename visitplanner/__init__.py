@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, flash, has_request_context, render_template, request, session
+from io import BytesIO
+
+from flask import Flask, Request, current_app, flash, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -69,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         __name__, template_folder=_resource_dir("templates"), instance_path=instance_path,
         instance_relative_config=True,
     )
+    app.request_class = UploadsInMemory
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path))
     if config:
@@ -206,6 +209,14 @@ def _name_of(model, attribute: str):
     return name
 
 
+class UploadsInMemory(Request):
+    """A request whose uploaded files are read into memory, never written to a temporary file on disk: the one upload
+    (a calendar file to import) is small, and every request is bounded by ``MAX_CONTENT_LENGTH``."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return BytesIO()
+
+
 def register_error_handlers(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         db.session.rollback()  # an error page keeps nothing the request did (shell.py)
@@ -232,6 +243,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(error):
         return page(405, _("Not allowed"), _("This page cannot be used in this way."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, _("Too large"), _(
+            "What was sent is larger than this application accepts, and nothing of it was kept. A calendar file to "
+            "import may be at most 1 MB: import a calendar of the visit only."
+        ))
 
     @app.errorhandler(500)
     def server_error(error):

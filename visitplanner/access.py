@@ -105,6 +105,9 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "itinerary.create": PLANNERS,
     "itinerary.edit": PLANNERS,
     "itinerary.remove": PLANNERS,
+    # A partner's draft programme from a calendar file: previewed, then confirmed, by those who edit the itinerary.
+    "itinerary.import_preview": PLANNERS,
+    "itinerary.import_confirm": PLANNERS,
     # An item kept out of calendars for someone at critical risk is released by the advisor alone, who owns that
     # decision.
     "itinerary.release": ADVISOR,

@@ -116,6 +116,10 @@ def build_config(instance_path: str) -> dict:
         #: Where people reach the application: the links in notices start with it (e-mail is sent from cron,
         #: outside any request).
         "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000"),
+        #: The largest request accepted (a larger one gets a page saying so): a calendar file to import is at most
+        #: 1 MB (``itinerary/importing.py``), and its preview's confirmation carries the events read from it.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
         #: Set PROXY_FIX=1 behind a reverse proxy, so that fetch records hold the client's address.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "") == "1",
     }

@@ -249,6 +249,11 @@ class ItemView:
     classification: str = "CONFIDENTIAL"
 
     @property
+    def to_be_classified(self) -> bool:
+        """Imported and not yet given a kind by the office (shown on the office's own programme page only)."""
+        return self.kind == ItemKind.UNCLASSIFIED
+
+    @property
     def human_rights(self) -> bool:
         """Whether the item is, as far as the audience may know, one of the programme's human-rights components."""
         return bool(self.kind) and ItemKind(self.kind) in HUMAN_RIGHTS_COMPONENTS
@@ -266,6 +271,7 @@ CLASSIFICATION = {
 def present_item(
     item: ProgrammeItem, audience: Audience, viewer: User | None = None, today: date | None = None,
     *, for_feed: bool = False, removed_since: datetime | None = None, calendar: bool = False,
+    office_page: bool = False,
 ) -> ItemView | None:
     """The item as ``audience`` may see it: whole, as a private appointment, or not at all.
 
@@ -273,12 +279,14 @@ def present_item(
     ``calendar``: for a calendar file or feed, where the items of a cancelled mission are no longer planned.
     ``removed_since``: an item withdrawn from the audience from that moment on (removed, its mission cancelled, or
     no longer visible to it) is shown cancelled, as the audience last saw it (calendar feeds).
+    ``office_page``: the office's own programme page on screen, the one place an item still to be classified shows
+    (:func:`awaiting_classification`).
 
     The SEQUENCE and withdrawals come from what the audience has been shown (``calendar/following.py``).
     """
     shown = (item.shown or {}).get(audience.value)
     planned = item.in_calendars if calendar else item.removed_at is None
-    view = present_live(item, audience, viewer, today, for_feed) if planned else None
+    view = present_live(item, audience, viewer, today, for_feed, office_page=office_page) if planned else None
     if view is not None:
         if shown is not None and shown.get("withdrawn_at") is None:
             return replace(view, sequence=shown["sequence"])
@@ -378,10 +386,21 @@ def shows_high_risk(items, audience: Audience) -> bool:
                and present_live(item, audience, None, None, False) is not None for item in items)
 
 
-def present_live(item, audience: Audience, viewer: User | None, today: date | None, for_feed: bool
-                  ) -> ItemView | None:
+def awaiting_classification(item: ProgrammeItem) -> bool:
+    """An item imported from a partner's calendar file whose kind and visibility the office has not yet chosen: no
+    feed, calendar file, print or briefing book of any audience carries it, not even the office's own, since nobody
+    decided who may see it; only the office's own programme page shows it, marked "to be classified". Everything
+    that leaves the office asks :func:`present_live`, which holds this rule."""
+    return item.kind == ItemKind.UNCLASSIFIED
+
+
+def present_live(item, audience: Audience, viewer: User | None, today: date | None, for_feed: bool,
+                 *, office_page: bool = False) -> ItemView | None:
     """The item as ``audience`` may see it while it is in the programme (whether or not it has been removed since),
-    whole or as a private appointment; None when it sees nothing of it."""
+    whole or as a private appointment; None when it sees nothing of it. An item still to be classified is seen only
+    on the office's own programme page (``office_page``, the internal audience): :func:`awaiting_classification`."""
+    if awaiting_classification(item) and not (office_page and audience == Audience.INTERNAL):
+        return None
     if audience == Audience.TRAVEL:
         return travel_view(item, today)  # leaves out what high-risk mode keeps out of feeds, feed or not
     if for_feed and kept_out_of_feeds(item):
@@ -508,11 +527,12 @@ def confidential(views: list[ItemView]) -> bool:
 def present_programme(
     items: list[ProgrammeItem], audience: Audience, viewer: User | None = None, today: date | None = None,
     *, for_feed: bool = False, removed_since: datetime | None = None, calendar: bool = False,
+    office_page: bool = False,
 ) -> list[ItemView]:
-    """Every item ``audience`` may see, in time order."""
+    """Every item ``audience`` may see, in time order (``office_page``: see :func:`present_item`)."""
     ordered = sorted(items, key=lambda i: (i.starts_at, i.id))
     views = (present_item(i, audience, viewer, today, for_feed=for_feed, removed_since=removed_since,
-                          calendar=calendar)
+                          calendar=calendar, office_page=office_page)
              for i in ordered)
     return [v for v in views if v is not None]
 

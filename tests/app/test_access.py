@@ -115,6 +115,8 @@ EXPECTED: dict[str, set] = {
     "itinerary.create": {PROTOCOL, ADVISOR},
     "itinerary.edit": {PROTOCOL, ADVISOR},
     "itinerary.remove": {PROTOCOL, ADVISOR},
+    "itinerary.import_preview": {PROTOCOL, ADVISOR},
+    "itinerary.import_confirm": {PROTOCOL, ADVISOR},
     # Issue 21: an item kept out of calendars for someone at critical risk is released by the advisor, who owns
     # the decision, and by nobody else.
     "itinerary.release": {ADVISOR},

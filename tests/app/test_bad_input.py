@@ -126,7 +126,8 @@ FORM_TABLES = {
     "EvaluationForm": "evaluations", "ItemForm": "programme_items", "MissionForm": "missions",
     "MemberForm": "delegation_members", "CompanyForm": "companies", "CompanyRecordForm": "companies",
     "ConfirmCheckForm": "manual_confirmations", "ContactForm": "contacts", "EntryForm": "talking_point_versions",
-    "PolicyForm": "own_policy_versions", "NoticeChoicesForm": "notice_opt_outs",
+    "PolicyForm": "own_policy_versions", "NoticeChoicesForm": "notice_opt_outs", "ImportForm": "programme_items",
+    "ImportConfirmForm": "programme_items",
 }
 
 
@@ -248,6 +249,7 @@ POST_ONLY_FIELDS = {
     "readiness.submit": {"role"}, "readiness.sign": {"role"}, "readiness.complete_view": {"role"},
     "readiness.confirm": {"note"}, "partnerships.review_dossier": set(),
     "calendar.create": {"kind", "audience", "mission_id", "partnership_id"}, "main.set_language": {"lang", "next"},
+    "itinerary.import_confirm": {"plan"},
 }
 
 

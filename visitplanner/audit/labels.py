@@ -39,6 +39,7 @@ ACTIONS = {
     "item.create": _l("Programme item added"),
     "item.update": _l("Programme item changed"),
     "item.remove": _l("Programme item removed"),
+    "programme.import": _l("Draft programme imported from a calendar file"),
     "participant.create": _l("Participant recorded"),
     "participant.update": _l("Participant changed"),
     "participant.propose": _l("Participant proposed by alias"),
@@ -161,6 +162,10 @@ OTHER_FIELDS = {
     "retention_days": _l("Retention period (days)"),
     "fetches_removed": _l("Fetch records deleted"),
     "objective_notes": _l("Notes per objective"),
+    "items_added": _l("Items added"),
+    "items_updated": _l("Items updated"),
+    "items_unchanged": _l("Items unchanged"),
+    "events_ignored": _l("Events ignored"),
 }
 
 #: Every field's label, by its name: the columns' and the others above.

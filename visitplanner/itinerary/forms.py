@@ -1,5 +1,9 @@
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from itsdangerous import BadData, URLSafeSerializer
 from wtforms import (
+    HiddenField,
     BooleanField,
     DateTimeLocalField,
     IntegerField,
@@ -10,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import MultiCheckboxField, VersionedForm, ZoneField, strip
-from .models import AUTOMATIC, ItemKind, Visibility
+from ..forms import BaseForm, MultiCheckboxField, VersionedForm, ZoneField, strip
+from .models import AUTOMATIC, CHOSEN_KINDS, ItemKind, Visibility
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -20,6 +24,12 @@ def FOLD_CHOICES() -> list[tuple[str, str]]:  # noqa: N802 - choices, as WTForms
     """When the clocks go back a time happens twice: which of the two."""
     return [("0", str(_l("The first time, before the clocks go back"))),
             ("1", str(_l("The second time, after the clocks go back")))]
+def kind_choices(*, to_classify: bool = False) -> list[tuple[str, str]]:
+    """The kinds a person may choose; for an imported item still to be classified, an empty choice first."""
+    blank = [("", str(_l("— To be classified: choose its kind —")))] if to_classify else []
+    return blank + ItemKind.choices(among=CHOSEN_KINDS)
+
+
 DATETIME_HINT = _l("Enter a date and time, e.g. 11 May 2026, 14:00.")
 
 
@@ -35,7 +45,10 @@ DELEGATION_MEANS = {
 
 
 class ItemForm(VersionedForm):
-    kind = SelectField(_l("Kind"), choices=ItemKind.choices, validators=[InputRequired()])
+    #: Every kind but "to be classified", which only an import gives (an imported item's form offers an empty choice
+    #: first: ``views.edit``).
+    kind = SelectField(_l("Kind"), choices=lambda: kind_choices(),
+                       validators=[InputRequired(message=_l("Choose a kind of programme item."))])
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(
         _l("Start"), format=DATETIME_FORMATS, validators=[InputRequired(message=DATETIME_HINT)],
@@ -93,3 +106,41 @@ class ItemForm(VersionedForm):
         _l("Runs in parallel with other items"),
         description=_l("Attendees of parallel items are not warned about double bookings."),
     )
+
+
+# ---- a partner's draft programme, from a calendar file ---------------------------------------------------------
+
+
+class ImportForm(BaseForm):
+    """A calendar file to preview an import from (nothing is written until the preview is confirmed)."""
+
+    file = FileField(
+        _l("Calendar file (.ics)"), validators=[FileRequired(message=_l("Choose a calendar file (.ics) to import."))],
+        description=_l("The partner's draft programme, as exported from Outlook, Google Calendar, Apple Calendar or "
+                       "another calendar program: at most 1 MB and 500 events."),
+    )
+
+
+class ImportConfirmForm(BaseForm):
+    """The confirmation of a previewed import: the events read from the file, signed by this application
+    (:func:`signed_import`), so that what is imported is what the preview showed and nothing a browser made up."""
+
+    plan = HiddenField(validators=[InputRequired()])
+
+
+def _import_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="visitplanner.programme-import")
+
+
+def signed_import(payload: dict) -> str:
+    """A preview's events and plan, signed (and compressed) for the confirmation form; never kept on the server."""
+    return _import_signer().dumps(payload)
+
+
+def read_signed_import(token: str | None) -> dict | None:
+    """What :func:`signed_import` signed; None when the token is missing, altered or not one of ours."""
+    try:
+        payload = _import_signer().loads(token or "")
+    except BadData:
+        return None
+    return payload if isinstance(payload, dict) else None

@@ -26,6 +26,10 @@ class ItemKind(LabelledEnum):
     TRANSPORT = "transport"
     MEAL = "meal"
     OTHER = "other"
+    #: Imported from a partner's draft programme (``itinerary/importing.py``): kept out of every feed, file and print
+    #: (``disclosure.awaiting_classification``) until the office chooses its kind and who may see it. Never a choice
+    #: in the item form: an item becomes one only by import.
+    UNCLASSIFIED = "unclassified"
 
     __labels__ = {
         OFFICIAL_MEETING: _l("Official meeting with partner authorities"),
@@ -40,7 +44,12 @@ class ItemKind(LabelledEnum):
         TRANSPORT: _l("Transport"),
         MEAL: _l("Meal"),
         OTHER: _l("Other"),
+        UNCLASSIFIED: _l("To be classified"),
     }
+
+
+#: The kinds a person chooses for an item: every kind but "to be classified", which only an import gives.
+CHOSEN_KINDS = tuple(k for k in ItemKind if k != ItemKind.UNCLASSIFIED)
 
 
 # ---- the human-rights kinds, stated once ------------------------------------------------------------------------

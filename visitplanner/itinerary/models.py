@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -32,7 +32,7 @@ from ..missions.models import DelegationMember, Mission, MissionStatus
 from ..personal_data import ACTED, BOOKKEEPING, CIVIL, DELEGATION, NOTES, OFFICE, Category, personal
 from ..timeutil import UTCDateTime, in_zone, now_utc
 # The kinds sit below this model and the mission's (kinds.py); rules and pages still import them from here.
-from .kinds import CIVIL_SOCIETY_KINDS, HUMAN_RIGHTS_COMPONENTS, NEUTRAL_IN_TRAVEL, ItemKind  # noqa: F401
+from .kinds import CHOSEN_KINDS, CIVIL_SOCIETY_KINDS, HUMAN_RIGHTS_COMPONENTS, NEUTRAL_IN_TRAVEL, ItemKind  # noqa: F401
 
 if TYPE_CHECKING:
     from ..participants.models import Participant
@@ -99,6 +99,7 @@ class ProgrammeItem(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("headcount IS NULL OR headcount > 0", name="headcount_positive"),
         CheckConstraint("protected_by_id IS NULL OR protected_at IS NOT NULL", name="protected_has_moment"),
+        UniqueConstraint("mission_id", "import_uid", name="uq_programme_items_import_uid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=row_id())
@@ -167,6 +168,10 @@ class ProgrammeItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=raising(OFFICE))
     version: Mapped[int] = mapped_column(default=1, info=version_counter())
+    #: The UID of the event in a partner's calendar file this item was imported from (``itinerary/importing.py``):
+    #: importing the file again updates the item instead of adding it twice. None: typed by hand.
+    import_uid: Mapped[str | None] = mapped_column(String(255), info=facts(
+        ignored=CREATED, fingerprint=False, privacy=BOOKKEEPING, audit=False))
 
     mission: Mapped[Mission] = relationship(back_populates="items")
     attendees: Mapped[list[DelegationMember]] = relationship(
@@ -194,6 +199,11 @@ class ProgrammeItem(db.Model):
     @property
     def kind_label(self) -> str:
         return ItemKind(self.kind).label
+
+    @property
+    def to_be_classified(self) -> bool:
+        """Imported and not yet given a kind by the office (kept out of every feed, file and print)."""
+        return self.kind == ItemKind.UNCLASSIFIED
 
     @property
     def visibility_label(self) -> str:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
-from ..enums import RiskLevel
+from ..calendar.ical import describe
+from ..disclosure import Audience, present_live
+from ..enums import LabelledEnum, RiskLevel
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..formatting import format_date
@@ -24,7 +30,8 @@ from ..timeutil import (
     resolve_local,
     utc_offset,
 )
-from .models import AUTOMATIC, ItemKind, ProgrammeItem, Visibility
+from .models import AUTOMATIC, CHOSEN_KINDS, ItemKind, ProgrammeItem, Visibility
+from .importing import ParsedEvent, as_imported, lines
 from .rules import item_time_problems
 
 TEXT_FIELDS = ("kind", "title", "location", "description", "talking_points", "no_talking_points_reason",
@@ -38,10 +45,10 @@ def unseen_by_attendees(item: ProgrammeItem) -> list[str]:
     return [member.display_name for member in item.attendees]
 
 
-def _prepare(mission: Mission, data: dict) -> dict:
+def _prepare(mission: Mission, data: dict, *, imported: bool = False) -> dict:
     """Check and convert form data: local times to UTC, attendee ids to members of this mission. Every problem is
     found in one pass and raised together, each at its field."""
-    problems = item_problems(mission, data)
+    problems = item_problems(mission, data, imported=imported)
     if problems:
         raise RuleViolation.of(problems)
     zone, end_zone = data["timezone"], data.get("end_timezone") or data["timezone"]
@@ -67,14 +74,15 @@ def _prepare(mission: Mission, data: dict) -> dict:
     return prepared
 
 
-def item_problems(mission: Mission, data: dict) -> list[RuleViolation]:
+def item_problems(mission: Mission, data: dict, *, imported: bool = False) -> list[RuleViolation]:
     """Everything wrong with an item's data, each at its field, in one pass. A value the form could not read (None)
-    is the form's to report and is not judged here, so that a page shows the form's errors and these together."""
+    is the form's to report and is not judged here, so that a page shows the form's errors and these together.
+    Only an import (``imported``) may give an item the kind "to be classified"."""
     problems = []
     zone = data.get("timezone") or ""
     if not is_known_timezone(zone):
         problems.append(RuleViolation(_("Choose a time zone from the list."), "timezone"))
-    if data.get("kind") not in {k.value for k in ItemKind}:
+    if data.get("kind") not in {k.value for k in (ItemKind if imported else CHOSEN_KINDS)}:
         problems.append(RuleViolation(_("Choose a kind of programme item."), "kind"))
     if data.get("visibility") != AUTOMATIC and data.get("visibility") not in {v.value for v in Visibility}:
         problems.append(RuleViolation(_("Choose who may see this item."), "visibility"))
@@ -135,23 +143,26 @@ def _audit(actor, action: str, item: ProgrammeItem, changes) -> None:
            partnership_id=item.mission.partnership_id)
 
 
-def create_item(actor: User, mission: Mission, **data) -> ProgrammeItem:
-    """Add a programme item to a mission."""
-    prepared = _prepare(mission, data)
-    item = ProgrammeItem(mission=mission, **prepared)
+def create_item(actor: User, mission: Mission, *, import_uid: str | None = None, **data) -> ProgrammeItem:
+    """Add a programme item to a mission; ``import_uid``: imported from the event of a calendar file with this UID
+    (:func:`import_programme`)."""
+    prepared = _prepare(mission, data, imported=import_uid is not None)
+    item = ProgrammeItem(mission=mission, import_uid=import_uid, **prepared)
     db.session.add(item)
     db.session.flush()
     _audit(actor, "item.create", item, changed({}, snapshot(item, ProgrammeItem.AUDITED)))
     return item
 
 
-def update_item(actor: User, item: ProgrammeItem, *, expected_version: int | None, **data) -> ProgrammeItem:
-    """Change a programme item; refuses a save based on a stale version."""
+def update_item(actor: User, item: ProgrammeItem, *, expected_version: int | None, imported: bool = False,
+                **data) -> ProgrammeItem:
+    """Change a programme item; refuses a save based on a stale version. ``imported``: by a new import of the file it
+    came from, which may leave it "to be classified"."""
     if expected_version != item.version:
         raise StaleEdit()
     if item.removed_at is not None:
         raise RuleViolation(_("This item has been removed and can no longer be changed."))
-    prepared = _prepare(item.mission, data)
+    prepared = _prepare(item.mission, data, imported=imported)
     before = snapshot(item, ProgrammeItem.AUDITED)
     for key, value in prepared.items():
         setattr(item, key, value)
@@ -238,3 +249,184 @@ def amend_talking_points(actor: User, item: ProgrammeItem, *, expected_version: 
         db.session.flush()
         _audit(actor, "item.update", item, {**changes, **(noted or {})})
     return item
+
+
+# ---- a partner's draft programme, imported from a calendar file ------------------------------------------------
+
+
+class ImportAction(LabelledEnum):
+    """What importing a calendar file does with one of its events."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    IGNORE = "ignore"
+
+    __labels__ = {
+        CREATE: _l("Added"),
+        UPDATE: _l("Updated"),
+        UNCHANGED: _l("Unchanged"),
+        IGNORE: _l("Ignored"),
+    }
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    """One event of the file and what importing it would do: with the item it would update (or that it is), why it
+    is ignored, or which of the item's fields it changes."""
+
+    action: ImportAction
+    event: ParsedEvent
+    item: ProgrammeItem | None = None
+    reasons: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+
+    @property
+    def writes(self) -> bool:
+        return self.action in (ImportAction.CREATE, ImportAction.UPDATE)
+
+
+#: The item's fields an import sets, with their labels (what changes on an update).
+IMPORTED_FIELDS = {"title": _l("Title"), "starts_at": _l("Start"), "ends_at": _l("End"), "timezone": _l("Time zone"),
+                   "end_timezone": _l("Time zone at the end"), "location": _l("Location"),
+                   "description": _l("Description")}
+
+
+def _times(event: ParsedEvent, zone_for_utc: str | None = None) -> dict:
+    """An event's start and end as the item form gives them: wall-clock times in their zones. A time given in UTC
+    is kept in ``zone_for_utc`` when given (the zone the office gave the item)."""
+    start, end = event.start, event.end
+    if zone_for_utc is not None and start.how == "utc" and end.how == "utc":
+        start, end = start.seen_in(zone_for_utc), end.seen_in(zone_for_utc)
+    return {"starts_at": start.local, "starts_fold": start.fold, "timezone": start.zone,
+            "ends_at": end.local, "ends_fold": end.fold, "end_timezone": end.zone if end.zone != start.zone else ""}
+
+
+def _new_item_data(event: ParsedEvent) -> dict:
+    """An imported event as a new item's data: internal and to be classified, until the office decides."""
+    return {"kind": ItemKind.UNCLASSIFIED.value, "visibility": Visibility.INTERNAL.value, "title": event.title,
+            "location": event.location, "description": event.description, "attendees": [], **_times(event)}
+
+
+def _updated_item_data(item: ProgrammeItem, event: ParsedEvent) -> dict:
+    """An item updated from its event: the file's title, place, description and times; everything the office set
+    (kind, visibility, who attends, talking points) as it is."""
+    return {"kind": item.kind, "visibility": item.visibility, "talking_points": item.talking_points,
+            "no_talking_points_reason": item.no_talking_points_reason, "parallel": item.parallel,
+            "headcount": item.headcount, "headcount_reason": item.headcount_reason, "attendees": item.attendee_ids,
+            "title": event.title, "location": event.location, "description": event.description,
+            **_times(event, item.timezone)}
+
+
+def _same_text(a: str, b: str) -> bool:
+    return lines(a) == lines(b)
+
+
+def _changed_fields(item: ProgrammeItem, prepared: dict) -> tuple[str, ...]:
+    changed_ = []
+    for name in IMPORTED_FIELDS:
+        now, then = getattr(item, name), prepared[name]
+        same = _same_text(now or "", then or "") if name in ("title", "location", "description") else now == then
+        if not same:
+            changed_.append(name)
+    return tuple(changed_)
+
+
+def _as_exported(item: ProgrammeItem, event: ParsedEvent, viewer, today) -> bool:
+    """Whether ``event`` is the item exactly as a calendar file of this application gives it to some audience now
+    (the mission's own export, imported back): its times, title, place and description compared, not its UID."""
+    if item.removed_at is not None:
+        return False
+    try:
+        start, end = event.start.instant(), event.end.instant()
+    except ValueError:
+        return False
+    for language in current_app.config["LANGUAGES"]:  # downloaded in either language: its labels in it
+        with force_locale(language):
+            for audience in Audience:
+                view = present_live(item, audience, viewer, today, False)
+                if view is None or (view.starts_at, view.ends_at) != (start, end):
+                    continue
+                shown = not view.private
+                expected, _cut = as_imported(view.title, view.location if shown else "",
+                                             describe(view) if shown else "")
+                if expected == (event.title, event.location, event.description):
+                    return True
+    return False
+
+
+def _reasons(problems: list[RuleViolation]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(str(p.message) for p in problems))
+
+
+def plan_import(actor: User, mission: Mission, events: list[ParsedEvent], today) -> list[PlannedEvent]:
+    """What importing these events into the mission would do, writing nothing: each is added (new), updated (its UID
+    was imported into this mission before), unchanged, or ignored for the reason a hand-typed item with its times
+    would be refused (rule 7 and the times' rules, ``item_problems``). An event that is one of this mission's own
+    items, exported from here, is unchanged when it is as exported, and otherwise ignored: the item is changed on its
+    own page, not from a copy that shows an audience less of it."""
+    own = {i.uid: i for i in mission.items}
+    imported = {i.import_uid: i for i in mission.items if i.import_uid is not None}
+    planned = []
+    for event in events:
+        if event.uid in own:
+            item = own[event.uid]
+            if _as_exported(item, event, actor, today):
+                planned.append(PlannedEvent(ImportAction.UNCHANGED, event, item))
+            else:
+                planned.append(PlannedEvent(ImportAction.IGNORE, event, item, (_(
+                    "It is one of this mission's own items, exported from here, and differs from it now. Change the "
+                    "item itself if the file is right."),)))
+            continue
+        item = imported.get(event.uid)
+        if item is not None and item.removed_at is not None:
+            planned.append(PlannedEvent(ImportAction.IGNORE, event, item, (_(
+                "It was imported before and removed from the programme since: it is not brought back."),)))
+            continue
+        data = _new_item_data(event) if item is None else _updated_item_data(item, event)
+        problems = item_problems(mission, data, imported=True)
+        if problems:
+            planned.append(PlannedEvent(ImportAction.IGNORE, event, item, _reasons(problems)))
+        elif item is None:
+            planned.append(PlannedEvent(ImportAction.CREATE, event))
+        else:
+            changes = _changed_fields(item, _prepare(mission, data, imported=True))
+            planned.append(PlannedEvent(ImportAction.UPDATE if changes else ImportAction.UNCHANGED, event, item,
+                                        changes=changes))
+    return planned
+
+
+def plan_key(planned: list[PlannedEvent]) -> list[list]:
+    """What a confirmation confirms: each write, by UID, with the version of the item it updates. A plan whose key
+    moved since its preview (someone changed the programme meanwhile) is shown again, not imported."""
+    return [[p.event.uid, p.action.value, p.item.version if p.item is not None else 0] for p in planned if p.writes]
+
+
+#: How the import's audit entry names its counts (``audit/labels.py``).
+AUDITED_COUNTS = {"create": "items_added", "update": "items_updated", "unchanged": "items_unchanged",
+                  "ignore": "events_ignored"}
+
+
+def import_programme(actor: User, mission: Mission, events: list[ParsedEvent], confirmed: list, today
+                     ) -> dict[str, int]:
+    """Import a partner's draft programme as previewed and confirmed: every new event becomes an item, internal and
+    "to be classified"; every event imported before updates its item; through :func:`create_item` and
+    :func:`update_item`, so that each item is audited, revisions rise, sign-offs that vouched for the programme are
+    voided and calendars follow, as when the office types them; plus one audit entry for the import. Refused,
+    writing nothing, when the plan is no longer what was confirmed."""
+    planned = plan_import(actor, mission, events, today)
+    if plan_key(planned) != confirmed:
+        raise RuleViolation(_("The programme changed since the preview, or the preview is not this one: nothing was "
+                              "imported. Check the new preview below and confirm again."))
+    counts = {action.value: 0 for action in ImportAction}
+    for p in planned:
+        counts[p.action.value] += 1
+        if p.action == ImportAction.CREATE:
+            create_item(actor, mission, import_uid=p.event.uid, **_new_item_data(p.event))
+        elif p.action == ImportAction.UPDATE:
+            update_item(actor, p.item, expected_version=p.item.version, imported=True,
+                        **_updated_item_data(p.item, p.event))
+    record(actor, "programme.import", mission, label=mission.title, mission_id=mission.id,
+           partnership_id=mission.partnership_id,
+           changes={AUDITED_COUNTS[action]: [None, n] for action, n in counts.items()})
+    return counts

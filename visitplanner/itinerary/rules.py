@@ -16,8 +16,10 @@ from .models import ItemKind, ProgrammeItem
 
 
 #: Rule 7: transport may start the day before the mission's first day and end the day after its last (the journey
-#: out and the journey home, an overnight flight included); every other item keeps within the mission's days.
+#: out and the journey home, an overnight flight included); every other item keeps within the mission's days. An item
+#: imported and still to be classified may be the journey: it is given the same margin until the office chooses.
 TRAVEL_MARGIN = timedelta(days=1)
+MAY_BE_TRANSPORT = frozenset({ItemKind.TRANSPORT, ItemKind.UNCLASSIFIED})
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class ItemDays:
 
 def item_days(kind: str, start_date: date, end_date: date) -> ItemDays:
     """Rule 7 for a mission from ``start_date`` to ``end_date``: its days, and for transport a day either side."""
-    margin = TRAVEL_MARGIN if kind == ItemKind.TRANSPORT else timedelta(0)
+    margin = TRAVEL_MARGIN if kind in MAY_BE_TRANSPORT else timedelta(0)
     return ItemDays(start_date - margin, end_date, end_date + margin)
 
 
@@ -43,7 +45,7 @@ def outside_days(mission: Mission, kind: str, start_day: date | None, end_day: d
     """Rule 7 for one item: a problem at its start, at its end, or both, when they fall outside the days an item of
     its kind may take; each says which days those are. A day not known (None) is not judged."""
     days = item_days(kind, mission.start_date, mission.end_date)
-    transport = days.first != mission.start_date
+    transport = kind == ItemKind.TRANSPORT
     dates = {"start": format_date(mission.start_date), "end": format_date(mission.end_date)}
     problems = []
     if start_day is not None and not days.first <= start_day <= days.last_start:

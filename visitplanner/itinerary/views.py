@@ -49,12 +49,26 @@ from ..library.queries import composed_for
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
 from ..shell import loads
-from ..timeutil import local_fold, local_naive, now_utc
-from .forms import DELEGATION_MEANS, ItemForm
+from ..timeutil import local_fold, local_naive, now_utc, today_utc
+from .forms import (
+    DELEGATION_MEANS,
+    ImportConfirmForm,
+    ImportForm,
+    ItemForm,
+    kind_choices,
+    read_signed_import,
+    signed_import,
+)
+from .importing import MAX_BYTES, ImportRefused, Parsed, ParsedEvent, read_calendar, zone_note
 from .models import ProgrammeItem
 from .operations import (
+    IMPORTED_FIELDS as IMPORTED_LABELS,
+    ImportAction,
     create_item,
+    import_programme,
     item_problems,
+    plan_import,
+    plan_key,
     release_item,
     remove_item,
     unseen_by_attendees,
@@ -67,9 +81,11 @@ from .week import weeks
 bp = Blueprint("itinerary", __name__)
 
 
-def _programme_context(mission):
+def _programme_context(mission, *, office_page: bool = False):
+    """What the programme's pages show; ``office_page``: the programme page itself, where the office also sees the
+    items still to be classified (no print, week or file does)."""
     audience = page_audience(current_user, request.args.get("audience"))
-    views = present_programme(mission.items, audience, current_user)
+    views = present_programme(mission.items, audience, current_user, office_page=office_page)
     return {
         "mission": mission,
         "audience": audience,
@@ -95,7 +111,8 @@ def _programme_context(mission):
 @loads("mission")
 def programme(mission: Mission):
     """The programme day by day, for an audience the viewer may use."""
-    return render_template("itinerary/programme.html", **_programme_context(mission))
+    return render_template("itinerary/programme.html", **_programme_context(mission, office_page=True),
+                           import_form=ImportForm() if allows(current_user, "itinerary.import_preview") else None)
 
 
 @bp.route("/missions/<int:mission_id>/programme/print", methods=["GET", "POST"])
@@ -270,6 +287,10 @@ def edit(item: ProgrammeItem):
     _attendee_choices(form, mission)
     if request.method == "GET":
         form = _filled(item)
+    if item.to_be_classified:  # imported: the office chooses its kind (and who may see it) before anything else
+        form.kind.choices = kind_choices(to_classify=True)
+        if request.method == "GET":
+            form.kind.data = ""
     if not _searching() and _checked(form, mission) and save_edit(
         form, lambda: update_item(current_user, item, expected_version=form.version_value(), **_form_data(form)),
         latest=lambda: _filled(item), noun=_("this item"),
@@ -313,3 +334,93 @@ def remove(item: ProgrammeItem):
         confirm_label=_("Remove item"),
         cancel_url=url_for("itinerary.programme", mission_id=mission.id),
     )
+
+
+# ---- a partner's draft programme, imported from a calendar file ------------------------------------------------
+
+
+def _preview(mission: Mission, parsed: Parsed, planned, *, form: ImportForm | None = None):
+    """The preview of an import: every event of the file and what importing it would do, with the confirmation
+    form carrying the events to write, signed (nothing of the upload is kept on the server)."""
+    writing = [p for p in planned if p.writes]
+    confirm = None
+    if writing:
+        confirm = ImportConfirmForm(formdata=None)
+        confirm.plan.data = signed_import({
+            "mission": mission.id, "user": current_user.id, "plan": plan_key(planned),
+            "events": [p.event.to_plain() for p in writing]})
+    rows = [_preview_row(mission, p) for p in planned]
+    counts = {action: sum(1 for p in planned if p.action == action) for action in ImportAction}
+    counts[ImportAction.IGNORE] += len(parsed.skipped)
+    return render_template("itinerary/import.html", mission=mission, form=form or ImportForm(formdata=None),
+                           parsed=parsed, rows=rows, counts=counts, confirm=confirm, previewed=True,
+                           most_bytes=MAX_BYTES)
+
+
+def _preview_row(mission: Mission, planned) -> dict:
+    """One event of the preview as the page lists it: its times where they happen, and how the file gave them."""
+    event: ParsedEvent = planned.event
+    try:
+        start, end = event.start.instant(), event.end.instant()
+    except ValueError:  # a time the clocks skip: the reason says so; shown as the file has it
+        start = end = None
+    notes = list(dict.fromkeys(n for n in (zone_note(event.start, mission.timezone),
+                                           zone_note(event.end, mission.timezone)) if n))
+    if event.cut:
+        notes.append(_("Shortened to what an item holds: %(fields)s.", fields=", ".join(
+            str(IMPORTED_LABELS[name]) for name in event.cut)))
+    return {"action": planned.action, "title": event.title, "start": start, "end": end, "event": event,
+            "notes": notes, "reasons": planned.reasons,
+            "changes": [str(IMPORTED_LABELS[name]) for name in planned.changes]}
+
+
+@bp.route("/missions/<int:mission_id>/programme/import", methods=["GET", "POST"])
+@loads("mission")
+def import_preview(mission: Mission):
+    """Read a partner's draft programme from a calendar file and show what importing it would do: nothing is written
+    until the preview is confirmed (:func:`import_confirm`)."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            parsed = read_calendar(form.file.data.read(MAX_BYTES + 1), mission.timezone)
+        except ImportRefused as refused:
+            form.file.errors.append(refused.message)
+        else:
+            return _preview(mission, parsed, plan_import(current_user, mission, parsed.events, today_utc()),
+                            form=form)
+    return render_template("itinerary/import.html", mission=mission, form=form, previewed=False,
+                           most_bytes=MAX_BYTES)
+
+
+@bp.route("/missions/<int:mission_id>/programme/import/confirm", methods=["POST"])
+@loads("mission")
+def import_confirm(mission: Mission):
+    """Import what the preview showed. The events come back signed by this application; an altered or foreign
+    confirmation is refused, and a plan the programme has since moved from is shown again, not imported."""
+    confirm = ImportConfirmForm()
+    payload = read_signed_import(confirm.plan.data) if confirm.validate_on_submit() else None
+    events = None
+    if payload is not None and payload.get("mission") == mission.id and payload.get("user") == current_user.id:
+        try:
+            events = [ParsedEvent.from_plain(e) for e in payload["events"]]
+        except (KeyError, TypeError, ValueError):
+            events = None
+    if events is None:
+        form = ImportForm(formdata=None)
+        form.form_errors.append(_("This confirmation is not a preview this application made for you and this "
+                                  "mission (it was changed on the way): nothing was imported. Upload the file again."))
+        return render_template("itinerary/import.html", mission=mission, form=form, previewed=False,
+                               most_bytes=MAX_BYTES)
+    counts = {}
+    if save_form(None, lambda: counts.update(import_programme(current_user, mission, events, payload.get("plan"),
+                                                              today_utc()))):
+        added, updated = counts["create"], counts["update"]
+        flash(" ".join([
+            ngettext("%(num)d item added to the programme, to be classified.",
+                     "%(num)d items added to the programme, to be classified.", added),
+            ngettext("%(num)d item updated.", "%(num)d items updated.", updated),
+            _("Imported items are internal and in no calendar file, feed or print until you choose their kind and "
+              "who may see them.")]), "success")
+        return redirect(url_for("itinerary.programme", mission_id=mission.id, audience=Audience.INTERNAL.value))
+    # The programme moved since the preview (the reason is flashed): the new plan, to confirm again.
+    return _preview(mission, Parsed(events=events), plan_import(current_user, mission, events, today_utc()))

@@ -44,7 +44,7 @@ from ..stakeholders.queries import objectives_lacking_input
 HORIZON = timedelta(days=14)
 #: Raise when what the checks decide changes for the same data (a new rule, another title): results kept under the
 #: old revisions are then run again.
-CHECKS_FORMAT = 4
+CHECKS_FORMAT = 5
 #: A research dossier not reviewed for this long needs review.
 DOSSIER_STALE = timedelta(days=365)
 

@@ -390,8 +390,13 @@ def check_groundwork(mission: Mission, ctx: Context) -> CheckResult:
 
 def check_itinerary(mission: Mission, ctx: Context) -> CheckResult:
     """Rule 7: items within the mission's dates (transport from the day before to the day after), ending after they
-    start, nobody double-booked."""
-    problems = []
+    start, nobody double-booked; and no item imported from a partner's calendar file still to be classified (it is
+    in no calendar or print until the office chooses its kind and who may see it)."""
+    unclassified = [i for i in live_items(mission) if i.to_be_classified]
+    problems = [stored_n("%(num)d imported item is still to be classified (choose its kind and who may see it): "
+                         "%(items)s", "%(num)d imported items are still to be classified (choose their kind and who "
+                         "may see them): %(items)s", len(unclassified),
+                         items=", ".join(f"“{i.title}”" for i in unclassified))] if unclassified else []
     for item in live_items(mission):
         start, end = in_zone(item.starts_at, item.timezone).date(), last_day(item.ends_at, item.end_zone)
         if item.ends_at <= item.starts_at:
@@ -406,10 +411,12 @@ def check_itinerary(mission: Mission, ctx: Context) -> CheckResult:
                 seen.add(key)
                 problems.append(stored("%(name)s is double-booked at “%(item)s”", name=b.member.display_name,
                                        item=b.other.title))
+    fix = ({"fix_endpoint": "itinerary.edit", "fix_args": {"item_id": unclassified[0].id}} if unclassified
+           else _programme(mission))
     return _result(
         "itinerary", not problems,
         stored("Times are consistent and nobody is double-booked."),
-        joined([joined(problems), "."], ""), **_programme(mission),
+        joined([joined(problems), "."], ""), **fix,
     )
 
 
