@@ -111,6 +111,7 @@ EXPECTED: dict[str, set] = {
     "missions.room_request": {PROTOCOL},
     "itinerary.programme": ACCOUNTS,
     "itinerary.printable": ACCOUNTS,
+    "itinerary.book": ACCOUNTS,
     "itinerary.week": ACCOUNTS,
     "itinerary.create": {PROTOCOL, ADVISOR},
     "itinerary.edit": {PROTOCOL, ADVISOR},

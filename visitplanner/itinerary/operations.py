@@ -238,3 +238,11 @@ def amend_talking_points(actor: User, item: ProgrammeItem, *, expected_version: 
         db.session.flush()
         _audit(actor, "item.update", item, {**changes, **(noted or {})})
     return item
+
+
+def record_briefing_book(actor: User, mission: Mission, audience) -> None:
+    """Write to the audit log that ``actor`` downloaded the mission's briefing book for ``audience`` (the download's
+    request keeps it: ``shell.keep_on_get``)."""
+    record(actor, "programme.briefing_book", mission, label=mission.title,
+           changes={"export": [None, f"book:{audience.value}"]}, mission_id=mission.id,
+           partnership_id=mission.partnership_id)
