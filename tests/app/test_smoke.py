@@ -34,6 +34,8 @@ def test_every_page_reachable_from_home_opens(client, demo, email):
         seen.add(url)
         response = client.get(url)
         assert response.status_code == 200, f"{email} opening {url} got {response.status_code}"
+        if response.mimetype == "application/pdf":  # a briefing book: opened, and no links to follow
+            continue
         for link in LINK.findall(response.get_data(as_text=True)):
             path = urlsplit(link.replace("&amp;", "&"))
             target = path.path + (f"?{path.query}" if path.query else "")
