@@ -93,7 +93,7 @@ def _item(mission: Mission, start: str, end: str, **values) -> ProgrammeItem:
 def _build() -> dict:
     """Both missions and the accounts that read them (committed); returns the ids and addresses."""
     advisor = _account(Role.ADVISOR, "advisor@example.org", "Anna Advies")
-    protocol = _account(Role.PROTOCOL, "protocol@example.org", "Piet Protocol")
+    _account(Role.PROTOCOL, "protocol@example.org", "Piet Protocol")
     delegate = _account(Role.DELEGATE, "delegate@example.org", "Dirk Delegatie")
     visitor = _account(Role.DELEGATE, "visitor@example.org", "Zhang Bezoeker")
     partnership = Partnership(own_organisation="Gemeente Teststad", partner_region="Wuxi", region_type="city",
@@ -106,9 +106,9 @@ def _build() -> dict:
     ours = DelegationMember(mission=mission, user=delegate, function="Wethouder")
     extern = DelegationMember(mission=mission, name="Extern Lid", function="Tolk", organisation="Tolkbureau")
     db.session.add_all([mission, ours, extern])
-    meeting = _item(mission, "2027-04-13T14:00", "2027-04-13T15:30", kind=ItemKind.OFFICIAL_MEETING.value,
-                    title="Ontvangst door het stadsbestuur", visibility="partner", location="Stadhuis Wuxi",
-                    talking_points=TALKING_POINTS, focal_themes=[theme], attendees=[ours, extern])
+    _item(mission, "2027-04-13T14:00", "2027-04-13T15:30", kind=ItemKind.OFFICIAL_MEETING.value,
+          title="Ontvangst door het stadsbestuur", visibility="partner", location="Stadhuis Wuxi",
+          talking_points=TALKING_POINTS, focal_themes=[theme], attendees=[ours, extern])
     ngo = _item(mission, "2027-04-14T09:00", "2027-04-14T10:30", kind=ItemKind.NGO_VISIT.value, title=NGO_TITLE,
                 visibility="delegation", location=NGO_PLACE, description="Over de stakingen.", attendees=[ours])
     residents = _item(mission, "2027-04-14T19:00", "2027-04-14T21:00", kind=ItemKind.CITIZEN_MEETING.value,
@@ -257,6 +257,14 @@ def test_each_edition_is_in_the_readers_language(editions):
     assert "Briefing book" in english.reader.metadata.title
     for heading in ("Official meetings", "Safety notes", "Focal themes and research"):
         assert heading in english.text
+
+
+def test_the_dutch_edition_has_the_books_own_headings_in_dutch(editions):
+    """The book's new strings in Dutch (from the issue's translations, once they are in the catalogue)."""
+    dutch = editions["internal-advisor"].text
+    for heading in ("Briefingboek voor: Intern (eigen organisatie)", "Speerpuntthema's en onderzoek",
+                    "Veiligheidsnotities", "Gesprekspartner", "De autoriteiten van Wuxi"):
+        assert heading in dutch, heading
 
 
 def _words(text: str, at_least: int) -> list[str]:
