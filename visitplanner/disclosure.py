@@ -660,11 +660,13 @@ class SafetyNote:
     expired: bool
 
 
-def safety_notes(mission: Mission, today: date) -> list[SafetyNote]:
-    """The safety of each civil-society participant at each item of the programme they attend, in time order: by
-    alias only, never a real name, whoever reads it; the latest assessment for that item (risk, decision, valid
-    until) or none yet. Its free text (threats, venue, mitigations) stays on the person's page: it may name people."""
-    items = sorted((i for i in mission.items if i.removed_at is None), key=lambda i: (i.starts_at, i.id))
+def safety_notes(mission: Mission, shown: set[int], today: date) -> list[SafetyNote]:
+    """The safety of each civil-society participant at each item of the programme they attend, among the items
+    ``shown`` (by id: those the book's audience sees), in time order: by alias only, never a real name, whoever reads
+    it; the latest assessment for that item (risk, decision, valid until) or none yet. Its free text (threats, venue,
+    mitigations) stays on the person's page: it may name people."""
+    items = sorted((i for i in mission.items if i.removed_at is None and i.id in shown),
+                   key=lambda i: (i.starts_at, i.id))
     notes = []
     for item in items:
         for participant in sorted(item.participants, key=lambda p: p.alias):

@@ -230,6 +230,9 @@ def test_the_internal_edition_has_the_background_and_the_safety_notes_by_alias(e
     assert "Focal themes and research" in book.text and "Labour rights" in book.text and DOSSIER in book.text
     assert "Safety notes" in book.text and ALIAS in book.text and OPEN_ALIAS in book.text
     assert REAL_NAME not in book.text and OPEN_NAME not in book.text
+    advisors = editions["internal-advisor"].pages[-1]  # her safety notes, though she may read the real names
+    assert ALIAS in advisors and OPEN_ALIAS in advisors and "Hoog" in advisors
+    assert REAL_NAME not in advisors and OPEN_NAME not in advisors
     for name in ("delegation-advisor", "delegation-delegate", "partner", "travel", "public", "inbound-ours"):
         assert DOSSIER not in editions[name].text, name
         assert not re.search("Veiligheidsnotities|Safety notes", editions[name].text), name

@@ -96,7 +96,7 @@ def book_html(mission: Mission, audience: Audience, days: list[ProgrammeDay], *,
         themes=mission.partnership.focal_themes if background else [],
         dossier=latest_dossier(mission.partnership) if background else [],
         high_risk=high_risk_reasons(mission) if background else [],
-        safety=safety_notes(mission, today) if background else [],
+        safety=safety_notes(mission, {view.item_id for view in views}, today) if background else [],
     )
 
 

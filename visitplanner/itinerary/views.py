@@ -126,9 +126,8 @@ def _recheck(mission: Mission, audience: Audience, export: str, action: str):
 def book(mission: Mission):
     """The briefing book (PDF) for an audience the user may use (default: delegation; 404 for another), with what
     the printed programme shows and the re-check of high-risk mode as print has it. Every download is audited."""
-    export_audience(current_user, request.args.get("audience"))
-    context = _programme_context(mission)
-    audience = context["audience"]
+    audience = export_audience(current_user, request.args.get("audience"))  # 404 for one the user may not have
+    context = _programme_context(mission)  # the same audience, and the days as the print lays them out
     asked = _recheck(mission, audience, "book", _("Confirm and download"))
     if asked is not None:
         return asked
