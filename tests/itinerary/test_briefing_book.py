@@ -9,7 +9,6 @@ an edition (the re-check in high-risk mode, the audit log, bad addresses) it mak
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 from support.accounts import PASSWORD, Auth
+from support.pdf import pdf_pages, pdf_reader
 from support.readiness import (
     ALIAS,
     REAL_NAME,
@@ -69,9 +69,8 @@ class Edition:
 def read(response) -> Edition:
     if response.status_code != 200 or response.mimetype != "application/pdf":
         return Edition(response.status_code, dict(response.headers), [], None)
-    reader = PdfReader(io.BytesIO(response.data))
-    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
-    return Edition(response.status_code, dict(response.headers), pages, reader)
+    reader = pdf_reader(response.data)
+    return Edition(response.status_code, dict(response.headers), pdf_pages(reader), reader)
 
 
 def _account(role: Role, email: str, name: str) -> User:
