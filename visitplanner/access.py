@@ -101,6 +101,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     # itinerary
     "itinerary.programme": EVERYONE,
     "itinerary.printable": EVERYONE,
+    "itinerary.book": EVERYONE,
     "itinerary.week": EVERYONE,
     "itinerary.create": PLANNERS,
     "itinerary.edit": PLANNERS,

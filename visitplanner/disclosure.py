@@ -31,7 +31,7 @@ from .itinerary.models import (
     Visibility,
 )
 from .missions.models import Mission, Side
-from .participants.models import Participant, Scope, consent_state, current_assessment
+from .participants.models import Participant, SafetyAssessment, Scope, consent_state, current_assessment
 from .partnerships.models import DossierTopic, Objective, Partnership
 from .stakeholders.models import Involvement, Stakeholder
 from .timeutil import today_utc
@@ -186,6 +186,11 @@ def feed_audiences_for(user: User) -> list[Audience]:
 #: The least revealing audience a person works with is the default for every page, download, print and feed:
 #: the office switches to its internal view when it needs it.
 DEFAULT_AUDIENCE = Audience.DELEGATION
+
+#: The audiences whose programme names the delegation's members: who attends an item, and a briefing book's
+#: delegation list. The office, the delegation, and the travel-safe copy its members carry (:func:`travel_view`
+#: lists who is at a meeting); the partner and the public learn who comes through the office's own channels.
+NAMES_DELEGATION = frozenset({Audience.INTERNAL, Audience.DELEGATION, Audience.TRAVEL})
 
 
 def audience_choices(user: User) -> list[Audience]:
@@ -408,7 +413,7 @@ def present_live(item, audience: Audience, viewer: User | None, today: date | No
     stamp = {"sequence": item.sequence, "last_modified": _last_change(item),
              "classification": CLASSIFICATION[Visibility(item.visibility)]}
     if audience in _SEEN_BY[Visibility(item.visibility)]:
-        shows_people = audience in (Audience.INTERNAL, Audience.DELEGATION)
+        shows_people = audience in NAMES_DELEGATION
         day = today or today_utc()
         shown = [(p, participant_in_mission(p, item.mission_id, viewer, audience, day, for_feed=for_feed))
                  for p in item.participants]
@@ -649,3 +654,43 @@ def involvement_in_report(involvement: Involvement, audience: ReportAudience,
 def report_shows_dossier_text(audience: ReportAudience, topic: str) -> bool:
     """Whether the report carries a dossier entry's summary and sources (else its topic and date only)."""
     return report_shows_internal(audience) or topic not in PEOPLES_TOPICS
+
+
+# ---- the briefing book ------------------------------------------------------------------------------------------
+
+
+def book_shows_background(audience: Audience) -> bool:
+    """Whether a briefing book carries the office's background: the focal themes with the research dossier's latest
+    findings (the action plan's, never the partner's: B.c) and the safety notes (:func:`safety_notes`). The internal
+    edition only; such a book is confidential whatever else it carries."""
+    return audience == Audience.INTERNAL
+
+
+@dataclass(frozen=True)
+class SafetyNote:
+    """A civil-society participant's safety at one programme item, by alias (a briefing book's internal edition)."""
+
+    alias: str
+    item_title: str
+    starts_at: datetime
+    timezone: str
+    #: The latest assessment for the item; None while there is none.
+    assessment: SafetyAssessment | None
+    #: Whether that assessment no longer holds today.
+    expired: bool
+
+
+def safety_notes(mission: Mission, shown: set[int], today: date) -> list[SafetyNote]:
+    """The safety of each civil-society participant at each item of the programme they attend, among the items
+    ``shown`` (by id: those the book's audience sees), in time order: by alias only, never a real name, whoever reads
+    it; the latest assessment for that item (risk, decision, valid until) or none yet. Its free text (threats, venue,
+    mitigations) stays on the person's page: it may name people."""
+    items = sorted((i for i in mission.items if i.removed_at is None and i.id in shown),
+                   key=lambda i: (i.starts_at, i.id))
+    notes = []
+    for item in items:
+        for participant in sorted(item.participants, key=lambda p: p.alias):
+            found = current_assessment(participant.assessments, item.id)
+            notes.append(SafetyNote(participant.alias, item.title, item.starts_at, item.timezone, found,
+                                    found is not None and not found.is_current(today)))
+    return notes

@@ -254,6 +254,10 @@ PAGES = [
       for page in for_audiences("week", "/missions/{mission}/programme/week", role, travel_shows=">Afspraak<")),
     *(page for role in (Role.ADVISOR, Role.DELEGATE)
       for page in for_audiences("programme.ics", "/missions/{mission}/programme.ics", role)),
+    # The briefing book (issue 25, part 1): the office's edition, which reads the most (the background and the safety
+    # notes too). One edition only: WeasyPrint lays out 140 pages at 300 items in some 20 s. A PDF, so nothing is
+    # looked for in its bytes (tests/itinerary/test_briefing_book.py reads them).
+    Page("book-internal", Role.ADVISOR, "/missions/{mission}/programme/book.pdf?audience=internal"),
     Page("after-the-visit", Role.PROTOCOL, "/missions/{mission}/after", shows="Verslag Onderdeel {official}"),
     Page("partnership", Role.ADVISOR, "/partnerships/{partnership}", shows="Onderdeel {official}"),
     Page("partnerships", Role.PROTOCOL, "/partnerships/", shows="Wuxi", most=6),

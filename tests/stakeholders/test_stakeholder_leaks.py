@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.accounts import sign_in_to_demo
+from support.pdf import response_text
 
 from visitplanner.auth.models import Role, User
 from visitplanner.commit import commit
@@ -65,7 +66,7 @@ def demo(app):
 
 
 def walk(client) -> dict[str, str]:
-    """Every page, download and feed reachable by links from the home page: {url: body}."""
+    """Every page, download (a briefing book by its text) and feed reachable by links from home: {url: body}."""
     seen: dict[str, str] = {}
     queue = ["/"]
     while queue:
@@ -73,7 +74,7 @@ def walk(client) -> dict[str, str]:
         if url in seen or url.startswith("/static/") or url.startswith("/logout"):
             continue
         response = client.get(url)
-        body = response.get_data(as_text=True) if response.status_code == 200 else ""
+        body = response_text(response) if response.status_code == 200 else ""  # a briefing book by its text
         seen[url] = body
         for link in LINK.findall(body):
             path = urlsplit(link.replace("&amp;", "&"))

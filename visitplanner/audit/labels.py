@@ -63,6 +63,7 @@ ACTIONS = {
     "mission.high_risk_off": _l("High-risk mode ended"),
     "programme.high_risk_export": _l("Programme with high-risk items downloaded or printed"),
     "programme.export_cli": _l("Programme written to a file on the command line"),
+    "programme.briefing_book": _l("Briefing book (PDF) downloaded"),
     "item.protect": _l("Programme item kept out of calendars (critical risk)"),
     "item.release": _l("Programme item released into calendars by the advisor"),
     "programme.high_risk_export_wrong": _l("Download or print of a programme with high-risk items refused: wrong "

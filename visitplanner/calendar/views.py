@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
@@ -21,11 +19,11 @@ from ..disclosure import (
     DEFAULT_AUDIENCE,
     Audience,
     calendar_name,
-    chosen_audience,
     feed_audience_choices,
     shows_high_risk,
 )
 from ..extensions import db
+from ..downloads import attachment, download_name, export_audience
 from ..forms import ConfirmForm, parse_id, save_form
 from ..shell import keep_on_get, loads
 from ..missions.models import Mission
@@ -39,41 +37,10 @@ from .queries import FeedFacts, FeedScope, feed_answer, last_modified, unchanged
 
 bp = Blueprint("calendar", __name__)
 
-def _export_audience(user, requested: str | None) -> Audience:
-    """The audience of a download: delegation unless another is asked for; 404 for one the user may not have."""
-    return chosen_audience(user, requested) or abort(404)
-
-
-def _calendar_response(body: bytes, filename: str | None = None) -> Response:
+def _calendar_response(body: bytes) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    if filename:
-        # Quoted by Werkzeug, never by hand: nothing in a name can add a parameter to the header.
-        response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
-
-
-#: The longest slug of a mission's title in a file name: enough to tell missions apart in a downloads folder.
-SLUG_LENGTH = 60
-
-
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens ("Bezoek aan Zürich, mei" → "bezoek-aan-zurich-mei"): letters lose
-    their accents, anything that has no ASCII form is left out; a long title keeps its first whole words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(words) > SLUG_LENGTH:  # cut at the last whole word that fits
-        words = words[:SLUG_LENGTH + 1].rsplit("-", 1)[0]
-    return words
-
-
-def download_name(mission, audience: Audience) -> str:
-    """The file name of a programme download: the mission's title as a slug (its id when the title has no ASCII
-    letter), then the audience. A travel-safe copy is named by its dates only: a file name is read at the border as
-    easily as the file (DOMAIN.md, travel-safe)."""
-    if audience == Audience.TRAVEL:
-        return f"programme-{mission.start_date.isoformat()}-{mission.end_date.isoformat()}.ics"
-    return f"{slug(mission.title) or f'programme-{mission.id}'}-{audience.value}.ics"
 
 
 @bp.route("/missions/<int:mission_id>/programme.ics", methods=["GET", "POST"])
@@ -81,14 +48,14 @@ def download_name(mission, audience: Audience) -> str:
 def download(mission: Mission):
     """The programme as an .ics file, for an audience the user's role allows (default: delegation). One that shows
     an item in high-risk mode is made only after the user proved again who they are (a POST), and is audited."""
-    audience = _export_audience(current_user, request.args.get("audience"))
+    audience = export_audience(current_user, request.args.get("audience"))
     if shows_high_risk(mission.items, audience):
         asked = reconfirm.gate(current_user, mission, f"ics:{audience.value}", _("Confirm and download"))
         if asked is not None:
             return asked
     body = programme_ics([mission], audience, current_user, calendar_name(mission, audience),
                          today=today_utc(), for_feed=False)
-    return _calendar_response(body, download_name(mission, audience))
+    return attachment(body, "text/calendar; charset=utf-8", download_name(mission, audience))
 
 
 def _feed_url(token: str) -> tuple[str, str]:

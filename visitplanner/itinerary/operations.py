@@ -430,3 +430,9 @@ def import_programme(actor: User, mission: Mission, events: list[ParsedEvent], c
            partnership_id=mission.partnership_id,
            changes={AUDITED_COUNTS[action]: [None, n] for action, n in counts.items()})
     return counts
+def record_briefing_book(actor: User, mission: Mission, audience) -> None:
+    """Write to the audit log that ``actor`` downloaded the mission's briefing book for ``audience`` (the download's
+    request keeps it: ``shell.keep_on_get``)."""
+    record(actor, "programme.briefing_book", mission, label=mission.title,
+           changes={"export": [None, f"book:{audience.value}"]}, mission_id=mission.id,
+           partnership_id=mission.partnership_id)

@@ -37,6 +37,7 @@ from ..disclosure import (
     protection_reason,
     shows_high_risk,
 )
+from ..downloads import attachment, download_name, export_audience
 from ..errors import RuleViolation, attach
 from ..forms import MAX_ID, ConfirmForm, save_edit, save_form
 from ..participants.queries import (
@@ -48,8 +49,9 @@ from ..participants.queries import (
 from ..library.queries import composed_for
 from ..missions.models import Mission
 from ..readiness.forms import ReasonForm
-from ..shell import loads
+from ..shell import keep_on_get, loads
 from ..timeutil import local_fold, local_naive, now_utc, today_utc
+from .briefing import briefing_book
 from .forms import (
     DELEGATION_MEANS,
     ImportConfirmForm,
@@ -69,6 +71,7 @@ from .operations import (
     item_problems,
     plan_import,
     plan_key,
+    record_briefing_book,
     release_item,
     remove_item,
     unseen_by_attendees,
@@ -121,11 +124,35 @@ def printable(mission: Mission):
     """A clean A4 programme to print. One that shows an item in high-risk mode is made only after the user proved
     again who they are (a POST), and is audited."""
     context = _programme_context(mission)
-    if shows_high_risk(mission.items, context["audience"]):
-        asked = reconfirm.gate(current_user, mission, f"print:{context['audience'].value}", _("Confirm and print"))
-        if asked is not None:
-            return asked
+    asked = _recheck(mission, context["audience"], "print", _("Confirm and print"))
+    if asked is not None:
+        return asked
     return render_template("itinerary/printable.html", **context)
+
+
+def _recheck(mission: Mission, audience: Audience, export: str, action: str):
+    """None when the output may be made in this request; else the page that asks the user to prove again who they
+    are (high-risk mode: an output that would show an item kept out of feeds), to return as the answer."""
+    if shows_high_risk(mission.items, audience):
+        return reconfirm.gate(current_user, mission, f"{export}:{audience.value}", action)
+    return None
+
+
+@bp.route("/missions/<int:mission_id>/programme/book.pdf", methods=["GET", "POST"])
+@loads("mission")
+def book(mission: Mission):
+    """The briefing book (PDF) for an audience the user may use (default: delegation; 404 for another), with what
+    the printed programme shows and the re-check of high-risk mode as print has it. Every download is audited."""
+    audience = export_audience(current_user, request.args.get("audience"))  # 404 for one the user may not have
+    context = _programme_context(mission)  # the same audience, and the days as the print lays them out
+    asked = _recheck(mission, audience, "book", _("Confirm and download"))
+    if asked is not None:
+        return asked
+    body = briefing_book(mission, audience, context["days"], printed_at=context["printed_at"],
+                         home_timezone=context["home_timezone"], today=today_utc())
+    record_briefing_book(current_user, mission, audience)
+    keep_on_get()  # the download is recorded in the audit log: committed with the answer
+    return attachment(body, "application/pdf", download_name(mission, audience, "pdf", what="briefing"))
 
 
 @bp.route("/missions/<int:mission_id>/programme/week")
