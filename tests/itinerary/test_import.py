@@ -375,7 +375,7 @@ def test_items_to_be_classified_are_in_no_calendar_file_feed_or_print(client, mi
     assert "Ontvangst door het stadsbestuur" in page and "To be classified" in page
 
 
-def test_the_itinerary_check_fails_until_the_office_classifies_each_item(client, mission, imported):
+def test_the_itinerary_check_fails_until_the_office_classifies_each_item(client, mission, imported, english):
     result = check_itinerary(mission, Context(today=date(2027, 3, 1)))
     first = items_of(mission)[0]
     assert result.status == Status.FAIL and "still to be classified" in result.reason
