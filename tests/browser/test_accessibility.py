@@ -32,7 +32,7 @@ DESKTOP = {"width": 1280, "height": 900}
 #: missions, items and participants are each in a state of their own, so three of each cover the states it has.
 SAME_ROUTE = 3
 #: Links to what is not a page: files, feeds, styles, downloads.
-NOT_PAGES = ("/static/", "/feeds/", ".ics", ".md", ".json", ".csv", "/export")
+NOT_PAGES = ("/static/", "/feeds/", ".ics", ".pdf", ".md", ".json", ".csv", "/export")
 
 
 def sign_in(page: Page, email: str, authenticator_code) -> None:
