@@ -12,6 +12,7 @@ from jinja2 import meta
 from sqlalchemy import select
 from support.clock import replace_clock
 
+from visitplanner.access import allows
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
 from visitplanner.commit import commit
@@ -114,3 +115,8 @@ def test_no_message_of_any_kind_carries_any_text_of_the_office(app, ctx, inbox, 
         leaks += [(message["Subject"], text) for text in looked_for if text in whole]
         assert SENTINEL not in whole
     assert leaks == []
+    # Every notice leads its person to a page their roles open (the roles of each kind, KIND_ROLES, against the
+    # access table).
+    closed = [(n.kind, n.user.email, n.link_endpoint) for n in db.session.scalars(select(Notice))
+              if not allows(n.user, n.link_endpoint)]
+    assert closed == []
