@@ -1,9 +1,10 @@
 """Writing notices, in the transaction of the change that causes them, and a person's choices about them.
 
-The operations that cause a notice call these (``readiness/operations.py`` on submitting and finalising; the commit
-pipeline's step ``readiness/binding.py`` on voiding); the time-driven kinds are written by ``flask notify``
-(``notices/due.py``), each (kind, subject, date) once per person. Nothing is written for a deactivated account, for
-a person whose roles do not admit them to the page the notice links to, or for a kind they turned off.
+The operations that cause a notice call these (``readiness/operations.py`` on submitting, finalising and voiding:
+``void_state``, which the commit pipeline's step ``readiness/binding.py`` and a lapse by date both pass through);
+the time-driven kinds are written by ``flask notify`` (``notices/due.py``), each (kind, subject, date) once per
+person. Nothing is written for a deactivated account, for a person whose roles do not admit them to the page the
+notice links to, or for a kind they turned off.
 
 A notice's parameters are checked here: numbers, flags, ISO dates and role codes only, so that no free text of the
 office (a title, a name, an alias, a place) can reach an e-mail, whatever a caller passes.
@@ -111,15 +112,14 @@ def sign_off_requested(actor: User | None, mission: Mission) -> list[Notice]:
     return notify(users, kind, "readiness.checklist", {"mission_id": mission.id}, _mission_params(mission))
 
 
-def sign_offs_voided(mission: Mission, submitter_id: int | None, signer_ids: Iterable[int],
-                     session: Session | None = None) -> list[Notice]:
-    """A change voided a mission's submission and sign-offs: its submitter and its signers are told how many."""
-    session = session if session is not None else db.session()
+def sign_offs_voided(mission: Mission, submitter_id: int | None, signer_ids: Iterable[int]) -> list[Notice]:
+    """A change voided a mission's submission and sign-offs: its submitter and its signers are told how many
+    (``readiness.operations.void_state``, which every void passes)."""
     signer_ids = list(signer_ids)
     ids = sorted(set(signer_ids) | ({submitter_id} if submitter_id is not None else set()))
-    users = list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []
+    users = list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []
     return notify(users, NoticeKind.SIGNOFFS_VOIDED, "readiness.checklist", {"mission_id": mission.id},
-                  {**_mission_params(mission), "count": len(signer_ids)}, session)
+                  {**_mission_params(mission), "count": len(signer_ids)})
 
 
 def mission_finalised(mission: Mission) -> list[Notice]:

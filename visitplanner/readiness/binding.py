@@ -24,15 +24,7 @@ from ..auth.models import User
 from ..missions.models import Mission
 from ..missions.queries import programme_options
 from .lifecycle import Action
-from ..notices.operations import sign_offs_voided
-from .operations import (
-    moved_since_vouched,
-    standing_sign_offs,
-    void_changes,
-    void_reason,
-    void_state,
-    who_to_tell_of_void,
-)
+from .operations import moved_since_vouched, standing_sign_offs, void_changes, void_reason, void_state
 
 
 @dataclass(frozen=True)
@@ -79,13 +71,10 @@ def void_what_moved(session: Session, mission_ids: set[int], actor: User | None,
             reason = void_reason(moved)
             standing = tuple(VoidedSignOff(s.id, str(s.role_label), s.user.name, s.signed_at)
                              for s in standing_sign_offs(mission))
-            told = who_to_tell_of_void(mission)
             before = void_state(mission, Action.VOID, reason)
             session.add(AuditEntry(actor_id=actor.id if actor is not None else None, action="mission.void_sign_off",
                                    object_type="Mission", object_id=mission.id, mission_id=mission.id,
                                    partnership_id=mission.partnership_id, label=mission.title,
                                    changes=void_changes(before, reason, moved)))
-            # Told in the same transaction: the submitter and the signers, by e-mail when it is set up.
-            sign_offs_voided(mission, *told, session=session)
             voided.append(Voided(mission.id, mission.title, standing, tuple(moved)))
     return voided

@@ -220,17 +220,24 @@ def confirm_manual_check(actor: User, mission: Mission, key: ManualCheck, note: 
 
 
 def void_state(mission: Mission, action: Action, reason: Message) -> str:
-    """Void the standing sign-offs and take the mission back to draft (no flush); returns the status before."""
+    """Void the standing sign-offs and take the mission back to draft; returns the status before. On a void, whoever
+    submitted the mission and whoever signed it off are told, in this transaction: every void passes here (a change
+    the commit pipeline finds, ``binding.py``; a lapse by date, :func:`void_sign_offs`). A return to draft is the
+    office's own request (:func:`return_to_draft`), and tells no one."""
     before = mission.status
     after = target(before, action).value
     now = now_utc()
     with db.session.no_autoflush:
-        for s in standing_sign_offs(mission):
+        standing = standing_sign_offs(mission)
+        submitter, signers = mission.submitted_by_id, [s.user_id for s in standing]
+        for s in standing:
             s.voided_at, s.void_reason = now, reason
         mission.submitted_by_id = mission.submitted_at = mission.finalised_at = None
         mission.vouched_fingerprint = mission.vouched_content = None
         mission.attention_reason = reason
         mission.status = after
+    if action == Action.VOID:
+        sign_offs_voided(mission, submitter, signers)
     return before
 
 
@@ -241,17 +248,10 @@ def void_sign_offs(actor: User | None, mission: Mission, reason: Message, change
     """
     if (mission.status, Action.VOID) not in TRANSITIONS:
         return False
-    told = who_to_tell_of_void(mission)
     before = void_state(mission, Action.VOID, reason)
     db.session.flush()
     _audit(actor, "mission.void_sign_off", mission, void_changes(before, reason, changes))
-    sign_offs_voided(mission, *told)
     return True
-
-
-def who_to_tell_of_void(mission: Mission) -> tuple[int | None, list[int]]:
-    """Whoever submitted the mission, and whoever signed it off and still stands: told when their vouch is voided."""
-    return mission.submitted_by_id, [s.user_id for s in standing_sign_offs(mission)]
 
 
 def void_changes(before: str, reason: Message, changes: list[dict] | None) -> dict:
