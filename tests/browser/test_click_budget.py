@@ -16,6 +16,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from browser.signing_in import ADVISOR, sign_in
+
 pytestmark = pytest.mark.browser
 
 BUDGET = 45
@@ -76,17 +78,6 @@ PROGRAMME = (
 
 def moment(day: int, clock: str) -> str:
     return f"{(FIRST_DAY + timedelta(days=day)).isoformat()}T{clock}"
-
-
-def sign_in_as_advisor(page: Page, password: str, authenticator_code) -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    page.get_by_label("E-mail address").fill("advisor@example.org")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.get_by_label("Code").fill(authenticator_code("advisor@example.org"))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Welcome, Yusuf Demir", level=1)).to_be_visible()
 
 
 def advisor_completes_the_participant(page: Page, mission_url: str) -> None:
@@ -171,7 +162,7 @@ def test_the_protocol_officer_gets_a_five_day_inbound_mission_ready_for_sign_off
     expect(page.get_by_role("status")).to_contain_text("Checklist item confirmed.")
 
     advisor = new_context().new_page()
-    sign_in_as_advisor(advisor, demo_password, authenticator_code)
+    sign_in(advisor, demo_password, ADVISOR, authenticator_code)
     advisor_completes_the_participant(advisor, mission_url)
 
     # Back to the checklist (as a person does: the tab again), and submit.

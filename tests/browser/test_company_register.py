@@ -10,16 +10,9 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import Page, expect
 
+from browser.signing_in import PROTOCOL, sign_in
+
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, password: str) -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    page.get_by_label("E-mail address").fill("protocol@example.org")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Welcome, Sanne de Vries", level=1)).to_be_visible()
 
 
 def add_company_with_briefing(page: Page, name: str, *, sector: str = "", ties: str = "",
@@ -56,7 +49,7 @@ def add_company_with_briefing(page: Page, name: str, *, sector: str = "", ties: 
 
 def test_an_office_user_adds_a_company_with_a_briefing_and_sees_it_in_the_register(new_context, demo_password):
     page = new_context(java_script_enabled=False).new_page()
-    sign_in(page, demo_password)
+    sign_in(page, demo_password, PROTOCOL)
     name = f"Van Dam Logistiek {uuid4().hex[:6]} B.V."
 
     address = add_company_with_briefing(page, name, sector="Logistiek", ties="Vervoert onderdelen uit Wuxi",

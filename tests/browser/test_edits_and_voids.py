@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 
+from browser.signing_in import ADVISOR, APPROVER, PROTOCOL, sign_in
 from visitplanner.auth.models import User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
@@ -24,9 +25,6 @@ from visitplanner.timeutil import today_utc
 
 pytestmark = pytest.mark.browser
 
-PROTOCOL = ("protocol@example.org", "Sanne de Vries")
-ADVISOR = ("advisor@example.org", "Yusuf Demir")
-APPROVER = ("approver@example.org", "Joost Bakker")
 #: The demo's inbound visit (a draft); its month moves with the day of loading.
 INBOUND = re.compile(r"^Bezoek delegatie Wuxi aan Voorbeeldstad, [a-z]+ \d{4}$")
 
@@ -40,21 +38,8 @@ ASKED = "Save and void the sign-off?"
 
 def signed_in(context: BrowserContext, password: str, person: tuple[str, str], authenticator_code) -> Page:
     """A page of this browser, signed in on the English interface (with the authenticator's code where asked)."""
-    email, name = person
     page = context.new_page()
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    welcome = page.get_by_role("heading", name=f"Welcome, {name}", level=1)
-    asked = page.get_by_role("heading", name="Sign in: code", level=1)
-    expect(welcome.or_(asked)).to_be_visible()
-    if asked.is_visible():
-        page.get_by_label("Code").fill(authenticator_code(email))
-        page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(welcome).to_be_visible()
+    sign_in(page, password, person, authenticator_code)
     return page
 
 

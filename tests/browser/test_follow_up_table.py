@@ -7,20 +7,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from browser.signing_in import PROTOCOL, sign_in
+
 pytestmark = pytest.mark.browser
 
 REPORT = "Schriftelijk verslag met onze vragen over academische vrijheid sturen"  # due in October: overdue
 THANKS = "Bedankbrief aan de delegatie"  # done
 FEEDBACK = "Terugkoppeling aan de Oeigoerse inwoners over wat is besproken"  # due at the end of January
-
-
-def sign_in(page: Page, password: str) -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    page.get_by_label("E-mail address").fill("protocol@example.org")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Welcome, Sanne de Vries", level=1)).to_be_visible()
 
 
 def row(page: Page, what: str) -> Locator:
@@ -36,7 +29,7 @@ def save_statuses(page: Page, chosen: dict[str, str]) -> None:
 
 def test_the_follow_up_table_has_one_save_and_marks_what_is_overdue(new_context, demo_password):
     page = new_context(java_script_enabled=False).new_page()
-    sign_in(page, demo_password)
+    sign_in(page, demo_password, PROTOCOL)
 
     # From the dashboard's overdue line to the table.
     page.get_by_role("link", name=REPORT).click()

@@ -37,13 +37,10 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Locator, Page, expect
 
+from browser.signing_in import ADVISOR, APPROVER, DELEGATE, PROTOCOL, sign_in
 
 pytestmark = pytest.mark.browser
 
-ADVISOR = ("advisor@example.org", "Yusuf Demir")
-PROTOCOL = ("protocol@example.org", "Sanne de Vries")
-APPROVER = ("approver@example.org", "Joost Bakker")
-DELEGATE = ("delegate@example.org", "Marieke Jansen")
 GUEST = "Zhou Min"  # a member of the visiting delegation, without an account
 
 PARTNERSHIP = "Gemeente Voorbeeldstad – Suzhou"
@@ -127,24 +124,6 @@ CONSENT, SAFETY, FOUR_EYES = CHECKS[3], CHECKS[4], CHECKS[9]
 
 
 # ---- steps a user takes ---------------------------------------------------------------------------------------------
-
-
-def sign_in(page: Page, password: str, person: tuple[str, str], authenticator_code) -> None:
-    """Sign in on the English interface; the roles that need one enter the code their authenticator app shows."""
-    email, name = person
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    welcome = page.get_by_role("heading", name=f"Welcome, {name}", level=1)
-    asked = page.get_by_role("heading", name="Sign in: code", level=1)
-    expect(welcome.or_(asked)).to_be_visible()
-    if asked.is_visible():
-        page.get_by_label("Code").fill(authenticator_code(email))
-        page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(welcome).to_be_visible()
 
 
 def go_home(page: Page) -> None:

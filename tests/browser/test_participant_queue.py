@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
+from browser.signing_in import ADVISOR, sign_in
 from visitplanner.auth.models import User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
@@ -21,7 +22,6 @@ from visitplanner.timeutil import to_utc
 
 pytestmark = pytest.mark.browser
 
-ADVISOR = ("advisor@example.org", "Yusuf Demir")
 ALIAS = "Kraanvogel-7001"
 MISSION = "Bezoek delegatie Wuxi, voorjaar 2028"
 ITEM = "Gesprek met de Oeigoerse gemeenschap"
@@ -44,19 +44,6 @@ def proposed(live_app):
         commit()
 
 
-def sign_in(page: Page, password: str, authenticator_code) -> None:
-    email, name = ADVISOR
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.get_by_label("Code").fill(authenticator_code(email))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name=f"Welcome, {name}", level=1)).to_be_visible()
-
-
 def queue_line(page: Page) -> Locator:
     queue = page.locator("#participants-queue + ul")
     return queue.get_by_role("listitem").filter(has_text=ALIAS)
@@ -64,7 +51,7 @@ def queue_line(page: Page) -> Locator:
 
 def test_the_queue_on_the_advisors_dashboard_and_adding_someone_to_an_item_in_two_clicks(
         page: Page, proposed, demo_password, authenticator_code):
-    sign_in(page, demo_password, authenticator_code)
+    sign_in(page, demo_password, ADVISOR, authenticator_code)
     expect(page.get_by_role("heading", name="Civil-society participants waiting for a step")).to_be_visible()
     expect(queue_line(page)).to_have_text(f"{ALIAS}, proposed, in no programme yet: waits for the real name")
 

@@ -11,20 +11,13 @@ from datetime import date
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from browser.signing_in import PROTOCOL, sign_in
+
 pytestmark = pytest.mark.browser
 
 WUXI = "Gemeente Voorbeeldstad – Wuxi"
 #: Raised by the demo's video call too: logging another call on it leaves the demo's marks as they were.
 DEFENDER = "A detained human-rights defender from the region"
-
-
-def sign_in(page: Page, password: str) -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    page.get_by_label("E-mail address").fill("protocol@example.org")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Welcome, Sanne de Vries", level=1)).to_be_visible()
 
 
 def theme_row(page: Page, theme: str) -> Locator:
@@ -53,7 +46,7 @@ def log_call(page: Page, partnership_label: str, subject: str, theme: str, *,
 
 def test_a_call_raising_a_theme_shows_in_the_partnerships_record_of_themes(new_context, demo_password):
     page = new_context(java_script_enabled=False).new_page()
-    sign_in(page, demo_password)
+    sign_in(page, demo_password, PROTOCOL)
 
     log_call(page, WUXI, "Call with the foreign affairs office about the detained lawyer", DEFENDER,
              response="They promised an answer through the embassy.")

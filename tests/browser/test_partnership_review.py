@@ -6,9 +6,10 @@ notes out.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
+from browser.signing_in import ADVISOR, sign_in
 from visitplanner.commit import commit
 from visitplanner.extensions import db
 from visitplanner.partnerships.models import PartnershipReview
@@ -18,17 +19,6 @@ pytestmark = pytest.mark.browser
 CONCLUSION = "Waterbeheer op koers; arbeidsrechten nog zonder antwoord van de partner."
 INTERNAL = "Toezicht op het arbeidsrechtennetwerk neemt toe."
 NOTE = "Twee verslagen zonder reactie op onze vragen."
-
-
-def sign_in_as_advisor(page: Page, password: str, authenticator_code) -> None:
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    page.get_by_label("E-mail address").fill("advisor@example.org")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.get_by_label("Code").fill(authenticator_code("advisor@example.org"))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name="Welcome, Yusuf Demir", level=1)).to_be_visible()
 
 
 @pytest.fixture
@@ -46,7 +36,7 @@ def restored(live_app):
 def test_the_advisor_records_the_review_and_opens_the_council_report(new_context, demo_password, authenticator_code,
                                                                       restored):
     page = new_context(java_script_enabled=False).new_page()
-    sign_in_as_advisor(page, demo_password, authenticator_code)
+    sign_in(page, demo_password, ADVISOR, authenticator_code)
 
     # From the dashboard's warning straight to the form.
     page.get_by_role("link", name="Review the partnership with Wuxi against its action plan").click()

@@ -6,11 +6,14 @@ the partner. Each step is the one the part's own browser test takes; the partner
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
+
+from browser.signing_in import ADVISOR, sign_in
 from browser.test_company_register import add_company_with_briefing
 from browser.test_partner_contacts import log_call
-from browser.test_stakeholders import add_organisation, objective_row, record_consulted, sign_in_as_advisor
+from browser.test_stakeholders import add_organisation, objective_row, record_consulted
 from browser.test_talking_points_library import a_meeting_to_compose, compose_talking_points, prepare_answer
-from playwright.sync_api import expect
+from visitplanner.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +41,7 @@ def meeting(live_app):
 
 def test_the_advisor_walks_the_partnership_between_the_visits(new_context, authenticator_code, meeting):
     page = new_context(java_script_enabled=False).new_page()
-    sign_in_as_advisor(page, authenticator_code)
+    sign_in(page, DEMO_PASSWORD, ADVISOR, authenticator_code)
 
     # An NGO consulted on an objective of the action plan (B.b).
     add_organisation(page, NGO, "Dutch civil society")

@@ -6,26 +6,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from browser.signing_in import ADVISOR, sign_in
 from visitplanner.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-ADVISOR = ("advisor@example.org", "Yusuf Demir")
 NGO = "Stichting Arbeidsrecht Voorbeeldstad"
 SMART_CITY = "Geen slimme-stadsamenwerking zonder mensenrechtentoets"
-
-
-def sign_in_as_advisor(page: Page, authenticator_code) -> None:
-    email, name = ADVISOR
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.get_by_label("Code").fill(authenticator_code(email))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name=f"Welcome, {name}", level=1)).to_be_visible()
 
 
 def add_organisation(page: Page, name: str, kind: str) -> str:
@@ -59,7 +46,7 @@ def record_consulted(page: Page, partnership: str, objective: str, who: str, way
 
 def test_the_advisor_records_an_ngo_consulted_on_an_objective(new_context, authenticator_code):
     page = new_context(java_script_enabled=False).new_page()
-    sign_in_as_advisor(page, authenticator_code)
+    sign_in(page, DEMO_PASSWORD, ADVISOR, authenticator_code)
     dashboard = page.get_by_role("link", name=f"Objective of Wuxi “{SMART_CITY}” rests on no civil-society input")
     expect(dashboard).to_be_visible()
 

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from browser.signing_in import ADVISOR, PROTOCOL, sign_in
 from visitplanner.auth.models import User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
@@ -25,8 +26,6 @@ from visitplanner.missions.models import Direction, Mission
 
 pytestmark = pytest.mark.browser
 
-ADVISOR = ("advisor@example.org", "Yusuf Demir")
-PROTOCOL = ("protocol@example.org", "Sanne de Vries")
 PARTNERSHIP = "Gemeente Voorbeeldstad – Wuxi"
 THEME = "Surveillance and smart cities (predictive policing)"
 MEETING = "Gesprek over camerabewaking met het stadsbestuur (browsertest)"
@@ -74,22 +73,6 @@ def compose_talking_points(page: Page, item_title: str, entry_text: str) -> None
 
 
 # ---- the scenario ----------------------------------------------------------------------------------------------
-
-
-def sign_in(page: Page, password: str, person: tuple[str, str], authenticator_code) -> None:
-    email, name = person
-    page.goto("/login")
-    page.get_by_role("button", name="English", exact=True).click()
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    welcome = page.get_by_role("heading", name=f"Welcome, {name}", level=1)
-    asked = page.get_by_role("heading", name="Sign in: code", level=1)
-    expect(welcome.or_(asked)).to_be_visible()
-    if asked.is_visible():
-        page.get_by_label("Code").fill(authenticator_code(email))
-        page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(welcome).to_be_visible()
 
 
 @contextmanager
