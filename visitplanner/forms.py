@@ -25,6 +25,7 @@ from wtforms.validators import ValidationError
 
 from .errors import RuleViolation, attach, stale_errors
 from .extensions import db
+from .formatting import shown_moment
 from .timeutil import zone_choices
 
 #: The largest id a URL or a form may name: the databases count ids in signed 32-bit integers.
@@ -159,7 +160,8 @@ def plain(value):
 
 
 def shown_value(field, value) -> str:
-    """A field's value as a person reads it beside the others: a choice by its label, a flag as yes or no."""
+    """A field's value as a person reads it beside the others: a choice by its label, a flag as yes or no, a date or
+    moment in the one style ("7 Dec 2026, 10:50")."""
     if value in (None, "", []):
         return "—"
     if isinstance(value, bool):
@@ -172,8 +174,7 @@ def shown_value(field, value) -> str:
         return labels.get(str(value), str(value))
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return str(value).replace("T", " ") if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T" \
-        else str(value)
+    return shown_moment(value) if isinstance(value, str) else str(value)
 
 
 def merge(form: VersionedForm, latest: VersionedForm) -> tuple[Conflict, ...]:

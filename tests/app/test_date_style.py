@@ -9,10 +9,14 @@ import pytest
 from flask import session
 from flask_babel import refresh as refresh_babel
 
+from support.pages import form_values
+from support.readiness import TODAY, finalise, freeze_today, ready_mission
+from visitplanner.auth.models import Role
 from visitplanner.errors import RuleViolation
 from visitplanner.formatting import format_date, format_datetime, shown_moment
 from visitplanner.itinerary.rules import item_time_problems
 from visitplanner.messages import shown, stored
+from visitplanner.readiness.operations import complete
 
 #: 7 December 2026, 10:50 in Amsterdam (UTC+1).
 MOMENT = datetime(2026, 12, 7, 9, 50, tzinfo=UTC)
@@ -79,3 +83,34 @@ def test_an_error_names_the_missions_dates_in_the_style(language, make_mission):
         assert isinstance(refused, RuleViolation)
         assert STYLE[language]["date"] in refused.message
         assert "2026-12-07" not in refused.message
+
+
+def test_refusing_to_complete_too_early_names_the_last_day_in_the_style(language, monkeypatch, make_user,
+                                                                        make_mission, make_item):
+    freeze_today(monkeypatch)
+    scenario = ready_mission(make_user, make_mission, make_item)
+    finalise(scenario)
+    last_day = scenario.mission.end_date
+    with pytest.raises(RuleViolation) as refused:
+        complete(scenario.protocol, scenario.mission, TODAY)
+    assert format_date(last_day) in refused.value.message
+    assert last_day.isoformat() not in refused.value.message
+
+
+def test_a_conflict_shows_both_times_in_the_style(ctx, make_mission, make_item, signed_in):
+    """Two people move the same item: the table they choose from reads each time as pages do, never as ISO text."""
+    item = make_item(make_mission(), start="2027-04-13T14:00", end="2027-04-13T15:00")
+    url = f"/items/{item.id}/edit"
+    anna, bram = signed_in(Role.PROTOCOL, lang="nl"), signed_in(Role.PROTOCOL, lang="nl")
+    annas, brams = (form_values(b.get(url).get_data(as_text=True)) for b in (anna, bram))
+    assert anna.post(url, data={**annas, "starts_at": "2027-04-13T13:30"}).status_code == 302
+
+    shown_page = bram.post(url, data={**brams, "starts_at": "2027-04-13T14:30"})
+
+    assert shown_page.status_code == 200
+    html = shown_page.get_data(as_text=True)
+    row = html[html.index("keep-starts_at") - 2000:html.index("keep-starts_at")]
+    row = row[row.rindex("<tr"):]
+    for time_ in ("14:00", "13:30", "14:30"):
+        assert f"13 apr. 2027, {time_}" in row
+    assert "2027-04-13" not in row

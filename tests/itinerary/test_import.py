@@ -274,6 +274,14 @@ def test_an_event_that_cannot_be_placed_is_ignored_with_its_reason(client, login
     assert plan_of(response) is None and counted() == before
 
 
+def test_an_event_the_clocks_skip_is_shown_at_its_time_in_the_one_date_style(client, login, make_mission):
+    login(Role.PROTOCOL)
+    mission = make_mission("inbound", start=date(2027, 3, 26), end=date(2027, 4, 15), timezone="Europe/Amsterdam")
+    page = text_of(upload(client, mission, calendar(*UNPLACEABLE["a time the clocks skip"][0])).get_data(as_text=True))
+    assert "28 Mar 2027, 02:30 (Europe/Amsterdam)" in page
+    assert "2027-03-28" not in page
+
+
 def test_a_file_larger_than_any_request_gets_a_page_that_says_so(client, login, mission):
     login(Role.PROTOCOL)
     response = upload(client, mission, b"BEGIN:VCALENDAR\r\n" + b"X" * (3 * 1024 * 1024))

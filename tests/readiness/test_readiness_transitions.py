@@ -172,7 +172,7 @@ def test_submitting_is_refused_once_the_consent_has_expired_by_date(scenario):
 def test_a_mission_can_be_completed_from_its_last_day_on(scenario):
     s = scenario()
     bring_to(s, "finalised")
-    with pytest.raises(RuleViolation, match="2027-04-15"):
+    with pytest.raises(RuleViolation, match="15 Apr 2027"):
         complete(s.protocol, s.mission, date(2027, 4, 14))
     complete(s.protocol, s.mission, LAST_DAY)
     assert s.mission.status == "completed"

@@ -17,6 +17,7 @@ from ..audit.operations import record
 from ..auth.models import Role, User
 from ..errors import RuleViolation
 from ..extensions import db
+from ..formatting import format_date
 from ..messages import Message, joined, shown, stored
 from ..missions.models import Mission, MissionStatus
 from ..missions.queries import programme_options
@@ -283,7 +284,7 @@ def complete(actor: User, mission: Mission, today: date) -> None:
     target(mission.status, Action.COMPLETE)
     if today < mission.end_date:
         raise RuleViolation(_("The mission can be completed from its last day (%(day)s) on.",
-                              day=mission.end_date.isoformat()))
+                              day=format_date(mission.end_date)))
     _move(actor, mission, Action.COMPLETE, "mission.complete", completed_at=now_utc())
 
 
