@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from support.ical import feed
 from support.ical import PRIVATE, assert_well_formed, events
+from support.pdf import response_text
 from support.readiness import assess
 
 from visitplanner.audit.models import AuditEntry
@@ -295,7 +296,8 @@ def test_only_the_advisor_sets_the_mode(client, login, meeting, role):
 
 
 @pytest.mark.parametrize("path, export", [("/programme.ics?audience=delegation", "ics:delegation"),
-                                          ("/programme/print?audience=delegation", "print:delegation")])
+                                          ("/programme/print?audience=delegation", "print:delegation"),
+                                          ("/programme/book.pdf?audience=delegation", "book:delegation")])
 def test_a_download_or_print_that_shows_such_an_item_asks_for_the_password_and_is_logged(
     client, login, meeting, path, export
 ):
@@ -312,9 +314,38 @@ def test_a_download_or_print_that_shows_such_an_item_asks_for_the_password_and_i
     assert wrong.status_code == 403 and b"Gesprek met arbeidsrechtenactivist" not in wrong.data
 
     right = client.post(url, data={"secret": "correct horse battery staple"})
-    assert right.status_code == 200 and b"Gesprek met arbeidsrechtenactivist" in right.data
+    assert right.status_code == 200 and "Gesprek met arbeidsrechtenactivist" in response_text(right)
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "programme.high_risk_export")).one()
     assert (entry.actor_id, entry.mission_id, entry.changes["export"][1]) == (user.id, mission.id, export)
+
+
+@pytest.mark.parametrize("path, export", [("/programme.ics?audience=delegation", "ics:delegation"),
+                                          ("/programme/print?audience=delegation", "print:delegation"),
+                                          ("/programme/book.pdf?audience=delegation", "book:delegation")])
+def test_the_items_own_protection_keeps_downloads_behind_the_re_check_once_the_person_is_unticked(
+    client, login, meeting, path, export
+):
+    """The flag the critical assessment set, not who is linked now, decides: with the person taken off the item,
+    the book, the print and the file still ask who you are, and the travel-safe copies still leave the item out."""
+    advisor, mission, item, dinner, person = meeting
+    assess(advisor, person, item, risk_level="critical")
+    commit()
+    item.participants.remove(person)
+    commit()
+    login(Role.PROTOCOL)
+
+    asked = client.get(f"/missions/{mission.id}{path}")
+    assert asked.status_code == 200 and "Confirm it is you" in text_of(asked)
+    right = client.post(f"/missions/{mission.id}{path}", data={"secret": "correct horse battery staple"})
+    assert right.status_code == 200 and "Gesprek met arbeidsrechtenactivist" in response_text(right)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "programme.high_risk_export")).one()
+    assert entry.changes["export"][1] == export
+
+    travel = client.get(f"/missions/{mission.id}{path.replace('delegation', 'travel')}")
+    shown = response_text(travel)
+    assert travel.status_code == 200 and "Confirm it is you" not in shown
+    assert "Diner" in shown or "Hotel" in shown or path.endswith(".ics"), "the travel-safe copy is made at once"
+    assert not any(word in shown for word in ("Werkplaats", "Gesprek met arbeidsrechtenactivist", "14:00")), path
 
 
 def test_an_output_that_does_not_show_such_an_item_is_made_at_once(client, login, meeting):
@@ -383,7 +414,8 @@ def refusals(app) -> list[tuple]:
 
 
 @pytest.mark.parametrize("path, export", [("/programme.ics?audience=delegation", "ics:delegation"),
-                                          ("/programme/print?audience=delegation", "print:delegation")])
+                                          ("/programme/print?audience=delegation", "print:delegation"),
+                                          ("/programme/book.pdf?audience=delegation", "book:delegation")])
 def test_a_wrong_password_at_the_re_check_is_audited_with_the_mission_and_the_export(
     app, client, login, meeting, path, export
 ):
