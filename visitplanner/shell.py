@@ -19,23 +19,32 @@ one commit (``visitplanner/commit.py``) with the signed-in person as the actor:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypeVar
 
 from flask import Flask, Response, abort, flash, g, render_template, request, session, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
+from .auth.models import User
+from .calendar.models import CalendarFeed
 from .commit import commit, settle_changes
 from .companies.queries import company_for_page
+from .contacts.models import Contact
+from .contacts.queries import contact_with_follow_ups
 from .extensions import db
 from .itinerary.models import ProgrammeItem
+from .library.models import LibraryEntry
+from .library.queries import entry_with_versions, theme_with_library
 from .missions.models import Company, Mission
 from .missions.queries import mission_for_page
 from .participants.models import Participant
 from .participants.queries import participant_for_page
-from .partnerships.models import Partnership
+from .partnerships.models import FocalTheme, Objective, Partnership
 from .readiness.binding import Voided
+from .stakeholders.models import Stakeholder
+from .stakeholders.queries import stakeholder_page
 
 _KEEP = "keep_on_get"
 _AT_ONCE = "takes_effect_at_once"
@@ -154,9 +163,51 @@ def load_company(company_id: int) -> Company:
     return company_for_page(company_id) or abort(404)
 
 
+def load_user(user_id: int) -> User:
+    """An account (the administrator's pages); 404 when there is none."""
+    return db.session.get(User, user_id) or abort(404)
+
+
+def load_contact(contact_id: int) -> Contact:
+    """A contact with the partner region, with its themes and follow-ups; 404 when there is none."""
+    return contact_with_follow_ups(contact_id) or abort(404)
+
+
+def load_stakeholder(stakeholder_id: int) -> Stakeholder:
+    """An organisation of the register with what its page shows; 404 when there is none. What of it a role may
+    read is the disclosure rules' (``may_see_stakeholder``)."""
+    return stakeholder_page(stakeholder_id) or abort(404)
+
+
+def load_objective(objective_id: int) -> Objective:
+    """An objective of a partnership's action plan; 404 when there is none."""
+    return db.session.get(Objective, objective_id) or abort(404)
+
+
+def load_theme(theme_id: int) -> FocalTheme:
+    """A focal theme; 404 when there is none."""
+    return theme_with_library(theme_id) or abort(404)
+
+
+def load_entry(entry_id: int) -> LibraryEntry:
+    """An entry of the talking-points library with every version; 404 when there is none."""
+    return entry_with_versions(entry_id) or abort(404)
+
+
+def load_feed(feed_id: int) -> CalendarFeed:
+    """A calendar feed the user manages (their own; an administrator's: every one); 404 otherwise, so that a feed's
+    number tells no one else that it exists."""
+    feed = db.session.get(CalendarFeed, feed_id)
+    if feed is None or not feed.can_manage(current_user):
+        abort(404)
+    return feed
+
+
 LOADERS: dict[str, Callable[[int], object]] = {
     "mission": load_mission, "item": load_item, "participant": load_participant, "partnership": load_partnership,
     "company": load_company,
+    "user": load_user, "contact": load_contact, "stakeholder": load_stakeholder, "objective": load_objective,
+    "theme": load_theme, "entry": load_entry, "feed": load_feed,
 }
 
 
@@ -172,3 +223,16 @@ def loads(*names: str):
             return view(**kwargs)
         return load
     return decorate
+
+
+_Held = TypeVar("_Held")
+
+
+def among(held: Iterable[_Held], held_id: int) -> _Held:
+    """What a URL names under an object :func:`loads` loaded (a member of *this* mission, a mission of *this*
+    participant): the one of what that object holds with this id; 404 when it holds none, so that an id that belongs
+    elsewhere names nothing here."""
+    for found in held:
+        if found.id == held_id:
+            return found
+    abort(404)

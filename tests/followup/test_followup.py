@@ -275,6 +275,21 @@ def test_the_outcome_form_records_an_outcome(app, ctx, en, login, past):
                                                                            "Aangehoord")
 
 
+def test_a_removed_meeting_has_no_outcome_page(app, ctx, en, login, past):
+    """A meeting taken out of the programme is gone for its pages too: its outcome form answers 404, as every page
+    of a removed item does (the item's loader, ``shell.load_item``), and nothing is recorded for it."""
+    _mission, meeting, _ngo = past
+    meeting.removed_at = datetime.now(UTC)
+    commit()
+    login(Role.ADVISOR)
+
+    assert en.get(f"/items/{meeting.id}/outcome").status_code == 404
+    assert en.post(f"/items/{meeting.id}/outcome",
+                   data={"raised": "Academische vrijheid", "partner_response": "Aangehoord"}).status_code == 404
+    assert count(MeetingOutcome) == 0
+    assert audits("outcome.record") == []
+
+
 def test_the_outcome_form_shows_errors_and_saves_nothing(app, ctx, en, login, make_mission, make_item, past):
     _mission, meeting, ngo = past
     draft_meeting = make_item(make_mission(), kind="official_meeting", title="Ontvangst")

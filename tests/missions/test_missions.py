@@ -302,6 +302,18 @@ def test_companies_are_added_refused_twice_and_removed_while_their_record_stays(
     assert "No companies take part." in client.get(f"/missions/{mission.id}").get_data(as_text=True)
 
 
+def test_a_company_of_another_mission_cannot_be_removed_through_this_one(client, login, make_mission):
+    login(Role.PROTOCOL)
+    mission, other = make_mission(), make_mission()
+    assert client.post(f"/missions/{other.id}/companies/new", data={"name": "Mulder Waterbouw B.V."}).status_code == 302
+    company = db.session.scalar(select(Company))
+
+    assert client.get(f"/missions/{mission.id}/companies/{company.id}/remove").status_code == 404
+    assert client.post(f"/missions/{mission.id}/companies/{company.id}/remove").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Mission, other.id).companies == [company], "it still takes part in its own mission"
+
+
 def test_a_company_name_of_only_spaces_is_refused(client, login, make_mission):
     login(Role.PROTOCOL)
     mission = make_mission()

@@ -416,6 +416,20 @@ def test_a_participant_not_in_the_item_cannot_be_assessed_for_it(scenario, clien
     page(client, f"/participants/{s.participant.id}/items/{s.meeting.id}/assess", 404)
 
 
+def test_consent_is_asked_only_for_a_mission_the_participant_takes_part_in(scenario, client, login, make_mission):
+    s = scenario()
+    elsewhere = make_mission(title="Handelsmissie zonder deze persoon")
+    login(Role.ADVISOR)
+    before = count(ConsentRecord)
+
+    page(client, f"/participants/{s.participant.id}/missions/{s.mission.id}/consent")
+    for action in ("consent", "withdraw"):
+        page(client, f"/participants/{s.participant.id}/missions/{elsewhere.id}/{action}", 404)
+        assert client.post(f"/participants/{s.participant.id}/missions/{elsewhere.id}/{action}",
+                           data={"method": "in_person"}).status_code == 404
+    assert count(ConsentRecord) == before, "nothing recorded for a mission the person is not part of"
+
+
 # ---- proposing and finding one's way (issue 13, part 3, in part) ------------------------------------------------
 
 

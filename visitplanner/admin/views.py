@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import ConfirmForm, parse_id, save_form
 from ..privacy.markdown import render_markdown
 from ..privacy.record import TITLE, build_record, layout
+from ..shell import loads
 from ..timeutil import now_utc
 from .forms import NewUserForm, UserForm
 
@@ -44,9 +45,9 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-def edit_user(user_id: int):
+@loads("user")
+def edit_user(user: User):
     """Change an account: details, roles, active, password."""
-    user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=user)
     if request.method == "GET":
         form.roles.data = sorted(r.value for r in user.role_names)
@@ -58,7 +59,7 @@ def edit_user(user_id: int):
                             password=form.password.data or None),
         stale_message=_("Someone else changed this account while you were editing. Your input is kept below; "
                         "check it against the current details and save again."),
-        current_version=lambda: db.session.get(User, user_id).version,
+        current_version=lambda: user.version,
     ):
         flash(_("Account %(email)s saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))
@@ -66,9 +67,9 @@ def edit_user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/sign-out", methods=["GET", "POST"])
-def sign_out_user(user_id: int):
+@loads("user")
+def sign_out_user(user: User):
     """End every session of an account, after confirmation (a lost laptop, a phone left behind)."""
-    user = db.session.get(User, user_id) or abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
         if save_form(None, lambda: end_sessions(current_user, user)):
@@ -82,9 +83,9 @@ def sign_out_user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["GET", "POST"], endpoint="reset_second_factor")
-def reset_second_factor_view(user_id: int):
+@loads("user")
+def reset_second_factor_view(user: User):
     """Remove an account's second factor (a lost phone), after confirmation; they set it up again at sign-in."""
-    user = db.session.get(User, user_id) or abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
         if save_form(None, lambda: reset_second_factor(current_user, user)):

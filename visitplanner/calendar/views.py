@@ -6,7 +6,7 @@ from datetime import datetime
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -107,11 +107,9 @@ def create():
 
 
 @bp.route("/calendar/feeds/<int:feed_id>/revoke", methods=["GET", "POST"])
-def revoke(feed_id: int):
+@loads("feed")
+def revoke(feed: CalendarFeed):
     """Revoke a feed, after confirmation."""
-    feed = db.session.get(CalendarFeed, feed_id)
-    if feed is None or not feed.can_manage(current_user):
-        abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
         if save_form(None, lambda: revoke_feed(current_user, feed)):

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
 from ..followup.models import FollowUpStatus
 from ..forms import ConfirmForm, save_edit, save_form
 from ..partnerships.models import Partnership
+from ..shell import loads
 from ..timeutil import today_utc
 from .forms import ContactForm
 from .models import Contact
 from .operations import log_contact, update_contact
-from .queries import contact_with_follow_ups
 
 bp = Blueprint("contacts", __name__)
 
@@ -44,9 +43,9 @@ def _fields(form: ContactForm) -> dict:
 
 
 @bp.route("/partnerships/<int:partnership_id>/contacts/new", methods=["GET", "POST"])
-def create(partnership_id: int):
+@loads("partnership")
+def create(partnership: Partnership):
     """Log a contact with the partner region."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
     form = _form(partnership)
     made = []
     if form.validate_on_submit() and save_form(
@@ -57,17 +56,17 @@ def create(partnership_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>")
-def show(contact_id: int):
+@loads("contact")
+def show(contact: Contact):
     """A contact with the partner region, the themes it raised, the response and its follow-ups."""
-    contact = contact_with_follow_ups(contact_id) or abort(404)
     return render_template("contacts/show.html", contact=contact, partnership=contact.partnership,
                            today=today_utc(), statuses=FollowUpStatus.choices(), table_form=ConfirmForm())
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
-def edit(contact_id: int):
+@loads("contact")
+def edit(contact: Contact):
     """Change a contact with the partner region."""
-    contact = contact_with_follow_ups(contact_id) or abort(404)
     form = _form(contact.partnership, contact)
     if request.method == "GET":
         form = _filled(contact)
@@ -76,5 +75,5 @@ def edit(contact_id: int):
         latest=lambda: _filled(contact), noun=_("this contact"),
     ):
         flash(_("Contact saved."), "success")
-        return redirect(url_for("contacts.show", contact_id=contact_id))
+        return redirect(url_for("contacts.show", contact_id=contact.id))
     return render_template("contacts/form.html", form=form, partnership=contact.partnership, contact=contact)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -18,7 +18,7 @@ from ..missions.models import Mission
 from ..partnerships.models import Objective, Partnership
 from ..stakeholders.models import input_gaps
 from ..stakeholders.queries import involvement_of
-from ..shell import load_mission, loads
+from ..shell import loads
 from ..timeutil import today_utc
 from .forms import EvaluationForm, FollowUpForm, OutcomeForm
 from .models import FollowUp, FollowUpStatus, MeetingOutcome
@@ -52,10 +52,10 @@ def after(mission: Mission):
 
 
 @bp.route("/items/<int:item_id>/outcome", methods=["GET", "POST"])
-def outcome(item_id: int):
+@loads("item")
+def outcome(item: ProgrammeItem):
     """Record what was raised in an official meeting and the partner's response."""
-    item = db.session.get(ProgrammeItem, item_id) or abort(404)
-    mission = load_mission(item.mission_id)
+    mission = item.mission
     existing = db.session.scalar(select(MeetingOutcome).where(MeetingOutcome.item_id == item.id))
     form = OutcomeForm(obj=existing)
     if form.validate_on_submit():
@@ -102,9 +102,9 @@ def add(mission: Mission):
 
 
 @bp.route("/partnerships/<int:partnership_id>/follow-ups/new", methods=["GET", "POST"])
-def add_to_partnership(partnership_id: int):
+@loads("partnership")
+def add_to_partnership(partnership: Partnership):
     """Add a follow-up action to the partnership between visits."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
     form = _follow_up_form(partnership)
     back = url_for("partnerships.show", partnership_id=partnership.id) + "#follow-ups"
     if form.validate_on_submit():
@@ -117,9 +117,9 @@ def add_to_partnership(partnership_id: int):
 
 
 @bp.route("/contacts/<int:contact_id>/follow-ups/new", methods=["GET", "POST"])
-def add_to_contact(contact_id: int):
+@loads("contact")
+def add_to_contact(contact: Contact):
     """Add a follow-up action to a contact with the partner region."""
-    contact = db.session.get(Contact, contact_id) or abort(404)
     form = _follow_up_form(contact.partnership)
     back = url_for("contacts.show", contact_id=contact.id)
     if form.validate_on_submit():
@@ -142,10 +142,10 @@ def status(mission: Mission):
 
 
 @bp.route("/partnerships/<int:partnership_id>/follow-ups/status", methods=["POST"])
-def partnership_status(partnership_id: int):
+@loads("partnership")
+def partnership_status(partnership: Partnership):
     """Save the statuses of the partnership's follow-up table between visits at once (the partnership's page, or a
     contact's: ``?contact=<id>`` goes back there)."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
     follow_ups = list(db.session.scalars(select(FollowUp).where(FollowUp.partnership_id == partnership.id)))
     contact_id = parse_id(request.args.get("contact"))
     contact = db.session.get(Contact, contact_id) if contact_id else None
@@ -180,9 +180,9 @@ def _save_statuses(follow_ups: list[FollowUp], back):
 
 
 @bp.route("/objectives/<int:objective_id>/evaluate", methods=["GET", "POST"])
-def evaluate(objective_id: int):
+@loads("objective")
+def evaluate(objective: Objective):
     """Evaluate an objective of the action plan."""
-    objective = db.session.get(Objective, objective_id) or abort(404)
     form = EvaluationForm()
     if form.validate_on_submit():
         done = _save(form, lambda: add_evaluation(

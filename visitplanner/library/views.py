@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
 from ..forms import ConfirmForm, save_form
 from ..itinerary.models import ProgrammeItem
 from ..partnerships.models import FocalTheme
@@ -19,7 +18,6 @@ from .queries import (
     current_policy,
     earlier_meetings,
     entries_of,
-    entry_with_versions,
     partnerships_with,
     policy_versions,
 )
@@ -27,84 +25,76 @@ from .queries import (
 bp = Blueprint("library", __name__)
 
 
-def _theme(theme_id: int) -> FocalTheme:
-    return db.session.get(FocalTheme, theme_id) or abort(404)
-
-
-def _entry(entry_id: int) -> LibraryEntry:
-    return entry_with_versions(entry_id) or abort(404)
-
-
 @bp.route("/themes/<int:theme_id>")
-def theme(theme_id: int):
+@loads("theme")
+def theme(theme: FocalTheme):
     """A focal theme: its library of talking points and answers, and what was said and answered at earlier
     meetings."""
-    found = _theme(theme_id)
-    return render_template("library/theme.html", theme=found, entries=entries_of([found.id]),
-                           meetings=earlier_meetings(found.id), partnerships=partnerships_with(found.id))
+    return render_template("library/theme.html", theme=theme, entries=entries_of([theme.id]),
+                           meetings=earlier_meetings(theme.id), partnerships=partnerships_with(theme.id))
 
 
 @bp.route("/themes/<int:theme_id>/library/new", methods=["GET", "POST"])
-def add(theme_id: int):
+@loads("theme")
+def add(theme: FocalTheme):
     """Prepare a talking point or an answer to whataboutism on the theme."""
-    found = _theme(theme_id)
     form = EntryForm()
     if form.validate_on_submit() and save_form(form, lambda: add_entry(
-            current_user, found, kind=form.kind.data, title=form.title.data, text=form.text.data,
+            current_user, theme, kind=form.kind.data, title=form.title.data, text=form.text.data,
             sources=form.sources.data)):
-        flash(_("The entry is in the library of “%(theme)s”.", theme=found.label), "success")
-        return redirect(url_for("library.theme", theme_id=found.id))
-    return render_template("library/entry_form.html", form=form, theme=found, entry=None)
+        flash(_("The entry is in the library of “%(theme)s”.", theme=theme.label), "success")
+        return redirect(url_for("library.theme", theme_id=theme.id))
+    return render_template("library/entry_form.html", form=form, theme=theme, entry=None)
 
 
 @bp.route("/library/<int:entry_id>")
-def entry(entry_id: int):
+@loads("entry")
+def entry(entry: LibraryEntry):
     """An entry of the library with every version, the latest first."""
-    found = _entry(entry_id)
-    return render_template("library/entry.html", entry=found, theme=found.theme)
+    return render_template("library/entry.html", entry=entry, theme=entry.theme)
 
 
 @bp.route("/library/<int:entry_id>/edit", methods=["GET", "POST"])
-def revise(entry_id: int):
+@loads("entry")
+def revise(entry: LibraryEntry):
     """Edit an entry: saving makes a new version; the earlier ones stay as they were."""
-    found = _entry(entry_id)
-    if not found.can_edit(current_user):
+    if not entry.can_edit(current_user):
         abort(403)
     form = EntryForm()
     del form.kind
     if request.method == "GET":
-        current = found.current
+        current = entry.current
         form.title.data, form.text.data, form.sources.data = current.title, current.text, current.sources
         form.based_on.data = current.number
     if form.validate_on_submit() and save_form(form, lambda: revise_entry(
-            current_user, found, based_on=int_or_none(form.based_on.data), title=form.title.data,
+            current_user, entry, based_on=int_or_none(form.based_on.data), title=form.title.data,
             text=form.text.data, sources=form.sources.data),
             stale_message=_("Someone else made a new version of this entry while you were editing. Your text is kept "
                             "below; compare it with the latest version and save again."),
             current_version=None):
         flash(_("Version %(number)d of “%(title)s” saved; the earlier versions are kept.",
-                number=found.current.number, title=found.current.title), "success")
-        return redirect(url_for("library.entry", entry_id=found.id))
-    if request.method == "POST" and int_or_none(form.based_on.data) != found.current.number:
-        form.based_on.data = found.current.number
-    return render_template("library/entry_form.html", form=form, theme=found.theme, entry=found)
+                number=entry.current.number, title=entry.current.title), "success")
+        return redirect(url_for("library.entry", entry_id=entry.id))
+    if request.method == "POST" and int_or_none(form.based_on.data) != entry.current.number:
+        form.based_on.data = entry.current.number
+    return render_template("library/entry_form.html", form=form, theme=entry.theme, entry=entry)
 
 
 @bp.route("/library/<int:entry_id>/retire", methods=["GET", "POST"])
-def retire(entry_id: int):
+@loads("entry")
+def retire(entry: LibraryEntry):
     """Retire an entry, after confirmation: no longer offered to compose from, kept for what used it."""
-    found = _entry(entry_id)
-    if found.retired:
+    if entry.retired:
         abort(404)
     form = ConfirmForm()
-    if form.validate_on_submit() and save_form(None, lambda: retire_entry(current_user, found)):
-        flash(_("“%(title)s” is retired: it is no longer offered for talking points.", title=found.label), "success")
-        return redirect(url_for("library.theme", theme_id=found.theme_id))
+    if form.validate_on_submit() and save_form(None, lambda: retire_entry(current_user, entry)):
+        flash(_("“%(title)s” is retired: it is no longer offered for talking points.", title=entry.label), "success")
+        return redirect(url_for("library.theme", theme_id=entry.theme_id))
     return render_template(
-        "confirm.html", form=form, title=_("Retire “%(title)s”?", title=found.label),
+        "confirm.html", form=form, title=_("Retire “%(title)s”?", title=entry.label),
         message=_("It is no longer offered when talking points are composed. Its versions are kept, and meetings "
                   "composed from them keep what they used."),
-        confirm_label=_("Retire entry"), cancel_url=url_for("library.entry", entry_id=found.id))
+        confirm_label=_("Retire entry"), cancel_url=url_for("library.entry", entry_id=entry.id))
 
 
 @bp.route("/items/<int:item_id>/talking-points", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,10 +17,10 @@ from ..companies.queries import companies_to_pick
 from ..disclosure import high_risk_reasons, protected_items
 from ..readiness.forms import ReasonForm
 from ..readiness.operations import moved_since_vouched
-from ..shell import loads
+from ..shell import among, loads
 from ..timeutil import today_utc
 from .forms import CompanyForm, MemberForm, MissionForm, RoomRequestForm, SideForm
-from .models import Company, DelegationMember, Direction, Mission, RoomAnswer, Side
+from .models import Company, Direction, Mission, RoomAnswer, Side
 from .operations import (
     FIELDS,
     add_company,
@@ -70,8 +70,9 @@ def show(mission: Mission):
     today, months = today_utc(), current_app.config["COMPANY_BRIEFING_VALID_MONTHS"]
     briefing = {c.id: c.briefing_before(mission.start_date, today, months) for c in mission.companies}
     return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(), briefing=briefing,
-                           moved=moved_since_vouched(mission, today_utc()) if allows(current_user, "readiness.checklist")
-                           else None, high_risk=high_risk_reasons(mission) if current_user.is_staff else [],
+                           moved=(moved_since_vouched(mission, today_utc())
+                                  if allows(current_user, "readiness.checklist") else None),
+                           high_risk=high_risk_reasons(mission) if current_user.is_staff else [],
                            protected=protected_items(mission) if current_user.is_staff else [],
                            # The request to the partner for room to meet civil society: the office's, outbound only.
                            shows_room=current_user.is_staff and mission.can_record_room_request())
@@ -153,9 +154,7 @@ def add_member_view(mission: Mission):
 @loads("mission")
 def member_side_view(mission: Mission, member_id: int):
     """Move a member of an inbound delegation to our side or the visitors' (one button on the mission's page)."""
-    member = db.session.get(DelegationMember, member_id)
-    if member is None or member.mission_id != mission.id:
-        abort(404)
+    member = among(mission.members, member_id)
     form = SideForm()
     if form.validate_on_submit() and save_form(None, lambda: set_member_side(current_user, mission, member,
                                                                              form.side.data)):
@@ -168,9 +167,7 @@ def member_side_view(mission: Mission, member_id: int):
 @loads("mission")
 def remove_member_view(mission: Mission, member_id: int):
     """Take a person out of the delegation, after confirmation."""
-    member = db.session.get(DelegationMember, member_id)
-    if member is None or member.mission_id != mission.id:
-        abort(404)
+    member = among(mission.members, member_id)
     form = ConfirmForm()
     name = member.display_name
     if form.validate_on_submit() and save_form(None, lambda: remove_member(current_user, mission, member)):
@@ -213,9 +210,7 @@ def add_company_view(mission: Mission):
 @loads("mission")
 def remove_company_view(mission: Mission, company_id: int):
     """Unlink a company from the mission, after confirmation."""
-    company = db.session.get(Company, company_id)
-    if company is None or company not in mission.companies:
-        abort(404)
+    company = among(mission.companies, company_id)
     form = ConfirmForm()
     if form.validate_on_submit() and save_form(None, lambda: remove_company(current_user, mission, company)):
         flash(_("%(name)s no longer takes part in this mission.", name=company.name), "success")

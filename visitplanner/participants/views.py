@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -19,7 +19,7 @@ from ..itinerary.models import ProgrammeItem
 from ..missions.models import Mission
 from ..participants.models import Participant, Scope, consent_state, current_assessment
 from ..readiness.checks import consent_ends_early, consulted, last_meeting_days, meeting_day, participant_links
-from ..shell import at_once, loads
+from ..shell import among, at_once, load_mission, loads
 from ..timeutil import today_utc
 from .forms import (
     AssessmentForm,
@@ -54,13 +54,6 @@ FIELDS = ("real_name", "alias", "organisation", "kind", "residence", "contact", 
           "another_person")
 
 
-def _mission_of(participant, mission_id: int) -> Mission:
-    mission = db.session.get(Mission, mission_id)
-    if mission is None or mission not in missions_of(participant):
-        abort(404)
-    return mission
-
-
 @bp.route("/")
 def index():
     """All civil-society participants, by alias (real names for the roles that need them)."""
@@ -82,22 +75,13 @@ def create():
     return render_template("participants/form.html", form=form, participant=None)
 
 
-def _proposed_for(mission_id: int | None) -> Mission | None:
-    """The mission a proposal is made from (``?mission=``): one the user may see, else 404; None when none is named."""
-    if mission_id is None:
-        return None
-    mission = db.session.get(Mission, mission_id)
-    if mission is None or not mission.can_view(current_user):
-        abort(404)
-    return mission
-
-
 @bp.route("/propose", methods=["GET", "POST"])
 def propose():
     """A protocol officer proposes a participant by alias; the human-rights advisor completes the rest. Proposed
     from a mission (``?mission=``, and ``&item=`` for the item the link was beside), the person is linked to the
     item chosen."""
-    mission = _proposed_for(parse_id(request.args.get("mission")) if "mission" in request.args else None)
+    mission_id = parse_id(request.args.get("mission"))
+    mission = load_mission(mission_id) if mission_id is not None else None
     form = ProposalForm()
     items = {}
     if mission is None:
@@ -205,7 +189,7 @@ def edit(participant: Participant):
 @at_once
 def consent(participant: Participant, mission_id: int):
     """Record consent for a mission; every scope starts unticked."""
-    mission = _mission_of(participant, mission_id)
+    mission = among(missions_of(participant), mission_id)
     form = ConsentForm()
     today = today_utc()
     if form.validate_on_submit() and save_form(form, lambda: record_consent(
@@ -232,7 +216,7 @@ def consent(participant: Participant, mission_id: int):
 @at_once
 def withdraw(participant: Participant, mission_id: int):
     """Withdraw consent: one action, effective at once everywhere."""
-    mission = _mission_of(participant, mission_id)
+    mission = among(missions_of(participant), mission_id)
     form = WithdrawForm()
     if form.validate_on_submit() and save_form(form, lambda: withdraw_consent(
         current_user, participant, mission, method=form.method.data, note=form.note.data or "",
@@ -248,9 +232,7 @@ def withdraw(participant: Participant, mission_id: int):
 @at_once
 def assess(participant: Participant, item_id: int):
     """Record a safety assessment of a participant's part in a programme item."""
-    item = db.session.get(ProgrammeItem, item_id)
-    if item is None or item.removed_at is not None or participant not in item.participants:
-        abort(404)
+    item = among((i for _mission, items in programme_of(participant) for i in items), item_id)
     previous = current_assessment(participant.assessments, item.id)
     form = AssessmentForm(obj=previous)
     others = {i.id: i for i in other_items_of(participant, item)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,10 +13,10 @@ from ..disclosure import (
     participant_label,
     stakeholder_label,
 )
-from ..extensions import db
 from ..forms import ConfirmForm, save_edit, save_form
 from ..participants.retention import erase_stakeholder
 from ..partnerships.models import Objective
+from ..shell import loads
 from ..timeutil import today_utc
 from .forms import InvolvementForm, ProtectionForm, StakeholderForm
 from .models import Stakeholder
@@ -26,7 +26,7 @@ from .operations import (
     set_protection,
     update_stakeholder,
 )
-from .queries import all_stakeholders, companies, involvement_of, people, stakeholder_page
+from .queries import all_stakeholders, companies, involvement_of, people
 
 bp = Blueprint("stakeholders", __name__)
 
@@ -60,14 +60,10 @@ def create():
     return render_template("stakeholders/form.html", form=form, stakeholder=None)
 
 
-def _load(stakeholder_id: int) -> Stakeholder:
-    return stakeholder_page(stakeholder_id) or abort(404)
-
-
 @bp.route("/stakeholders/<int:stakeholder_id>")
-def show(stakeholder_id: int):
+@loads("stakeholder")
+def show(stakeholder: Stakeholder):
     """An organisation of the register, with the objectives it was consulted on."""
-    stakeholder = _load(stakeholder_id)
     return render_template("stakeholders/show.html", stakeholder=stakeholder,
                            named=may_see_stakeholder(stakeholder, current_user), **_names())
 
@@ -89,9 +85,9 @@ def _fit(form: StakeholderForm, stakeholder: Stakeholder) -> None:
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>/edit", methods=["GET", "POST"])
-def edit(stakeholder_id: int):
+@loads("stakeholder")
+def edit(stakeholder: Stakeholder):
     """Change an organisation's details."""
-    stakeholder = _load(stakeholder_id)
     form = StakeholderForm(obj=stakeholder)
     _fit(form, stakeholder)
     if request.method == "GET":
@@ -110,9 +106,9 @@ def edit(stakeholder_id: int):
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>/protection", methods=["GET", "POST"])
-def protection(stakeholder_id: int):
+@loads("stakeholder")
+def protection(stakeholder: Stakeholder):
     """The advisor decides whether an organisation is protected; releasing it needs a reason."""
-    stakeholder = _load(stakeholder_id)
     form = ProtectionForm()
     if request.method == "GET":
         form.protected.data = "yes" if stakeholder.protected else "no"
@@ -127,9 +123,9 @@ def protection(stakeholder_id: int):
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>/erase", methods=["GET", "POST"])
-def erase(stakeholder_id: int):
+@loads("stakeholder")
+def erase(stakeholder: Stakeholder):
     """Erase an organisation's record, after a confirmation: only its alias is left."""
-    stakeholder = _load(stakeholder_id)
     form = ConfirmForm()
     if form.validate_on_submit() and save_form(None, lambda: erase_stakeholder(current_user, stakeholder)):
         flash(_("%(alias)s erased: only the alias is left.", alias=stakeholder.alias), "success")
@@ -147,9 +143,9 @@ def _party_choices() -> list[tuple[str, str]]:
 
 
 @bp.route("/objectives/<int:objective_id>/involvement/new", methods=["GET", "POST"])
-def add_involvement(objective_id: int):
+@loads("objective")
+def add_involvement(objective: Objective):
     """Record who was consulted on or involved in an objective: when, how, and what they said."""
-    objective = db.session.get(Objective, objective_id) or abort(404)
     form = InvolvementForm()
     form.party.choices = _party_choices()
     if request.method == "GET":
