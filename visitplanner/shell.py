@@ -27,6 +27,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from .commit import commit, settle_changes
+from .companies.models import CompanyBriefing
 from .companies.queries import company_for_page
 from .extensions import db
 from .itinerary.models import ProgrammeItem
@@ -154,10 +155,16 @@ def load_company(company_id: int) -> Company:
     return company_for_page(company_id) or abort(404)
 
 
+def load_briefing(briefing_id: int) -> CompanyBriefing:
+    """A briefing of a company of the register; 404 when there is none (its view checks it is the named company's)."""
+    return db.session.get(CompanyBriefing, briefing_id) or abort(404)
+
+
 LOADERS: dict[str, Callable[[int], object]] = {
     "mission": load_mission, "item": load_item, "participant": load_participant, "partnership": load_partnership,
     "company": load_company,
 }
+LOADERS["briefing"] = load_briefing
 
 
 def loads(*names: str):
