@@ -30,6 +30,7 @@ from flask_login import current_user
 from .auth.models import User
 from .calendar.models import CalendarFeed
 from .commit import commit, settle_changes
+from .companies.models import CompanyBriefing
 from .companies.queries import company_for_page
 from .contacts.models import Contact
 from .contacts.queries import contact_with_follow_ups
@@ -203,11 +204,16 @@ def load_feed(feed_id: int) -> CalendarFeed:
     return feed
 
 
+def load_briefing(briefing_id: int) -> CompanyBriefing:
+    """A briefing of a company of the register; 404 when there is none (its view checks it is the named company's)."""
+    return db.session.get(CompanyBriefing, briefing_id) or abort(404)
+
+
 LOADERS: dict[str, Callable[[int], object]] = {
     "mission": load_mission, "item": load_item, "participant": load_participant, "partnership": load_partnership,
     "company": load_company,
     "user": load_user, "contact": load_contact, "stakeholder": load_stakeholder, "objective": load_objective,
-    "theme": load_theme, "entry": load_entry, "feed": load_feed,
+    "theme": load_theme, "entry": load_entry, "feed": load_feed, "briefing": load_briefing,
 }
 
 

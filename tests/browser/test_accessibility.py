@@ -19,12 +19,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
+from browser.axe import violations, with_axe
 from visitplanner.demo import ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-#: What fails a page: every impact but "minor", of axe's default rules (no runOnly: none left out).
-FAILING = ("critical", "serious", "moderate")
 #: A phone held upright (the width the office's delegation members read their programme on), and a desktop.
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -59,19 +58,10 @@ def reachable_links(page: Page) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def axe_script() -> str:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe().axe_script
-
-
 @pytest.mark.parametrize("email", [account[0] for account in ACCOUNTS])
 def test_no_page_a_role_can_reach_has_a_moderate_or_worse_violation_or_scrolls_sideways_on_a_phone(
-        new_context, axe_script, email, authenticator_code):
-    context = new_context()
-    context.add_init_script(script=axe_script)
-    page = context.new_page()
+        new_context, email, authenticator_code):
+    page = with_axe(new_context()).new_page()
     sign_in(page, email, authenticator_code)
     seen, queue, problems, routes, overflow = set(), ["/"], [], Counter(), []
     while queue:
@@ -85,11 +75,7 @@ def test_no_page_a_role_can_reach_has_a_moderate_or_worse_violation_or_scrolls_s
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         assert response.status == 200, f"{email}: {url} answered {response.status}"
-        results = page.evaluate("options => axe.run(document, options)", {"resultTypes": ["violations"]})
-        for violation in results["violations"]:
-            if violation["impact"] in FAILING:
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                problems.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']} at {targets}")
+        problems += violations(page)
         page.set_viewport_size(PHONE)
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > PHONE["width"]:

@@ -4,21 +4,29 @@ Two people sit at two browsers (two contexts, each with its own session): the pr
 advisor, who both plan the programme. They open the same item of the demo's inbound visit (a draft, so that no
 sign-off is at stake), and each saves what they changed in the form as they opened it. Then the protocol officer
 changes an item of the demo's outbound mission, which is finalised: the page asks before it voids the sign-offs.
+
+The pages only a save reaches (the fields changed twice, side by side; the question before voiding) are never linked,
+so the accessibility crawl (test_accessibility.py) cannot find them: axe checks them here, in Dutch and in English,
+with the same rules (browser/axe.py).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 
+from browser.axe import violations, with_axe
 from browser.signing_in import ADVISOR, APPROVER, PROTOCOL, sign_in
 from visitplanner.auth.models import User
 from visitplanner.commit import commit
+from visitplanner.companies.models import CompanyBriefing
 from visitplanner.extensions import db
-from visitplanner.missions.models import Mission
+from visitplanner.itinerary.models import ProgrammeItem
+from visitplanner.missions.models import Company, Mission
 from visitplanner.readiness.models import SignOffRole
 from visitplanner.readiness.operations import sign_off, submit_for_signoff
 from visitplanner.timeutil import today_utc
@@ -277,3 +285,72 @@ def test_a_save_that_voids_the_sign_offs_asks_first_and_then_offers_to_submit_ag
     expect(sanne.get_by_role("main")).to_contain_text("Status: Draft")
     expect(sanne.get_by_role("heading", name="Sign-off", level=2)).to_be_in_viewport()
     expect(sanne.get_by_role("button", name="Submit for sign-off")).to_be_visible()
+
+
+# ---- the pages only a save reaches, checked by axe --------------------------------------------------------------------
+
+
+def in_language(page: Page, lang: str) -> None:
+    """Switch the pages to ``lang`` with the switch every page has."""
+    if lang != "en":
+        page.locator(f"form.vp-language button[value={lang}]").click()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def submit(page: Page, field: str) -> None:
+    """Submit the form that holds ``field`` with its main button."""
+    page.locator(f"form:has(#{field}) button.utrecht-button--primary-action[type=submit]").click()
+
+
+def changed_twice(anna: Page, bram: Page, url: str, field: str, lang: str) -> None:
+    """Both open ``url``; Anna saves ``field``, then Bram saves it too from his page: Bram sees the conflict page."""
+    anna.goto(url)
+    bram.goto(url)
+    token = secrets.token_hex(3)  # a text no run of this test saved before
+    anna.locator(f"#{field}").fill(f"Anna's tekst {token}")
+    submit(anna, field)
+    expect(anna).not_to_have_url(re.compile(r"/edit$"))  # saved: back on the page of what she edited
+    bram.locator(f"#{field}").fill(f"Brams tekst {token}")
+    submit(bram, field)
+    expect(bram.locator("html")).to_have_attribute("lang", lang)
+    expect(bram.locator(".vp-conflicts")).to_be_visible()
+    expect(bram.locator(f'.vp-conflicts input[name="keep-{field}"]')).to_have_count(2)
+
+
+def urls_of(live_app) -> tuple[str, str, str]:
+    """The edit forms of an item of the inbound draft no other test looks at, of a company's briefing, and of an item
+    of the finalised outbound mission."""
+    with live_app.app_context():
+        inbound = db.session.scalar(select(ProgrammeItem.id).where(
+            ProgrammeItem.title == "Rondleiding historische binnenstad"))
+        outbound = db.session.scalar(select(ProgrammeItem.id).join(Mission).where(
+            ProgrammeItem.title == "Bezoek aan de Liyuan-tuin").order_by(Mission.id))
+        briefing = db.session.scalars(select(CompanyBriefing).join(Company).where(
+            Company.name.like("Stadslicht%")).order_by(CompanyBriefing.id)).first()
+        return (f"/items/{inbound}/edit", f"/companies/{briefing.company_id}/briefings/{briefing.id}/edit",
+                f"/items/{outbound}/edit")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_conflict_page_and_the_void_question_have_no_moderate_or_worse_violation(
+        new_context, demo_password, authenticator_code, live_app, finalised, lang):
+    item, briefing, finalised_item = urls_of(live_app)
+    anna = signed_in(new_context(), demo_password, PROTOCOL, authenticator_code)
+    bram = signed_in(with_axe(new_context()), demo_password, ADVISOR, authenticator_code)
+    in_language(bram, lang)
+    problems = []
+
+    # The same field of an item, and of a company's briefing, changed by both.
+    changed_twice(anna, bram, item, "description", lang)
+    problems += violations(bram)
+    changed_twice(anna, bram, briefing, "note", lang)
+    problems += violations(bram)
+
+    # A change to the finalised mission: the question before it voids the sign-offs (not answered: nothing saved).
+    bram.goto(finalised_item)
+    bram.locator("#location").fill("Liyuan Garden, westpoort")
+    submit(bram, "location")
+    expect(bram.locator("form button.vp-danger")).to_be_visible()
+    problems += violations(bram)
+
+    assert not problems, "\n".join(problems)

@@ -14,6 +14,7 @@ from html import unescape
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text as sql
+from support.pages import form_values
 from support.readiness import TODAY, brief, freeze_today
 from support.sql import Statements
 
@@ -146,7 +147,8 @@ def test_briefings_due_diligence_meetings_contacts_and_objectives_are_kept_and_a
                                                  "note": "Via de ambassade; alias in het register"}).status_code == 302
     assert en.post(f"{base}/connections/new", data={
         "connected_with": "Business and Human Rights Resource Centre", "connected_on": "2027-02-15"}).status_code == 302
-    assert en.post(f"{base}/objectives", data={"objectives": [str(objective.id)]}).status_code == 302
+    assert en.post(f"{base}/objectives", data={**form_values(text(en.get(f"{base}/objectives"))),
+                                              "objectives": [str(objective.id)]}).status_code == 302
 
     page = text(en.get(base))
     assert re.search(r"10 Feb 2027\s*</td>\s*<td[^>]*>held</td>\s*<td[^>]*>" + re.escape(officer.name), page)

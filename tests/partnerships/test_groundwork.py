@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from support.pages import form_values
 from support.readiness import TODAY, freeze_today, ready_mission
 
 from visitplanner.auth.models import Role
@@ -69,7 +70,8 @@ def test_the_advisor_builds_the_groundwork_on_the_pages(client, en, login, make_
 
     labour, surveillance = theme("labour_rights"), theme("surveillance_smart_cities")
     response = client.post(f"{base}/themes", data={
-        "themes": [labour.id, surveillance.id], "custom_name": "Persvrijheid", "custom_line": "residents",
+        **form_values(form), "themes": [labour.id, surveillance.id], "custom_name": "Persvrijheid",
+        "custom_line": "residents",
     })
     assert response.status_code == 302
     db.session.expire_all()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, MultiCheckboxField, VersionedForm, strip
@@ -23,8 +23,7 @@ class CompanyForm(VersionedForm):
                          description=_l("Trade, a plant, suppliers, a project: what ties the company to the region."))
 
 
-class BriefingForm(BaseForm):
-    version = HiddenField()
+class BriefingForm(VersionedForm):
     briefed_on = DateField(_l("Day of the briefing"), validators=[InputRequired(message=_DATE)],
                            description=_l("The briefing on the OECD Guidelines, the UNGPs, due diligence and the "
                                           "issues of the research and the action plan."))
@@ -36,12 +35,6 @@ class BriefingForm(BaseForm):
                                 validators=[Optional()])
     objectives = MultiCheckboxField(_l("Objectives of the action plan covered"), coerce=int, validators=[Optional()])
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)])
-
-    def version_value(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
 
 class DueDiligenceForm(BaseForm):
@@ -65,6 +58,6 @@ class ConnectionForm(BaseForm):
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)])
 
 
-class ObjectivesForm(BaseForm):
+class ObjectivesForm(VersionedForm):
     objectives = MultiCheckboxField(_l("Objectives of the action plan the company is involved in"), coerce=int,
                                     validators=[Optional()])

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
@@ -148,6 +149,8 @@ def update_briefing(actor: User, briefing: CompanyBriefing, *, expected_version:
                    objective_ids=objective_ids, today=today)
     changes = changed(before, _briefing_snapshot(briefing))
     if changes:
+        # Topics and objectives live in tables of their own: touch the row so that its version goes up with them.
+        flag_modified(briefing, "briefing_note")
         db.session.flush()
         _audit(actor, "company.update_briefing", briefing.company, changes)
     return briefing
@@ -186,13 +189,20 @@ def record_connection(actor: User, company: Company, *, connected_with: str, con
     return connection
 
 
-def set_objectives(actor: User, company: Company, objective_ids: Iterable[int]) -> None:
+def set_objectives(actor: User, company: Company, objective_ids: Iterable[int], *,
+                   expected_version: int | None = None) -> None:
     """Say which objectives of the action plan the company is involved in (B.c: "Betrek bedrijven bij het opstellen
-    en uitvoeren van een actieplan")."""
+    en uitvoeren van een actieplan"). ``expected_version``: the version the person's choice was based on (a stale
+    one is refused); None for the demo and scripts, which base it on nothing."""
+    if expected_version is not None and expected_version != company.version:
+        raise StaleEdit()
     chosen = _objectives(objective_ids)
     before = [o.label for o in company.objectives]
     company.objectives = chosen
     after = [o.label for o in chosen]
     if before != after:
+        # The objectives live in a table of their own: touch the row so that its version goes up with them, and a
+        # form based on the objectives before is merged, not saved over them.
+        flag_modified(company, "name")
         db.session.flush()
         _audit(actor, "company.objectives", company, {"objectives": [before, after]})

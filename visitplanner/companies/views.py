@@ -92,22 +92,25 @@ def edit(company: Company):
     return render_template("companies/form.html", form=form, company=company)
 
 
-def _briefing_form(briefing: CompanyBriefing | None = None) -> BriefingForm:
-    form = BriefingForm(obj=None)
+def _briefing_form(**kwargs) -> BriefingForm:
+    """The briefing form with who may give it and the objectives it may cover to choose from."""
+    form = BriefingForm(**kwargs)
     form.briefed_by.choices = [(0, _("— someone without an account —"))] + [
         (u.id, u.name) for u in briefers()]
     form.objectives.choices = _objective_choices()
-    if request.method == "GET":
-        if briefing is None:
-            form.briefed_on.data = today_utc()
-            form.briefed_by.data = current_user.id
-        else:
-            form.version.data = briefing.version
-            form.briefed_on.data, form.held.data = briefing.briefed_on, briefing.held
-            form.briefed_by.data = briefing.briefed_by_id or 0
-            form.topics.data = briefing.topic_values
-            form.objectives.data = [o.id for o in briefing.objectives]
-            form.note.data = briefing.briefing_note
+    return form
+
+
+def _briefing_filled(briefing: CompanyBriefing) -> BriefingForm:
+    """The briefing form filled from the briefing as it is now."""
+    form = _briefing_form(formdata=None)
+    form.briefed_on.data, form.held.data = briefing.briefed_on, briefing.held
+    form.briefed_by.data = briefing.briefed_by_id or 0
+    form.topics.data = briefing.topic_values
+    form.objectives.data = [o.id for o in briefing.objectives]
+    form.note.data = briefing.briefing_note
+    form.version.data = briefing.version
+    form.remember()
     return form
 
 
@@ -123,6 +126,9 @@ def _briefing_values(form: BriefingForm) -> dict:
 def add_briefing(company: Company):
     """Record a human-rights briefing of the company, held or planned."""
     form = _briefing_form()
+    if request.method == "GET":
+        form.briefed_on.data = today_utc()
+        form.briefed_by.data = current_user.id
     if form.validate_on_submit() and save_form(form, lambda: record_briefing(current_user, company,
                                                                              **_briefing_values(form))):
         flash(_("Briefing of %(name)s recorded.", name=company.name), "success")
@@ -131,16 +137,18 @@ def add_briefing(company: Company):
 
 
 @bp.route("/<int:company_id>/briefings/<int:briefing_id>/edit", methods=["GET", "POST"])
-@loads("company")
-def edit_briefing(company: Company, briefing_id: int):
-    """Change a briefing: record a planned one as held, or correct it."""
-    briefing = db.session.get(CompanyBriefing, briefing_id)
-    if briefing is None or briefing.company_id != company.id:
+@loads("company", "briefing")
+def edit_briefing(company: Company, briefing: CompanyBriefing):
+    """Change a briefing: record a planned one as held, or correct it; a save based on an older page keeps what
+    others saved meanwhile."""
+    if briefing.company_id != company.id:
         abort(404)
-    form = _briefing_form(briefing)
-    if form.validate_on_submit() and save_form(form, lambda: update_briefing(
-            current_user, briefing, expected_version=form.version_value(), **_briefing_values(form)),
-            current_version=lambda: briefing.version):
+    form = _briefing_filled(briefing) if request.method == "GET" else _briefing_form()
+    if form.validate_on_submit() and save_edit(
+        form, lambda: update_briefing(current_user, briefing, expected_version=form.version_value(),
+                                      **_briefing_values(form)),
+        latest=lambda: _briefing_filled(briefing), noun=_("this briefing"),
+    ):
         flash(_("Briefing of %(name)s saved.", name=company.name), "success")
         return _page(company, "briefings")
     return render_template("companies/briefing_form.html", form=form, company=company, briefing=briefing)
@@ -194,16 +202,32 @@ def add_connection(company: Company):
                            submit=_("Record contact"))
 
 
+def _objectives_form(**kwargs) -> ObjectivesForm:
+    form = ObjectivesForm(**kwargs)
+    form.objectives.choices = _objective_choices()
+    return form
+
+
+def _objectives_filled(company: Company) -> ObjectivesForm:
+    """The objectives form filled from the company as it is now."""
+    form = _objectives_form(formdata=None)
+    form.objectives.data = [o.id for o in company.objectives]
+    form.version.data = company.version
+    form.remember()
+    return form
+
+
 @bp.route("/<int:company_id>/objectives", methods=["GET", "POST"])
 @loads("company")
 def objectives(company: Company):
-    """Say which objectives of the action plan the company is involved in."""
-    form = ObjectivesForm()
-    form.objectives.choices = _objective_choices()
-    if request.method == "GET":
-        form.objectives.data = [o.id for o in company.objectives]
-    if form.validate_on_submit() and save_form(form, lambda: set_objectives(current_user, company,
-                                                                            form.objectives.data or [])):
+    """Say which objectives of the action plan the company is involved in; a choice based on an older page keeps what
+    others added and removed meanwhile."""
+    form = _objectives_filled(company) if request.method == "GET" else _objectives_form()
+    if form.validate_on_submit() and save_edit(
+        form, lambda: set_objectives(current_user, company, form.objectives.data or [],
+                                     expected_version=form.version_value()),
+        latest=lambda: _objectives_filled(company), noun=_("this company"),
+    ):
         flash(_("Objectives of %(name)s saved.", name=company.name), "success")
         return _page(company, "objectives")
     return render_template("companies/step_form.html", form=form, company=company,

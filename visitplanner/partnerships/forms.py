@@ -57,7 +57,7 @@ class DossierEntryForm(BaseForm):
     entry_date = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date, e.g. 1 Apr 2027."))])
 
 
-class ThemesForm(BaseForm):
+class ThemesForm(VersionedForm):
     themes = MultiCheckboxField(_l("Focal themes of this partnership"), coerce=int, validators=[Optional()],
                                 description=_l("No theme is excluded up front for fear of “red lines”: "
                                                "self-censorship is the failure to avoid."))

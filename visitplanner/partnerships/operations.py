@@ -11,6 +11,7 @@ from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
+from ..timeutil import now_utc
 from .models import (
     DossierEntry,
     FocalTheme,
@@ -94,8 +95,12 @@ def add_dossier_entry(actor: User, partnership: Partnership, **data) -> DossierE
 
 
 def set_focal_themes(actor: User, partnership: Partnership, theme_ids: list[int], custom_name: str = "",
-                     custom_line: str = "") -> Partnership:
-    """Choose the partnership's focal themes, optionally adding a theme of its own."""
+                     custom_line: str = "", *, expected_version: int | None = None) -> Partnership:
+    """Choose the partnership's focal themes, optionally adding a theme of its own. ``expected_version``: the version
+    the person's choice was based on (a stale one is refused); None for the demo and scripts, which base it on
+    nothing."""
+    if expected_version is not None and expected_version != partnership.version:
+        raise StaleEdit()
     themes = list(db.session.scalars(select(FocalTheme).where(FocalTheme.id.in_(theme_ids or []))))
     if len(themes) != len(set(theme_ids or [])):
         raise RuleViolation(_("Choose themes from the list."), "themes")
@@ -106,7 +111,12 @@ def set_focal_themes(actor: User, partnership: Partnership, theme_ids: list[int]
         db.session.add(custom)
         themes.append(custom)
     before = sorted(t.label for t in partnership.focal_themes)
+    moved = {t.id for t in partnership.focal_themes} != {t.id for t in themes}  # a theme of its own has no id yet
     partnership.focal_themes = themes
+    if moved:
+        # The themes live in their own table: touch the row so that its version goes up with them, and a form
+        # based on the themes before is merged, not saved over them.
+        partnership.updated_at = now_utc()
     db.session.flush()
     after = sorted(t.label for t in themes)
     if before != after:

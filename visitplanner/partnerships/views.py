@@ -14,6 +14,7 @@ from ..followup.models import FollowUpStatus
 from ..stakeholders.models import input_gaps
 from ..stakeholders.queries import involvement_of
 from ..forms import ConfirmForm, save_edit, save_form
+from ..shell import loads
 from ..timeutil import now_utc, today_utc
 from .forms import (
     AdviceForm,
@@ -60,8 +61,6 @@ def create():
     """Record a new partnership."""
     form = PartnershipForm()
     if request.method == "GET":
-        from flask import current_app
-
         form.own_organisation.data = current_app.config["ORGANISATION_NAME"]
     created = []
     if form.validate_on_submit() and save_form(form, lambda: created.append(
@@ -105,9 +104,9 @@ def _filled(partnership: Partnership) -> PartnershipForm:
 
 
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
-def edit(partnership_id: int):
+@loads("partnership")
+def edit(partnership: Partnership):
     """Change a partnership."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
     form = PartnershipForm(obj=partnership)
     if request.method == "GET":
         form = _filled(partnership)
@@ -121,82 +120,107 @@ def edit(partnership_id: int):
     return render_template("partnerships/form.html", form=form, partnership=partnership)
 
 
-def _simple(partnership_id: int, form, template: str, operation, success: str, **context):
-    """Load, validate, run the operation, commit and go back to the partnership; or show the form again."""
-    partnership = partnership_with_missions(partnership_id) or abort(404)
-    if form.validate_on_submit() and save_form(
-        form,
-        lambda: operation(partnership),
-        stale_message=_("Someone else changed this partnership while you were editing. Your input is kept "
-                        "below; check it and save again."),
-    ):
+def _added(partnership: Partnership, form, template: str, operation, success: str):
+    """Validate, run the operation that adds to the partnership and go back to it; or show the form again."""
+    if form.validate_on_submit() and save_form(form, lambda: operation(partnership)):
         flash(success, "success")
-        return redirect(url_for("partnerships.show", partnership_id=partnership_id))
-    return render_template(template, form=form, partnership=partnership, **context)
+        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    return render_template(template, form=form, partnership=partnership)
+
+
+def _edited(partnership: Partnership, form, template: str, change, latest, success: str):
+    """Validate and save an edit of the partnership, merged with what others saved meanwhile (``save_edit``), and go
+    back to it; or show the form again, with the fields both changed side by side."""
+    if form.validate_on_submit() and save_edit(form, change, latest=latest, noun=_("this partnership")):
+        flash(success, "success")
+        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    return render_template(template, form=form, partnership=partnership)
+
+
+def _advice_filled(partnership: Partnership) -> AdviceForm:
+    """The advice form filled from the partnership as it is now."""
+    form = AdviceForm(formdata=None, obj=partnership)
+    form.version.data = partnership.version
+    form.remember()
+    return form
 
 
 @bp.route("/<int:partnership_id>/advice", methods=["GET", "POST"])
-def advice(partnership_id: int):
+@loads("partnership")
+def advice(partnership: Partnership):
     """Set the risk level and whether engagement is advised against."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
-    form = AdviceForm(obj=partnership)
-    if request.method == "GET":
-        form.version.data = partnership.version
-    return _simple(partnership_id, form, "partnerships/advice_form.html",
-                   lambda p: set_advice(current_user, p, expected_version=form.version_value(),
-                                        risk_level=form.risk_level.data, advised_against=form.advised_against.data,
-                                        advised_against_reason=form.advised_against_reason.data or ""),
-                   _("Risk and advice saved."))
+    form = _advice_filled(partnership) if request.method == "GET" else AdviceForm(obj=partnership)
+    return _edited(partnership, form, "partnerships/advice_form.html",
+                   lambda: set_advice(current_user, partnership, expected_version=form.version_value(),
+                                      risk_level=form.risk_level.data, advised_against=form.advised_against.data,
+                                      advised_against_reason=form.advised_against_reason.data or ""),
+                   lambda: _advice_filled(partnership), _("Risk and advice saved."))
 
 
 @bp.route("/<int:partnership_id>/dossier/new", methods=["GET", "POST"], endpoint="add_dossier_entry")
-def add_dossier_entry_view(partnership_id: int):
+@loads("partnership")
+def add_dossier_entry_view(partnership: Partnership):
     """Add an entry to the research dossier."""
     form = DossierEntryForm()
-    return _simple(partnership_id, form, "partnerships/dossier_form.html",
-                   lambda p: add_dossier_entry(current_user, p, topic=form.topic.data, summary=form.summary.data,
-                                               sources=form.sources.data or "", entry_date=form.entry_date.data),
-                   _("Dossier entry added."))
+    return _added(partnership, form, "partnerships/dossier_form.html",
+                  lambda p: add_dossier_entry(current_user, p, topic=form.topic.data, summary=form.summary.data,
+                                              sources=form.sources.data or "", entry_date=form.entry_date.data),
+                  _("Dossier entry added."))
 
 
 @bp.route("/<int:partnership_id>/dossier/reviewed", methods=["POST"])
-def review_dossier(partnership_id: int):
+@loads("partnership")
+def review_dossier(partnership: Partnership):
     """Record that the research dossier was reviewed as a whole today."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
     if ConfirmForm().validate_on_submit() and save_form(
             None, lambda: mark_dossier_reviewed(current_user, partnership, today_utc())):
         flash(_("The research dossier is marked as reviewed today."), "success")
-    return redirect(url_for("partnerships.show", partnership_id=partnership_id) + "#dossier")
+    return redirect(url_for("partnerships.show", partnership_id=partnership.id) + "#dossier")
+
+
+def _themes_form(**kwargs) -> ThemesForm:
+    """The focal-themes form with the whole catalogue to choose from."""
+    form = ThemesForm(**kwargs)
+    catalogue = db.session.scalars(select(FocalTheme).order_by(FocalTheme.line, FocalTheme.id))
+    form.themes.choices = [(t.id, f"{t.label} ({t.line_label})") for t in catalogue]
+    return form
+
+
+def _themes_filled(partnership: Partnership) -> ThemesForm:
+    """The focal-themes form filled from the partnership as it is now."""
+    form = _themes_form(formdata=None)
+    form.themes.data = [t.id for t in partnership.focal_themes]
+    form.version.data = partnership.version
+    form.remember()
+    return form
 
 
 @bp.route("/<int:partnership_id>/themes", methods=["GET", "POST"])
-def themes(partnership_id: int):
-    """Choose the partnership's focal themes."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
-    form = ThemesForm()
-    catalogue = list(db.session.scalars(select(FocalTheme).order_by(FocalTheme.line, FocalTheme.id)))
-    form.themes.choices = [(t.id, f"{t.label} ({t.line_label})") for t in catalogue]
-    if request.method == "GET":
-        form.themes.data = [t.id for t in partnership.focal_themes]
-    return _simple(partnership_id, form, "partnerships/themes_form.html",
-                   lambda p: set_focal_themes(current_user, p, form.themes.data or [], form.custom_name.data or "",
-                                              form.custom_line.data or ""),
-                   _("Focal themes saved."))
+@loads("partnership")
+def themes(partnership: Partnership):
+    """Choose the partnership's focal themes; a choice based on an older page keeps what others added and removed
+    meanwhile."""
+    form = _themes_filled(partnership) if request.method == "GET" else _themes_form()
+    return _edited(partnership, form, "partnerships/themes_form.html",
+                   lambda: set_focal_themes(current_user, partnership, form.themes.data or [],
+                                            form.custom_name.data or "", form.custom_line.data or "",
+                                            expected_version=form.version_value()),
+                   lambda: _themes_filled(partnership), _("Focal themes saved."))
 
 
 @bp.route("/<int:partnership_id>/objectives/new", methods=["GET", "POST"], endpoint="add_objective")
-def add_objective_view(partnership_id: int):
+@loads("partnership")
+def add_objective_view(partnership: Partnership):
     """Add an objective to the action plan."""
-    partnership = db.session.get(Partnership, partnership_id) or abort(404)
     form = ObjectiveForm()
     form.focal_theme_id.choices = [(0, _("— no focal theme —"))] + [(t.id, t.label) for t in partnership.focal_themes]
-    return _simple(partnership_id, form, "partnerships/objective_form.html",
-                   lambda p: add_objective(current_user, p, kind=form.kind.data,
-                                           local_partner=form.local_partner.data or "",
-                                           what=form.what.data, benchmark=form.benchmark.data or "",
-                                           focal_theme_id=form.focal_theme_id.data, target_date=form.target_date.data,
-                                           evaluation_due=form.evaluation_due.data),
-                   _("Objective added."))
+    return _added(partnership, form, "partnerships/objective_form.html",
+                  lambda p: add_objective(current_user, p, kind=form.kind.data,
+                                          local_partner=form.local_partner.data or "",
+                                          what=form.what.data, benchmark=form.benchmark.data or "",
+                                          focal_theme_id=form.focal_theme_id.data, target_date=form.target_date.data,
+                                          evaluation_due=form.evaluation_due.data),
+                  _("Objective added."))
 
 
 @bp.route("/<int:partnership_id>/review")
