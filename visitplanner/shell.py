@@ -30,7 +30,6 @@ from flask_login import current_user
 from .auth.models import User
 from .calendar.models import CalendarFeed
 from .commit import commit, settle_changes
-from .companies.models import CompanyBriefing
 from .companies.queries import company_for_page
 from .contacts.models import Contact
 from .contacts.queries import contact_with_follow_ups
@@ -42,6 +41,7 @@ from .missions.models import Company, Mission
 from .missions.queries import mission_for_page
 from .participants.models import Participant
 from .participants.queries import participant_for_page
+from .partnerships.queries import partnership_with_missions
 from .partnerships.models import FocalTheme, Objective, Partnership
 from .readiness.binding import Voided
 from .stakeholders.models import Stakeholder
@@ -156,7 +156,8 @@ def load_participant(participant_id: int) -> Participant:
 
 
 def load_partnership(partnership_id: int) -> Partnership:
-    return db.session.get(Partnership, partnership_id) or abort(404)
+    """A partnership with what its pages show (missions, dossier, themes, objectives); 404 when there is none."""
+    return partnership_with_missions(partnership_id) or abort(404)
 
 
 def load_company(company_id: int) -> Company:
@@ -204,16 +205,12 @@ def load_feed(feed_id: int) -> CalendarFeed:
     return feed
 
 
-def load_briefing(briefing_id: int) -> CompanyBriefing:
-    """A briefing of a company of the register; 404 when there is none (its view checks it is the named company's)."""
-    return db.session.get(CompanyBriefing, briefing_id) or abort(404)
-
 
 LOADERS: dict[str, Callable[[int], object]] = {
     "mission": load_mission, "item": load_item, "participant": load_participant, "partnership": load_partnership,
     "company": load_company,
     "user": load_user, "contact": load_contact, "stakeholder": load_stakeholder, "objective": load_objective,
-    "theme": load_theme, "entry": load_entry, "feed": load_feed, "briefing": load_briefing,
+    "theme": load_theme, "entry": load_entry, "feed": load_feed,
 }
 
 

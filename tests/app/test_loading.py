@@ -30,9 +30,6 @@ NOT_AN_ID = {
     ("library/views.py", "retire"): "the entry is retired already",
 }
 
-#: Areas converted to ``@loads`` on another branch (issue 22, part 4). Strictly expected to fail here until that branch
-#: lands; then the mark fails the suite, and the area leaves this set.
-CONVERTED_ELSEWHERE = {"partnerships", "companies"}
 
 _ARGUMENT = re.compile(r"<(?:[a-z]+:)?(\w+)>")
 
@@ -86,10 +83,7 @@ def hand_loading(module: Path) -> list[str]:
     return wrong
 
 
-@pytest.mark.parametrize("module", [
-    pytest.param(m, id=_name(m), marks=[pytest.mark.xfail(strict=True, reason="converted on another branch")]
-                 if m.parent.name in CONVERTED_ELSEWHERE else [])
-    for m in VIEW_MODULES])
+@pytest.mark.parametrize("module", VIEW_MODULES, ids=_name)
 def test_a_view_loads_what_its_address_names_through_the_shell(module):
     assert hand_loading(module) == []
 

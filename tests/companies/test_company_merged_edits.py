@@ -187,7 +187,7 @@ def test_a_briefing_s_day_changed_by_both_is_shown_side_by_side_and_nothing_save
     html = shown.get_data(as_text=True)
     assert CHANGED_TWICE in html
     row = conflict_row(html, "Day of the briefing")
-    assert row.index("2027-02-20") < row.index("2027-02-18") < row.index("2027-02-25")
+    assert row.index("20 Feb 2027") < row.index("18 Feb 2027") < row.index("25 Feb 2027"), "in the one date style"
     assert 'name="keep-briefed_on" value="theirs"' in row and 'name="keep-briefed_on" value="mine"' in row
     stored = stored_briefing(briefing.id)
     assert (stored.briefed_on, stored.held) == (date(2027, 2, 18), False)

@@ -3,7 +3,7 @@ briefings, due diligence, meetings with local defenders, contacts with foreign c
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..forms import save_edit, save_form
 from ..missions.models import Company
-from ..shell import loads
+from ..shell import among, loads
 from ..timeutil import today_utc
 from .forms import BriefingForm, CompanyForm, ConnectionForm, DueDiligenceForm, MeetingForm, ObjectivesForm
 from .models import CompanyBriefing
@@ -137,12 +137,11 @@ def add_briefing(company: Company):
 
 
 @bp.route("/<int:company_id>/briefings/<int:briefing_id>/edit", methods=["GET", "POST"])
-@loads("company", "briefing")
-def edit_briefing(company: Company, briefing: CompanyBriefing):
+@loads("company")
+def edit_briefing(company: Company, briefing_id: int):
     """Change a briefing: record a planned one as held, or correct it; a save based on an older page keeps what
     others saved meanwhile."""
-    if briefing.company_id != company.id:
-        abort(404)
+    briefing = among(company.briefings, briefing_id)
     form = _briefing_filled(briefing) if request.method == "GET" else _briefing_form()
     if form.validate_on_submit() and save_edit(
         form, lambda: update_briefing(current_user, briefing, expected_version=form.version_value(),

@@ -176,11 +176,10 @@ class ReviewSources:
     themes: list[ThemeRecord]
 
 
-def review_sources(partnership_id: int) -> ReviewSources | None:
-    """What the review of a partnership reads, in a fixed number of queries whatever the amount of data."""
-    partnership = partnership_with_missions(partnership_id)
-    if partnership is None:
-        return None
+def review_sources(partnership: Partnership) -> ReviewSources:
+    """What the review of a partnership (loaded as :func:`partnership_with_missions` loads it) reads, in a fixed
+    number of queries whatever the amount of data."""
+    partnership_id = partnership.id
     reviews = list(db.session.scalars(
         select(PartnershipReview).where(PartnershipReview.partnership_id == partnership_id)
         .options(selectinload(PartnershipReview.notes))

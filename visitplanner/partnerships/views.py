@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -41,7 +41,6 @@ from .queries import (
     all_partnerships,
     items_per_theme,
     last_reviews,
-    partnership_with_missions,
     review_sources,
     themes_raised,
 )
@@ -72,9 +71,10 @@ def create():
 
 
 @bp.route("/<int:partnership_id>")
-def show(partnership_id: int):
+@loads("partnership")
+def show(partnership: Partnership):
     """A partnership and its missions."""
-    partnership = partnership_with_missions(partnership_id) or abort(404)
+    partnership_id = partnership.id
     last_review = last_reviews([partnership_id]).get(partnership_id)
     objectives = [o for o in partnership.objectives if not o.is_project]
     involved = involvement_of([o.id for o in partnership.objectives])
@@ -224,11 +224,12 @@ def add_objective_view(partnership: Partnership):
 
 
 @bp.route("/<int:partnership_id>/review")
-def review(partnership_id: int):
+@loads("partnership")
+def review(partnership: Partnership):
     """The partnership reviewed against its action plan: each objective and project with its benchmark, evaluations
     and follow-ups, the focal themes' record, the missions, and the reviews held (B.b "evalueer je actieplan
     regelmatig")."""
-    sources = review_sources(partnership_id) or abort(404)
+    sources = review_sources(partnership)
     return render_template("partnerships/review.html", audiences=list(ReportAudience),
                            report=_review_of(sources, ReportAudience.INTERNAL))
 
@@ -241,9 +242,9 @@ def _review_of(sources, audience: ReportAudience):
 
 
 @bp.route("/<int:partnership_id>/review/new", methods=["GET", "POST"], endpoint="record_review")
-def record_review_view(partnership_id: int):
+@loads("partnership")
+def record_review_view(partnership: Partnership):
     """Record a periodic review of the whole partnership, with a note per objective."""
-    partnership = partnership_with_missions(partnership_id) or abort(404)
     form = review_form(partnership.objectives)
     if request.method == "GET":
         form.held_on.data = today_utc()
@@ -252,18 +253,19 @@ def record_review_view(partnership_id: int):
             next_steps=form.next_steps.data or "", internal_notes=form.internal_notes.data or "",
             notes=form.notes(), today=today_utc())):
         flash(_("Review recorded. The next one falls due in %(months)d months.", months=_review_months()), "success")
-        return redirect(url_for("partnerships.review", partnership_id=partnership_id))
+        return redirect(url_for("partnerships.review", partnership_id=partnership.id))
     return render_template("partnerships/review_form.html", form=form, partnership=partnership)
 
 
 @bp.route("/<int:partnership_id>/review/report")
-def review_report(partnership_id: int):
+@loads("partnership")
+def review_report(partnership: Partnership):
     """The review as a printable report, for the office or for the council; never for the partner."""
     audience = report_audience(request.args.get("audience"))
     if audience is None:
         return render_template("error.html", code=400, title=_("No such report"), message=_(
             "A partnership's review report is made for the office or for the council, never for the partner "
             "authorities or the public.")), 400
-    sources = review_sources(partnership_id) or abort(404)
+    sources = review_sources(partnership)
     return render_template("partnerships/review_report.html", printed_at=now_utc(),
                            report=_review_of(sources, audience))
