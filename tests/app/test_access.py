@@ -280,6 +280,15 @@ def test_no_module_but_the_access_table_names_a_role_to_decide(app):
     assert found == []
 
 
+def test_no_template_tests_a_role():
+    """A page asks (``may_use``, ``may``, the model), it never tests the viewer's roles itself."""
+    templates = Path(visitplanner.__file__).parent.parent / "templates"
+    found = [f"{path.relative_to(templates)}:{number}" for path in sorted(templates.rglob("*.html"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if any(asks in line for asks in ("is_staff", "has_role", "current_user.role"))]
+    assert found == []
+
+
 # ---- every route, every kind of visitor ------------------------------------------------------------------
 
 
