@@ -23,7 +23,7 @@ from . import cache as feed_cache
 from . import crypto, formatting, limits, shell, timeutil
 from .theme import build_theme
 from . import models  # noqa: F401  (every mapper known before first use)
-from .access import allows, enforce_access, roles_allowed
+from .access import allows, enforce_access, may, roles_allowed
 from .admin.views import bp as admin_bp
 from .audit.labels import action_label, audit_value, entry_label, field_label, use_column_labels, use_references
 from .auth import sessions
@@ -182,6 +182,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["shown"] = shown
     app.jinja_env.globals.update(
         may_use=lambda endpoint: allows(current_user, endpoint),
+        may=lambda decision: may(current_user, decision),
         who_may_use=lambda endpoint: ", ".join(str(role.label) for role in roles_allowed(endpoint)),
         action_label=action_label,
         audit_value=audit_value,

@@ -1,7 +1,12 @@
-"""Who may use which route. Deny by default: an endpoint missing here answers 403 to everyone.
+"""Who may do what: the one table of roles. Deny by default: an endpoint missing here answers 403 to everyone.
 
-Object-level rules (a delegation member sees only their own missions) are ``can_<verb>``
-methods on the models, checked by the views after loading the object.
+Two tables, one statement each: ``DECISIONS``, what a role may decide wherever it is asked (an operation asks
+:func:`may` again, whoever calls it), and ``ACCESS``, who may use each route (:func:`allows`), built on the first.
+Nothing else in the package names a role to decide what someone may do.
+
+Object state (a retired entry is not edited, a partnership advised against needs an override) is ``can_<verb>`` and
+``is_*`` on the models, which take no user; the views and operations ask both. This module sits with the models in
+the layers (it imports only ``auth.models``), so that rules, operations and pages all read the same table.
 """
 
 from __future__ import annotations
@@ -21,10 +26,29 @@ PROTOCOL = frozenset({Role.PROTOCOL})
 PLANNERS = frozenset({Role.PROTOCOL, Role.ADVISOR})
 ADMIN = frozenset({Role.ADMIN})
 ADVISOR = frozenset({Role.ADVISOR})
-SIGNERS = frozenset({Role.ADVISOR, Role.APPROVER})
 APPROVER = frozenset({Role.APPROVER})
 #: A data subject's rights (GDPR Art. 15 and 17) are served by the advisor and the administrator.
 PRIVACY = frozenset({Role.ADVISOR, Role.ADMIN})
+
+#: Decisions that are not one page: the operation that takes one asks :func:`may`, and so do the pages that lead to
+#: it, so that a role is written here once.
+DECISIONS: dict[str, frozenset[Role]] = {
+    # A sign-off in each of the two roles a mission needs (who may not sign, four eyes, is readiness/lifecycle.py's).
+    "sign off as advisor": ADVISOR,
+    "sign off as approver": APPROVER,
+    # A mission is created by a protocol officer; while engagement with the partner is advised against, only an
+    # approver goes ahead, with an override and its reason (at creation or afterwards).
+    "create a mission": PROTOCOL,
+    "override the advice against engagement": APPROVER,
+    # Calendar feeds: each person lists and revokes their own; the administrator everyone's. A feed of a partnership
+    # or of the whole organisation is for office staff (anyone follows the missions they take part in).
+    "manage everyone's feeds": ADMIN,
+    "follow a partnership or the organisation": STAFF,
+    # The talking-points library and the own policy: kept by the advisor.
+    "keep the library": ADVISOR,
+    # A decision that protects people: whether an organisation is protected is the advisor's alone.
+    "decide protection": ADVISOR,
+}
 
 ACCESS: dict[str, str | frozenset[Role]] = {
     "static": PUBLIC,
@@ -54,7 +78,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "stakeholders.show": STAFF,
     "stakeholders.edit": PLANNERS,
     # A decision that protects people: the advisor's alone (the operation checks it too).
-    "stakeholders.protection": ADVISOR,
+    "stakeholders.protection": DECISIONS["decide protection"],
     "stakeholders.erase": PRIVACY,
     "stakeholders.add_involvement": PLANNERS,
     # The periodic review of the whole partnership: read by the office (with its report for the office or the council),
@@ -66,15 +90,15 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     # (protocol composes from it), kept by the advisor; composing is an item edit, for those who edit the programme.
     "library.theme": STAFF,
     "library.entry": STAFF,
-    "library.add": ADVISOR,
-    "library.revise": ADVISOR,
-    "library.retire": ADVISOR,
+    "library.add": DECISIONS["keep the library"],
+    "library.revise": DECISIONS["keep the library"],
+    "library.retire": DECISIONS["keep the library"],
     "library.compose": PLANNERS,
     "library.policy": STAFF,
-    "library.edit_policy": ADVISOR,
+    "library.edit_policy": DECISIONS["keep the library"],
     # missions, delegation and companies
     # An approver creates a mission only for a partnership advised against, with an override (see the operation).
-    "missions.create": frozenset({Role.PROTOCOL, Role.APPROVER}),
+    "missions.create": DECISIONS["create a mission"] | DECISIONS["override the advice against engagement"],
     "missions.show": EVERYONE,
     "missions.edit": PROTOCOL,
     "missions.history": STAFF,
@@ -133,12 +157,12 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     # readiness: checklist, sign-off, status
     "readiness.checklist": STAFF,
     "readiness.submit": PROTOCOL,
-    "readiness.sign": SIGNERS,
+    "readiness.sign": DECISIONS["sign off as advisor"] | DECISIONS["sign off as approver"],
     "readiness.confirm": PLANNERS,
     "readiness.complete_view": PROTOCOL,
     "readiness.return_view": PROTOCOL,
     "readiness.cancel_view": PROTOCOL,
-    "readiness.override": APPROVER,
+    "readiness.override": DECISIONS["override the advice against engagement"],
     "readiness.settings": ADMIN,
     # after the visit
     "followup.after": STAFF,
@@ -187,6 +211,11 @@ def allows(user, endpoint: str) -> bool:
     if not user.is_authenticated:
         return False
     return rule == SIGNED_IN or user.has_role(*rule)
+
+
+def may(user, decision: str) -> bool:
+    """Whether ``user``'s roles take ``decision`` (a key of ``DECISIONS``; an unknown one is a mistake: KeyError)."""
+    return user is not None and user.is_authenticated and user.has_role(*DECISIONS[decision])
 
 
 def roles_allowed(endpoint: str) -> list[Role]:

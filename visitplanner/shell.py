@@ -27,6 +27,7 @@ from flask import Flask, Response, abort, flash, g, render_template, request, se
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
+from .access import may
 from .auth.models import User
 from .calendar.models import CalendarFeed
 from .commit import commit, settle_changes
@@ -200,7 +201,7 @@ def load_feed(feed_id: int) -> CalendarFeed:
     """A calendar feed the user manages (their own; an administrator's: every one); 404 otherwise, so that a feed's
     number tells no one else that it exists."""
     feed = db.session.get(CalendarFeed, feed_id)
-    if feed is None or not feed.can_manage(current_user):
+    if feed is None or not (feed.is_owned_by(current_user) or may(current_user, "manage everyone's feeds")):
         abort(404)
     return feed
 

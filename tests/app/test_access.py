@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,7 +24,8 @@ from support.dataset import (
     with_feed_of,
 )
 
-from visitplanner.access import ACCESS, PUBLIC, SIGNED_IN
+import visitplanner
+from visitplanner.access import ACCESS, DECISIONS, PUBLIC, SIGNED_IN, may
 from visitplanner.extensions import db
 
 # ---- the expected table, written by hand from DOMAIN.md, independently of visitplanner.access -------------
@@ -238,6 +240,53 @@ def test_the_access_table_says_what_the_domain_says(app):
 def test_the_expected_table_knows_every_route(app):
     unknown = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - EXPECTED.keys())
     assert not unknown, f"add these routes to EXPECTED in this test, deciding who may use them: {unknown}"
+
+
+# ---- decisions that are not one page -----------------------------------------------------------------------------
+
+#: Written by hand from DOMAIN.md: each role signs off in its own role; a protocol officer creates missions, and while
+#: engagement is advised against only an approver goes ahead (an override); the administrator manages everyone's
+#: feeds, office staff follow a partnership or the organisation; the advisor keeps the library and decides protection.
+EXPECTED_DECISIONS: dict[str, set] = {
+    "sign off as advisor": {ADVISOR},
+    "sign off as approver": {APPROVER},
+    "create a mission": {PROTOCOL},
+    "override the advice against engagement": {APPROVER},
+    "manage everyone's feeds": {ADMIN},
+    "follow a partnership or the organisation": OFFICE,
+    "keep the library": {ADVISOR},
+    "decide protection": {ADVISOR},
+}
+
+
+def test_each_role_takes_the_decisions_the_domain_gives_it(ctx, make_user):
+    users = {role: make_user(role) for role in ACCOUNTS}
+    taken = {decision: {role for role, user in users.items() if may(user, decision)} for decision in DECISIONS}
+    assert taken == EXPECTED_DECISIONS
+
+
+def test_an_unknown_decision_is_a_mistake_not_a_refusal(ctx, make_user):
+    with pytest.raises(KeyError):
+        may(make_user(ADVISOR), "sign off as advisr")
+
+
+def test_no_module_but_the_access_table_names_a_role_to_decide(app):
+    """``has_role(Role.X)`` outside access.py states a role a second time (the access table says who may)."""
+    package = Path(visitplanner.__file__).parent
+    found = [f"{path.relative_to(package)}:{number}" for path in sorted(package.rglob("*.py"))
+             if path.name != "access.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "has_role(Role." in line]
+    assert found == []
+
+
+def test_no_template_tests_a_role():
+    """A page asks (``may_use``, ``may``, the model), it never tests the viewer's roles itself."""
+    templates = Path(visitplanner.__file__).parent.parent / "templates"
+    found = [f"{path.relative_to(templates)}:{number}" for path in sorted(templates.rglob("*.html"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if any(asks in line for asks in ("is_staff", "has_role", "current_user.role"))]
+    assert found == []
 
 
 # ---- every route, every kind of visitor ------------------------------------------------------------------

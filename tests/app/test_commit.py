@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from flask import abort
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, Engine, event, inspect, select
+from sqlalchemy.events import ConnectionEvents
 from sqlalchemy.orm.events import MapperEvents, SessionEvents
 from support.accounts import PASSWORD
 from support.app import make_app
@@ -44,6 +45,37 @@ def test_nothing_listens_to_a_flush_or_a_commit_but_what_refuses(app):
         }
         for mapper in db.Model.registry.mappers:
             assert registered(mapper.dispatch, MapperEvents) == {}, mapper.class_.__name__
+        # Nor to the database connection's own commit, begin, rollback or statements (a listener on the Engine class
+        # or on this engine shows here; the pool's "connect", which only sets SQLite's pragmas, is no commit event).
+        assert connection_listeners() == {}
+
+
+def connection_listeners() -> dict[str, list[str]]:
+    """What listens to a connection's events: on the engine (or the Engine class) and on a Connection (or its
+    class), as a connection of the application's engine meets them."""
+    with db.engine.connect() as connection:
+        found = registered(db.engine.dispatch, ConnectionEvents)
+        for name, listeners in registered(connection.dispatch, ConnectionEvents).items():
+            found[name] = list(dict.fromkeys([*found.get(name, []), *listeners]))
+        connection.rollback()
+    return found
+
+
+@pytest.mark.parametrize("target", ["engine", "Engine", "Connection"])
+def test_a_listener_on_a_connections_commit_would_be_seen(app, target):
+    """The check above can fail: a listener on the commit of a connection, wherever it is registered, shows in it."""
+
+    def listener(connection):
+        pass
+
+    with app.app_context():
+        on = {"engine": db.engine, "Engine": Engine, "Connection": Connection}[target]
+        event.listen(on, "commit", listener)
+        try:
+            assert connection_listeners() == {"commit": [f"{__name__}.{listener.__qualname__}"]}
+        finally:
+            event.remove(on, "commit", listener)
+        assert connection_listeners() == {}
 
 
 def test_a_plain_commit_of_changes_nobody_followed_is_refused(ctx, make_user):

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Page, expect
 
+from browser.signing_in import PROTOCOL, sign_in
+
 from visitplanner.demo import as_loaded
 
 pytestmark = pytest.mark.browser
 
-PROTOCOL_EMAIL = "protocol@example.org"
-PROTOCOL_NAME = "Sanne de Vries"
+PROTOCOL_NAME = PROTOCOL[1]
 DELEGATE = "Marieke Jansen"
 EXTERNAL = "Anna de Boer"
 PARTNERSHIP = "Gemeente Voorbeeldstad – Wuxi"
@@ -118,16 +119,6 @@ def switch_to_english(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def sign_in(page: Page, password: str, email: str = PROTOCOL_EMAIL) -> None:
-    page.goto("/login")
-    switch_to_english(page)
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", name=f"Welcome, {PROTOCOL_NAME}")).to_be_visible()
-
-
 def fill_item_form(page: Page, item: Item) -> None:
     page.get_by_label("Kind", exact=True).select_option(label=KIND_LABELS[item.kind])
     page.get_by_label("Title", exact=True).fill(item.title)
@@ -183,7 +174,7 @@ def history_row(page: Page, what: str):
 
 def test_protocol_officer_plans_an_outbound_mission(page: Page, demo_password, results_dir):
     # 1. Sign in, open the partnership from the partnerships page, create an outbound mission.
-    sign_in(page, demo_password)
+    sign_in(page, demo_password, PROTOCOL)
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Partnerships").click()
     expect(page.get_by_role("heading", name="Partnerships", level=1)).to_be_visible()
     page.get_by_role("link", name=PARTNERSHIP, exact=True).click()
@@ -378,7 +369,7 @@ def open_demo_programme(page: Page) -> None:
 
 
 def test_item_ending_before_it_starts_is_refused_at_the_field(page: Page, demo_password):
-    sign_in(page, demo_password)
+    sign_in(page, demo_password, PROTOCOL)
     open_demo_programme(page)
     before = page.locator("li.vp-item").count()
     assert before > 0
@@ -422,7 +413,7 @@ def test_item_ending_before_it_starts_is_refused_at_the_field(page: Page, demo_p
 def test_journey_works_without_javascript(new_context, demo_password):
     context = new_context(java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, demo_password)
+    sign_in(page, demo_password, PROTOCOL)
     open_demo_programme(page)
     before = page.locator("li.vp-item").count()
 

@@ -303,6 +303,19 @@ def test_the_checklist_and_the_dashboard_follow_the_configured_period(ctx, app, 
                      r"not briefed within the period \(latest: 1 Jul 2026\)", home)
 
 
+def test_the_mission_page_marks_every_company_whose_briefing_is_not_held_in_time(ctx, en, login, outbound, today):
+    held, missing = Company(name="Stadslicht Sensoren B.V."), Company(name="Mulder Waterbouw B.V.")
+    outbound.companies += [held, missing]
+    brief(held, date(2027, 2, 26))
+    commit()
+    login(Role.PROTOCOL)
+
+    page = en.get(f"/missions/{outbound.id}").get_data(as_text=True)
+
+    assert "<strong>no briefing</strong>" in page
+    assert ">briefing held (" in page and "<strong>briefing held</strong>" not in page
+
+
 def test_recording_a_briefing_on_the_company_page_makes_the_checklist_pass(ctx, en, login, outbound, today):
     company = Company(name="Stadslicht Sensoren B.V.")
     outbound.companies.append(company)

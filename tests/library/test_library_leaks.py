@@ -63,7 +63,7 @@ def _frozen(monkeypatch):
     freeze_today(monkeypatch)
 
 
-def outputs(app, signed_in, site) -> dict[str, str]:
+def outputs(app, runner, signed_in, site) -> dict[str, str]:
     """Every page, file and feed a programme leaves the office in, by what it is."""
     found = {}
     office = signed_in(site["protocol"])
@@ -78,7 +78,7 @@ def outputs(app, signed_in, site) -> dict[str, str]:
                 response = client.get(f"/missions/{mission}/{path}?audience={audience}")
                 assert response.status_code == 200, (who, what, audience)
                 found[f"{who} {what} {audience}"] = response.get_data(as_text=True)
-        result = app.test_cli_runner().invoke(args=["export-ics", str(mission), "--audience", audience])
+        result = runner.invoke(args=["export-ics", str(mission), "--audience", audience])
         assert result.exit_code == 0, result.output
         found[f"command line {audience}"] = result.output
     found["delegate mission page"] = delegate.get(f"/missions/{mission}").get_data(as_text=True)
@@ -94,8 +94,9 @@ def unfolded(text: str) -> str:
     return text.replace("\r\n ", "").replace("\r\n\t", "").replace("\\,", ",").replace("\\n", "\n")
 
 
-def test_the_library_leaves_the_application_only_through_what_a_meeting_composed_from_it(app, signed_in, site):
-    found = {name: unfolded(body) for name, body in outputs(app, signed_in, site).items()}
+def test_the_library_leaves_the_application_only_through_what_a_meeting_composed_from_it(app, runner, signed_in,
+                                                                                         site):
+    found = {name: unfolded(body) for name, body in outputs(app, runner, signed_in, site).items()}
 
     leaks = [(name, word) for name, body in found.items() for word in LIBRARY_ONLY if word in body]
     assert not leaks, f"the library left the application: {leaks}"

@@ -115,8 +115,8 @@ def test_no_message_of_any_kind_carries_any_text_of_the_office(app, ctx, inbox, 
         leaks += [(message["Subject"], text) for text in looked_for if text in whole]
         assert SENTINEL not in whole
     assert leaks == []
-    # Every notice leads its person to a page their roles open (the roles of each kind, KIND_ROLES, against the
-    # access table).
+    # Every notice leads its person to a page their roles open (the roles of each kind, those the access table admits to
+    # its KIND_PAGES page, against the access table again for the page it links to).
     closed = [(n.kind, n.user.email, n.link_endpoint) for n in db.session.scalars(select(Notice))
               if not allows(n.user, n.link_endpoint)]
     assert closed == []

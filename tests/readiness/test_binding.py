@@ -141,10 +141,9 @@ def test_a_change_to_what_was_vouched_for_voids_the_sign_offs_and_says_what_chan
     assert any(fragment in shown(line) for line in entry.changes["changed"][1])
 
 
-def remove_talking_points_on_the_page(client, s, officer, lang: str) -> None:
-    """The protocol officer, working in ``lang``, clears the meeting's talking points on its edit page."""
+def remove_talking_points_on_the_page(client, s, officer) -> None:
+    """The protocol officer, working in ``client``'s language, clears the meeting's talking points on its edit page."""
     assert Auth(client).login(officer).status_code == 302
-    client.post("/language", data={"lang": lang, "next": "/"})
     form = {k: v for k, v in item_data(s.meeting, talking_points="").items() if k not in ("participants",)}
     form.update(starts_at=form["starts_at"].strftime("%Y-%m-%dT%H:%M"), ends_at=form["ends_at"].strftime("%Y-%m-%dT%H:%M"),
                 attendees=[str(i) for i in form["attendees"]], version=str(s.meeting.version), parallel="")
@@ -152,9 +151,9 @@ def remove_talking_points_on_the_page(client, s, officer, lang: str) -> None:
     db.session.expire_all()
 
 
-def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_it(app, finalised, client, make_user):
-    s = finalised
-    remove_talking_points_on_the_page(client, s, make_user(Role.PROTOCOL), "en")
+def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_it(app, finalised, en, make_user):
+    s, client = finalised, en
+    remove_talking_points_on_the_page(client, s, make_user(Role.PROTOCOL))
     assert db.session.get(Mission, s.mission.id).status == "draft"
     checklist = unescape(client.get(f"/missions/{s.mission.id}/checklist").get_data(as_text=True))
     assert "This mission needs attention: its sign-off was voided." in checklist
@@ -178,12 +177,12 @@ def test_removing_talking_points_and_extending_the_dates_through_the_pages_void_
 
 
 def test_a_void_made_in_dutch_is_read_in_english_by_an_english_reader_and_stored_as_a_code(
-    app, finalised, client, make_user
+    app, finalised, client, another_client, make_user
 ):
     """Issue 13, part 8: the reason is kept as a code with parameters and translated when shown, on the checklist
     and in the mission's history alike."""
     s = finalised
-    remove_talking_points_on_the_page(client, s, make_user(Role.PROTOCOL), "nl")
+    remove_talking_points_on_the_page(client, s, make_user(Role.PROTOCOL))  # the pages in Dutch, the default
     mission = db.session.get(Mission, s.mission.id)
     assert mission.attention_reason["msg"] == "Changed since it was submitted for sign-off: %(changes)s."
     assert "Gewijzigd" not in json.dumps(mission.attention_reason, ensure_ascii=False)  # no text in a language
@@ -191,12 +190,13 @@ def test_a_void_made_in_dutch_is_read_in_english_by_an_english_reader_and_stored
     dutch = unescape(client.get(f"/missions/{mission.id}/checklist").get_data(as_text=True))
     assert ("Gewijzigd sinds het ter aftekening is aangeboden: “Ontvangst door het stadsbestuur”: "
             "mensenrechtelijke gesprekspunten verwijderd") in dutch
-    client.post("/language", data={"lang": "en", "next": "/"})
-    english_page = unescape(client.get(f"/missions/{mission.id}/checklist").get_data(as_text=True))
+    reader = another_client()  # in English
+    assert Auth(reader).login(make_user(Role.PROTOCOL)).status_code == 302
+    english_page = unescape(reader.get(f"/missions/{mission.id}/checklist").get_data(as_text=True))
     assert ("Changed since it was submitted for sign-off: “Ontvangst door het stadsbestuur”: "
             "human-rights talking points removed") in english_page
     assert "Gewijzigd" not in english_page and "verwijderd" not in english_page
-    history = unescape(client.get(f"/missions/{mission.id}/history").get_data(as_text=True))
+    history = unescape(reader.get(f"/missions/{mission.id}/history").get_data(as_text=True))
     assert "“Ontvangst door het stadsbestuur”: human-rights talking points removed" in history
     assert "Gewijzigd" not in history
 

@@ -133,7 +133,6 @@ OTHER_FIELDS = {
     "party": _l("Who was consulted"),
     "partnership": _l("Partnership"),
     "objective": _l("Objective"),
-    "said": _l("What they said"),
     "sign_off": _l("Sign-off"),
     "checklist": _l("Checklist"),
     "scopes": _l("Consent"),

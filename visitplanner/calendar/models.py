@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import ACCOUNT, Role, User
+from ..auth.models import ACCOUNT, User
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..facts import facts
@@ -36,11 +36,6 @@ class FeedKind(LabelledEnum):
 def hash_token(token: str) -> str:
     """Only this hash is stored: a database leak does not give away subscription URLs."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def manages_all_feeds(user: User) -> bool:
-    """Administrators list and revoke everyone's feeds."""
-    return user.has_role(Role.ADMIN)
 
 
 def answers(revoked_at: datetime | None, expires_at: datetime | None, owner_active: bool, now: datetime) -> bool:
@@ -90,9 +85,10 @@ class CalendarFeed(db.Model):
     def kind_label(self) -> str:
         return FeedKind(self.kind).label
 
-    def can_manage(self, user: User) -> bool:
-        """The owner sees and revokes their feed; an administrator every feed."""
-        return self.owner_id == user.id or manages_all_feeds(user)
+    def is_owned_by(self, user: User) -> bool:
+        """Whether the feed is ``user``'s own: its owner sees and revokes it (who manages everyone's is
+        ``access.py``'s)."""
+        return self.owner_id == user.id
 
     def is_live(self, now: datetime) -> bool:
         return answers(self.revoked_at, self.expires_at, self.owner.active, now)

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
 
+from ..access import may
 from ..audit.operations import record
 from ..auth.models import User
 from ..disclosure import feed_audiences_for
@@ -30,7 +31,8 @@ def create_feed(actor: User, *, kind: str, audience: str, mission: Mission | Non
         raise RuleViolation(_("Your role does not allow a feed for this audience."), "audience")
     if kind == FeedKind.MISSION and (mission is None or not mission.can_view(actor)):
         raise RuleViolation(_("Choose a mission you take part in."), "mission_id")
-    if kind in (FeedKind.PARTNERSHIP, FeedKind.ORGANISATION) and not actor.is_staff:
+    if kind in (FeedKind.PARTNERSHIP, FeedKind.ORGANISATION) and not may(
+            actor, "follow a partnership or the organisation"):
         raise RuleViolation(_("Only office staff can subscribe to a partnership or the whole organisation."), "kind")
     if kind == FeedKind.PARTNERSHIP and partnership is None:
         raise RuleViolation(_("Choose a partnership."), "partnership_id")

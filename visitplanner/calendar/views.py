@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from .. import cache as feed_cache
 from .. import limits
+from ..access import may
 from ..auth import reconfirm
 from ..auth.second_factor import qr_code
 from ..disclosure import (
@@ -30,7 +31,7 @@ from ..missions.models import Mission
 from ..partnerships.models import Partnership
 from ..timeutil import now_utc, today_utc
 from .forms import FeedForm
-from .models import CalendarFeed, FeedKind, manages_all_feeds
+from .models import CalendarFeed, FeedKind
 from .operations import create_feed, record_fetch, revoke_feed
 from .programme import feed_ics, programme_ics
 from .queries import FeedFacts, FeedScope, feed_answer, last_modified, unchanged_since
@@ -71,7 +72,7 @@ def _feed_url(token: str) -> tuple[str, str]:
 def feeds():
     """The user's feeds (administrators: everyone's), with creation date and last fetch."""
     stmt = select(CalendarFeed).order_by(CalendarFeed.id.desc())
-    everyone = manages_all_feeds(current_user)
+    everyone = may(current_user, "manage everyone's feeds")
     if not everyone:
         stmt = stmt.where(CalendarFeed.owner_id == current_user.id)
     rows = db.session.scalars(stmt).all()

@@ -18,6 +18,7 @@ from ..disclosure import Audience, present_live
 from ..enums import LabelledEnum, RiskLevel
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
+from ..facts import facts_of
 from ..formatting import format_date
 from ..missions.models import Mission
 from ..participants.models import Participant, current_assessment
@@ -286,10 +287,9 @@ class PlannedEvent:
         return self.action in (ImportAction.CREATE, ImportAction.UPDATE)
 
 
-#: The item's fields an import sets, with their labels (what changes on an update).
-IMPORTED_FIELDS = {"title": _l("Title"), "starts_at": _l("Start"), "ends_at": _l("End"), "timezone": _l("Time zone"),
-                   "end_timezone": _l("Time zone at the end"), "location": _l("Location"),
-                   "description": _l("Description")}
+#: The item's fields an import sets (what changes on an update), with the labels their columns carry.
+IMPORTED_FIELDS = {name: facts_of(ProgrammeItem.__table__.c[name]).audit
+                   for name in ("title", "starts_at", "ends_at", "timezone", "end_timezone", "location", "description")}
 
 
 def _times(event: ParsedEvent, zone_for_utc: str | None = None) -> dict:

@@ -18,6 +18,8 @@ class ProgrammeDay:
     #: Its number among the mission's days (1 for the first); None for the day before or after, which only transport
     #: may take (rule 7).
     number: int | None = None
+    #: The day before the mission's first (a day outside it is otherwise the day after its last).
+    before_first: bool = False
 
 
 def by_day(mission: Mission, views: list[ItemView]) -> list[ProgrammeDay]:
@@ -32,6 +34,7 @@ def by_day(mission: Mission, views: list[ItemView]) -> list[ProgrammeDay]:
     while day <= last:
         inside = mission.start_date <= day <= mission.end_date
         days.append(ProgrammeDay(day, grouped.pop(day, []),
-                                 (day - mission.start_date).days + 1 if inside else None))
+                                 (day - mission.start_date).days + 1 if inside else None,
+                                 before_first=day < mission.start_date))
         day += timedelta(days=1)
     return days

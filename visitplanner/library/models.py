@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..enums import LabelledEnum, sql_in
 from ..extensions import db
 from ..facts import created, facts, raising, row_id
@@ -88,9 +88,9 @@ class LibraryEntry(db.Model):
     def retired(self) -> bool:
         return self.retired_at is not None
 
-    def can_edit(self, user: User) -> bool:
-        """The advisor keeps the library; a retired entry is kept as it was."""
-        return user.has_role(Role.ADVISOR) and not self.retired
+    def can_edit(self) -> bool:
+        """A retired entry is kept as it was (who keeps the library is ``access.py``'s)."""
+        return not self.retired
 
 
 class LibraryVersion(db.Model):

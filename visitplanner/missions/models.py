@@ -388,6 +388,11 @@ class BriefingState(LabelledEnum):
         EXPIRED: _l("not briefed within the period"),
     }
 
+    @property
+    def is_held(self) -> bool:
+        """Nothing to do: the briefing was held in time (the page marks every other state)."""
+        return self is BriefingState.HELD
+
 
 class DueDiligence(LabelledEnum):
     __fields__ = ("due_diligence",)

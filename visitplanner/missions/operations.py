@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from ..access import may
 from ..audit.operations import changed, record, snapshot
 from ..auth.models import User
 from ..calendar.operations import move_mission_feed_expiry
@@ -51,21 +52,27 @@ def _audit(actor, action, obj, mission: Mission, changes=None) -> None:
            partnership_id=mission.partnership_id)
 
 
+def may_create_mission(user: User, partnership: Partnership) -> bool:
+    """Whether ``user``'s roles create a mission of ``partnership`` now: while engagement is advised against, only
+    those who may override the advice (with a reason), otherwise those who create missions (``access.py``)."""
+    return may(user, "override the advice against engagement" if partnership.needs_override else "create a mission")
+
+
 def create_mission(actor: User, *, override_reason: str = "", **data) -> Mission:
     """Create a mission in draft. While the partnership is advised against, only an approver can, with a reason."""
     _check_mission(data)
     partnership = db.session.get(Partnership, data["partnership_id"])
     override_reason = (override_reason or "").strip()
-    allowed = partnership.can_create_mission(actor) if actor is not None else not partnership.advised_against
-    if not allowed and partnership.advised_against:
+    allowed = may_create_mission(actor, partnership) if actor is not None else not partnership.needs_override
+    if not allowed and partnership.needs_override:
         raise RuleViolation(_("Engagement with this partner is advised against: only an approver can create a "
                               "mission, with an override and its reason."), "override_reason")
     if not allowed:
         raise RuleViolation(_("Only a protocol officer creates missions."))
-    if partnership.advised_against and not override_reason:
+    if partnership.needs_override and not override_reason:
         raise RuleViolation(_("Give the reason for the override."), "override_reason")
     mission = Mission(created_by_id=actor.id if actor else None, **{k: data[k] for k in FIELDS})
-    if partnership.advised_against:
+    if partnership.needs_override:
         mission.override_reason, mission.override_by_id, mission.override_at = override_reason, actor.id, now_utc()
     db.session.add(mission)
     db.session.flush()

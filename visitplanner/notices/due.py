@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..calendar.models import CalendarFeed
 from ..extensions import db
 from ..followup.models import FollowUp, FollowUpStatus
@@ -32,15 +32,15 @@ from .operations import notify_once
 FOLLOW_UP_AHEAD = timedelta(days=7)
 
 
-def _advisors() -> list[User]:
-    return [user for user in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-            if user.has_role(Role.ADVISOR)]
+def _receiving(kind: NoticeKind, accounts: list[User]) -> list[User]:
+    """The active accounts whose roles get ``kind`` (its roles are the access table's)."""
+    return [user for user in accounts if kind.for_user(user)]
 
 
 def write_due(today: date, now: datetime) -> int:
     """Write every time-driven notice that is due and was not written before; returns how many were written."""
     written = 0
-    advisors = _advisors()
+    accounts = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
     live = list(db.session.scalars(select(Mission.id).where(
         Mission.status.notin_([MissionStatus.COMPLETED.value, MissionStatus.CANCELLED.value])).order_by(Mission.id)))
     until = today + HORIZON
@@ -49,15 +49,15 @@ def write_due(today: date, now: datetime) -> int:
     consents = [(p.id, m.id, ends, day) for p, m, ends, day in consents_before_meeting(live, today)]
     consents += [(p.id, m.id, ends, None) for p, m, ends in expiring_consents(live, today, until)]
     for participant_id, mission_id, ends, day in consents:
-        for advisor in advisors:
-            written += notify_once(advisor, NoticeKind.CONSENT_ENDING, "main.home", {},
+        for person in _receiving(NoticeKind.CONSENT_ENDING, accounts):
+            written += notify_once(person, NoticeKind.CONSENT_ENDING, "main.home", {},
                                    {"ends_on": ends, **({"meeting_on": day} if day else {})},
                                    f"{participant_id}:{mission_id}:{ends.isoformat()}")
     assessments = [(p.id, i.id, ends, day) for p, i, ends, day in assessments_before_meeting(live, today)]
     assessments += [(p.id, i.id, ends, None) for p, i, ends in expiring_assessments(live, today, until)]
     for participant_id, item_id, ends, day in assessments:
-        for advisor in advisors:
-            written += notify_once(advisor, NoticeKind.ASSESSMENT_ENDING, "main.home", {},
+        for person in _receiving(NoticeKind.ASSESSMENT_ENDING, accounts):
+            written += notify_once(person, NoticeKind.ASSESSMENT_ENDING, "main.home", {},
                                    {"ends_on": ends, **({"meeting_on": day} if day else {})},
                                    f"{participant_id}:{item_id}:{ends.isoformat()}")
 

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import STAFF_ROLES, Role, User
+from ..access import roles_allowed
+from ..auth.models import Role, User
 from ..enums import LabelledEnum, MemberText, sql_in
 from ..extensions import db
 from ..facts import created, facts, row_id
@@ -67,21 +68,23 @@ class NoticeKind(LabelledEnum):
 
     @property
     def roles(self) -> frozenset[Role]:
-        """The roles whose holders may get this kind: those the page it links to admits."""
-        return KIND_ROLES[self]
+        """The roles whose holders may get this kind: those the access table admits to the page where what it tells
+        is dealt with (``KIND_PAGES``)."""
+        return frozenset(roles_allowed(KIND_PAGES[self]))
 
     def for_user(self, user: User) -> bool:
         return user.has_role(*self.roles)
 
 
-KIND_ROLES: dict[NoticeKind, frozenset[Role]] = {
-    NoticeKind.SIGNOFF_REQUESTED: frozenset({Role.ADVISOR, Role.APPROVER}),
-    NoticeKind.SIGNOFFS_VOIDED: STAFF_ROLES,
-    NoticeKind.CONSENT_ENDING: frozenset({Role.ADVISOR}),
-    NoticeKind.ASSESSMENT_ENDING: frozenset({Role.ADVISOR}),
-    NoticeKind.FOLLOW_UP_DUE: STAFF_ROLES,
-    NoticeKind.MISSION_FINALISED: frozenset(Role),
-    NoticeKind.FEED_EXPIRING: frozenset(Role),
+#: Each kind's page where what it tells is dealt with: who may use it (``access.py``) is who gets the kind.
+KIND_PAGES: dict[NoticeKind, str] = {
+    NoticeKind.SIGNOFF_REQUESTED: "readiness.sign",
+    NoticeKind.SIGNOFFS_VOIDED: "readiness.checklist",
+    NoticeKind.CONSENT_ENDING: "participants.renew",
+    NoticeKind.ASSESSMENT_ENDING: "participants.assess",
+    NoticeKind.FOLLOW_UP_DUE: "followup.after",
+    NoticeKind.MISSION_FINALISED: "missions.show",
+    NoticeKind.FEED_EXPIRING: "calendar.feeds",
 }
 
 #: The only types a notice's parameters and link values may hold: dates are kept as ISO text, the rest as numbers,

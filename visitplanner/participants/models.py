@@ -238,6 +238,11 @@ class ConsentRecord(db.Model):
     def method_label(self) -> str:
         return ConsentMethod(self.method).label
 
+    @property
+    def is_withdrawal(self) -> bool:
+        """The record withdraws consent (it then holds no scopes and no reconfirm-by date)."""
+        return self.kind == ConsentKind.WITHDRAWN
+
     def holds_on(self, day: date) -> bool:
         """Whether the consent still counts on ``day``: through its reconfirm-by date, not after."""
         return self.reconfirm_by is None or day <= self.reconfirm_by
@@ -270,7 +275,7 @@ def consent_state(records: list[ConsentRecord], mission_id: int, today: date) ->
     latest = max((r for r in records if r.mission_id == mission_id), key=lambda r: r.id, default=None)
     if latest is None:
         return NO_CONSENT
-    if latest.kind == ConsentKind.WITHDRAWN:
+    if latest.is_withdrawal:
         return ConsentState(frozenset(), latest, withdrawn=True)
     if not latest.holds_on(today):
         return ConsentState(frozenset(), latest, expired=True)

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import Role
 from ..enums import LabelledEnum, RiskLevel, sql_in
 from ..extensions import db
 from ..facts import UPDATED, created, facts, raising, revision_counter, row_id, version_counter
@@ -128,10 +127,11 @@ class Partnership(db.Model):
     def label(self) -> str:
         return f"{self.own_organisation} – {self.partner_region}"
 
-    def can_create_mission(self, user: User) -> bool:
-        """A protocol officer creates missions; while engagement is advised against, only an approver (with an
-        override and its reason)."""
-        return user.has_role(Role.APPROVER) if self.advised_against else user.has_role(Role.PROTOCOL)
+    @property
+    def needs_override(self) -> bool:
+        """While engagement is advised against, a mission goes ahead only with an override and its reason (who may
+        create one then, and who may override, is ``access.py``'s)."""
+        return self.advised_against
 
     @property
     def kind_label(self) -> str:

@@ -11,6 +11,7 @@ from ..contacts.queries import contacts_of, follow_ups_between_visits
 from ..disclosure import ReportAudience, involved_party, may_read_what_was_said, report_audience
 from ..extensions import db
 from ..followup.models import FollowUpStatus
+from ..missions.operations import may_create_mission
 from ..stakeholders.models import input_gaps
 from ..stakeholders.queries import involvement_of
 from ..forms import ConfirmForm, save_edit, save_form
@@ -79,6 +80,7 @@ def show(partnership: Partnership):
     objectives = [o for o in partnership.objectives if not o.is_project]
     involved = involvement_of([o.id for o in partnership.objectives])
     return render_template("partnerships/show.html", partnership=partnership,
+                           may_create_mission=may_create_mission(current_user, partnership),
                            raised=items_per_theme(partnership_id),
                            themes=themes_raised([partnership_id])[partnership_id], recent=RECENT_MISSIONS,
                            objectives=objectives, projects=[o for o in partnership.objectives if o.is_project],

@@ -4,7 +4,8 @@
 none (``NotPersonal``), on itself: ``info=facts(..., privacy=...)`` (``visitplanner/facts.py``, in the words of
 ``visitplanner/personal_data.py``). ``tests/app/test_facts.py`` and ``tests/privacy/test_processing_record.py`` fail on a column
 that does not. Whether a column is encrypted at rest is not written here either: the record reads it from the
-column's type (``crypto.EncryptedText``).
+column's type (``crypto.EncryptedText``). What else a new column declares, and where, is in ``docs/engineers.md``,
+"The commit pipeline and where a new column declares its facts".
 """
 
 from __future__ import annotations

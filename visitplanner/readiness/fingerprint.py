@@ -12,7 +12,8 @@ delegation, the companies taking part, each participant's consent state and safe
 
 **Adding a column the signers rely on?** Say so on the column (``fingerprint=Vouched(...)``): it is then
 fingerprinted and described without a line here. ``tests/readiness/test_binding.py`` changes each kind of fact and expects
-the sign-offs voided.
+the sign-offs voided. What else a new column declares there is in ``docs/engineers.md``, "The commit pipeline and where
+a new column declares its facts".
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""A mission's lifecycle as one table: ``(status, action) -> status``, and who may take each step.
+"""A mission's lifecycle as one table: ``(status, action) -> status``; a step taken by hand has a page.
 
 Operations ask :func:`target` before they move a mission; pages render :func:`action_options`; the transition
-tests import :data:`TRANSITIONS`. Nothing else names a status to decide what may happen next.
+tests import :data:`TRANSITIONS`. Nothing else names a status to decide what may happen next. Who takes a step is the
+access table's (``access.py``: the roles its page admits); who may not sign, four eyes, is stated here once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth.models import Role, User
+from ..access import allows, may
+from ..auth.models import User
 from ..enums import LabelledEnum, MemberText
 from ..errors import RuleViolation
 from ..messages import Message, stored
@@ -52,25 +54,22 @@ class Action(LabelledEnum):
     })
 
 
-PROTOCOL = frozenset({Role.PROTOCOL})
-SIGNERS = frozenset(Role(r.value) for r in SignOffRole)
-SYSTEM = frozenset()
-
 D, R, F, C, X = (MissionStatus.DRAFT, MissionStatus.READY, MissionStatus.FINALISED, MissionStatus.COMPLETED,
                  MissionStatus.CANCELLED)
 
-#: (status, action) -> (status after, the roles that take the step by hand; none: the system takes it).
-TRANSITIONS: dict[tuple[MissionStatus, Action], tuple[MissionStatus, frozenset[Role]]] = {
-    (D, Action.SUBMIT): (R, PROTOCOL),
-    (D, Action.CANCEL): (X, PROTOCOL),
-    (R, Action.SIGN_OFF): (R, SIGNERS),  # the first of two; the second is followed by FINALISE
-    (R, Action.FINALISE): (F, SYSTEM),
-    (R, Action.RETURN): (D, PROTOCOL),
-    (R, Action.VOID): (D, SYSTEM),
-    (R, Action.CANCEL): (X, PROTOCOL),
-    (F, Action.VOID): (D, SYSTEM),
-    (F, Action.COMPLETE): (C, PROTOCOL),
-    (F, Action.CANCEL): (X, PROTOCOL),
+#: (status, action) -> status after. A step with a page (``ENDPOINTS``) is taken by hand, by the roles the access
+#: table admits to that page; the others (finalising, voiding) the system takes.
+TRANSITIONS: dict[tuple[MissionStatus, Action], MissionStatus] = {
+    (D, Action.SUBMIT): R,
+    (D, Action.CANCEL): X,
+    (R, Action.SIGN_OFF): R,  # the first of two; the second is followed by FINALISE
+    (R, Action.FINALISE): F,
+    (R, Action.RETURN): D,
+    (R, Action.VOID): D,
+    (R, Action.CANCEL): X,
+    (F, Action.VOID): D,
+    (F, Action.COMPLETE): C,
+    (F, Action.CANCEL): X,
 }
 
 
@@ -79,12 +78,16 @@ def target(status: str, action: Action) -> MissionStatus:
     step = TRANSITIONS.get((MissionStatus(status), action))
     if step is None:
         raise RuleViolation(action.refused)
-    return step[0]
+    return step
 
 
-def may_take(user: User, action: Action) -> bool:
-    """Whether ``user``'s roles take ``action`` by hand in any status (the route's guard)."""
-    return any(a == action and user.has_role(*roles) for (_status, a), (_target, roles) in TRANSITIONS.items())
+#: The decision (``access.py``) of signing off in each role.
+SIGNS_AS = {SignOffRole.ADVISOR: "sign off as advisor", SignOffRole.APPROVER: "sign off as approver"}
+
+
+def may_sign_as(user: User, role: SignOffRole) -> bool:
+    """Whether ``user``'s roles sign off in ``role`` (four eyes aside: :func:`four_eyes_refusal`)."""
+    return may(user, SIGNS_AS[role])
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,8 @@ ENDPOINTS = {
 def action_options(mission, user: User) -> list[ActionOption]:
     """The steps ``user`` may take on ``mission`` now, in the table's order; a sign-off once per role still open."""
     options = []
-    for (status, action), (_target, roles) in TRANSITIONS.items():
-        if status != mission.status or not roles or not user.has_role(*roles):
+    for status, action in TRANSITIONS:
+        if status != mission.status or action not in ENDPOINTS or not allows(user, ENDPOINTS[action]):
             continue
         if action == Action.SIGN_OFF:
             options += [ActionOption(action, role) for role in open_sign_off_roles(mission, user)]
@@ -157,4 +160,4 @@ def open_sign_off_roles(mission, user: User) -> list[SignOffRole]:
     if four_eyes_refusal(mission, user.id, standing) is not None:
         return []
     signed = {s.role for s in standing}
-    return [role for role in SignOffRole if role.held_by(user) and role.value not in signed]
+    return [role for role in SignOffRole if may_sign_as(user, role) and role.value not in signed]

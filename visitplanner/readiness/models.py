@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..facts import IDENTITY, facts, raising, row_id
@@ -27,10 +27,6 @@ class SignOffRole(LabelledEnum):
     APPROVER = "approver"
 
     __labels__ = {ADVISOR: _l("Human-rights advisor"), APPROVER: _l("Approver")}
-
-    def held_by(self, user: User) -> bool:
-        """Whether ``user`` has the account role that signs in this role."""
-        return user.has_role(Role(self.value))
 
 
 class SignOff(db.Model):

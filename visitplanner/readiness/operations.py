@@ -13,8 +13,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from ..access import may
 from ..audit.operations import record
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import format_date
@@ -26,7 +27,7 @@ from ..revisions import keep_as_is
 from ..timeutil import now_utc
 from .checks import PRE_SIGNOFF, Context, failing, participant_links, run_checks
 from .fingerprint import changes_since, fingerprint, vouched_content
-from .lifecycle import TRANSITIONS, Action, four_eyes_refusal, target
+from .lifecycle import TRANSITIONS, Action, four_eyes_refusal, may_sign_as, target
 from .models import (
     TALKING_POINTS_BLOCK,
     ManualCheck,
@@ -148,7 +149,7 @@ def sign_off_refusal(actor: User, mission: Mission, role: SignOffRole, today: da
         target(mission.status, Action.SIGN_OFF)
     except RuleViolation as refused:
         return refused.message
-    if not role.held_by(actor):
+    if not may_sign_as(actor, role):
         return _("You do not have the role %(role)s.", role=role.label)
     refusal = four_eyes_refusal(mission, actor.id, standing_sign_offs(mission))
     if refusal is not None:
@@ -195,7 +196,7 @@ def sign_off(actor: User, mission: Mission, role: SignOffRole, today: date, *, c
 
 def record_override(actor: User, mission: Mission, reason: str) -> None:
     """An approver records why the mission goes ahead although the partnership is advised against."""
-    if not actor.has_role(Role.APPROVER):  # the decision is the approver's, whoever else reaches this
+    if not may(actor, "override the advice against engagement"):  # whoever else reaches this
         raise RuleViolation(_("Only an approver can override the advice against engagement."))
     if not mission.partnership.advised_against:
         raise RuleViolation(_("Engagement with this partner is not advised against; no override is needed."))

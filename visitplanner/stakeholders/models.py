@@ -179,7 +179,7 @@ class Involvement(db.Model):
     #: What they said or contributed; encrypted at rest, read by the roles that may see real names when the party
     #: is protected, taken away with the person's data (retention, erasure).
     said: Mapped[str] = mapped_column(EncryptedText("involvements.said"), default="",
-                                      info=_involved(personal(Category.FREE_TEXT, CIVIL)))
+                                      info=_involved(personal(Category.FREE_TEXT, CIVIL), _l("What they said")))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=_involved(ACTED))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, info=created(OFFICE))
 

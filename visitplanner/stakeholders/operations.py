@@ -6,8 +6,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from ..access import may
 from ..audit.operations import changed, record, snapshot
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..errors import RuleViolation, StaleEdit
 from ..extensions import db
 from ..missions.models import Company
@@ -75,7 +76,7 @@ def set_protection(actor: User, stakeholder: Stakeholder, *, expected_version: i
     Civil society in the partner region and diaspora organisations are never released."""
     if expected_version != stakeholder.version:
         raise StaleEdit()
-    if not actor.has_role(Role.ADVISOR):
+    if not may(actor, "decide protection"):
         raise RuleViolation(_("Only the human-rights advisor decides whether an organisation is protected."))
     if protected == stakeholder.protected:
         return stakeholder
