@@ -117,10 +117,21 @@ class VersionedForm(BaseForm):
         """The fields a stale save is merged by: every field of the record, not the form's own bookkeeping."""
         return [f for f in self if f.name not in ("version", "base", "csrf_token") and f.type != "SubmitField"]
 
-    def remember(self, conflicts: tuple[Conflict, ...] = ()) -> None:
-        """Keep what the form shows now as the base of the next save (and the fields still to choose between)."""
+    def remember(self, conflicts: tuple[Conflict, ...] = (), *, seen: dict | None = None) -> None:
+        """Keep what the form shows now as the base of the next save (and the fields still to choose between);
+        ``seen``: what else of the record the page showed, for a form that is not merged field by field but must tell
+        what changed meanwhile (:meth:`seen_then`)."""
         values = {f.name: plain(f.data) for f in self.merged_fields()}
-        self.base.data = _signer().dumps({"values": values, "conflicts": [list(astuple(c)) for c in conflicts]})
+        self.base.data = _signer().dumps({"values": values, "conflicts": [list(astuple(c)) for c in conflicts],
+                                          "seen": {k: plain(v) for k, v in (seen or {}).items()}})
+
+    def seen_then(self) -> dict | None:
+        """What the page showed of the record when it was loaded (``remember(seen=...)``); None when not known."""
+        try:
+            seen = _signer().loads(self.base.data or "").get("seen")
+        except (BadData, AttributeError):
+            return None
+        return seen if isinstance(seen, dict) else None
 
     def remembered(self) -> tuple[dict | None, tuple[Conflict, ...]]:
         """What the form showed when it was loaded, and the conflicts whose choice is still open; (None, ()) when the
@@ -167,7 +178,9 @@ def shown_value(field, value) -> str:
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     choices = getattr(field, "choices", None)
-    if choices and not callable(choices):
+    if callable(choices):  # WTForms calls them without arguments too (the roles, a zone list)
+        choices = choices()
+    if choices:
         labels = {str(v): str(label) for v, label in choices}
         if isinstance(value, list):
             return ", ".join(labels.get(str(v), str(v)) for v in value)
@@ -288,7 +301,7 @@ def save_edit(form: VersionedForm, change: Callable[[], object], *, latest: Call
     which to keep. ``noun`` names the record in messages ("this item", "this mission").
     """
     now = latest()
-    _base, still_open = form.remembered()
+    base, still_open = form.remembered()
     chosen = {c.name: request.form.get(f"keep-{c.name}") for c in still_open}
     merged = False
     if form.version_value() != now.version_value():
@@ -309,7 +322,9 @@ def save_edit(form: VersionedForm, change: Callable[[], object], *, latest: Call
                 "Someone else changed %(noun)s while you were editing, in fields you changed too. Nothing is "
                 "saved yet: choose below which value to keep for each.", noun=noun))
             return False
-        merged = True
+        # Told only when others changed something the form shows, not when the record's version moved by itself
+        # (an account's sign-in, an item's field this form does not edit).
+        merged = base is None or any(plain(f.data) != base.get(f.name) for f in now.merged_fields())
     elif still_open:
         if any(choice not in ("theirs", "mine") for choice in chosen.values()):
             form.conflicts = still_open

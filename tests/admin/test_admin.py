@@ -202,7 +202,11 @@ def test_changed_roles_end_the_accounts_sessions_and_take_effect_at_the_next_sig
     assert theirs.get("/partnerships/").status_code == 200
 
 
-def test_a_stale_edit_is_refused_and_the_input_kept(app, client, admin, make_account, stored):
+def test_a_save_from_a_page_without_its_base_shows_what_differs_and_keeps_the_input(
+        app, client, admin, make_account, stored):
+    """A page that does not say what it showed (one from before merged edits): every field that differs from the
+    account as it is now is shown side by side, and nothing is saved until the administrator chooses (merged edits
+    of two pages: test_account_merged_edits.py)."""
     account = make_account(Role.DELEGATE, name="Oude Naam")
     with app.app_context():  # someone else saves first
         db.session.get(User, account.id).name = "Intussen Gewijzigd"
@@ -213,24 +217,27 @@ def test_a_stale_edit_is_refused_and_the_input_kept(app, client, admin, make_acc
 
     assert response.status_code == 200
     body = page_text(response)
-    assert "Someone else changed this account while you were editing. Your input is kept below" in body
+    assert "Someone else changed this account while you were editing, in fields you changed too." in body
     assert 'value="Mijn Invoer"' in body
     assert re.search(r'<input checked[^>]*value="approver"', body), "the chosen role is kept"
-    assert not re.search(r'<input checked[^>]*value="delegate"', body), "the stored role is not put back"
+    assert 'name="keep-name"' in body and 'name="keep-roles"' in body
     saved = stored.account(account.email)
     assert saved.name == "Intussen Gewijzigd" and saved.roles == {Role.DELEGATE}
     assert stored.audit("user.update") == []
 
 
-def test_after_a_stale_edit_saving_again_works(app, client, admin, make_account, stored):
+def test_after_choosing_saving_again_works(app, client, admin, make_account, stored):
     account = make_account(Role.DELEGATE)
     with app.app_context():
         db.session.get(User, account.id).name = "Intussen Gewijzigd"
         commit()
     response = client.post(f"/admin/users/{account.id}/edit", data=edit_form(account, name="Mijn Invoer"))
-    current = re.search(r'name="version" type="hidden" value="(\d+)"', response.get_data(as_text=True)).group(1)
+    body = response.get_data(as_text=True)
+    current = re.search(r'name="version" type="hidden" value="(\d+)"', body).group(1)
+    base = re.search(r'name="base" type="hidden" value="([^"]+)"', body).group(1)
 
-    again = client.post(f"/admin/users/{account.id}/edit", data=edit_form(account, name="Mijn Invoer", version=current))
+    again = client.post(f"/admin/users/{account.id}/edit", data={
+        **edit_form(account, name="Mijn Invoer", version=current), "base": base, "keep-name": "mine"})
 
     assert again.status_code == 302
     assert stored.account(account.email).name == "Mijn Invoer"

@@ -10,6 +10,7 @@ from html import unescape
 
 import pytest
 from sqlalchemy import func, select
+from support.pages import form_values
 from support.readiness import audit_count, finalise, freeze_today, post_and_void, ready_mission
 from support.sql import Statements
 
@@ -132,11 +133,20 @@ def test_a_stale_edit_on_the_page_keeps_the_text_and_says_so(s, client, en, logi
     before = every_row()
     response = client.post(f"/library/{entry.id}/edit", data={
         "based_on": "1", "title": entry.label, "text": "Mijn eigen versie", "sources": SOURCES})
-    html = page(response.get_data(as_text=True))
+    raw = response.get_data(as_text=True)
+    html = page(raw)
     assert response.status_code == 200
-    assert "Someone else made a new version of this entry while you were editing" in html
-    assert "Mijn eigen versie" in html
+    assert ("Someone else made a new version of this entry while you were editing. Its text is shown below and "
+            "yours is kept in the form: compare them and save again.") in html
+    newer = html[html.index('id="newer-title"'):html.index("</section>", html.index('id="newer-title"'))]
+    assert "Version 2, saved meanwhile" in newer and f"{ANSWER} {LATER}" in newer, "the newer version is shown"
+    again = form_values(raw)
+    assert again["text"] == "Mijn eigen versie" and again["based_on"] == "2", "their text kept, based on version 2"
     assert every_row() == before
+
+    assert client.post(f"/library/{entry.id}/edit", data=again).status_code == 302
+    db.session.expire_all()
+    assert [v.text for v in db.session.get(LibraryEntry, entry.id).versions][-1] == "Mijn eigen versie"
 
 
 @pytest.mark.parametrize("data, field, message", [

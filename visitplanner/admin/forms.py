@@ -19,6 +19,11 @@ class UserForm(VersionedForm):
         validators=[Optional(), Length(max=1000)],
     )
 
+    def merged_fields(self) -> list:
+        """The account's details, roles and active flag; never the password, which is no field of the record and
+        must not travel in the page's base."""
+        return [f for f in super().merged_fields() if f.name != "password"]
+
 
 class NewUserForm(UserForm):
     password = PasswordField(

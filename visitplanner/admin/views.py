@@ -11,7 +11,7 @@ from ..audit.queries import mission_titles, recent
 from ..auth.models import User
 from ..auth.operations import create_user, end_sessions, reset_second_factor, update_user
 from ..extensions import db
-from ..forms import ConfirmForm, parse_id, save_form
+from ..forms import ConfirmForm, parse_id, save_edit, save_form
 from ..privacy.markdown import render_markdown
 from ..privacy.record import TITLE, build_record, layout
 from ..shell import loads
@@ -44,25 +44,35 @@ def new_user():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
+def _user_filled(user: User) -> UserForm:
+    """The account form filled from the account as it is now (no password: that is only ever typed)."""
+    form = UserForm(formdata=None, obj=user)
+    form.roles.data = sorted(r.value for r in user.role_names)
+    form.password.data = ""
+    form.version.data = user.version
+    form.remember()
+    return form
+
+
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @loads("user")
 def edit_user(user: User):
-    """Change an account: details, roles, active, password."""
-    form = UserForm(obj=user)
-    if request.method == "GET":
-        form.roles.data = sorted(r.value for r in user.role_names)
-        form.version.data = user.version
-    if form.validate_on_submit() and save_form(
+    """Change an account: details, roles, active, password; a save based on an older page keeps what another
+    administrator saved meanwhile (the roles as a set: what each added and removed)."""
+    form = _user_filled(user) if request.method == "GET" else UserForm()
+    if form.validate_on_submit() and save_edit(
         form,
         lambda: update_user(current_user, user, expected_version=form.version_value(), email=form.email.data,
                             name=form.name.data, roles=form.roles.data, active=form.active.data,
                             password=form.password.data or None),
-        stale_message=_("Someone else changed this account while you were editing. Your input is kept below; "
-                        "check it against the current details and save again."),
-        current_version=lambda: user.version,
+        latest=lambda: _user_filled(user), noun=_("this account"),
     ):
         flash(_("Account %(email)s saved.", email=user.email), "success")
         return redirect(url_for("admin.users"))
+    if form.conflicts and form.password.data:
+        # A password field is never written back into the page: say so, rather than drop it unnoticed.
+        form.password.errors = [*form.password.errors, _("Type the new password again: a password is never kept in "
+                                                         "the page.")]
     return render_template("admin/user_form.html", form=form, user=user)
 
 

@@ -185,7 +185,8 @@ def _attendee_choices(form: ItemForm, mission) -> None:
     form.attendees.choices = [(m.id, m.display_name) for m in mission.members]
     ours = participants_of_mission(mission.id)
     known = {p.id for p in ours}
-    search = request.form.get(SEARCH, "") if request.method == "POST" else ""
+    # A search is text to look for: control characters (a NUL, which PostgreSQL refuses in a query) are dropped.
+    search = "".join(c for c in request.form.get(SEARCH, "") if c.isprintable()) if request.method == "POST" else ""
     found = find_participants(search, by_real_name=may_see_real_names(current_user)) if search else []
     # Only ids the database can hold: a larger one (typed into the request) is the form's to refuse, not PostgreSQL's.
     ticked = {i for i in form.participants.data or [] if isinstance(i, int) and 0 < i <= MAX_ID} - known - {

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..forms import BaseForm, MultiCheckboxField, strip
+from ..forms import BaseForm, MultiCheckboxField, VersionedForm, strip
 from .models import EntryKind
 
 SOURCES_HINT = _l("At least one, one per line: title, link or citation, and date.")
@@ -28,12 +28,12 @@ class EntryForm(BaseForm):
     based_on = HiddenField()
 
 
-class ComposeForm(BaseForm):
-    """Compose an item's talking points from the library."""
+class ComposeForm(VersionedForm):
+    """Compose an item's talking points from the library; ``version`` and ``base`` are the item's version and its
+    talking points as the page showed them."""
 
     versions = MultiCheckboxField(_l("Entries of the library"), coerce=int, validators=[DataRequired(
         message=_l("Choose at least one entry of the library."))])
-    version = HiddenField()
 
 
 class PolicyForm(BaseForm):

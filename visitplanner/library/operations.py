@@ -78,6 +78,11 @@ def retire_entry(actor: User, entry: LibraryEntry) -> LibraryEntry:
     return entry
 
 
+def composed_text(talking_points: str, texts: list[str]) -> str:
+    """An item's talking points with the library's texts added after what is there."""
+    return "\n\n".join([(talking_points or "").strip(), *texts]).strip()
+
+
 def compose_talking_points(actor: User, item: ProgrammeItem, version_ids: list[int], *,
                            expected_version: int | None) -> list[LibraryVersion]:
     """Compose an item's talking points from the library: each chosen version's text is copied into them (after what
@@ -98,7 +103,7 @@ def compose_talking_points(actor: User, item: ProgrammeItem, version_ids: list[i
     if already & set(wanted):
         raise RuleViolation(_("These talking points were already composed from that version."), "versions")
     chosen = [found[i] for i in wanted]
-    text = "\n\n".join([item.talking_points.strip(), *(v.text for v in chosen)]).strip()
+    text = composed_text(item.talking_points, [v.text for v in chosen])
     amend_talking_points(actor, item, expected_version=expected_version, talking_points=text,
                          theme_ids=[v.entry.theme_id for v in chosen],
                          noted={"composed_from": [None, [f"{v.title} ({v.number})" for v in chosen]]})

@@ -12,7 +12,14 @@ from ..partnerships.models import FocalTheme
 from ..shell import loads
 from .forms import ComposeForm, EntryForm, PolicyForm, int_or_none
 from .models import LibraryEntry
-from .operations import add_entry, compose_talking_points, retire_entry, revise_entry, revise_policy
+from .operations import (
+    add_entry,
+    compose_talking_points,
+    composed_text,
+    retire_entry,
+    revise_entry,
+    revise_policy,
+)
 from .queries import (
     composed_for,
     current_policy,
@@ -66,18 +73,22 @@ def revise(entry: LibraryEntry):
         current = entry.current
         form.title.data, form.text.data, form.sources.data = current.title, current.text, current.sources
         form.based_on.data = current.number
+    # A newer version saved meanwhile is never overwritten (every version is kept): it is shown beside the form, which
+    # keeps what the advisor typed and is based on it from now on.
+    stale = request.method == "POST" and int_or_none(form.based_on.data) != entry.current.number
     if form.validate_on_submit() and save_form(form, lambda: revise_entry(
             current_user, entry, based_on=int_or_none(form.based_on.data), title=form.title.data,
             text=form.text.data, sources=form.sources.data),
-            stale_message=_("Someone else made a new version of this entry while you were editing. Your text is kept "
-                            "below; compare it with the latest version and save again."),
+            stale_message=_("Someone else made a new version of this entry while you were editing. Its text is "
+                            "shown below and yours is kept in the form: compare them and save again."),
             current_version=None):
         flash(_("Version %(number)d of “%(title)s” saved; the earlier versions are kept.",
                 number=entry.current.number, title=entry.current.title), "success")
         return redirect(url_for("library.entry", entry_id=entry.id))
-    if request.method == "POST" and int_or_none(form.based_on.data) != entry.current.number:
+    if stale:
         form.based_on.data = entry.current.number
-    return render_template("library/entry_form.html", form=form, theme=entry.theme, entry=entry)
+    return render_template("library/entry_form.html", form=form, theme=entry.theme, entry=entry,
+                           newer=entry.current if stale else None)
 
 
 @bp.route("/library/<int:entry_id>/retire", methods=["GET", "POST"])
@@ -100,27 +111,59 @@ def retire(entry: LibraryEntry):
 @bp.route("/items/<int:item_id>/talking-points", methods=["GET", "POST"])
 @loads("item")
 def compose(item: ProgrammeItem):
-    """Compose an item's talking points from the library of its partnership's focal themes."""
+    """Compose an item's talking points from the library of its partnership's focal themes.
+
+    Composing adds the chosen texts after the talking points; it never takes anything away. When the item changed
+    since the page was opened but not its talking points, the entries are added on top of it as it is now. When its
+    talking points changed, nothing is saved: they are shown side by side (when the page was opened, as saved
+    meanwhile, and with the chosen entries added after them), the choice stays ticked and the form carries the
+    current version, so that saving again adds the entries to the talking points as they are now. There is no
+    choice of "yours" over theirs: that would take away what someone else wrote (a person who means to, edits the
+    item).
+    """
     mission = item.mission
     themes = mission.partnership.focal_themes
     own = {t.id for t in item.focal_themes}
     entries = sorted(entries_of([t.id for t in themes], retired=False),
                      key=lambda e: (e.theme_id not in own, e.theme_id, e.kind, e.id))
-    form = ComposeForm()
+    by_version = {e.current.id: e for e in entries}
+    form = ComposeForm(formdata=None) if request.method == "GET" else ComposeForm()
     form.versions.choices = [(e.current.id, e.current.title) for e in entries]
     if request.method == "GET":
-        form.version.data = item.version
-    if form.validate_on_submit() and save_form(form, lambda: compose_talking_points(
-            current_user, item, form.versions.data, expected_version=int_or_none(form.version.data)),
-            stale_message=_("Someone else changed this item while you were choosing. Check its talking points "
-                            "below and choose again."),
-            current_version=lambda: item.version):
-        flash(_("The talking points of “%(title)s” are composed from the library: the text is copied into them.",
-                title=item.title), "success")
-        return redirect(url_for("library.compose", item_id=item.id))
+        _remember_item(form, item)
+    changed = None
+    if form.validate_on_submit():
+        then = (form.seen_then() or {}).get("talking_points")
+        stale = form.version_value() != item.version
+        if stale and then != item.talking_points:
+            changed = {"before": then, "theirs": item.talking_points,
+                       "yours": composed_text(item.talking_points, [by_version[v].current.text
+                                                                    for v in form.versions.data])}
+            _remember_item(form, item)
+            form.form_errors.append(_("Someone else changed the talking points of this item while you were "
+                                      "choosing. Nothing is added yet: compare them below, then save again to add "
+                                      "your entries after the talking points as they are now."))
+        elif save_form(form, lambda: compose_talking_points(
+                current_user, item, form.versions.data, expected_version=item.version if stale
+                else form.version_value()),
+                stale_message=_("Someone else changed this item while you were choosing. Check its talking points "
+                                "below and choose again."),
+                current_version=lambda: item.version):
+            if stale:
+                flash(_("Someone else changed this item while you were choosing, not its talking points: your "
+                        "entries are added to them as they are now."), "info")
+            flash(_("The talking points of “%(title)s” are composed from the library: the text is copied into them.",
+                    title=item.title), "success")
+            return redirect(url_for("library.compose", item_id=item.id))
     return render_template("library/compose.html", form=form, item=item, mission=mission,
-                           by_version={e.current.id: e for e in entries}, own=own,
+                           by_version=by_version, own=own, changed=changed,
                            composed=composed_for([item.id]).get(item.id, []))
+
+
+def _remember_item(form: ComposeForm, item: ProgrammeItem) -> None:
+    """The form carries the item's version and its talking points as the page shows them."""
+    form.version.data = item.version
+    form.remember(seen={"talking_points": item.talking_points})
 
 
 @bp.route("/policy")

@@ -1,11 +1,12 @@
 """Input shape of the register's forms and of an objective's involvement."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import BaseForm, VersionedForm, strip
-from .models import InvolvementWay, StakeholderKind
+from .models import InvolvementWay, Stakeholder, StakeholderKind
 
 
 class StakeholderForm(VersionedForm):
@@ -30,6 +31,27 @@ class ProtectionForm(VersionedForm):
                            description=_l("Required to release it, e.g. a national organisation that speaks in public "
                                           "under its own name."))
 
+    #: What the page showed of the organisation, and how each is labelled where it changed meanwhile.
+    SEEN = ("alias", "kind", "protected", "reason")
+
+    @staticmethod
+    def state(stakeholder: Stakeholder) -> dict:
+        """What the page shows of the organisation, kept in the form's base to tell later what changed meanwhile."""
+        return {"alias": stakeholder.alias, "kind": stakeholder.kind, "protected": stakeholder.protected,
+                "reason": stakeholder.released_reason}
+
+    def changed_meanwhile(self, stakeholder: Stakeholder) -> list[tuple[str, str, str]] | None:
+        """What changed of the organisation since the page was loaded, as (label, then, now); None when the page did
+        not say what it showed."""
+        then = self.seen_then()
+        if then is None:
+            return None
+        now = self.state(stakeholder)
+        labels = {"alias": _("Alias"), "kind": _("Kind"), "protected": _("Protected"),
+                  "reason": _("Why it need not be protected")}
+        return [(labels[name], _shown(name, then.get(name)), _shown(name, now[name]))
+                for name in self.SEEN if then.get(name) != now[name]]
+
 
 class InvolvementForm(BaseForm):
     party = SelectField(_l("Who"), validators=[InputRequired()],
@@ -41,3 +63,11 @@ class InvolvementForm(BaseForm):
                          validators=[Optional(), Length(max=5000)],
                          description=_l("Kept encrypted. For a protected organisation or a person, read only by the "
                                         "human-rights advisor, the approver and the administrator."))
+
+
+def _shown(name: str, value) -> str:
+    if name == "protected":
+        return _("yes") if value else _("no")
+    if name == "kind" and value in {k.value for k in StakeholderKind}:
+        return str(StakeholderKind(value).label)
+    return value or "—"

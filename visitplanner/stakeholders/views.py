@@ -105,21 +105,45 @@ def edit(stakeholder: Stakeholder):
     return render_template("stakeholders/form.html", form=form, stakeholder=stakeholder)
 
 
+def _protection_filled(stakeholder: Stakeholder) -> ProtectionForm:
+    """The protection form filled from the organisation as it is now, remembering what the page shows of it."""
+    form = ProtectionForm(formdata=None)
+    form.protected.data = "yes" if stakeholder.protected else "no"
+    form.reason.data = stakeholder.released_reason
+    form.version.data = stakeholder.version
+    form.remember(seen=ProtectionForm.state(stakeholder))
+    return form
+
+
 @bp.route("/stakeholders/<int:stakeholder_id>/protection", methods=["GET", "POST"])
 @loads("stakeholder")
 def protection(stakeholder: Stakeholder):
-    """The advisor decides whether an organisation is protected; releasing it needs a reason."""
-    form = ProtectionForm()
-    if request.method == "GET":
-        form.protected.data = "yes" if stakeholder.protected else "no"
-        form.reason.data = stakeholder.released_reason
-        form.version.data = stakeholder.version
-    if form.validate_on_submit() and save_form(form, lambda: set_protection(
-            current_user, stakeholder, expected_version=form.version_value(), protected=form.protected.data == "yes",
-            reason=form.reason.data or "")):
-        flash(_("Protection saved."), "success")
-        return redirect(url_for("stakeholders.show", stakeholder_id=stakeholder.id))
-    return render_template("stakeholders/protection.html", form=form, stakeholder=stakeholder)
+    """The advisor decides whether an organisation is protected; releasing it needs a reason.
+
+    A decision made on an older page is never applied, nor merged, even when only other fields changed meanwhile:
+    whether an organisation may be named rests on who it is (its kind, its name), and a change there (moved to the
+    diaspora, renamed, released or protected by someone else) may change the decision. The page then shows the
+    organisation as it is now and what changed since it was opened, keeps the advisor's choice and reason in the form,
+    and carries the current version: saving again applies the decision, made on what is there now.
+    """
+    form = _protection_filled(stakeholder) if request.method == "GET" else ProtectionForm()
+    stale, changed = False, None
+    if form.validate_on_submit():
+        if form.version_value() != stakeholder.version:
+            stale, changed = True, form.changed_meanwhile(stakeholder)
+            form.version.data = stakeholder.version
+            form.remember(seen=ProtectionForm.state(stakeholder))
+            form.form_errors.append(_("Someone else changed this organisation while you were deciding. Your "
+                                      "decision is not saved: check it against the organisation as it is now, "
+                                      "shown below, and save again."))
+        elif save_form(form, lambda: set_protection(
+                current_user, stakeholder, expected_version=form.version_value(),
+                protected=form.protected.data == "yes", reason=form.reason.data or ""),
+                current_version=lambda: stakeholder.version):
+            flash(_("Protection saved."), "success")
+            return redirect(url_for("stakeholders.show", stakeholder_id=stakeholder.id))
+    return render_template("stakeholders/protection.html", form=form, stakeholder=stakeholder, stale=stale,
+                           changed=changed)
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>/erase", methods=["GET", "POST"])
