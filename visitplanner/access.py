@@ -14,13 +14,14 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from .auth.models import STAFF_ROLES, Role
+from .auth.models import HoldsRoles, Role
 from .extensions import login_manager
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 
-STAFF = STAFF_ROLES
+#: The office: everyone but the delegation members.
+STAFF = frozenset({Role.ADMIN, Role.PROTOCOL, Role.ADVISOR, Role.APPROVER})
 EVERYONE = frozenset(Role)
 PROTOCOL = frozenset({Role.PROTOCOL})
 PLANNERS = frozenset({Role.PROTOCOL, Role.ADVISOR})
@@ -48,6 +49,13 @@ DECISIONS: dict[str, frozenset[Role]] = {
     "keep the library": ADVISOR,
     # A decision that protects people: whether an organisation is protected is the advisor's alone.
     "decide protection": ADVISOR,
+    # Office staff see every mission, in the office's view (every audience, what an audience leaves out, why items
+    # are kept out of calendars), and hold follow-ups; a delegation member sees the missions they take part in, as
+    # the delegation does (disclosure.may_see_mission).
+    "see every mission": STAFF,
+    "hold a follow-up": STAFF,
+    # Real names of civil-society participants, where their consent allows naming to the audience (disclosure.py).
+    "see real names": frozenset({Role.ADVISOR, Role.APPROVER, Role.ADMIN}),
 }
 
 ACCESS: dict[str, str | frozenset[Role]] = {
@@ -214,8 +222,11 @@ def allows(user, endpoint: str) -> bool:
 
 
 def may(user, decision: str) -> bool:
-    """Whether ``user``'s roles take ``decision`` (a key of ``DECISIONS``; an unknown one is a mistake: KeyError)."""
-    return user is not None and user.is_authenticated and user.has_role(*DECISIONS[decision])
+    """Whether ``user``'s roles take ``decision`` (a key of ``DECISIONS``; an unknown one is a mistake: KeyError).
+    ``user`` is an account, or whatever else holds roles (a feed's owner as a revalidation reads it); no one who is
+    not signed in takes any."""
+    rule = DECISIONS[decision]
+    return isinstance(user, HoldsRoles) and getattr(user, "is_authenticated", True) and user.has_role(*rule)
 
 
 def roles_allowed(endpoint: str) -> list[Role]:

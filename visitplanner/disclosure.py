@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .auth.models import Role, User
+from .access import DECISIONS, may
+from .auth.models import User
 from .enums import LabelledEnum, RiskLevel
 from .extensions import db
 from .followup.models import FollowUp, FollowUpStatus
@@ -76,7 +77,7 @@ _SEEN_BY = {
 
 
 #: The roles that may ever see a civil-society participant's real name.
-NAME_ROLES = frozenset({Role.ADVISOR, Role.APPROVER, Role.ADMIN})
+NAME_ROLES = DECISIONS["see real names"]
 
 #: The consent scope that allows naming a participant to each audience (public and travel-safe: never, whatever
 #: the consent and whoever prepares the copy).
@@ -88,7 +89,12 @@ NAMING_SCOPE = {
 
 
 def may_see_real_names(viewer: User | None) -> bool:
-    return viewer is not None and viewer.has_role(*NAME_ROLES)
+    return may(viewer, "see real names")
+
+
+def may_see_mission(viewer: User, mission: Mission) -> bool:
+    """Office staff see every mission; a delegation member sees the missions they take part in."""
+    return may(viewer, "see every mission") or mission.member_for(viewer) is not None
 
 
 def participant_label(participant: Participant, viewer: User | None) -> str:
@@ -173,7 +179,7 @@ def gets_talking_points(mission: Mission | None, audience: Audience, viewer) -> 
 def audiences_for(user: User) -> list[Audience]:
     """The audiences a user may view or export a programme for, most privileged first. The travel-safe copy is
     for the delegation members who travel and the office that prepares their trip."""
-    if user.is_staff:
+    if may(user, "see every mission"):
         return list(Audience)
     return [Audience.DELEGATION, Audience.TRAVEL, Audience.PARTNER, Audience.PUBLIC]
 
@@ -196,7 +202,7 @@ NAMES_DELEGATION = frozenset({Audience.INTERNAL, Audience.DELEGATION, Audience.T
 def audience_choices(user: User) -> list[Audience]:
     """The audiences offered in a selector. The office chooses among all of them. A delegation member works with
     her delegation's view only (the travel-safe copies are offered beside it, as links), so she gets no selector."""
-    return audiences_for(user) if user.is_staff else []
+    return audiences_for(user) if may(user, "see every mission") else []
 
 
 def feed_audience_choices(user: User) -> list[Audience]:

@@ -34,6 +34,7 @@ from .commit import commit, settle_changes
 from .companies.queries import company_for_page
 from .contacts.models import Contact
 from .contacts.queries import contact_with_follow_ups
+from .disclosure import may_see_mission
 from .extensions import db
 from .itinerary.models import ProgrammeItem
 from .library.models import LibraryEntry
@@ -92,7 +93,7 @@ def register(app: Flask) -> None:
 
 def _may_see(actor, voided: Voided) -> bool:
     mission = db.session.get(Mission, voided.mission_id)
-    return mission is not None and mission.can_view(actor)
+    return mission is not None and may_see_mission(actor, mission)
 
 
 def _confirmed(voided: list[Voided]) -> bool:
@@ -138,7 +139,7 @@ def load_mission(mission_id: int) -> Mission:
     """The mission with what its pages show; 404 when there is none or it is not the user's to see (a delegation
     member sees only the missions they take part in)."""
     mission = mission_for_page(mission_id)
-    if mission is None or not mission.can_view(current_user):
+    if mission is None or not may_see_mission(current_user, mission):
         abort(404)
     return mission
 

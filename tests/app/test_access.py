@@ -246,7 +246,9 @@ def test_the_expected_table_knows_every_route(app):
 
 #: Written by hand from DOMAIN.md: each role signs off in its own role; a protocol officer creates missions, and while
 #: engagement is advised against only an approver goes ahead (an override); the administrator manages everyone's
-#: feeds, office staff follow a partnership or the organisation; the advisor keeps the library and decides protection.
+#: feeds, office staff follow a partnership or the organisation; the advisor keeps the library and decides protection;
+#: office staff see every mission and hold follow-ups (a delegation member sees their own missions); the advisor, the
+#: approver and the administrator see real names.
 EXPECTED_DECISIONS: dict[str, set] = {
     "sign off as advisor": {ADVISOR},
     "sign off as approver": {APPROVER},
@@ -256,6 +258,9 @@ EXPECTED_DECISIONS: dict[str, set] = {
     "follow a partnership or the organisation": OFFICE,
     "keep the library": {ADVISOR},
     "decide protection": {ADVISOR},
+    "see every mission": OFFICE,
+    "hold a follow-up": OFFICE,
+    "see real names": {ADVISOR, APPROVER, ADMIN},
 }
 
 
@@ -286,6 +291,17 @@ def test_no_template_tests_a_role():
     found = [f"{path.relative_to(templates)}:{number}" for path in sorted(templates.rglob("*.html"))
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if any(asks in line for asks in ("is_staff", "has_role", "current_user.role"))]
+    assert found == []
+
+
+def test_no_module_but_the_access_table_tests_for_office_staff(app):
+    """"Is this person office staff?" is a decision of the access table (``may(user, "see every mission")``), not a
+    property of the account that modules test for themselves."""
+    package = Path(visitplanner.__file__).parent
+    found = [f"{path.relative_to(package)}:{number}" for path in sorted(package.rglob("*.py"))
+             if path.name != "access.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "is_staff" in line or "STAFF_ROLES" in line]
     assert found == []
 
 

@@ -31,6 +31,7 @@ from support.clock import replace_clock
 from support.sql import Statements
 
 from visitplanner import limits
+from visitplanner.access import may
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
 from visitplanner.commit import commit
@@ -392,7 +393,7 @@ class FeedEtagMachine(RuleBasedStateMachine):
             db.session.flush()
 
         if self._apply(label, change):
-            self.advisor_is_staff = advisor.is_staff
+            self.advisor_is_staff = may(advisor, "see every mission")
 
     @rule(roles=st.sampled_from(STAFF_ROLE_SETS))
     def set_advisor_roles(self, roles):

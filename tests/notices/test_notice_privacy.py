@@ -15,6 +15,7 @@ from support.clock import replace_clock
 from visitplanner.access import allows
 from visitplanner.auth.models import Role, User
 from visitplanner.calendar.operations import create_feed
+from visitplanner.disclosure import may_see_mission
 from visitplanner.commit import commit
 from visitplanner.demo import load_demo
 from visitplanner.extensions import db
@@ -87,7 +88,7 @@ def test_no_message_of_any_kind_carries_any_text_of_the_office(app, ctx, inbox, 
     for user in users[::2]:
         user.language = "en"  # both languages
     delegate = next(u for u in users if u.has_role(Role.DELEGATE))
-    mission = next(m for m in db.session.scalars(select(Mission).order_by(Mission.id)) if m.can_view(delegate))
+    mission = next(m for m in db.session.scalars(select(Mission).order_by(Mission.id)) if may_see_mission(delegate, m))
     feed, _token = create_feed(delegate, kind="mission", audience="delegation", mission=mission)
     feed.expires_at = now_utc() + timedelta(days=5)
     commit()

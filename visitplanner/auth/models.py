@@ -53,20 +53,12 @@ class Role(LabelledEnum):
 #: What an account holds of its person: sign-in, roles, second factor.
 ACCOUNT = personal(Category.ACCOUNT, USER)
 
-#: Roles that work in the office (everyone but the delegation member).
-STAFF_ROLES = frozenset({Role.ADMIN, Role.PROTOCOL, Role.ADVISOR, Role.APPROVER})
-
-
 class HoldsRoles:
     """What roles say of whoever holds them (``role_names``): an account, or the owner of a feed as a revalidation
     reads it (``calendar/queries.py``)."""
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.role_names.intersection(roles))
-
-    @property
-    def is_staff(self) -> bool:
-        return bool(self.role_names & STAFF_ROLES)
 
 
 class User(HoldsRoles, UserMixin, db.Model):

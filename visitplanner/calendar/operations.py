@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..access import may
 from ..audit.operations import record
 from ..auth.models import User
-from ..disclosure import feed_audiences_for
+from ..disclosure import feed_audiences_for, may_see_mission
 from ..errors import RuleViolation
 from ..extensions import db
 from ..missions.models import Mission
@@ -29,7 +29,7 @@ def create_feed(actor: User, *, kind: str, audience: str, mission: Mission | Non
         raise RuleViolation(_("Choose what the feed covers."), "kind")
     if audience not in {a.value for a in feed_audiences_for(actor)}:
         raise RuleViolation(_("Your role does not allow a feed for this audience."), "audience")
-    if kind == FeedKind.MISSION and (mission is None or not mission.can_view(actor)):
+    if kind == FeedKind.MISSION and (mission is None or not may_see_mission(actor, mission)):
         raise RuleViolation(_("Choose a mission you take part in."), "mission_id")
     if kind in (FeedKind.PARTNERSHIP, FeedKind.ORGANISATION) and not may(
             actor, "follow a partnership or the organisation"):

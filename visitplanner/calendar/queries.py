@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
+from ..access import may
 from ..auth.models import HoldsRoles, Role, User, UserRole
 from ..disclosure import Audience, feed_audiences_for
 from ..extensions import db
@@ -106,10 +107,10 @@ def feed_scope(connection: Connection, feed: FeedFacts) -> FeedScope:
             DelegationMember.user_id == owner.id)
     elif feed.kind == FeedKind.MISSION:
         stmt = select(*columns).where(Mission.id == feed.mission_id)
-        if not owner.is_staff:
+        if not may(owner, "see every mission"):
             stmt = stmt.join(DelegationMember, DelegationMember.mission_id == Mission.id).where(
                 DelegationMember.user_id == owner.id)
-    elif not owner.is_staff:
+    elif not may(owner, "see every mission"):
         return FeedScope(())
     else:
         stmt = (select(Partnership.id, Partnership.revision, Partnership.revised_ms, *columns)

@@ -8,7 +8,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.models import STAFF_ROLES, User, UserRole
+from ..access import DECISIONS
+from ..auth.models import User, UserRole
 from ..contacts.models import Contact
 from ..disclosure import involved_party, may_read_what_was_said
 from ..extensions import db
@@ -68,7 +69,7 @@ def outcome(item: ProgrammeItem):
 
 
 def _staff_choices():
-    stmt = (select(User).join(UserRole).where(UserRole.role.in_([r.value for r in STAFF_ROLES]),
+    stmt = (select(User).join(UserRole).where(UserRole.role.in_([r.value for r in DECISIONS["hold a follow-up"]]),
                                               User.active.is_(True)).order_by(User.name))
     return [(u.id, u.name) for u in db.session.scalars(stmt).unique()]
 

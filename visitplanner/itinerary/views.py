@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..access import allows
+from ..access import allows, may
 from ..auth import reconfirm
 from ..disclosure import (
     DEFAULT_AUDIENCE,
@@ -102,11 +102,11 @@ def _programme_context(mission, *, office_page: bool = False):
         # Double bookings are the planners' to fix, whichever audience's view they look at (never printed).
         "conflicts": double_bookings(mission.items) if allows(current_user, "itinerary.edit") else {},
         # The office is told when the delegation's view leaves the talking points out (visitors are on its list).
-        "talking_points_held_back": current_user.is_staff and audience == Audience.DELEGATION
+        "talking_points_held_back": may(current_user, "see every mission") and audience == Audience.DELEGATION
         and not gets_talking_points(mission, audience, current_user)
         and any(i.talking_points for i in mission.items if i.removed_at is None),
         # What this audience does not see at all, for the office (which can show its own view instead).
-        "hidden": sum(1 for i in mission.items if i.removed_at is None) - len(views) if current_user.is_staff else 0,
+        "hidden": sum(1 for i in mission.items if i.removed_at is None) - len(views) if may(current_user, "see every mission") else 0,
     }
 
 

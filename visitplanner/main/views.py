@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 from wtforms import HiddenField
 
-from ..access import allows
+from ..access import allows, may
 from ..forms import BaseForm
 from ..missions.queries import all_missions, missions_of
 from ..partnerships.queries import all_partnerships
@@ -41,7 +41,7 @@ def takes_participant_steps(user) -> bool:
 @bp.route("/")
 def home():
     """Staff see partnerships and missions; delegation members see their own missions."""
-    if current_user.is_staff:
+    if may(current_user, "see every mission"):
         return render_template("main/home_staff.html", partnerships=all_partnerships(), missions=all_missions(),
                                board=build_dashboard(today_utc(), participants=takes_participant_steps(current_user),
                                                      review_months=current_app.config["PARTNERSHIP_REVIEW_MONTHS"]),

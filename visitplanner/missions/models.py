@@ -282,10 +282,6 @@ class Mission(db.Model):
         """The visiting delegation's members on the list (an inbound mission)."""
         return [m for m in self.members if m.is_visitor]
 
-    def can_view(self, user: User) -> bool:
-        """Staff see every mission; a delegation member sees the missions they take part in."""
-        return user.is_staff or self.member_for(user) is not None
-
     @property
     def diplomacy_balance(self) -> tuple[int, int]:
         """(public moments, quiet meetings): does the office only ever raise rights behind closed doors?"""

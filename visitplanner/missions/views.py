@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import allows
+from ..access import allows, may
 from ..audit.queries import mission_history
 from ..auth.models import User
 from ..extensions import db
@@ -69,13 +69,14 @@ def show(mission: Mission):
     """A mission: its details, delegation and companies (each with where its briefing stands for this departure)."""
     today, months = today_utc(), current_app.config["COMPANY_BRIEFING_VALID_MONTHS"]
     briefing = {c.id: c.briefing_before(mission.start_date, today, months) for c in mission.companies}
+    office = may(current_user, "see every mission")
     return render_template("missions/show.html", mission=mission, confirm=ConfirmForm(), briefing=briefing,
                            moved=(moved_since_vouched(mission, today_utc())
                                   if allows(current_user, "readiness.checklist") else None),
-                           high_risk=high_risk_reasons(mission) if current_user.is_staff else [],
-                           protected=protected_items(mission) if current_user.is_staff else [],
+                           high_risk=high_risk_reasons(mission) if office else [],
+                           protected=protected_items(mission) if office else [],
                            # The request to the partner for room to meet civil society: the office's, outbound only.
-                           shows_room=current_user.is_staff and mission.can_record_room_request())
+                           shows_room=office and mission.can_record_room_request())
 
 
 @bp.route("/missions/<int:mission_id>/high-risk", methods=["GET", "POST"])
