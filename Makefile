@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
 # Test processes for the unit suite (pytest-xdist): one per core of this project's machines. Each counts rate
-# limits in a Redis database of its own, below the one the run is given (tests/conftest.py).
+# limits in a Redis database of its own, below the one the run is given (tests/conftest.py). A process that runs out
+# of tests takes some of the other's (--dist worksteal), so that a long property test met late leaves no core idle.
 TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app visitplanner
@@ -48,10 +49,10 @@ demo: $(VENV)/.installed-run
 test: test-unit test-browser
 
 test-unit: $(VENV)/.installed-test test-deps pdf-deps services
-	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS)
+	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS) --dist worksteal
 
 test-browser: $(VENV)/.installed-test test-deps browser-deps services
-	$(BIN)/pytest -m browser -n $(TEST_WORKERS)
+	$(BIN)/pytest -m browser -n $(TEST_WORKERS) --dist worksteal
 
 ## Benchmarks (timed here, never in tests), on PostgreSQL and Redis at 127.0.0.1: feeds against the icalendar floor,
 ## the cache, revalidations under gunicorn, queries per page; then what following the calendars costs a write.
