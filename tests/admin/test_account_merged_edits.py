@@ -12,10 +12,9 @@ from __future__ import annotations
 import pytest
 from flask import current_app
 from itsdangerous import URLSafeSerializer
-from sqlalchemy import select
 
-from support.pages import form_values
-from visitplanner.audit.models import AuditEntry
+from support.pages import conflict_row, form_values, opened
+from support.readiness import saved_changes
 from visitplanner.auth.models import Role, User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
@@ -24,23 +23,7 @@ BOTH_KEPT = "Someone else changed this account while you were editing: their cha
 CHANGED_TWICE = "Someone else changed this account while you were editing, in fields you changed too."
 
 
-def opened(browser, url: str) -> dict:
-    """The form as the page shows it when opened."""
-    page = browser.get(url)
-    assert page.status_code == 200
-    return form_values(page.get_data(as_text=True))
 
-
-def history() -> list[dict]:
-    """What each audited save of the account changed, oldest first."""
-    db.session.expire_all()
-    return [e.changes for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.update")
-                                                  .order_by(AuditEntry.id))]
-
-
-def conflict_row(html: str, label: str) -> str:
-    row = html[html.index(f'scope="row">{label}'):]
-    return row[:row.index("</tr>")]
 
 
 def stored(user_id: int) -> User:
@@ -69,7 +52,7 @@ def test_different_fields_changed_by_two_administrators_are_both_kept(target, ad
     assert BOTH_KEPT in saved.get_data(as_text=True)
     account = stored(target.id)
     assert (account.email, account.name) == ("p.protocol@example.org", "Piet de Protocollist")
-    assert history() == [{"email": ["piet@example.org", "p.protocol@example.org"]},
+    assert saved_changes("user.update") == [{"email": ["piet@example.org", "p.protocol@example.org"]},
                          {"name": ["Piet Protocol", "Piet de Protocollist"]}]
 
 
@@ -84,7 +67,7 @@ def test_roles_keep_what_each_administrator_added_and_drop_what_each_removed(tar
 
     assert BOTH_KEPT in saved.get_data(as_text=True)
     assert stored(target.id).role_names == {Role.APPROVER, Role.ADVISOR}
-    anna_saved, bram_saved = (c["role_names"] for c in history())
+    anna_saved, bram_saved = (c["role_names"] for c in saved_changes("user.update"))
     assert "approver" in anna_saved[1]
     assert "approver" in bram_saved[0] and "approver" in bram_saved[1], "Bram's save keeps Anna's role"
     assert "protocol_officer" not in bram_saved[1] and "hr_advisor" in bram_saved[1]
@@ -103,7 +86,7 @@ def test_a_disabled_account_stays_disabled_when_another_administrator_saves_its_
 
     account = stored(target.id)
     assert not account.active and account.name == "Piet de Protocollist"
-    anna_saved, bram_saved = history()
+    anna_saved, bram_saved = saved_changes("user.update")
     assert anna_saved["active"] == [True, False]
     assert "active" not in bram_saved, "Bram's save does not enable the account again"
 
@@ -136,7 +119,7 @@ def test_the_same_field_changed_by_both_is_shown_side_by_side_and_nothing_saved_
     assert bram.post(url, data={**again, "keep-name": "theirs"}).status_code == 302
     account = stored(target.id)
     assert (account.name, account.role_names) == ("Piet Pieters", {Role.PROTOCOL, Role.DELEGATE})
-    anna_saved, bram_saved = history()
+    anna_saved, bram_saved = saved_changes("user.update")
     assert anna_saved == {"name": ["Piet Protocol", "Piet Pieters"]}
     assert "name" not in bram_saved and "delegate" in bram_saved["role_names"][1]
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
-from support.pages import form_values
-from support.readiness import TODAY, freeze_today
-from visitplanner.audit.models import AuditEntry
+from support.pages import conflict_row, form_values, opened
+from support.readiness import TODAY, freeze_today, saved_changes
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit
 from visitplanner.companies.models import CompanyBriefing
@@ -30,23 +28,7 @@ BRIEFING_BOTH_KEPT = ("Someone else changed this briefing while you were editing
 CHANGED_TWICE = "while you were editing, in fields you changed too. Nothing is saved yet"
 
 
-def opened(browser, url: str) -> dict:
-    """The form as the page shows it when opened."""
-    page = browser.get(url)
-    assert page.status_code == 200
-    return form_values(page.get_data(as_text=True))
 
-
-def history(action: str) -> list[dict]:
-    """What each audited save of this kind changed, oldest first."""
-    db.session.expire_all()
-    return [e.changes for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                                  .order_by(AuditEntry.id))]
-
-
-def conflict_row(html: str, label: str) -> str:
-    row = html[html.index(f'scope="row">{label}'):]
-    return row[:row.index("</tr>")]
 
 
 @pytest.fixture
@@ -91,7 +73,7 @@ def test_company_details_changed_in_different_fields_are_both_kept(company, plan
     assert COMPANY_BOTH_KEPT in saved.get_data(as_text=True)
     stored = stored_company(company.id)
     assert (stored.contact, stored.sector) == ("p.mulder@example.org", "Waterbouw en baggeren")
-    assert history("company.update") == [{"contact": ["", "p.mulder@example.org"]},
+    assert saved_changes("company.update") == [{"contact": ["", "p.mulder@example.org"]},
                                          {"sector": ["Waterbouw", "Waterbouw en baggeren"]}]
 
 
@@ -114,7 +96,7 @@ def test_company_details_changed_in_the_same_field_are_shown_side_by_side_until_
     assert bram.post(url, data={**form_values(html), "keep-ties": "theirs"}).status_code == 302
     stored = stored_company(company.id)
     assert (stored.ties, stored.contact) == ("Pompen voor het Taihu-meer", "06-12345678")
-    assert history("company.update") == [{"ties": ["", "Pompen voor het Taihu-meer"]},
+    assert saved_changes("company.update") == [{"ties": ["", "Pompen voor het Taihu-meer"]},
                                          {"contact": ["", "06-12345678"]}]
 
 
@@ -149,7 +131,7 @@ def test_a_briefing_marked_held_stays_held_when_someone_saves_another_field_from
     assert BRIEFING_BOTH_KEPT in saved.get_data(as_text=True)
     stored = stored_briefing(briefing.id)
     assert stored.held and stored.briefing_note == "OESO-richtlijnen en UNGP's besproken"
-    assert history("company.update_briefing") == [{"held": [False, True]},
+    assert saved_changes("company.update_briefing") == [{"held": [False, True]},
                                                   {"briefing_note": ["", "OESO-richtlijnen en UNGP's besproken"]}]
 
 
@@ -168,7 +150,7 @@ def test_a_briefing_s_topics_and_objectives_keep_what_each_added_and_drop_what_e
     stored = stored_briefing(briefing.id)
     assert stored.topic_values == ["region", "theme"]
     assert [o.id for o in stored.objectives] == [objectives[1].id, objectives[2].id]
-    anna_saved, bram_saved = history("company.update_briefing")
+    anna_saved, bram_saved = saved_changes("company.update_briefing")
     assert anna_saved["topics"] == [[], ["region"]]
     assert bram_saved["topics"] == [["region"], ["region", "theme"]], "Bram's save keeps Anna's topic"
     assert objectives[1].label in bram_saved["objectives"][1], "and her objective"
@@ -200,7 +182,7 @@ def test_a_briefing_s_day_changed_by_both_is_shown_side_by_side_and_nothing_save
     assert bram.post(url, data={**again, "keep-briefed_on": "mine"}).status_code == 302
     stored = stored_briefing(briefing.id)
     assert (stored.briefed_on, stored.held) == (date(2027, 2, 25), True)
-    assert history("company.update_briefing") == [
+    assert saved_changes("company.update_briefing") == [
         {"briefed_on": ["2027-02-20", "2027-02-18"]},
         {"briefed_on": ["2027-02-18", "2027-02-25"], "held": [False, True]}]
 
@@ -222,7 +204,7 @@ def test_the_company_s_objectives_keep_what_each_added_and_drop_what_each_remove
 
     assert COMPANY_BOTH_KEPT in saved.get_data(as_text=True)
     assert [o.id for o in stored_company(company.id).objectives] == [o.id for o in objectives[1:]]
-    anna_saved, bram_saved = (c["objectives"] for c in history("company.objectives"))
+    anna_saved, bram_saved = (c["objectives"] for c in saved_changes("company.objectives"))
     assert objectives[2].label in anna_saved[1]
     assert objectives[2].label in bram_saved[0] and objectives[2].label in bram_saved[1], \
         "Bram's save keeps what Anna added: nothing erased"

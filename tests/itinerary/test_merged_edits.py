@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from support.itinerary import items
-from support.pages import form_values
+from support.pages import form_values, opened
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit
@@ -21,12 +21,6 @@ from visitplanner.participants.models import Participant
 BOTH_KEPT = "Someone else changed this item while you were editing: their changes and yours are both kept."
 CHANGED_TWICE = "Someone else changed this item while you were editing, in fields you changed too."
 
-
-def opened(browser, url: str) -> dict:
-    """The edit form as the page shows it when opened."""
-    page = browser.get(url)
-    assert page.status_code == 200
-    return form_values(page.get_data(as_text=True))
 
 
 def updates(item_id: int) -> list[AuditEntry]:

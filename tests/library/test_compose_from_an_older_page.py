@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from support.pages import form_values
+from support.pages import form_values, opened
 from support.readiness import freeze_today, ready_mission
 
 from visitplanner.audit.models import AuditEntry
@@ -49,11 +49,6 @@ def entry(s):
 def planners(signed_in):
     return signed_in(Role.PROTOCOL), signed_in(Role.PROTOCOL)
 
-
-def opened(browser, url: str) -> dict:
-    page = browser.get(url)
-    assert page.status_code == 200
-    return form_values(page.get_data(as_text=True))
 
 
 def stored(item_id: int) -> ProgrammeItem:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from support.pages import form_values
-from visitplanner.audit.models import AuditEntry
+from support.pages import conflict_row, form_values, opened
+from support.readiness import saved_changes
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit
 from visitplanner.extensions import db
@@ -23,23 +23,7 @@ BOTH_KEPT = "Someone else changed this partnership while you were editing: their
 CHANGED_TWICE = "Someone else changed this partnership while you were editing, in fields you changed too."
 
 
-def opened(browser, url: str) -> dict:
-    """The form as the page shows it when opened."""
-    page = browser.get(url)
-    assert page.status_code == 200
-    return form_values(page.get_data(as_text=True))
 
-
-def history(action: str) -> list[dict]:
-    """What each audited save of this kind changed, oldest first."""
-    db.session.expire_all()
-    return [e.changes for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                                  .order_by(AuditEntry.id))]
-
-
-def conflict_row(html: str, label: str) -> str:
-    row = html[html.index(f'scope="row">{label}'):]
-    return row[:row.index("</tr>")]
 
 
 def stored(partnership_id: int) -> Partnership:
@@ -67,7 +51,7 @@ def test_details_changed_in_different_fields_are_both_kept(ctx, make_partnership
     assert BOTH_KEPT in saved.get_data(as_text=True)
     now = stored(partnership.id)
     assert (now.partner_region, now.cooperation_themes) == ("Wuxi (Jiangsu)", "water, onderwijs")
-    assert history("partnership.update") == [{"cooperation_themes": ["water", "water, onderwijs"]},
+    assert saved_changes("partnership.update") == [{"cooperation_themes": ["water", "water, onderwijs"]},
                                              {"partner_region": ["Wuxi", "Wuxi (Jiangsu)"]}]
 
 
@@ -96,7 +80,7 @@ def test_details_changed_in_the_same_field_are_shown_side_by_side_until_chosen(c
     assert bram.post(url, data={**again, "keep-cooperation_themes": "mine"}).status_code == 302
     now = stored(partnership.id)
     assert (now.cooperation_themes, now.kind) == ("water, slimme steden", "friendship")
-    assert history("partnership.update") == [
+    assert saved_changes("partnership.update") == [
         {"cooperation_themes": ["water", "water, onderwijs"]},
         {"cooperation_themes": ["water, onderwijs", "water, slimme steden"], "kind": ["sister_city", "friendship"]}]
 
@@ -119,7 +103,7 @@ def test_advice_changed_in_different_fields_is_merged_not_refused(ctx, make_part
     now = stored(partnership.id)
     assert (now.risk_level, now.advised_against, now.advised_against_reason) == (
         "high", True, "Repressie maakt dialoog onmogelijk.")
-    first, second = history("partnership.advice")
+    first, second = saved_changes("partnership.advice")
     assert first == {"risk_level": ["medium", "high"]} and set(second) == {"advised_against", "advised_against_reason"}
 
 
@@ -144,7 +128,7 @@ def test_advice_changed_in_the_same_field_is_shown_side_by_side_until_chosen(ctx
     # refused forever before, until the page was loaded anew).
     assert bram.post(url, data={**form_values(html), "keep-risk_level": "theirs"}).status_code == 302
     assert stored(partnership.id).risk_level == "high"
-    assert history("partnership.advice") == [{"risk_level": [None, "high"]}]
+    assert saved_changes("partnership.advice") == [{"risk_level": [None, "high"]}]
 
 
 # ---- focal themes ---------------------------------------------------------------------------------------------------
@@ -170,7 +154,7 @@ def test_focal_themes_keep_what_each_added_and_drop_what_each_removed(ctx, engli
 
     assert BOTH_KEPT in saved.get_data(as_text=True)
     assert {t.id for t in stored(partnership.id).focal_themes} == {surveillance.id, expression.id}
-    anna_saved, bram_saved = (c["focal_themes"] for c in history("partnership.themes"))
+    anna_saved, bram_saved = (c["focal_themes"] for c in saved_changes("partnership.themes"))
     assert surveillance.label in anna_saved[1]
     assert surveillance.label in bram_saved[0] and surveillance.label in bram_saved[1], \
         "Bram's save keeps the theme Anna added: nothing erased"
@@ -188,5 +172,5 @@ def test_themes_of_their_own_added_by_two_people_at_once_are_both_kept(ctx, make
                      ).status_code == 302
 
     assert sorted(t.name for t in stored(partnership.id).focal_themes) == ["Klimaatbeleid", "Persvrijheid"]
-    assert [c["focal_themes"] for c in history("partnership.themes")] == [
+    assert [c["focal_themes"] for c in saved_changes("partnership.themes")] == [
         [[], ["Persvrijheid"]], [["Persvrijheid"], ["Klimaatbeleid", "Persvrijheid"]]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from support.pages import form_values
+from support.pages import form_values, opened
 from visitplanner.audit.models import AuditEntry
 from visitplanner.auth.models import Role
 from visitplanner.commit import commit
@@ -22,11 +22,6 @@ from visitplanner.stakeholders.operations import create_stakeholder, update_stak
 NOT_SAVED = ("Someone else changed this organisation while you were deciding. Your decision is not saved: check it "
              "against the organisation as it is now, shown below, and save again.")
 
-
-def opened(browser, url: str) -> dict:
-    page = browser.get(url)
-    assert page.status_code == 200
-    return form_values(page.get_data(as_text=True))
 
 
 def history(stakeholder_id: int) -> list[tuple[str, dict]]:

@@ -67,3 +67,16 @@ def form_values(html: str, action: str = "") -> dict:
     reader = _FormReader(action)
     reader.feed(html)
     return {k: v[0] if len(v) == 1 else v for k, v in reader.values.items()}
+
+
+def opened(browser, url: str) -> dict:
+    """The form of the page at ``url`` as it is when opened (as someone who leaves it open and edits later)."""
+    page = browser.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    return form_values(page.get_data(as_text=True))
+
+
+def conflict_row(html: str, label: str) -> str:
+    """The row of the table of fields changed twice (before, saved meanwhile, yours) for the field ``label``."""
+    row = html[html.index(f'scope="row">{label}'):]
+    return row[:row.index("</tr>")]

@@ -224,3 +224,10 @@ def post_and_void(client, url: str, data: dict):
     html = asked.get_data(as_text=True)
     assert asked.status_code == 200 and 'name="confirm_void"' in html, "the change was not asked about first"
     return client.post(url, data=form_values(html))
+
+
+def saved_changes(action: str) -> list[dict]:
+    """What each audited save of this kind changed, oldest first (read afresh from the database)."""
+    db.session.expire_all()
+    return [e.changes for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
+                                                  .order_by(AuditEntry.id))]
