@@ -408,7 +408,13 @@ def test_the_advisor_states_the_own_policy_and_every_edit_is_a_new_version(s, cl
                                              "sources": SOURCES}).status_code == 302
     before = every_row()
     stale = client.post("/policy/edit", data={"based_on": "1", "text": "Oud", "sources": SOURCES})
-    assert stale.status_code == 200 and "Someone else saved the policy" in page(stale.get_data(as_text=True))
+    raw = stale.get_data(as_text=True)
+    assert stale.status_code == 200 and ("Someone else saved the policy while you were editing. Its text is shown "
+                                         "below and yours is kept in the form") in page(raw)
+    newer = raw[raw.index('id="newer-title"'):raw.index("</section>", raw.index('id="newer-title"'))]
+    assert "Version 2 of the policy, saved meanwhile" in newer and "Wij zijn open, en verwachten openheid." in newer
+    again = form_values(raw)
+    assert again["text"] == "Oud" and again["based_on"] == "2", "their text kept, based on version 2"
     assert every_row() == before
     html = page(client.get("/policy").get_data(as_text=True))
     assert html.index("Wij zijn open, en verwachten openheid.") < html.index("Earlier versions")

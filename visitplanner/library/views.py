@@ -181,13 +181,17 @@ def edit_policy():
         form.based_on.data = current.number if current else 0
         if current is not None:
             form.text.data, form.sources.data = current.text, current.sources
+    # As with a library entry: a version saved meanwhile is never overwritten; it is shown beside the form, which keeps
+    # what the advisor typed and is based on it from now on.
+    stale = request.method == "POST" and int_or_none(form.based_on.data) != (current.number if current else 0)
     if form.validate_on_submit() and save_form(form, lambda: revise_policy(
             current_user, based_on=int_or_none(form.based_on.data), text=form.text.data,
             sources=form.sources.data),
-            stale_message=_("Someone else saved the policy while you were editing. Your text is kept below; compare "
-                            "it with the latest version and save again.")):
+            stale_message=_("Someone else saved the policy while you were editing. Its text is shown below and yours "
+                            "is kept in the form: compare them and save again."),
+            current_version=None):
         flash(_("The policy is saved as a new version; the earlier ones are kept."), "success")
         return redirect(url_for("library.policy"))
     if request.method == "POST":
-        form.based_on.data = current_policy().number if current_policy() else 0
-    return render_template("library/policy_form.html", form=form, current=current)
+        form.based_on.data = current.number if current else 0
+    return render_template("library/policy_form.html", form=form, current=current, newer=current if stale else None)
