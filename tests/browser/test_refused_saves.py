@@ -1,6 +1,7 @@
 """The pages a save made on an older page leads to, where nothing is saved until the person looks again: a protection
 decision (the organisation as it is now, and what changed), a library entry and the own policy (the version saved
-meanwhile beside the kept text). No link leads there, so the accessibility crawl (test_accessibility.py) cannot reach
+meanwhile beside the kept text), talking points composed from the library (theirs changed meanwhile, side by
+side). No link leads there, so the accessibility crawl (test_accessibility.py) cannot reach
 them: axe checks them here, in Dutch and in English, with the crawl's rules (browser/axe.py). Someone else's save
 is made in the served application itself, while the advisor's page stands open.
 """
@@ -18,7 +19,10 @@ from browser.signing_in import ADVISOR, sign_in
 from visitplanner.auth.models import User
 from visitplanner.commit import commit
 from visitplanner.extensions import db
+from visitplanner.itinerary.models import ProgrammeItem
+from visitplanner.itinerary.operations import amend_talking_points
 from visitplanner.library.models import LibraryEntry
+from visitplanner.missions.models import Mission
 from visitplanner.library.operations import revise_entry, revise_policy
 from visitplanner.library.queries import current_policy
 from visitplanner.stakeholders.models import Stakeholder
@@ -49,6 +53,10 @@ def test_the_pages_after_a_save_on_an_older_page_have_no_moderate_or_worse_viola
     with live_app.app_context():
         organisation = db.session.scalar(select(Stakeholder.id).where(Stakeholder.alias == "Eik-5120"))
         entry = db.session.scalars(select(LibraryEntry.id).order_by(LibraryEntry.id)).first()
+        # An official meeting of the inbound visit, a draft: composing into it voids no sign-off.
+        meeting = db.session.scalars(select(ProgrammeItem.id).join(Mission).where(
+            ProgrammeItem.title == "Ontvangst op het stadhuis", Mission.title.like("Bezoek delegatie Wuxi aan %"))
+            .order_by(ProgrammeItem.id)).first()
     problems = []
 
     # A protection decision: the organisation changed meanwhile, so the page shows it as it is now.
@@ -91,6 +99,20 @@ def test_the_pages_after_a_save_on_an_older_page_have_no_moderate_or_worse_viola
     submit(page, "text")
     expect(page.locator("#newer-title")).to_be_visible()
     expect(page.locator("#text")).to_have_value(f"Ons beleid {token}")
+    problems += violations(page)
+
+    # Composing talking points: they were changed meanwhile, so both are shown and nothing is added yet.
+    page.goto(f"/items/{meeting}/talking-points")
+    page.locator(".vp-library-choice input[type=checkbox]").first.check()
+
+    def amended(advisor):
+        item = db.session.get(ProgrammeItem, meeting)
+        amend_talking_points(advisor, item, expected_version=item.version,
+                             talking_points=f"{item.talking_points} Vraag naar het waterschap ({token}).")
+
+    meanwhile(live_app, amended)
+    page.locator("form:has(.vp-library-choice) button.utrecht-button--primary-action[type=submit]").click()
+    expect(page.locator("#changed-title")).to_be_visible()
     problems += violations(page)
 
     assert not problems, "\n".join(problems)
